@@ -1,0 +1,60 @@
+//! AUTH-02: wrong or missing Basic credentials get 401, one check per endpoint.
+
+pub mod deprovision;
+pub mod plan_change;
+pub mod provision;
+
+use crate::outcome::{Finding, Verdict};
+use crate::partner::{Credentials, Reply};
+
+/// The three probes each endpoint must refuse.
+pub fn probes() -> [(Credentials, &'static str); 3] {
+    [
+        (Credentials::None, "no credentials"),
+        (Credentials::WrongPassword, "wrong password"),
+        (Credentials::WrongUsername, "wrong username"),
+    ]
+}
+
+/// Passes when every probe got 401; otherwise lists the ones that did not.
+pub fn judge(endpoint: &str, replies: &[(&str, Reply)]) -> Verdict {
+    let wrong: Vec<String> = replies
+        .iter()
+        .filter(|(_, r)| r.status != Some(401))
+        .map(|(what, r)| format!("{what}: {}", super::inspect::observed_status(r)))
+        .collect();
+    if wrong.is_empty() {
+        return Verdict::pass();
+    }
+    let mut finding = Finding::new(
+        format!("401 on {endpoint} for missing credentials, a wrong password and a wrong username"),
+        wrong.join("; "),
+    )
+    .at("status")
+    .hint("check both the username (the add-on id) and the password on every provisioning route, before looking the resource up, and answer 401");
+    for (_, r) in replies.iter().filter(|(_, r)| r.status != Some(401)) {
+        finding = finding.exchange(&r.exchange);
+    }
+    finding.into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testing::reply;
+
+    #[test]
+    fn all_401_pass_anything_else_fails() {
+        let ok = [("a", reply(401, "")), ("b", reply(401, ""))];
+        assert!(matches!(judge("provision", &ok), Verdict::Pass(_)));
+        let bad = [("a", reply(401, "")), ("wrong username", reply(200, "{}"))];
+        match judge("provision", &bad) {
+            Verdict::Violated(f) => assert!(f.observed.contains("wrong username: status 200")),
+            v => panic!("{v:?}"),
+        }
+        assert!(matches!(
+            judge("x", &[("a", reply(403, ""))]),
+            Verdict::Violated(_)
+        ));
+    }
+}

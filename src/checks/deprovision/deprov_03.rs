@@ -1,0 +1,39 @@
+//! DEPROV-03: deprovision of a uuid the partner never saw gets 404 or 410.
+
+use crate::outcome::Verdict;
+use crate::partner::Credentials;
+use crate::runner::CheckCtx;
+
+crate::check!(
+    "DEPROV-03",
+    "DEPROV-03",
+    Should,
+    "deprovision of an unknown uuid answers 404 or 410",
+    run
+);
+
+async fn run(cx: &CheckCtx<'_>) -> Verdict {
+    let uuid = uuid::Uuid::new_v4().to_string();
+    let reply = cx
+        .partner
+        .deprovision(&uuid, Credentials::Manifest, "deprovision an unknown uuid")
+        .await;
+    super::judge_gone(
+        &reply,
+        "404 or 410 for a uuid never provisioned",
+        "look the resource up by uuid before answering; a success for an unknown id hides keying bugs",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::testing::{run_against, stub};
+
+    #[tokio::test]
+    async fn warns_on_success_for_unknown() {
+        let v = run_against(&super::CHECK, stub(204, "")).await;
+        assert!(matches!(v, crate::outcome::Verdict::Violated(_)), "{v:?}");
+        let v = run_against(&super::CHECK, stub(404, "{}")).await;
+        assert!(matches!(v, crate::outcome::Verdict::Pass(_)), "{v:?}");
+    }
+}

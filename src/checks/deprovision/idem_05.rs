@@ -1,0 +1,64 @@
+//! IDEM-05: a repeated deprovision gets 2xx, 404 or 410; never a 5xx.
+
+use crate::catalogue::Level;
+use crate::checks::inspect::{is_2xx, is_5xx, observed_status};
+use crate::outcome::{Finding, Verdict};
+use crate::partner::{Credentials, Reply};
+use crate::runner::CheckCtx;
+
+crate::check!(
+    "IDEM-05",
+    "IDEM-05",
+    Should,
+    "repeated deprovision answers 2xx, 404 or 410",
+    run
+);
+
+async fn run(cx: &CheckCtx<'_>) -> Verdict {
+    let res = match super::removed_resource(cx).await {
+        Ok(r) => r,
+        Err(v) => return v,
+    };
+    let reply = cx
+        .partner
+        .deprovision(&res.uuid, Credentials::Manifest, "repeat deprovision")
+        .await;
+    judge(&reply)
+}
+
+pub fn judge(reply: &Reply) -> Verdict {
+    let expected = "2xx, 404 or 410 (Heroku retries deprovisions)";
+    match reply.status {
+        s if is_2xx(s) => Verdict::pass(),
+        Some(404 | 410) => Verdict::pass(),
+        s => Finding::new(expected, observed_status(reply))
+            .at("status")
+            .level(if is_5xx(s) || s.is_none() {
+                Level::Must
+            } else {
+                Level::Should
+            })
+            .hint("look the resource up, and answer 410 when it was already removed")
+            .exchange(&reply.exchange)
+            .into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testing::reply;
+
+    #[test]
+    fn judges_repeats() {
+        for ok in [200, 204, 404, 410] {
+            assert!(matches!(judge(&reply(ok, "")), Verdict::Pass(_)), "{ok}");
+        }
+        assert!(
+            matches!(judge(&reply(500, "")), Verdict::Violated(f) if f.level == Some(Level::Must))
+        );
+        assert!(
+            matches!(judge(&reply(422, "")), Verdict::Violated(f) if f.level == Some(Level::Should))
+        );
+    }
+}

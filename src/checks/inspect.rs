@@ -1,0 +1,106 @@
+//! Small judgements several checks share: status classes and config-map validation.
+
+use serde_json::Value;
+
+use crate::manifest::Manifest;
+use crate::outcome::Finding;
+use crate::partner::Reply;
+
+pub fn is_2xx(status: Option<u16>) -> bool {
+    status.is_some_and(|s| (200..300).contains(&s))
+}
+
+pub fn is_5xx(status: Option<u16>) -> bool {
+    status.is_some_and(|s| s >= 500)
+}
+
+/// "status 500", or the transport error when there was no response.
+pub fn observed_status(reply: &Reply) -> String {
+    match (&reply.status, &reply.exchange.error) {
+        (Some(s), _) => format!("status {s}"),
+        (None, Some(e)) => format!("no response: {e}"),
+        (None, None) => "no response".to_owned(),
+    }
+}
+
+/// The reply's JSON object, or a finding-free reason it is not one (for blocking dependants).
+pub fn json_object(reply: &Reply) -> Result<&serde_json::Map<String, Value>, String> {
+    match &reply.json {
+        Ok(Value::Object(m)) => Ok(m),
+        Ok(other) => Err(format!(
+            "the body is JSON but not an object ({})",
+            kind(other)
+        )),
+        Err(e) => Err(format!("the body is not JSON ({e}); see GEN-01")),
+    }
+}
+
+pub fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Validates a `config` map from a partner answer: keys declared in the manifest, string values.
+/// Returns the first problem as a finding (without exchanges).
+pub fn config_problem(manifest: &Manifest, config: &Value) -> Option<Finding> {
+    let declared = manifest.config_vars.join(", ");
+    let Value::Object(map) = config else {
+        return Some(
+            Finding::new(
+                "`config` is an object of manifest config var names to string values",
+                format!("`config` is {}", kind(config)),
+            )
+            .at("/config"),
+        );
+    };
+    for (key, value) in map {
+        if !manifest.config_vars.iter().any(|v| v == key) {
+            return Some(
+                Finding::new(
+                    format!("config keys among the manifest's config_vars [{declared}]"),
+                    format!("key `{key}` is not declared in the manifest"),
+                )
+                .at(format!("/config/{key}"))
+                .hint("declare the var in api.config_vars (and push the manifest), or stop returning it; Heroku only sets declared vars"),
+            );
+        }
+        if !value.is_string() {
+            return Some(
+                Finding::new(
+                    "every config value is a string",
+                    format!("`{key}` is {}", kind(value)),
+                )
+                .at(format!("/config/{key}"))
+                .hint("environment variables are strings: send \"5432\", not 5432"),
+            );
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn manifest() -> Manifest {
+        Manifest::parse(r#"{"id":"x","api":{"config_vars":["X_URL"]}}"#, "m").unwrap()
+    }
+
+    #[test]
+    fn config_validation() {
+        let m = manifest();
+        assert!(config_problem(&m, &json!({"X_URL": "https://h"})).is_none());
+        let f = config_problem(&m, &json!({"X_URL": 5})).unwrap();
+        assert_eq!(f.location.as_deref(), Some("/config/X_URL"));
+        let f = config_problem(&m, &json!({"Y_URL": "a"})).unwrap();
+        assert!(f.observed.contains("Y_URL"));
+        assert!(config_problem(&m, &json!([1])).is_some());
+    }
+}

@@ -1,0 +1,48 @@
+//! MAN-02: the manifest password is non-empty.
+
+use serde_json::Value;
+
+use crate::manifest::Manifest;
+use crate::outcome::{Finding, Verdict};
+use crate::runner::CheckCtx;
+
+crate::check!("MAN-02", "MAN-02", Must, "manifest password is set", run);
+
+async fn run(cx: &CheckCtx<'_>) -> Verdict {
+    judge(&cx.manifest)
+}
+
+pub fn judge(m: &Manifest) -> Verdict {
+    let observed = match m.api().get("password") {
+        Some(Value::String(s)) if !s.is_empty() => return Verdict::pass(),
+        Some(Value::String(_)) => "`api.password` is empty",
+        None => "`api.password` is missing",
+        Some(_) => "`api.password` is not a string",
+    };
+    Finding::new("a non-empty string", observed)
+        .at("/api/password")
+        .hint("generate one with `heroku addons:admin:manifest:generate` or set ADDON_PASSWORD for this run")
+        .into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::manifest::parse;
+
+    #[test]
+    fn judges_passwords() {
+        assert!(matches!(
+            judge(&parse(r#"{"api":{"password":"x"}}"#)),
+            Verdict::Pass(_)
+        ));
+        assert!(matches!(
+            judge(&parse(r#"{"api":{"password":""}}"#)),
+            Verdict::Violated(_)
+        ));
+        assert!(matches!(
+            judge(&parse(r#"{"api":{}}"#)),
+            Verdict::Violated(_)
+        ));
+    }
+}

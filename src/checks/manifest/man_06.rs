@@ -1,0 +1,62 @@
+//! MAN-06: every config var carries the prefix and one `_`.
+
+use crate::manifest::Manifest;
+use crate::outcome::{Finding, Verdict};
+use crate::runner::CheckCtx;
+
+crate::check!(
+    "MAN-06",
+    "MAN-06",
+    Must,
+    "config vars carry the prefix",
+    run
+);
+
+async fn run(cx: &CheckCtx<'_>) -> Verdict {
+    judge(&cx.manifest)
+}
+
+/// True when `name` is `{prefix}_{suffix}` with a non-empty suffix not starting with `_`.
+pub fn has_prefix(name: &str, prefix: &str) -> bool {
+    name.strip_prefix(prefix)
+        .and_then(|rest| rest.strip_prefix('_'))
+        .is_some_and(|suffix| !suffix.is_empty() && !suffix.starts_with('_'))
+}
+
+pub fn judge(m: &Manifest) -> Verdict {
+    let prefix = m.prefix();
+    for (i, name) in m.config_vars.iter().enumerate() {
+        if !has_prefix(name, &prefix) {
+            return Finding::new(
+                format!("every config var starts with `{prefix}_`"),
+                format!("`{name}` does not"),
+            )
+            .at(format!("/api/config_vars/{i}"))
+            .hint("Heroku renames vars per attachment by replacing the prefix; rename the var or set api.config_vars_prefix")
+            .into();
+        }
+    }
+    Verdict::pass()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::manifest::parse;
+
+    #[test]
+    fn judges_prefixes() {
+        assert!(has_prefix("FAST_DB_URL", "FAST_DB"));
+        assert!(!has_prefix("FAST_DBURL", "FAST_DB"));
+        assert!(!has_prefix("FAST_DB_", "FAST_DB"));
+        assert!(!has_prefix("FAST_DB__URL", "FAST_DB"));
+        let m = parse(r#"{"id":"fast-db","api":{"config_vars":["FAST_DB_URL"]}}"#);
+        assert!(matches!(judge(&m), Verdict::Pass(_)));
+        let m = parse(r#"{"id":"fast-db","api":{"config_vars":["DATABASE_URL"]}}"#);
+        assert!(matches!(judge(&m), Verdict::Violated(_)));
+        let m = parse(
+            r#"{"id":"fast-db","api":{"config_vars_prefix":"FDB","config_vars":["FDB_URL"]}}"#,
+        );
+        assert!(matches!(judge(&m), Verdict::Pass(_)));
+    }
+}

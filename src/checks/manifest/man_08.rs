@@ -1,0 +1,36 @@
+//! MAN-08: the deprecated `api.username` is absent.
+
+use crate::manifest::Manifest;
+use crate::outcome::{Finding, Verdict};
+use crate::runner::CheckCtx;
+
+crate::check!("MAN-08", "MAN-08", Must, "no deprecated api.username", run);
+
+async fn run(cx: &CheckCtx<'_>) -> Verdict {
+    judge(&cx.manifest)
+}
+
+pub fn judge(m: &Manifest) -> Verdict {
+    if m.api().get("username").is_none() {
+        return Verdict::pass();
+    }
+    Finding::new("no `api.username` field", "`api.username` is present")
+        .at("/api/username")
+        .hint("remove it: Heroku authenticates with the add-on id as the username")
+        .into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::manifest::parse;
+
+    #[test]
+    fn judges_username() {
+        assert!(matches!(judge(&parse(r#"{"api":{}}"#)), Verdict::Pass(_)));
+        assert!(matches!(
+            judge(&parse(r#"{"api":{"username":"u"}}"#)),
+            Verdict::Violated(_)
+        ));
+    }
+}

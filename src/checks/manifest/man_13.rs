@@ -1,0 +1,50 @@
+//! MAN-13: an SSO salt accompanies an SSO URL.
+
+use serde_json::Value;
+
+use crate::manifest::Manifest;
+use crate::outcome::{Finding, Verdict};
+use crate::runner::CheckCtx;
+
+crate::check!(
+    "MAN-13",
+    "MAN-13",
+    Must,
+    "sso_salt is set when sso_url is",
+    run
+);
+
+async fn run(cx: &CheckCtx<'_>) -> Verdict {
+    judge(&cx.manifest)
+}
+
+pub fn judge(m: &Manifest) -> Verdict {
+    if m.sso_url.is_none() {
+        return Verdict::pass_with("no production sso_url");
+    }
+    let observed = match m.api().get("sso_salt") {
+        Some(Value::String(s)) if !s.is_empty() => return Verdict::pass(),
+        Some(Value::String(_)) => "`api.sso_salt` is empty",
+        None => "`api.sso_salt` is missing",
+        Some(_) => "`api.sso_salt` is not a string",
+    };
+    Finding::new("a non-empty sso_salt, because api.production.sso_url is set", observed)
+        .at("/api/sso_salt")
+        .hint("Heroku signs SSO tokens with the salt; set it in the manifest (or ADDON_SSO_SALT for this run)")
+        .into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::manifest::parse;
+
+    #[test]
+    fn judges_salt() {
+        let with = r#"{"api":{"sso_salt":"s","production":{"sso_url":"https://a/sso"}}}"#;
+        assert!(matches!(judge(&parse(with)), Verdict::Pass(_)));
+        let without = r#"{"api":{"production":{"sso_url":"https://a/sso"}}}"#;
+        assert!(matches!(judge(&parse(without)), Verdict::Violated(_)));
+        assert!(matches!(judge(&parse(r#"{"api":{}}"#)), Verdict::Pass(_)));
+    }
+}

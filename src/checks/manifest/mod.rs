@@ -1,0 +1,16 @@
+//! Static checks of the manifest. They send nothing.
+
+pub mod man_01;
+pub mod man_02;
+pub mod man_03;
+pub mod man_04;
+pub mod man_05;
+pub mod man_06;
+pub mod man_07;
+pub mod man_08;
+pub mod man_13;
+
+#[cfg(test)]
+pub fn parse(json: &str) -> crate::manifest::Manifest {
+    crate::manifest::Manifest::parse(json, "test-manifest.json").unwrap()
+}

@@ -1,0 +1,84 @@
+//! Checks: one small file each, with its requirement ID, level and its own test. A check is
+//! listed once in `REGISTRY` and named in a suite file under `suites/`.
+
+pub mod auth;
+pub mod deprovision;
+pub mod inspect;
+pub mod manifest;
+pub mod plan;
+pub mod provision;
+pub mod timing;
+
+#[cfg(test)]
+pub mod testing;
+
+use std::future::Future;
+use std::pin::Pin;
+
+use crate::catalogue::Level;
+use crate::outcome::Verdict;
+use crate::runner::CheckCtx;
+
+pub type CheckFuture<'a> = Pin<Box<dyn Future<Output = Verdict> + Send + 'a>>;
+
+#[derive(Debug)]
+pub struct Check {
+    /// Unique check ID: the requirement ID, or `REQ-ID.variant` when several checks share one.
+    pub id: &'static str,
+    pub requirement: &'static str,
+    /// Nominal level; must equal the catalogue's level for the requirement.
+    pub level: Level,
+    pub title: &'static str,
+    pub run: for<'a> fn(&'a CheckCtx<'a>) -> CheckFuture<'a>,
+}
+
+/// Declares the `CHECK` static of a check file.
+#[macro_export]
+macro_rules! check {
+    ($id:literal, $req:literal, $level:ident, $title:literal, $run:path) => {
+        pub static CHECK: $crate::checks::Check = $crate::checks::Check {
+            id: $id,
+            requirement: $req,
+            level: $crate::catalogue::Level::$level,
+            title: $title,
+            run: |cx| Box::pin($run(cx)),
+        };
+    };
+}
+
+/// Every check. Adding a check adds one line here.
+pub static REGISTRY: &[&Check] = &[
+    &manifest::man_01::CHECK,
+    &manifest::man_02::CHECK,
+    &manifest::man_03::CHECK,
+    &manifest::man_04::CHECK,
+    &manifest::man_05::CHECK,
+    &manifest::man_06::CHECK,
+    &manifest::man_07::CHECK,
+    &manifest::man_08::CHECK,
+    &manifest::man_13::CHECK,
+    &provision::prov_02::CHECK,
+    &provision::gen_01::CHECK,
+    &provision::gen_04::CHECK,
+    &provision::prov_03::CHECK,
+    &provision::prov_04::CHECK,
+    &provision::prov_05::CHECK,
+    &provision::prov_06::CHECK,
+    &provision::prov_14::CHECK,
+    &provision::gen_02::CHECK,
+    &provision::opt_02::CHECK,
+    &auth::provision::CHECK,
+    &auth::plan_change::CHECK,
+    &auth::deprovision::CHECK,
+    &plan::plan_02::CHECK,
+    &deprovision::deprov_02::CHECK,
+    &deprovision::idem_05::CHECK,
+    &deprovision::plan_07::CHECK,
+    &deprovision::deprov_03::CHECK,
+    &timing::time_01::CHECK,
+    &timing::time_02::CHECK,
+];
+
+pub fn find(id: &str) -> Option<&'static Check> {
+    REGISTRY.iter().copied().find(|c| c.id == id)
+}

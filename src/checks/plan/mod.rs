@@ -1,0 +1,3 @@
+//! Plan change checks.
+
+pub mod plan_02;

@@ -1,0 +1,109 @@
+//! PLAN-02: a plan change to the upgrade plan gets 200 with optional config and message.
+
+use serde_json::Value;
+
+use crate::catalogue::Level;
+use crate::checks::inspect::{config_problem, observed_status};
+use crate::manifest::Manifest;
+use crate::outcome::{Finding, Verdict};
+use crate::partner::{Credentials, Reply};
+use crate::runner::CheckCtx;
+
+crate::check!("PLAN-02", "PLAN-02", Must, "plan upgrade answers 200", run);
+
+async fn run(cx: &CheckCtx<'_>) -> Verdict {
+    let Some(plan) = cx.settings.config.plans.upgrade.clone() else {
+        return Verdict::Skip("no upgrade plan: set [plans] upgrade in the config".into());
+    };
+    let res = match cx.live_resource("primary").await {
+        Ok(r) => r,
+        Err(v) => return v,
+    };
+    let body = serde_json::json!({"plan": plan, "uuid": res.uuid});
+    let reply = cx
+        .partner
+        .plan_change(
+            &res.uuid,
+            &body,
+            Credentials::Manifest,
+            &format!("plan change to {plan}"),
+        )
+        .await;
+    judge(&cx.manifest, &reply)
+}
+
+pub fn judge(manifest: &Manifest, reply: &Reply) -> Verdict {
+    let with = |f: Finding| Verdict::violated(f.exchange(&reply.exchange));
+    match reply.status {
+        Some(200) => {}
+        Some(202) => {
+            return with(
+                Finding::new("200", "status 202")
+                    .at("status")
+                    .level(Level::Should)
+                    .hint("Heroku does not document asynchronous plan changes"),
+            );
+        }
+        _ => {
+            return with(
+                Finding::new("200", observed_status(reply))
+                    .at("status")
+                    .hint("the plan slug comes without the add-on prefix (`premium`, not `addon:premium`); key the resource on the uuid in the path"),
+            );
+        }
+    }
+    if reply.body.is_empty() {
+        return Verdict::pass();
+    }
+    let body = match &reply.json {
+        Ok(Value::Object(map)) => map,
+        Ok(_) | Err(_) => {
+            return with(
+                Finding::new(
+                    "a JSON object (or no body)",
+                    "the body is not a JSON object",
+                )
+                .at("body"),
+            );
+        }
+    };
+    if let Some(config) = body.get("config") {
+        if let Some(f) = config_problem(manifest, config) {
+            return with(f);
+        }
+    }
+    if let Some(m) = body.get("message").filter(|m| !m.is_string()) {
+        return with(
+            Finding::new("`message` is a string", format!("`message` is {m}")).at("/message"),
+        );
+    }
+    Verdict::pass()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testing::reply;
+
+    #[test]
+    fn judges_answers() {
+        let m = Manifest::parse(r#"{"id":"x","api":{"config_vars":["X_URL"]}}"#, "m").unwrap();
+        assert!(matches!(
+            judge(&m, &reply(200, r#"{"message":"ok"}"#)),
+            Verdict::Pass(_)
+        ));
+        assert!(matches!(judge(&m, &reply(200, "")), Verdict::Pass(_)));
+        assert!(matches!(
+            judge(&m, &reply(200, r#"{"config":{"Y":"1"}}"#)),
+            Verdict::Violated(_)
+        ));
+        assert!(matches!(
+            judge(&m, &reply(422, r#"{"message":"no"}"#)),
+            Verdict::Violated(_)
+        ));
+        assert!(matches!(
+            judge(&m, &reply(200, "<html>")),
+            Verdict::Violated(_)
+        ));
+    }
+}

@@ -1,0 +1,62 @@
+//! GEN-02: unknown fields in the provision body are tolerated.
+
+use crate::checks::inspect::{is_2xx, observed_status};
+use crate::outcome::{Finding, Verdict};
+use crate::partner::Credentials;
+use crate::runner::CheckCtx;
+
+crate::check!(
+    "GEN-02",
+    "GEN-02",
+    Must,
+    "unknown request fields are tolerated",
+    run
+);
+
+async fn run(cx: &CheckCtx<'_>) -> Verdict {
+    let uuid = uuid::Uuid::new_v4().to_string();
+    let mut body = cx.provision_body(&uuid, cx.default_plan());
+    if let Some(map) = body.as_object_mut() {
+        map.insert("conformance_unknown_field".into(), "ignore me".into());
+        map.insert(
+            "conformance_unknown_object".into(),
+            serde_json::json!({"nested": [1, 2, 3], "flag": true}),
+        );
+    }
+    let reply = cx
+        .partner
+        .provision(
+            &body,
+            Credentials::Manifest,
+            "provision with unknown fields",
+        )
+        .await;
+    if is_2xx(reply.status) {
+        cx.partner
+            .deprovision(
+                &uuid,
+                Credentials::Manifest,
+                "remove the unknown-fields resource",
+            )
+            .await;
+        return Verdict::pass();
+    }
+    Finding::new(
+        "the same success as without the unknown fields",
+        observed_status(&reply),
+    )
+    .at("status")
+    .hint("ignore request fields you do not know: Heroku adds fields without notice")
+    .into()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::testing::{run_against, stub};
+
+    #[tokio::test]
+    async fn fails_when_refused() {
+        let v = run_against(&super::CHECK, stub(422, "{\"message\":\"unknown field\"}")).await;
+        assert!(matches!(v, crate::outcome::Verdict::Violated(_)), "{v:?}");
+    }
+}

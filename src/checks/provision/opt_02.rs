@@ -1,0 +1,62 @@
+//! OPT-02: unknown provisioning options are ignored.
+
+use crate::checks::inspect::{is_2xx, observed_status};
+use crate::outcome::{Finding, Verdict};
+use crate::partner::Credentials;
+use crate::runner::CheckCtx;
+
+crate::check!(
+    "OPT-02",
+    "OPT-02",
+    Should,
+    "unknown provisioning options are ignored",
+    run
+);
+
+async fn run(cx: &CheckCtx<'_>) -> Verdict {
+    let uuid = uuid::Uuid::new_v4().to_string();
+    let mut body = cx.provision_body(&uuid, cx.default_plan());
+    if let Some(options) = body.get_mut("options").and_then(|o| o.as_object_mut()) {
+        options.insert("conformance-unknown-option".into(), "true".into());
+    }
+    let reply = cx
+        .partner
+        .provision(
+            &body,
+            Credentials::Manifest,
+            "provision with an unknown option",
+        )
+        .await;
+    if is_2xx(reply.status) {
+        cx.partner
+            .deprovision(
+                &uuid,
+                Credentials::Manifest,
+                "remove the unknown-option resource",
+            )
+            .await;
+        return Verdict::pass();
+    }
+    Finding::new(
+        "success, ignoring the unknown option",
+        observed_status(&reply),
+    )
+    .at("status")
+    .hint(
+        "customers pass options through app.json and the CLI; ignore the ones you do not recognise",
+    )
+    .into()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::testing::{run_against, stub};
+
+    #[tokio::test]
+    async fn warns_when_refused() {
+        let v = run_against(&super::CHECK, stub(422, "{\"message\":\"unknown option\"}")).await;
+        assert!(matches!(v, crate::outcome::Verdict::Violated(_)), "{v:?}");
+        let v = run_against(&super::CHECK, stub(200, "{\"id\":\"x\"}")).await;
+        assert!(matches!(v, crate::outcome::Verdict::Pass(_)), "{v:?}");
+    }
+}

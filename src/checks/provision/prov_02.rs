@@ -1,0 +1,58 @@
+//! PROV-02: a provision succeeds with 200/201 (sync) or 202 (async).
+
+use crate::catalogue::Level;
+use crate::checks::inspect::observed_status;
+use crate::outcome::{Finding, Verdict};
+use crate::partner::Reply;
+use crate::runner::CheckCtx;
+
+crate::check!(
+    "PROV-02",
+    "PROV-02",
+    Must,
+    "provision answers 200, 201 or 202",
+    run
+);
+
+async fn run(cx: &CheckCtx<'_>) -> Verdict {
+    let res = cx.resource("primary").await;
+    judge(&res.reply)
+}
+
+pub fn judge(reply: &Reply) -> Verdict {
+    let expected = "200 or 201 (synchronous) or 202 (asynchronous)";
+    match reply.status {
+        Some(200 | 201) => Verdict::pass(),
+        Some(202) => Verdict::pass_with("202: asynchronous provisioning"),
+        Some(s) if (200..300).contains(&s) => Finding::new(expected, format!("status {s}"))
+            .at("status")
+            .level(Level::Should)
+            .hint(
+                "Heroku treats other 2xx as synchronous success, but 200 or 201 is what it expects",
+            )
+            .exchange(&reply.exchange)
+            .into(),
+        _ => Finding::new(expected, observed_status(reply))
+            .at("status")
+            .hint("the provision request was refused or failed; see the response body")
+            .exchange(&reply.exchange)
+            .into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testing::reply;
+
+    #[test]
+    fn judges_statuses() {
+        assert!(matches!(judge(&reply(200, "{}")), Verdict::Pass(_)));
+        assert!(matches!(judge(&reply(202, "{}")), Verdict::Pass(_)));
+        match judge(&reply(203, "{}")) {
+            Verdict::Violated(f) => assert_eq!(f.level, Some(Level::Should)),
+            v => panic!("{v:?}"),
+        }
+        assert!(matches!(judge(&reply(500, "{}")), Verdict::Violated(f) if f.level.is_none()));
+    }
+}

@@ -1,0 +1,71 @@
+//! PROV-06: with syslog_drain, the answer has an https or syslog log_drain_url.
+
+use serde_json::Value;
+
+use crate::checks::inspect::json_object;
+use crate::outcome::{Finding, Verdict};
+use crate::runner::CheckCtx;
+
+crate::check!(
+    "PROV-06",
+    "PROV-06",
+    Must,
+    "log_drain_url returned when syslog_drain is required",
+    run
+);
+
+async fn run(cx: &CheckCtx<'_>) -> Verdict {
+    if !cx.manifest.requires("syslog_drain") {
+        return Verdict::Skip("the manifest does not require syslog_drain".into());
+    }
+    let res = match cx.live_resource("primary").await {
+        Ok(r) => r,
+        Err(v) => return v,
+    };
+    if res.is_async() {
+        return Verdict::Skip("the partner answered 202; the drain is not in the 202 body".into());
+    }
+    let body = match json_object(&res.reply) {
+        Ok(b) => b,
+        Err(why) => return Verdict::Blocked(why),
+    };
+    match judge(body.get("log_drain_url")) {
+        Verdict::Violated(f) => Verdict::violated(f.exchange(&res.reply.exchange)),
+        v => v,
+    }
+}
+
+pub fn judge(value: Option<&Value>) -> Verdict {
+    let expected = "`log_drain_url` starting with https:// or syslog://";
+    match value.and_then(Value::as_str) {
+        Some(u) if u.starts_with("https://") || u.starts_with("syslog://") => Verdict::pass(),
+        Some(u) => Finding::new(expected, format!("`{u}`")).at("/log_drain_url").into(),
+        None => Finding::new(expected, "no `log_drain_url`")
+            .at("/log_drain_url")
+            .hint("the manifest requires syslog_drain, so Heroku needs a drain URL in the provision answer")
+            .into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn judges_drains() {
+        assert!(matches!(
+            judge(Some(&json!("https://d.example/x"))),
+            Verdict::Pass(_)
+        ));
+        assert!(matches!(
+            judge(Some(&json!("syslog://d.example:514"))),
+            Verdict::Pass(_)
+        ));
+        assert!(matches!(
+            judge(Some(&json!("http://d.example"))),
+            Verdict::Violated(_)
+        ));
+        assert!(matches!(judge(None), Verdict::Violated(_)));
+    }
+}

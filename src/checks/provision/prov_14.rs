@@ -1,0 +1,53 @@
+//! PROV-14: a malformed provision body gets a 4xx: never a 5xx, never success.
+
+use crate::checks::inspect::observed_status;
+use crate::outcome::{Finding, Verdict};
+use crate::runner::CheckCtx;
+
+crate::check!(
+    "PROV-14",
+    "PROV-14",
+    Must,
+    "malformed provision body gets a 4xx",
+    run
+);
+
+async fn run(cx: &CheckCtx<'_>) -> Verdict {
+    let uuid = uuid::Uuid::new_v4().to_string();
+    // A body cut off mid-object: looks like a provision, is not JSON.
+    let bytes = format!(
+        "{{\"uuid\": \"{uuid}\", \"plan\": \"{}\", \"region\": ",
+        cx.default_plan()
+    );
+    let reply = cx
+        .partner
+        .provision_raw(bytes.into_bytes(), &uuid, "malformed provision body")
+        .await;
+    match reply.status {
+        Some(s) if (400..500).contains(&s) => Verdict::pass_with(format!("status {s}")),
+        Some(s) if (200..300).contains(&s) => Finding::new(
+            "a 4xx (the body is not JSON)",
+            format!("status {s}: the malformed request was accepted"),
+        )
+        .at("status")
+        .hint("parse the body strictly as JSON and answer 400 or 422 when it does not parse")
+        .into(),
+        _ => Finding::new("a 4xx (the body is not JSON)", observed_status(&reply))
+            .at("status")
+            .hint("a parse error must not escape as a 500: Heroku retries 5xx answers")
+            .into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::testing::{run_against, stub};
+
+    #[tokio::test]
+    async fn fails_on_500_and_passes_on_400() {
+        let v = run_against(&super::CHECK, stub(500, "{}")).await;
+        assert!(matches!(v, crate::outcome::Verdict::Violated(_)), "{v:?}");
+        let v = run_against(&super::CHECK, stub(400, "{\"message\":\"bad json\"}")).await;
+        assert!(matches!(v, crate::outcome::Verdict::Pass(_)), "{v:?}");
+    }
+}

@@ -1,0 +1,121 @@
+//! Helpers for checks' own tests: fabricated replies and tiny wiremock partners.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::checks::Check;
+use crate::config::{Config, Overrides, Settings};
+use crate::manifest::Manifest;
+use crate::outcome::Verdict;
+use crate::partner::Reply;
+use crate::partner::exchange::{Credentials, Exchange, RequestRecord};
+use crate::runner::{CheckCtx, RunCtx};
+
+pub const MANIFEST: &str = r#"{
+  "id": "test-addon",
+  "api": {
+    "config_vars": ["TEST_ADDON_URL"],
+    "password": "test-password-0123",
+    "sso_salt": "test-salt-0123",
+    "regions": ["us"],
+    "requires": [],
+    "production": {"base_url": "https://test.example/heroku/resources", "sso_url": "https://test.example/sso"},
+    "version": "3"
+  }
+}"#;
+
+pub fn reply_typed(status: u16, body: &str, content_type: &str) -> Reply {
+    let exchange = Arc::new(Exchange {
+        seq: 1,
+        label: "test".into(),
+        started_ms: 0,
+        elapsed_ms: 1.0,
+        request: RequestRecord {
+            method: "POST".into(),
+            url: "http://127.0.0.1:1/".into(),
+            headers: vec![],
+            credentials: Credentials::Manifest,
+            body: None,
+        },
+        response: None,
+        error: None,
+    });
+    Reply {
+        exchange,
+        status: Some(status),
+        content_type: Some(content_type.to_owned()),
+        body: body.as_bytes().to_vec(),
+        json: if body.is_empty() {
+            Err("empty body".into())
+        } else {
+            serde_json::from_str(body).map_err(|e| e.to_string())
+        },
+    }
+}
+
+pub fn reply(status: u16, body: &str) -> Reply {
+    reply_typed(status, body, "application/json")
+}
+
+/// What a stub partner answers to every request.
+pub struct Stub {
+    pub status: u16,
+    pub body: String,
+    pub delay: Duration,
+}
+
+pub fn stub(status: u16, body: &str) -> Stub {
+    Stub {
+        status,
+        body: body.to_owned(),
+        delay: Duration::ZERO,
+    }
+}
+
+pub async fn start(stub: Stub) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(
+            ResponseTemplate::new(stub.status)
+                .set_body_raw(stub.body, "application/json")
+                .set_delay(stub.delay),
+        )
+        .mount(&server)
+        .await;
+    server
+}
+
+/// A run context whose partner is at `base_url`, with the test manifest and a default plan.
+pub fn ctx_for(base_url: &str, tweak: impl FnOnce(&mut Config)) -> RunCtx {
+    let manifest = Manifest::parse(MANIFEST, "test").unwrap();
+    let mut config = Config::default();
+    config.plans.default = Some("basic".into());
+    config.plans.upgrade = Some("premium".into());
+    config.timeouts.request = Duration::from_secs(5);
+    tweak(&mut config);
+    let overrides = Overrides {
+        base_url: Some(format!("{base_url}/heroku/resources")),
+        ..Overrides::default()
+    };
+    let settings = Settings::resolve(&manifest, config, &overrides, "test").unwrap();
+    RunCtx::build(manifest, settings).unwrap()
+}
+
+pub async fn run_check(check: &Check, ctx: &RunCtx) -> Verdict {
+    let params = toml::Table::new();
+    let cx = CheckCtx {
+        run: ctx,
+        params: &params,
+    };
+    (check.run)(&cx).await
+}
+
+/// Runs one check against a stub partner.
+pub async fn run_against(check: &Check, stub: Stub) -> Verdict {
+    let server = start(stub).await;
+    let ctx = ctx_for(&server.uri(), |_| {});
+    run_check(check, &ctx).await
+}

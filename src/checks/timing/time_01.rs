@@ -1,0 +1,42 @@
+//! TIME-01: partner calls answer within the soft budget (3 s by default).
+
+use crate::config::format_duration;
+use crate::outcome::{Finding, Verdict};
+use crate::runner::CheckCtx;
+
+crate::check!(
+    "TIME-01",
+    "TIME-01",
+    Should,
+    "calls answer within the soft budget",
+    run
+);
+
+async fn run(cx: &CheckCtx<'_>) -> Verdict {
+    let t = cx.settings.config.timeouts;
+    let all = cx.journal.all();
+    if all.is_empty() {
+        return Verdict::Skip("no partner call was made before this check".into());
+    }
+    // Calls beyond the hard limit are TIME-02's.
+    let hard: Vec<u64> = super::slower_than(&all, t.fail_after)
+        .map(|x| x.seq)
+        .collect();
+    let slow: Vec<_> = super::slower_than(&all, t.warn_after)
+        .filter(|x| !hard.contains(&x.seq))
+        .collect();
+    if slow.is_empty() {
+        let max = all.iter().map(|x| x.elapsed_ms).fold(0.0, f64::max);
+        return Verdict::pass_with(format!("{} calls, slowest {max:.0} ms", all.len()));
+    }
+    let mut f = Finding::new(
+        format!("every call answered within {}", format_duration(t.warn_after)),
+        format!("{} slower: {}", slow.len(), super::list(&slow)),
+    )
+    .at("elapsed time")
+    .hint("do slow work after answering: use async provisioning (202) and finish through the Platform API");
+    for x in slow {
+        f = f.exchange(x);
+    }
+    f.into()
+}

@@ -1,0 +1,87 @@
+//! TIME-02: partner calls answer before the hard limit (30 s by default).
+
+use crate::config::format_duration;
+use crate::outcome::{Finding, Verdict};
+use crate::runner::CheckCtx;
+
+crate::check!(
+    "TIME-02",
+    "TIME-02",
+    Must,
+    "calls answer before the hard limit",
+    run
+);
+
+async fn run(cx: &CheckCtx<'_>) -> Verdict {
+    let t = cx.settings.config.timeouts;
+    let all = cx.journal.all();
+    if all.is_empty() {
+        return Verdict::Skip("no partner call was made before this check".into());
+    }
+    let slow: Vec<_> = super::slower_than(&all, t.fail_after).collect();
+    if slow.is_empty() {
+        return Verdict::pass_with(format!(
+            "{} calls within {}",
+            all.len(),
+            format_duration(t.fail_after)
+        ));
+    }
+    let mut f = Finding::new(
+        format!("every call answered within {}", format_duration(t.fail_after)),
+        format!("{} over the limit: {}", slow.len(), super::list(&slow)),
+    )
+    .at("elapsed time")
+    .hint("Heroku abandons the request at the limit and the customer's command fails; answer 202 and finish asynchronously");
+    for x in slow {
+        f = f.exchange(x);
+    }
+    f.into()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use crate::checks::testing::{ctx_for, run_check, start, stub};
+    use crate::outcome::Verdict;
+    use crate::partner::Credentials;
+
+    #[tokio::test]
+    async fn timing_checks_flag_slow_calls() {
+        let mut slow = stub(200, "{}");
+        slow.delay = Duration::from_millis(150);
+        let server = start(slow).await;
+        let ctx = ctx_for(&server.uri(), |c| {
+            c.timeouts.warn_after = Duration::from_millis(20);
+            c.timeouts.fail_after = Duration::from_millis(100);
+        });
+        ctx.partner
+            .deprovision("x", Credentials::Manifest, "slow call")
+            .await;
+        assert!(matches!(
+            run_check(&super::CHECK, &ctx).await,
+            Verdict::Violated(_)
+        ));
+        // Beyond the hard limit: TIME-01 leaves it to TIME-02.
+        assert!(matches!(
+            run_check(&super::super::time_01::CHECK, &ctx).await,
+            Verdict::Pass(_)
+        ));
+
+        let ctx = ctx_for(&server.uri(), |c| {
+            c.timeouts.warn_after = Duration::from_millis(20);
+            c.timeouts.fail_after = Duration::from_secs(10);
+        });
+        ctx.partner
+            .deprovision("x", Credentials::Manifest, "slow call")
+            .await;
+        assert!(matches!(
+            run_check(&super::super::time_01::CHECK, &ctx).await,
+            Verdict::Violated(_)
+        ));
+        assert!(matches!(
+            run_check(&super::CHECK, &ctx).await,
+            Verdict::Pass(_)
+        ));
+    }
+}

@@ -1,0 +1,399 @@
+//! The harness config file (TOML) and the effective settings of a run: command line over config
+//! file over manifest.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::Duration;
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::error::HarnessError;
+use crate::manifest::Manifest;
+
+/// The Common Runtime US region as Heroku sends it.
+pub const DEFAULT_REGION: &str = "amazon-web-services::us-east-1";
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default)]
+    pub partner: PartnerSection,
+    #[serde(default)]
+    pub plans: Plans,
+    #[serde(default)]
+    pub provision: ProvisionSection,
+    #[serde(default)]
+    pub timeouts: Timeouts,
+    #[serde(default)]
+    pub limits: Limits,
+    #[serde(default)]
+    pub manifest: ManifestSection,
+}
+
+/// Adjustments to the manifest checks.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ManifestSection {
+    /// Region names to accept besides the built-in list (Heroku adds regions over time).
+    #[serde(default)]
+    pub extra_regions: Vec<String>,
+}
+
+/// Where the partner listens, overriding the manifest's production URLs (for local runs).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PartnerSection {
+    pub base_url: Option<String>,
+    pub sso_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Plans {
+    /// The plan every shared resource is provisioned on. Required for any suite that provisions.
+    pub default: Option<String>,
+    /// The plan used for the upgrade check.
+    pub upgrade: Option<String>,
+    /// The plan used for the downgrade check.
+    pub downgrade: Option<String>,
+    /// Plans that must be refused in Private Space regions.
+    #[serde(default)]
+    pub private_space_unavailable: Vec<String>,
+    /// Plan changes the partner must refuse with 422, as [from, to] pairs.
+    #[serde(default)]
+    pub forbidden_transitions: Vec<[String; 2]>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProvisionSection {
+    /// The `region` sent with provisions.
+    #[serde(default = "default_region")]
+    pub region: String,
+    /// `options` sent with every provision (string values, as the Heroku CLI sends them).
+    #[serde(default)]
+    pub options: BTreeMap<String, String>,
+    /// Send the legacy `heroku_id` field (§18 Q18: on by default).
+    #[serde(default = "yes")]
+    pub send_heroku_id: bool,
+}
+
+impl Default for ProvisionSection {
+    fn default() -> Self {
+        Self {
+            region: default_region(),
+            options: BTreeMap::new(),
+            send_heroku_id: true,
+        }
+    }
+}
+
+fn default_region() -> String {
+    DEFAULT_REGION.to_owned()
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Timeouts {
+    /// Per-request limit on a partner call; a call still running then is a transport failure.
+    #[serde(
+        default = "d35s",
+        deserialize_with = "duration",
+        serialize_with = "ser_duration"
+    )]
+    pub request: Duration,
+    #[serde(
+        default = "d10s",
+        deserialize_with = "duration",
+        serialize_with = "ser_duration"
+    )]
+    pub connect: Duration,
+    /// Slower answers warn (TIME-01).
+    #[serde(
+        default = "d3s",
+        deserialize_with = "duration",
+        serialize_with = "ser_duration"
+    )]
+    pub warn_after: Duration,
+    /// Slower answers fail (TIME-02).
+    #[serde(
+        default = "d30s",
+        deserialize_with = "duration",
+        serialize_with = "ser_duration"
+    )]
+    pub fail_after: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Self {
+            request: d35s(),
+            connect: d10s(),
+            warn_after: d3s(),
+            fail_after: d30s(),
+        }
+    }
+}
+
+fn d3s() -> Duration {
+    Duration::from_secs(3)
+}
+fn d10s() -> Duration {
+    Duration::from_secs(10)
+}
+fn d30s() -> Duration {
+    Duration::from_secs(30)
+}
+fn d35s() -> Duration {
+    Duration::from_secs(35)
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Limits {
+    /// Response bodies beyond this many bytes are cut off and reported.
+    #[serde(default = "mib")]
+    pub max_body_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_body_bytes: mib(),
+        }
+    }
+}
+
+fn mib() -> usize {
+    1 << 20
+}
+
+/// Parses "250ms", "3s", "2m" or a bare number of seconds.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let t = text.trim();
+    let (digits, unit) = t.split_at(t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len()));
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("`{text}` is not a duration like 250ms, 3s or 2m"))?;
+    match unit.trim() {
+        "ms" => Ok(Duration::from_millis(n)),
+        "" | "s" => Ok(Duration::from_secs(n)),
+        "m" => Ok(Duration::from_secs(n * 60)),
+        _ => Err(format!("`{text}` has an unknown unit; use ms, s or m")),
+    }
+}
+
+pub fn format_duration(d: Duration) -> String {
+    if d.subsec_millis() != 0 || d.as_secs() == 0 {
+        format!("{}ms", d.as_millis())
+    } else {
+        format!("{}s", d.as_secs())
+    }
+}
+
+fn duration<'de, D: Deserializer<'de>>(de: D) -> Result<Duration, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        Text(String),
+        Seconds(u64),
+    }
+    match Raw::deserialize(de)? {
+        Raw::Text(t) => parse_duration(&t).map_err(serde::de::Error::custom),
+        Raw::Seconds(s) => Ok(Duration::from_secs(s)),
+    }
+}
+
+fn ser_duration<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&format_duration(*d))
+}
+
+impl Config {
+    pub fn load(path: &Path) -> Result<Self, HarnessError> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            HarnessError::input(
+                path.display().to_string(),
+                "(file)",
+                format!("cannot read the config: {e}"),
+                "pass an existing file with --config, or leave --config out",
+            )
+        })?;
+        Self::parse(&text, &path.display().to_string())
+    }
+
+    pub fn parse(text: &str, source: &str) -> Result<Self, HarnessError> {
+        let config: Config = toml::from_str(text).map_err(|e| {
+            let field = e
+                .span()
+                .map(|s| {
+                    let line = text[..s.start.min(text.len())].matches('\n').count() + 1;
+                    format!("line {line}")
+                })
+                .unwrap_or_else(|| "(document)".to_owned());
+            HarnessError::input(
+                source,
+                field,
+                e.message().to_owned(),
+                "compare with the commented config that `serve-reference --write-config` writes",
+            )
+        })?;
+        config.validate(source)?;
+        Ok(config)
+    }
+
+    fn validate(&self, source: &str) -> Result<(), HarnessError> {
+        let t = &self.timeouts;
+        if t.warn_after > t.fail_after {
+            return Err(HarnessError::input(
+                source,
+                "timeouts.warn_after",
+                "is longer than timeouts.fail_after",
+                "the soft budget (warn_after) must not exceed the hard one (fail_after)",
+            ));
+        }
+        if t.request.is_zero() || t.connect.is_zero() {
+            return Err(HarnessError::input(
+                source,
+                "timeouts.request / timeouts.connect",
+                "is zero",
+                "give a positive duration such as 10s",
+            ));
+        }
+        for (field, url) in [
+            ("partner.base_url", &self.partner.base_url),
+            ("partner.sso_url", &self.partner.sso_url),
+        ] {
+            if let Some(u) = url {
+                check_url(source, field, u)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn check_url(source: &str, field: &str, url: &str) -> Result<(), HarnessError> {
+    match url::Url::parse(url) {
+        Ok(u) if u.scheme() == "http" || u.scheme() == "https" => Ok(()),
+        Ok(_) | Err(_) => Err(HarnessError::input(
+            source,
+            field,
+            format!("`{url}` is not an http(s) URL"),
+            "give an absolute URL such as http://127.0.0.1:3000/heroku/resources",
+        )),
+    }
+}
+
+/// Command-line values that override the config file.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub base_url: Option<String>,
+    pub sso_url: Option<String>,
+    pub plan: Option<String>,
+}
+
+/// What a run uses, after the command line, the config file and the manifest are merged.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub config: Config,
+    /// Where provisioning requests go.
+    pub base_url: Option<String>,
+    /// True when `base_url` does not come from the manifest.
+    pub base_url_overridden: bool,
+    pub sso_url: Option<String>,
+    pub sso_url_overridden: bool,
+    pub default_plan: Option<String>,
+}
+
+impl Settings {
+    pub fn resolve(
+        manifest: &Manifest,
+        config: Config,
+        overrides: &Overrides,
+        config_source: &str,
+    ) -> Result<Self, HarnessError> {
+        if let Some(u) = &overrides.base_url {
+            check_url("--base-url", "(value)", u)?;
+        }
+        if let Some(u) = &overrides.sso_url {
+            check_url("--sso-url", "(value)", u)?;
+        }
+        let pick =
+            |cli: &Option<String>, file: &Option<String>, man: &Option<String>| match (cli, file) {
+                (Some(u), _) | (None, Some(u)) => (Some(u.clone()), Some(u) != man.as_ref()),
+                (None, None) => (man.clone(), false),
+            };
+        let (base_url, base_url_overridden) = pick(
+            &overrides.base_url,
+            &config.partner.base_url,
+            &manifest.base_url,
+        );
+        let (sso_url, sso_url_overridden) = pick(
+            &overrides.sso_url,
+            &config.partner.sso_url,
+            &manifest.sso_url,
+        );
+        if let Some(u) = &base_url {
+            check_url(&manifest.source, "api.production.base_url", u)?;
+        }
+        let default_plan = overrides
+            .plan
+            .clone()
+            .or_else(|| config.plans.default.clone());
+        let _ = config_source;
+        Ok(Self {
+            config,
+            base_url,
+            base_url_overridden,
+            sso_url,
+            sso_url_overridden,
+            default_plan,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("250ms").unwrap(), Duration::from_millis(250));
+        assert_eq!(parse_duration("3s").unwrap(), Duration::from_secs(3));
+        assert_eq!(parse_duration("2m").unwrap(), Duration::from_secs(120));
+        assert!(parse_duration("3 fortnights").is_err());
+        assert_eq!(format_duration(Duration::from_millis(250)), "250ms");
+        assert_eq!(format_duration(Duration::from_secs(3)), "3s");
+    }
+
+    #[test]
+    fn unknown_field_names_file_line_and_field() {
+        let e = Config::parse("[timeouts]\nrequest = \"1s\"\nwarn = \"2s\"\n", "conf.toml")
+            .unwrap_err();
+        let s = e.to_string();
+        assert!(
+            s.contains("conf.toml") && s.contains("line 3") && s.contains("warn"),
+            "{s}"
+        );
+        assert_eq!(e.exit_code(), 2);
+    }
+
+    #[test]
+    fn bad_duration_is_an_input_error() {
+        let e = Config::parse("[timeouts]\nrequest = \"soon\"\n", "c.toml").unwrap_err();
+        assert!(e.to_string().contains("soon"), "{e}");
+    }
+
+    #[test]
+    fn warn_must_not_exceed_fail() {
+        let e = Config::parse(
+            "[timeouts]\nwarn_after = \"5s\"\nfail_after = \"1s\"\n",
+            "c.toml",
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("timeouts.warn_after"), "{e}");
+    }
+}

@@ -1,0 +1,50 @@
+//! `demo`: the harness against the built-in reference partner, in one process. It goes through
+//! the same manifest and config parsing as `run` against `serve-reference`.
+
+use std::net::{Ipv4Addr, SocketAddr};
+
+use crate::config::{Config, Overrides};
+use crate::error::HarnessError;
+use crate::events::EventSink;
+use crate::manifest::Manifest;
+use crate::reference::{FaultSet, ReferencePartner};
+use crate::runner::{self, RunInputs, RunReport, Selection};
+
+/// The result of a demo run, with what the reference partner still holds afterwards.
+pub struct DemoOutcome {
+    pub report: RunReport,
+    /// Resources the reference partner still holds after the run's cleanup.
+    pub live_after: usize,
+    /// Secrets the reference partner used, for leak scans in tests.
+    pub secrets: Vec<String>,
+}
+
+pub async fn run(
+    faults: FaultSet,
+    selection: Selection,
+    sink: &mut dyn EventSink,
+) -> Result<DemoOutcome, HarnessError> {
+    let partner =
+        ReferencePartner::start(faults, SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await?;
+    let manifest = Manifest::parse(&partner.manifest_text(), "reference addon-manifest.json")?;
+    let config = Config::parse(&partner.config_text(), "reference config")?;
+    let result = runner::run(
+        RunInputs {
+            manifest,
+            config,
+            config_source: "reference config".into(),
+            overrides: Overrides::default(),
+            selection,
+        },
+        sink,
+    )
+    .await;
+    let live_after = partner.live_resources();
+    let secrets = vec![partner.password.clone(), partner.sso_salt.clone()];
+    partner.stop().await;
+    Ok(DemoOutcome {
+        report: result?,
+        live_after,
+        secrets,
+    })
+}

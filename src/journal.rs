@@ -1,0 +1,54 @@
+//! The run's journal: every exchange with the partner, in order. Checks take their evidence from
+//! it; the timing suite and reports read it whole.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use crate::partner::exchange::Exchange;
+
+#[derive(Debug)]
+pub struct Journal {
+    started: Instant,
+    next_seq: AtomicU64,
+    exchanges: Mutex<Vec<Arc<Exchange>>>,
+}
+
+impl Default for Journal {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Journal {
+    pub fn new() -> Self {
+        Self {
+            started: Instant::now(),
+            next_seq: AtomicU64::new(1),
+            exchanges: Mutex::new(Vec::new()),
+        }
+    }
+
+    pub fn started(&self) -> Instant {
+        self.started
+    }
+
+    pub fn next_seq(&self) -> u64 {
+        self.next_seq.fetch_add(1, Ordering::Relaxed)
+    }
+
+    pub fn push(&self, exchange: Arc<Exchange>) {
+        if let Ok(mut x) = self.exchanges.lock() {
+            x.push(exchange);
+        }
+    }
+
+    pub fn all(&self) -> Vec<Arc<Exchange>> {
+        self.exchanges.lock().map(|x| x.clone()).unwrap_or_default()
+    }
+
+    /// Exchanges whose sequence number is at least `seq`.
+    pub fn since(&self, seq: u64) -> Vec<Arc<Exchange>> {
+        self.all().into_iter().filter(|x| x.seq >= seq).collect()
+    }
+}

@@ -1,0 +1,25 @@
+//! addon-conformance: a conformance harness for Heroku add-on partners. It plays Heroku against
+//! the partner (the system under test) and reports every broken requirement with evidence.
+//!
+//! Parts, in the order data flows: `cli` → `config`/`manifest` → `runner` → `checks` →
+//! `partner` (the only code that talks to the partner) → `events` → `report` (the only code
+//! that prints). `reference` is a conformant partner with named faults, used by `demo` and tests.
+
+pub mod catalogue;
+pub mod checks;
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod error;
+pub mod events;
+pub mod heroku;
+pub mod journal;
+pub mod manifest;
+pub mod outcome;
+pub mod partner;
+pub mod redact;
+pub mod reference;
+pub mod report;
+pub mod runner;
+pub mod suite;
+pub mod tls;

@@ -1,0 +1,172 @@
+//! What checks conclude, and the report data built from it. Failures are data, not errors.
+
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::catalogue::Level;
+use crate::partner::Exchange;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    Pass,
+    /// A MUST was broken.
+    Fail,
+    /// A SHOULD was broken.
+    Warn,
+    Skip,
+    /// A prerequisite failed.
+    Blocked,
+    /// The harness could not judge.
+    Error,
+}
+
+impl Outcome {
+    pub fn label(self) -> &'static str {
+        match self {
+            Outcome::Pass => "PASS",
+            Outcome::Fail => "FAIL",
+            Outcome::Warn => "WARN",
+            Outcome::Skip => "SKIP",
+            Outcome::Blocked => "BLOCKED",
+            Outcome::Error => "ERROR",
+        }
+    }
+}
+
+/// A broken requirement, with its evidence.
+#[derive(Debug, Clone, Default)]
+pub struct Finding {
+    /// Overrides the check's level (a SHOULD check may find a MUST-level breach, e.g. a 5xx).
+    pub level: Option<Level>,
+    pub expected: String,
+    pub observed: String,
+    /// Where: `status`, `header Content-Type`, a JSON pointer such as `/config/X_URL`.
+    pub location: Option<String>,
+    pub hint: Option<String>,
+    /// Exchanges made before the check that belong to the evidence (e.g. the shared provision).
+    pub exchanges: Vec<Arc<Exchange>>,
+}
+
+impl Finding {
+    pub fn new(expected: impl Into<String>, observed: impl Into<String>) -> Self {
+        Self {
+            expected: expected.into(),
+            observed: observed.into(),
+            ..Self::default()
+        }
+    }
+
+    pub fn at(mut self, location: impl Into<String>) -> Self {
+        self.location = Some(location.into());
+        self
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn level(mut self, level: Level) -> Self {
+        self.level = Some(level);
+        self
+    }
+
+    pub fn exchange(mut self, exchange: &Arc<Exchange>) -> Self {
+        if !self.exchanges.iter().any(|x| x.seq == exchange.seq) {
+            self.exchanges.push(exchange.clone());
+        }
+        self
+    }
+}
+
+/// What a check returns.
+#[derive(Debug, Clone)]
+pub enum Verdict {
+    Pass(Option<String>),
+    Violated(Box<Finding>),
+    Skip(String),
+    Blocked(String),
+    Error(String),
+}
+
+impl Verdict {
+    pub fn pass() -> Self {
+        Verdict::Pass(None)
+    }
+
+    pub fn pass_with(note: impl Into<String>) -> Self {
+        Verdict::Pass(Some(note.into()))
+    }
+
+    pub fn violated(finding: Finding) -> Self {
+        Verdict::Violated(Box::new(finding))
+    }
+}
+
+impl From<Finding> for Verdict {
+    fn from(f: Finding) -> Self {
+        Verdict::violated(f)
+    }
+}
+
+/// The evidence of a result, as reported.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Evidence {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub observed: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub curl: Option<String>,
+    pub exchanges: Vec<Arc<Exchange>>,
+}
+
+/// One check's result, as reported.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckResult {
+    pub id: String,
+    pub suite: String,
+    pub title: String,
+    pub requirement: String,
+    pub requirement_text: String,
+    pub level: Level,
+    pub outcome: Outcome,
+    pub message: String,
+    pub doc: String,
+    pub duration_ms: f64,
+    pub evidence: Evidence,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub passed: usize,
+    pub failed: usize,
+    pub warned: usize,
+    pub skipped: usize,
+    pub blocked: usize,
+    pub errors: usize,
+}
+
+impl Summary {
+    pub fn add(&mut self, outcome: Outcome) {
+        match outcome {
+            Outcome::Pass => self.passed += 1,
+            Outcome::Fail => self.failed += 1,
+            Outcome::Warn => self.warned += 1,
+            Outcome::Skip => self.skipped += 1,
+            Outcome::Blocked => self.blocked += 1,
+            Outcome::Error => self.errors += 1,
+        }
+    }
+
+    /// Checks that actually ran to a verdict on the partner.
+    pub fn executed(&self) -> usize {
+        self.passed + self.failed + self.warned
+    }
+}

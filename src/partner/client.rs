@@ -1,0 +1,419 @@
+//! Sends what Heroku sends: Basic auth from the manifest, v3 JSON bodies, Heroku's headers. Every
+//! call returns a `Reply`: the raw answer for checks and a redacted `Exchange` for evidence.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use reqwest::Method;
+use serde_json::Value;
+
+use super::exchange::{
+    Credentials, EXCERPT_BYTES, Exchange, Header, RequestRecord, ResponseRecord,
+};
+use super::ledger::{EntryState, Ledger};
+use crate::error::HarnessError;
+use crate::journal::Journal;
+use crate::redact::Redactor;
+
+/// The Accept header Heroku sends to partners.
+pub const ACCEPT: &str = "application/vnd.heroku-addons+json; version=3";
+
+/// A partner answer: raw data for checks (may hold secrets; never print it) and the redacted
+/// exchange for evidence.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    pub exchange: Arc<Exchange>,
+    pub status: Option<u16>,
+    pub content_type: Option<String>,
+    pub body: Vec<u8>,
+    /// The body parsed as JSON, or why it is not JSON.
+    pub json: Result<Value, String>,
+}
+
+impl Reply {
+    pub fn is_success(&self) -> bool {
+        self.status.is_some_and(|s| (200..300).contains(&s))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ClientSettings {
+    pub base_url: Option<String>,
+    pub username: String,
+    pub password: String,
+    pub request_timeout: std::time::Duration,
+    pub connect_timeout: std::time::Duration,
+    pub max_body_bytes: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct PartnerClient {
+    http: reqwest::Client,
+    settings: Arc<ClientSettings>,
+    redactor: Arc<Redactor>,
+    journal: Arc<Journal>,
+    ledger: Arc<Ledger>,
+}
+
+/// What to send; the client adds headers, auth and records.
+pub struct Request<'a> {
+    pub method: Method,
+    /// Appended to the base URL (`""` or `/{uuid}`).
+    pub path: String,
+    pub body: Option<Vec<u8>>,
+    pub credentials: Credentials,
+    pub label: &'a str,
+}
+
+impl PartnerClient {
+    pub fn new(
+        settings: ClientSettings,
+        redactor: Arc<Redactor>,
+        journal: Arc<Journal>,
+        ledger: Arc<Ledger>,
+    ) -> Result<Self, HarnessError> {
+        crate::tls::install_provider();
+        redactor.add("password", &settings.password);
+        redactor.add(
+            "credentials",
+            &basic(&settings.username, &settings.password),
+        );
+        let http = reqwest::Client::builder()
+            .timeout(settings.request_timeout)
+            .connect_timeout(settings.connect_timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("addon-conformance/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| HarnessError::Internal(format!("cannot build the HTTP client: {e}")))?;
+        Ok(Self {
+            http,
+            settings: Arc::new(settings),
+            redactor,
+            journal,
+            ledger,
+        })
+    }
+
+    pub fn username(&self) -> &str {
+        &self.settings.username
+    }
+
+    pub fn ledger(&self) -> &Ledger {
+        &self.ledger
+    }
+
+    /// `POST {base_url}` with a provision body. The uuid goes into the ledger first.
+    pub async fn provision(&self, body: &Value, credentials: Credentials, label: &str) -> Reply {
+        let uuid = body.get("uuid").and_then(Value::as_str).unwrap_or_default();
+        self.ledger
+            .record(uuid, label, credentials == Credentials::Manifest);
+        let reply = self
+            .send(Request {
+                method: Method::POST,
+                path: String::new(),
+                body: Some(body.to_string().into_bytes()),
+                credentials,
+                label,
+            })
+            .await;
+        self.note_provision(uuid, &reply);
+        reply
+    }
+
+    /// `POST {base_url}` with raw bytes (malformed-body probes). `uuid` is what the bytes claim.
+    pub async fn provision_raw(&self, bytes: Vec<u8>, uuid: &str, label: &str) -> Reply {
+        self.ledger.record(uuid, label, true);
+        let reply = self
+            .send(Request {
+                method: Method::POST,
+                path: String::new(),
+                body: Some(bytes),
+                credentials: Credentials::Manifest,
+                label,
+            })
+            .await;
+        self.note_provision(uuid, &reply);
+        reply
+    }
+
+    fn note_provision(&self, uuid: &str, reply: &Reply) {
+        match reply.status {
+            Some(s) if (200..300).contains(&s) => self.ledger.set(uuid, EntryState::Live),
+            Some(s) if (400..500).contains(&s) && s != 408 && s != 429 => {
+                self.ledger.set(uuid, EntryState::Refused)
+            }
+            _ => {}
+        }
+    }
+
+    /// `PUT {base_url}/{uuid}`.
+    pub async fn plan_change(
+        &self,
+        uuid: &str,
+        body: &Value,
+        credentials: Credentials,
+        label: &str,
+    ) -> Reply {
+        self.send(Request {
+            method: Method::PUT,
+            path: format!("/{uuid}"),
+            body: Some(body.to_string().into_bytes()),
+            credentials,
+            label,
+        })
+        .await
+    }
+
+    /// `DELETE {base_url}/{uuid}`; a 2xx, 404 or 410 with real credentials clears the ledger.
+    pub async fn deprovision(&self, uuid: &str, credentials: Credentials, label: &str) -> Reply {
+        let real = credentials == Credentials::Manifest;
+        let reply = self
+            .send(Request {
+                method: Method::DELETE,
+                path: format!("/{uuid}"),
+                body: None,
+                credentials,
+                label,
+            })
+            .await;
+        if real
+            && matches!(reply.status, Some(s) if (200..300).contains(&s) || s == 404 || s == 410)
+        {
+            self.ledger.set(uuid, EntryState::Removed);
+        }
+        reply
+    }
+
+    /// Sends one request and records it.
+    pub async fn send(&self, req: Request<'_>) -> Reply {
+        let seq = self.journal.next_seq();
+        let started_ms = self.journal.started().elapsed().as_millis() as u64;
+        let base = self.settings.base_url.as_deref().unwrap_or_default();
+        let url = format!("{}{}", base.trim_end_matches('/'), req.path);
+        let mut headers = vec![Header {
+            name: "Accept".into(),
+            value: ACCEPT.into(),
+        }];
+        if req.body.is_some() {
+            headers.push(Header {
+                name: "Content-Type".into(),
+                value: "application/json".into(),
+            });
+        }
+        let mut builder = self.http.request(req.method.clone(), &url);
+        for h in &headers {
+            builder = builder.header(&h.name, &h.value);
+        }
+        match &req.credentials {
+            Credentials::Manifest => {
+                builder = builder.header(
+                    "Authorization",
+                    basic(&self.settings.username, &self.settings.password),
+                );
+            }
+            Credentials::WrongPassword => {
+                builder = builder.header(
+                    "Authorization",
+                    basic(&self.settings.username, super::exchange::PROBE_PASSWORD),
+                );
+            }
+            Credentials::WrongUsername => {
+                builder = builder.header(
+                    "Authorization",
+                    basic(super::exchange::PROBE_USERNAME, &self.settings.password),
+                );
+            }
+            Credentials::None => {}
+        }
+        if req.credentials != Credentials::None {
+            headers.insert(
+                0,
+                Header {
+                    name: "Authorization".into(),
+                    value: "Basic [REDACTED:credentials]".into(),
+                },
+            );
+        }
+        let request_body = req.body.as_ref().map(|b| self.redact_body(b));
+        if let Some(body) = req.body {
+            builder = builder.body(body);
+        }
+
+        let clock = Instant::now();
+        let mut status = None;
+        let mut content_type = None;
+        let mut response_headers = Vec::new();
+        let mut body = Vec::new();
+        let mut truncated = false;
+        let mut error = None;
+        match builder.send().await {
+            Ok(mut resp) => {
+                status = Some(resp.status().as_u16());
+                content_type = resp
+                    .headers()
+                    .get(reqwest::header::CONTENT_TYPE)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned);
+                response_headers = resp
+                    .headers()
+                    .iter()
+                    .map(|(k, v)| Header {
+                        name: k.as_str().to_owned(),
+                        value: redact_header(k.as_str(), &String::from_utf8_lossy(v.as_bytes())),
+                    })
+                    .collect();
+                loop {
+                    match resp.chunk().await {
+                        Ok(Some(chunk)) => {
+                            let room = self.settings.max_body_bytes.saturating_sub(body.len());
+                            if chunk.len() > room {
+                                body.extend_from_slice(&chunk[..room]);
+                                truncated = true;
+                                break;
+                            }
+                            body.extend_from_slice(&chunk);
+                        }
+                        Ok(None) => break,
+                        Err(e) => {
+                            error = Some(describe(&e));
+                            break;
+                        }
+                    }
+                }
+            }
+            Err(e) => error = Some(describe(&e)),
+        }
+        let elapsed_ms = clock.elapsed().as_secs_f64() * 1000.0;
+
+        let json = if truncated {
+            Err(format!(
+                "body exceeds {} bytes and was not read further",
+                self.settings.max_body_bytes
+            ))
+        } else if body.is_empty() {
+            Err("empty body".to_owned())
+        } else {
+            serde_json::from_slice::<Value>(&body).map_err(|e| e.to_string())
+        };
+        if let Ok(v) = &json {
+            self.redactor.learn_config(v);
+        }
+        let response = status.map(|status| ResponseRecord {
+            status,
+            headers: response_headers,
+            body: self.excerpt(&body, json.as_ref().ok()),
+            body_bytes: body.len(),
+            body_truncated: truncated,
+        });
+        let exchange = Arc::new(Exchange {
+            seq,
+            label: req.label.to_owned(),
+            started_ms,
+            elapsed_ms,
+            request: RequestRecord {
+                method: req.method.to_string(),
+                url,
+                headers,
+                credentials: req.credentials,
+                body: request_body,
+            },
+            response,
+            error,
+        });
+        self.journal.push(exchange.clone());
+        Reply {
+            exchange,
+            status,
+            content_type,
+            body,
+            json,
+        }
+    }
+
+    fn redact_body(&self, bytes: &[u8]) -> String {
+        match serde_json::from_slice::<Value>(bytes) {
+            Ok(v) => self.redactor.json(&v).to_string(),
+            Err(_) => self.redactor.text(&String::from_utf8_lossy(bytes)),
+        }
+    }
+
+    fn excerpt(&self, body: &[u8], json: Option<&Value>) -> String {
+        let text = match json {
+            Some(v) => self.redactor.json(v).to_string(),
+            None => self.redactor.text(&String::from_utf8_lossy(body)),
+        };
+        cut(text, EXCERPT_BYTES)
+    }
+}
+
+/// Cuts a text at a char boundary at or below `max` bytes, marking the cut.
+pub fn cut(mut text: String, max: usize) -> String {
+    if text.len() > max {
+        let mut end = max;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text.truncate(end);
+        text.push_str(" …[cut]");
+    }
+    text
+}
+
+fn redact_header(name: &str, value: &str) -> String {
+    match name.to_ascii_lowercase().as_str() {
+        "set-cookie" | "authorization" | "cookie" => "[REDACTED:header]".to_owned(),
+        _ => value.to_owned(),
+    }
+}
+
+/// `Basic base64(user:password)`.
+pub fn basic(username: &str, password: &str) -> String {
+    use base64::Engine;
+    let token = base64::engine::general_purpose::STANDARD.encode(format!("{username}:{password}"));
+    format!("Basic {token}")
+}
+
+fn describe(e: &reqwest::Error) -> String {
+    use std::error::Error;
+    let kind = if e.is_timeout() {
+        "timed out"
+    } else if e.is_connect() {
+        "connection failed"
+    } else if e.is_body() || e.is_decode() {
+        "response body failed"
+    } else if e.is_redirect() {
+        "redirect failed"
+    } else {
+        "transport error"
+    };
+    let mut detail = String::new();
+    let mut source = e.source();
+    while let Some(s) = source {
+        detail = s.to_string();
+        source = s.source();
+    }
+    if detail.is_empty() {
+        kind.to_owned()
+    } else {
+        format!("{kind}: {detail}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn basic_header_matches_the_docs_example() {
+        assert_eq!(
+            basic("addon-slug", "super-secret"),
+            "Basic YWRkb24tc2x1ZzpzdXBlci1zZWNyZXQ="
+        );
+    }
+
+    #[test]
+    fn cut_respects_char_boundaries() {
+        assert_eq!(cut("héllo".into(), 2), "h …[cut]");
+        assert_eq!(cut("abc".into(), 10), "abc");
+    }
+}

@@ -1,0 +1,75 @@
+//! The cleanup ledger: every resource a run asks the partner to create is written down before the
+//! request goes out, and removed again at the end of the run.
+
+use std::sync::Mutex;
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryState {
+    /// Requested; the answer is unknown or not yet seen.
+    Requested,
+    /// The partner answered 2xx: the resource exists.
+    Live,
+    /// The partner refused (4xx other than timeouts): nothing was created.
+    Refused,
+    /// Deprovisioned (2xx, 404 or 410 to a DELETE).
+    Removed,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Entry {
+    pub uuid: String,
+    pub label: String,
+    pub state: EntryState,
+    /// True when sent with the manifest credentials (Heroku bills from the request).
+    pub billable: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct Ledger {
+    entries: Mutex<Vec<Entry>>,
+}
+
+impl Ledger {
+    pub fn record(&self, uuid: &str, label: &str, billable: bool) {
+        if let Ok(mut e) = self.entries.lock() {
+            if !e.iter().any(|x| x.uuid == uuid) {
+                e.push(Entry {
+                    uuid: uuid.to_owned(),
+                    label: label.to_owned(),
+                    state: EntryState::Requested,
+                    billable,
+                });
+            }
+        }
+    }
+
+    pub fn set(&self, uuid: &str, state: EntryState) {
+        if let Ok(mut e) = self.entries.lock() {
+            if let Some(x) = e.iter_mut().find(|x| x.uuid == uuid) {
+                // A later refusal (e.g. a repeated delivery answered 4xx) does not undo a success.
+                if !(x.state == EntryState::Live && state == EntryState::Refused) {
+                    x.state = state;
+                }
+            }
+        }
+    }
+
+    pub fn entries(&self) -> Vec<Entry> {
+        self.entries.lock().map(|e| e.clone()).unwrap_or_default()
+    }
+
+    /// Entries that may still exist on the partner's side.
+    pub fn outstanding(&self) -> Vec<Entry> {
+        self.entries()
+            .into_iter()
+            .filter(|e| matches!(e.state, EntryState::Requested | EntryState::Live))
+            .collect()
+    }
+
+    pub fn billable_count(&self) -> usize {
+        self.entries().iter().filter(|e| e.billable).count()
+    }
+}

@@ -1,0 +1,114 @@
+//! Named faults of the reference partner. Each breaks one behaviour; `fixtures/faults.toml`
+//! declares the exact checks each one fails or warns. `variant-*` entries are conformant
+//! alternatives (201, 200 on delete, …) that must not fail anything.
+
+use std::collections::BTreeSet;
+use std::str::FromStr;
+
+use crate::error::HarnessError;
+
+macro_rules! faults {
+    ($($variant:ident = $name:literal: $doc:literal,)*) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Fault { $($variant,)* }
+
+        /// Every fault with its name and what it breaks.
+        pub const ALL: &[(Fault, &str, &str)] = &[$((Fault::$variant, $name, $doc),)*];
+    };
+}
+
+faults! {
+    ManifestMissingId = "manifest-missing-id": "the written manifest has no id",
+    ManifestEmptyPassword = "manifest-empty-password": "the written manifest has an empty password",
+    ManifestUnknownRegion = "manifest-unknown-region": "the manifest lists the AWS code us-east-1 as a region",
+    ManifestHttpBaseUrl = "manifest-http-base-url": "the manifest's production base_url is http",
+    ManifestBadConfigVarName = "manifest-bad-config-var-name": "the manifest declares a lower-case config var",
+    ManifestUnprefixedConfigVar = "manifest-unprefixed-config-var": "the manifest declares DATABASE_URL, without the prefix",
+    ManifestVersion1 = "manifest-version-1": "the manifest says version \"1\"",
+    ManifestUsername = "manifest-username": "the manifest carries the deprecated api.username",
+    ManifestNoSsoSalt = "manifest-no-sso-salt": "the manifest has an sso_url but no sso_salt",
+    Provision500 = "provision-500": "every authenticated, well-formed provision gets 500",
+    ProvisionHtmlContentType = "provision-html-content-type": "provision answers JSON labelled text/html",
+    ProvisionInvalidJson = "provision-invalid-json": "provision answers 200 with a plain-text body",
+    IdFromHerokuId = "id-from-heroku-id": "the provider id is built from heroku_id",
+    ConfigUndeclaredVar = "config-undeclared-var": "provision config has a var the manifest does not declare",
+    ConfigNonStringValue = "config-non-string-value": "provision config has a number as a value",
+    ConfigUrlRelative = "config-url-relative": "the *_URL config value is a relative path",
+    NoLogDrainUrl = "no-log-drain-url": "no log_drain_url although the manifest requires syslog_drain",
+    MalformedBody500 = "malformed-body-500": "a provision body that is not JSON gets 500",
+    RejectsUnknownFields = "rejects-unknown-fields": "provision refuses request fields it does not know",
+    RejectsUnknownOptions = "rejects-unknown-options": "provision refuses options it does not know",
+    NoAuthOnProvision = "no-auth-on-provision": "provision does not check Basic auth",
+    NoAuthOnPlanChange = "no-auth-on-plan-change": "plan change does not check Basic auth",
+    NoAuthOnDeprovision = "no-auth-on-deprovision": "deprovision does not check Basic auth",
+    IgnoresUsername = "ignores-username": "Basic auth compares the password only",
+    Auth403 = "auth-403": "wrong credentials get 403 instead of 401",
+    PlanChange500 = "plan-change-500": "every plan change gets 500",
+    PlanChangeBadConfig = "plan-change-bad-config": "plan change answers config with a number value",
+    Deprovision500 = "deprovision-500": "deprovision removes the resource but answers 500",
+    RepeatDeprovision500 = "repeat-deprovision-500": "a repeated deprovision gets 500",
+    UnknownDeprovision204 = "unknown-deprovision-204": "deprovision of an unknown uuid gets 204",
+    UnknownDeprovision500 = "unknown-deprovision-500": "deprovision of an unknown uuid gets 500",
+    RemovedPlanChange200 = "removed-plan-change-200": "plan change of a removed resource gets 200",
+    SluggishProvision = "sluggish-provision": "the first provision takes longer than the soft budget",
+    SlowProvision = "slow-provision": "the first provision takes longer than the hard limit",
+    VariantProvision201 = "variant-provision-201": "conformant variant: provision answers 201",
+    VariantDeprovision200 = "variant-deprovision-200": "conformant variant: deprovision answers 200 with {}",
+    VariantRepeatDeprovision204 = "variant-repeat-deprovision-204": "conformant variant: a repeated deprovision answers 204",
+    VariantIntegerId = "variant-integer-id": "conformant variant: the provider id is an integer",
+    VariantVendorJson = "variant-vendor-json": "conformant variant: JSON labelled application/vnd.heroku-addons+json",
+}
+
+impl Fault {
+    pub fn name(self) -> &'static str {
+        ALL.iter()
+            .find(|(f, _, _)| *f == self)
+            .map(|(_, n, _)| *n)
+            .unwrap_or_default()
+    }
+}
+
+impl FromStr for Fault {
+    type Err = HarnessError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        ALL.iter()
+            .find(|(_, name, _)| *name == s)
+            .map(|(f, _, _)| *f)
+            .ok_or_else(|| {
+                let names: Vec<&str> = ALL.iter().map(|(_, n, _)| *n).collect();
+                let fix = match crate::runner::selection::suggest(s, &names) {
+                    Some(n) => format!("did you mean `{n}`? `demo --list-faults` shows them all"),
+                    None => "`demo --list-faults` shows them all".to_owned(),
+                };
+                HarnessError::usage(format!("unknown fault `{s}`"), fix)
+            })
+    }
+}
+
+/// The faults a reference partner runs with.
+#[derive(Debug, Clone, Default)]
+pub struct FaultSet(BTreeSet<Fault>);
+
+impl FaultSet {
+    pub fn has(&self, fault: Fault) -> bool {
+        self.0.contains(&fault)
+    }
+
+    pub fn parse(names: &[String]) -> Result<Self, HarnessError> {
+        names
+            .iter()
+            .map(|n| n.parse())
+            .collect::<Result<_, _>>()
+            .map(FaultSet)
+    }
+
+    pub fn names(&self) -> Vec<&'static str> {
+        self.0.iter().map(|f| f.name()).collect()
+    }
+}
+
+impl FromIterator<Fault> for FaultSet {
+    fn from_iter<I: IntoIterator<Item = Fault>>(iter: I) -> Self {
+        FaultSet(iter.into_iter().collect())
+    }
+}

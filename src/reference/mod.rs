@@ -1,0 +1,209 @@
+//! The reference partner: a conformant add-on written the way we would want a partner to write
+//! it, with named faults that each break one behaviour. `demo`, `serve-reference` and the fault
+//! zoo test run the harness against it. It listens on loopback only.
+
+pub mod faults;
+mod routes;
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex};
+
+use serde_json::json;
+use tokio::sync::oneshot;
+
+pub use faults::{Fault, FaultSet};
+
+use crate::error::HarnessError;
+
+/// The reference add-on's slug.
+pub const ADDON_ID: &str = "conformance-ref";
+/// Its config var prefix.
+pub const PREFIX: &str = "CONFORMANCE_REF";
+/// Plans it offers.
+pub const PLANS: &[&str] = &["basic", "premium"];
+/// Provisioning options it understands.
+pub const KNOWN_OPTIONS: &[&str] = &["size"];
+
+/// A resource as the reference partner stores it, keyed by Heroku's uuid.
+#[derive(Debug, Clone)]
+pub(crate) struct Resource {
+    pub provider_id: serde_json::Value,
+    pub plan: String,
+    pub config: serde_json::Map<String, serde_json::Value>,
+    pub removed: bool,
+}
+
+pub(crate) struct State {
+    pub faults: FaultSet,
+    pub password: String,
+    pub resources: Mutex<HashMap<String, Resource>>,
+    /// The timing faults delay only the first provision.
+    pub delayed: AtomicBool,
+}
+
+/// A running reference partner.
+pub struct ReferencePartner {
+    pub addr: SocketAddr,
+    pub password: String,
+    pub sso_salt: String,
+    state: Arc<State>,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl ReferencePartner {
+    /// Binds `bind` (use port 0) and serves until `stop`.
+    pub async fn start(faults: FaultSet, bind: SocketAddr) -> Result<Self, HarnessError> {
+        if !bind.ip().is_loopback() {
+            return Err(HarnessError::usage(
+                format!("the reference partner binds loopback only, not {bind}"),
+                "use 127.0.0.1",
+            ));
+        }
+        let listener = tokio::net::TcpListener::bind(bind).await.map_err(|e| {
+            HarnessError::usage(
+                format!("cannot listen on {bind}: {e}"),
+                "choose another --port",
+            )
+        })?;
+        let addr = listener
+            .local_addr()
+            .map_err(|e| HarnessError::Internal(format!("no local address: {e}")))?;
+        let password = secret();
+        let sso_salt = secret();
+        let state = Arc::new(State {
+            faults,
+            password: password.clone(),
+            resources: Mutex::new(HashMap::new()),
+            delayed: AtomicBool::new(false),
+        });
+        let app = routes::router(state.clone());
+        let (tx, rx) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = rx.await;
+                })
+                .await;
+        });
+        Ok(Self {
+            addr,
+            password,
+            sso_salt,
+            state,
+            shutdown: Some(tx),
+            task,
+        })
+    }
+
+    pub fn base_url(&self) -> String {
+        format!("http://{}/heroku/resources", self.addr)
+    }
+
+    pub fn sso_url(&self) -> String {
+        format!("http://{}/sso/login", self.addr)
+    }
+
+    /// Resources that exist and were not removed.
+    pub fn live_resources(&self) -> usize {
+        self.state
+            .resources
+            .lock()
+            .map(|r| r.values().filter(|x| !x.removed).count())
+            .unwrap_or(0)
+    }
+
+    /// The manifest as `addons:admin:manifest:generate` would write it for this add-on, with
+    /// https production URLs (the config points the run at loopback) and the manifest faults.
+    pub fn manifest_text(&self) -> String {
+        let f = &self.state.faults;
+        let mut config_vars = vec![format!("{PREFIX}_URL"), format!("{PREFIX}_API_KEY")];
+        if f.has(Fault::ManifestBadConfigVarName) {
+            config_vars.push(format!("{PREFIX}_lower"));
+        }
+        if f.has(Fault::ManifestUnprefixedConfigVar) {
+            config_vars.push("DATABASE_URL".to_owned());
+        }
+        let scheme = if f.has(Fault::ManifestHttpBaseUrl) {
+            "http"
+        } else {
+            "https"
+        };
+        let mut api = json!({
+            "config_vars_prefix": PREFIX,
+            "config_vars": config_vars,
+            "password": if f.has(Fault::ManifestEmptyPassword) { "" } else { &self.password },
+            "sso_salt": self.sso_salt,
+            "regions": if f.has(Fault::ManifestUnknownRegion) { json!(["us", "us-east-1"]) } else { json!(["us", "eu"]) },
+            "requires": ["log_input", "syslog_drain"],
+            "production": {
+                "base_url": format!("{scheme}://{ADDON_ID}.invalid/heroku/resources"),
+                "sso_url": format!("https://{ADDON_ID}.invalid/sso/login"),
+            },
+            "version": if f.has(Fault::ManifestVersion1) { "1" } else { "3" },
+        });
+        if f.has(Fault::ManifestUsername) {
+            api["username"] = json!(ADDON_ID);
+        }
+        if f.has(Fault::ManifestNoSsoSalt) {
+            if let Some(a) = api.as_object_mut() {
+                a.remove("sso_salt");
+            }
+        }
+        let mut manifest = json!({"id": ADDON_ID, "name": "Conformance Reference", "api": api});
+        if f.has(Fault::ManifestMissingId) {
+            if let Some(m) = manifest.as_object_mut() {
+                m.remove("id");
+            }
+        }
+        serde_json::to_string_pretty(&manifest).unwrap_or_default()
+    }
+
+    /// A commented config that points `run` at this partner.
+    pub fn config_text(&self) -> String {
+        format!(
+            r#"# addon-conformance config for the reference partner, written by `serve-reference`.
+# Every key is optional; `addon-conformance init` explains each one for your own add-on.
+
+[partner]
+# Where the partner listens for this run; overrides api.production in the manifest, whose
+# https URLs are still what the manifest suite checks.
+base_url = "{base}"
+sso_url = "{sso}"
+
+[plans]
+# The plan shared resources are provisioned on, and the target of the upgrade check.
+default = "basic"
+upgrade = "premium"
+
+[provision]
+region = "amazon-web-services::us-east-1"
+
+[timeouts]
+# The reference answers in milliseconds, so short budgets keep the timing faults quick.
+request = "5s"
+connect = "2s"
+warn_after = "400ms"
+fail_after = "1200ms"
+"#,
+            base = self.base_url(),
+            sso = self.sso_url(),
+        )
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        let _ = (&mut self.task).await;
+    }
+}
+
+/// 32 random alphanumeric characters, like `manifest:generate`.
+fn secret() -> String {
+    let a = uuid::Uuid::new_v4().simple().to_string();
+    let b = uuid::Uuid::new_v4().simple().to_string();
+    format!("{}{}", &a[..16], &b[..16])
+}

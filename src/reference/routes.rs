@@ -1,0 +1,323 @@
+//! The reference partner's HTTP handlers.
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, State as AxState};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{post, put};
+use serde_json::{Map, Value, json};
+
+use super::faults::Fault as F;
+use super::{ADDON_ID, KNOWN_OPTIONS, PLANS, PREFIX, Resource, State};
+
+type S = AxState<Arc<State>>;
+
+pub(crate) fn router(state: Arc<State>) -> Router {
+    Router::new()
+        .route("/heroku/resources", post(provision))
+        .route(
+            "/heroku/resources/{uuid}",
+            put(plan_change).delete(deprovision),
+        )
+        .with_state(state)
+}
+
+/// Fields of a v3 provision request the reference knows.
+const KNOWN_FIELDS: &[&str] = &[
+    "uuid",
+    "name",
+    "plan",
+    "region",
+    "callback_url",
+    "oauth_grant",
+    "options",
+    "heroku_id",
+    "log_input_url",
+    "log_drain_token",
+];
+
+fn json_response(state: &State, status: StatusCode, body: Value) -> Response {
+    let ct = if state.faults.has(F::ProvisionHtmlContentType) {
+        "text/html"
+    } else if state.faults.has(F::VariantVendorJson) {
+        "application/vnd.heroku-addons+json; version=3"
+    } else {
+        "application/json"
+    };
+    (status, [(header::CONTENT_TYPE, ct)], body.to_string()).into_response()
+}
+
+fn error(status: StatusCode, message: &str) -> Response {
+    (status, axum::Json(json!({ "message": message }))).into_response()
+}
+
+/// None when authorised; otherwise the refusal.
+fn refuse(state: &State, headers: &HeaderMap, skip: bool) -> Option<Response> {
+    if skip {
+        return None;
+    }
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Basic "))
+        .and_then(|b| {
+            use base64::Engine;
+            base64::engine::general_purpose::STANDARD.decode(b).ok()
+        })
+        .and_then(|raw| String::from_utf8(raw).ok());
+    let ok = given
+        .as_deref()
+        .and_then(|g| g.split_once(':'))
+        .is_some_and(|(user, pass)| {
+            let user_ok = state.faults.has(F::IgnoresUsername) || constant_eq(user, ADDON_ID);
+            user_ok & constant_eq(pass, &state.password)
+        });
+    if ok {
+        return None;
+    }
+    let status = if state.faults.has(F::Auth403) {
+        StatusCode::FORBIDDEN
+    } else {
+        StatusCode::UNAUTHORIZED
+    };
+    Some(error(status, "invalid credentials"))
+}
+
+fn constant_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+fn new_config(state: &State, uuid: &str) -> Map<String, Value> {
+    let secret = uuid::Uuid::new_v4().simple().to_string();
+    let mut config = Map::new();
+    let url = if state.faults.has(F::ConfigUrlRelative) {
+        format!("/db/{uuid}")
+    } else {
+        format!(
+            "postgres://u{}:{secret}@db.{ADDON_ID}.invalid:5432/{uuid}",
+            &secret[..6]
+        )
+    };
+    config.insert(format!("{PREFIX}_URL"), json!(url));
+    let key = uuid::Uuid::new_v4().simple().to_string();
+    config.insert(
+        format!("{PREFIX}_API_KEY"),
+        if state.faults.has(F::ConfigNonStringValue) {
+            json!(42_424_242)
+        } else {
+            json!(key)
+        },
+    );
+    if state.faults.has(F::ConfigUndeclaredVar) {
+        config.insert(format!("{PREFIX}_EXTRA"), json!("undeclared"));
+    }
+    config
+}
+
+fn provision_answer(state: &State, uuid: &str, res: &Resource) -> Response {
+    if state.faults.has(F::ProvisionInvalidJson) {
+        return (StatusCode::OK, "OK").into_response();
+    }
+    let mut body = json!({
+        "id": res.provider_id,
+        "config": res.config,
+        "message": "Your add-on is ready.",
+    });
+    if !state.faults.has(F::NoLogDrainUrl) {
+        body["log_drain_url"] = json!(format!("https://drain.{ADDON_ID}.invalid/{uuid}"));
+    }
+    let status = if state.faults.has(F::VariantProvision201) {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    json_response(state, status, body)
+}
+
+async fn provision(AxState(state): S, headers: HeaderMap, body: Bytes) -> Response {
+    if let Some(r) = refuse(&state, &headers, state.faults.has(F::NoAuthOnProvision)) {
+        return r;
+    }
+    let Ok(Value::Object(req)) = serde_json::from_slice::<Value>(&body) else {
+        if state.faults.has(F::MalformedBody500) {
+            return (StatusCode::INTERNAL_SERVER_ERROR, "parse error").into_response();
+        }
+        return error(StatusCode::BAD_REQUEST, "the body is not a JSON object");
+    };
+    let (Some(uuid), Some(plan)) = (
+        req.get("uuid").and_then(Value::as_str),
+        req.get("plan").and_then(Value::as_str),
+    ) else {
+        return error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "uuid and plan are required",
+        );
+    };
+    if state.faults.has(F::RejectsUnknownFields) {
+        if let Some(k) = req.keys().find(|k| !KNOWN_FIELDS.contains(&k.as_str())) {
+            return error(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &format!("unknown field {k}"),
+            );
+        }
+    }
+    if state.faults.has(F::RejectsUnknownOptions) {
+        let options = req.get("options").and_then(Value::as_object);
+        if let Some(k) =
+            options.and_then(|o| o.keys().find(|k| !KNOWN_OPTIONS.contains(&k.as_str())))
+        {
+            return error(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &format!("unknown option {k}"),
+            );
+        }
+    }
+    if !PLANS.contains(&plan) {
+        return error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &format!("no plan named {plan}"),
+        );
+    }
+    if state.faults.has(F::Provision500) {
+        return error(StatusCode::INTERNAL_SERVER_ERROR, "internal error");
+    }
+    let existing = state
+        .resources
+        .lock()
+        .ok()
+        .and_then(|r| r.get(uuid).cloned());
+    if let Some(res) = existing {
+        if res.removed {
+            return error(StatusCode::GONE, "this resource was deprovisioned");
+        }
+        return provision_answer(&state, uuid, &res);
+    }
+    let delay = if state.faults.has(F::SlowProvision) {
+        Duration::from_millis(1500)
+    } else if state.faults.has(F::SluggishProvision) {
+        Duration::from_millis(700)
+    } else {
+        Duration::ZERO
+    };
+    if !delay.is_zero() && !state.delayed.swap(true, Ordering::SeqCst) {
+        tokio::time::sleep(delay).await;
+    }
+    let provider_id = if state.faults.has(F::IdFromHerokuId) {
+        json!(format!(
+            "res-{}",
+            req.get("heroku_id")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+        ))
+    } else if state.faults.has(F::VariantIntegerId) {
+        json!(state.resources.lock().map(|r| r.len()).unwrap_or(0) + 1000)
+    } else {
+        json!(uuid)
+    };
+    let res = Resource {
+        provider_id,
+        plan: plan.to_owned(),
+        config: new_config(&state, uuid),
+        removed: false,
+    };
+    if let Ok(mut r) = state.resources.lock() {
+        r.insert(uuid.to_owned(), res.clone());
+    }
+    provision_answer(&state, uuid, &res)
+}
+
+async fn plan_change(
+    AxState(state): S,
+    Path(uuid): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if let Some(r) = refuse(&state, &headers, state.faults.has(F::NoAuthOnPlanChange)) {
+        return r;
+    }
+    let Some(plan) = serde_json::from_slice::<Value>(&body)
+        .ok()
+        .and_then(|v| v.get("plan").and_then(Value::as_str).map(str::to_owned))
+    else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "the body must be {\"plan\": \"<slug>\"}",
+        );
+    };
+    let Ok(mut resources) = state.resources.lock() else {
+        return error(StatusCode::INTERNAL_SERVER_ERROR, "state unavailable");
+    };
+    let Some(res) = resources.get_mut(&uuid) else {
+        return error(StatusCode::NOT_FOUND, "no such resource");
+    };
+    if res.removed && !state.faults.has(F::RemovedPlanChange200) {
+        return error(StatusCode::GONE, "this resource was deprovisioned");
+    }
+    if !PLANS.contains(&plan.as_str()) {
+        return error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &format!("no plan named {plan}"),
+        );
+    }
+    if state.faults.has(F::PlanChange500) {
+        return error(StatusCode::INTERNAL_SERVER_ERROR, "internal error");
+    }
+    if res.plan == plan {
+        return (
+            StatusCode::OK,
+            axum::Json(json!({"message": format!("already on {plan}")})),
+        )
+            .into_response();
+    }
+    let from = std::mem::replace(&mut res.plan, plan.clone());
+    let mut config = res.config.clone();
+    if state.faults.has(F::PlanChangeBadConfig) {
+        config.insert(format!("{PREFIX}_API_KEY"), json!(7));
+    }
+    let body = json!({"config": config, "message": format!("changed from {from} to {plan}")});
+    (StatusCode::OK, axum::Json(body)).into_response()
+}
+
+async fn deprovision(AxState(state): S, Path(uuid): Path<String>, headers: HeaderMap) -> Response {
+    if let Some(r) = refuse(&state, &headers, state.faults.has(F::NoAuthOnDeprovision)) {
+        return r;
+    }
+    let Ok(mut resources) = state.resources.lock() else {
+        return error(StatusCode::INTERNAL_SERVER_ERROR, "state unavailable");
+    };
+    let Some(res) = resources.get_mut(&uuid) else {
+        if state.faults.has(F::UnknownDeprovision204) {
+            return StatusCode::NO_CONTENT.into_response();
+        }
+        if state.faults.has(F::UnknownDeprovision500) {
+            return error(StatusCode::INTERNAL_SERVER_ERROR, "internal error");
+        }
+        return error(StatusCode::NOT_FOUND, "no such resource");
+    };
+    if res.removed {
+        if state.faults.has(F::RepeatDeprovision500) {
+            return error(StatusCode::INTERNAL_SERVER_ERROR, "internal error");
+        }
+        if state.faults.has(F::VariantRepeatDeprovision204) {
+            return StatusCode::NO_CONTENT.into_response();
+        }
+        return error(StatusCode::GONE, "already deprovisioned");
+    }
+    res.removed = true;
+    if state.faults.has(F::Deprovision500) {
+        return error(StatusCode::INTERNAL_SERVER_ERROR, "internal error");
+    }
+    if state.faults.has(F::VariantDeprovision200) {
+        return (StatusCode::OK, axum::Json(json!({}))).into_response();
+    }
+    StatusCode::NO_CONTENT.into_response()
+}

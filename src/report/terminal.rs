@@ -1,0 +1,189 @@
+//! The terminal report: one line per check as it finishes, then a block per failure and warning,
+//! then the summary.
+
+use std::io::Write;
+
+use crate::events::{Event, EventSink};
+use crate::outcome::{CheckResult, Outcome};
+use crate::partner::client::cut;
+
+/// Characters of a request or response body shown in a failure block.
+const BODY_EXCERPT: usize = 600;
+
+pub struct TerminalReporter<W: Write + Send> {
+    out: W,
+    color: bool,
+    findings: Vec<CheckResult>,
+}
+
+impl<W: Write + Send> TerminalReporter<W> {
+    pub fn new(out: W, color: bool) -> Self {
+        Self {
+            out,
+            color,
+            findings: Vec::new(),
+        }
+    }
+
+    pub fn into_inner(self) -> W {
+        self.out
+    }
+
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_owned()
+        }
+    }
+
+    fn outcome(&self, o: Outcome) -> String {
+        let code = match o {
+            Outcome::Pass => "32",
+            Outcome::Fail | Outcome::Error => "1;31",
+            Outcome::Warn => "33",
+            Outcome::Skip | Outcome::Blocked => "2",
+        };
+        self.paint(code, &format!("{:<7}", o.label()))
+    }
+
+    fn write(&mut self, text: &str) {
+        // A closed pipe (e.g. `| head`) is not worth failing the run for.
+        let _ = self.out.write_all(text.as_bytes());
+        let _ = self.out.flush();
+    }
+}
+
+/// The failure block of one result, without colour.
+pub fn failure_block(r: &CheckResult) -> String {
+    let e = &r.evidence;
+    let mut s = format!("{} {} [{}] {}\n", r.outcome.label(), r.id, r.level, r.title);
+    let mut row = |name: &str, value: &str| {
+        for (i, line) in value.lines().enumerate() {
+            let label = if i == 0 { name } else { "" };
+            s.push_str(&format!("  {label:<12} {line}\n"));
+        }
+    };
+    row(
+        "requirement",
+        &format!("{}: {}", r.requirement, r.requirement_text),
+    );
+    if let Some(x) = &e.expected {
+        row("expected", x);
+    }
+    let observed = match (&e.observed, &e.location) {
+        (Some(o), Some(l)) => format!("{o} (at {l})"),
+        (Some(o), None) => o.clone(),
+        (None, _) => r.message.clone(),
+    };
+    row("observed", &observed);
+    for x in &e.exchanges {
+        row(
+            "exchange",
+            &format!("#{} {}: {}", x.seq, x.label, x.summary()),
+        );
+        if let Some(body) = &x.request.body {
+            row("  request", &cut(body.clone(), BODY_EXCERPT));
+        }
+        if let Some(resp) = &x.response {
+            if !resp.body.is_empty() {
+                row("  response", &cut(resp.body.clone(), BODY_EXCERPT));
+            }
+        }
+    }
+    if let Some(h) = &e.hint {
+        row("hint", h);
+    }
+    if !r.doc.is_empty() {
+        row("docs", &r.doc);
+    }
+    if let Some(c) = &e.curl {
+        row("reproduce", c);
+    }
+    s
+}
+
+impl<W: Write + Send> EventSink for TerminalReporter<W> {
+    fn emit(&mut self, event: &Event) {
+        match event {
+            Event::RunStarted {
+                addon,
+                target,
+                suites,
+                checks,
+            } => {
+                let line = format!(
+                    "addon-conformance: {addon} at {target} ({suites} suites, {checks} checks)\n"
+                );
+                self.write(&line);
+            }
+            Event::Note { text } => {
+                let line = format!("note: {text}\n");
+                self.write(&line);
+            }
+            Event::SuiteStarted { name, title } => {
+                let line = format!("\n{} ({name})\n", self.paint("1", title));
+                self.write(&line);
+            }
+            Event::CheckFinished { result } => {
+                let line = format!(
+                    "  {} {:<20} {} ({:.0} ms){}\n",
+                    self.outcome(result.outcome),
+                    result.id,
+                    result.title,
+                    result.duration_ms,
+                    match result.outcome {
+                        Outcome::Pass if result.message == "ok" => String::new(),
+                        _ => format!(": {}", result.message),
+                    }
+                );
+                self.write(&line);
+                if matches!(result.outcome, Outcome::Fail | Outcome::Warn) {
+                    self.findings.push((**result).clone());
+                }
+            }
+            Event::Cleanup {
+                billable_provisions,
+                leftovers,
+            } => {
+                let mut text = format!("\ncleanup: {billable_provisions} billable provisions made");
+                if leftovers.is_empty() {
+                    text.push_str(", nothing left behind\n");
+                } else {
+                    text.push_str(&format!(", {} could not be removed:\n", leftovers.len()));
+                    for l in leftovers {
+                        text.push_str(&format!(
+                            "  {} ({}): curl -sS -X DELETE -u \"$ADDON_ID:$ADDON_PASSWORD\" \"$ADDON_BASE_URL/{}\"\n",
+                            l.uuid, l.label, l.uuid
+                        ));
+                    }
+                }
+                self.write(&text);
+            }
+            Event::RunFinished { summary, exit_code } => {
+                let findings = std::mem::take(&mut self.findings);
+                if !findings.is_empty() {
+                    self.write("\nFindings\n");
+                }
+                for r in &findings {
+                    let block = failure_block(r);
+                    let block = match r.outcome {
+                        Outcome::Fail => block.replacen("FAIL", &self.paint("1;31", "FAIL"), 1),
+                        _ => block.replacen("WARN", &self.paint("33", "WARN"), 1),
+                    };
+                    self.write(&format!("\n{block}"));
+                }
+                let line = format!(
+                    "\n{} passed, {} failed, {} warned, {} skipped, {} blocked, {} errors (exit {exit_code})\n",
+                    summary.passed,
+                    summary.failed,
+                    summary.warned,
+                    summary.skipped,
+                    summary.blocked,
+                    summary.errors
+                );
+                self.write(&line);
+            }
+        }
+    }
+}

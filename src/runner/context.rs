@@ -1,0 +1,218 @@
+//! What a check can reach: the run's inputs, the partner client, shared resources and the
+//! outcomes of earlier checks.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use serde_json::Value;
+use tokio::sync::OnceCell;
+
+use crate::config::Settings;
+use crate::error::HarnessError;
+use crate::heroku::{self, App, ProvisionSpec};
+use crate::journal::Journal;
+use crate::manifest::Manifest;
+use crate::outcome::{Outcome, Verdict};
+use crate::partner::client::ClientSettings;
+use crate::partner::ledger::Ledger;
+use crate::partner::{Credentials, PartnerClient, Reply};
+use crate::redact::Redactor;
+
+/// Origin put into `callback_url` until a fake platform serves it. Loopback discard port: a
+/// partner that calls back gets a refused connection, never another host.
+pub const PLACEHOLDER_PLATFORM: &str = "http://127.0.0.1:9";
+
+pub struct RunCtx {
+    pub manifest: Manifest,
+    pub settings: Settings,
+    pub partner: PartnerClient,
+    pub redactor: Arc<Redactor>,
+    pub journal: Arc<Journal>,
+    pub ledger: Arc<Ledger>,
+    /// The app shared resources are installed on.
+    pub app: App,
+    pub platform_origin: String,
+    resources: Mutex<HashMap<String, Arc<OnceCell<Arc<Provisioned>>>>>,
+    outcomes: Mutex<HashMap<String, Outcome>>,
+}
+
+/// A provision the harness made, successful or not.
+#[derive(Debug)]
+pub struct Provisioned {
+    pub key: String,
+    pub uuid: String,
+    pub plan: String,
+    /// The body sent (raw; holds the grant code).
+    pub request: Value,
+    pub reply: Reply,
+    gone: Mutex<Option<String>>,
+}
+
+impl Provisioned {
+    /// Why the resource no longer exists, if it does not.
+    pub fn gone(&self) -> Option<String> {
+        self.gone.lock().ok().and_then(|g| g.clone())
+    }
+
+    pub fn mark_gone(&self, why: impl Into<String>) {
+        if let Ok(mut g) = self.gone.lock() {
+            g.get_or_insert(why.into());
+        }
+    }
+
+    /// True when the partner answered the provision 202.
+    pub fn is_async(&self) -> bool {
+        self.reply.status == Some(202)
+    }
+}
+
+impl RunCtx {
+    /// Builds the context of a run: redactor primed with the manifest's secrets, journal, ledger
+    /// and partner client.
+    pub fn build(manifest: Manifest, settings: Settings) -> Result<Self, HarnessError> {
+        let redactor = Arc::new(Redactor::new());
+        if let Some(salt) = &manifest.sso_salt {
+            redactor.add("sso_salt", salt);
+        }
+        let journal = Arc::new(Journal::new());
+        let ledger = Arc::new(Ledger::default());
+        let t = settings.config.timeouts;
+        let client = PartnerClient::new(
+            ClientSettings {
+                base_url: settings.base_url.clone(),
+                username: manifest.username().to_owned(),
+                password: manifest.password.clone().unwrap_or_default(),
+                request_timeout: t.request,
+                connect_timeout: t.connect,
+                max_body_bytes: settings.config.limits.max_body_bytes,
+            },
+            redactor.clone(),
+            journal.clone(),
+            ledger.clone(),
+        )?;
+        Ok(Self::new(
+            manifest, settings, client, redactor, journal, ledger,
+        ))
+    }
+
+    pub fn new(
+        manifest: Manifest,
+        settings: Settings,
+        partner: PartnerClient,
+        redactor: Arc<Redactor>,
+        journal: Arc<Journal>,
+        ledger: Arc<Ledger>,
+    ) -> Self {
+        Self {
+            manifest,
+            settings,
+            partner,
+            redactor,
+            journal,
+            ledger,
+            app: App::random(),
+            platform_origin: PLACEHOLDER_PLATFORM.to_owned(),
+            resources: Mutex::new(HashMap::new()),
+            outcomes: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub fn record_outcome(&self, check: &str, outcome: Outcome) {
+        if let Ok(mut o) = self.outcomes.lock() {
+            o.insert(check.to_owned(), outcome);
+        }
+    }
+
+    pub fn outcome_of(&self, check: &str) -> Option<Outcome> {
+        self.outcomes
+            .lock()
+            .ok()
+            .and_then(|o| o.get(check).copied())
+    }
+
+    /// A provision body for a fresh uuid on `plan`, with the run's region and options.
+    pub fn provision_body(&self, uuid: &str, plan: &str) -> Value {
+        let cfg = &self.settings.config.provision;
+        let grant = uuid::Uuid::new_v4().to_string();
+        heroku::provision_body(
+            &self.manifest,
+            &ProvisionSpec {
+                uuid,
+                plan,
+                region: &cfg.region,
+                options: &cfg.options,
+                app: &self.app,
+                platform_origin: &self.platform_origin,
+                grant_code: &grant,
+                send_heroku_id: cfg.send_heroku_id,
+            },
+        )
+    }
+
+    /// The default plan; suites that provision are refused up front without one.
+    pub fn default_plan(&self) -> &str {
+        self.settings.default_plan.as_deref().unwrap_or_default()
+    }
+
+    /// The shared resource `key`, provisioned on first use. The attempt is returned whatever the
+    /// partner answered; see `live_resource` for a usable one.
+    pub async fn resource(&self, key: &str) -> Arc<Provisioned> {
+        let cell = {
+            let mut map = match self.resources.lock() {
+                Ok(m) => m,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            map.entry(key.to_owned()).or_default().clone()
+        };
+        cell.get_or_init(|| async {
+            let uuid = uuid::Uuid::new_v4().to_string();
+            let plan = self.default_plan().to_owned();
+            let request = self.provision_body(&uuid, &plan);
+            let reply = self
+                .partner
+                .provision(&request, Credentials::Manifest, &format!("provision {key}"))
+                .await;
+            Arc::new(Provisioned {
+                key: key.to_owned(),
+                uuid,
+                plan,
+                request,
+                reply,
+                gone: Mutex::new(None),
+            })
+        })
+        .await
+        .clone()
+    }
+
+    /// The shared resource `key` if the partner created it and it still exists; otherwise the
+    /// verdict that blocks the calling check.
+    pub async fn live_resource(&self, key: &str) -> Result<Arc<Provisioned>, Verdict> {
+        let res = self.resource(key).await;
+        if !res.reply.is_success() {
+            return Err(Verdict::Blocked(format!(
+                "the shared resource `{key}` could not be provisioned: {} (see PROV-02)",
+                res.reply.exchange.summary()
+            )));
+        }
+        if let Some(why) = res.gone() {
+            return Err(Verdict::Blocked(format!(
+                "the shared resource `{key}` no longer exists: {why}"
+            )));
+        }
+        Ok(res)
+    }
+}
+
+/// What one check sees.
+pub struct CheckCtx<'a> {
+    pub run: &'a RunCtx,
+    pub params: &'a toml::Table,
+}
+
+impl std::ops::Deref for CheckCtx<'_> {
+    type Target = RunCtx;
+    fn deref(&self) -> &RunCtx {
+        self.run
+    }
+}

@@ -1,0 +1,78 @@
+//! Suite definitions (`suites/*.toml`), compiled into the binary.
+
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use crate::error::HarnessError;
+
+/// Every suite file. Adding a suite adds one line here.
+const SUITE_FILES: &[(&str, &str)] = &[
+    (
+        "suites/manifest.toml",
+        include_str!("../suites/manifest.toml"),
+    ),
+    (
+        "suites/provision.toml",
+        include_str!("../suites/provision.toml"),
+    ),
+    ("suites/auth.toml", include_str!("../suites/auth.toml")),
+    ("suites/plan.toml", include_str!("../suites/plan.toml")),
+    (
+        "suites/deprovision.toml",
+        include_str!("../suites/deprovision.toml"),
+    ),
+    ("suites/timing.toml", include_str!("../suites/timing.toml")),
+];
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Suite {
+    pub name: String,
+    pub order: u32,
+    pub title: String,
+    pub description: String,
+    /// False for suites that send nothing to the partner (the manifest suite).
+    #[serde(default = "yes")]
+    pub network: bool,
+    /// Manifest `api.requires` flags the suite needs; otherwise it is skipped.
+    #[serde(default)]
+    pub requires: Vec<String>,
+    /// Shared resources the suite's checks use (provisioned once per run, on first use).
+    #[serde(default)]
+    pub resources: Vec<String>,
+    /// Checks whose failure makes this whole suite blocked.
+    #[serde(default)]
+    pub blocked_by: Vec<String>,
+    #[serde(rename = "check")]
+    pub checks: Vec<SuiteCheck>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SuiteCheck {
+    pub id: String,
+    #[serde(default)]
+    pub params: toml::Table,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// All suites, in run order.
+pub fn all() -> Result<&'static [Suite], HarnessError> {
+    static CELL: OnceLock<Result<Vec<Suite>, String>> = OnceLock::new();
+    CELL.get_or_init(|| {
+        let mut suites = Vec::new();
+        for (path, text) in SUITE_FILES {
+            let suite: Suite =
+                toml::from_str(text).map_err(|e| format!("{path} does not parse: {e}"))?;
+            suites.push(suite);
+        }
+        suites.sort_by_key(|s| s.order);
+        Ok(suites)
+    })
+    .as_deref()
+    .map_err(|e| HarnessError::Internal(e.clone()))
+}

@@ -38,12 +38,12 @@ impl Redactor {
         if value.is_empty() {
             return;
         }
-        if let Ok(mut secrets) = self.secrets.write() {
-            if !secrets.iter().any(|(v, _)| v == value) {
-                secrets.push((value.to_owned(), label));
-                // Longest first, so a secret containing another is replaced whole.
-                secrets.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
-            }
+        if let Ok(mut secrets) = self.secrets.write()
+            && !secrets.iter().any(|(v, _)| v == value)
+        {
+            secrets.push((value.to_owned(), label));
+            // Longest first, so a secret containing another is replaced whole.
+            secrets.sort_by_key(|s| std::cmp::Reverse(s.0.len()));
         }
     }
 

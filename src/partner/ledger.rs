@@ -34,25 +34,25 @@ pub struct Ledger {
 
 impl Ledger {
     pub fn record(&self, uuid: &str, label: &str, billable: bool) {
-        if let Ok(mut e) = self.entries.lock() {
-            if !e.iter().any(|x| x.uuid == uuid) {
-                e.push(Entry {
-                    uuid: uuid.to_owned(),
-                    label: label.to_owned(),
-                    state: EntryState::Requested,
-                    billable,
-                });
-            }
+        if let Ok(mut e) = self.entries.lock()
+            && !e.iter().any(|x| x.uuid == uuid)
+        {
+            e.push(Entry {
+                uuid: uuid.to_owned(),
+                label: label.to_owned(),
+                state: EntryState::Requested,
+                billable,
+            });
         }
     }
 
     pub fn set(&self, uuid: &str, state: EntryState) {
-        if let Ok(mut e) = self.entries.lock() {
-            if let Some(x) = e.iter_mut().find(|x| x.uuid == uuid) {
-                // A later refusal (e.g. a repeated delivery answered 4xx) does not undo a success.
-                if !(x.state == EntryState::Live && state == EntryState::Refused) {
-                    x.state = state;
-                }
+        if let Ok(mut e) = self.entries.lock()
+            && let Some(x) = e.iter_mut().find(|x| x.uuid == uuid)
+        {
+            // A later refusal (e.g. a repeated delivery answered 4xx) does not undo a success.
+            if !(x.state == EntryState::Live && state == EntryState::Refused) {
+                x.state = state;
             }
         }
     }

@@ -147,16 +147,16 @@ impl ReferencePartner {
         if f.has(Fault::ManifestUsername) {
             api["username"] = json!(ADDON_ID);
         }
-        if f.has(Fault::ManifestNoSsoSalt) {
-            if let Some(a) = api.as_object_mut() {
-                a.remove("sso_salt");
-            }
+        if f.has(Fault::ManifestNoSsoSalt)
+            && let Some(a) = api.as_object_mut()
+        {
+            a.remove("sso_salt");
         }
         let mut manifest = json!({"id": ADDON_ID, "name": "Conformance Reference", "api": api});
-        if f.has(Fault::ManifestMissingId) {
-            if let Some(m) = manifest.as_object_mut() {
-                m.remove("id");
-            }
+        if f.has(Fault::ManifestMissingId)
+            && let Some(m) = manifest.as_object_mut()
+        {
+            m.remove("id");
         }
         serde_json::to_string_pretty(&manifest).unwrap_or_default()
     }

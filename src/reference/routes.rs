@@ -162,13 +162,13 @@ async fn provision(AxState(state): S, headers: HeaderMap, body: Bytes) -> Respon
             "uuid and plan are required",
         );
     };
-    if state.faults.has(F::RejectsUnknownFields) {
-        if let Some(k) = req.keys().find(|k| !KNOWN_FIELDS.contains(&k.as_str())) {
-            return error(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &format!("unknown field {k}"),
-            );
-        }
+    if state.faults.has(F::RejectsUnknownFields)
+        && let Some(k) = req.keys().find(|k| !KNOWN_FIELDS.contains(&k.as_str()))
+    {
+        return error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &format!("unknown field {k}"),
+        );
     }
     if state.faults.has(F::RejectsUnknownOptions) {
         let options = req.get("options").and_then(Value::as_object);

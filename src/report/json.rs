@@ -94,10 +94,10 @@ impl EventSink for JsonReporter {
             let result = serde_json::to_vec_pretty(&self.report)
                 .map_err(|e| e.to_string())
                 .and_then(|bytes| std::fs::write(&self.path, bytes).map_err(|e| e.to_string()));
-            if let Err(e) = result {
-                if let Ok(mut slot) = self.error.lock() {
-                    *slot = Some(format!("cannot write {}: {e}", self.path.display()));
-                }
+            if let Err(e) = result
+                && let Ok(mut slot) = self.error.lock()
+            {
+                *slot = Some(format!("cannot write {}: {e}", self.path.display()));
             }
         }
     }

@@ -85,10 +85,10 @@ pub fn failure_block(r: &CheckResult) -> String {
         if let Some(body) = &x.request.body {
             row("  request", &cut(body.clone(), BODY_EXCERPT));
         }
-        if let Some(resp) = &x.response {
-            if !resp.body.is_empty() {
-                row("  response", &cut(resp.body.clone(), BODY_EXCERPT));
-            }
+        if let Some(resp) = &x.response
+            && !resp.body.is_empty()
+        {
+            row("  response", &cut(resp.body.clone(), BODY_EXCERPT));
         }
     }
     if let Some(h) = &e.hint {

@@ -67,10 +67,10 @@ pub fn judge(manifest: &Manifest, reply: &Reply) -> Verdict {
             );
         }
     };
-    if let Some(config) = body.get("config") {
-        if let Some(f) = config_problem(manifest, config) {
-            return with(f);
-        }
+    if let Some(config) = body.get("config")
+        && let Some(f) = config_problem(manifest, config)
+    {
+        return with(f);
     }
     if let Some(m) = body.get("message").filter(|m| !m.is_string()) {
         return with(

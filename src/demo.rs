@@ -40,7 +40,7 @@ pub async fn run(
     )
     .await;
     let live_after = partner.live_resources();
-    let secrets = vec![partner.password.clone(), partner.sso_salt.clone()];
+    let secrets = partner.secrets();
     partner.stop().await;
     Ok(DemoOutcome {
         report: result?,

@@ -176,11 +176,11 @@ async fn dispatch(command: Command) -> Result<u8, HarnessError> {
         Command::Demo(args) => demo(args).await,
         Command::ServeReference(args) => serve(args).await,
         Command::List(args) => {
-            print!("{}", catalogue_view::list(args.format)?);
+            say(catalogue_view::list(args.format)?.trim_end());
             Ok(exit::PASS)
         }
         Command::Explain { id } => {
-            print!("{}", catalogue_view::explain(&id)?);
+            say(catalogue_view::explain(&id)?.trim_end());
             Ok(exit::PASS)
         }
     }
@@ -268,7 +268,7 @@ fn apply_secret_env(manifest: &mut Manifest) {
 async fn demo(args: DemoArgs) -> Result<u8, HarnessError> {
     if args.list_faults {
         for (_, name, doc) in faults::ALL {
-            println!("{name:<32} {doc}");
+            say(&format!("{name:<32} {doc}"));
         }
         return Ok(exit::PASS);
     }
@@ -276,6 +276,14 @@ async fn demo(args: DemoArgs) -> Result<u8, HarnessError> {
     let (mut sink, json_error) = sinks(&args.output);
     let outcome = crate::demo::run(faults, args.selection.selection(), &mut sink).await?;
     finish(outcome.report, json_error)
+}
+
+/// Prints a line; a closed stdout (the reader went away) is not an error for a server.
+fn say(line: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{line}");
+    let _ = out.flush();
 }
 
 async fn serve(args: ServeArgs) -> Result<u8, HarnessError> {
@@ -292,13 +300,17 @@ async fn serve(args: ServeArgs) -> Result<u8, HarnessError> {
                 path: path.clone(),
                 source,
             })?;
-            println!("wrote {}", path.display());
+            say(&format!("wrote {}", path.display()));
         }
     }
-    println!("reference partner listening on http://{}", partner.addr);
-    println!("  base_url {}", partner.base_url());
-    println!("  sso_url  {}", partner.sso_url());
-    println!("press Ctrl-C to stop");
+    say(&format!("base_url {}", partner.base_url()));
+    say(&format!("sso_url  {}", partner.sso_url()));
+    say("press Ctrl-C to stop");
+    // Last line: scripts wait for it.
+    say(&format!(
+        "reference partner listening on http://{}",
+        partner.addr
+    ));
     let _ = tokio::signal::ctrl_c().await;
     partner.stop().await;
     Ok(exit::PASS)

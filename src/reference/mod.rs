@@ -115,6 +115,21 @@ impl ReferencePartner {
             .unwrap_or(0)
     }
 
+    /// Every secret this partner holds or handed out: password, salt, config values.
+    pub fn secrets(&self) -> Vec<String> {
+        let mut out = vec![self.password.clone(), self.sso_salt.clone()];
+        if let Ok(r) = self.state.resources.lock() {
+            for res in r.values() {
+                out.extend(
+                    res.config
+                        .values()
+                        .filter_map(|v| v.as_str().map(str::to_owned)),
+                );
+            }
+        }
+        out
+    }
+
     /// The manifest as `addons:admin:manifest:generate` would write it for this add-on, with
     /// https production URLs (the config points the run at loopback) and the manifest faults.
     pub fn manifest_text(&self) -> String {

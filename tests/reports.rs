@@ -1,0 +1,167 @@
+//! Report tests: terminal and JSON snapshots, the JSON schema, and a scan for leaked secrets.
+
+use addon_conformance::events::Recorder;
+use addon_conformance::reference::FaultSet;
+use addon_conformance::report::{JsonReport, TerminalReporter};
+use addon_conformance::runner::Selection;
+use serde_json::Value;
+
+struct Run {
+    terminal: String,
+    json: Value,
+    secrets: Vec<String>,
+}
+
+fn demo(faults: &[&str]) -> Run {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let names: Vec<String> = faults.iter().map(|s| s.to_string()).collect();
+    let mut recorder = Recorder::default();
+    let outcome = runtime
+        .block_on(addon_conformance::demo::run(
+            FaultSet::parse(&names).unwrap(),
+            Selection::default(),
+            &mut recorder,
+        ))
+        .unwrap();
+    let mut terminal = TerminalReporter::new(Vec::new(), false);
+    for e in &recorder.events {
+        addon_conformance::events::EventSink::emit(&mut terminal, e);
+    }
+    let json = serde_json::to_value(JsonReport::from_events(&recorder.events)).unwrap();
+    Run {
+        terminal: String::from_utf8(terminal.into_inner()).unwrap(),
+        json,
+        secrets: outcome.secrets,
+    }
+}
+
+fn settings() -> insta::Settings {
+    let mut s = insta::Settings::clone_current();
+    s.set_snapshot_path("../snapshots");
+    s.set_prepend_module_to_snapshot(false);
+    for (re, rep) in [
+        (r"127\.0\.0\.1:\d{2,5}", "127.0.0.1:[port]"),
+        (
+            r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+            "[uuid]",
+        ),
+        (r"\(\d+ ms\)", "([n] ms)"),
+        (r"slowest \d+ ms", "slowest [n] ms"),
+        (
+            r#""(duration_ms|elapsed_ms|started_ms)": [0-9.e-]+"#,
+            r#""$1": "[n]""#,
+        ),
+        (r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+0000", "[time]"),
+        (r"conformance-app-\d+", "conformance-app-[n]"),
+        (r"app\d+@heroku\.com", "app[n]@heroku.com"),
+        (
+            r"conformance-ref-conformance-\d+",
+            "conformance-ref-conformance-[n]",
+        ),
+        (
+            r#""value": "[A-Z][a-z]{2}, \d+ [A-Z][a-z]{2} \d{4} [0-9:]+ GMT""#,
+            r#""value": "[date]""#,
+        ),
+        (
+            r#"("name": "content-length",\s*"value": )"\d+""#,
+            r#"$1"[n]""#,
+        ),
+    ] {
+        s.add_filter(re, rep);
+    }
+    s
+}
+
+fn snapshot(name: &str, faults: &[&str]) {
+    let run = demo(faults);
+    settings().bind(|| {
+        insta::assert_snapshot!(format!("{name}.terminal"), run.terminal);
+        insta::assert_snapshot!(
+            format!("{name}.json"),
+            serde_json::to_string_pretty(&run.json).unwrap()
+        );
+    });
+}
+
+#[test]
+fn snapshot_conformant() {
+    snapshot("conformant", &[]);
+}
+
+#[test]
+fn snapshot_config_undeclared_var() {
+    snapshot("config-undeclared-var", &["config-undeclared-var"]);
+}
+
+#[test]
+fn snapshot_auth_403() {
+    snapshot("auth-403", &["auth-403"]);
+}
+
+fn validate(report: &Value) {
+    let schema: Value = serde_json::from_str(include_str!("../schema/report.schema.json")).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(report)
+        .map(|e| format!("{e} at {}", e.instance_path))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+}
+
+#[test]
+fn json_reports_validate_against_the_schema() {
+    validate(&demo(&[]).json);
+    validate(
+        &demo(&[
+            "provision-500",
+            "no-auth-on-deprovision",
+            "config-non-string-value",
+        ])
+        .json,
+    );
+    validate(&demo(&["slow-provision", "manifest-missing-id"]).json);
+}
+
+#[test]
+fn the_schema_rejects_a_report_without_summary_counts() {
+    let mut report = demo(&[]).json;
+    report["summary"].as_object_mut().unwrap().remove("failed");
+    let schema: Value = serde_json::from_str(include_str!("../schema/report.schema.json")).unwrap();
+    assert!(
+        !jsonschema::validator_for(&schema)
+            .unwrap()
+            .is_valid(&report)
+    );
+}
+
+#[test]
+fn no_secret_reaches_any_output() {
+    // Faults that put secret-bearing bodies into evidence: config in provision and plan-change
+    // answers, credentials probes, and failures with request bodies.
+    let faults = [
+        "config-undeclared-var",
+        "ignores-username",
+        "rejects-unknown-fields",
+        "malformed-body-500",
+        "deprovision-500",
+    ];
+    let run = demo(&faults);
+    let json = run.json.to_string();
+    assert!(
+        run.secrets.len() > 4,
+        "the scan needs the partner's config values"
+    );
+    for secret in &run.secrets {
+        assert!(
+            !run.terminal.contains(secret.as_str()),
+            "terminal leaks {secret}"
+        );
+        assert!(!json.contains(secret.as_str()), "JSON leaks {secret}");
+    }
+    // The redaction is visible, so the scan is not vacuous.
+    assert!(run.terminal.contains("[REDACTED:config]"));
+    assert!(json.contains("[REDACTED:code]"));
+}

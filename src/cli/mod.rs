@@ -59,6 +59,12 @@ struct RunArgs {
     /// Provision shared resources on this plan (overrides [plans] default).
     #[arg(long, env = "ADDON_PLAN")]
     plan: Option<String>,
+    /// Where the fake platform listens (default 127.0.0.1:0).
+    #[arg(long, env = "ADDON_PLATFORM_BIND")]
+    platform_bind: Option<String>,
+    /// The platform's public URL, when the partner reaches it through a tunnel.
+    #[arg(long, env = "ADDON_PLATFORM_URL")]
+    platform_url: Option<String>,
     #[command(flatten)]
     selection: SelectionArgs,
     #[command(flatten)]
@@ -240,6 +246,8 @@ async fn run(args: RunArgs) -> Result<u8, HarnessError> {
                 base_url: args.base_url,
                 sso_url: args.sso_url,
                 plan: args.plan,
+                platform_bind: args.platform_bind,
+                platform_url: args.platform_url,
             },
             selection: args.selection.selection(),
         },

@@ -11,12 +11,16 @@ pub use selection::{PlannedCheck, PlannedSuite, Selection};
 
 use crate::catalogue::{Catalogue, Level};
 use crate::checks::Check;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+
 use crate::config::Settings;
 use crate::error::{HarnessError, exit};
 use crate::events::{Event, EventSink};
 use crate::outcome::{CheckResult, Evidence, Outcome, Summary, Verdict};
 use crate::partner::Credentials;
 use crate::partner::ledger::Entry;
+use crate::platform::{Platform, PlatformSettings, ServiceInfo};
 
 /// Everything a run produced.
 #[derive(Debug, Clone)]
@@ -83,8 +87,46 @@ pub async fn run(inputs: RunInputs, sink: &mut dyn EventSink) -> Result<RunRepor
             "set [plans] default = \"<your cheapest plan>\" in the config, or pass --plan",
         ));
     }
-    let ctx = RunCtx::build(inputs.manifest, settings)?;
-    Ok(execute(&ctx, &plan, sink).await)
+    let platform = Arc::new(start_platform(&inputs.manifest, &settings, false).await?);
+    let ctx = RunCtx::build(inputs.manifest, settings)?.with_platform(platform.clone());
+    let report = execute(&ctx, &plan, sink).await;
+    drop(ctx);
+    if let Ok(p) = Arc::try_unwrap(platform) {
+        p.stop().await;
+    }
+    Ok(report)
+}
+
+/// Starts the fake platform for a run (or alone, with `admin`).
+pub async fn start_platform(
+    manifest: &crate::manifest::Manifest,
+    settings: &Settings,
+    admin: bool,
+) -> Result<Platform, HarnessError> {
+    let p = &settings.config.platform;
+    let bind = match &p.bind {
+        Some(b) => crate::config::parse_bind("[platform] bind", "platform.bind", b)?,
+        None => SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+    };
+    let redactor = Arc::new(crate::redact::Redactor::new());
+    Platform::start(
+        PlatformSettings {
+            bind,
+            url: p.url.clone(),
+            client_secret: p.client_secret.clone(),
+            token_ttl: p.token_ttl,
+            grant_ttl: p.grant_ttl,
+            max_body_bytes: p.max_body_bytes,
+            admin,
+        },
+        ServiceInfo {
+            slug: manifest.id.clone().unwrap_or_default(),
+            prefix: manifest.prefix(),
+            config_vars: manifest.config_vars.clone(),
+        },
+        redactor,
+    )
+    .await
 }
 
 /// Runs the planned suites against the partner.
@@ -303,8 +345,7 @@ fn finish(
 /// Deprovisions everything the ledger says may still exist. Returns what could not be removed.
 async fn cleanup(ctx: &RunCtx) -> Vec<Entry> {
     for entry in ctx.ledger.outstanding() {
-        ctx.partner
-            .deprovision(&entry.uuid, Credentials::Manifest, "cleanup")
+        ctx.deprovision(&entry.uuid, Credentials::Manifest, "cleanup")
             .await;
     }
     ctx.ledger.outstanding()

@@ -172,6 +172,14 @@ fn journal(
             },
         })
         .collect();
+    let failed = |key: &str| {
+        answer
+            .body
+            .get(key)
+            .and_then(Value::as_str)
+            .filter(|_| !answer.status.is_success())
+            .map(str::to_owned)
+    };
     shared.journal.push(Inbound {
         seq: 0,
         at_ms: shared.journal.elapsed_ms(),
@@ -183,11 +191,7 @@ fn journal(
         resource: answer.resource.clone(),
         scope: answer.scope.clone(),
         kind: answer.kind.to_owned(),
-        error: answer
-            .body
-            .get("id")
-            .and_then(Value::as_str)
-            .filter(|_| !answer.status.is_success())
-            .map(str::to_owned),
+        error: failed("id"),
+        message: failed("message"),
     });
 }

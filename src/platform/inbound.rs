@@ -34,6 +34,9 @@ pub struct Inbound {
     /// The error id answered, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// The error message answered, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
 }
 
 impl Inbound {
@@ -144,6 +147,7 @@ mod tests {
             scope: None,
             kind: kind.into(),
             error: None,
+            message: None,
         }
     }
 

@@ -199,6 +199,17 @@ impl RunCtx {
     /// The shared resource `key`, provisioned on first use. The attempt is returned whatever the
     /// partner answered; see `live_resource` for a usable one.
     pub async fn resource(&self, key: &str) -> Arc<Provisioned> {
+        // Without an async plan, the async suite judges the shared resource.
+        let async_plan = self.settings.config.plans.async_plan.clone();
+        let key = if key == "async" && async_plan.is_none() {
+            "primary"
+        } else {
+            key
+        };
+        let plan = match key {
+            "async" => async_plan.unwrap_or_default(),
+            _ => self.default_plan().to_owned(),
+        };
         let cell = {
             let mut map = match self.resources.lock() {
                 Ok(m) => m,
@@ -208,7 +219,6 @@ impl RunCtx {
         };
         cell.get_or_init(|| async {
             let uuid = uuid::Uuid::new_v4().to_string();
-            let plan = self.default_plan().to_owned();
             let request = self.provision_body(&uuid, &plan);
             let reply = self
                 .provision(&request, Credentials::Manifest, &format!("provision {key}"))

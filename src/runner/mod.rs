@@ -320,6 +320,7 @@ fn finish(
                 hint: f.hint.as_deref().map(red),
                 curl: exchanges.last().map(|x| red(&x.curl())),
                 exchanges,
+                inbound: f.inbound.clone(),
             };
             (outcome, f.observed.clone())
         }
@@ -342,11 +343,22 @@ fn finish(
     }
 }
 
-/// Deprovisions everything the ledger says may still exist. Returns what could not be removed.
+/// Attempts per resource at cleanup: Heroku retries failed deliveries too.
+const CLEANUP_ATTEMPTS: usize = 3;
+
+/// Deprovisions everything the ledger says may still exist, retrying 5xx answers and transport
+/// failures. Returns what could not be removed.
 async fn cleanup(ctx: &RunCtx) -> Vec<Entry> {
     for entry in ctx.ledger.outstanding() {
-        ctx.deprovision(&entry.uuid, Credentials::Manifest, "cleanup")
-            .await;
+        for attempt in 1..=CLEANUP_ATTEMPTS {
+            let label = format!("cleanup (attempt {attempt})");
+            let reply = ctx
+                .deprovision(&entry.uuid, Credentials::Manifest, &label)
+                .await;
+            if !matches!(reply.status, None | Some(500..)) {
+                break;
+            }
+        }
     }
     ctx.ledger.outstanding()
 }

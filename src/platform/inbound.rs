@@ -108,6 +108,11 @@ impl InboundJournal {
             .collect()
     }
 
+    /// A receiver that changes whenever an entry arrives (the journal only grows).
+    pub fn subscribe(&self) -> watch::Receiver<usize> {
+        self.count.subscribe()
+    }
+
     /// Waits until `matches` accepts an entry, or `deadline` passes. On a miss, returns every
     /// entry seen, so the caller can say what arrived instead.
     pub async fn wait_for(

@@ -68,7 +68,8 @@ pub struct Platform {
 pub struct ServiceInfo {
     pub slug: String,
     pub prefix: String,
-    pub config_vars: Vec<String>,
+    /// `None` accepts any config var name (standalone platform without a manifest).
+    pub config_vars: Option<Vec<String>>,
 }
 
 impl Platform {
@@ -97,7 +98,8 @@ impl Platform {
             .unwrap_or_else(|| format!("http://{addr}"))
             .trim_end_matches('/')
             .to_owned();
-        let model = Model::new(&service.slug, &service.prefix, service.config_vars);
+        let mut model = Model::new(&service.slug, &service.prefix, service.config_vars.clone().unwrap_or_default());
+        model.any_config_name = service.config_vars.is_none();
         let shared = Arc::new(Shared {
             model: Mutex::new(model),
             journal: InboundJournal::default(),

@@ -91,6 +91,8 @@ pub enum ConfigError {
 pub struct Model {
     /// The manifest's config vars: the only names a partner may set.
     pub config_vars: Vec<String>,
+    /// Standalone platform without a manifest: any name is accepted.
+    pub any_config_name: bool,
     /// The prefix stripped when renaming per attachment.
     pub prefix: String,
     /// The add-on service slug.
@@ -255,7 +257,10 @@ impl Model {
         uuid: &str,
         entries: &[(String, Option<String>)],
     ) -> Result<Vec<(String, String)>, ConfigError> {
-        if let Some((name, _)) = entries.iter().find(|(n, _)| !self.config_vars.contains(n)) {
+        let undeclared = entries
+            .iter()
+            .find(|(n, _)| !self.any_config_name && !self.config_vars.contains(n));
+        if let Some((name, _)) = undeclared {
             return Err(ConfigError::UndeclaredName(name.clone()));
         }
         let addon = self.addons.get_mut(uuid).ok_or(ConfigError::NoSuchAddon)?;

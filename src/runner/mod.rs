@@ -122,7 +122,7 @@ pub async fn start_platform(
         ServiceInfo {
             slug: manifest.id.clone().unwrap_or_default(),
             prefix: manifest.prefix(),
-            config_vars: manifest.config_vars.clone(),
+            config_vars: Some(manifest.config_vars.clone()),
         },
         redactor,
     )
@@ -217,6 +217,14 @@ fn exit_code(summary: &Summary, leftovers: &[Entry]) -> u8 {
 fn run_notes(ctx: &RunCtx) -> Vec<String> {
     let s = &ctx.settings;
     let mut notes = Vec::new();
+    if let Some(p) = &ctx.platform {
+        notes.push(format!(
+            "platform (fake Heroku Identity and API) at {}: callback_url is {}/addons/{{uuid}}{}",
+            p.origin(),
+            p.origin(),
+            if p.has_client_secret() { "" } else { "; no OAuth client secret configured" }
+        ));
+    }
     if s.base_url_overridden {
         notes.push(format!(
             "provisioning requests go to the override {} instead of the manifest's production base_url",

@@ -11,6 +11,8 @@ pub mod provision;
 pub mod timing;
 
 #[cfg(test)]
+mod properties;
+#[cfg(test)]
 pub mod testing;
 
 use std::future::Future;

@@ -343,11 +343,17 @@ async fn platform(args: PlatformArgs) -> Result<u8, HarnessError> {
     )
     .await?;
     let origin = platform.origin().to_owned();
-    say(&format!("platform (fake Heroku Identity and Platform API) listening on {origin}"));
+    say(&format!(
+        "platform (fake Heroku Identity and Platform API) listening on {origin}"
+    ));
     say(&format!("  token endpoint  POST {origin}/oauth/token"));
-    say(&format!("  new grant       curl -sS -X POST {origin}/conformance/grants -d '{{\"uuid\": \"<resource uuid>\"}}'"));
+    say(&format!(
+        "  new grant       curl -sS -X POST {origin}/conformance/grants -d '{{\"uuid\": \"<resource uuid>\"}}'"
+    ));
     if p.client_secret.is_none() {
-        say("  warning: no client secret (set ADDON_OAUTH_CLIENT_SECRET or [platform] client_secret): token requests are refused");
+        say(
+            "  warning: no client secret (set ADDON_OAUTH_CLIENT_SECRET or [platform] client_secret): token requests are refused",
+        );
     }
     let mut seen = 0;
     let mut arrivals = platform.journal().subscribe();

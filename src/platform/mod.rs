@@ -98,7 +98,11 @@ impl Platform {
             .unwrap_or_else(|| format!("http://{addr}"))
             .trim_end_matches('/')
             .to_owned();
-        let mut model = Model::new(&service.slug, &service.prefix, service.config_vars.clone().unwrap_or_default());
+        let mut model = Model::new(
+            &service.slug,
+            &service.prefix,
+            service.config_vars.clone().unwrap_or_default(),
+        );
         model.any_config_name = service.config_vars.is_none();
         let shared = Arc::new(Shared {
             model: Mutex::new(model),

@@ -222,7 +222,11 @@ fn run_notes(ctx: &RunCtx) -> Vec<String> {
             "platform (fake Heroku Identity and API) at {}: callback_url is {}/addons/{{uuid}}{}",
             p.origin(),
             p.origin(),
-            if p.has_client_secret() { "" } else { "; no OAuth client secret configured" }
+            if p.has_client_secret() {
+                ""
+            } else {
+                "; no OAuth client secret configured"
+            }
         ));
     }
     if s.base_url_overridden {

@@ -2,7 +2,10 @@
 
 use serde::Serialize;
 
+use std::sync::Arc;
+
 use crate::outcome::{CheckResult, Summary};
+use crate::partner::Exchange;
 use crate::partner::ledger::Entry;
 
 #[derive(Debug, Clone, Serialize)]
@@ -22,8 +25,25 @@ pub enum Event {
         name: String,
         title: String,
     },
+    /// A check is about to run (progress; tests use it to interrupt at a known point).
+    CheckStarted {
+        id: String,
+        suite: String,
+        title: String,
+    },
     CheckFinished {
         result: Box<CheckResult>,
+    },
+    /// Every exchange with the partner made during a check (`check` is its ID) or during the
+    /// cleanup (`check` is None), in order, redacted. For HAR files and timelines; inbound
+    /// platform calls join here as another kind of entry when the platform exists.
+    Traffic {
+        check: Option<String>,
+        exchanges: Vec<Arc<Exchange>>,
+    },
+    /// The run stopped before its last check (interrupt, `--fail-fast`); cleanup follows.
+    Stopped {
+        reason: String,
     },
     /// The end-of-run cleanup.
     Cleanup {

@@ -37,6 +37,11 @@ impl Journal {
         self.next_seq.fetch_add(1, Ordering::Relaxed)
     }
 
+    /// The sequence number the next exchange will get, without taking it.
+    pub fn peek_next(&self) -> u64 {
+        self.next_seq.load(Ordering::Relaxed)
+    }
+
     pub fn push(&self, exchange: Arc<Exchange>) {
         if let Ok(mut x) = self.exchanges.lock() {
             x.push(exchange);

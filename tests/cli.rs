@@ -217,3 +217,103 @@ fn list_and_explain() {
     let out = cmd(&["list", "--format", "md"]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("| provision | PROV-02 |"));
 }
+
+/// Starts `run` against a reference partner, reading its stdout and stderr lines on threads.
+struct Running {
+    child: Child,
+    stdout: std::sync::mpsc::Receiver<String>,
+    stderr: std::sync::mpsc::Receiver<String>,
+}
+
+fn lines_of(pipe: impl std::io::Read + Send + 'static) -> std::sync::mpsc::Receiver<String> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+fn start_run(manifest: &std::path::Path, config: &std::path::Path) -> Running {
+    let mut child = Command::new(BIN)
+        .args([
+            "run",
+            "--manifest",
+            manifest.to_str().unwrap(),
+            "--config",
+            config.to_str().unwrap(),
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run starts");
+    let stdout = lines_of(child.stdout.take().unwrap());
+    let stderr = lines_of(child.stderr.take().unwrap());
+    Running {
+        child,
+        stdout,
+        stderr,
+    }
+}
+
+/// Reads lines until one satisfies `until`; returns everything read.
+fn read_until(rx: &std::sync::mpsc::Receiver<String>, until: impl Fn(&str) -> bool) -> String {
+    let mut seen = String::new();
+    for line in rx.iter() {
+        seen.push_str(&line);
+        seen.push('\n');
+        if until(&line) {
+            return seen;
+        }
+    }
+    panic!("the stream ended before the expected line:\n{seen}");
+}
+
+fn signal(child: &Child, name: &str) {
+    let status = Command::new("kill")
+        .args([format!("-{name}"), child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+}
+
+#[cfg(unix)]
+#[test]
+fn sigint_stops_the_run_cleans_up_and_exits_130() {
+    let manifest = tmp("addon-manifest.json");
+    let config = manifest.with_file_name("conformance.toml");
+    let _server = serve_reference(&[], &manifest, &config);
+    let mut run = start_run(&manifest, &config);
+    // The first provision check has finished: the shared resource exists.
+    let mut out = read_until(&run.stdout, |l| l.contains("PROV-02"));
+    signal(&run.child, "INT");
+    out.push_str(&run.stdout.iter().collect::<Vec<_>>().join("\n"));
+    let status = run.child.wait().unwrap();
+    assert_eq!(status.code(), Some(130), "{out}");
+    assert!(out.contains("stopped: interrupted"), "{out}");
+    assert!(out.contains("nothing left behind"), "{out}");
+    assert!(!out.contains("DEPROV-02"), "{out}");
+}
+
+#[cfg(unix)]
+#[test]
+fn sigterm_then_a_second_signal_aborts_at_once() {
+    let manifest = tmp("addon-manifest.json");
+    let config = manifest.with_file_name("conformance.toml");
+    // The first provision takes 1.5 s, so the run is waiting on the partner when signalled.
+    let _server = serve_reference(&["slow-provision"], &manifest, &config);
+    let mut run = start_run(&manifest, &config);
+    read_until(&run.stdout, |l| l.starts_with("Provision"));
+    signal(&run.child, "TERM");
+    read_until(&run.stderr, |l| l.starts_with("interrupted:"));
+    signal(&run.child, "INT");
+    let status = run.child.wait().unwrap();
+    let out: Vec<String> = run.stdout.iter().collect();
+    let err: Vec<String> = run.stderr.iter().collect();
+    assert_eq!(status.code(), Some(130));
+    assert!(err.iter().any(|l| l.starts_with("aborted:")), "{err:?}");
+    assert!(!out.iter().any(|l| l.contains("cleanup:")), "{out:?}");
+}

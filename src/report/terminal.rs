@@ -13,6 +13,10 @@ const BODY_EXCERPT: usize = 600;
 pub struct TerminalReporter<W: Write + Send> {
     out: W,
     color: bool,
+    /// Show the running check on one line that the next line overwrites (terminals only).
+    progress: bool,
+    /// A progress line is on screen and must be cleared before the next output.
+    progress_shown: bool,
     findings: Vec<CheckResult>,
 }
 
@@ -21,8 +25,16 @@ impl<W: Write + Send> TerminalReporter<W> {
         Self {
             out,
             color,
+            progress: false,
+            progress_shown: false,
             findings: Vec::new(),
         }
+    }
+
+    /// Shows which check is running while waiting on the partner; for terminals only.
+    pub fn with_progress(mut self, progress: bool) -> Self {
+        self.progress = progress;
+        self
     }
 
     pub fn into_inner(self) -> W {
@@ -48,6 +60,9 @@ impl<W: Write + Send> TerminalReporter<W> {
     }
 
     fn write(&mut self, text: &str) {
+        if std::mem::take(&mut self.progress_shown) {
+            let _ = self.out.write_all(b"\r\x1b[K");
+        }
         // A closed pipe (e.g. `| head`) is not worth failing the run for.
         let _ = self.out.write_all(text.as_bytes());
         let _ = self.out.flush();
@@ -123,6 +138,21 @@ impl<W: Write + Send> EventSink for TerminalReporter<W> {
             }
             Event::SuiteStarted { name, title } => {
                 let line = format!("\n{} ({name})\n", self.paint("1", title));
+                self.write(&line);
+            }
+            Event::CheckStarted { id, title, .. } => {
+                if self.progress {
+                    let line = format!("  {} {id:<20} {title} …", self.paint("2", "RUNNING"));
+                    self.write(&line);
+                    self.progress_shown = true;
+                }
+            }
+            Event::Traffic { .. } => {}
+            Event::Stopped { reason } => {
+                let line = format!(
+                    "\n{}: {reason}; the remaining checks do not run, cleanup follows\n",
+                    self.paint("1;33", "stopped")
+                );
                 self.write(&line);
             }
             Event::CheckFinished { result } => {

@@ -1,0 +1,52 @@
+//! The reporters of a run: the terminal always, files on request, GitHub Actions when it runs us.
+
+use std::io::IsTerminal;
+
+use super::args::{ColorChoice, OutputArgs};
+use crate::error::HarnessError;
+use crate::events::Fanout;
+use crate::report::file::ErrorSlot;
+use crate::report::{FileReporter, JsonReport, TerminalReporter};
+
+/// The sinks of one run, and the error slots of the files they write.
+pub struct Sinks {
+    pub fanout: Fanout,
+    errors: Vec<ErrorSlot>,
+}
+
+impl Sinks {
+    pub fn new(output: &OutputArgs) -> Self {
+        let terminal = std::io::stdout().is_terminal();
+        let color = match output.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => terminal && std::env::var_os("NO_COLOR").is_none(),
+        };
+        let mut sinks = Self {
+            fanout: Fanout::default(),
+            errors: Vec::new(),
+        };
+        sinks.fanout.sinks.push(Box::new(
+            TerminalReporter::new(std::io::stdout(), color).with_progress(terminal),
+        ));
+        if let Some(path) = &output.report_json {
+            sinks.file(FileReporter::new(path.clone(), JsonReport::default()));
+        }
+        sinks
+    }
+
+    fn file<D: crate::report::Document + 'static>(&mut self, reporter: FileReporter<D>) {
+        self.errors.push(reporter.error.clone());
+        self.fanout.sinks.push(Box::new(reporter));
+    }
+
+    /// The first report that could not be written, as a harness error.
+    pub fn check(&self) -> Result<(), HarnessError> {
+        for slot in &self.errors {
+            if let Some(e) = slot.lock().ok().and_then(|s| s.clone()) {
+                return Err(HarnessError::Internal(e));
+            }
+        }
+        Ok(())
+    }
+}

@@ -12,6 +12,9 @@ use crate::partner::ledger::Entry;
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum Event {
     RunStarted {
+        /// Wall-clock start of the run (ms since the Unix epoch); exchanges' `started_ms` count
+        /// from it.
+        started_unix_ms: u64,
         addon: String,
         target: String,
         suites: usize,

@@ -2,13 +2,17 @@
 
 use addon_conformance::events::Recorder;
 use addon_conformance::reference::FaultSet;
-use addon_conformance::report::{JsonReport, TerminalReporter};
+use addon_conformance::report::file::render;
+use addon_conformance::report::{HarReport, JsonReport, JunitReport, TerminalReporter};
 use addon_conformance::runner::Selection;
 use serde_json::Value;
 
 struct Run {
     terminal: String,
     json: Value,
+    junit: String,
+    har: String,
+    events: Vec<addon_conformance::events::Event>,
     secrets: Vec<String>,
 }
 
@@ -31,9 +35,13 @@ fn demo(faults: &[&str]) -> Run {
         addon_conformance::events::EventSink::emit(&mut terminal, e);
     }
     let json = serde_json::to_value(JsonReport::from_events(&recorder.events)).unwrap();
+    let junit = render(JunitReport::new(false), &recorder.events).unwrap();
     Run {
         terminal: String::from_utf8(terminal.into_inner()).unwrap(),
         json,
+        junit: String::from_utf8(junit).unwrap(),
+        har: String::from_utf8(render(HarReport::default(), &recorder.events).unwrap()).unwrap(),
+        events: recorder.events,
         secrets: outcome.secrets,
     }
 }
@@ -50,6 +58,7 @@ fn settings() -> insta::Settings {
         ),
         (r"\(\d+ ms\)", "([n] ms)"),
         (r"slowest \d+ ms", "slowest [n] ms"),
+        (r#"time="[0-9.]+""#, r#"time="[n]""#),
         (
             r#""(duration_ms|elapsed_ms|started_ms)": [0-9.e-]+"#,
             r#""$1": "[n]""#,
@@ -83,6 +92,7 @@ fn snapshot(name: &str, faults: &[&str]) {
             format!("{name}.json"),
             serde_json::to_string_pretty(&run.json).unwrap()
         );
+        insta::assert_snapshot!(format!("{name}.junit"), run.junit);
     });
 }
 
@@ -160,8 +170,104 @@ fn no_secret_reaches_any_output() {
             "terminal leaks {secret}"
         );
         assert!(!json.contains(secret.as_str()), "JSON leaks {secret}");
+        assert!(!run.junit.contains(secret.as_str()), "JUnit leaks {secret}");
+        assert!(!run.har.contains(secret.as_str()), "HAR leaks {secret}");
     }
     // The redaction is visible, so the scan is not vacuous.
     assert!(run.terminal.contains("[REDACTED:config]"));
     assert!(json.contains("[REDACTED:code]"));
+}
+
+#[test]
+fn har_is_har_1_2_with_every_exchange() {
+    let run = demo(&["config-undeclared-var", "deprovision-500"]);
+    let har: Value = serde_json::from_str(&run.har).expect("the HAR parses as JSON");
+    let log = &har["log"];
+    assert_eq!(log["version"], "1.2");
+    assert_eq!(log["creator"]["name"], "addon-conformance");
+    let pages = log["pages"].as_array().unwrap();
+    let page_ids: Vec<&str> = pages.iter().map(|p| p["id"].as_str().unwrap()).collect();
+    assert!(
+        page_ids.contains(&"PROV-02") && page_ids.contains(&"cleanup"),
+        "{page_ids:?}"
+    );
+    for p in pages {
+        for key in ["startedDateTime", "id", "title", "pageTimings"] {
+            assert!(!p[key].is_null(), "page lacks {key}: {p}");
+        }
+    }
+    let entries = log["entries"].as_array().unwrap();
+    // Every exchange of the run, once, in order.
+    let traffic: usize = run
+        .events
+        .iter()
+        .map(|e| match e {
+            addon_conformance::events::Event::Traffic { exchanges, .. } => exchanges.len(),
+            _ => 0,
+        })
+        .sum();
+    assert_eq!(entries.len(), traffic);
+    assert!(entries.len() > 20);
+    let request_keys = [
+        "method",
+        "url",
+        "httpVersion",
+        "cookies",
+        "headers",
+        "queryString",
+        "headersSize",
+        "bodySize",
+    ];
+    let response_keys = [
+        "status",
+        "statusText",
+        "httpVersion",
+        "cookies",
+        "headers",
+        "content",
+        "redirectURL",
+        "headersSize",
+        "bodySize",
+    ];
+    let mut last_seq = 0;
+    for e in entries {
+        for key in [
+            "pageref",
+            "startedDateTime",
+            "time",
+            "request",
+            "response",
+            "cache",
+            "timings",
+        ] {
+            assert!(!e[key].is_null(), "entry lacks {key}: {e}");
+        }
+        assert!(page_ids.contains(&e["pageref"].as_str().unwrap()));
+        for key in request_keys {
+            assert!(!e["request"][key].is_null(), "request lacks {key}: {e}");
+        }
+        for key in response_keys {
+            assert!(!e["response"][key].is_null(), "response lacks {key}: {e}");
+        }
+        assert!(e["response"]["content"]["mimeType"].is_string());
+        for key in ["send", "wait", "receive"] {
+            assert!(e["timings"][key].is_number());
+        }
+        let started = e["startedDateTime"].as_str().unwrap();
+        assert!(started.len() == 24 && started.ends_with('Z'), "{started}");
+        let seq: u64 = e["comment"].as_str().unwrap()[1..]
+            .split(' ')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(seq > last_seq, "entries in order");
+        last_seq = seq;
+    }
+    // The cleanup's DELETEs are there.
+    assert!(
+        entries
+            .iter()
+            .any(|e| e["pageref"] == "cleanup" && e["request"]["method"] == "DELETE")
+    );
 }

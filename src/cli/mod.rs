@@ -110,7 +110,7 @@ async fn run(args: RunArgs) -> Result<u8, HarnessError> {
         Ok(x) => x,
         Err(code) => return Ok(code),
     };
-    let mut sinks = Sinks::new(&args.output);
+    let mut sinks = Sinks::new(&args.output, controls.strict);
     let report = crate::runner::run(
         RunInputs {
             manifest,
@@ -159,7 +159,7 @@ async fn demo(args: DemoArgs) -> Result<u8, HarnessError> {
         Ok(x) => x,
         Err(code) => return Ok(code),
     };
-    let mut sinks = Sinks::new(&args.output);
+    let mut sinks = Sinks::new(&args.output, controls.strict);
     let outcome = crate::demo::run_with(faults, selection, controls, &mut sinks.fanout).await?;
     sinks.check()?;
     Ok(outcome.report.exit_code)

@@ -6,7 +6,7 @@ use super::args::{ColorChoice, OutputArgs};
 use crate::error::HarnessError;
 use crate::events::Fanout;
 use crate::report::file::ErrorSlot;
-use crate::report::{FileReporter, JsonReport, TerminalReporter};
+use crate::report::{FileReporter, HarReport, JsonReport, JunitReport, TerminalReporter};
 
 /// The sinks of one run, and the error slots of the files they write.
 pub struct Sinks {
@@ -15,7 +15,8 @@ pub struct Sinks {
 }
 
 impl Sinks {
-    pub fn new(output: &OutputArgs) -> Self {
+    /// `strict`: warnings fail (JUnit shows them as failures).
+    pub fn new(output: &OutputArgs, strict: bool) -> Self {
         let terminal = std::io::stdout().is_terminal();
         let color = match output.color {
             ColorChoice::Always => true,
@@ -31,6 +32,12 @@ impl Sinks {
         ));
         if let Some(path) = &output.report_json {
             sinks.file(FileReporter::new(path.clone(), JsonReport::default()));
+        }
+        if let Some(path) = &output.report_junit {
+            sinks.file(FileReporter::new(path.clone(), JunitReport::new(strict)));
+        }
+        if let Some(path) = &output.report_har {
+            sinks.file(FileReporter::new(path.clone(), HarReport::default()));
         }
         sinks
     }

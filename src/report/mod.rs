@@ -1,9 +1,13 @@
 //! Reporters: the only code that prints run results. Each consumes the event stream.
 
 pub mod file;
+pub mod har;
 pub mod json;
+pub mod junit;
 pub mod terminal;
 
 pub use file::{Document, FileReporter};
+pub use har::HarReport;
 pub use json::JsonReport;
+pub use junit::JunitReport;
 pub use terminal::TerminalReporter;

@@ -126,6 +126,7 @@ impl<W: Write + Send> EventSink for TerminalReporter<W> {
                 target,
                 suites,
                 checks,
+                ..
             } => {
                 let line = format!(
                     "addon-conformance: {addon} at {target} ({suites} suites, {checks} checks)\n"

@@ -104,6 +104,11 @@ pub async fn execute(
     let catalogue = Catalogue::get().ok();
     let checks: usize = plan.iter().map(|s| s.checks.len()).sum();
     sink.emit(&Event::RunStarted {
+        started_unix_ms: ctx
+            .journal
+            .started_wall()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as u64),
         addon: ctx.manifest.id.clone().unwrap_or_default(),
         target: ctx.settings.base_url.clone().unwrap_or_default(),
         suites: plan.len(),

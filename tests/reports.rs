@@ -3,7 +3,9 @@
 use addon_conformance::events::Recorder;
 use addon_conformance::reference::FaultSet;
 use addon_conformance::report::file::render;
-use addon_conformance::report::{HarReport, JsonReport, JunitReport, TerminalReporter};
+use addon_conformance::report::{
+    GithubReporter, HarReport, JsonReport, JunitReport, TerminalReporter,
+};
 use addon_conformance::runner::Selection;
 use serde_json::Value;
 
@@ -12,6 +14,7 @@ struct Run {
     json: Value,
     junit: String,
     har: String,
+    github: String,
     events: Vec<addon_conformance::events::Event>,
     secrets: Vec<String>,
 }
@@ -40,10 +43,24 @@ fn demo(faults: &[&str]) -> Run {
         terminal: String::from_utf8(terminal.into_inner()).unwrap(),
         json,
         junit: String::from_utf8(junit).unwrap(),
+        github: github_output(&recorder.events),
         har: String::from_utf8(render(HarReport::default(), &recorder.events).unwrap()).unwrap(),
         events: recorder.events,
         secrets: outcome.secrets,
     }
+}
+
+/// The annotations and the step summary GitHub Actions would get, one after the other.
+fn github_output(events: &[addon_conformance::events::Event]) -> String {
+    let summary = std::env::temp_dir().join(format!("ac-summary-{}.md", uuid::Uuid::new_v4()));
+    let mut github = GithubReporter::new(Vec::new(), Some(summary.clone()), false);
+    for e in events {
+        addon_conformance::events::EventSink::emit(&mut github, e);
+    }
+    let annotations = String::from_utf8(github.into_inner()).unwrap();
+    let md = std::fs::read_to_string(&summary).unwrap();
+    let _ = std::fs::remove_file(&summary);
+    format!("{annotations}\n{md}")
 }
 
 fn settings() -> insta::Settings {
@@ -93,6 +110,7 @@ fn snapshot(name: &str, faults: &[&str]) {
             serde_json::to_string_pretty(&run.json).unwrap()
         );
         insta::assert_snapshot!(format!("{name}.junit"), run.junit);
+        insta::assert_snapshot!(format!("{name}.github"), run.github);
     });
 }
 
@@ -172,6 +190,10 @@ fn no_secret_reaches_any_output() {
         assert!(!json.contains(secret.as_str()), "JSON leaks {secret}");
         assert!(!run.junit.contains(secret.as_str()), "JUnit leaks {secret}");
         assert!(!run.har.contains(secret.as_str()), "HAR leaks {secret}");
+        assert!(
+            !run.github.contains(secret.as_str()),
+            "GitHub output leaks {secret}"
+        );
     }
     // The redaction is visible, so the scan is not vacuous.
     assert!(run.terminal.contains("[REDACTED:config]"));

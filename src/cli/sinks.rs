@@ -6,7 +6,9 @@ use super::args::{ColorChoice, OutputArgs};
 use crate::error::HarnessError;
 use crate::events::Fanout;
 use crate::report::file::ErrorSlot;
-use crate::report::{FileReporter, HarReport, JsonReport, JunitReport, TerminalReporter};
+use crate::report::{
+    FileReporter, GithubReporter, HarReport, JsonReport, JunitReport, TerminalReporter,
+};
 
 /// The sinks of one run, and the error slots of the files they write.
 pub struct Sinks {
@@ -38,6 +40,12 @@ impl Sinks {
         }
         if let Some(path) = &output.report_har {
             sinks.file(FileReporter::new(path.clone(), HarReport::default()));
+        }
+        if std::env::var_os("GITHUB_ACTIONS").is_some() {
+            let summary = std::env::var_os("GITHUB_STEP_SUMMARY").map(std::path::PathBuf::from);
+            let github = GithubReporter::new(std::io::stdout(), summary, strict);
+            sinks.errors.push(github.error.clone());
+            sinks.fanout.sinks.push(Box::new(github));
         }
         sinks
     }

@@ -4,7 +4,7 @@ use addon_conformance::events::Recorder;
 use addon_conformance::reference::FaultSet;
 use addon_conformance::report::file::render;
 use addon_conformance::report::{
-    GithubReporter, HarReport, JsonReport, JunitReport, TerminalReporter,
+    GithubReporter, HarReport, HtmlReport, JsonReport, JunitReport, TerminalReporter,
 };
 use addon_conformance::runner::Selection;
 use serde_json::Value;
@@ -14,6 +14,7 @@ struct Run {
     json: Value,
     junit: String,
     har: String,
+    html: String,
     github: String,
     events: Vec<addon_conformance::events::Event>,
     secrets: Vec<String>,
@@ -44,6 +45,7 @@ fn demo(faults: &[&str]) -> Run {
         json,
         junit: String::from_utf8(junit).unwrap(),
         github: github_output(&recorder.events),
+        html: String::from_utf8(render(HtmlReport::default(), &recorder.events).unwrap()).unwrap(),
         har: String::from_utf8(render(HarReport::default(), &recorder.events).unwrap()).unwrap(),
         events: recorder.events,
         secrets: outcome.secrets,
@@ -190,6 +192,7 @@ fn no_secret_reaches_any_output() {
         assert!(!json.contains(secret.as_str()), "JSON leaks {secret}");
         assert!(!run.junit.contains(secret.as_str()), "JUnit leaks {secret}");
         assert!(!run.har.contains(secret.as_str()), "HAR leaks {secret}");
+        assert!(!run.html.contains(secret.as_str()), "HTML leaks {secret}");
         assert!(
             !run.github.contains(secret.as_str()),
             "GitHub output leaks {secret}"

@@ -7,7 +7,7 @@ use crate::error::HarnessError;
 use crate::events::Fanout;
 use crate::report::file::ErrorSlot;
 use crate::report::{
-    FileReporter, GithubReporter, HarReport, JsonReport, JunitReport, TerminalReporter,
+    FileReporter, GithubReporter, HarReport, HtmlReport, JsonReport, JunitReport, TerminalReporter,
 };
 
 /// The sinks of one run, and the error slots of the files they write.
@@ -40,6 +40,9 @@ impl Sinks {
         }
         if let Some(path) = &output.report_har {
             sinks.file(FileReporter::new(path.clone(), HarReport::default()));
+        }
+        if let Some(path) = &output.report_html {
+            sinks.file(FileReporter::new(path.clone(), HtmlReport::default()));
         }
         if std::env::var_os("GITHUB_ACTIONS").is_some() {
             let summary = std::env::var_os("GITHUB_STEP_SUMMARY").map(std::path::PathBuf::from);

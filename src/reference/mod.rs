@@ -41,6 +41,8 @@ pub(crate) struct State {
     pub resources: Mutex<HashMap<String, Resource>>,
     /// The timing faults delay only the first provision.
     pub delayed: AtomicBool,
+    /// Secrets the platform sent (OAuth grant codes, log drain tokens), for leak scans.
+    pub received_secrets: Mutex<Vec<String>>,
 }
 
 /// A running reference partner.
@@ -78,6 +80,7 @@ impl ReferencePartner {
             password: password.clone(),
             resources: Mutex::new(HashMap::new()),
             delayed: AtomicBool::new(false),
+            received_secrets: Mutex::new(Vec::new()),
         });
         let app = routes::router(state.clone());
         let (tx, rx) = oneshot::channel::<()>();
@@ -115,9 +118,13 @@ impl ReferencePartner {
             .unwrap_or(0)
     }
 
-    /// Every secret this partner holds or handed out: password, salt, config values.
+    /// Every secret this partner holds, handed out or received: password, salt, config values,
+    /// OAuth grant codes and log drain tokens.
     pub fn secrets(&self) -> Vec<String> {
         let mut out = vec![self.password.clone(), self.sso_salt.clone()];
+        if let Ok(seen) = self.state.received_secrets.lock() {
+            out.extend(seen.iter().cloned());
+        }
         if let Ok(r) = self.state.resources.lock() {
             for res in r.values() {
                 out.extend(

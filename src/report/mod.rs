@@ -3,6 +3,7 @@
 pub mod file;
 pub mod github;
 pub mod har;
+pub mod html;
 pub mod json;
 pub mod junit;
 pub mod terminal;
@@ -10,6 +11,7 @@ pub mod terminal;
 pub use file::{Document, FileReporter};
 pub use github::GithubReporter;
 pub use har::HarReport;
+pub use html::HtmlReport;
 pub use json::JsonReport;
 pub use junit::JunitReport;
 pub use terminal::TerminalReporter;

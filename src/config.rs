@@ -293,6 +293,9 @@ pub struct Overrides {
     pub base_url: Option<String>,
     pub sso_url: Option<String>,
     pub plan: Option<String>,
+    pub connect_timeout: Option<Duration>,
+    pub request_timeout: Option<Duration>,
+    pub network: crate::network::Network,
 }
 
 /// What a run uses, after the command line, the config file and the manifest are merged.
@@ -306,12 +309,13 @@ pub struct Settings {
     pub sso_url: Option<String>,
     pub sso_url_overridden: bool,
     pub default_plan: Option<String>,
+    pub network: crate::network::Network,
 }
 
 impl Settings {
     pub fn resolve(
         manifest: &Manifest,
-        config: Config,
+        mut config: Config,
         overrides: &Overrides,
         config_source: &str,
     ) -> Result<Self, HarnessError> {
@@ -344,6 +348,12 @@ impl Settings {
             .clone()
             .or_else(|| config.plans.default.clone());
         let _ = config_source;
+        if let Some(t) = overrides.connect_timeout {
+            config.timeouts.connect = t;
+        }
+        if let Some(t) = overrides.request_timeout {
+            config.timeouts.request = t;
+        }
         Ok(Self {
             config,
             base_url,
@@ -351,6 +361,7 @@ impl Settings {
             sso_url,
             sso_url_overridden,
             default_plan,
+            network: overrides.network.clone(),
         })
     }
 }

@@ -18,6 +18,7 @@ use sinks::Sinks;
 use crate::config::{Config, Overrides};
 use crate::error::{HarnessError, exit};
 use crate::manifest::Manifest;
+use crate::network::Network;
 use crate::reference::{FaultSet, ReferencePartner, faults};
 use crate::runner::{Interrupt, RunControls, RunInputs, Selection};
 
@@ -120,6 +121,9 @@ async fn run(args: RunArgs) -> Result<u8, HarnessError> {
                 base_url: args.base_url,
                 sso_url: args.sso_url,
                 plan: args.plan,
+                connect_timeout: timeout("--connect-timeout", &args.network.connect_timeout)?,
+                request_timeout: timeout("--request-timeout", &args.network.request_timeout)?,
+                network: Network::load(args.network.cacert.as_deref(), args.network.insecure)?,
             },
             selection,
             controls,
@@ -129,6 +133,23 @@ async fn run(args: RunArgs) -> Result<u8, HarnessError> {
     .await?;
     sinks.check()?;
     Ok(report.exit_code)
+}
+
+fn timeout(
+    flag: &str,
+    value: &Option<String>,
+) -> Result<Option<std::time::Duration>, HarnessError> {
+    value
+        .as_deref()
+        .map(|v| {
+            crate::config::parse_duration(v).map_err(|e| {
+                HarnessError::usage(
+                    format!("{flag} {v}: {e}"),
+                    "write a duration such as 500ms, 5s or 2m",
+                )
+            })
+        })
+        .transpose()
 }
 
 /// ADDON_PASSWORD and ADDON_SSO_SALT replace the manifest's secrets for this run.

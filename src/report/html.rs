@@ -78,7 +78,7 @@ impl HtmlReport {
             bill = self.billable,
         );
         for note in &self.notes {
-            let class = if note.contains("--insecure") {
+            let class = if note == crate::network::INSECURE_WARNING {
                 "warning-banner"
             } else {
                 "note"

@@ -242,6 +242,9 @@ fn exit_code(summary: &Summary, leftovers: &[Entry], controls: &RunControls, sto
 fn run_notes(ctx: &RunCtx) -> Vec<String> {
     let s = &ctx.settings;
     let mut notes = Vec::new();
+    if s.network.insecure {
+        notes.push(crate::network::INSECURE_WARNING.to_owned());
+    }
     if s.base_url_overridden {
         notes.push(format!(
             "provisioning requests go to the override {} instead of the manifest's production base_url",

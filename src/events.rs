@@ -7,6 +7,7 @@ use std::sync::Arc;
 use crate::outcome::{CheckResult, Summary};
 use crate::partner::Exchange;
 use crate::partner::ledger::Entry;
+use crate::platform::inbound::Inbound;
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
@@ -17,6 +18,8 @@ pub enum Event {
         started_unix_ms: u64,
         addon: String,
         target: String,
+        /// Origin of the fake platform partners call back, when the run has one.
+        platform: Option<String>,
         suites: usize,
         checks: usize,
     },
@@ -37,12 +40,13 @@ pub enum Event {
     CheckFinished {
         result: Box<CheckResult>,
     },
-    /// Every exchange with the partner made during a check (`check` is its ID) or during the
-    /// cleanup (`check` is None), in order, redacted. For HAR files and timelines; inbound
-    /// platform calls join here as another kind of entry when the platform exists.
+    /// Every exchange with the partner, and every inbound call the platform received, during a
+    /// check (`check` is its ID) or the cleanup (`check` is None), in order, redacted. Inbound
+    /// `at_ms` is on the run's clock, like exchanges' `started_ms`. For HAR files and timelines.
     Traffic {
         check: Option<String>,
         exchanges: Vec<Arc<Exchange>>,
+        inbound: Vec<Arc<Inbound>>,
     },
     /// The run stopped before its last check (interrupt, `--fail-fast`); cleanup follows.
     Stopped {

@@ -78,8 +78,13 @@ fn settings() -> insta::Settings {
         (r"\(\d+ ms\)", "([n] ms)"),
         (r"slowest \d+ ms", "slowest [n] ms"),
         (r#"time="[0-9.]+""#, r#"time="[n]""#),
+        (r"at \d+ ms", "at [n] ms"),
+        // Callbacks of different resources interleave: inbound order numbers vary.
+        (r"inbound(\s+)#\d+", "inbound$1#[n]"),
+        // JSON keys are sorted: an inbound record's seq is followed by its status.
+        (r#""seq": \d+,(\s+"status")"#, r#""seq": "[n]",$1"#),
         (
-            r#""(duration_ms|elapsed_ms|started_ms)": [0-9.e-]+"#,
+            r#""(duration_ms|elapsed_ms|started_ms|at_ms)": [0-9.e-]+"#,
             r#""$1": "[n]""#,
         ),
         (r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+0000", "[time]"),
@@ -227,7 +232,9 @@ fn har_is_har_1_2_with_every_exchange() {
         .events
         .iter()
         .map(|e| match e {
-            addon_conformance::events::Event::Traffic { exchanges, .. } => exchanges.len(),
+            addon_conformance::events::Event::Traffic {
+                exchanges, inbound, ..
+            } => exchanges.len() + inbound.len(),
             _ => 0,
         })
         .sum();
@@ -280,6 +287,11 @@ fn har_is_har_1_2_with_every_exchange() {
         }
         let started = e["startedDateTime"].as_str().unwrap();
         assert!(started.len() == 24 && started.ends_with('Z'), "{started}");
+        if e["_kind"] == "inbound" {
+            assert!(e["comment"].as_str().unwrap().starts_with("inbound #"));
+            continue;
+        }
+        assert_eq!(e["_kind"], "outbound");
         let seq: u64 = e["comment"].as_str().unwrap()[1..]
             .split(' ')
             .next()
@@ -289,6 +301,15 @@ fn har_is_har_1_2_with_every_exchange() {
         assert!(seq > last_seq, "entries in order");
         last_seq = seq;
     }
+    // The partner's calls to the platform are there, with the platform's URL.
+    assert!(
+        entries.iter().any(|e| e["_kind"] == "inbound"
+            && e["request"]["url"]
+                .as_str()
+                .unwrap()
+                .starts_with("http://127.0.0.1:")),
+        "no inbound entry"
+    );
     // The cleanup's DELETEs are there.
     assert!(
         entries

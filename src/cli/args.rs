@@ -20,11 +20,13 @@ pub struct Cli {
 #[derive(Subcommand)]
 pub enum Command {
     /// Run the suites against your add-on.
-    Run(RunArgs),
+    Run(Box<RunArgs>),
     /// Run every suite against the built-in reference partner.
     Demo(DemoArgs),
     /// Run the reference partner alone (a conformant example, and a target for `run`).
     ServeReference(ServeArgs),
+    /// Run the fake platform alone, printing each inbound call.
+    Platform(PlatformArgs),
     /// Write a commented config for your manifest.
     Init(InitArgs),
     /// List suites, checks, requirement IDs and levels.
@@ -50,6 +52,12 @@ pub struct RunArgs {
     /// Provision shared resources on this plan (overrides [plans] default).
     #[arg(long, env = "ADDON_PLAN")]
     pub plan: Option<String>,
+    /// Where the fake platform listens (default 127.0.0.1:0).
+    #[arg(long, env = "ADDON_PLATFORM_BIND")]
+    pub platform_bind: Option<String>,
+    /// The platform's public URL, when the partner reaches it through a tunnel.
+    #[arg(long, env = "ADDON_PLATFORM_URL")]
+    pub platform_url: Option<String>,
     #[command(flatten)]
     pub network: NetworkArgs,
     #[command(flatten)]
@@ -85,6 +93,22 @@ pub struct ServeArgs {
     /// Write a config pointing `run` at this partner here (after binding).
     #[arg(long)]
     pub write_config: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct PlatformArgs {
+    /// Where to listen.
+    #[arg(long, env = "ADDON_PLATFORM_BIND", default_value = "127.0.0.1:5050")]
+    pub bind: String,
+    /// Public URL, when the partner reaches the platform through a tunnel.
+    #[arg(long, env = "ADDON_PLATFORM_URL")]
+    pub url: Option<String>,
+    /// Validate config var names against this manifest (otherwise any name is accepted).
+    #[arg(long, env = "ADDON_MANIFEST")]
+    pub manifest: Option<PathBuf>,
+    /// Take [platform] settings (client secret, token lifetimes) from this config.
+    #[arg(long, env = "ADDON_CONFIG")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Args)]

@@ -12,7 +12,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use args::{Cli, Command, DemoArgs, RunArgs, SelectionArgs, ServeArgs};
+use args::{Cli, Command, DemoArgs, PlatformArgs, RunArgs, SelectionArgs, ServeArgs};
 use sinks::Sinks;
 
 use crate::config::{Config, Overrides};
@@ -47,10 +47,11 @@ pub fn main() -> ExitCode {
 
 async fn dispatch(command: Command) -> Result<u8, HarnessError> {
     match command {
-        Command::Run(args) => run(args).await,
+        Command::Run(args) => run(*args).await,
         Command::Demo(args) => demo(args).await,
         Command::ServeReference(args) => serve(args).await,
         Command::Init(args) => init::write(&args),
+        Command::Platform(args) => platform(args).await,
         Command::List(args) => {
             say(catalogue_view::list(args.format)?.trim_end());
             Ok(exit::PASS)
@@ -124,6 +125,8 @@ async fn run(args: RunArgs) -> Result<u8, HarnessError> {
                 connect_timeout: timeout("--connect-timeout", &args.network.connect_timeout)?,
                 request_timeout: timeout("--request-timeout", &args.network.request_timeout)?,
                 network: Network::load(args.network.cacert.as_deref(), args.network.insecure)?,
+                platform_bind: args.platform_bind,
+                platform_url: args.platform_url,
             },
             selection,
             controls,
@@ -184,6 +187,79 @@ async fn demo(args: DemoArgs) -> Result<u8, HarnessError> {
     let outcome = crate::demo::run_with(faults, selection, controls, &mut sinks.fanout).await?;
     sinks.check()?;
     Ok(outcome.report.exit_code)
+}
+
+async fn platform(args: PlatformArgs) -> Result<u8, HarnessError> {
+    use crate::platform::{Platform, PlatformSettings, ServiceInfo};
+    let mut config = match &args.config {
+        Some(path) => Config::load(path)?,
+        None => Config::default(),
+    };
+    if let Ok(secret) = std::env::var("ADDON_OAUTH_CLIENT_SECRET") {
+        config.platform.client_secret = Some(secret);
+    }
+    let manifest = args.manifest.as_deref().map(Manifest::load).transpose()?;
+    let service = match &manifest {
+        Some(m) => ServiceInfo {
+            slug: m.id.clone().unwrap_or_default(),
+            prefix: m.prefix(),
+            config_vars: Some(m.config_vars.clone()),
+        },
+        None => ServiceInfo {
+            slug: "addon".into(),
+            prefix: "ADDON".into(),
+            config_vars: None,
+        },
+    };
+    let p = &config.platform;
+    let platform = Platform::start(
+        PlatformSettings {
+            bind: crate::config::parse_bind("--bind", "(value)", &args.bind)?,
+            url: args.url.clone(),
+            client_secret: p.client_secret.clone(),
+            token_ttl: p.token_ttl,
+            grant_ttl: p.grant_ttl,
+            max_body_bytes: p.max_body_bytes,
+            admin: true,
+        },
+        service,
+        std::sync::Arc::new(crate::redact::Redactor::new()),
+    )
+    .await?;
+    let origin = platform.origin().to_owned();
+    say(&format!(
+        "platform (fake Heroku Identity and Platform API) listening on {origin}"
+    ));
+    say(&format!("  token endpoint  POST {origin}/oauth/token"));
+    say(&format!(
+        "  new grant       curl -sS -X POST {origin}/conformance/grants -d '{{\"uuid\": \"<resource uuid>\"}}'"
+    ));
+    if p.client_secret.is_none() {
+        say(
+            "  warning: no client secret (set ADDON_OAUTH_CLIENT_SECRET or [platform] client_secret): token requests are refused",
+        );
+    }
+    let mut seen = 0;
+    let mut arrivals = platform.journal().subscribe();
+    let printer = async {
+        loop {
+            arrivals.borrow_and_update();
+            let all = platform.journal().all();
+            for call in &all[seen.min(all.len())..] {
+                say(&format!("#{} {}", call.seq, call.summary()));
+            }
+            seen = all.len();
+            if arrivals.changed().await.is_err() {
+                break;
+            }
+        }
+    };
+    tokio::select! {
+        _ = printer => {}
+        _ = tokio::signal::ctrl_c() => {}
+    }
+    platform.stop().await;
+    Ok(exit::PASS)
 }
 
 /// Prints a line; a closed stdout (the reader went away) is not an error for a server.

@@ -2,6 +2,7 @@
 //! it, with named faults that each break one behaviour. `demo`, `serve-reference` and the fault
 //! zoo test run the harness against it. It listens on loopback only.
 
+mod callbacks;
 pub mod faults;
 mod routes;
 
@@ -22,7 +23,9 @@ pub const ADDON_ID: &str = "conformance-ref";
 /// Its config var prefix.
 pub const PREFIX: &str = "CONFORMANCE_REF";
 /// Plans it offers.
-pub const PLANS: &[&str] = &["basic", "premium"];
+pub const PLANS: &[&str] = &["basic", "premium", "deferred"];
+/// Plans it provisions asynchronously (answering 202, finishing through the Platform API).
+pub const ASYNC_PLANS: &[&str] = &["deferred"];
 /// Provisioning options it understands.
 pub const KNOWN_OPTIONS: &[&str] = &["size"];
 
@@ -38,6 +41,9 @@ pub(crate) struct Resource {
 pub(crate) struct State {
     pub faults: FaultSet,
     pub password: String,
+    pub client_secret: String,
+    /// For callbacks to the platform (loopback only: the origin comes from callback_url).
+    pub http: reqwest::Client,
     pub resources: Mutex<HashMap<String, Resource>>,
     /// The timing faults delay only the first provision.
     pub delayed: AtomicBool,
@@ -50,6 +56,7 @@ pub struct ReferencePartner {
     pub addr: SocketAddr,
     pub password: String,
     pub sso_salt: String,
+    pub client_secret: String,
     state: Arc<State>,
     shutdown: Option<oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<()>,
@@ -75,9 +82,18 @@ impl ReferencePartner {
             .map_err(|e| HarnessError::Internal(format!("no local address: {e}")))?;
         let password = secret();
         let sso_salt = secret();
+        let client_secret = secret();
+        crate::tls::install_provider();
+        let http = reqwest::Client::builder()
+            .no_proxy()
+            .timeout(std::time::Duration::from_secs(5))
+            .build()
+            .map_err(|e| HarnessError::Internal(format!("reference partner HTTP client: {e}")))?;
         let state = Arc::new(State {
             faults,
             password: password.clone(),
+            client_secret: client_secret.clone(),
+            http,
             resources: Mutex::new(HashMap::new()),
             delayed: AtomicBool::new(false),
             received_secrets: Mutex::new(Vec::new()),
@@ -95,6 +111,7 @@ impl ReferencePartner {
             addr,
             password,
             sso_salt,
+            client_secret,
             state,
             shutdown: Some(tx),
             task,
@@ -121,7 +138,11 @@ impl ReferencePartner {
     /// Every secret this partner holds, handed out or received: password, salt, config values,
     /// OAuth grant codes and log drain tokens.
     pub fn secrets(&self) -> Vec<String> {
-        let mut out = vec![self.password.clone(), self.sso_salt.clone()];
+        let mut out = vec![
+            self.password.clone(),
+            self.sso_salt.clone(),
+            self.client_secret.clone(),
+        ];
         if let Ok(seen) = self.state.received_secrets.lock() {
             out.extend(seen.iter().cloned());
         }
@@ -199,6 +220,8 @@ sso_url = "{sso}"
 # The plan shared resources are provisioned on, and the target of the upgrade check.
 default = "basic"
 upgrade = "premium"
+# A plan the partner provisions asynchronously (202); the async suite provisions one resource on it.
+async = "deferred"
 
 [provision]
 region = "amazon-web-services::us-east-1"
@@ -209,9 +232,19 @@ request = "5s"
 connect = "2s"
 warn_after = "400ms"
 fail_after = "1200ms"
+# How long to wait for callbacks the partner owes (grant exchange, provision action).
+callback = "3s"
+
+[platform]
+# The partner's OAuth client secret, used only at the token endpoint.
+client_secret = "{secret}"
+# Short lifetimes exercise the partner's refresh and expiry handling.
+token_ttl = "60s"
+grant_ttl = "1s"
 "#,
             base = self.base_url(),
             sso = self.sso_url(),
+            secret = self.client_secret,
         )
     }
 

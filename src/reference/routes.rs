@@ -13,7 +13,7 @@ use axum::routing::{post, put};
 use serde_json::{Map, Value, json};
 
 use super::faults::Fault as F;
-use super::{ADDON_ID, KNOWN_OPTIONS, PLANS, PREFIX, Resource, State};
+use super::{ADDON_ID, ASYNC_PLANS, KNOWN_OPTIONS, PLANS, PREFIX, Resource, State, callbacks};
 
 type S = AxState<Arc<State>>;
 
@@ -123,9 +123,20 @@ fn new_config(state: &State, uuid: &str) -> Map<String, Value> {
     config
 }
 
+fn is_async(state: &State, plan: &str) -> bool {
+    state.faults.has(F::VariantAsyncAll) || ASYNC_PLANS.contains(&plan)
+}
+
 fn provision_answer(state: &State, uuid: &str, res: &Resource) -> Response {
     if state.faults.has(F::ProvisionInvalidJson) {
         return (StatusCode::OK, "OK").into_response();
+    }
+    if is_async(state, &res.plan) {
+        let mut body = json!({"message": "Your add-on is being provisioned."});
+        if !state.faults.has(F::Async202NoId) {
+            body["id"] = res.provider_id.clone();
+        }
+        return json_response(state, StatusCode::ACCEPTED, body);
     }
     let mut body = json!({
         "id": res.provider_id,
@@ -211,16 +222,6 @@ async fn provision(AxState(state): S, headers: HeaderMap, body: Bytes) -> Respon
         }
         return provision_answer(&state, uuid, &res);
     }
-    let delay = if state.faults.has(F::SlowProvision) {
-        Duration::from_millis(1500)
-    } else if state.faults.has(F::SluggishProvision) {
-        Duration::from_millis(700)
-    } else {
-        Duration::ZERO
-    };
-    if !delay.is_zero() && !state.delayed.swap(true, Ordering::SeqCst) {
-        tokio::time::sleep(delay).await;
-    }
     let provider_id = if state.faults.has(F::IdFromHerokuId) {
         json!(format!(
             "res-{}",
@@ -241,6 +242,32 @@ async fn provision(AxState(state): S, headers: HeaderMap, body: Bytes) -> Respon
     };
     if let Ok(mut r) = state.resources.lock() {
         r.insert(uuid.to_owned(), res.clone());
+    }
+    let grant = req
+        .get("oauth_grant")
+        .and_then(|g| g.get("code"))
+        .and_then(Value::as_str);
+    let callback = req.get("callback_url").and_then(Value::as_str);
+    if let (Some(code), Some(callback_url)) = (grant, callback) {
+        let job = callbacks::Job {
+            uuid: uuid.to_owned(),
+            callback_url: callback_url.to_owned(),
+            code: code.to_owned(),
+            asynchronous: is_async(&state, plan),
+            config: res.config.clone(),
+        };
+        tokio::spawn(callbacks::run(state.clone(), job));
+    }
+    // The slow part of provisioning comes after the grant exchange has been started.
+    let delay = if state.faults.has(F::SlowProvision) {
+        Duration::from_millis(1500)
+    } else if state.faults.has(F::SluggishProvision) {
+        Duration::from_millis(700)
+    } else {
+        Duration::ZERO
+    };
+    if !delay.is_zero() && !state.delayed.swap(true, Ordering::SeqCst) {
+        tokio::time::sleep(delay).await;
     }
     provision_answer(&state, uuid, &res)
 }

@@ -1,6 +1,7 @@
 //! The HAR 1.2 file (`--report-har`): every exchange with the partner, redacted, as a browser's
 //! network panel opens it. One page per check (and one for the cleanup); each entry's comment is
-//! what the harness was doing. Inbound platform calls are to join as entries of their own kind.
+//! what the harness was doing. Calls the partner made to the fake platform are entries too, marked
+//! `"_kind": "inbound"` (outbound ones `"_kind": "outbound"`).
 
 use std::time::{Duration, UNIX_EPOCH};
 
@@ -10,11 +11,14 @@ use super::file::Document;
 use crate::events::Event;
 use crate::partner::Exchange;
 use crate::partner::exchange::Header;
+use crate::platform::inbound::Inbound;
 
 #[derive(Default)]
 pub struct HarReport {
     /// Run start, in ms since the epoch (from `RunStarted`).
     started_unix_ms: u64,
+    /// The fake platform's origin, for inbound URLs.
+    platform: String,
     pages: Vec<Value>,
     entries: Vec<Value>,
 }
@@ -105,6 +109,55 @@ impl HarReport {
     }
 }
 
+impl HarReport {
+    /// A call the partner made to the platform, as an entry of its own kind.
+    fn inbound_entry(&self, page: &str, i: &Inbound) -> Value {
+        let mut request = json!({
+            "method": i.method,
+            "url": format!("{}{}", self.platform, i.path),
+            "httpVersion": "HTTP/1.1",
+            "cookies": [],
+            "headers": headers(&i.headers),
+            "queryString": [],
+            "headersSize": -1,
+            "bodySize": i.body.as_ref().map_or(0, |b| b.len() as i64),
+        });
+        if let Some(body) = &i.body {
+            let mime = i
+                .headers
+                .iter()
+                .find(|h| h.name.eq_ignore_ascii_case("content-type"))
+                .map_or("", |h| h.value.as_str());
+            request["postData"] = json!({"mimeType": mime, "text": body});
+        }
+        let answer = match (&i.error, &i.message) {
+            (None, None) => String::new(),
+            (id, message) => json!({"id": id, "message": message}).to_string(),
+        };
+        json!({
+            "pageref": page,
+            "startedDateTime": self.time_of(i.at_ms),
+            "time": 0,
+            "request": request,
+            "response": {
+                "status": i.status,
+                "statusText": reason(i.status),
+                "httpVersion": "HTTP/1.1",
+                "cookies": [],
+                "headers": [],
+                "content": {"size": answer.len(), "mimeType": "application/json", "text": answer},
+                "redirectURL": "",
+                "headersSize": -1,
+                "bodySize": -1,
+            },
+            "cache": {},
+            "timings": {"send": 0, "wait": 0, "receive": 0},
+            "comment": format!("inbound #{} {}", i.seq, i.kind),
+            "_kind": "inbound",
+        })
+    }
+}
+
 fn headers(list: &[Header]) -> Vec<Value> {
     list.iter()
         .map(|h| json!({"name": h.name, "value": h.value}))
@@ -122,21 +175,43 @@ impl Document for HarReport {
     fn apply(&mut self, event: &Event) {
         match event {
             Event::RunStarted {
-                started_unix_ms, ..
-            } => self.started_unix_ms = *started_unix_ms,
-            Event::Traffic { check, exchanges } => {
+                started_unix_ms,
+                platform,
+                ..
+            } => {
+                self.started_unix_ms = *started_unix_ms;
+                self.platform = platform.clone().unwrap_or_default();
+            }
+            Event::Traffic {
+                check,
+                exchanges,
+                inbound,
+            } => {
                 let page = check.clone().unwrap_or_else(|| "cleanup".to_owned());
-                let first = exchanges.first().map_or(0, |x| x.started_ms);
+                let first = exchanges
+                    .iter()
+                    .map(|x| x.started_ms)
+                    .chain(inbound.iter().map(|i| i.at_ms))
+                    .min()
+                    .unwrap_or(0);
                 self.pages.push(json!({
                     "startedDateTime": self.time_of(first),
                     "id": page,
                     "title": page,
                     "pageTimings": {},
                 }));
-                for x in exchanges {
-                    let entry = self.entry(&page, x);
-                    self.entries.push(entry);
-                }
+                // Both kinds in the order they happened.
+                let mut timed: Vec<(u64, Value)> = exchanges
+                    .iter()
+                    .map(|x| (x.started_ms, self.entry(&page, x)))
+                    .chain(
+                        inbound
+                            .iter()
+                            .map(|i| (i.at_ms, self.inbound_entry(&page, i))),
+                    )
+                    .collect();
+                timed.sort_by_key(|(t, _)| *t);
+                self.entries.extend(timed.into_iter().map(|(_, e)| e));
             }
             _ => {}
         }

@@ -1,7 +1,7 @@
 //! The HTML report (`--report-html`): one self-contained file (inline CSS, no scripts, no external
 //! resources), one section per suite, failures expanded with their evidence, and a timeline of
-//! each check's exchanges. Inbound platform calls are drawn as another kind of bar
-//! (`.bar.inbound`) once the platform records them.
+//! each check's exchanges with the partner and the partner's inbound calls to the platform
+//! (`.bar.inbound`).
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -12,6 +12,7 @@ use crate::events::Event;
 use crate::outcome::{CheckResult, Outcome, Summary};
 use crate::partner::Exchange;
 use crate::partner::ledger::Entry;
+use crate::platform::inbound::Inbound;
 
 const CSS: &str = include_str!("html.css");
 
@@ -30,6 +31,8 @@ pub struct HtmlReport {
     suites: Vec<SuiteSection>,
     /// Exchanges per check ID; the cleanup's under "".
     traffic: HashMap<String, Vec<Arc<Exchange>>>,
+    /// Inbound platform calls per check ID (on the run's clock).
+    inbound: HashMap<String, Vec<Arc<Inbound>>>,
     stopped: Option<String>,
     billable: usize,
     leftovers: Vec<Entry>,
@@ -156,6 +159,12 @@ impl HtmlReport {
                 row("response", &resp.body, true);
             }
         }
+        for i in &e.inbound {
+            row("inbound", &format!("#{} {}", i.seq, i.summary()), false);
+            if let Some(body) = &i.body {
+                row("body", body, true);
+            }
+        }
         html.push_str("</dl>");
         if !r.doc.is_empty() {
             let _ = write!(html, "<p><a href=\"{0}\">{0}</a></p>", esc(&r.doc));
@@ -168,8 +177,14 @@ impl HtmlReport {
             }
         }
         traffic.sort_by_key(|x| x.seq);
-        if !traffic.is_empty() {
-            timeline(html, &traffic);
+        let mut inbound = self.inbound.get(&r.id).cloned().unwrap_or_default();
+        for i in &e.inbound {
+            if !inbound.iter().any(|x| x.seq == i.seq) {
+                inbound.push(i.clone());
+            }
+        }
+        if !traffic.is_empty() || !inbound.is_empty() {
+            timeline(html, &traffic, &inbound);
         }
         html.push_str("</details></div>");
     }
@@ -193,41 +208,65 @@ impl HtmlReport {
             }
             html.push_str("</pre>");
         }
+        let inbound = self.inbound.get("").cloned().unwrap_or_default();
         if let Some(traffic) = self.traffic.get("") {
-            timeline(html, traffic);
+            timeline(html, traffic, &inbound);
         }
         html.push_str("</section>");
     }
 }
 
-/// Bars positioned on the check's own time axis: when each exchange started and how long it took.
-fn timeline(html: &mut String, traffic: &[Arc<Exchange>]) {
-    let start = traffic
+/// One bar of a timeline: an exchange with the partner or an inbound call to the platform.
+struct Bar {
+    start: f64,
+    width: f64,
+    kind: &'static str,
+    failed: bool,
+    label: String,
+    title: String,
+}
+
+/// Bars on the check's own time axis: when each exchange started and how long it took, and when
+/// each inbound call arrived.
+fn timeline(html: &mut String, traffic: &[Arc<Exchange>], inbound: &[Arc<Inbound>]) {
+    let mut bars: Vec<Bar> = traffic
         .iter()
-        .map(|x| x.started_ms as f64)
-        .fold(f64::MAX, f64::min);
-    let end = traffic
-        .iter()
-        .map(|x| x.started_ms as f64 + x.elapsed_ms)
-        .fold(0.0, f64::max);
+        .map(|x| Bar {
+            start: x.started_ms as f64,
+            width: x.elapsed_ms,
+            kind: "outbound",
+            failed: x.response.is_none() || x.status().is_some_and(|s| s >= 500),
+            label: format!("{} #{} {}", x.request.method, x.seq, x.label),
+            title: x.summary(),
+        })
+        .chain(inbound.iter().map(|i| Bar {
+            start: i.at_ms as f64,
+            width: 0.0,
+            kind: "inbound",
+            failed: !i.ok(),
+            label: format!("inbound #{} {}", i.seq, i.kind),
+            title: i.summary(),
+        }))
+        .collect();
+    bars.sort_by(|a, b| a.start.total_cmp(&b.start));
+    let start = bars.iter().map(|b| b.start).fold(f64::MAX, f64::min);
+    let end = bars.iter().map(|b| b.start + b.width).fold(0.0, f64::max);
     let span = (end - start).max(1.0);
     html.push_str("<div class=\"timeline\">");
-    for x in traffic {
-        let left = (x.started_ms as f64 - start) / span * 100.0;
-        let width = x.elapsed_ms / span * 100.0;
-        let failed = x.response.is_none() || x.status().is_some_and(|s| s >= 500);
+    for b in &bars {
         let _ = write!(
             html,
-            "<div class=\"row\" data-kind=\"outbound\"><span class=\"label\" title=\"{title}\">\
-             +{offset} ms {method} #{seq} {label}</span><span class=\"track\">\
-             <span class=\"bar{class}\" style=\"left:{left:.1}%;width:{width:.1}%\" title=\"{title}\">\
-             </span></span></div>",
-            title = esc(&x.summary()),
-            offset = x.started_ms as f64 - start,
-            method = esc(&x.request.method),
-            seq = x.seq,
-            label = esc(&x.label),
-            class = if failed { " failed" } else { "" },
+            "<div class=\"row\" data-kind=\"{kind}\"><span class=\"label\" title=\"{title}\">\
+             +{offset:.0} ms {label}</span><span class=\"track\">\
+             <span class=\"bar {kind}{failed}\" style=\"left:{left:.1}%;width:{width:.1}%\" \
+             title=\"{title}\"></span></span></div>",
+            kind = b.kind,
+            title = esc(&b.title),
+            offset = b.start - start,
+            label = esc(&b.label),
+            failed = if b.failed { " failed" } else { "" },
+            left = (b.start - start) / span * 100.0,
+            width = b.width / span * 100.0,
         );
     }
     html.push_str("</div>");
@@ -258,11 +297,21 @@ impl Document for HtmlReport {
                     s.results.push((**result).clone());
                 }
             }
-            Event::Traffic { check, exchanges } => self
-                .traffic
-                .entry(check.clone().unwrap_or_default())
-                .or_default()
-                .extend(exchanges.iter().cloned()),
+            Event::Traffic {
+                check,
+                exchanges,
+                inbound,
+            } => {
+                let key = check.clone().unwrap_or_default();
+                self.traffic
+                    .entry(key.clone())
+                    .or_default()
+                    .extend(exchanges.iter().cloned());
+                self.inbound
+                    .entry(key)
+                    .or_default()
+                    .extend(inbound.iter().cloned());
+            }
             Event::Stopped { reason } => self.stopped = Some(reason.clone()),
             Event::Cleanup {
                 billable_provisions,

@@ -7,6 +7,7 @@ mod result;
 pub mod selection;
 #[cfg(test)]
 mod tests;
+mod traffic;
 
 use std::time::Instant;
 
@@ -15,12 +16,16 @@ pub use control::{Interrupt, RunControls};
 pub use selection::{Partition, PlannedCheck, PlannedSuite, Selection, billable_estimate};
 
 use crate::catalogue::Catalogue;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+
 use crate::config::Settings;
 use crate::error::{HarnessError, exit};
 use crate::events::{Event, EventSink};
 use crate::outcome::{CheckResult, Outcome, Summary, Verdict};
 use crate::partner::Credentials;
 use crate::partner::ledger::Entry;
+use crate::platform::{Platform, PlatformSettings, ServiceInfo};
 
 /// Everything a run produced.
 #[derive(Debug, Clone)]
@@ -90,8 +95,46 @@ pub async fn run(inputs: RunInputs, sink: &mut dyn EventSink) -> Result<RunRepor
             "set [plans] default = \"<your cheapest plan>\" in the config, or pass --plan",
         ));
     }
-    let ctx = RunCtx::build(inputs.manifest, settings)?;
-    Ok(execute(&ctx, &plan, &inputs.controls, sink).await)
+    let platform = Arc::new(start_platform(&inputs.manifest, &settings, false).await?);
+    let ctx = RunCtx::build(inputs.manifest, settings)?.with_platform(platform.clone());
+    let report = execute(&ctx, &plan, &inputs.controls, sink).await;
+    drop(ctx);
+    if let Ok(p) = Arc::try_unwrap(platform) {
+        p.stop().await;
+    }
+    Ok(report)
+}
+
+/// Starts the fake platform for a run (or alone, with `admin`).
+pub async fn start_platform(
+    manifest: &crate::manifest::Manifest,
+    settings: &Settings,
+    admin: bool,
+) -> Result<Platform, HarnessError> {
+    let p = &settings.config.platform;
+    let bind = match &p.bind {
+        Some(b) => crate::config::parse_bind("[platform] bind", "platform.bind", b)?,
+        None => SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+    };
+    let redactor = Arc::new(crate::redact::Redactor::new());
+    Platform::start(
+        PlatformSettings {
+            bind,
+            url: p.url.clone(),
+            client_secret: p.client_secret.clone(),
+            token_ttl: p.token_ttl,
+            grant_ttl: p.grant_ttl,
+            max_body_bytes: p.max_body_bytes,
+            admin,
+        },
+        ServiceInfo {
+            slug: manifest.id.clone().unwrap_or_default(),
+            prefix: manifest.prefix(),
+            config_vars: Some(manifest.config_vars.clone()),
+        },
+        redactor,
+    )
+    .await
 }
 
 /// Runs the planned suites against the partner.
@@ -111,6 +154,7 @@ pub async fn execute(
             .map_or(0, |d| d.as_millis() as u64),
         addon: ctx.manifest.id.clone().unwrap_or_default(),
         target: ctx.settings.base_url.clone().unwrap_or_default(),
+        platform: ctx.platform.as_ref().map(|p| p.origin().to_owned()),
         suites: plan.len(),
         checks,
     });
@@ -145,7 +189,7 @@ pub async fn execute(
                 stopped = Some("interrupted".to_owned());
                 break 'suites;
             }
-            let mark = ctx.journal.peek_next();
+            let mark = traffic::Mark::now(ctx);
             let result = match (&skip, blocked_reason(ctx, suite)) {
                 (Some(why), _) => result::finish(
                     ctx,
@@ -175,12 +219,8 @@ pub async fn execute(
             let failed = result.outcome == Outcome::Fail
                 || (controls.strict && result.outcome == Outcome::Warn);
             let id = result.id.clone();
-            let exchanges = ctx.journal.since(mark);
-            if !exchanges.is_empty() {
-                sink.emit(&Event::Traffic {
-                    check: Some(id.clone()),
-                    exchanges,
-                });
+            if let Some(traffic) = mark.traffic(ctx, Some(id.clone())) {
+                sink.emit(&traffic);
             }
             results.push(result);
             if controls.fail_fast && failed {
@@ -194,14 +234,10 @@ pub async fn execute(
             reason: reason.clone(),
         });
     }
-    let mark = ctx.journal.peek_next();
+    let mark = traffic::Mark::now(ctx);
     let leftovers = cleanup(ctx).await;
-    let exchanges = ctx.journal.since(mark);
-    if !exchanges.is_empty() {
-        sink.emit(&Event::Traffic {
-            check: None,
-            exchanges,
-        });
+    if let Some(traffic) = mark.traffic(ctx, None) {
+        sink.emit(&traffic);
     }
     let billable_provisions = ctx.ledger.billable_count();
     sink.emit(&Event::Cleanup {
@@ -244,6 +280,18 @@ fn run_notes(ctx: &RunCtx) -> Vec<String> {
     let mut notes = Vec::new();
     if s.network.insecure {
         notes.push(crate::network::INSECURE_WARNING.to_owned());
+    }
+    if let Some(p) = &ctx.platform {
+        notes.push(format!(
+            "platform (fake Heroku Identity and API) at {}: callback_url is {}/addons/{{uuid}}{}",
+            p.origin(),
+            p.origin(),
+            if p.has_client_secret() {
+                ""
+            } else {
+                "; no OAuth client secret configured"
+            }
+        ));
     }
     if s.base_url_overridden {
         notes.push(format!(
@@ -307,12 +355,22 @@ async fn run_one(
     result::finish(ctx, catalogue, suite, planned, verdict, first_seq, ms)
 }
 
-/// Deprovisions everything the ledger says may still exist. Returns what could not be removed.
+/// Attempts per resource at cleanup: Heroku retries failed deliveries too.
+const CLEANUP_ATTEMPTS: usize = 3;
+
+/// Deprovisions everything the ledger says may still exist, retrying 5xx answers and transport
+/// failures. Returns what could not be removed.
 async fn cleanup(ctx: &RunCtx) -> Vec<Entry> {
     for entry in ctx.ledger.outstanding() {
-        ctx.partner
-            .deprovision(&entry.uuid, Credentials::Manifest, "cleanup")
-            .await;
+        for attempt in 1..=CLEANUP_ATTEMPTS {
+            let label = format!("cleanup (attempt {attempt})");
+            let reply = ctx
+                .deprovision(&entry.uuid, Credentials::Manifest, &label)
+                .await;
+            if !matches!(reply.status, None | Some(500..)) {
+                break;
+            }
+        }
     }
     ctx.ledger.outstanding()
 }

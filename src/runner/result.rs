@@ -47,6 +47,7 @@ pub(super) fn finish(
                 hint: f.hint.as_deref().map(red),
                 curl: exchanges.last().map(|x| red(&x.curl())),
                 exchanges,
+                inbound: f.inbound.clone(),
             };
             (outcome, f.observed.clone())
         }

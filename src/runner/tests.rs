@@ -41,7 +41,7 @@ async fn resources_that_cannot_be_removed_are_leftovers_and_fail_the_run() {
     assert_eq!(report.exit_code, exit::PARTNER_FAILED);
     // The cleanup attempt is part of the traffic, after the check's own.
     let cleanup_traffic = events.events.iter().any(|e| {
-        matches!(e, Event::Traffic { check: None, exchanges }
+        matches!(e, Event::Traffic { check: None, exchanges, .. }
             if exchanges.iter().any(|x| x.request.method == "DELETE"))
     });
     assert!(cleanup_traffic);

@@ -384,6 +384,7 @@ pub struct Overrides {
     pub plan: Option<String>,
     pub connect_timeout: Option<Duration>,
     pub request_timeout: Option<Duration>,
+    pub callback_timeout: Option<Duration>,
     pub network: crate::network::Network,
     pub platform_bind: Option<String>,
     pub platform_url: Option<String>,
@@ -444,6 +445,9 @@ impl Settings {
         }
         if let Some(t) = overrides.request_timeout {
             config.timeouts.request = t;
+        }
+        if let Some(t) = overrides.callback_timeout {
+            config.timeouts.callback = t;
         }
         Ok(Self {
             config,

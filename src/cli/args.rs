@@ -139,6 +139,9 @@ pub struct NetworkArgs {
     /// Per-request timeout (overrides [timeouts] request), e.g. `35s`.
     #[arg(long)]
     pub request_timeout: Option<String>,
+    /// How long to wait for a callback the partner owes (overrides [timeouts] callback).
+    #[arg(long)]
+    pub callback_timeout: Option<String>,
 }
 
 #[derive(Args)]

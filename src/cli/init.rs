@@ -81,6 +81,17 @@ connect = "10s"
 # Answers slower than this warn (TIME-01), slower than fail_after fail (TIME-02).
 warn_after = "3s"
 fail_after = "30s"
+# How long to wait for a callback your add-on owes the platform (grant exchange, provision
+# action of an async provision).
+callback = "60s"
+
+[platform]
+# The fake Heroku your add-on calls back during the run (OAuth token endpoint, Platform API).
+# Your add-on's OAuth client secret; better in CI: the ADDON_OAUTH_CLIENT_SECRET variable.
+# client_secret = "..."
+# Where the platform listens, and its public URL when your add-on reaches it through a tunnel.
+# bind = "127.0.0.1:5050"
+# url = "https://my-tunnel.example"
 
 [limits]
 # Response bodies beyond this many bytes are not read further.

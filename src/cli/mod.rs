@@ -124,6 +124,7 @@ async fn run(args: RunArgs) -> Result<u8, HarnessError> {
                 plan: args.plan,
                 connect_timeout: timeout("--connect-timeout", &args.network.connect_timeout)?,
                 request_timeout: timeout("--request-timeout", &args.network.request_timeout)?,
+                callback_timeout: timeout("--callback-timeout", &args.network.callback_timeout)?,
                 network: Network::load(args.network.cacert.as_deref(), args.network.insecure)?,
                 platform_bind: args.platform_bind,
                 platform_url: args.platform_url,

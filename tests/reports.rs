@@ -182,12 +182,17 @@ fn no_secret_reaches_any_output() {
         "rejects-unknown-fields",
         "malformed-body-500",
         "deprovision-500",
+        // Inbound evidence: config PATCHed to the platform, with the partner's Bearer token.
+        "async-undeclared-config",
     ];
     let run = demo(&faults);
     let json = run.json.to_string();
+    // Password, salt, client secret, then per provision a grant code, tokens, a drain token and
+    // config values.
     assert!(
-        run.secrets.len() > 4,
-        "the scan needs the partner's config values"
+        run.secrets.len() > 20,
+        "the scan needs the secrets of every provision: {}",
+        run.secrets.len()
     );
     for secret in &run.secrets {
         assert!(
@@ -206,6 +211,15 @@ fn no_secret_reaches_any_output() {
     // The redaction is visible, so the scan is not vacuous.
     assert!(run.terminal.contains("[REDACTED:config]"));
     assert!(json.contains("[REDACTED:code]"));
+    // Inbound calls (token exchange, config updates) are in the HAR, redacted.
+    let har: Value = serde_json::from_str(&run.har).unwrap();
+    assert!(
+        har["log"]["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["_kind"] == "inbound" && e.to_string().contains("[REDACTED"))
+    );
 }
 
 #[test]

@@ -47,7 +47,7 @@ pub(crate) struct State {
     pub resources: Mutex<HashMap<String, Resource>>,
     /// The timing faults delay only the first provision.
     pub delayed: AtomicBool,
-    /// Secrets the platform sent (OAuth grant codes, log drain tokens), for leak scans.
+    /// Secrets the platform sent (OAuth grant codes, tokens, log drain tokens), for leak scans.
     pub received_secrets: Mutex<Vec<String>>,
 }
 
@@ -136,7 +136,7 @@ impl ReferencePartner {
     }
 
     /// Every secret this partner holds, handed out or received: password, salt, config values,
-    /// OAuth grant codes and log drain tokens.
+    /// OAuth client secret, grant codes and tokens, and log drain tokens.
     pub fn secrets(&self) -> Vec<String> {
         let mut out = vec![
             self.password.clone(),

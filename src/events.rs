@@ -37,6 +37,11 @@ pub enum Event {
         suite: String,
         title: String,
     },
+    /// A check is still running (emitted every second while it waits on the partner).
+    Waiting {
+        id: String,
+        elapsed_ms: u64,
+    },
     CheckFinished {
         result: Box<CheckResult>,
     },

@@ -291,7 +291,7 @@ impl Document for HtmlReport {
                 title: title.clone(),
                 results: Vec::new(),
             }),
-            Event::CheckStarted { .. } => {}
+            Event::CheckStarted { .. } | Event::Waiting { .. } => {}
             Event::CheckFinished { result } => {
                 if let Some(s) = self.suites.last_mut() {
                     s.results.push((**result).clone());

@@ -45,7 +45,10 @@ impl JsonReport {
                 self.target = target.clone();
             }
             Event::Note { text } => self.notes.push(text.clone()),
-            Event::SuiteStarted { .. } | Event::CheckStarted { .. } | Event::Traffic { .. } => {}
+            Event::SuiteStarted { .. }
+            | Event::CheckStarted { .. }
+            | Event::Waiting { .. }
+            | Event::Traffic { .. } => {}
             Event::Stopped { reason } => self.stopped = Some(reason.clone()),
             Event::CheckFinished { result } => self.checks.push((**result).clone()),
             Event::Cleanup {

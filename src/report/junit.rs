@@ -110,6 +110,7 @@ impl Document for JunitReport {
             Event::Cleanup { leftovers, .. } => self.leftovers = Some(leftovers.clone()),
             Event::RunStarted { .. }
             | Event::CheckStarted { .. }
+            | Event::Waiting { .. }
             | Event::Traffic { .. }
             | Event::RunFinished { .. } => {}
         }

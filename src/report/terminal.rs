@@ -17,6 +17,8 @@ pub struct TerminalReporter<W: Write + Send> {
     progress: bool,
     /// A progress line is on screen and must be cleared before the next output.
     progress_shown: bool,
+    /// Title of the running check, for progress lines.
+    running: String,
     findings: Vec<CheckResult>,
 }
 
@@ -27,6 +29,7 @@ impl<W: Write + Send> TerminalReporter<W> {
             color,
             progress: false,
             progress_shown: false,
+            running: String::new(),
             findings: Vec::new(),
         }
     }
@@ -152,6 +155,19 @@ impl<W: Write + Send> EventSink for TerminalReporter<W> {
                     let line = format!("  {} {id:<20} {title} …", self.paint("2", "RUNNING"));
                     self.write(&line);
                     self.progress_shown = true;
+                    self.running = title.clone();
+                }
+            }
+            Event::Waiting { id, elapsed_ms } => {
+                if self.progress {
+                    let line = format!(
+                        "  {} {id:<20} {} … waiting {} s",
+                        self.paint("2", "RUNNING"),
+                        self.running,
+                        elapsed_ms / 1000
+                    );
+                    self.write(&line);
+                    self.progress_shown = true;
                 }
             }
             Event::Traffic { .. } => {}
@@ -222,5 +238,65 @@ impl<W: Write + Send> EventSink for TerminalReporter<W> {
                 self.write(&line);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalogue::Level;
+    use crate::outcome::Evidence;
+
+    fn events() -> Vec<Event> {
+        vec![
+            Event::CheckStarted {
+                id: "TIME-01".into(),
+                suite: "timing".into(),
+                title: "answers within 3 s".into(),
+            },
+            Event::Waiting {
+                id: "TIME-01".into(),
+                elapsed_ms: 2100,
+            },
+            Event::CheckFinished {
+                result: Box::new(CheckResult {
+                    id: "TIME-01".into(),
+                    suite: "timing".into(),
+                    title: "answers within 3 s".into(),
+                    requirement: "TIME-01".into(),
+                    requirement_text: String::new(),
+                    level: Level::Should,
+                    outcome: Outcome::Pass,
+                    message: "ok".into(),
+                    doc: String::new(),
+                    duration_ms: 2500.0,
+                    evidence: Evidence::default(),
+                }),
+            },
+        ]
+    }
+
+    fn render(progress: bool) -> String {
+        let mut t = TerminalReporter::new(Vec::new(), false).with_progress(progress);
+        for e in events() {
+            t.emit(&e);
+        }
+        String::from_utf8(t.into_inner()).unwrap()
+    }
+
+    #[test]
+    fn progress_shows_the_waiting_check_and_is_overwritten() {
+        let out = render(true);
+        assert!(out.contains("RUNNING TIME-01"), "{out:?}");
+        assert!(out.contains("waiting 2 s"), "{out:?}");
+        // The final line replaces the progress line.
+        assert!(out.contains("\r\x1b[K  PASS    TIME-01"), "{out:?}");
+    }
+
+    #[test]
+    fn no_progress_when_not_a_terminal() {
+        let out = render(false);
+        assert!(!out.contains("RUNNING") && !out.contains('\r'), "{out:?}");
+        assert!(out.starts_with("  PASS    TIME-01"), "{out:?}");
     }
 }

@@ -211,7 +211,7 @@ pub async fn execute(
                 ),
                 (None, None) => {
                     let check = run_one(ctx, catalogue, suite, planned);
-                    waiting(check, planned.check.id, sink).await
+                    traffic::waiting(check, planned.check.id, sink).await
                 }
             };
             ctx.record_outcome(&result.id, result.outcome);
@@ -259,28 +259,6 @@ pub async fn execute(
         leftovers,
         stopped,
         exit_code,
-    }
-}
-
-/// Runs a check, telling the sinks every second that it is still waiting (slow partners, async
-/// callbacks) so a terminal can show progress.
-async fn waiting<F: std::future::Future<Output = CheckResult>>(
-    check: F,
-    id: &str,
-    sink: &mut dyn EventSink,
-) -> CheckResult {
-    let started = Instant::now();
-    let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
-    tick.tick().await;
-    tokio::pin!(check);
-    loop {
-        tokio::select! {
-            result = &mut check => return result,
-            _ = tick.tick() => sink.emit(&Event::Waiting {
-                id: id.to_owned(),
-                elapsed_ms: started.elapsed().as_millis() as u64,
-            }),
-        }
     }
 }
 

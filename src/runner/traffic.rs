@@ -1,10 +1,13 @@
-//! What went over the wire during a stretch of the run (a check, the cleanup): the exchanges
-//! with the partner and the inbound calls the platform received, on the run's clock.
+//! What went over the wire during a stretch of the run (a check, the cleanup): the exchanges with
+//! the partner and the inbound calls the platform received, on the run's clock. Also the progress
+//! events of a check that is still waiting.
 
 use std::sync::Arc;
+use std::time::Instant;
 
 use super::RunCtx;
-use crate::events::Event;
+use crate::events::{Event, EventSink};
+use crate::outcome::CheckResult;
 use crate::platform::inbound::Inbound;
 
 /// Where the journals stood when the stretch began.
@@ -47,5 +50,27 @@ impl Mark {
             exchanges,
             inbound,
         })
+    }
+}
+
+/// Runs a check, telling the sinks every second that it is still waiting (slow partners, async
+/// callbacks) so a terminal can show progress.
+pub(super) async fn waiting<F: std::future::Future<Output = CheckResult>>(
+    check: F,
+    id: &str,
+    sink: &mut dyn EventSink,
+) -> CheckResult {
+    let started = Instant::now();
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
+    tick.tick().await;
+    tokio::pin!(check);
+    loop {
+        tokio::select! {
+            result = &mut check => return result,
+            _ = tick.tick() => sink.emit(&Event::Waiting {
+                id: id.to_owned(),
+                elapsed_ms: started.elapsed().as_millis() as u64,
+            }),
+        }
     }
 }

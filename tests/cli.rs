@@ -505,6 +505,18 @@ fn init_writes_a_config_and_refuses_to_overwrite() {
     let mut forced = args.to_vec();
     forced.push("--force");
     assert_eq!(cmd(&forced).status.code(), Some(0));
+    // Until the partner names its plan, `run` stops before sending anything and says what to set.
+    let run = cmd(&[
+        "run",
+        "--manifest",
+        manifest.to_str().unwrap(),
+        "--config",
+        target.to_str().unwrap(),
+        "--base-url",
+        "http://127.0.0.1:9/heroku/resources",
+    ]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("plans.default"));
 }
 
 #[test]

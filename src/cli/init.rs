@@ -22,7 +22,7 @@ pub fn write(args: &InitArgs) -> Result<u8, HarnessError> {
         }
     })?;
     super::say(&format!(
-        "wrote {}: set [plans] default, then run `addon-conformance run --manifest {} --config {}`",
+        "wrote {}: set [plans] default in it, then run `addon-conformance run --manifest {} --config {}`",
         args.output.display(),
         args.manifest.display(),
         args.output.display()
@@ -54,8 +54,9 @@ pub fn config_for(manifest: &Manifest, path: &Path) -> String {
 
 [plans]
 # REQUIRED. The plan every shared resource is provisioned on; each provision may be billed, so
-# pick your cheapest (free) plan. The harness never guesses plan names.
-default = "CHANGE-ME"
+# pick your cheapest (free) plan. The harness never guesses plan names: uncomment and set it
+# (or pass --plan); until then `run` stops before sending anything and says so.
+# default = "your-cheapest-plan"
 # The plan the upgrade check moves to (the check is skipped without it).
 # upgrade = "premium"
 # The plan the downgrade check moves to.
@@ -126,7 +127,10 @@ mod tests {
         .unwrap();
         let text = config_for(&manifest, Path::new("m.json"));
         let config = Config::parse(&text, "init output").unwrap();
-        assert_eq!(config.plans.default.as_deref(), Some("CHANGE-ME"));
+        assert_eq!(
+            config.plans.default, None,
+            "the plan is the partner's to choose"
+        );
         assert!(
             text.contains("`my-addon`") && text.contains("REQUIRED"),
             "{text}"

@@ -15,6 +15,7 @@ pub mod events;
 pub mod heroku;
 pub mod journal;
 pub mod manifest;
+pub mod network;
 pub mod outcome;
 pub mod partner;
 pub mod platform;

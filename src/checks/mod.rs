@@ -92,6 +92,10 @@ pub static REGISTRY: &[&Check] = &[
     &timing::time_02::CHECK,
 ];
 
+/// Billable provisions a check makes of its own, besides the suites' shared resources (for
+/// `--dry-run`). A test compares the estimate with real runs against the reference partner.
+pub const OWN_PROVISIONS: &[(&str, usize)] = &[("PROV-14", 1), ("GEN-02", 1), ("OPT-02", 1)];
+
 pub fn find(id: &str) -> Option<&'static Check> {
     REGISTRY.iter().copied().find(|c| c.id == id)
 }

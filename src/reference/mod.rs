@@ -47,6 +47,8 @@ pub(crate) struct State {
     pub resources: Mutex<HashMap<String, Resource>>,
     /// The timing faults delay only the first provision.
     pub delayed: AtomicBool,
+    /// Secrets the platform sent (OAuth grant codes, tokens, log drain tokens), for leak scans.
+    pub received_secrets: Mutex<Vec<String>>,
 }
 
 /// A running reference partner.
@@ -94,6 +96,7 @@ impl ReferencePartner {
             http,
             resources: Mutex::new(HashMap::new()),
             delayed: AtomicBool::new(false),
+            received_secrets: Mutex::new(Vec::new()),
         });
         let app = routes::router(state.clone());
         let (tx, rx) = oneshot::channel::<()>();
@@ -132,13 +135,17 @@ impl ReferencePartner {
             .unwrap_or(0)
     }
 
-    /// Every secret this partner holds or handed out: password, salt, config values.
+    /// Every secret this partner holds, handed out or received: password, salt, config values,
+    /// OAuth client secret, grant codes and tokens, and log drain tokens.
     pub fn secrets(&self) -> Vec<String> {
         let mut out = vec![
             self.password.clone(),
             self.sso_salt.clone(),
             self.client_secret.clone(),
         ];
+        if let Ok(seen) = self.state.received_secrets.lock() {
+            out.extend(seen.iter().cloned());
+        }
         if let Ok(r) = self.state.resources.lock() {
             for res in r.values() {
                 out.extend(

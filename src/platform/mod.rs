@@ -3,9 +3,11 @@
 //! `callback_url` is `{origin}/addons/{uuid}`. Every inbound call is journaled.
 
 mod api;
+mod attachments;
 mod http;
 mod identity;
 pub mod inbound;
+pub mod naming;
 pub mod state;
 
 use std::collections::BTreeMap;
@@ -150,7 +152,8 @@ impl Platform {
     }
 
     /// Heroku's side of sending a provision: the resource exists (provisioning), attached to
-    /// its app, and a grant is issued. Returns the grant code and its expiry.
+    /// its app under a name from Heroku's heuristic, and a grant is issued. Returns the grant
+    /// code and its expiry.
     pub fn register_provision(
         &self,
         uuid: &str,
@@ -159,9 +162,56 @@ impl Platform {
         region: &str,
         app: &App,
     ) -> (String, SystemTime) {
+        match self.register_provision_as(uuid, name, plan, region, app, None) {
+            Ok(grant) => grant,
+            // Only an exhausted colour pool gets here: name the attachment after the resource.
+            Err(_) => {
+                let attachment = naming::normalize(name);
+                self.register(uuid, name, plan, region, app, &attachment)
+            }
+        }
+    }
+
+    /// `register_provision` with the name the user gave (`--as`); a conflict is an error and
+    /// nothing is registered.
+    pub fn register_provision_as(
+        &self,
+        uuid: &str,
+        name: &str,
+        plan: &str,
+        region: &str,
+        app: &App,
+        user: Option<&str>,
+    ) -> Result<(String, SystemTime), naming::NamingError> {
+        let attachment = {
+            let mut m = self.shared.model();
+            m.add_app(&app.id, &app.name);
+            m.choose_name(&app.id, user, None, None, &mut naming::random_index)?
+        };
+        let grant = self.register(uuid, name, plan, region, app, &attachment);
+        if user.is_some() {
+            let mut m = self.shared.model();
+            let id = m
+                .attachments
+                .iter()
+                .find(|a| a.addon == uuid && a.app_id == app.id)
+                .map(|a| a.id.clone());
+            m.user_named.extend(id);
+        }
+        Ok(grant)
+    }
+
+    fn register(
+        &self,
+        uuid: &str,
+        name: &str,
+        plan: &str,
+        region: &str,
+        app: &App,
+        attachment: &str,
+    ) -> (String, SystemTime) {
         let mut m = self.shared.model();
         m.add_app(&app.id, &app.name);
-        let attachment = m.prefix.clone();
         m.create_addon(
             AddonRecord {
                 uuid: uuid.to_owned(),
@@ -173,16 +223,44 @@ impl Platform {
                 config: BTreeMap::new(),
                 app_id: app.id.clone(),
             },
-            &attachment,
+            attachment,
         );
         let ttl = self.shared.settings.grant_ttl;
         (m.issue_grant(uuid, ttl), SystemTime::now() + ttl)
+    }
+
+    /// Attaches resource `uuid` to a further app, as Heroku does: no partner call (ATT-05).
+    pub fn attach(
+        &self,
+        uuid: &str,
+        app: &App,
+        user: Option<&str>,
+    ) -> Result<state::Attachment, naming::NamingError> {
+        let mut m = self.shared.model();
+        m.add_app(&app.id, &app.name);
+        m.attach_named(uuid, &app.id, user, &mut naming::random_index)
+    }
+
+    /// Removes an attachment (no partner call); false when it does not exist.
+    pub fn detach(&self, attachment_id: &str) -> bool {
+        self.shared.model().detach_released(attachment_id)
+    }
+
+    /// The config vars an app sees, renamed per attachment.
+    pub fn app_config(&self, app_id: &str) -> BTreeMap<String, String> {
+        self.shared.model().app_config(app_id)
     }
 
     /// Applies the partner's answer to a provision.
     pub fn record_answer(&self, uuid: &str, reply: &Reply) {
         let mut m = self.shared.model();
         let body = reply.json.as_ref().ok();
+        let recommended = body
+            .and_then(|b| b.get("recommended_prefix"))
+            .and_then(Value::as_str);
+        if let (Some(r), Some(200..=299)) = (recommended, reply.status) {
+            m.apply_recommendation(uuid, r, &mut naming::random_index);
+        }
         let provider_id = body
             .and_then(|b| b.get("id"))
             .map(|id| match id {

@@ -100,6 +100,8 @@ pub struct Model {
     pub apps: BTreeMap<String, AppRecord>,
     pub addons: BTreeMap<String, AddonRecord>,
     pub attachments: Vec<Attachment>,
+    /// Attachments named by the user: a `recommended_prefix` does not rename them.
+    pub user_named: std::collections::BTreeSet<String>,
     grants: HashMap<String, Grant>,
     tokens: HashMap<String, Token>,
     refresh: HashMap<String, String>,

@@ -23,6 +23,10 @@ const SUITE_FILES: &[(&str, &str)] = &[
         "suites/deprovision.toml",
         include_str!("../suites/deprovision.toml"),
     ),
+    (
+        "suites/many-per-app.toml",
+        include_str!("../suites/many-per-app.toml"),
+    ),
     ("suites/timing.toml", include_str!("../suites/timing.toml")),
 ];
 

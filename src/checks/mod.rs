@@ -6,6 +6,7 @@ pub mod auth;
 pub mod deprovision;
 pub mod inspect;
 pub mod manifest;
+pub mod many;
 pub mod plan;
 pub mod provision;
 pub mod timing;
@@ -88,13 +89,23 @@ pub static REGISTRY: &[&Check] = &[
     &deprovision::idem_05::CHECK,
     &deprovision::plan_07::CHECK,
     &deprovision::deprov_03::CHECK,
+    &many::prov_11::CHECK,
+    &many::att_03::CHECK,
+    &many::config_02::CHECK,
+    &many::prov_11_concurrent::CHECK,
+    &many::prov_10::CHECK,
     &timing::time_01::CHECK,
     &timing::time_02::CHECK,
 ];
 
 /// Billable provisions a check makes of its own, besides the suites' shared resources (for
 /// `--dry-run`). A test compares the estimate with real runs against the reference partner.
-pub const OWN_PROVISIONS: &[(&str, usize)] = &[("PROV-14", 1), ("GEN-02", 1), ("OPT-02", 1)];
+pub const OWN_PROVISIONS: &[(&str, usize)] = &[
+    ("PROV-14", 1),
+    ("GEN-02", 1),
+    ("OPT-02", 1),
+    ("PROV-11.concurrent", 2),
+];
 
 pub fn find(id: &str) -> Option<&'static Check> {
     REGISTRY.iter().copied().find(|c| c.id == id)

@@ -5,6 +5,7 @@
 mod callbacks;
 pub mod faults;
 mod routes;
+mod sharing;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -49,6 +50,8 @@ pub(crate) struct State {
     pub delayed: AtomicBool,
     /// Secrets the platform sent (OAuth grant codes, tokens, log drain tokens), for leak scans.
     pub received_secrets: Mutex<Vec<String>>,
+    /// Which app each install belongs to (for the sharing faults).
+    pub installs: sharing::Installs,
 }
 
 /// A running reference partner.
@@ -97,6 +100,7 @@ impl ReferencePartner {
             resources: Mutex::new(HashMap::new()),
             delayed: AtomicBool::new(false),
             received_secrets: Mutex::new(Vec::new()),
+            installs: sharing::Installs::default(),
         });
         let app = routes::router(state.clone());
         let (tx, rx) = oneshot::channel::<()>();
@@ -180,7 +184,7 @@ impl ReferencePartner {
             "password": if f.has(Fault::ManifestEmptyPassword) { "" } else { &self.password },
             "sso_salt": self.sso_salt,
             "regions": if f.has(Fault::ManifestUnknownRegion) { json!(["us", "us-east-1"]) } else { json!(["us", "eu"]) },
-            "requires": ["log_input", "syslog_drain"],
+            "requires": ["log_input", "syslog_drain", "many_per_app", "attachable"],
             "production": {
                 "base_url": format!("{scheme}://{ADDON_ID}.invalid/heroku/resources"),
                 "sso_url": format!("https://{ADDON_ID}.invalid/sso/login"),

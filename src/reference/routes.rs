@@ -24,6 +24,10 @@ pub(crate) fn router(state: Arc<State>) -> Router {
             "/heroku/resources/{uuid}",
             put(plan_change).delete(deprovision),
         )
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            super::sharing::layer,
+        ))
         .with_state(state)
 }
 

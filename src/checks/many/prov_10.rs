@@ -1,0 +1,104 @@
+//! PROV-10: installs are keyed on the uuid: removing the second install on an app leaves the
+//! first working (it still answers a plan change as a resource it knows).
+
+use crate::checks::inspect::observed_status;
+use crate::outcome::{Finding, Verdict};
+use crate::partner::{Credentials, Reply};
+use crate::runner::CheckCtx;
+
+crate::check!(
+    "PROV-10",
+    "PROV-10",
+    Should,
+    "removing one install on an app leaves the other working",
+    run
+);
+
+async fn run(cx: &CheckCtx<'_>) -> Verdict {
+    let first = match cx.live_resource("primary").await {
+        Ok(r) => r,
+        Err(v) => return v,
+    };
+    let second = match cx.live_resource(super::SECOND).await {
+        Ok(r) => r,
+        Err(v) => return v,
+    };
+    let removal = cx
+        .deprovision(
+            &second.uuid,
+            Credentials::Manifest,
+            "deprovision the second install",
+        )
+        .await;
+    if matches!(removal.status, Some(404 | 410)) {
+        // Nobody removed it: it went when another install of the app was removed.
+        second.mark_gone("the partner lost it (PROV-10)");
+        return Finding::new(
+            "the second install exists until it is removed",
+            format!("{}: the partner no longer knows it, although the harness never removed it", observed_status(&removal)),
+        )
+        .at("status")
+        .hint("key installs on the uuid: deprovisioning one uuid must not remove other installs of the same app (heroku_id)")
+        .exchange(&removal.exchange)
+        .into();
+    }
+    if !removal.is_success() {
+        return Verdict::Blocked(format!(
+            "the second install could not be removed: {} (see DEPROV-02)",
+            removal.exchange.summary()
+        ));
+    }
+    second.mark_gone("removed by PROV-10");
+    // The plan the first install was provisioned on: a change to it is harmless whatever the
+    // plan suite did.
+    let body = serde_json::json!({"plan": first.plan, "uuid": first.uuid});
+    let reply = cx
+        .partner
+        .plan_change(
+            &first.uuid,
+            &body,
+            Credentials::Manifest,
+            "plan change of the first install",
+        )
+        .await;
+    let verdict = judge(&reply);
+    if matches!(verdict, Verdict::Violated(_)) {
+        first.mark_gone("the partner removed it with the other install on its app (PROV-10)");
+    }
+    verdict
+}
+
+/// The first install must still be known: 404 or 410 say it went with the other one.
+pub fn judge(reply: &Reply) -> Verdict {
+    match reply.status {
+        Some(404 | 410) => Finding::new(
+            "the first install still exists (a plan change gets 2xx or 422)",
+            format!("{}: the partner no longer knows it", observed_status(reply)),
+        )
+        .at("status")
+        .hint("key installs on the uuid: deprovisioning one uuid must not remove other installs of the same app (heroku_id)")
+        .exchange(&reply.exchange)
+        .into(),
+        _ => Verdict::pass_with(observed_status(reply)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::testing::reply;
+    use crate::outcome::Verdict;
+
+    #[test]
+    fn gone_fails_and_known_passes() {
+        assert!(matches!(
+            super::judge(&reply(410, "{}")),
+            Verdict::Violated(_)
+        ));
+        assert!(matches!(
+            super::judge(&reply(404, "{}")),
+            Verdict::Violated(_)
+        ));
+        assert!(matches!(super::judge(&reply(200, "{}")), Verdict::Pass(_)));
+        assert!(matches!(super::judge(&reply(422, "{}")), Verdict::Pass(_)));
+    }
+}

@@ -1,0 +1,53 @@
+//! PROV-11: a second install on an app that already has the add-on (same `heroku_id`, another
+//! uuid) is accepted: there is no uniqueness constraint on `heroku_id`.
+
+use crate::checks::inspect::observed_status;
+use crate::outcome::{Finding, Verdict};
+use crate::partner::Reply;
+use crate::runner::CheckCtx;
+
+crate::check!(
+    "PROV-11",
+    "PROV-11",
+    Must,
+    "a second install on the same app is accepted",
+    run
+);
+
+async fn run(cx: &CheckCtx<'_>) -> Verdict {
+    if let Err(v) = cx.live_resource("primary").await {
+        return v;
+    }
+    let second = cx.resource(super::SECOND).await;
+    judge(&second.reply)
+}
+
+pub fn judge(reply: &Reply) -> Verdict {
+    if reply.is_success() {
+        return Verdict::pass();
+    }
+    Finding::new(
+        "2xx for a second install on the app (same heroku_id, new uuid)",
+        observed_status(reply),
+    )
+    .at("status")
+    .hint("with many_per_app one app installs the add-on several times: drop any uniqueness constraint on heroku_id or the app and key installs on the uuid")
+    .exchange(&reply.exchange)
+    .into()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::testing::reply;
+    use crate::outcome::Verdict;
+
+    #[test]
+    fn fails_on_422_and_passes_on_200() {
+        let v = super::judge(&reply(422, "{\"message\":\"already installed\"}"));
+        assert!(matches!(v, Verdict::Violated(_)), "{v:?}");
+        assert!(matches!(
+            super::judge(&reply(200, "{\"id\":\"x\"}")),
+            Verdict::Pass(_)
+        ));
+    }
+}

@@ -1,0 +1,181 @@
+//! The reference partner's sharing faults, as a layer around its Partner API routes: it sees
+//! each request and answer, remembers which app (`heroku_id`) each install belongs to, and
+//! breaks many-per-app behaviour when a fault asks for it. Conformant, it changes nothing: the
+//! reference keys every resource on the uuid alone.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::body::{Body, to_bytes};
+use axum::extract::{Request, State as AxState};
+use axum::http::{Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+use super::State;
+use super::faults::Fault as F;
+
+/// Largest request or answer body the layer buffers.
+const MAX_BODY: usize = 4 * 1024 * 1024;
+
+/// Installs by uuid, with their app's `heroku_id`.
+#[derive(Debug, Default)]
+pub(crate) struct Installs {
+    by_uuid: Mutex<HashMap<String, String>>,
+    /// For the `app-counter-race` fault: installs counted per app.
+    counters: Mutex<HashMap<String, u32>>,
+}
+
+impl Installs {
+    fn app_of(&self, uuid: &str) -> Option<String> {
+        self.by_uuid.lock().ok()?.get(uuid).cloned()
+    }
+
+    fn others_on(&self, heroku_id: &str, uuid: &str) -> Vec<String> {
+        self.by_uuid
+            .lock()
+            .map(|m| {
+                m.iter()
+                    .filter(|(u, h)| h.as_str() == heroku_id && u.as_str() != uuid)
+                    .map(|(u, _)| u.clone())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    fn record(&self, uuid: &str, heroku_id: &str) {
+        if let Ok(mut m) = self.by_uuid.lock() {
+            m.insert(uuid.to_owned(), heroku_id.to_owned());
+        }
+    }
+
+    fn forget(&self, uuid: &str) {
+        if let Ok(mut m) = self.by_uuid.lock() {
+            m.remove(uuid);
+        }
+    }
+}
+
+fn json_answer(status: StatusCode, body: &Value) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json")],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+pub(crate) async fn layer(
+    AxState(state): AxState<Arc<State>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let (parts, body) = req.into_parts();
+    let Ok(bytes) = to_bytes(body, MAX_BODY).await else {
+        return (StatusCode::PAYLOAD_TOO_LARGE, "too large").into_response();
+    };
+    let path = parts.uri.path().to_owned();
+    let method = parts.method.clone();
+    let request: Option<Value> = serde_json::from_slice(&bytes).ok();
+    let reply = next
+        .run(Request::from_parts(parts, Body::from(bytes)))
+        .await;
+    if !reply.status().is_success() {
+        return reply;
+    }
+    if method == Method::POST && path == "/heroku/resources" {
+        let field = |k: &str| {
+            request
+                .as_ref()
+                .and_then(|r| r.get(k))
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        };
+        if let (Some(uuid), Some(heroku_id)) = (field("uuid"), field("heroku_id")) {
+            return provisioned(&state, &uuid, &heroku_id, reply).await;
+        }
+    } else if method == Method::DELETE
+        && let Some(uuid) = path.strip_prefix("/heroku/resources/")
+    {
+        deprovisioned(&state, uuid);
+    }
+    reply
+}
+
+async fn provisioned(state: &State, uuid: &str, heroku_id: &str, reply: Response) -> Response {
+    let f = &state.faults;
+    let others = state.installs.others_on(heroku_id, uuid);
+    let repeat = state.installs.app_of(uuid).is_some();
+    let ticket = if f.has(F::AppCounterRace) && !repeat {
+        // Reads the app's install counter, does slow work, then writes it back: concurrent
+        // installs on one app read the same value and get the same id.
+        let n = state
+            .installs
+            .counters
+            .lock()
+            .map(|c| c.get(heroku_id).copied().unwrap_or(0))
+            .unwrap_or(0);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        if let Ok(mut c) = state.installs.counters.lock() {
+            c.insert(heroku_id.to_owned(), n + 1);
+        }
+        Some(n)
+    } else {
+        None
+    };
+    if f.has(F::DedupeHerokuId) && !others.is_empty() && !repeat {
+        if let Ok(mut r) = state.resources.lock() {
+            r.remove(uuid);
+        }
+        return json_answer(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &json!({"message": "this app already has the add-on"}),
+        );
+    }
+    state.installs.record(uuid, heroku_id);
+    let rename = f.has(F::RenamesSecondInstall) && !others.is_empty();
+    if ticket.is_none() && !rename {
+        return reply;
+    }
+    let (parts, body) = reply.into_parts();
+    let Ok(bytes) = to_bytes(body, MAX_BODY).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let Ok(mut answer) = serde_json::from_slice::<Value>(&bytes) else {
+        return Response::from_parts(parts, Body::from(bytes));
+    };
+    if let Some(n) = ticket {
+        answer["id"] = json!(format!("install-{n}"));
+    }
+    if rename && let Some(config) = answer.get("config").and_then(Value::as_object) {
+        // Names the vars the way the app will see them, as if the partner did Heroku's job.
+        let suffix = format!("{}_{}", super::PREFIX, others.len() + 1);
+        let renamed: serde_json::Map<String, Value> = config
+            .iter()
+            .map(|(k, v)| (k.replacen(super::PREFIX, &suffix, 1), v.clone()))
+            .collect();
+        answer["config"] = Value::Object(renamed);
+    }
+    json_answer(parts.status, &answer)
+}
+
+fn deprovisioned(state: &State, uuid: &str) {
+    let app = state.installs.app_of(uuid);
+    state.installs.forget(uuid);
+    let Some(heroku_id) = app else {
+        return;
+    };
+    if state.faults.has(F::DeprovisionByHerokuId) {
+        // Removes every install of the app, not just this uuid.
+        for other in state.installs.others_on(&heroku_id, uuid) {
+            state.installs.forget(&other);
+            if let Ok(mut r) = state.resources.lock()
+                && let Some(res) = r.get_mut(&other)
+            {
+                res.removed = true;
+            }
+        }
+    }
+}

@@ -30,7 +30,13 @@ pub struct Config {
     pub manifest: ManifestSection,
     #[serde(default)]
     pub platform: PlatformSection,
+    #[serde(default)]
+    pub hooks: HooksSection,
+    #[serde(default)]
+    pub sharing: SharingSection,
 }
+
+pub use crate::hooks::{HooksSection, SharingSection};
 
 /// The fake platform (Heroku's Identity and Platform API) the partner calls back.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -277,6 +283,20 @@ fn duration<'de, D: Deserializer<'de>>(de: D) -> Result<Duration, D::Error> {
 
 fn ser_duration<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&format_duration(*d))
+}
+
+pub(crate) fn opt_duration<'de, D: Deserializer<'de>>(de: D) -> Result<Option<Duration>, D::Error> {
+    duration(de).map(Some)
+}
+
+pub(crate) fn ser_opt_duration<S: serde::Serializer>(
+    d: &Option<Duration>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match d {
+        Some(d) => ser_duration(d, s),
+        None => s.serialize_none(),
+    }
 }
 
 impl Config {

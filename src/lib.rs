@@ -13,6 +13,7 @@ pub mod demo;
 pub mod error;
 pub mod events;
 pub mod heroku;
+pub mod hooks;
 pub mod journal;
 pub mod manifest;
 pub mod network;

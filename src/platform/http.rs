@@ -151,7 +151,11 @@ fn journal(
     let body = (!body.is_empty()).then(|| {
         let text = String::from_utf8_lossy(body);
         match serde_json::from_slice::<Value>(body) {
-            Ok(v) => r.json(&v).to_string(),
+            Ok(v) => {
+                // Config values the partner sets (e.g. rotated credentials) are secrets too.
+                r.learn_config(&v);
+                r.json(&v).to_string()
+            }
             Err(_) if form => r.form(&text),
             Err(_) => r.text(&text),
         }

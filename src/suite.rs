@@ -27,6 +27,14 @@ const SUITE_FILES: &[(&str, &str)] = &[
         "suites/many-per-app.toml",
         include_str!("../suites/many-per-app.toml"),
     ),
+    (
+        "suites/rotation.toml",
+        include_str!("../suites/rotation.toml"),
+    ),
+    (
+        "suites/sharing.toml",
+        include_str!("../suites/sharing.toml"),
+    ),
     ("suites/timing.toml", include_str!("../suites/timing.toml")),
 ];
 

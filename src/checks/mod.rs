@@ -9,6 +9,8 @@ pub mod manifest;
 pub mod many;
 pub mod plan;
 pub mod provision;
+pub mod rotation;
+pub mod sharing;
 pub mod timing;
 
 #[cfg(test)]
@@ -94,6 +96,11 @@ pub static REGISTRY: &[&Check] = &[
     &many::config_02::CHECK,
     &many::prov_11_concurrent::CHECK,
     &many::prov_10::CHECK,
+    &rotation::rotate_04::CHECK,
+    &rotation::rotate_05::CHECK,
+    &rotation::rotate_02::CHECK,
+    &sharing::att_08::CHECK,
+    &sharing::att_07::CHECK,
     &timing::time_01::CHECK,
     &timing::time_02::CHECK,
 ];

@@ -101,6 +101,19 @@ async fn complete(state: &State, job: &Job) -> Result<(), reqwest::Error> {
             access = a.to_owned();
         }
     }
+    state.installs.keep_token(
+        &job.uuid,
+        super::sharing::Authorization {
+            origin: origin.to_owned(),
+            access: access.clone(),
+            refresh: token
+                .get("refresh_token")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned(),
+            expires: std::time::Instant::now() + Duration::from_secs(expires_in.min(86_400)),
+        },
+    );
     if !job.asynchronous {
         return Ok(());
     }

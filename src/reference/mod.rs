@@ -2,6 +2,7 @@
 //! it, with named faults that each break one behaviour. `demo`, `serve-reference` and the fault
 //! zoo test run the harness against it. It listens on loopback only.
 
+mod admin;
 mod callbacks;
 pub mod faults;
 mod routes;
@@ -102,7 +103,7 @@ impl ReferencePartner {
             received_secrets: Mutex::new(Vec::new()),
             installs: sharing::Installs::default(),
         });
-        let app = routes::router(state.clone());
+        let app = routes::router(state.clone()).merge(admin::router(state.clone()));
         let (tx, rx) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             let _ = axum::serve(listener, app)
@@ -150,6 +151,7 @@ impl ReferencePartner {
         if let Ok(seen) = self.state.received_secrets.lock() {
             out.extend(seen.iter().cloned());
         }
+        out.extend(self.state.installs.secrets());
         if let Ok(r) = self.state.resources.lock() {
             for res in r.values() {
                 out.extend(
@@ -239,6 +241,19 @@ fail_after = "1200ms"
 # How long to wait for callbacks the partner owes (grant exchange, provision action).
 callback = "3s"
 
+[hooks]
+# Make the partner rotate a resource's credentials (it PATCHes the config through the Platform
+# API), and check a credential: the verify hook gets the config vars, under the manifest's
+# names, in its environment (after a rotation: the OLD values). Placeholders: {{resource_uuid}},
+# {{provider_id}}, {{app}}, {{app_id}}, {{heroku_id}}, {{plan}}. These use curl.
+rotate = "curl -fsS -X POST http://{addr}/admin/rotate/{{resource_uuid}}"
+verify_credentials = "curl -fsS -o /dev/null -H \"Authorization: Bearer $CONFORMANCE_REF_API_KEY\" http://{addr}/admin/verify/{{resource_uuid}}"
+timeout = "10s"
+
+[sharing]
+# The name the shared resource is attached under on a second app (as `--as` would give it).
+attach_as = "ATTACHED"
+
 [platform]
 # The partner's OAuth client secret, used only at the token endpoint.
 client_secret = "{secret}"
@@ -249,6 +264,7 @@ grant_ttl = "1s"
             base = self.base_url(),
             sso = self.sso_url(),
             secret = self.client_secret,
+            addr = self.addr,
         )
     }
 

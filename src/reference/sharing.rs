@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State as AxState};
@@ -20,15 +20,58 @@ use super::faults::Fault as F;
 /// Largest request or answer body the layer buffers.
 const MAX_BODY: usize = 4 * 1024 * 1024;
 
-/// Installs by uuid, with their app's `heroku_id`.
+/// A resource's Platform API authorization, kept for later calls (rotation).
+#[derive(Debug, Clone)]
+pub(crate) struct Authorization {
+    pub origin: String,
+    pub access: String,
+    pub refresh: String,
+    pub expires: Instant,
+}
+
+/// Installs by uuid, with their app's `heroku_id`, their tokens and superseded credentials.
 #[derive(Debug, Default)]
 pub(crate) struct Installs {
     by_uuid: Mutex<HashMap<String, String>>,
     /// For the `app-counter-race` fault: installs counted per app.
     counters: Mutex<HashMap<String, u32>>,
+    tokens: Mutex<HashMap<String, Authorization>>,
+    /// Credentials replaced by a rotation that still work (the grace window of seed 001).
+    previous: Mutex<HashMap<String, Vec<String>>>,
 }
 
 impl Installs {
+    pub fn keep_token(&self, uuid: &str, auth: Authorization) {
+        if let Ok(mut t) = self.tokens.lock() {
+            t.insert(uuid.to_owned(), auth);
+        }
+    }
+
+    pub fn token(&self, uuid: &str) -> Option<Authorization> {
+        self.tokens.lock().ok()?.get(uuid).cloned()
+    }
+
+    pub fn keep_previous(&self, uuid: &str, values: Vec<String>) {
+        if let Ok(mut p) = self.previous.lock() {
+            p.entry(uuid.to_owned()).or_default().extend(values);
+        }
+    }
+
+    pub fn is_previous(&self, uuid: &str, value: &str) -> bool {
+        self.previous
+            .lock()
+            .map(|p| p.get(uuid).is_some_and(|v| v.iter().any(|x| x == value)))
+            .unwrap_or(false)
+    }
+
+    /// Superseded credentials, for leak scans.
+    pub fn secrets(&self) -> Vec<String> {
+        self.previous
+            .lock()
+            .map(|p| p.values().flatten().cloned().collect())
+            .unwrap_or_default()
+    }
+
     fn app_of(&self, uuid: &str) -> Option<String> {
         self.by_uuid.lock().ok()?.get(uuid).cloned()
     }
@@ -79,6 +122,18 @@ pub(crate) async fn layer(
     let path = parts.uri.path().to_owned();
     let method = parts.method.clone();
     let request: Option<Value> = serde_json::from_slice(&bytes).ok();
+    if method == Method::PUT
+        && state.faults.has(F::RefusesSharedChanges)
+        && let Some(uuid) = path.strip_prefix("/heroku/resources/")
+        && super::admin::attachment_names(&state, uuid)
+            .await
+            .is_some_and(|n| n.len() > 1)
+    {
+        return json_answer(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &json!({"message": "this add-on is shared with other apps; detach it first"}),
+        );
+    }
     let reply = next
         .run(Request::from_parts(parts, Body::from(bytes)))
         .await;
@@ -136,7 +191,14 @@ async fn provisioned(state: &State, uuid: &str, heroku_id: &str, reply: Response
     }
     state.installs.record(uuid, heroku_id);
     let rename = f.has(F::RenamesSecondInstall) && !others.is_empty();
-    if ticket.is_none() && !rename {
+    let recommend = if f.has(F::InvalidRecommendedPrefix) {
+        Some("conformance-ref")
+    } else if f.has(F::VariantRecommendedPrefix) {
+        Some("REFDB")
+    } else {
+        None
+    };
+    if ticket.is_none() && !rename && recommend.is_none() {
         return reply;
     }
     let (parts, body) = reply.into_parts();
@@ -146,6 +208,9 @@ async fn provisioned(state: &State, uuid: &str, heroku_id: &str, reply: Response
     let Ok(mut answer) = serde_json::from_slice::<Value>(&bytes) else {
         return Response::from_parts(parts, Body::from(bytes));
     };
+    if let Some(prefix) = recommend {
+        answer["recommended_prefix"] = json!(prefix);
+    }
     if let Some(n) = ticket {
         answer["id"] = json!(format!("install-{n}"));
     }

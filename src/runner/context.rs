@@ -1,7 +1,9 @@
 //! What a check can reach: the run's inputs, the partner client, shared resources and the
 //! outcomes of earlier checks.
 
+use std::any::Any;
 use std::collections::HashMap;
+use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
@@ -37,8 +39,11 @@ pub struct RunCtx {
     /// The fake Heroku the partner calls back; absent in unit tests of single checks.
     pub platform: Option<Arc<Platform>>,
     resources: Mutex<HashMap<String, Arc<OnceCell<Arc<Provisioned>>>>>,
+    memos: Mutex<HashMap<&'static str, Arc<OnceCell<Memo>>>>,
     outcomes: Mutex<HashMap<String, Outcome>>,
 }
+
+type Memo = Arc<dyn Any + Send + Sync>;
 
 /// A provision the harness made, successful or not.
 #[derive(Debug)]
@@ -119,6 +124,7 @@ impl RunCtx {
             platform_origin: PLACEHOLDER_PLATFORM.to_owned(),
             platform: None,
             resources: Mutex::new(HashMap::new()),
+            memos: Mutex::new(HashMap::new()),
             outcomes: Mutex::new(HashMap::new()),
         }
     }
@@ -235,6 +241,27 @@ impl RunCtx {
         })
         .await
         .clone()
+    }
+
+    /// A value several checks share (e.g. one SSO login), computed on first use by `init`.
+    /// Returns None only when `key` was first computed with another type (a harness bug).
+    pub async fn memo<T, F>(&self, key: &'static str, init: F) -> Option<Arc<T>>
+    where
+        T: Any + Send + Sync,
+        F: Future<Output = T>,
+    {
+        let cell = {
+            let mut map = match self.memos.lock() {
+                Ok(m) => m,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            map.entry(key).or_default().clone()
+        };
+        let value = cell
+            .get_or_init(|| async { Arc::new(init.await) as Memo })
+            .await
+            .clone();
+        value.downcast::<T>().ok()
     }
 
     /// The shared resource `key` if the partner created it and it still exists; otherwise the

@@ -30,25 +30,18 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
             "deprovision the second install",
         )
         .await;
-    if matches!(removal.status, Some(404 | 410)) {
-        // Nobody removed it: it went when another install of the app was removed.
-        second.mark_gone("the partner lost it (PROV-10)");
-        return Finding::new(
-            "the second install exists until it is removed",
-            format!("{}: the partner no longer knows it, although the harness never removed it", observed_status(&removal)),
-        )
-        .at("status")
-        .hint("key installs on the uuid: deprovisioning one uuid must not remove other installs of the same app (heroku_id)")
-        .exchange(&removal.exchange)
-        .into();
-    }
-    if !removal.is_success() {
+    let lost = matches!(removal.status, Some(404 | 410));
+    if !lost && !removal.is_success() {
         return Verdict::Blocked(format!(
             "the second install could not be removed: {} (see DEPROV-02)",
             removal.exchange.summary()
         ));
     }
-    second.mark_gone("removed by PROV-10");
+    second.mark_gone(if lost {
+        "the partner lost it (PROV-10)"
+    } else {
+        "removed by PROV-10"
+    });
     // The plan the first install was provisioned on: a change to it is harmless whatever the
     // plan suite did.
     let body = serde_json::json!({"plan": first.plan, "uuid": first.uuid});
@@ -64,6 +57,21 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     let verdict = judge(&reply);
     if matches!(verdict, Verdict::Violated(_)) {
         first.mark_gone("the partner removed it with the other install on its app (PROV-10)");
+    }
+    if lost {
+        // Nobody removed it: it went when another install of the app was removed.
+        return Finding::new(
+            "the second install exists until it is removed",
+            format!(
+                "{}: the partner no longer knows it, although the harness never removed it",
+                observed_status(&removal)
+            ),
+        )
+        .at("status")
+        .hint("key installs on the uuid: deprovisioning one uuid must not remove other installs of the same app (heroku_id)")
+        .exchange(&removal.exchange)
+        .exchange(&reply.exchange)
+        .into();
     }
     verdict
 }

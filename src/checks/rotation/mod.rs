@@ -1,0 +1,165 @@
+//! The rotation suite (seed 001): `[hooks] rotate` makes the partner rotate the shared
+//! resource's credentials; the harness waits for the config PATCH, then judges names, values and
+//! the releases on the owning app and every attached app, and with `[hooks]
+//! verify_credentials` proves that the old credentials still work in the grace window.
+
+pub mod rotate_02;
+pub mod rotate_04;
+pub mod rotate_05;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use crate::checks::many::provider_id;
+use crate::hooks::{self, HookRun};
+use crate::outcome::Verdict;
+use crate::platform::inbound::Inbound;
+use crate::runner::{CheckCtx, Provisioned};
+
+/// One app the resource is attached to, before and after the rotation.
+#[derive(Debug, Clone)]
+pub struct AppView {
+    pub app_id: String,
+    pub app_name: String,
+    pub attachment: String,
+    pub releases_before: usize,
+    pub releases_after: usize,
+    /// App-side config after the rotation (renamed per attachment).
+    pub config_after: BTreeMap<String, String>,
+}
+
+/// What one rotation did.
+#[derive(Debug)]
+pub struct Rotation {
+    pub hook: HookRun,
+    /// The first config update for the resource after the hook started.
+    pub patch: Option<Arc<Inbound>>,
+    /// Partner-side config (manifest names) before and after.
+    pub before: BTreeMap<String, String>,
+    pub after: BTreeMap<String, String>,
+    pub apps: Vec<AppView>,
+}
+
+/// Placeholders for a hook about `res`.
+pub fn hook_vars(cx: &CheckCtx<'_>, res: &Provisioned) -> BTreeMap<&'static str, String> {
+    let mut vars = BTreeMap::from([
+        ("resource_uuid", res.uuid.clone()),
+        ("app", cx.app.name.clone()),
+        ("app_id", cx.app.id.clone()),
+        ("heroku_id", cx.app.heroku_id.clone()),
+        ("plan", res.plan.clone()),
+    ]);
+    if let Some(id) = provider_id(&res.reply) {
+        vars.insert("provider_id", id);
+    }
+    vars
+}
+
+fn hook_timeout(cx: &CheckCtx<'_>) -> std::time::Duration {
+    cx.settings
+        .config
+        .hooks
+        .timeout
+        .unwrap_or(hooks::DEFAULT_TIMEOUT)
+}
+
+fn views(cx: &CheckCtx<'_>, uuid: &str) -> Vec<AppView> {
+    let Some(p) = &cx.platform else {
+        return Vec::new();
+    };
+    p.with_model(|m| {
+        m.attachments_of(uuid)
+            .iter()
+            .filter_map(|a| {
+                let app = m.apps.get(&a.app_id)?;
+                Some(AppView {
+                    app_id: a.app_id.clone(),
+                    app_name: app.name.clone(),
+                    attachment: a.name.clone(),
+                    releases_before: app.releases.len(),
+                    releases_after: app.releases.len(),
+                    config_after: m.app_config(&a.app_id),
+                })
+            })
+            .collect()
+    })
+}
+
+fn partner_config(cx: &CheckCtx<'_>, uuid: &str) -> BTreeMap<String, String> {
+    cx.platform
+        .as_ref()
+        .and_then(|p| p.with_model(|m| m.addons.get(uuid).map(|a| a.config.clone())))
+        .unwrap_or_default()
+}
+
+/// Runs the rotation once per run (attaching the resource to a second app first when the
+/// manifest is attachable, so propagation is judged too).
+pub async fn rotation(cx: &CheckCtx<'_>) -> Result<Arc<Rotation>, Verdict> {
+    let Some(template) = cx.settings.config.hooks.rotate.clone() else {
+        return Err(Verdict::Skip(
+            "no rotation hook: set [hooks] rotate to a command that makes your add-on rotate the credentials of {resource_uuid} (e.g. `curl -fsS -X POST https://admin.example/rotate/{resource_uuid}`)".into(),
+        ));
+    };
+    let Some(platform) = cx.platform.clone() else {
+        return Err(Verdict::Skip("this run has no platform".into()));
+    };
+    let res = cx.live_resource("primary").await?;
+    if cx.manifest.requires("attachable") {
+        // Propagation to attached apps is part of the judgement; an attach failure is reported
+        // by the attachment suite.
+        let _ = crate::checks::sharing::attached(cx).await;
+    }
+    let made = cx
+        .memo("rotation", async {
+            let before_apps = views(cx, &res.uuid);
+            let before = partner_config(cx, &res.uuid);
+            let mark = platform.journal().all().len() as u64;
+            let hook = hooks::run(
+                &template,
+                &hook_vars(cx, &res),
+                &BTreeMap::new(),
+                hook_timeout(cx),
+                &cx.redactor,
+            )
+            .await;
+            let uuid = res.uuid.clone();
+            let patch = platform
+                .journal()
+                .wait_for(cx.settings.config.timeouts.callback, |i| {
+                    i.seq > mark
+                        && i.kind == "config update"
+                        && i.resource.as_deref() == Some(uuid.as_str())
+                })
+                .await
+                .ok();
+            let after = partner_config(cx, &res.uuid);
+            let apps = views(cx, &res.uuid)
+                .into_iter()
+                .map(|mut v| {
+                    v.releases_before = before_apps
+                        .iter()
+                        .find(|b| b.app_id == v.app_id)
+                        .map_or(0, |b| b.releases_before);
+                    v
+                })
+                .collect();
+            Rotation {
+                hook,
+                patch,
+                before,
+                after,
+                apps,
+            }
+        })
+        .await;
+    made.ok_or_else(|| Verdict::Error("the rotation memo has another type".into()))
+}
+
+/// The partner-side names and values of a config, for a hook's environment.
+pub fn as_env(config: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+    config
+        .iter()
+        .filter(|(k, _)| k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}

@@ -1,0 +1,81 @@
+//! ROTATE-02: old credentials keep working after a rotation, until every app has restarted
+//! (seed 001: keep them for one to two hours). `[hooks] verify_credentials` runs with the new
+//! values (which must work, or the hook is wrong) and then with the old ones, each in its
+//! environment under the manifest's names.
+
+use std::collections::BTreeMap;
+
+use crate::catalogue::Level;
+use crate::hooks;
+use crate::outcome::{Finding, Verdict};
+use crate::runner::CheckCtx;
+
+crate::check!(
+    "ROTATE-02",
+    "ROTATE-02",
+    Should,
+    "old credentials still work right after a rotation",
+    run
+);
+
+async fn run(cx: &CheckCtx<'_>) -> Verdict {
+    let Some(template) = cx.settings.config.hooks.verify_credentials.clone() else {
+        return Verdict::Skip(
+            "no verification hook: set [hooks] verify_credentials to a command that exits 0 when the credentials in its environment (your manifest's config var names, e.g. $MYADDON_URL) work".into(),
+        );
+    };
+    let r = match super::rotation(cx).await {
+        Ok(r) => r,
+        Err(v) => return v,
+    };
+    if r.patch.as_ref().is_none_or(|p| !p.ok()) || r.before == r.after {
+        return Verdict::Blocked("no rotation took place (see ROTATE-04, ROTATE-05)".into());
+    }
+    if let Some(missing) = r.after.keys().find(|k| !r.before.contains_key(*k)) {
+        return Verdict::Blocked(format!(
+            "the value of {missing} before the rotation is unknown (see PROV-04)"
+        ));
+    }
+    let res = match cx.live_resource("primary").await {
+        Ok(r) => r,
+        Err(v) => return v,
+    };
+    let vars = super::hook_vars(cx, &res);
+    let timeout = super::hook_timeout(cx);
+    let verify = |config: &BTreeMap<String, String>| {
+        let env = super::as_env(config);
+        let template = template.clone();
+        let vars = vars.clone();
+        async move { hooks::run(&template, &vars, &env, timeout, &cx.redactor).await }
+    };
+    let new = verify(&r.after).await;
+    if !new.succeeded() {
+        return Verdict::Blocked(format!(
+            "[hooks] verify_credentials rejects the new credentials too, so it proves nothing: {}",
+            new.summary()
+        ));
+    }
+    let old = verify(&r.before).await;
+    if old.succeeded() {
+        return Verdict::pass_with(old.summary());
+    }
+    Finding::new(
+        "the old credentials still work right after the rotation",
+        format!("verification with the old values: {}", old.summary()),
+    )
+    .at("hooks.verify_credentials")
+    .level(Level::Should)
+    .hint("keep old credentials valid until every app has restarted (seed 001: one to two hours; Private Space dynos restart slowly)")
+    .into()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::find;
+
+    #[test]
+    fn is_registered() {
+        // Runs hooks (tested in crate::hooks); the fault zoo runs it (rotation-invalidates-old).
+        assert!(find("ROTATE-02").is_some());
+    }
+}

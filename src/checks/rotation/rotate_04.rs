@@ -1,0 +1,56 @@
+//! ROTATE-04: a rotation reaches Heroku as a config update: after the rotate hook, the partner
+//! PATCHes `/addons/{uuid}/config` with the manifest's names, and the platform accepts it.
+
+use crate::outcome::{Finding, Verdict};
+use crate::runner::CheckCtx;
+
+crate::check!(
+    "ROTATE-04",
+    "ROTATE-04",
+    Must,
+    "a rotation PATCHes the config under manifest names",
+    run
+);
+
+async fn run(cx: &CheckCtx<'_>) -> Verdict {
+    let r = match super::rotation(cx).await {
+        Ok(r) => r,
+        Err(v) => return v,
+    };
+    let within = crate::config::format_duration(cx.settings.config.timeouts.callback);
+    let Some(patch) = &r.patch else {
+        return Finding::new(
+            format!("PATCH /addons/{{id}}/config within {within} of the rotate hook"),
+            format!("no config update arrived; hook {}", r.hook.summary()),
+        )
+        .at("platform: PATCH config")
+        .hint("a rotation must reach the apps: PATCH the new values through the Platform API with the resource's token (seed 001); raise timeouts.callback if it runs in the background")
+        .into();
+    };
+    if patch.ok() {
+        return Verdict::pass_with(r.hook.summary());
+    }
+    Finding::new(
+        format!(
+            "the config update accepted, with names from [{}]",
+            cx.manifest.config_vars.join(", ")
+        ),
+        patch.summary(),
+    )
+    .at("platform: PATCH config")
+    .hint("PATCH the manifest's names (MYADDON_URL), never an attachment's (BALLOON_URL): Heroku renames per attachment")
+    .inbound(std::slice::from_ref(patch))
+    .into()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::find;
+
+    #[test]
+    fn is_registered() {
+        // Judged on the platform journal after a hook; the fault zoo runs it
+        // (rotation-no-patch, rotation-attachment-names).
+        assert!(find("ROTATE-04").is_some());
+    }
+}

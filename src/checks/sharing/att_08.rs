@@ -1,0 +1,63 @@
+//! ATT-08: a `recommended_prefix` in the provision answer is a valid attachment name
+//! (`^[A-Z][A-Z0-9_]*$`), so Heroku can name attachments after it.
+
+use serde_json::Value;
+
+use crate::outcome::{Finding, Verdict};
+use crate::platform::naming;
+use crate::runner::CheckCtx;
+
+crate::check!(
+    "ATT-08",
+    "ATT-08",
+    Must,
+    "a recommended_prefix is a valid attachment name",
+    run
+);
+
+async fn run(cx: &CheckCtx<'_>) -> Verdict {
+    let res = match cx.live_resource("primary").await {
+        Ok(r) => r,
+        Err(v) => return v,
+    };
+    let prefix = res
+        .reply
+        .json
+        .as_ref()
+        .ok()
+        .and_then(|b| b.get("recommended_prefix"));
+    judge(prefix).map_or_else(
+        || Verdict::pass_with(prefix.map_or("none recommended".into(), |p| p.to_string())),
+        |f| f.exchange(&res.reply.exchange).into(),
+    )
+}
+
+pub fn judge(prefix: Option<&Value>) -> Option<Finding> {
+    let observed = match prefix {
+        None | Some(Value::Null) => return None,
+        Some(Value::String(s)) if naming::is_valid(s) => return None,
+        Some(Value::String(s)) => format!("`{s}`"),
+        Some(other) => format!("{} ({other})", crate::checks::inspect::kind(other)),
+    };
+    Some(
+        Finding::new(
+            "a string of A-Z, 0-9 and _, starting with a letter (e.g. REDIS)",
+            observed,
+        )
+        .at("/recommended_prefix")
+        .hint("Heroku uses it as the attachment name, the prefix of every app-side var: upper case, underscores, no dashes"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    #[test]
+    fn judges_the_syntax() {
+        assert!(super::judge(None).is_none());
+        assert!(super::judge(Some(&json!("REDIS"))).is_none());
+        assert!(super::judge(Some(&json!("redis-green"))).is_some());
+        assert!(super::judge(Some(&json!(3))).is_some());
+    }
+}

@@ -1,0 +1,54 @@
+//! The multi-app attachment suite (seed 002): the platform attaches the shared resource to a
+//! second app, as Heroku does, without a Partner API call; the partner must keep serving it, and
+//! any `recommended_prefix` it returns must be a valid attachment name. Config propagation to
+//! the attached app is judged by the rotation suite, which uses the same attachment.
+
+pub mod att_07;
+pub mod att_08;
+
+use std::sync::Arc;
+
+use crate::heroku::App;
+use crate::outcome::Verdict;
+use crate::platform::state::Attachment;
+use crate::runner::CheckCtx;
+
+/// The shared resource attached to a second app.
+#[derive(Debug, Clone)]
+pub struct Attached {
+    pub app: App,
+    pub attachment: Attachment,
+}
+
+/// Attaches `primary` to a second app once per run (with the manifest's `attachable`); the
+/// name is `[sharing] attach_as` or Heroku's heuristic.
+pub async fn attached(cx: &CheckCtx<'_>) -> Result<Arc<Attached>, Verdict> {
+    if !cx.manifest.requires("attachable") {
+        return Err(Verdict::Skip(
+            "the manifest does not declare attachable in api.requires".into(),
+        ));
+    }
+    let Some(platform) = cx.platform.clone() else {
+        return Err(Verdict::Skip("this run has no platform".into()));
+    };
+    let res = cx.live_resource("primary").await?;
+    let name = cx.settings.config.sharing.attach_as.clone();
+    let made = cx
+        .memo("sharing.attached", async move {
+            let app = App::random();
+            platform
+                .attach(&res.uuid, &app, name.as_deref())
+                .map(|attachment| Attached { app, attachment })
+                .map_err(|e| e.to_string())
+        })
+        .await;
+    match made.as_deref() {
+        Some(Ok(a)) => Ok(Arc::new(a.clone())),
+        Some(Err(e)) => Err(Verdict::Blocked(format!(
+            "the platform could not attach the shared resource: {e}; fix [sharing] attach_as"
+        ))),
+        None => Err(Verdict::Error(
+            "the attachment memo has another type".into(),
+        )),
+    }
+}

@@ -1,0 +1,209 @@
+//! The reference partner's admin endpoints, what a partner's dashboard "rotate" button or
+//! support tooling would call: rotate a resource's credentials (through the Platform API, with
+//! the token kept from the grant exchange) and verify a credential. The config that
+//! `serve-reference --write-config` writes points `[hooks]` at them. Loopback only, like the
+//! rest of the reference partner.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::extract::{Path, State as AxState};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde_json::{Value, json};
+
+use super::faults::Fault as F;
+use super::sharing::Authorization;
+use super::{ADDON_ID, PREFIX, State};
+
+/// Tokens expiring within this many seconds are refreshed before use.
+const REFRESH_MARGIN: Duration = Duration::from_secs(90);
+
+pub(crate) fn router(state: Arc<State>) -> Router {
+    Router::new()
+        .route("/admin/rotate/{uuid}", post(rotate))
+        .route("/admin/verify/{uuid}", get(verify))
+        .with_state(state)
+}
+
+fn answer(status: StatusCode, message: &str) -> Response {
+    (status, axum::Json(json!({ "message": message }))).into_response()
+}
+
+/// A usable access token for `uuid`, refreshed when close to expiry.
+async fn access(state: &State, uuid: &str) -> Option<Authorization> {
+    let mut auth = state.installs.token(uuid)?;
+    if auth.expires > Instant::now() + REFRESH_MARGIN {
+        return Some(auth);
+    }
+    let renewed: Value = state
+        .http
+        .post(format!("{}/oauth/token", auth.origin))
+        .form(&[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", auth.refresh.as_str()),
+            ("client_secret", state.client_secret.as_str()),
+        ])
+        .send()
+        .await
+        .ok()?
+        .json()
+        .await
+        .ok()?;
+    let token = renewed.get("access_token").and_then(Value::as_str)?;
+    if let Ok(mut seen) = state.received_secrets.lock() {
+        seen.push(token.to_owned());
+    }
+    auth.access = token.to_owned();
+    let ttl = renewed
+        .get("expires_in")
+        .and_then(Value::as_u64)
+        .unwrap_or(0);
+    auth.expires = Instant::now() + Duration::from_secs(ttl.min(86_400));
+    state.installs.keep_token(uuid, auth.clone());
+    Some(auth)
+}
+
+fn api(
+    state: &State,
+    auth: &Authorization,
+    method: reqwest::Method,
+    path: &str,
+) -> reqwest::RequestBuilder {
+    state
+        .http
+        .request(method, format!("{}{path}", auth.origin))
+        .bearer_auth(&auth.access)
+        .header("Accept", "application/vnd.heroku+json; version=3")
+}
+
+/// The names of the resource's attachments, from the Platform API.
+pub(crate) async fn attachment_names(state: &State, uuid: &str) -> Option<Vec<String>> {
+    let auth = access(state, uuid).await?;
+    let list: Value = api(
+        state,
+        &auth,
+        reqwest::Method::GET,
+        &format!("/addons/{uuid}/addon-attachments"),
+    )
+    .send()
+    .await
+    .ok()?
+    .json()
+    .await
+    .ok()?;
+    Some(
+        list.as_array()?
+            .iter()
+            .filter_map(|a| a.get("name").and_then(Value::as_str).map(str::to_owned))
+            .collect(),
+    )
+}
+
+async fn rotate(AxState(state): AxState<Arc<State>>, Path(uuid): Path<String>) -> Response {
+    let f = &state.faults;
+    let current = state
+        .resources
+        .lock()
+        .ok()
+        .and_then(|r| r.get(&uuid).filter(|x| !x.removed).cloned());
+    let Some(current) = current else {
+        return answer(StatusCode::NOT_FOUND, "no such resource");
+    };
+    let Some(auth) = access(&state, &uuid).await else {
+        return answer(
+            StatusCode::CONFLICT,
+            "no Platform API authorization for this resource",
+        );
+    };
+    let secret = uuid::Uuid::new_v4().simple().to_string();
+    let mut config = current.config.clone();
+    if !f.has(F::RotationSameValues) {
+        config.insert(
+            format!("{PREFIX}_URL"),
+            json!(format!(
+                "postgres://u{}:{secret}@db.{ADDON_ID}.invalid:5432/{uuid}",
+                &secret[..6]
+            )),
+        );
+        config.insert(
+            format!("{PREFIX}_API_KEY"),
+            json!(uuid::Uuid::new_v4().simple().to_string()),
+        );
+    }
+    if !f.has(F::RotationInvalidatesOld) {
+        let old = current
+            .config
+            .values()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect();
+        state.installs.keep_previous(&uuid, old);
+    }
+    if let Ok(mut r) = state.resources.lock()
+        && let Some(res) = r.get_mut(&uuid)
+    {
+        res.config = config.clone();
+    }
+    if f.has(F::RotationNoPatch) {
+        return answer(StatusCode::OK, "rotated");
+    }
+    let prefix = if f.has(F::RotationAttachmentNames) {
+        attachment_names(&state, &uuid)
+            .await
+            .and_then(|n| n.last().cloned())
+            .unwrap_or_else(|| format!("{PREFIX}_ATTACHED"))
+    } else {
+        PREFIX.to_owned()
+    };
+    let entries: Vec<Value> = config
+        .iter()
+        .map(|(k, v)| json!({"name": k.replacen(PREFIX, &prefix, 1), "value": v}))
+        .collect();
+    let sent = api(
+        &state,
+        &auth,
+        reqwest::Method::PATCH,
+        &format!("/addons/{uuid}/config"),
+    )
+    .json(&json!({ "config": entries }))
+    .send()
+    .await;
+    match sent {
+        Ok(r) if r.status().is_success() => answer(StatusCode::OK, "rotated"),
+        Ok(r) => answer(
+            StatusCode::BAD_GATEWAY,
+            &format!("the config update got {}", r.status()),
+        ),
+        Err(_) => answer(StatusCode::BAD_GATEWAY, "the config update failed"),
+    }
+}
+
+/// 200 when the Bearer credential is the resource's API key, current or superseded within the
+/// grace window; 401 otherwise.
+async fn verify(
+    AxState(state): AxState<Arc<State>>,
+    Path(uuid): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default()
+        .to_owned();
+    let current = state.resources.lock().ok().and_then(|r| {
+        r.get(&uuid)
+            .filter(|x| !x.removed)
+            .and_then(|x| x.config.get(&format!("{PREFIX}_API_KEY")).cloned())
+    });
+    let ok = !given.is_empty()
+        && (current.as_ref().and_then(Value::as_str) == Some(given.as_str())
+            || state.installs.is_previous(&uuid, &given));
+    if ok {
+        answer(StatusCode::OK, "valid")
+    } else {
+        answer(StatusCode::UNAUTHORIZED, "invalid credentials")
+    }
+}

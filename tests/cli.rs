@@ -539,3 +539,51 @@ fn github_actions_gets_annotations_and_a_step_summary() {
     let md = std::fs::read_to_string(&summary).unwrap();
     assert!(md.contains("| FAIL | `PROV-04` | MUST |"), "{md}");
 }
+
+#[test]
+fn exec_runs_the_command_with_the_app_side_config_and_its_exit_status() {
+    let manifest = tmp("addon-manifest.json");
+    let config = manifest.with_file_name("conformance.toml");
+    let _server = serve_reference(&[], &manifest, &config);
+    let base = [
+        "exec",
+        "--manifest",
+        manifest.to_str().unwrap(),
+        "--config",
+        config.to_str().unwrap(),
+    ];
+    let mut args = base.to_vec();
+    args.extend(["--as", "BALLOON", "--", "env"]);
+    let out = cmd(&args);
+    let env = String::from_utf8_lossy(&out.stdout);
+    let notes = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{notes}");
+    assert!(
+        env.lines()
+            .any(|l| l.starts_with("BALLOON_URL=postgres://"))
+            && env.lines().any(|l| l.starts_with("BALLOON_API_KEY=")),
+        "{env}"
+    );
+    assert!(!env.contains("CONFORMANCE_REF_URL="), "{env}");
+    assert!(notes.contains("attached as BALLOON"), "{notes}");
+    // The notes name the vars but never show their values.
+    assert!(!notes.contains("postgres://"), "{notes}");
+    let mut args = base.to_vec();
+    args.extend([
+        "--",
+        "sh",
+        "-c",
+        "test -n \"$CONFORMANCE_REF_URL\" && exit 7",
+    ]);
+    let out = cmd(&args);
+    assert_eq!(
+        out.status.code(),
+        Some(7),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut args = base.to_vec();
+    args.extend(["--as", "bad-name", "--", "true"]);
+    let out = cmd(&args);
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -21,6 +21,8 @@ pub struct Cli {
 pub enum Command {
     /// Run the suites against your add-on.
     Run(Box<RunArgs>),
+    /// Provision one resource, run a command with its app-side config vars, then deprovision.
+    Exec(Box<ExecArgs>),
     /// Run every suite against the built-in reference partner.
     Demo(DemoArgs),
     /// Run the reference partner alone (a conformant example, and a target for `run`).
@@ -64,6 +66,36 @@ pub struct RunArgs {
     pub selection: SelectionArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+#[derive(Args)]
+pub struct ExecArgs {
+    /// Your addon-manifest.json.
+    #[arg(long, env = "ADDON_MANIFEST")]
+    pub manifest: PathBuf,
+    /// Harness config (TOML): plans, overrides, timeouts.
+    #[arg(long, env = "ADDON_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Send the provision here instead of api.production.base_url.
+    #[arg(long, env = "ADDON_BASE_URL")]
+    pub base_url: Option<String>,
+    /// Provision on this plan (overrides [plans] default).
+    #[arg(long, env = "ADDON_PLAN")]
+    pub plan: Option<String>,
+    /// Attach under this name (as `heroku addons:create --as NAME`); otherwise Heroku's heuristic.
+    #[arg(long = "as")]
+    pub as_name: Option<String>,
+    /// Where the fake platform listens (default 127.0.0.1:0).
+    #[arg(long, env = "ADDON_PLATFORM_BIND")]
+    pub platform_bind: Option<String>,
+    /// The platform's public URL, when the partner reaches it through a tunnel.
+    #[arg(long, env = "ADDON_PLATFORM_URL")]
+    pub platform_url: Option<String>,
+    #[command(flatten)]
+    pub network: NetworkArgs,
+    /// The command and its arguments, after `--`.
+    #[arg(last = true, required = true)]
+    pub command: Vec<String>,
 }
 
 #[derive(Args)]

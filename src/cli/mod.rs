@@ -2,6 +2,7 @@
 
 mod args;
 mod catalogue_view;
+mod exec;
 mod init;
 mod plan_view;
 mod signals;
@@ -48,6 +49,7 @@ pub fn main() -> ExitCode {
 async fn dispatch(command: Command) -> Result<u8, HarnessError> {
     match command {
         Command::Run(args) => run(*args).await,
+        Command::Exec(args) => exec::exec(*args).await,
         Command::Demo(args) => demo(args).await,
         Command::ServeReference(args) => serve(args).await,
         Command::Init(args) => init::write(&args),

@@ -1,0 +1,174 @@
+//! `exec`: provisions one resource, runs a command with the app-side config vars in its
+//! environment (renamed per attachment, the way the add-on's customers receive them), reports
+//! the command's exit status, and always deprovisions. Notes go to stderr, so the command's own
+//! output stays clean (`exec -- env`).
+
+use std::sync::Arc;
+
+use crate::config::{Config, Overrides, Settings};
+use crate::error::{HarnessError, exit};
+use crate::manifest::Manifest;
+use crate::network::Network;
+use crate::partner::Credentials;
+use crate::runner::RunCtx;
+
+use super::args::ExecArgs;
+
+fn note(line: &str) {
+    eprintln!("exec: {line}");
+}
+
+pub async fn exec(args: ExecArgs) -> Result<u8, HarnessError> {
+    let Some((program, rest)) = args.command.split_first() else {
+        return Err(HarnessError::usage(
+            "exec needs a command",
+            "put it after `--`, e.g. `addon-conformance exec --manifest m.json -- env`",
+        ));
+    };
+    let mut manifest = Manifest::load(&args.manifest)?;
+    super::apply_secret_env(&mut manifest);
+    let (config, source) = match &args.config {
+        Some(path) => (Config::load(path)?, path.display().to_string()),
+        None => (Config::default(), "(no --config given)".to_owned()),
+    };
+    let overrides = Overrides {
+        base_url: args.base_url,
+        sso_url: None,
+        plan: args.plan,
+        connect_timeout: super::timeout("--connect-timeout", &args.network.connect_timeout)?,
+        request_timeout: super::timeout("--request-timeout", &args.network.request_timeout)?,
+        callback_timeout: super::timeout("--callback-timeout", &args.network.callback_timeout)?,
+        network: Network::load(args.network.cacert.as_deref(), args.network.insecure)?,
+        platform_bind: args.platform_bind,
+        platform_url: args.platform_url,
+    };
+    let settings = Settings::resolve(&manifest, config, &overrides, &source)?;
+    if settings.base_url.is_none() {
+        return Err(HarnessError::input(
+            &manifest.source,
+            "api.production.base_url",
+            "missing, and no override given",
+            "set it in the manifest, or pass --base-url",
+        ));
+    }
+    let Some(plan) = settings.default_plan.clone() else {
+        return Err(HarnessError::input(
+            &source,
+            "plans.default",
+            "missing: the harness does not guess plan names",
+            "pass --plan or set [plans] default in the config",
+        ));
+    };
+    // From here on Ctrl-C must not end the harness before the deprovision: the command gets
+    // the signal (same process group) and ends; then the resource is removed.
+    let sigint = tokio::spawn(async {
+        while tokio::signal::ctrl_c().await.is_ok() {
+            note("interrupted: waiting for the command to end, then deprovisioning");
+        }
+    });
+    let platform = Arc::new(crate::runner::start_platform(&manifest, &settings, false).await?);
+    let callback = settings.config.timeouts.callback;
+    let ctx = RunCtx::build(manifest, settings)?.with_platform(platform.clone());
+    let uuid = uuid::Uuid::new_v4().to_string();
+    if let Some(name) = args.as_name.as_deref() {
+        let addon = crate::heroku::addon_name(ctx.manifest.id.as_deref().unwrap_or("addon"), &uuid);
+        let region = ctx.settings.config.provision.region.clone();
+        platform
+            .register_provision_as(&uuid, &addon, &plan, &region, &ctx.app, Some(name))
+            .map_err(|e| HarnessError::usage(format!("--as {name}: {e}"), "choose another name"))?;
+    }
+    let body = ctx.provision_body(&uuid, &plan);
+    let reply = ctx
+        .provision(&body, Credentials::Manifest, "exec provision")
+        .await;
+    let result = if !reply.is_success() {
+        Err(HarnessError::usage(
+            format!(
+                "the partner refused the provision: {}",
+                reply.exchange.summary()
+            ),
+            "`addon-conformance run --suite provision` shows why",
+        ))
+    } else {
+        if reply.status == Some(202) {
+            note("the partner provisions asynchronously; waiting for it to finish");
+            let done = platform
+                .journal()
+                .wait_for(callback, |i| {
+                    i.kind == "provision action" && i.resource.as_deref() == Some(uuid.as_str())
+                })
+                .await;
+            if done.is_err() {
+                note(
+                    "no provision action arrived within timeouts.callback; the config may be incomplete",
+                );
+            }
+        }
+        run_command(&platform, &ctx, &uuid, program, rest).await
+    };
+    let removal = ctx
+        .deprovision(&uuid, Credentials::Manifest, "exec deprovision")
+        .await;
+    if !removal.is_success() && !matches!(removal.status, Some(404 | 410)) {
+        note(&format!(
+            "the deprovision did not succeed: {}; remove resource {uuid} yourself",
+            removal.exchange.summary()
+        ));
+    }
+    drop(ctx);
+    if let Ok(p) = Arc::try_unwrap(platform) {
+        p.stop().await;
+    }
+    sigint.abort();
+    result
+}
+
+async fn run_command(
+    platform: &crate::platform::Platform,
+    ctx: &RunCtx,
+    uuid: &str,
+    program: &str,
+    rest: &[String],
+) -> Result<u8, HarnessError> {
+    let env = platform.app_config(&ctx.app.id);
+    let attachment = platform.with_model(|m| {
+        m.attachments_of(uuid)
+            .first()
+            .map(|a| a.name.clone())
+            .unwrap_or_default()
+    });
+    note(&format!(
+        "resource {uuid} on app {} attached as {attachment}; running `{program}` with {}",
+        ctx.app.name,
+        if env.is_empty() {
+            "no config vars".to_owned()
+        } else {
+            env.keys().cloned().collect::<Vec<_>>().join(", ")
+        }
+    ));
+    let status = tokio::process::Command::new(program)
+        .args(rest)
+        .envs(&env)
+        .status()
+        .await
+        .map_err(|e| {
+            HarnessError::usage(
+                format!("cannot run `{program}`: {e}"),
+                "give a program on the PATH or a path to one after `--`",
+            )
+        })?;
+    match status.code() {
+        Some(code) => {
+            note(&format!("`{program}` exited with status {code}"));
+            Ok(u8::try_from(code).unwrap_or(exit::HARNESS))
+        }
+        None => {
+            use std::os::unix::process::ExitStatusExt;
+            note(&format!("`{program}` was ended by a signal"));
+            Ok(status
+                .signal()
+                .and_then(|s| u8::try_from(128 + s).ok())
+                .unwrap_or(exit::HARNESS))
+        }
+    }
+}

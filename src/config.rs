@@ -350,6 +350,7 @@ impl Config {
                 "give a positive duration such as 10s",
             ));
         }
+        crate::hooks::validate(&self.hooks, &self.sharing, source)?;
         for (field, url) in [
             ("partner.base_url", &self.partner.base_url),
             ("partner.sso_url", &self.partner.sso_url),

@@ -90,6 +90,49 @@ impl HookRun {
     }
 }
 
+/// Checks the templates' placeholders and the attachment name when the config is read.
+pub fn validate(
+    hooks: &HooksSection,
+    sharing: &SharingSection,
+    source: &str,
+) -> Result<(), crate::error::HarnessError> {
+    let sample: BTreeMap<&str, String> = PLACEHOLDERS.iter().map(|p| (*p, "x".into())).collect();
+    for (field, template) in [
+        ("hooks.rotate", &hooks.rotate),
+        ("hooks.verify_credentials", &hooks.verify_credentials),
+    ] {
+        if let Some(t) = template
+            && let Err(e) = render(t, &sample)
+        {
+            return Err(crate::error::HarnessError::input(
+                source,
+                field,
+                e,
+                "write a shell command; {resource_uuid}, {provider_id}, {app}, {app_id}, {heroku_id} and {plan} are filled in",
+            ));
+        }
+    }
+    if hooks.timeout.is_some_and(|t| t.is_zero()) {
+        return Err(crate::error::HarnessError::input(
+            source,
+            "hooks.timeout",
+            "is zero",
+            "give a positive duration such as 30s",
+        ));
+    }
+    if let Some(name) = &sharing.attach_as
+        && !crate::platform::naming::is_valid(name)
+    {
+        return Err(crate::error::HarnessError::input(
+            source,
+            "sharing.attach_as",
+            format!("`{name}` is not a valid attachment name"),
+            "use A-Z, 0-9 and _, starting with a letter (e.g. BALLOON)",
+        ));
+    }
+    Ok(())
+}
+
 /// A placeholder value must be plain (no shell syntax): ids, names, slugs.
 fn plain(value: &str) -> bool {
     !value.is_empty()
@@ -228,6 +271,22 @@ mod tests {
         assert!(render("x {app", &vars()).unwrap_err().contains("unclosed"));
         let evil = BTreeMap::from([("app", "a; rm -rf /".to_owned())]);
         assert!(render("x {app}", &evil).unwrap_err().contains("plain"));
+    }
+
+    #[test]
+    fn bad_templates_and_names_are_input_errors() {
+        let hooks = HooksSection {
+            rotate: Some("rotate {uuid}".into()),
+            ..HooksSection::default()
+        };
+        let e = validate(&hooks, &SharingSection::default(), "c.toml").unwrap_err();
+        assert_eq!(e.exit_code(), 2);
+        assert!(e.to_string().contains("hooks.rotate"), "{e}");
+        let sharing = SharingSection {
+            attach_as: Some("my-db".into()),
+        };
+        let e = validate(&HooksSection::default(), &sharing, "c.toml").unwrap_err();
+        assert!(e.to_string().contains("sharing.attach_as"), "{e}");
     }
 
     #[tokio::test]

@@ -94,6 +94,20 @@ callback = "60s"
 # bind = "127.0.0.1:5050"
 # url = "https://my-tunnel.example"
 
+[hooks]
+# Commands (run with sh -c) that make your add-on act. Without them the rotation suite skips.
+# Placeholders: {{resource_uuid}}, {{provider_id}}, {{app}}, {{app_id}}, {{heroku_id}}, {{plan}}.
+# rotate: make your add-on rotate the resource's credentials (it must PATCH the config).
+# rotate = "curl -fsS -X POST https://admin.example/rotate/{{resource_uuid}}"
+# verify_credentials: exit 0 when the credentials in the environment (your config var names)
+# work; after a rotation it gets the OLD values, which must still work for a while.
+# verify_credentials = "./check-credentials.sh"
+# timeout = "30s"
+
+[sharing]
+# The name the shared resource gets when attached to a second app (as `--as NAME` would).
+# attach_as = "ATTACHED"
+
 [limits]
 # Response bodies beyond this many bytes are not read further.
 max_body_bytes = 1048576

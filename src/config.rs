@@ -439,7 +439,20 @@ impl Settings {
             .plan
             .clone()
             .or_else(|| config.plans.default.clone());
-        let _ = config_source;
+        if let Some(b) = &overrides.platform_bind {
+            parse_bind("--platform-bind", "(value)", b)?;
+            config.platform.bind = Some(b.clone());
+        }
+        if let Some(u) = &overrides.platform_url {
+            check_url("--platform-url", "(value)", u)?;
+            config.platform.url = Some(u.clone());
+        }
+        if let Ok(secret) = std::env::var("ADDON_OAUTH_CLIENT_SECRET") {
+            config.platform.client_secret = Some(secret);
+        }
+        if let Some(b) = &config.platform.bind {
+            parse_bind(config_source, "platform.bind", b)?;
+        }
         if let Some(t) = overrides.connect_timeout {
             config.timeouts.connect = t;
         }

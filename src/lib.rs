@@ -21,5 +21,6 @@ pub mod redact;
 pub mod reference;
 pub mod report;
 pub mod runner;
+pub mod sso;
 pub mod suite;
 pub mod tls;

@@ -3,10 +3,13 @@
 
 pub mod auth;
 pub mod deprovision;
+pub mod idempotency;
 pub mod inspect;
 pub mod manifest;
 pub mod plan;
 pub mod provision;
+pub mod region;
+pub mod sso;
 pub mod timing;
 
 #[cfg(test)]
@@ -71,6 +74,26 @@ pub static REGISTRY: &[&Check] = &[
     &auth::plan_change::CHECK,
     &auth::deprovision::CHECK,
     &plan::plan_02::CHECK,
+    &plan::plan_02_downgrade::CHECK,
+    &plan::idem_04::CHECK,
+    &plan::plan_03::CHECK,
+    &plan::plan_03_forbidden::CHECK,
+    &plan::plan_08::CHECK,
+    &region::region_05::CHECK,
+    &region::region_05_nothing_created::CHECK,
+    &region::region_08::CHECK,
+    &region::region_07::CHECK,
+    &sso::sso_05::CHECK,
+    &sso::auth_06::CHECK,
+    &sso::sso_12::CHECK,
+    &sso::sso_03::CHECK,
+    &sso::sso_03_cross::CHECK,
+    &sso::sso_04::CHECK,
+    &sso::sso_13::CHECK,
+    &sso::sso_14::CHECK,
+    &idempotency::idem_02::CHECK,
+    &idempotency::idem_02_concurrent::CHECK,
+    &idempotency::prov_12::CHECK,
     &deprovision::deprov_02::CHECK,
     &deprovision::idem_05::CHECK,
     &deprovision::plan_07::CHECK,

@@ -25,6 +25,8 @@ pub struct Reply {
     pub exchange: Arc<Exchange>,
     pub status: Option<u16>,
     pub content_type: Option<String>,
+    /// Raw response headers (may hold cookies; never print them).
+    pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
     /// The body parsed as JSON, or why it is not JSON.
     pub json: Result<Value, String>,
@@ -186,8 +188,6 @@ impl PartnerClient {
 
     /// Sends one request and records it.
     pub async fn send(&self, req: Request<'_>) -> Reply {
-        let seq = self.journal.next_seq();
-        let started_ms = self.journal.started().elapsed().as_millis() as u64;
         let base = self.settings.base_url.as_deref().unwrap_or_default();
         let url = format!("{}{}", base.trim_end_matches('/'), req.path);
         let mut headers = vec![Header {
@@ -238,11 +238,40 @@ impl PartnerClient {
         if let Some(body) = req.body {
             builder = builder.body(body);
         }
+        let record = RequestRecord {
+            method: req.method.to_string(),
+            url,
+            headers,
+            credentials: req.credentials,
+            body: request_body,
+        };
+        self.dispatch(builder, record, req.label).await
+    }
 
+    /// The HTTP client (no redirects followed, the run's timeouts).
+    pub(super) fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
+    pub(super) fn redactor(&self) -> &Redactor {
+        &self.redactor
+    }
+
+    /// Sends a built request, reads the answer within the body limit, and journals the redacted
+    /// exchange. `record` is what the evidence shows of the request (already redacted).
+    pub(super) async fn dispatch(
+        &self,
+        builder: reqwest::RequestBuilder,
+        record: RequestRecord,
+        label: &str,
+    ) -> Reply {
+        let seq = self.journal.next_seq();
+        let started_ms = self.journal.started().elapsed().as_millis() as u64;
         let clock = Instant::now();
         let mut status = None;
         let mut content_type = None;
         let mut response_headers = Vec::new();
+        let mut raw_headers = Vec::new();
         let mut body = Vec::new();
         let mut truncated = false;
         let mut error = None;
@@ -254,12 +283,25 @@ impl PartnerClient {
                     .get(reqwest::header::CONTENT_TYPE)
                     .and_then(|v| v.to_str().ok())
                     .map(str::to_owned);
+                raw_headers = resp
+                    .headers()
+                    .iter()
+                    .map(|(k, v)| {
+                        (
+                            k.as_str().to_owned(),
+                            String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                        )
+                    })
+                    .collect();
                 response_headers = resp
                     .headers()
                     .iter()
                     .map(|(k, v)| Header {
                         name: k.as_str().to_owned(),
-                        value: redact_header(k.as_str(), &String::from_utf8_lossy(v.as_bytes())),
+                        value: self.redactor.text(&redact_header(
+                            k.as_str(),
+                            &String::from_utf8_lossy(v.as_bytes()),
+                        )),
                     })
                     .collect();
                 loop {
@@ -307,16 +349,10 @@ impl PartnerClient {
         });
         let exchange = Arc::new(Exchange {
             seq,
-            label: req.label.to_owned(),
+            label: label.to_owned(),
             started_ms,
             elapsed_ms,
-            request: RequestRecord {
-                method: req.method.to_string(),
-                url,
-                headers,
-                credentials: req.credentials,
-                body: request_body,
-            },
+            request: record,
             response,
             error,
         });
@@ -325,6 +361,7 @@ impl PartnerClient {
             exchange,
             status,
             content_type,
+            headers: raw_headers,
             body,
             json,
         }
@@ -359,7 +396,7 @@ pub fn cut(mut text: String, max: usize) -> String {
     text
 }
 
-fn redact_header(name: &str, value: &str) -> String {
+pub(super) fn redact_header(name: &str, value: &str) -> String {
     match name.to_ascii_lowercase().as_str() {
         "set-cookie" | "authorization" | "cookie" => "[REDACTED:header]".to_owned(),
         _ => value.to_owned(),

@@ -4,6 +4,7 @@
 
 pub mod faults;
 mod routes;
+mod sso;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -22,7 +23,23 @@ pub const ADDON_ID: &str = "conformance-ref";
 /// Its config var prefix.
 pub const PREFIX: &str = "CONFORMANCE_REF";
 /// Plans it offers.
-pub const PLANS: &[&str] = &["basic", "premium"];
+pub const PLANS: &[&str] = &["basic", "premium", "hobby"];
+/// Plans it does not offer in Private Spaces.
+pub const PRIVATE_SPACE_UNAVAILABLE: &[&str] = &["hobby"];
+/// Plan changes it refuses (usage would exceed the smaller plan), as (from, to).
+pub const FORBIDDEN_TRANSITIONS: &[(&str, &str)] = &[("premium", "hobby")];
+/// Private Space regions it serves: the AWS regions of Heroku's Private Space list that no
+/// Common Runtime region uses.
+pub const PRIVATE_SPACE_REGIONS: &[&str] = &[
+    "amazon-web-services::us-west-2",
+    "amazon-web-services::eu-central-1",
+    "amazon-web-services::eu-west-2",
+    "amazon-web-services::ca-central-1",
+    "amazon-web-services::ap-south-1",
+    "amazon-web-services::ap-southeast-1",
+    "amazon-web-services::ap-southeast-2",
+    "amazon-web-services::ap-northeast-1",
+];
 /// Provisioning options it understands.
 pub const KNOWN_OPTIONS: &[&str] = &["size"];
 
@@ -39,6 +56,9 @@ pub(crate) struct State {
     pub faults: FaultSet,
     pub password: String,
     pub resources: Mutex<HashMap<String, Resource>>,
+    pub sso_salt: String,
+    /// SSO sessions: cookie value -> resource uuid.
+    pub sessions: Mutex<HashMap<String, String>>,
     /// The timing faults delay only the first provision.
     pub delayed: AtomicBool,
 }
@@ -77,6 +97,8 @@ impl ReferencePartner {
             faults,
             password: password.clone(),
             resources: Mutex::new(HashMap::new()),
+            sso_salt: sso_salt.clone(),
+            sessions: Mutex::new(HashMap::new()),
             delayed: AtomicBool::new(false),
         });
         let app = routes::router(state.clone());
@@ -189,9 +211,23 @@ base_url = "{base}"
 sso_url = "{sso}"
 
 [plans]
-# The plan shared resources are provisioned on, and the target of the upgrade check.
+# The plan shared resources are provisioned on, the targets of the upgrade and downgrade
+# checks, the plans refused in Private Spaces, and plan changes that must get 422.
 default = "basic"
 upgrade = "premium"
+downgrade = "basic"
+private_space_unavailable = ["hobby"]
+forbidden_transitions = [["premium", "hobby"]]
+
+[regions]
+# Private Space region strings (Heroku does not publish them; the default is the AWS form of
+# the oregon space) and a region string no add-on knows.
+private_space = ["amazon-web-services::us-west-2"]
+unknown = "amazon-web-services::xx-conformance-1"
+
+[idempotency]
+# Identical provisions sent at once; 0 or 1 skips the concurrency check.
+concurrent_deliveries = 5
 
 [provision]
 region = "amazon-web-services::us-east-1"

@@ -9,11 +9,15 @@ use axum::body::Bytes;
 use axum::extract::{Path, State as AxState};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{post, put};
+use axum::routing::{get, post, put};
 use serde_json::{Map, Value, json};
 
 use super::faults::Fault as F;
-use super::{ADDON_ID, KNOWN_OPTIONS, PLANS, PREFIX, Resource, State};
+use super::{
+    ADDON_ID, FORBIDDEN_TRANSITIONS, KNOWN_OPTIONS, PLANS, PREFIX, PRIVATE_SPACE_REGIONS,
+    PRIVATE_SPACE_UNAVAILABLE, Resource, State,
+};
+use crate::config::COMMON_RUNTIME_REGIONS;
 
 type S = AxState<Arc<State>>;
 
@@ -24,6 +28,8 @@ pub(crate) fn router(state: Arc<State>) -> Router {
             "/heroku/resources/{uuid}",
             put(plan_change).delete(deprovision),
         )
+        .route("/sso/login", post(super::sso::login))
+        .route("/heroku/dashboard/{uuid}", get(super::sso::dashboard))
         .with_state(state)
 }
 
@@ -52,12 +58,48 @@ fn json_response(state: &State, status: StatusCode, body: Value) -> Response {
     (status, [(header::CONTENT_TYPE, ct)], body.to_string()).into_response()
 }
 
-fn error(status: StatusCode, message: &str) -> Response {
+pub(super) fn error(status: StatusCode, message: &str) -> Response {
     (status, axum::Json(json!({ "message": message }))).into_response()
 }
 
+/// 422 with a message the customer sees (or without one, under the fault).
+fn unprocessable(state: &State, message: &str) -> Response {
+    if state.faults.has(F::Error422NoMessage) {
+        return (StatusCode::UNPROCESSABLE_ENTITY, axum::Json(json!({}))).into_response();
+    }
+    error(StatusCode::UNPROCESSABLE_ENTITY, message)
+}
+
+/// None when the plan may be provisioned in `region`; otherwise the refusal.
+fn region_refusal(state: &State, plan: &str, region: &str) -> Option<Response> {
+    if COMMON_RUNTIME_REGIONS.contains(&region) {
+        return None;
+    }
+    if !PRIVATE_SPACE_REGIONS.contains(&region) {
+        if state.faults.has(F::UnknownRegion500) {
+            return Some(error(StatusCode::INTERNAL_SERVER_ERROR, "no such region"));
+        }
+        return Some(unprocessable(
+            state,
+            &format!("{ADDON_ID} does not run in the region {region}"),
+        ));
+    }
+    if state.faults.has(F::PrivateSpaceRejectsAll)
+        || (PRIVATE_SPACE_UNAVAILABLE.contains(&plan)
+            && !state.faults.has(F::PrivateSpacePlanProvisioned))
+    {
+        return Some(unprocessable(
+            state,
+            &format!(
+                "The {plan} plan is not available in Private Spaces. Choose another plan for apps in a Private Space."
+            ),
+        ));
+    }
+    None
+}
+
 /// None when authorised; otherwise the refusal.
-fn refuse(state: &State, headers: &HeaderMap, skip: bool) -> Option<Response> {
+pub(super) fn refuse(state: &State, headers: &HeaderMap, skip: bool) -> Option<Response> {
     if skip {
         return None;
     }
@@ -88,7 +130,7 @@ fn refuse(state: &State, headers: &HeaderMap, skip: bool) -> Option<Response> {
     Some(error(status, "invalid credentials"))
 }
 
-fn constant_eq(a: &str, b: &str) -> bool {
+pub(super) fn constant_eq(a: &str, b: &str) -> bool {
     a.len() == b.len()
         && a.bytes()
             .zip(b.bytes())
@@ -182,22 +224,57 @@ async fn provision(AxState(state): S, headers: HeaderMap, body: Bytes) -> Respon
         }
     }
     if !PLANS.contains(&plan) {
-        return error(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &format!("no plan named {plan}"),
-        );
+        return unprocessable(&state, &format!("{ADDON_ID} has no plan named {plan}"));
     }
     if state.faults.has(F::Provision500) {
         return error(StatusCode::INTERNAL_SERVER_ERROR, "internal error");
+    }
+    let region = req
+        .get("region")
+        .and_then(Value::as_str)
+        .unwrap_or(COMMON_RUNTIME_REGIONS[0]);
+    if let Some(refusal) = region_refusal(&state, plan, region) {
+        if state.faults.has(F::PrivateSpaceRefusalLeaves)
+            && let Ok(mut r) = state.resources.lock()
+        {
+            let res = fresh(&state, uuid, plan, json!(uuid));
+            r.insert(uuid.to_owned(), res);
+        }
+        return refusal;
     }
     let existing = state
         .resources
         .lock()
         .ok()
         .and_then(|r| r.get(uuid).cloned());
-    if let Some(res) = existing {
-        if res.removed {
+    let recreate = |removed: bool| {
+        if removed {
+            state.faults.has(F::RemovedProvisionRecreated)
+        } else {
+            state.faults.has(F::DuplicateOnRepeat)
+        }
+    };
+    match existing {
+        Some(res) if recreate(res.removed) => {
+            let res = fresh(&state, uuid, plan, json!(uuid::Uuid::new_v4().to_string()));
+            if let Ok(mut r) = state.resources.lock() {
+                r.insert(uuid.to_owned(), res.clone());
+            }
+            return provision_answer(&state, uuid, &res);
+        }
+        Some(res) if res.removed => {
             return error(StatusCode::GONE, "this resource was deprovisioned");
+        }
+        Some(res) => return provision_answer(&state, uuid, &res),
+        None => {}
+    }
+    if state.faults.has(F::ConcurrentRace) {
+        // Looks the uuid up, then does slow work before inserting: concurrent duplicates all
+        // miss the lookup and each create a resource with its own id.
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        let res = fresh(&state, uuid, plan, json!(uuid::Uuid::new_v4().to_string()));
+        if let Ok(mut r) = state.resources.lock() {
+            r.insert(uuid.to_owned(), res.clone());
         }
         return provision_answer(&state, uuid, &res);
     }
@@ -223,16 +300,23 @@ async fn provision(AxState(state): S, headers: HeaderMap, body: Bytes) -> Respon
     } else {
         json!(uuid)
     };
-    let res = Resource {
+    let res = fresh(&state, uuid, plan, provider_id);
+    // Insert only if absent, in one critical section: a concurrent duplicate that got here
+    // first wins, and both answers describe the same resource.
+    let stored = match state.resources.lock() {
+        Ok(mut r) => r.entry(uuid.to_owned()).or_insert(res).clone(),
+        Err(_) => return error(StatusCode::INTERNAL_SERVER_ERROR, "state unavailable"),
+    };
+    provision_answer(&state, uuid, &stored)
+}
+
+fn fresh(state: &State, uuid: &str, plan: &str, provider_id: Value) -> Resource {
+    Resource {
         provider_id,
         plan: plan.to_owned(),
-        config: new_config(&state, uuid),
+        config: new_config(state, uuid),
         removed: false,
-    };
-    if let Ok(mut r) = state.resources.lock() {
-        r.insert(uuid.to_owned(), res.clone());
     }
-    provision_answer(&state, uuid, &res)
 }
 
 async fn plan_change(
@@ -257,19 +341,33 @@ async fn plan_change(
         return error(StatusCode::INTERNAL_SERVER_ERROR, "state unavailable");
     };
     let Some(res) = resources.get_mut(&uuid) else {
+        if state.faults.has(F::UnknownPlanChange200) {
+            return (StatusCode::OK, axum::Json(json!({"message": "changed"}))).into_response();
+        }
         return error(StatusCode::NOT_FOUND, "no such resource");
     };
     if res.removed && !state.faults.has(F::RemovedPlanChange200) {
         return error(StatusCode::GONE, "this resource was deprovisioned");
     }
-    if !PLANS.contains(&plan.as_str()) {
-        return error(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &format!("no plan named {plan}"),
-        );
+    if !PLANS.contains(&plan.as_str()) && !state.faults.has(F::UnknownPlanAccepted) {
+        return unprocessable(&state, &format!("{ADDON_ID} has no plan named {plan}"));
     }
     if state.faults.has(F::PlanChange500) {
         return error(StatusCode::INTERNAL_SERVER_ERROR, "internal error");
+    }
+    if res.plan == plan && state.faults.has(F::SamePlan422) {
+        return unprocessable(&state, &format!("the resource is already on {plan}"));
+    }
+    if FORBIDDEN_TRANSITIONS.contains(&(res.plan.as_str(), plan.as_str()))
+        && !state.faults.has(F::ForbiddenTransitionAllowed)
+    {
+        return unprocessable(
+            &state,
+            &format!(
+                "Cannot change from {} to {plan}: the data stored exceeds the {plan} plan's limit.",
+                res.plan
+            ),
+        );
     }
     if res.plan == plan {
         return (

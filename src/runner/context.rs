@@ -1,7 +1,9 @@
 //! What a check can reach: the run's inputs, the partner client, shared resources and the
 //! outcomes of earlier checks.
 
+use std::any::Any;
 use std::collections::HashMap;
+use std::future::Future;
 use std::sync::{Arc, Mutex};
 
 use serde_json::Value;
@@ -33,8 +35,11 @@ pub struct RunCtx {
     pub app: App,
     pub platform_origin: String,
     resources: Mutex<HashMap<String, Arc<OnceCell<Arc<Provisioned>>>>>,
+    memos: Mutex<HashMap<&'static str, Arc<OnceCell<Memo>>>>,
     outcomes: Mutex<HashMap<String, Outcome>>,
 }
+
+type Memo = Arc<dyn Any + Send + Sync>;
 
 /// A provision the harness made, successful or not.
 #[derive(Debug)]
@@ -46,6 +51,8 @@ pub struct Provisioned {
     pub request: Value,
     pub reply: Reply,
     gone: Mutex<Option<String>>,
+    /// The plan the partner last confirmed (200 to a plan change).
+    current_plan: Mutex<String>,
 }
 
 impl Provisioned {
@@ -57,6 +64,19 @@ impl Provisioned {
     pub fn mark_gone(&self, why: impl Into<String>) {
         if let Ok(mut g) = self.gone.lock() {
             g.get_or_insert(why.into());
+        }
+    }
+
+    pub fn current_plan(&self) -> String {
+        self.current_plan
+            .lock()
+            .map(|p| p.clone())
+            .unwrap_or_else(|_| self.plan.clone())
+    }
+
+    pub fn set_current_plan(&self, plan: &str) {
+        if let Ok(mut p) = self.current_plan.lock() {
+            plan.clone_into(&mut p);
         }
     }
 
@@ -113,6 +133,7 @@ impl RunCtx {
             app: App::random(),
             platform_origin: PLACEHOLDER_PLATFORM.to_owned(),
             resources: Mutex::new(HashMap::new()),
+            memos: Mutex::new(HashMap::new()),
             outcomes: Mutex::new(HashMap::new()),
         }
     }
@@ -175,6 +196,7 @@ impl RunCtx {
             Arc::new(Provisioned {
                 key: key.to_owned(),
                 uuid,
+                current_plan: Mutex::new(plan.clone()),
                 plan,
                 request,
                 reply,
@@ -183,6 +205,27 @@ impl RunCtx {
         })
         .await
         .clone()
+    }
+
+    /// A value several checks share (e.g. one SSO login), computed on first use by `init`.
+    /// Returns None only when `key` was first computed with another type (a harness bug).
+    pub async fn memo<T, F>(&self, key: &'static str, init: F) -> Option<Arc<T>>
+    where
+        T: Any + Send + Sync,
+        F: Future<Output = T>,
+    {
+        let cell = {
+            let mut map = match self.memos.lock() {
+                Ok(m) => m,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            map.entry(key).or_default().clone()
+        };
+        let value = cell
+            .get_or_init(|| async { Arc::new(init.await) as Memo })
+            .await
+            .clone();
+        value.downcast::<T>().ok()
     }
 
     /// The shared resource `key` if the partner created it and it still exists; otherwise the

@@ -235,6 +235,7 @@ async fn provision(AxState(state): S, headers: HeaderMap, body: Bytes) -> Respon
         .unwrap_or(COMMON_RUNTIME_REGIONS[0]);
     if let Some(refusal) = region_refusal(&state, plan, region) {
         if state.faults.has(F::PrivateSpaceRefusalLeaves)
+            && PRIVATE_SPACE_REGIONS.contains(&region)
             && let Ok(mut r) = state.resources.lock()
         {
             let res = fresh(&state, uuid, plan, json!(uuid));

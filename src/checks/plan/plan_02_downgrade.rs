@@ -20,9 +20,15 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         Err(v) => return v,
     };
     if res.current_plan() == plan {
-        return Verdict::Skip(format!(
-            "the resource is already on {plan}: set [plans] downgrade to a plan below [plans] upgrade"
-        ));
+        let upgrade = cx.settings.config.plans.upgrade.as_deref();
+        return match upgrade {
+            Some(up) if up != plan => Verdict::Blocked(format!(
+                "the resource is still on {plan}: the upgrade to {up} did not pass (see PLAN-02)"
+            )),
+            _ => Verdict::Skip(format!(
+                "the resource is already on {plan}: set [plans] downgrade to a plan below [plans] upgrade"
+            )),
+        };
     }
     let reply = super::change(cx, &res, &plan, &format!("plan change to {plan}")).await;
     super::plan_02::judge(&cx.manifest, &reply)

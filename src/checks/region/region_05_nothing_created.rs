@@ -28,6 +28,25 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
             .partner
             .deprovision(&uuid, Credentials::Manifest, "deprovision the refused uuid")
             .await;
+        if matches!(reply.status, Some(404 | 410)) {
+            continue;
+        }
+        // A control: a uuid nobody provisioned. If it gets the same kind of answer, the partner
+        // answers every deprovision alike (DEPROV-03 judges that) and a leftover is invisible.
+        let control = cx
+            .partner
+            .deprovision(
+                &uuid::Uuid::new_v4().to_string(),
+                Credentials::Manifest,
+                "deprovision an unknown uuid (control)",
+            )
+            .await;
+        if !matches!(control.status, Some(404 | 410)) {
+            return Verdict::Blocked(format!(
+                "an unknown uuid's deprovision gets {} too (see DEPROV-03), so a leftover cannot be told apart",
+                crate::checks::inspect::observed_status(&control)
+            ));
+        }
         if is_2xx(reply.status) {
             return Finding::new(
                 "404 or 410: the refused provision created nothing",

@@ -12,6 +12,7 @@ pub mod config;
 pub mod demo;
 pub mod error;
 pub mod events;
+pub mod handoff;
 pub mod heroku;
 pub mod journal;
 pub mod manifest;

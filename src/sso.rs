@@ -16,7 +16,13 @@ pub fn resource_token(uuid: &str, salt: &str, timestamp: i64) -> String {
 }
 
 /// `user_scoped_resource_token`: lowercase hex sha256 of `uuid:salt:timestamp:user_id:email`.
-pub fn user_scoped_token(uuid: &str, salt: &str, timestamp: i64, user_id: &str, email: &str) -> String {
+pub fn user_scoped_token(
+    uuid: &str,
+    salt: &str,
+    timestamp: i64,
+    user_id: &str,
+    email: &str,
+) -> String {
     hex::encode(Sha256::digest(format!(
         "{uuid}:{salt}:{timestamp}:{user_id}:{email}"
     )))
@@ -79,10 +85,7 @@ impl Login<'_> {
             ("context_app", self.context_app.to_owned()),
             ("nav-data", nav_data(self.app)),
         ];
-        fields
-            .into_iter()
-            .map(|(k, v)| (k.to_owned(), v))
-            .collect()
+        fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
     }
 }
 
@@ -143,7 +146,11 @@ mod tests {
     fn docs_vector_for_the_sha1_formula() {
         // §7.2: the legacy token of the 2014 docs uses the same sha1-of-colon-joined formula.
         assert_eq!(
-            resource_token("123", "2f97bfa52ca102f8874716e2eb1d3b4920ad0be4", 1_267_597_772),
+            resource_token(
+                "123",
+                "2f97bfa52ca102f8874716e2eb1d3b4920ad0be4",
+                1_267_597_772
+            ),
             "bb466eb1d6bc345d11072c3cd25c311f21be130d"
         );
     }
@@ -198,7 +205,10 @@ mod tests {
 
     #[test]
     fn page_escapes_values() {
-        let page = auto_submit_page("http://h/sso?a=1&b=2", &[("x".into(), "\"><script>".into())]);
+        let page = auto_submit_page(
+            "http://h/sso?a=1&b=2",
+            &[("x".into(), "\"><script>".into())],
+        );
         assert!(page.contains("a=1&amp;b=2"));
         assert!(page.contains("&quot;&gt;&lt;script&gt;"));
         assert!(!page.contains("\"><script>"));

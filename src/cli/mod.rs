@@ -1,6 +1,7 @@
 //! The command line: parses arguments, wires reporters, and maps results to exit codes.
 
 mod catalogue_view;
+mod sso;
 
 use std::io::IsTerminal;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -40,6 +41,8 @@ enum Command {
     List(ListArgs),
     /// Explain a requirement or check: what it asks, why, doc link, common causes.
     Explain { id: String },
+    /// Open the partner's dashboard for a resource in your browser via a signed SSO login.
+    Sso(sso::SsoArgs),
 }
 
 #[derive(Args)]
@@ -175,6 +178,7 @@ async fn dispatch(command: Command) -> Result<u8, HarnessError> {
         Command::Run(args) => run(args).await,
         Command::Demo(args) => demo(args).await,
         Command::ServeReference(args) => serve(args).await,
+        Command::Sso(args) => sso::sso(args).await,
         Command::List(args) => {
             say(catalogue_view::list(args.format)?.trim_end());
             Ok(exit::PASS)

@@ -155,7 +155,13 @@ impl PartnerClient {
             };
             current = next.to_string();
             let reply = self
-                .hop(Method::GET, &current, None, jar, &format!("{label} (redirect)"))
+                .hop(
+                    Method::GET,
+                    &current,
+                    None,
+                    jar,
+                    &format!("{label} (redirect)"),
+                )
                 .await;
             hops.push(reply);
         }

@@ -21,13 +21,18 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     };
     let again = cx
         .partner
-        .provision(&res.request, Credentials::Manifest, "provision primary again (repeat delivery)")
+        .provision(
+            &res.request,
+            Credentials::Manifest,
+            "provision primary again (repeat delivery)",
+        )
         .await;
     judge(&res.reply, &again)
 }
 
 pub fn judge(first: &Reply, again: &Reply) -> Verdict {
-    let with = |f: Finding| Verdict::violated(f.exchange(&first.exchange).exchange(&again.exchange));
+    let with =
+        |f: Finding| Verdict::violated(f.exchange(&first.exchange).exchange(&again.exchange));
     if !is_2xx(again.status) {
         return with(
             Finding::new(
@@ -60,8 +65,17 @@ mod tests {
     #[test]
     fn same_id_passes() {
         let first = reply(200, r#"{"id":"a"}"#);
-        assert!(matches!(judge(&first, &reply(201, r#"{"id":"a"}"#)), Verdict::Pass(_)));
-        assert!(matches!(judge(&first, &reply(200, r#"{"id":"b"}"#)), Verdict::Violated(_)));
-        assert!(matches!(judge(&first, &reply(409, r#"{"message":"dup"}"#)), Verdict::Violated(_)));
+        assert!(matches!(
+            judge(&first, &reply(201, r#"{"id":"a"}"#)),
+            Verdict::Pass(_)
+        ));
+        assert!(matches!(
+            judge(&first, &reply(200, r#"{"id":"b"}"#)),
+            Verdict::Violated(_)
+        ));
+        assert!(matches!(
+            judge(&first, &reply(409, r#"{"message":"dup"}"#)),
+            Verdict::Violated(_)
+        ));
     }
 }

@@ -30,7 +30,10 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         let body = body.clone();
         set.spawn(async move {
             let label = format!("concurrent provision {}/{n}", i + 1);
-            (i, client.provision(&body, Credentials::Manifest, &label).await)
+            (
+                i,
+                client.provision(&body, Credentials::Manifest, &label).await,
+            )
         });
     }
     let mut replies: Vec<(usize, Reply)> = Vec::new();
@@ -44,7 +47,11 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     let replies: Vec<Reply> = replies.into_iter().map(|(_, r)| r).collect();
     let verdict = judge(&replies);
     cx.partner
-        .deprovision(&uuid, Credentials::Manifest, "deprovision the concurrently provisioned uuid")
+        .deprovision(
+            &uuid,
+            Credentials::Manifest,
+            "deprovision the concurrently provisioned uuid",
+        )
         .await;
     verdict
 }
@@ -53,7 +60,11 @@ pub fn judge(replies: &[Reply]) -> Verdict {
     let ok: Vec<&Reply> = replies.iter().filter(|r| is_2xx(r.status)).collect();
     let mut ids: Vec<String> = ok
         .iter()
-        .map(|r| super::provider_id(r).map(|v| v.to_string()).unwrap_or_else(|| "(none)".into()))
+        .map(|r| {
+            super::provider_id(r)
+                .map(|v| v.to_string())
+                .unwrap_or_else(|| "(none)".into())
+        })
         .collect();
     ids.sort();
     ids.dedup();
@@ -79,7 +90,10 @@ pub fn judge(replies: &[Reply]) -> Verdict {
         return finding(
             Finding::new(
                 "at least one delivery succeeds",
-                format!("none did; first: {}", replies.first().map(observed_status).unwrap_or_default()),
+                format!(
+                    "none did; first: {}",
+                    replies.first().map(observed_status).unwrap_or_default()
+                ),
             )
             .at("status")
             .level(Level::Must),

@@ -33,26 +33,36 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     res.mark_gone("deprovisioned by PROV-12");
     let again = cx
         .partner
-        .provision(&res.request, Credentials::Manifest, "provision the removed uuid again")
+        .provision(
+            &res.request,
+            Credentials::Manifest,
+            "provision the removed uuid again",
+        )
         .await;
     judge(&again)
 }
 
 pub fn judge(reply: &Reply) -> Verdict {
     let finding = |level: Level, observed: String, hint: &str| {
-        Finding::new("410 (or 422 with a message): the uuid was deprovisioned", observed)
-            .at("status")
-            .level(level)
-            .hint(hint)
-            .exchange(&reply.exchange)
-            .into()
+        Finding::new(
+            "410 (or 422 with a message): the uuid was deprovisioned",
+            observed,
+        )
+        .at("status")
+        .level(level)
+        .hint(hint)
+        .exchange(&reply.exchange)
+        .into()
     };
     match reply.status {
         Some(410) => Verdict::pass(),
         Some(422) if message(reply).is_some() => Verdict::pass(),
         s if is_2xx(s) => finding(
             Level::Should,
-            format!("{}: the removed resource was recreated", observed_status(reply)),
+            format!(
+                "{}: the removed resource was recreated",
+                observed_status(reply)
+            ),
             "keep a tombstone per uuid and answer 410: recreating bills the customer for something they deleted",
         ),
         s if is_5xx(s) || s.is_none() => finding(
@@ -72,8 +82,15 @@ mod tests {
     #[test]
     fn gone_passes_recreation_warns() {
         assert!(matches!(judge(&reply(410, "{}")), Verdict::Pass(_)));
-        assert!(matches!(judge(&reply(422, r#"{"message":"removed"}"#)), Verdict::Pass(_)));
-        assert!(matches!(judge(&reply(200, r#"{"id":"a"}"#)), Verdict::Violated(f) if f.level == Some(Level::Should)));
-        assert!(matches!(judge(&reply(500, "{}")), Verdict::Violated(f) if f.level == Some(Level::Must)));
+        assert!(matches!(
+            judge(&reply(422, r#"{"message":"removed"}"#)),
+            Verdict::Pass(_)
+        ));
+        assert!(
+            matches!(judge(&reply(200, r#"{"id":"a"}"#)), Verdict::Violated(f) if f.level == Some(Level::Should))
+        );
+        assert!(
+            matches!(judge(&reply(500, "{}")), Verdict::Violated(f) if f.level == Some(Level::Must))
+        );
     }
 }

@@ -19,7 +19,13 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         Err(v) => return v,
     };
     let plan = res.current_plan();
-    let reply = super::change(cx, &res, &plan, &format!("plan change to the current plan {plan}")).await;
+    let reply = super::change(
+        cx,
+        &res,
+        &plan,
+        &format!("plan change to the current plan {plan}"),
+    )
+    .await;
     judge(&reply)
 }
 
@@ -27,11 +33,14 @@ pub fn judge(reply: &Reply) -> Verdict {
     if reply.status == Some(200) {
         return Verdict::pass();
     }
-    Finding::new("200 (a no-op: Heroku is probably retrying)", observed_status(reply))
-        .at("status")
-        .hint("when the resource is already on the requested plan, log it and answer 200")
-        .exchange(&reply.exchange)
-        .into()
+    Finding::new(
+        "200 (a no-op: Heroku is probably retrying)",
+        observed_status(reply),
+    )
+    .at("status")
+    .hint("when the resource is already on the requested plan, log it and answer 200")
+    .exchange(&reply.exchange)
+    .into()
 }
 
 #[cfg(test)]
@@ -42,6 +51,9 @@ mod tests {
     #[test]
     fn only_200_passes() {
         assert!(matches!(judge(&reply(200, "{}")), Verdict::Pass(_)));
-        assert!(matches!(judge(&reply(422, r#"{"message":"same"}"#)), Verdict::Violated(_)));
+        assert!(matches!(
+            judge(&reply(422, r#"{"message":"same"}"#)),
+            Verdict::Violated(_)
+        ));
     }
 }

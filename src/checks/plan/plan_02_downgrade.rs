@@ -46,6 +46,9 @@ mod tests {
         assert!(matches!(run_check(&CHECK, &ctx).await, Verdict::Pass(_)));
         let server = start(stub(500, "{}")).await;
         let ctx = ctx_for(&server.uri(), |c| c.plans.downgrade = Some("mini".into()));
-        assert!(matches!(run_check(&CHECK, &ctx).await, Verdict::Violated(_) | Verdict::Blocked(_)));
+        assert!(matches!(
+            run_check(&CHECK, &ctx).await,
+            Verdict::Violated(_) | Verdict::Blocked(_)
+        ));
     }
 }

@@ -26,7 +26,8 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     let mut first: Option<Finding> = None;
     for [from, to] in &pairs {
         if res.current_plan() != *from {
-            let setup = super::change(cx, &res, from, &format!("plan change to {from} (set-up)")).await;
+            let setup =
+                super::change(cx, &res, from, &format!("plan change to {from} (set-up)")).await;
             if setup.status != Some(200) {
                 return Verdict::Blocked(format!(
                     "could not move the resource to {from} first: {}",
@@ -34,8 +35,17 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
                 ));
             }
         }
-        let reply = super::change(cx, &res, to, &format!("forbidden plan change {from} -> {to}")).await;
-        if let Some(f) = refusal_problem(&reply, &format!("422 with a message: {from} -> {to} is forbidden")) {
+        let reply = super::change(
+            cx,
+            &res,
+            to,
+            &format!("forbidden plan change {from} -> {to}"),
+        )
+        .await;
+        if let Some(f) = refusal_problem(
+            &reply,
+            &format!("422 with a message: {from} -> {to} is forbidden"),
+        ) {
             first.get_or_insert(f);
         }
     }
@@ -55,6 +65,9 @@ mod tests {
         let ctx = ctx_for(&server.uri(), |c| {
             c.plans.forbidden_transitions = vec![["premium".into(), "mini".into()]]
         });
-        assert!(matches!(run_check(&CHECK, &ctx).await, Verdict::Violated(_)));
+        assert!(matches!(
+            run_check(&CHECK, &ctx).await,
+            Verdict::Violated(_)
+        ));
     }
 }

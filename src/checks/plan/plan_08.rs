@@ -24,7 +24,12 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     let body = serde_json::json!({"plan": plan, "uuid": uuid});
     let reply = cx
         .partner
-        .plan_change(&uuid, &body, Credentials::Manifest, "plan change for an unknown uuid")
+        .plan_change(
+            &uuid,
+            &body,
+            Credentials::Manifest,
+            "plan change for an unknown uuid",
+        )
         .await;
     crate::checks::deprovision::judge_gone(
         &reply,
@@ -40,7 +45,13 @@ mod tests {
 
     #[tokio::test]
     async fn not_found_passes_success_warns() {
-        assert!(matches!(run_against(&CHECK, stub(404, "{}")).await, Verdict::Pass(_)));
-        assert!(matches!(run_against(&CHECK, stub(200, "{}")).await, Verdict::Violated(_)));
+        assert!(matches!(
+            run_against(&CHECK, stub(404, "{}")).await,
+            Verdict::Pass(_)
+        ));
+        assert!(matches!(
+            run_against(&CHECK, stub(200, "{}")).await,
+            Verdict::Violated(_)
+        ));
     }
 }

@@ -16,19 +16,30 @@ use crate::runner::CheckCtx;
 pub struct Refused(pub Mutex<Vec<String>>);
 
 pub async fn refused(cx: &CheckCtx<'_>) -> Option<Arc<Refused>> {
-    cx.memo("region-refused", async { Refused::default() }).await
+    cx.memo("region-refused", async { Refused::default() })
+        .await
 }
 
 /// Provisions a fresh uuid on `plan` in `region`; returns the uuid and the answer.
-pub async fn provision_in(cx: &CheckCtx<'_>, plan: &str, region: &str, label: &str) -> (String, Reply) {
+pub async fn provision_in(
+    cx: &CheckCtx<'_>,
+    plan: &str,
+    region: &str,
+    label: &str,
+) -> (String, Reply) {
     let uuid = uuid::Uuid::new_v4().to_string();
     let mut body = cx.provision_body(&uuid, plan);
     body["region"] = serde_json::json!(region);
-    let reply = cx.partner.provision(&body, Credentials::Manifest, label).await;
+    let reply = cx
+        .partner
+        .provision(&body, Credentials::Manifest, label)
+        .await;
     (uuid, reply)
 }
 
 /// Removes a resource a probe created (the run's cleanup would do it too, later).
 pub async fn remove(cx: &CheckCtx<'_>, uuid: &str, label: &str) {
-    cx.partner.deprovision(uuid, Credentials::Manifest, label).await;
+    cx.partner
+        .deprovision(uuid, Credentials::Manifest, label)
+        .await;
 }

@@ -28,10 +28,13 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     for plan in plans {
         for region in &cfg.regions.private_space {
             let (uuid, reply) =
-                super::provision_in(cx, plan, region, &format!("provision {plan} in {region}")).await;
+                super::provision_in(cx, plan, region, &format!("provision {plan} in {region}"))
+                    .await;
             match refusal_problem(
                 &reply,
-                &format!("422 with a message: {plan} is not available in Private Spaces ({region})"),
+                &format!(
+                    "422 with a message: {plan} is not available in Private Spaces ({region})"
+                ),
             ) {
                 None => {
                     if let Ok(mut r) = refused.0.lock() {
@@ -56,12 +59,17 @@ mod tests {
 
     #[tokio::test]
     async fn refusal_passes_acceptance_fails() {
-        let tweak = |c: &mut crate::config::Config| c.plans.private_space_unavailable = vec!["hobby".into()];
+        let tweak = |c: &mut crate::config::Config| {
+            c.plans.private_space_unavailable = vec!["hobby".into()]
+        };
         let server = start(stub(422, r#"{"message":"not in Private Spaces"}"#)).await;
         let ctx = ctx_for(&server.uri(), tweak);
         assert!(matches!(run_check(&CHECK, &ctx).await, Verdict::Pass(_)));
         let server = start(stub(200, r#"{"id":"x"}"#)).await;
         let ctx = ctx_for(&server.uri(), tweak);
-        assert!(matches!(run_check(&CHECK, &ctx).await, Verdict::Violated(_)));
+        assert!(matches!(
+            run_check(&CHECK, &ctx).await,
+            Verdict::Violated(_)
+        ));
     }
 }

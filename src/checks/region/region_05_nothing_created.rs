@@ -50,7 +50,10 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         if is_2xx(reply.status) {
             return Finding::new(
                 "404 or 410: the refused provision created nothing",
-                format!("status {}: a resource exists for the refused uuid", reply.status.unwrap_or(0)),
+                format!(
+                    "status {}: a resource exists for the refused uuid",
+                    reply.status.unwrap_or(0)
+                ),
             )
             .at("status")
             .level(Level::Must)

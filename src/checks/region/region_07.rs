@@ -20,10 +20,13 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     if plan.is_empty() {
         return Verdict::Skip("no default plan: set [plans] default".into());
     }
-    let (uuid, reply) = super::provision_in(cx, &plan, &region, &format!("provision in {region}")).await;
+    let (uuid, reply) =
+        super::provision_in(cx, &plan, &region, &format!("provision in {region}")).await;
     if is_2xx(reply.status) {
         super::remove(cx, &uuid, "deprovision the unknown-region resource").await;
-        return Verdict::pass_with("the partner accepted the unknown region (ignoring regions is allowed)");
+        return Verdict::pass_with(
+            "the partner accepted the unknown region (ignoring regions is allowed)",
+        );
     }
     match refusal_problem(&reply, "422 with a message, or success") {
         None => Verdict::pass(),
@@ -41,8 +44,17 @@ mod tests {
 
     #[tokio::test]
     async fn refusal_or_success_pass_errors_fail() {
-        assert!(matches!(run_against(&CHECK, stub(422, r#"{"message":"no"}"#)).await, Verdict::Pass(_)));
-        assert!(matches!(run_against(&CHECK, stub(200, r#"{"id":"x"}"#)).await, Verdict::Pass(_)));
-        assert!(matches!(run_against(&CHECK, stub(500, "{}")).await, Verdict::Violated(_)));
+        assert!(matches!(
+            run_against(&CHECK, stub(422, r#"{"message":"no"}"#)).await,
+            Verdict::Pass(_)
+        ));
+        assert!(matches!(
+            run_against(&CHECK, stub(200, r#"{"id":"x"}"#)).await,
+            Verdict::Pass(_)
+        ));
+        assert!(matches!(
+            run_against(&CHECK, stub(500, "{}")).await,
+            Verdict::Violated(_)
+        ));
     }
 }

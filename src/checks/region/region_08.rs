@@ -15,18 +15,25 @@ crate::check!(
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
     let cfg = &cx.settings.config;
     let unavailable = &cfg.plans.private_space_unavailable;
-    let candidates = [Some(cx.default_plan().to_owned()), cfg.plans.upgrade.clone(), cfg.plans.downgrade.clone()];
+    let candidates = [
+        Some(cx.default_plan().to_owned()),
+        cfg.plans.upgrade.clone(),
+        cfg.plans.downgrade.clone(),
+    ];
     let Some(plan) = candidates
         .into_iter()
         .flatten()
         .find(|p| !p.is_empty() && !unavailable.contains(p))
     else {
-        return Verdict::Skip("every configured plan is marked unavailable in Private Spaces".into());
+        return Verdict::Skip(
+            "every configured plan is marked unavailable in Private Spaces".into(),
+        );
     };
     let Some(region) = cfg.regions.private_space.first().cloned() else {
         return Verdict::Skip("no Private Space region: set [regions] private_space".into());
     };
-    let (uuid, reply) = super::provision_in(cx, &plan, &region, &format!("provision {plan} in {region}")).await;
+    let (uuid, reply) =
+        super::provision_in(cx, &plan, &region, &format!("provision {plan} in {region}")).await;
     if is_2xx(reply.status) {
         super::remove(cx, &uuid, "deprovision the Private Space resource").await;
         return Verdict::pass();
@@ -48,7 +55,13 @@ mod tests {
 
     #[tokio::test]
     async fn success_passes_refusal_fails() {
-        assert!(matches!(run_against(&CHECK, stub(200, r#"{"id":"x"}"#)).await, Verdict::Pass(_)));
-        assert!(matches!(run_against(&CHECK, stub(422, r#"{"message":"no"}"#)).await, Verdict::Violated(_)));
+        assert!(matches!(
+            run_against(&CHECK, stub(200, r#"{"id":"x"}"#)).await,
+            Verdict::Pass(_)
+        ));
+        assert!(matches!(
+            run_against(&CHECK, stub(422, r#"{"message":"no"}"#)).await,
+            Verdict::Violated(_)
+        ));
     }
 }

@@ -20,10 +20,9 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
 }
 
 pub fn judge(first: &Reply) -> Verdict {
-    let challenge = first
-        .headers
-        .iter()
-        .any(|(k, v)| k.eq_ignore_ascii_case("www-authenticate") && v.to_ascii_lowercase().starts_with("basic"));
+    let challenge = first.headers.iter().any(|(k, v)| {
+        k.eq_ignore_ascii_case("www-authenticate") && v.to_ascii_lowercase().starts_with("basic")
+    });
     if first.status == Some(401) || challenge {
         return Finding::new(
             "the login form is answered without an Authorization header",

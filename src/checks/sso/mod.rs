@@ -49,7 +49,12 @@ pub fn target(cx: &CheckCtx<'_>) -> Result<(String, String), Verdict> {
 }
 
 /// The form Heroku would post for `uuid` at `timestamp`, signed with the manifest's salt.
-pub fn form(cx: &CheckCtx<'_>, uuid: &str, timestamp: i64, user: &SsoUser) -> Result<Vec<(String, String)>, Verdict> {
+pub fn form(
+    cx: &CheckCtx<'_>,
+    uuid: &str,
+    timestamp: i64,
+    user: &SsoUser,
+) -> Result<Vec<(String, String)>, Verdict> {
     let (_, salt) = target(cx)?;
     Ok(Login {
         uuid,
@@ -63,7 +68,11 @@ pub fn form(cx: &CheckCtx<'_>, uuid: &str, timestamp: i64, user: &SsoUser) -> Re
 }
 
 /// Posts `form` with a fresh cookie jar.
-pub async fn post(cx: &CheckCtx<'_>, form: &[(String, String)], label: &str) -> Result<Attempt, Verdict> {
+pub async fn post(
+    cx: &CheckCtx<'_>,
+    form: &[(String, String)],
+    label: &str,
+) -> Result<Attempt, Verdict> {
     let (url, _) = target(cx)?;
     let mut jar = CookieJar::default();
     let nav = cx.partner.sso_post(&url, form, &mut jar, label).await;
@@ -72,7 +81,11 @@ pub async fn post(cx: &CheckCtx<'_>, form: &[(String, String)], label: &str) -> 
 
 /// A correct login to the shared resource `key`, made once per run.
 pub async fn valid_login(cx: &CheckCtx<'_>, key: &'static str) -> Result<Arc<Attempt>, Verdict> {
-    let memo_key = if key == "primary" { "sso-login-primary" } else { "sso-login-secondary" };
+    let memo_key = if key == "primary" {
+        "sso-login-primary"
+    } else {
+        "sso-login-secondary"
+    };
     let made = cx
         .memo(memo_key, async {
             let res = cx.live_resource(key).await?;
@@ -84,7 +97,9 @@ pub async fn valid_login(cx: &CheckCtx<'_>, key: &'static str) -> Result<Arc<Att
     match made.as_deref() {
         Some(Ok(a)) => Ok(Arc::new(a.clone())),
         Some(Err(v)) => Err(v.clone()),
-        None => Err(Verdict::Error("the SSO login memo holds another type".into())),
+        None => Err(Verdict::Error(
+            "the SSO login memo holds another type".into(),
+        )),
     }
 }
 

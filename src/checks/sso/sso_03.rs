@@ -22,7 +22,11 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     set_field(&mut form, "resource_token", &super::forged(40));
     set_field(&mut form, "user_scoped_resource_token", &super::forged(64));
     match super::post(cx, &form, "SSO login with forged tokens").await {
-        Ok(a) => super::judge_refused(&a, &login.nav.final_url, "the tokens were not signed with the salt"),
+        Ok(a) => super::judge_refused(
+            &a,
+            &login.nav.final_url,
+            "the tokens were not signed with the salt",
+        ),
         Err(v) => v,
     }
 }
@@ -53,11 +57,34 @@ mod tests {
             Verdict::Pass(_) => Some("pass".into()),
             _ => None,
         };
-        assert_eq!(level(judge_refused(&attempt(&[403], "http://h/sso"), dash, "x")).as_deref(), Some("pass"));
-        assert_eq!(level(judge_refused(&attempt(&[302, 200], dash), dash, "x")).as_deref(), Some("MUST"));
-        assert_eq!(level(judge_refused(&attempt(&[200], "http://h/sso"), dash, "x")).as_deref(), Some("MUST"));
-        assert_eq!(level(judge_refused(&attempt(&[500], "http://h/sso"), dash, "x")).as_deref(), Some("MUST"));
-        assert_eq!(level(judge_refused(&attempt(&[302, 200], "http://h/login"), dash, "x")).as_deref(), Some("SHOULD"));
-        assert_eq!(level(judge_refused(&attempt(&[401], "http://h/sso"), dash, "x")).as_deref(), Some("SHOULD"));
+        assert_eq!(
+            level(judge_refused(&attempt(&[403], "http://h/sso"), dash, "x")).as_deref(),
+            Some("pass")
+        );
+        assert_eq!(
+            level(judge_refused(&attempt(&[302, 200], dash), dash, "x")).as_deref(),
+            Some("MUST")
+        );
+        assert_eq!(
+            level(judge_refused(&attempt(&[200], "http://h/sso"), dash, "x")).as_deref(),
+            Some("MUST")
+        );
+        assert_eq!(
+            level(judge_refused(&attempt(&[500], "http://h/sso"), dash, "x")).as_deref(),
+            Some("MUST")
+        );
+        assert_eq!(
+            level(judge_refused(
+                &attempt(&[302, 200], "http://h/login"),
+                dash,
+                "x"
+            ))
+            .as_deref(),
+            Some("SHOULD")
+        );
+        assert_eq!(
+            level(judge_refused(&attempt(&[401], "http://h/sso"), dash, "x")).as_deref(),
+            Some("SHOULD")
+        );
     }
 }

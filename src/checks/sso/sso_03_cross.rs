@@ -22,7 +22,10 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         Ok(l) => l,
         Err(v) => return v,
     };
-    let (a, b) = match (cx.live_resource("primary").await, cx.live_resource("secondary").await) {
+    let (a, b) = match (
+        cx.live_resource("primary").await,
+        cx.live_resource("secondary").await,
+    ) {
         (Ok(a), Ok(b)) => (a, b),
         (Err(v), _) | (_, Err(v)) => return v,
     };
@@ -48,6 +51,9 @@ mod tests {
     #[test]
     fn shares_the_refusal_judgement() {
         // `judge_refused` is tested in sso_03; the fault zoo runs this check end to end.
-        assert_eq!(find("SSO-03.cross-resource").map(|c| c.requirement), Some("SSO-03"));
+        assert_eq!(
+            find("SSO-03.cross-resource").map(|c| c.requirement),
+            Some("SSO-03")
+        );
     }
 }

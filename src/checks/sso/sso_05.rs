@@ -29,7 +29,9 @@ pub fn judge(login: &Attempt) -> Verdict {
     }
     let with = |f: Finding| Verdict::violated(f.exchange(&first.exchange).exchange(&last.exchange));
     if let Some(why) = &nav.broken {
-        return with(Finding::new("redirects that end on the dashboard", why.clone()).at("header Location"));
+        return with(
+            Finding::new("redirects that end on the dashboard", why.clone()).at("header Location"),
+        );
     }
     if !nav.landed() {
         return with(
@@ -104,7 +106,13 @@ mod tests {
     async fn no_cookie_or_refusal_fail() {
         let no_cookie = ResponseTemplate::new(303).insert_header("Location", "/dash");
         assert!(matches!(verdict(no_cookie).await, Verdict::Violated(_)));
-        assert!(matches!(verdict(ResponseTemplate::new(403)).await, Verdict::Violated(_)));
-        assert!(matches!(verdict(ResponseTemplate::new(401)).await, Verdict::Blocked(_)));
+        assert!(matches!(
+            verdict(ResponseTemplate::new(403)).await,
+            Verdict::Violated(_)
+        ));
+        assert!(matches!(
+            verdict(ResponseTemplate::new(401)).await,
+            Verdict::Blocked(_)
+        ));
     }
 }

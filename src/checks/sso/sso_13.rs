@@ -59,7 +59,11 @@ mod tests {
     #[test]
     fn only_a_session_warns() {
         let refused = Attempt {
-            nav: Navigation { hops: vec![reply(403, "")], final_url: "http://h/sso".into(), broken: None },
+            nav: Navigation {
+                hops: vec![reply(403, "")],
+                final_url: "http://h/sso".into(),
+                broken: None,
+            },
             jar: CookieJar::default(),
         };
         assert!(matches!(judge(&refused), Verdict::Pass(_)));

@@ -93,7 +93,11 @@ mod tests {
 
     fn attempt(status: u16) -> Attempt {
         Attempt {
-            nav: Navigation { hops: vec![reply(status, "")], final_url: "http://h/sso".into(), broken: None },
+            nav: Navigation {
+                hops: vec![reply(status, "")],
+                final_url: "http://h/sso".into(),
+                broken: None,
+            },
             jar: CookieJar::default(),
         }
     }
@@ -102,7 +106,13 @@ mod tests {
     fn four_hundreds_pass_five_hundreds_fail() {
         assert!(judge(&attempt(400), "x").is_none());
         assert!(judge(&attempt(403), "x").is_none());
-        assert_eq!(judge(&attempt(500), "x").and_then(|f| f.level), Some(Level::Must));
-        assert_eq!(judge(&attempt(302), "x").and_then(|f| f.level), Some(Level::Should));
+        assert_eq!(
+            judge(&attempt(500), "x").and_then(|f| f.level),
+            Some(Level::Must)
+        );
+        assert_eq!(
+            judge(&attempt(302), "x").and_then(|f| f.level),
+            Some(Level::Should)
+        );
     }
 }

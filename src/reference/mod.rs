@@ -137,9 +137,13 @@ impl ReferencePartner {
             .unwrap_or(0)
     }
 
-    /// Every secret this partner holds or handed out: password, salt, config values.
+    /// Every secret this partner holds or handed out: password, salt, session cookies, config
+    /// values.
     pub fn secrets(&self) -> Vec<String> {
         let mut out = vec![self.password.clone(), self.sso_salt.clone()];
+        if let Ok(s) = self.state.sessions.lock() {
+            out.extend(s.keys().cloned());
+        }
         if let Ok(r) = self.state.resources.lock() {
             for res in r.values() {
                 out.extend(

@@ -8,7 +8,7 @@ use crate::partner::Credentials;
 use crate::runner::CheckCtx;
 
 crate::check!(
-    "REGION-05.nothing-created",
+    "REGION-05.leftover",
     "REGION-05",
     Must,
     "a refused Private Space provision leaves no resource",

@@ -6,7 +6,7 @@ use crate::runner::CheckCtx;
 use crate::sso::{SsoUser, now, set_field};
 
 crate::check!(
-    "SSO-03.cross-resource",
+    "SSO-03.cross",
     "SSO-03",
     Must,
     "a token for resource A posted with resource B's id gets 403",
@@ -51,9 +51,6 @@ mod tests {
     #[test]
     fn shares_the_refusal_judgement() {
         // `judge_refused` is tested in sso_03; the fault zoo runs this check end to end.
-        assert_eq!(
-            find("SSO-03.cross-resource").map(|c| c.requirement),
-            Some("SSO-03")
-        );
+        assert_eq!(find("SSO-03.cross").map(|c| c.requirement), Some("SSO-03"));
     }
 }

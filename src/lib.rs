@@ -22,6 +22,7 @@ pub mod redact;
 pub mod reference;
 pub mod report;
 pub mod runner;
+pub mod scenario;
 pub mod sso;
 pub mod suite;
 pub mod tls;

@@ -7,8 +7,10 @@ use std::time::Instant;
 use reqwest::Method;
 use serde_json::Value;
 
+/// Re-exported for reporters, which cut long texts the same way.
+pub use super::exchange::cut;
 use super::exchange::{
-    Credentials, EXCERPT_BYTES, Exchange, Header, RequestRecord, ResponseRecord,
+    Credentials, EXCERPT_BYTES, Exchange, Header, RequestRecord, ResponseRecord, describe,
 };
 use super::ledger::{EntryState, Ledger};
 use crate::error::HarnessError;
@@ -383,19 +385,6 @@ impl PartnerClient {
     }
 }
 
-/// Cuts a text at a char boundary at or below `max` bytes, marking the cut.
-pub fn cut(mut text: String, max: usize) -> String {
-    if text.len() > max {
-        let mut end = max;
-        while !text.is_char_boundary(end) {
-            end -= 1;
-        }
-        text.truncate(end);
-        text.push_str(" …[cut]");
-    }
-    text
-}
-
 pub(super) fn redact_header(name: &str, value: &str) -> String {
     match name.to_ascii_lowercase().as_str() {
         "set-cookie" | "authorization" | "cookie" => "[REDACTED:header]".to_owned(),
@@ -410,32 +399,6 @@ pub fn basic(username: &str, password: &str) -> String {
     format!("Basic {token}")
 }
 
-fn describe(e: &reqwest::Error) -> String {
-    use std::error::Error;
-    let kind = if e.is_timeout() {
-        "timed out"
-    } else if e.is_connect() {
-        "connection failed"
-    } else if e.is_body() || e.is_decode() {
-        "response body failed"
-    } else if e.is_redirect() {
-        "redirect failed"
-    } else {
-        "transport error"
-    };
-    let mut detail = String::new();
-    let mut source = e.source();
-    while let Some(s) = source {
-        detail = s.to_string();
-        source = s.source();
-    }
-    if detail.is_empty() {
-        kind.to_owned()
-    } else {
-        format!("{kind}: {detail}")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -446,11 +409,5 @@ mod tests {
             basic("addon-slug", "super-secret"),
             "Basic YWRkb24tc2x1ZzpzdXBlci1zZWNyZXQ="
         );
-    }
-
-    #[test]
-    fn cut_respects_char_boundaries() {
-        assert_eq!(cut("héllo".into(), 2), "h …[cut]");
-        assert_eq!(cut("abc".into(), 10), "abc");
     }
 }

@@ -3,6 +3,7 @@
 //! zoo test run the harness against it. It listens on loopback only.
 
 pub mod faults;
+mod regions;
 mod routes;
 mod sso;
 

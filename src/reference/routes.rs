@@ -13,9 +13,10 @@ use axum::routing::{get, post, put};
 use serde_json::{Map, Value, json};
 
 use super::faults::Fault as F;
+use super::regions::{region_refusal, unprocessable};
 use super::{
-    ADDON_ID, FORBIDDEN_TRANSITIONS, KNOWN_OPTIONS, PLANS, PREFIX, PRIVATE_SPACE_REGIONS,
-    PRIVATE_SPACE_UNAVAILABLE, Resource, State,
+    ADDON_ID, FORBIDDEN_TRANSITIONS, KNOWN_OPTIONS, PLANS, PREFIX, PRIVATE_SPACE_REGIONS, Resource,
+    State,
 };
 use crate::config::COMMON_RUNTIME_REGIONS;
 
@@ -60,42 +61,6 @@ fn json_response(state: &State, status: StatusCode, body: Value) -> Response {
 
 pub(super) fn error(status: StatusCode, message: &str) -> Response {
     (status, axum::Json(json!({ "message": message }))).into_response()
-}
-
-/// 422 with a message the customer sees (or without one, under the fault).
-fn unprocessable(state: &State, message: &str) -> Response {
-    if state.faults.has(F::Error422NoMessage) {
-        return (StatusCode::UNPROCESSABLE_ENTITY, axum::Json(json!({}))).into_response();
-    }
-    error(StatusCode::UNPROCESSABLE_ENTITY, message)
-}
-
-/// None when the plan may be provisioned in `region`; otherwise the refusal.
-fn region_refusal(state: &State, plan: &str, region: &str) -> Option<Response> {
-    if COMMON_RUNTIME_REGIONS.contains(&region) {
-        return None;
-    }
-    if !PRIVATE_SPACE_REGIONS.contains(&region) {
-        if state.faults.has(F::UnknownRegion500) {
-            return Some(error(StatusCode::INTERNAL_SERVER_ERROR, "no such region"));
-        }
-        return Some(unprocessable(
-            state,
-            &format!("{ADDON_ID} does not run in the region {region}"),
-        ));
-    }
-    if state.faults.has(F::PrivateSpaceRejectsAll)
-        || (PRIVATE_SPACE_UNAVAILABLE.contains(&plan)
-            && !state.faults.has(F::PrivateSpacePlanProvisioned))
-    {
-        return Some(unprocessable(
-            state,
-            &format!(
-                "The {plan} plan is not available in Private Spaces. Choose another plan for apps in a Private Space."
-            ),
-        ));
-    }
-    None
 }
 
 /// None when authorised; otherwise the refusal.

@@ -32,6 +32,57 @@ pub struct Config {
     pub regions: RegionsSection,
     #[serde(default)]
     pub idempotency: IdempotencySection,
+    #[serde(default)]
+    pub platform: PlatformSection,
+}
+
+/// The fake platform (Heroku's Identity and Platform API) the partner calls back.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlatformSection {
+    /// Where it listens (default 127.0.0.1 with a free port).
+    pub bind: Option<String>,
+    /// Its public URL when the partner reaches it through a tunnel.
+    pub url: Option<String>,
+    /// The partner's OAuth client secret (or ADDON_OAUTH_CLIENT_SECRET).
+    pub client_secret: Option<String>,
+    /// Lifetime of access tokens; shorten it (e.g. "60s") to exercise refresh.
+    #[serde(
+        default = "d8h",
+        deserialize_with = "duration",
+        serialize_with = "ser_duration"
+    )]
+    pub token_ttl: Duration,
+    /// Lifetime of grant codes (Heroku: about 5 minutes).
+    #[serde(
+        default = "d5m",
+        deserialize_with = "duration",
+        serialize_with = "ser_duration"
+    )]
+    pub grant_ttl: Duration,
+    /// Larger callback bodies get 413.
+    #[serde(default = "mib")]
+    pub max_body_bytes: usize,
+}
+
+impl Default for PlatformSection {
+    fn default() -> Self {
+        Self {
+            bind: None,
+            url: None,
+            client_secret: None,
+            token_ttl: d8h(),
+            grant_ttl: d5m(),
+            max_body_bytes: mib(),
+        }
+    }
+}
+
+fn d8h() -> Duration {
+    Duration::from_secs(8 * 3600)
+}
+fn d5m() -> Duration {
+    Duration::from_secs(300)
 }
 
 pub use crate::scenario::{COMMON_RUNTIME_REGIONS, IdempotencySection, RegionsSection};
@@ -60,6 +111,10 @@ pub struct Plans {
     pub default: Option<String>,
     /// The plan used for the upgrade check.
     pub upgrade: Option<String>,
+    /// A plan the partner provisions asynchronously (202); the async suite provisions a resource
+    /// on it. Without it the async suite judges the shared resource.
+    #[serde(rename = "async")]
+    pub async_plan: Option<String>,
     /// The plan used for the downgrade check.
     pub downgrade: Option<String>,
     /// Plans that must be refused in Private Space regions.
@@ -132,6 +187,13 @@ pub struct Timeouts {
         serialize_with = "ser_duration"
     )]
     pub fail_after: Duration,
+    /// How long to wait for a callback the partner owes (grant exchange, provision action).
+    #[serde(
+        default = "d60s",
+        deserialize_with = "duration",
+        serialize_with = "ser_duration"
+    )]
+    pub callback: Duration,
 }
 
 impl Default for Timeouts {
@@ -141,6 +203,7 @@ impl Default for Timeouts {
             connect: d10s(),
             warn_after: d3s(),
             fail_after: d30s(),
+            callback: d60s(),
         }
     }
 }
@@ -153,6 +216,9 @@ fn d10s() -> Duration {
 }
 fn d30s() -> Duration {
     Duration::from_secs(30)
+}
+fn d60s() -> Duration {
+    Duration::from_secs(60)
 }
 fn d35s() -> Duration {
     Duration::from_secs(35)
@@ -189,7 +255,8 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
         "ms" => Ok(Duration::from_millis(n)),
         "" | "s" => Ok(Duration::from_secs(n)),
         "m" => Ok(Duration::from_secs(n * 60)),
-        _ => Err(format!("`{text}` has an unknown unit; use ms, s or m")),
+        "h" => Ok(Duration::from_secs(n * 3600)),
+        _ => Err(format!("`{text}` has an unknown unit; use ms, s, m or h")),
     }
 }
 
@@ -285,6 +352,12 @@ impl Config {
                 check_url(source, field, u)?;
             }
         }
+        if let Some(u) = &self.platform.url {
+            check_url(source, "platform.url", u)?;
+        }
+        if let Some(b) = &self.platform.bind {
+            parse_bind(source, "platform.bind", b)?;
+        }
         Ok(())
     }
 }
@@ -301,12 +374,30 @@ fn check_url(source: &str, field: &str, url: &str) -> Result<(), HarnessError> {
     }
 }
 
+/// Parses a listen address such as 127.0.0.1:0.
+pub fn parse_bind(
+    source: &str,
+    field: &str,
+    text: &str,
+) -> Result<std::net::SocketAddr, HarnessError> {
+    text.parse().map_err(|_| {
+        HarnessError::input(
+            source,
+            field,
+            format!("`{text}` is not an address such as 127.0.0.1:0"),
+            "give an IP address and a port (0 picks a free one)",
+        )
+    })
+}
+
 /// Command-line values that override the config file.
 #[derive(Debug, Clone, Default)]
 pub struct Overrides {
     pub base_url: Option<String>,
     pub sso_url: Option<String>,
     pub plan: Option<String>,
+    pub platform_bind: Option<String>,
+    pub platform_url: Option<String>,
 }
 
 /// What a run uses, after the command line, the config file and the manifest are merged.

@@ -2,7 +2,7 @@
 //! provision request body (§3.2 of the partner API notes).
 
 use std::collections::BTreeMap;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::{Map, Value, json};
 
@@ -41,6 +41,7 @@ pub struct ProvisionSpec<'a> {
     /// Origin of the fake platform; `callback_url` is `{origin}/addons/{uuid}`.
     pub platform_origin: &'a str,
     pub grant_code: &'a str,
+    pub grant_expires: SystemTime,
     pub send_heroku_id: bool,
 }
 
@@ -69,7 +70,7 @@ pub fn provision_body(manifest: &Manifest, spec: &ProvisionSpec<'_>) -> Value {
         "oauth_grant".into(),
         json!({
             "code": spec.grant_code,
-            "expires_at": heroku_time(SystemTime::now() + Duration::from_secs(300)),
+            "expires_at": heroku_time(spec.grant_expires),
             "type": "authorization_code",
         }),
     );
@@ -94,7 +95,7 @@ pub fn provision_body(manifest: &Manifest, spec: &ProvisionSpec<'_>) -> Value {
 }
 
 /// Add-on names look like `slug-word-12345`; derived from the uuid so they are stable per uuid.
-fn addon_name(slug: &str, uuid: &str) -> String {
+pub fn addon_name(slug: &str, uuid: &str) -> String {
     let digits: String = uuid.chars().filter(char::is_ascii_digit).take(5).collect();
     format!("{slug}-conformance-{digits:0>5}")
 }
@@ -135,6 +136,7 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
 
     #[test]
     fn heroku_time_format() {
@@ -165,6 +167,7 @@ mod tests {
                 app: &app,
                 platform_origin: "http://127.0.0.1:9",
                 grant_code: "c0de",
+                grant_expires: SystemTime::now() + Duration::from_secs(300),
                 send_heroku_id: true,
             },
         );

@@ -18,6 +18,7 @@ pub mod journal;
 pub mod manifest;
 pub mod outcome;
 pub mod partner;
+pub mod platform;
 pub mod redact;
 pub mod reference;
 pub mod report;

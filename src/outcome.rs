@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::catalogue::Level;
 use crate::partner::Exchange;
+use crate::platform::inbound::Inbound;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -47,6 +48,8 @@ pub struct Finding {
     pub hint: Option<String>,
     /// Exchanges made before the check that belong to the evidence (e.g. the shared provision).
     pub exchanges: Vec<Arc<Exchange>>,
+    /// Callbacks the platform received that belong to the evidence.
+    pub inbound: Vec<Arc<Inbound>>,
 }
 
 impl Finding {
@@ -70,6 +73,15 @@ impl Finding {
 
     pub fn level(mut self, level: Level) -> Self {
         self.level = Some(level);
+        self
+    }
+
+    pub fn inbound(mut self, calls: &[Arc<Inbound>]) -> Self {
+        for c in calls {
+            if !self.inbound.iter().any(|x| x.seq == c.seq) {
+                self.inbound.push(c.clone());
+            }
+        }
         self
     }
 
@@ -125,6 +137,9 @@ pub struct Evidence {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub curl: Option<String>,
     pub exchanges: Vec<Arc<Exchange>>,
+    /// Callbacks the platform received, as evidence.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub inbound: Vec<Arc<Inbound>>,
 }
 
 /// One check's result, as reported.

@@ -16,6 +16,7 @@ const SUITE_FILES: &[(&str, &str)] = &[
         "suites/provision.toml",
         include_str!("../suites/provision.toml"),
     ),
+    ("suites/async.toml", include_str!("../suites/async.toml")),
     ("suites/auth.toml", include_str!("../suites/auth.toml")),
     ("suites/plan.toml", include_str!("../suites/plan.toml")),
     ("suites/region.toml", include_str!("../suites/region.toml")),

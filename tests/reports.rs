@@ -50,8 +50,13 @@ fn settings() -> insta::Settings {
         ),
         (r"\(\d+ ms\)", "([n] ms)"),
         (r"slowest \d+ ms", "slowest [n] ms"),
+        (r"at \d+ ms", "at [n] ms"),
+        // Callbacks of different resources interleave: inbound order numbers vary.
+        (r"inbound(\s+)#\d+", "inbound$1#[n]"),
+        // JSON keys are sorted: an inbound record's seq is followed by its status.
+        (r#""seq": \d+,(\s+"status")"#, r#""seq": "[n]",$1"#),
         (
-            r#""(duration_ms|elapsed_ms|started_ms)": [0-9.e-]+"#,
+            r#""(duration_ms|elapsed_ms|started_ms|at_ms)": [0-9.e-]+"#,
             r#""$1": "[n]""#,
         ),
         (r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+0000", "[time]"),

@@ -1,6 +1,7 @@
 //! Checks: one small file each, with its requirement ID, level and its own test. A check is
 //! listed once in `REGISTRY` and named in a suite file under `suites/`.
 
+pub mod asynchronous;
 pub mod auth;
 pub mod deprovision;
 pub mod idempotency;
@@ -70,6 +71,16 @@ pub static REGISTRY: &[&Check] = &[
     &provision::prov_14::CHECK,
     &provision::gen_02::CHECK,
     &provision::opt_02::CHECK,
+    &asynchronous::async_09::CHECK,
+    &asynchronous::async_03::CHECK,
+    &asynchronous::oauth_01::CHECK,
+    &asynchronous::prov_08::CHECK,
+    &asynchronous::oauth_03::CHECK,
+    &asynchronous::config_02::CHECK,
+    &asynchronous::api_01_token::CHECK,
+    &asynchronous::api_01_accept::CHECK,
+    &asynchronous::oauth_04::CHECK,
+    &asynchronous::oauth_05::CHECK,
     &auth::provision::CHECK,
     &auth::plan_change::CHECK,
     &auth::deprovision::CHECK,

@@ -37,6 +37,8 @@ enum Command {
     Demo(DemoArgs),
     /// Run the reference partner alone (a conformant example, and a target for `run`).
     ServeReference(ServeArgs),
+    /// Run the fake platform alone, printing each inbound call.
+    Platform(PlatformArgs),
     /// List suites, checks, requirement IDs and levels.
     List(ListArgs),
     /// Explain a requirement or check: what it asks, why, doc link, common causes.
@@ -62,6 +64,12 @@ struct RunArgs {
     /// Provision shared resources on this plan (overrides [plans] default).
     #[arg(long, env = "ADDON_PLAN")]
     plan: Option<String>,
+    /// Where the fake platform listens (default 127.0.0.1:0).
+    #[arg(long, env = "ADDON_PLATFORM_BIND")]
+    platform_bind: Option<String>,
+    /// The platform's public URL, when the partner reaches it through a tunnel.
+    #[arg(long, env = "ADDON_PLATFORM_URL")]
+    platform_url: Option<String>,
     #[command(flatten)]
     selection: SelectionArgs,
     #[command(flatten)]
@@ -95,6 +103,22 @@ struct ServeArgs {
     /// Write a config pointing `run` at this partner here (after binding).
     #[arg(long)]
     write_config: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct PlatformArgs {
+    /// Where to listen.
+    #[arg(long, env = "ADDON_PLATFORM_BIND", default_value = "127.0.0.1:5050")]
+    bind: String,
+    /// Public URL, when the partner reaches the platform through a tunnel.
+    #[arg(long, env = "ADDON_PLATFORM_URL")]
+    url: Option<String>,
+    /// Validate config var names against this manifest (otherwise any name is accepted).
+    #[arg(long, env = "ADDON_MANIFEST")]
+    manifest: Option<PathBuf>,
+    /// Take [platform] settings (client secret, token lifetimes) from this config.
+    #[arg(long, env = "ADDON_CONFIG")]
+    config: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -179,6 +203,7 @@ async fn dispatch(command: Command) -> Result<u8, HarnessError> {
         Command::Demo(args) => demo(args).await,
         Command::ServeReference(args) => serve(args).await,
         Command::Sso(args) => sso::sso(args).await,
+        Command::Platform(args) => platform(args).await,
         Command::List(args) => {
             say(catalogue_view::list(args.format)?.trim_end());
             Ok(exit::PASS)
@@ -244,6 +269,8 @@ async fn run(args: RunArgs) -> Result<u8, HarnessError> {
                 base_url: args.base_url,
                 sso_url: args.sso_url,
                 plan: args.plan,
+                platform_bind: args.platform_bind,
+                platform_url: args.platform_url,
             },
             selection: args.selection.selection(),
         },
@@ -280,6 +307,79 @@ async fn demo(args: DemoArgs) -> Result<u8, HarnessError> {
     let (mut sink, json_error) = sinks(&args.output);
     let outcome = crate::demo::run(faults, args.selection.selection(), &mut sink).await?;
     finish(outcome.report, json_error)
+}
+
+async fn platform(args: PlatformArgs) -> Result<u8, HarnessError> {
+    use crate::platform::{Platform, PlatformSettings, ServiceInfo};
+    let mut config = match &args.config {
+        Some(path) => Config::load(path)?,
+        None => Config::default(),
+    };
+    if let Ok(secret) = std::env::var("ADDON_OAUTH_CLIENT_SECRET") {
+        config.platform.client_secret = Some(secret);
+    }
+    let manifest = args.manifest.as_deref().map(Manifest::load).transpose()?;
+    let service = match &manifest {
+        Some(m) => ServiceInfo {
+            slug: m.id.clone().unwrap_or_default(),
+            prefix: m.prefix(),
+            config_vars: Some(m.config_vars.clone()),
+        },
+        None => ServiceInfo {
+            slug: "addon".into(),
+            prefix: "ADDON".into(),
+            config_vars: None,
+        },
+    };
+    let p = &config.platform;
+    let platform = Platform::start(
+        PlatformSettings {
+            bind: crate::config::parse_bind("--bind", "(value)", &args.bind)?,
+            url: args.url.clone(),
+            client_secret: p.client_secret.clone(),
+            token_ttl: p.token_ttl,
+            grant_ttl: p.grant_ttl,
+            max_body_bytes: p.max_body_bytes,
+            admin: true,
+        },
+        service,
+        std::sync::Arc::new(crate::redact::Redactor::new()),
+    )
+    .await?;
+    let origin = platform.origin().to_owned();
+    say(&format!(
+        "platform (fake Heroku Identity and Platform API) listening on {origin}"
+    ));
+    say(&format!("  token endpoint  POST {origin}/oauth/token"));
+    say(&format!(
+        "  new grant       curl -sS -X POST {origin}/conformance/grants -d '{{\"uuid\": \"<resource uuid>\"}}'"
+    ));
+    if p.client_secret.is_none() {
+        say(
+            "  warning: no client secret (set ADDON_OAUTH_CLIENT_SECRET or [platform] client_secret): token requests are refused",
+        );
+    }
+    let mut seen = 0;
+    let mut arrivals = platform.journal().subscribe();
+    let printer = async {
+        loop {
+            arrivals.borrow_and_update();
+            let all = platform.journal().all();
+            for call in &all[seen.min(all.len())..] {
+                say(&format!("#{} {}", call.seq, call.summary()));
+            }
+            seen = all.len();
+            if arrivals.changed().await.is_err() {
+                break;
+            }
+        }
+    };
+    tokio::select! {
+        _ = printer => {}
+        _ = tokio::signal::ctrl_c() => {}
+    }
+    platform.stop().await;
+    Ok(exit::PASS)
 }
 
 /// Prints a line; a closed stdout (the reader went away) is not an error for a server.

@@ -2,6 +2,7 @@
 //! it, with named faults that each break one behaviour. `demo`, `serve-reference` and the fault
 //! zoo test run the harness against it. It listens on loopback only.
 
+mod callbacks;
 pub mod faults;
 mod regions;
 mod routes;
@@ -24,7 +25,9 @@ pub const ADDON_ID: &str = "conformance-ref";
 /// Its config var prefix.
 pub const PREFIX: &str = "CONFORMANCE_REF";
 /// Plans it offers.
-pub const PLANS: &[&str] = &["basic", "premium", "hobby"];
+pub const PLANS: &[&str] = &["basic", "premium", "deferred", "hobby"];
+/// Plans it provisions asynchronously (answering 202, finishing through the Platform API).
+pub const ASYNC_PLANS: &[&str] = &["deferred"];
 /// Plans it does not offer in Private Spaces.
 pub const PRIVATE_SPACE_UNAVAILABLE: &[&str] = &["hobby"];
 /// Plan changes it refuses (usage would exceed the smaller plan), as (from, to).
@@ -56,6 +59,9 @@ pub(crate) struct Resource {
 pub(crate) struct State {
     pub faults: FaultSet,
     pub password: String,
+    pub client_secret: String,
+    /// For callbacks to the platform (loopback only: the origin comes from callback_url).
+    pub http: reqwest::Client,
     pub resources: Mutex<HashMap<String, Resource>>,
     pub sso_salt: String,
     /// SSO sessions: cookie value -> resource uuid.
@@ -69,6 +75,7 @@ pub struct ReferencePartner {
     pub addr: SocketAddr,
     pub password: String,
     pub sso_salt: String,
+    pub client_secret: String,
     state: Arc<State>,
     shutdown: Option<oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<()>,
@@ -94,9 +101,18 @@ impl ReferencePartner {
             .map_err(|e| HarnessError::Internal(format!("no local address: {e}")))?;
         let password = secret();
         let sso_salt = secret();
+        let client_secret = secret();
+        crate::tls::install_provider();
+        let http = reqwest::Client::builder()
+            .no_proxy()
+            .timeout(std::time::Duration::from_secs(5))
+            .build()
+            .map_err(|e| HarnessError::Internal(format!("reference partner HTTP client: {e}")))?;
         let state = Arc::new(State {
             faults,
             password: password.clone(),
+            client_secret: client_secret.clone(),
+            http,
             resources: Mutex::new(HashMap::new()),
             sso_salt: sso_salt.clone(),
             sessions: Mutex::new(HashMap::new()),
@@ -115,6 +131,7 @@ impl ReferencePartner {
             addr,
             password,
             sso_salt,
+            client_secret,
             state,
             shutdown: Some(tx),
             task,
@@ -141,7 +158,11 @@ impl ReferencePartner {
     /// Every secret this partner holds or handed out: password, salt, session cookies, config
     /// values.
     pub fn secrets(&self) -> Vec<String> {
-        let mut out = vec![self.password.clone(), self.sso_salt.clone()];
+        let mut out = vec![
+            self.password.clone(),
+            self.sso_salt.clone(),
+            self.client_secret.clone(),
+        ];
         if let Ok(s) = self.state.sessions.lock() {
             out.extend(s.keys().cloned());
         }
@@ -224,6 +245,9 @@ downgrade = "basic"
 private_space_unavailable = ["hobby"]
 forbidden_transitions = [["premium", "hobby"]]
 
+# A plan the partner provisions asynchronously (202); the async suite provisions one resource on it.
+async = "deferred"
+
 [regions]
 # Private Space region strings (Heroku does not publish them; the default is the AWS form of
 # the oregon space) and a region string no add-on knows.
@@ -243,9 +267,19 @@ request = "5s"
 connect = "2s"
 warn_after = "400ms"
 fail_after = "1200ms"
+# How long to wait for callbacks the partner owes (grant exchange, provision action).
+callback = "3s"
+
+[platform]
+# The partner's OAuth client secret, used only at the token endpoint.
+client_secret = "{secret}"
+# Short lifetimes exercise the partner's refresh and expiry handling.
+token_ttl = "60s"
+grant_ttl = "1s"
 "#,
             base = self.base_url(),
             sso = self.sso_url(),
+            secret = self.client_secret,
         )
     }
 

@@ -1,5 +1,6 @@
 //! The reference partner's HTTP handlers.
 
+use std::collections::hash_map::Entry;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
@@ -15,8 +16,8 @@ use serde_json::{Map, Value, json};
 use super::faults::Fault as F;
 use super::regions::{region_refusal, unprocessable};
 use super::{
-    ADDON_ID, FORBIDDEN_TRANSITIONS, KNOWN_OPTIONS, PLANS, PREFIX, PRIVATE_SPACE_REGIONS, Resource,
-    State,
+    ADDON_ID, ASYNC_PLANS, FORBIDDEN_TRANSITIONS, KNOWN_OPTIONS, PLANS, PREFIX,
+    PRIVATE_SPACE_REGIONS, Resource, State, callbacks,
 };
 use crate::config::COMMON_RUNTIME_REGIONS;
 
@@ -130,9 +131,20 @@ fn new_config(state: &State, uuid: &str) -> Map<String, Value> {
     config
 }
 
+fn is_async(state: &State, plan: &str) -> bool {
+    state.faults.has(F::VariantAsyncAll) || ASYNC_PLANS.contains(&plan)
+}
+
 fn provision_answer(state: &State, uuid: &str, res: &Resource) -> Response {
     if state.faults.has(F::ProvisionInvalidJson) {
         return (StatusCode::OK, "OK").into_response();
+    }
+    if is_async(state, &res.plan) {
+        let mut body = json!({"message": "Your add-on is being provisioned."});
+        if !state.faults.has(F::Async202NoId) {
+            body["id"] = res.provider_id.clone();
+        }
+        return json_response(state, StatusCode::ACCEPTED, body);
     }
     let mut body = json!({
         "id": res.provider_id,
@@ -239,20 +251,15 @@ async fn provision(AxState(state): S, headers: HeaderMap, body: Bytes) -> Respon
         // miss the lookup and each create a resource with its own id.
         tokio::time::sleep(Duration::from_millis(150)).await;
         let res = fresh(&state, uuid, plan, json!(uuid::Uuid::new_v4().to_string()));
-        if let Ok(mut r) = state.resources.lock() {
-            r.insert(uuid.to_owned(), res.clone());
+        let first = state
+            .resources
+            .lock()
+            .map(|mut r| r.insert(uuid.to_owned(), res.clone()).is_none())
+            .unwrap_or(false);
+        if first {
+            start_callbacks(&state, &req, uuid, plan, &res);
         }
         return provision_answer(&state, uuid, &res);
-    }
-    let delay = if state.faults.has(F::SlowProvision) {
-        Duration::from_millis(1500)
-    } else if state.faults.has(F::SluggishProvision) {
-        Duration::from_millis(700)
-    } else {
-        Duration::ZERO
-    };
-    if !delay.is_zero() && !state.delayed.swap(true, Ordering::SeqCst) {
-        tokio::time::sleep(delay).await;
     }
     let provider_id = if state.faults.has(F::IdFromHerokuId) {
         json!(format!(
@@ -269,11 +276,53 @@ async fn provision(AxState(state): S, headers: HeaderMap, body: Bytes) -> Respon
     let res = fresh(&state, uuid, plan, provider_id);
     // Insert only if absent, in one critical section: a concurrent duplicate that got here
     // first wins, and both answers describe the same resource.
-    let stored = match state.resources.lock() {
-        Ok(mut r) => r.entry(uuid.to_owned()).or_insert(res).clone(),
+    let (stored, created) = match state.resources.lock() {
+        Ok(mut r) => match r.entry(uuid.to_owned()) {
+            Entry::Occupied(e) => (e.get().clone(), false),
+            Entry::Vacant(v) => (v.insert(res).clone(), true),
+        },
         Err(_) => return error(StatusCode::INTERNAL_SERVER_ERROR, "state unavailable"),
     };
+    if created {
+        start_callbacks(&state, &req, uuid, plan, &stored);
+    }
+    // The slow part of provisioning comes after the grant exchange has been started.
+    let delay = if state.faults.has(F::SlowProvision) {
+        Duration::from_millis(1500)
+    } else if state.faults.has(F::SluggishProvision) {
+        Duration::from_millis(700)
+    } else {
+        Duration::ZERO
+    };
+    if !delay.is_zero() && !state.delayed.swap(true, Ordering::SeqCst) {
+        tokio::time::sleep(delay).await;
+    }
     provision_answer(&state, uuid, &stored)
+}
+
+/// Exchanges the grant code (and, for async plans, finishes provisioning) in the background.
+fn start_callbacks(
+    state: &Arc<State>,
+    req: &Map<String, Value>,
+    uuid: &str,
+    plan: &str,
+    res: &Resource,
+) {
+    let grant = req
+        .get("oauth_grant")
+        .and_then(|g| g.get("code"))
+        .and_then(Value::as_str);
+    let callback = req.get("callback_url").and_then(Value::as_str);
+    if let (Some(code), Some(callback_url)) = (grant, callback) {
+        let job = callbacks::Job {
+            uuid: uuid.to_owned(),
+            callback_url: callback_url.to_owned(),
+            code: code.to_owned(),
+            asynchronous: is_async(state, plan),
+            config: res.config.clone(),
+        };
+        tokio::spawn(callbacks::run(state.clone(), job));
+    }
 }
 
 fn fresh(state: &State, uuid: &str, plan: &str, provider_id: Value) -> Resource {

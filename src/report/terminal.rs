@@ -91,6 +91,12 @@ pub fn failure_block(r: &CheckResult) -> String {
             row("  response", &cut(resp.body.clone(), BODY_EXCERPT));
         }
     }
+    for i in &e.inbound {
+        row(
+            "inbound",
+            &format!("#{} at {} ms: {}", i.seq, i.at_ms, i.summary()),
+        );
+    }
     if let Some(h) = &e.hint {
         row("hint", h);
     }

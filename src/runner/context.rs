@@ -5,6 +5,7 @@ use std::any::Any;
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
 
 use serde_json::Value;
 use tokio::sync::OnceCell;
@@ -18,6 +19,7 @@ use crate::outcome::{Outcome, Verdict};
 use crate::partner::client::ClientSettings;
 use crate::partner::ledger::Ledger;
 use crate::partner::{Credentials, PartnerClient, Reply};
+use crate::platform::Platform;
 use crate::redact::Redactor;
 
 /// Origin put into `callback_url` until a fake platform serves it. Loopback discard port: a
@@ -34,6 +36,8 @@ pub struct RunCtx {
     /// The app shared resources are installed on.
     pub app: App,
     pub platform_origin: String,
+    /// The fake Heroku the partner calls back; absent in unit tests of single checks.
+    pub platform: Option<Arc<Platform>>,
     resources: Mutex<HashMap<String, Arc<OnceCell<Arc<Provisioned>>>>>,
     memos: Mutex<HashMap<&'static str, Arc<OnceCell<Memo>>>>,
     outcomes: Mutex<HashMap<String, Outcome>>,
@@ -132,6 +136,7 @@ impl RunCtx {
             ledger,
             app: App::random(),
             platform_origin: PLACEHOLDER_PLATFORM.to_owned(),
+            platform: None,
             resources: Mutex::new(HashMap::new()),
             memos: Mutex::new(HashMap::new()),
             outcomes: Mutex::new(HashMap::new()),
@@ -151,10 +156,25 @@ impl RunCtx {
             .and_then(|o| o.get(check).copied())
     }
 
-    /// A provision body for a fresh uuid on `plan`, with the run's region and options.
+    /// Attaches the platform: callbacks now go to it.
+    pub fn with_platform(mut self, platform: Arc<Platform>) -> Self {
+        self.platform_origin = platform.origin().to_owned();
+        self.platform = Some(platform);
+        self
+    }
+
+    /// A provision body for a fresh uuid on `plan`, with the run's region and options. With a
+    /// platform, Heroku's side of the provision (resource, attachment, grant) is registered.
     pub fn provision_body(&self, uuid: &str, plan: &str) -> Value {
         let cfg = &self.settings.config.provision;
-        let grant = uuid::Uuid::new_v4().to_string();
+        let name = heroku::addon_name(self.manifest.id.as_deref().unwrap_or("addon"), uuid);
+        let (grant, grant_expires) = match &self.platform {
+            Some(p) => p.register_provision(uuid, &name, plan, &cfg.region, &self.app),
+            None => (
+                uuid::Uuid::new_v4().to_string(),
+                SystemTime::now() + Duration::from_secs(300),
+            ),
+        };
         heroku::provision_body(
             &self.manifest,
             &ProvisionSpec {
@@ -165,9 +185,31 @@ impl RunCtx {
                 app: &self.app,
                 platform_origin: &self.platform_origin,
                 grant_code: &grant,
+                grant_expires,
                 send_heroku_id: cfg.send_heroku_id,
             },
         )
+    }
+
+    /// Sends a provision and tells the platform how the partner answered.
+    pub async fn provision(&self, body: &Value, credentials: Credentials, label: &str) -> Reply {
+        let reply = self.partner.provision(body, credentials, label).await;
+        if let (Some(p), Some(uuid)) = (&self.platform, body.get("uuid").and_then(Value::as_str)) {
+            p.record_answer(uuid, &reply);
+        }
+        reply
+    }
+
+    /// Sends a deprovision; when the partner removed the resource, so does the platform.
+    pub async fn deprovision(&self, uuid: &str, credentials: Credentials, label: &str) -> Reply {
+        let reply = self.partner.deprovision(uuid, credentials, label).await;
+        let removed = reply
+            .status
+            .is_some_and(|s| (200..300).contains(&s) || s == 404 || s == 410);
+        if let (Some(p), true) = (&self.platform, removed) {
+            p.record_deprovision(uuid);
+        }
+        reply
     }
 
     /// The default plan; suites that provision are refused up front without one.
@@ -178,6 +220,17 @@ impl RunCtx {
     /// The shared resource `key`, provisioned on first use. The attempt is returned whatever the
     /// partner answered; see `live_resource` for a usable one.
     pub async fn resource(&self, key: &str) -> Arc<Provisioned> {
+        // Without an async plan, the async suite judges the shared resource.
+        let async_plan = self.settings.config.plans.async_plan.clone();
+        let key = if key == "async" && async_plan.is_none() {
+            "primary"
+        } else {
+            key
+        };
+        let plan = match key {
+            "async" => async_plan.unwrap_or_default(),
+            _ => self.default_plan().to_owned(),
+        };
         let cell = {
             let mut map = match self.resources.lock() {
                 Ok(m) => m,
@@ -187,10 +240,8 @@ impl RunCtx {
         };
         cell.get_or_init(|| async {
             let uuid = uuid::Uuid::new_v4().to_string();
-            let plan = self.default_plan().to_owned();
             let request = self.provision_body(&uuid, &plan);
             let reply = self
-                .partner
                 .provision(&request, Credentials::Manifest, &format!("provision {key}"))
                 .await;
             Arc::new(Provisioned {

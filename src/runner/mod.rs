@@ -11,12 +11,16 @@ pub use selection::{PlannedCheck, PlannedSuite, Selection};
 
 use crate::catalogue::{Catalogue, Level};
 use crate::checks::Check;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+
 use crate::config::Settings;
 use crate::error::{HarnessError, exit};
 use crate::events::{Event, EventSink};
 use crate::outcome::{CheckResult, Evidence, Outcome, Summary, Verdict};
 use crate::partner::Credentials;
 use crate::partner::ledger::Entry;
+use crate::platform::{Platform, PlatformSettings, ServiceInfo};
 
 /// Everything a run produced.
 #[derive(Debug, Clone)]
@@ -83,8 +87,46 @@ pub async fn run(inputs: RunInputs, sink: &mut dyn EventSink) -> Result<RunRepor
             "set [plans] default = \"<your cheapest plan>\" in the config, or pass --plan",
         ));
     }
-    let ctx = RunCtx::build(inputs.manifest, settings)?;
-    Ok(execute(&ctx, &plan, sink).await)
+    let platform = Arc::new(start_platform(&inputs.manifest, &settings, false).await?);
+    let ctx = RunCtx::build(inputs.manifest, settings)?.with_platform(platform.clone());
+    let report = execute(&ctx, &plan, sink).await;
+    drop(ctx);
+    if let Ok(p) = Arc::try_unwrap(platform) {
+        p.stop().await;
+    }
+    Ok(report)
+}
+
+/// Starts the fake platform for a run (or alone, with `admin`).
+pub async fn start_platform(
+    manifest: &crate::manifest::Manifest,
+    settings: &Settings,
+    admin: bool,
+) -> Result<Platform, HarnessError> {
+    let p = &settings.config.platform;
+    let bind = match &p.bind {
+        Some(b) => crate::config::parse_bind("[platform] bind", "platform.bind", b)?,
+        None => SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+    };
+    let redactor = Arc::new(crate::redact::Redactor::new());
+    Platform::start(
+        PlatformSettings {
+            bind,
+            url: p.url.clone(),
+            client_secret: p.client_secret.clone(),
+            token_ttl: p.token_ttl,
+            grant_ttl: p.grant_ttl,
+            max_body_bytes: p.max_body_bytes,
+            admin,
+        },
+        ServiceInfo {
+            slug: manifest.id.clone().unwrap_or_default(),
+            prefix: manifest.prefix(),
+            config_vars: Some(manifest.config_vars.clone()),
+        },
+        redactor,
+    )
+    .await
 }
 
 /// Runs the planned suites against the partner.
@@ -175,6 +217,18 @@ fn exit_code(summary: &Summary, leftovers: &[Entry]) -> u8 {
 fn run_notes(ctx: &RunCtx) -> Vec<String> {
     let s = &ctx.settings;
     let mut notes = Vec::new();
+    if let Some(p) = &ctx.platform {
+        notes.push(format!(
+            "platform (fake Heroku Identity and API) at {}: callback_url is {}/addons/{{uuid}}{}",
+            p.origin(),
+            p.origin(),
+            if p.has_client_secret() {
+                ""
+            } else {
+                "; no OAuth client secret configured"
+            }
+        ));
+    }
     if s.base_url_overridden {
         notes.push(format!(
             "provisioning requests go to the override {} instead of the manifest's production base_url",
@@ -278,6 +332,7 @@ fn finish(
                 hint: f.hint.as_deref().map(red),
                 curl: exchanges.last().map(|x| red(&x.curl())),
                 exchanges,
+                inbound: f.inbound.clone(),
             };
             (outcome, f.observed.clone())
         }
@@ -300,12 +355,22 @@ fn finish(
     }
 }
 
-/// Deprovisions everything the ledger says may still exist. Returns what could not be removed.
+/// Attempts per resource at cleanup: Heroku retries failed deliveries too.
+const CLEANUP_ATTEMPTS: usize = 3;
+
+/// Deprovisions everything the ledger says may still exist, retrying 5xx answers and transport
+/// failures. Returns what could not be removed.
 async fn cleanup(ctx: &RunCtx) -> Vec<Entry> {
     for entry in ctx.ledger.outstanding() {
-        ctx.partner
-            .deprovision(&entry.uuid, Credentials::Manifest, "cleanup")
-            .await;
+        for attempt in 1..=CLEANUP_ATTEMPTS {
+            let label = format!("cleanup (attempt {attempt})");
+            let reply = ctx
+                .deprovision(&entry.uuid, Credentials::Manifest, &label)
+                .await;
+            if !matches!(reply.status, None | Some(500..)) {
+                break;
+            }
+        }
     }
     ctx.ledger.outstanding()
 }

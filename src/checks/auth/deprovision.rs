@@ -21,7 +21,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     let mut replies = Vec::new();
     for (credentials, what) in super::probes() {
         let label = format!("deprovision with {what}");
-        let reply = cx.partner.deprovision(&res.uuid, credentials, &label).await;
+        let reply = cx.deprovision(&res.uuid, credentials, &label).await;
         if is_2xx(reply.status) {
             // The partner deleted the shared resource for an unauthenticated caller.
             res.mark_gone("deleted by a DELETE with wrong credentials (AUTH-02.deprovision)");

@@ -17,7 +17,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         let uuid = uuid::Uuid::new_v4().to_string();
         let body = cx.provision_body(&uuid, cx.default_plan());
         let label = format!("provision with {what}");
-        replies.push((what, cx.partner.provision(&body, credentials, &label).await));
+        replies.push((what, cx.provision(&body, credentials, &label).await));
     }
     super::judge("provision", &replies)
 }

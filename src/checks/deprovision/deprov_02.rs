@@ -20,7 +20,6 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         Err(v) => return v,
     };
     let reply = cx
-        .partner
         .deprovision(&res.uuid, Credentials::Manifest, "deprovision primary")
         .await;
     if reply.status.is_some_and(|s| (200..300).contains(&s)) {

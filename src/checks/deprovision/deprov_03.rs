@@ -15,7 +15,6 @@ crate::check!(
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
     let uuid = uuid::Uuid::new_v4().to_string();
     let reply = cx
-        .partner
         .deprovision(&uuid, Credentials::Manifest, "deprovision an unknown uuid")
         .await;
     super::judge_gone(

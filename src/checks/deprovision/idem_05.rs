@@ -20,7 +20,6 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         Err(v) => return v,
     };
     let reply = cx
-        .partner
         .deprovision(&res.uuid, Credentials::Manifest, "repeat deprovision")
         .await;
     judge(&reply)

@@ -24,7 +24,6 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         );
     }
     let reply = cx
-        .partner
         .provision(
             &body,
             Credentials::Manifest,
@@ -32,13 +31,12 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         )
         .await;
     if is_2xx(reply.status) {
-        cx.partner
-            .deprovision(
-                &uuid,
-                Credentials::Manifest,
-                "remove the unknown-fields resource",
-            )
-            .await;
+        cx.deprovision(
+            &uuid,
+            Credentials::Manifest,
+            "remove the unknown-fields resource",
+        )
+        .await;
         return Verdict::pass();
     }
     Finding::new(

@@ -20,7 +20,6 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         options.insert("conformance-unknown-option".into(), "true".into());
     }
     let reply = cx
-        .partner
         .provision(
             &body,
             Credentials::Manifest,
@@ -28,13 +27,12 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         )
         .await;
     if is_2xx(reply.status) {
-        cx.partner
-            .deprovision(
-                &uuid,
-                Credentials::Manifest,
-                "remove the unknown-option resource",
-            )
-            .await;
+        cx.deprovision(
+            &uuid,
+            Credentials::Manifest,
+            "remove the unknown-option resource",
+        )
+        .await;
         return Verdict::pass();
     }
     Finding::new(

@@ -1,0 +1,46 @@
+//! API-01.accept: Platform API calls send `Accept: application/vnd.heroku+json; version=3`.
+
+use crate::outcome::{Finding, Verdict};
+use crate::runner::CheckCtx;
+
+crate::check!(
+    "API-01.accept",
+    "API-01",
+    Must,
+    "Platform API calls send the v3 Accept header",
+    run
+);
+
+async fn run(cx: &CheckCtx<'_>) -> Verdict {
+    let s = match super::subject(cx, "async").await {
+        Ok(s) => s,
+        Err(v) => return v,
+    };
+    let bad: Vec<_> = s
+        .calls()
+        .into_iter()
+        .filter(|i| i.error.as_deref() == Some("missing_version"))
+        .collect();
+    if bad.is_empty() {
+        return Verdict::pass();
+    }
+    Finding::new(
+        "Accept: application/vnd.heroku+json; version=3",
+        super::arrived(&bad),
+    )
+    .at("platform: header Accept")
+    .hint("the Platform API needs the version in the Accept header on every call")
+    .inbound(&bad)
+    .into()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::find;
+
+    #[test]
+    fn is_registered() {
+        // Judged on the platform journal; the fault zoo runs it (async-no-accept-header).
+        assert!(find("API-01.accept").is_some());
+    }
+}

@@ -1,0 +1,51 @@
+//! API-01.token: Platform API calls carry a valid Bearer token.
+
+use crate::outcome::{Finding, Verdict};
+use crate::runner::CheckCtx;
+
+crate::check!(
+    "API-01.token",
+    "API-01",
+    Must,
+    "Platform API calls carry the Bearer token",
+    run
+);
+
+async fn run(cx: &CheckCtx<'_>) -> Verdict {
+    let s = match super::subject(cx, "async").await {
+        Ok(s) => s,
+        Err(v) => return v,
+    };
+    let api: Vec<_> = s
+        .calls()
+        .into_iter()
+        .filter(|i| !super::is_token_call(i))
+        .collect();
+    let bad: Vec<_> = api
+        .iter()
+        .filter(|i| i.error.as_deref() == Some("unauthorized"))
+        .cloned()
+        .collect();
+    if bad.is_empty() {
+        return Verdict::pass_with(format!("{} Platform API calls", api.len()));
+    }
+    Finding::new(
+        "Authorization: Bearer <access token> on every call",
+        super::arrived(&bad),
+    )
+    .at("platform: header Authorization")
+    .hint("use the access token from the grant exchange, refreshed before it expires")
+    .inbound(&bad)
+    .into()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::find;
+
+    #[test]
+    fn is_registered() {
+        // Judged on the platform journal; the fault zoo runs it (async-no-token).
+        assert!(find("API-01.token").is_some());
+    }
+}

@@ -1,0 +1,54 @@
+//! CONFIG-02: config updates use only the manifest's config var names, with string values.
+
+use crate::outcome::{Finding, Verdict};
+use crate::runner::CheckCtx;
+
+crate::check!(
+    "CONFIG-02",
+    "CONFIG-02",
+    Must,
+    "config updates use manifest names and string values",
+    run
+);
+
+async fn run(cx: &CheckCtx<'_>) -> Verdict {
+    let s = match super::subject(cx, "async").await {
+        Ok(s) => s,
+        Err(v) => return v,
+    };
+    let updates: Vec<_> = s
+        .calls()
+        .into_iter()
+        .filter(|i| i.kind == "config update")
+        .collect();
+    if updates.is_empty() {
+        return Verdict::pass_with("no config update arrived");
+    }
+    let refused: Vec<_> = updates
+        .iter()
+        .filter(|i| i.error.as_deref() == Some("invalid_params"))
+        .cloned()
+        .collect();
+    if refused.is_empty() {
+        return Verdict::pass();
+    }
+    Finding::new(
+        format!("PATCH /addons/{{id}}/config with names from [{}] and string values", cx.manifest.config_vars.join(", ")),
+        super::arrived(&refused),
+    )
+    .at("platform: PATCH config")
+    .hint("send the manifest's names (e.g. MYADDON_URL), never app-side attachment names; Heroku renames per attachment")
+    .inbound(&refused)
+    .into()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::find;
+
+    #[test]
+    fn is_registered() {
+        // Judged on the platform journal; the fault zoo runs it (async-undeclared-config).
+        assert!(find("CONFIG-02").is_some());
+    }
+}

@@ -1,0 +1,108 @@
+//! Checks of the partner's callbacks: the grant exchange, refresh, the Platform API calls of an
+//! asynchronous provision. They judge the inbound journal of the platform, waiting for owed
+//! callbacks event-driven up to `timeouts.callback`.
+
+pub mod api_01_accept;
+pub mod api_01_token;
+pub mod async_03;
+pub mod async_09;
+pub mod config_02;
+pub mod oauth_01;
+pub mod oauth_03;
+pub mod oauth_04;
+pub mod oauth_05;
+pub mod prov_08;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::config::format_duration;
+use crate::outcome::Verdict;
+use crate::platform::Platform;
+use crate::platform::inbound::Inbound;
+use crate::runner::{CheckCtx, Provisioned};
+
+/// What the callback checks judge: the async suite's resource and the platform.
+pub struct Subject {
+    pub res: Arc<Provisioned>,
+    pub platform: Arc<Platform>,
+    pub deadline: Duration,
+}
+
+impl Subject {
+    pub fn is_async(&self) -> bool {
+        self.res.is_async()
+    }
+
+    /// Every call concerning the resource: by path, grant, or the token's scope.
+    pub fn calls(&self) -> Vec<Arc<Inbound>> {
+        let uuid = self.res.uuid.as_str();
+        self.platform
+            .journal()
+            .all()
+            .into_iter()
+            .filter(|i| i.resource.as_deref() == Some(uuid) || i.scope.as_deref() == Some(uuid))
+            .collect()
+    }
+
+    /// Waits for a call concerning the resource that `matches`, up to the deadline.
+    pub async fn wait(&self, matches: impl Fn(&Inbound) -> bool) -> Option<Arc<Inbound>> {
+        let uuid = self.res.uuid.clone();
+        self.platform
+            .journal()
+            .wait_for(self.deadline, |i| {
+                i.resource.as_deref() == Some(uuid.as_str()) && matches(i)
+            })
+            .await
+            .ok()
+    }
+
+    pub fn within(&self) -> String {
+        format_duration(self.deadline)
+    }
+
+    pub fn skip_sync(&self) -> Verdict {
+        Verdict::Skip(format!(
+            "the partner answered {} on plan `{}`: synchronous provisioning; set [plans] async to a plan it provisions asynchronously",
+            self.res
+                .reply
+                .status
+                .map(|s| s.to_string())
+                .unwrap_or_else(|| "nothing".into()),
+            self.res.plan
+        ))
+    }
+}
+
+/// The async suite's resource (or the shared one) and the platform.
+pub async fn subject(cx: &CheckCtx<'_>, key: &str) -> Result<Subject, Verdict> {
+    let Some(platform) = cx.platform.clone() else {
+        return Err(Verdict::Skip("this run has no platform".into()));
+    };
+    let res = cx.live_resource(key).await?;
+    Ok(Subject {
+        res,
+        platform,
+        deadline: cx.settings.config.timeouts.callback,
+    })
+}
+
+pub fn is_token_call(i: &Inbound) -> bool {
+    matches!(
+        i.kind.as_str(),
+        "token exchange" | "token refresh" | "token request"
+    )
+}
+
+/// One line per call, or "nothing".
+pub fn arrived(calls: &[Arc<Inbound>]) -> String {
+    if calls.is_empty() {
+        "nothing".to_owned()
+    } else {
+        calls
+            .iter()
+            .map(|c| c.summary())
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}

@@ -1,0 +1,82 @@
+//! OAUTH-01: the grant is exchanged with grant_type=authorization_code, the code and the client
+//! secret.
+
+use crate::outcome::{Finding, Verdict};
+use crate::runner::CheckCtx;
+
+crate::check!(
+    "OAUTH-01",
+    "OAUTH-01",
+    Must,
+    "the grant is exchanged with the client secret",
+    run
+);
+
+async fn run(cx: &CheckCtx<'_>) -> Verdict {
+    let s = match super::subject(cx, "async").await {
+        Ok(s) => s,
+        Err(v) => return v,
+    };
+    if !s.platform.has_client_secret() {
+        return Verdict::Skip("no client secret configured: set [platform] client_secret or ADDON_OAUTH_CLIENT_SECRET".into());
+    }
+    if s.is_async() {
+        s.wait(|i| i.kind == "token exchange").await;
+    }
+    let calls: Vec<_> = s
+        .calls()
+        .into_iter()
+        .filter(|i| i.kind == "token exchange")
+        .collect();
+    if calls.is_empty() {
+        if !s.is_async() {
+            return Verdict::Skip(
+                "synchronous provision without a grant exchange; see OAUTH-05".into(),
+            );
+        }
+        return Finding::new(
+            format!(
+                "POST /oauth/token with grant_type=authorization_code within {}",
+                s.within()
+            ),
+            format!(
+                "no exchange arrived; calls for this resource: {}",
+                super::arrived(&s.calls())
+            ),
+        )
+        .at("platform: /oauth/token")
+        .hint("exchange oauth_grant.code at {callback origin}/oauth/token with your client secret")
+        .inbound(&s.calls())
+        .into();
+    }
+    if calls.iter().any(|c| c.ok()) {
+        return Verdict::pass();
+    }
+    let refused: Vec<_> = calls
+        .iter()
+        .filter(|c| c.error.as_deref() != Some("invalid_grant"))
+        .cloned()
+        .collect();
+    if refused.is_empty() {
+        return Verdict::pass_with("the request was well formed; its timing is PROV-08's");
+    }
+    Finding::new(
+        "an exchange with the right client secret and code",
+        super::arrived(&refused),
+    )
+    .at("platform: /oauth/token")
+    .hint("send grant_type=authorization_code, code and client_secret (the Partner Portal's OAuth secret), as a form body or query string")
+    .inbound(&refused)
+    .into()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::find;
+
+    #[test]
+    fn is_registered() {
+        // Judged on the platform journal; the fault zoo runs it (wrong-client-secret).
+        assert!(find("OAUTH-01").is_some());
+    }
+}

@@ -1,0 +1,46 @@
+//! OAUTH-04: a resource's token is used for that resource only.
+
+use crate::outcome::{Finding, Verdict};
+use crate::runner::CheckCtx;
+
+crate::check!(
+    "OAUTH-04",
+    "OAUTH-04",
+    Must,
+    "tokens are used only for their own resource",
+    run
+);
+
+async fn run(cx: &CheckCtx<'_>) -> Verdict {
+    let s = match super::subject(cx, "async").await {
+        Ok(s) => s,
+        Err(v) => return v,
+    };
+    let uuid = s.res.uuid.clone();
+    let bad: Vec<_> = s
+        .calls()
+        .into_iter()
+        .filter(|i| {
+            i.scope.as_deref() == Some(uuid.as_str()) && i.error.as_deref() == Some("forbidden")
+        })
+        .collect();
+    if bad.is_empty() {
+        return Verdict::pass();
+    }
+    Finding::new(format!("calls with this token only about add-on {uuid} and its apps"), super::arrived(&bad))
+        .at("platform: request path")
+        .hint("keep one token per resource and use it only for that resource; a mix-up leaks data between customers")
+        .inbound(&bad)
+        .into()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::find;
+
+    #[test]
+    fn is_registered() {
+        // Judged on the platform journal; the fault zoo runs it (touches-another-resource).
+        assert!(find("OAUTH-04").is_some());
+    }
+}

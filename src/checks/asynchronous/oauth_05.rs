@@ -1,0 +1,54 @@
+//! OAUTH-05: a synchronous partner still exchanges its grant at provision time.
+
+use crate::outcome::{Finding, Verdict};
+use crate::runner::CheckCtx;
+
+crate::check!(
+    "OAUTH-05",
+    "OAUTH-05",
+    Should,
+    "a synchronous provision still exchanges its grant",
+    run
+);
+
+async fn run(cx: &CheckCtx<'_>) -> Verdict {
+    let s = match super::subject(cx, "primary").await {
+        Ok(s) => s,
+        Err(v) => return v,
+    };
+    if s.is_async() {
+        return Verdict::Skip(
+            "the shared resource is provisioned asynchronously; OAUTH-01 judges its exchange"
+                .into(),
+        );
+    }
+    if !s.platform.has_client_secret() {
+        return Verdict::Skip("no client secret configured: set [platform] client_secret or ADDON_OAUTH_CLIENT_SECRET".into());
+    }
+    if s.wait(|i| i.kind == "token exchange" && i.ok())
+        .await
+        .is_some()
+    {
+        return Verdict::pass();
+    }
+    let calls = s.calls();
+    Finding::new(
+        format!("a successful grant exchange within {} of the provision", s.within()),
+        format!("none; calls for this resource: {}", super::arrived(&calls)),
+    )
+    .at("platform: /oauth/token")
+    .hint("exchange the grant at provision time and store the tokens: later work such as credential rotation needs them")
+    .inbound(&calls)
+    .into()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::find;
+
+    #[test]
+    fn is_registered() {
+        // Judged on the platform journal; the fault zoo runs it (sync-no-exchange).
+        assert!(find("OAUTH-05").is_some());
+    }
+}

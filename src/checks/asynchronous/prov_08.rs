@@ -1,0 +1,63 @@
+//! PROV-08: the grant is exchanged before it expires.
+
+use crate::outcome::{Finding, Verdict};
+use crate::runner::CheckCtx;
+
+crate::check!(
+    "PROV-08",
+    "PROV-08",
+    Must,
+    "the grant is exchanged before it expires",
+    run
+);
+
+async fn run(cx: &CheckCtx<'_>) -> Verdict {
+    let s = match super::subject(cx, "async").await {
+        Ok(s) => s,
+        Err(v) => return v,
+    };
+    if s.is_async() {
+        s.wait(|i| i.kind == "token exchange").await;
+    }
+    let calls: Vec<_> = s
+        .calls()
+        .into_iter()
+        .filter(|i| i.kind == "token exchange")
+        .collect();
+    if calls.iter().any(|c| c.ok()) {
+        return Verdict::pass();
+    }
+    let expired: Vec<_> = calls
+        .iter()
+        .filter(|c| c.message.as_deref().is_some_and(|m| m.contains("expired")))
+        .cloned()
+        .collect();
+    if expired.is_empty() {
+        return Verdict::Blocked("no exchange that could succeed arrived (see OAUTH-01)".into());
+    }
+    let expires_at = s
+        .res
+        .request
+        .pointer("/oauth_grant/expires_at")
+        .and_then(|v| v.as_str())
+        .unwrap_or("?");
+    Finding::new(
+        format!("the exchange before oauth_grant.expires_at ({expires_at})"),
+        format!("exchanged after expiry: {}", super::arrived(&expired)),
+    )
+    .at("platform: /oauth/token")
+    .hint("exchange the grant while handling the provision request (or right after answering); it expires after about 5 minutes")
+    .inbound(&expired)
+    .into()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::find;
+
+    #[test]
+    fn is_registered() {
+        // Judged on the platform journal; the fault zoo runs it (late-exchange).
+        assert!(find("PROV-08").is_some());
+    }
+}

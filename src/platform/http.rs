@@ -1,0 +1,197 @@
+//! One dispatcher for every inbound call: reads the body within the limit, routes, answers in
+//! Heroku's error shape (`id`, `message`), and journals the call with what it answered.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+use super::Shared;
+use super::inbound::Inbound;
+use crate::partner::exchange::Header;
+
+/// What a route decided, before it is journaled and sent.
+pub(crate) struct Answer {
+    pub status: StatusCode,
+    pub body: Value,
+    pub kind: &'static str,
+    pub resource: Option<String>,
+    /// The resource the caller's token is scoped to.
+    pub scope: Option<String>,
+}
+
+impl Answer {
+    pub fn ok(kind: &'static str, body: Value) -> Self {
+        Self {
+            status: StatusCode::OK,
+            body,
+            kind,
+            resource: None,
+            scope: None,
+        }
+    }
+
+    pub fn error(status: StatusCode, id: &str, message: &str, kind: &'static str) -> Self {
+        Self {
+            status,
+            body: json!({"id": id, "message": message}),
+            kind,
+            resource: None,
+            scope: None,
+        }
+    }
+
+    pub fn about(mut self, resource: Option<String>) -> Self {
+        self.resource = resource;
+        self
+    }
+
+    pub fn scoped(mut self, scope: Option<String>) -> Self {
+        self.scope = scope;
+        self
+    }
+}
+
+/// The parts of a request the routes read.
+pub(crate) struct Call {
+    pub method: Method,
+    pub segments: Vec<String>,
+    pub query: String,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+pub(crate) fn router(shared: Arc<Shared>) -> Router {
+    Router::new().fallback(handle).with_state(shared)
+}
+
+async fn handle(State(shared): State<Arc<Shared>>, request: Request<Body>) -> Response {
+    let (parts, body) = request.into_parts();
+    let path = parts.uri.path().to_owned();
+    let query = parts.uri.query().unwrap_or_default().to_owned();
+    let limit = shared.settings.max_body_bytes;
+    let (bytes, answer) = match axum::body::to_bytes(body, limit).await {
+        Ok(bytes) => {
+            let call = Call {
+                method: parts.method.clone(),
+                segments: path
+                    .split('/')
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
+                query: query.clone(),
+                headers: parts.headers.clone(),
+                body: bytes.to_vec(),
+            };
+            let answer = route(&shared, &call);
+            (call.body, answer)
+        }
+        Err(_) => (
+            Vec::new(),
+            Answer::error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "request_too_large",
+                &format!("request bodies are limited to {limit} bytes"),
+                "oversized request",
+            ),
+        ),
+    };
+    journal(
+        &shared,
+        &parts.method,
+        &path,
+        &query,
+        &parts.headers,
+        &bytes,
+        &answer,
+    );
+    (answer.status, axum::Json(answer.body)).into_response()
+}
+
+fn route(shared: &Shared, call: &Call) -> Answer {
+    let seg: Vec<&str> = call.segments.iter().map(String::as_str).collect();
+    match (&call.method, seg.as_slice()) {
+        (&Method::POST, ["oauth", "token"]) => super::identity::token(shared, call),
+        (&Method::POST, ["conformance", "grants"]) if shared.settings.admin => {
+            super::identity::admin_grant(shared, call)
+        }
+        (_, ["addons", ..] | ["apps", ..]) => super::api::handle(shared, call, &seg),
+        _ => Answer::error(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "no such endpoint",
+            "unknown endpoint",
+        ),
+    }
+}
+
+fn journal(
+    shared: &Shared,
+    method: &Method,
+    path: &str,
+    query: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+    answer: &Answer,
+) {
+    let r = &shared.redactor;
+    let path = if query.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{}", r.form(query))
+    };
+    let form = headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
+    let body = (!body.is_empty()).then(|| {
+        let text = String::from_utf8_lossy(body);
+        match serde_json::from_slice::<Value>(body) {
+            Ok(v) => r.json(&v).to_string(),
+            Err(_) if form => r.form(&text),
+            Err(_) => r.text(&text),
+        }
+    });
+    let headers = headers
+        .iter()
+        .map(|(k, v)| Header {
+            name: k.as_str().to_owned(),
+            value: match k.as_str() {
+                "authorization" | "cookie" => {
+                    let v = v.to_str().unwrap_or_default();
+                    match v.split_once(' ') {
+                        Some((scheme, _)) => format!("{scheme} [REDACTED:token]"),
+                        None => "[REDACTED:token]".to_owned(),
+                    }
+                }
+                _ => r.text(&String::from_utf8_lossy(v.as_bytes())),
+            },
+        })
+        .collect();
+    let failed = |key: &str| {
+        answer
+            .body
+            .get(key)
+            .and_then(Value::as_str)
+            .filter(|_| !answer.status.is_success())
+            .map(str::to_owned)
+    };
+    shared.journal.push(Inbound {
+        seq: 0,
+        at_ms: shared.journal.elapsed_ms(),
+        method: method.to_string(),
+        path,
+        headers,
+        body: body.map(|b| crate::partner::client::cut(b, crate::partner::exchange::EXCERPT_BYTES)),
+        status: answer.status.as_u16(),
+        resource: answer.resource.clone(),
+        scope: answer.scope.clone(),
+        kind: answer.kind.to_owned(),
+        error: failed("id"),
+        message: failed("message"),
+    });
+}

@@ -1,0 +1,185 @@
+//! The inbound journal: every call the partner makes to the platform, redacted, in order. Checks
+//! wait on it event-driven: a waiter sleeps on a watch channel until a matching call arrives or
+//! the deadline passes, and a miss reports what did arrive instead.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use tokio::sync::watch;
+
+use crate::partner::exchange::Header;
+
+/// One callback the platform received and what it answered.
+#[derive(Debug, Clone, Serialize)]
+pub struct Inbound {
+    pub seq: u64,
+    /// Milliseconds since the platform started.
+    pub at_ms: u64,
+    pub method: String,
+    /// Path and query, redacted.
+    pub path: String,
+    pub headers: Vec<Header>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    pub status: u16,
+    /// The resource the call concerns (path or grant), when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
+    /// The resource the caller's token is scoped to, when it had a valid token.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+    /// What the call was, in the platform's words ("token exchange", "config update", …).
+    pub kind: String,
+    /// The error id answered, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// The error message answered, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl Inbound {
+    pub fn ok(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+
+    pub fn summary(&self) -> String {
+        format!(
+            "{} {} -> {}{} ({})",
+            self.method,
+            self.path,
+            self.status,
+            self.error
+                .as_deref()
+                .map(|e| format!(" {e}"))
+                .unwrap_or_default(),
+            self.kind
+        )
+    }
+}
+
+#[derive(Debug)]
+pub struct InboundJournal {
+    started: Instant,
+    entries: Mutex<Vec<Arc<Inbound>>>,
+    count: watch::Sender<usize>,
+}
+
+impl Default for InboundJournal {
+    fn default() -> Self {
+        Self {
+            started: Instant::now(),
+            entries: Mutex::new(Vec::new()),
+            count: watch::Sender::new(0),
+        }
+    }
+}
+
+impl InboundJournal {
+    pub fn elapsed_ms(&self) -> u64 {
+        self.started.elapsed().as_millis() as u64
+    }
+
+    pub fn push(&self, mut entry: Inbound) -> Arc<Inbound> {
+        let entry = {
+            let mut entries = match self.entries.lock() {
+                Ok(e) => e,
+                Err(p) => p.into_inner(),
+            };
+            entry.seq = entries.len() as u64 + 1;
+            let entry = Arc::new(entry);
+            entries.push(entry.clone());
+            entry
+        };
+        self.count.send_modify(|n| *n += 1);
+        entry
+    }
+
+    pub fn all(&self) -> Vec<Arc<Inbound>> {
+        self.entries.lock().map(|e| e.clone()).unwrap_or_default()
+    }
+
+    /// Calls concerning `resource`.
+    pub fn for_resource(&self, resource: &str) -> Vec<Arc<Inbound>> {
+        self.all()
+            .into_iter()
+            .filter(|i| i.resource.as_deref() == Some(resource))
+            .collect()
+    }
+
+    /// A receiver that changes whenever an entry arrives (the journal only grows).
+    pub fn subscribe(&self) -> watch::Receiver<usize> {
+        self.count.subscribe()
+    }
+
+    /// Waits until `matches` accepts an entry, or `deadline` passes. On a miss, returns every
+    /// entry seen, so the caller can say what arrived instead.
+    pub async fn wait_for(
+        &self,
+        deadline: Duration,
+        matches: impl Fn(&Inbound) -> bool,
+    ) -> Result<Arc<Inbound>, Vec<Arc<Inbound>>> {
+        let mut rx = self.count.subscribe();
+        let give_up = tokio::time::Instant::now() + deadline;
+        loop {
+            rx.borrow_and_update();
+            if let Some(hit) = self.all().into_iter().find(|i| matches(i)) {
+                return Ok(hit);
+            }
+            match tokio::time::timeout_at(give_up, rx.changed()).await {
+                Ok(Ok(())) => continue,
+                Ok(Err(_)) | Err(_) => return Err(self.all()),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(kind: &str) -> Inbound {
+        Inbound {
+            seq: 0,
+            at_ms: 0,
+            method: "POST".into(),
+            path: "/x".into(),
+            headers: vec![],
+            body: None,
+            status: 200,
+            resource: Some("r".into()),
+            scope: None,
+            kind: kind.into(),
+            error: None,
+            message: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_waiter_wakes_on_the_matching_entry() {
+        let j = Arc::new(InboundJournal::default());
+        let j2 = j.clone();
+        let waiter =
+            tokio::spawn(
+                async move { j2.wait_for(Duration::from_secs(5), |i| i.kind == "b").await },
+            );
+        tokio::task::yield_now().await;
+        j.push(entry("a"));
+        j.push(entry("b"));
+        let hit = waiter.await.unwrap().unwrap();
+        assert_eq!(hit.kind, "b");
+        assert_eq!(hit.seq, 2);
+    }
+
+    #[tokio::test]
+    async fn a_miss_reports_what_arrived() {
+        let j = InboundJournal::default();
+        j.push(entry("a"));
+        let miss = j
+            .wait_for(Duration::from_millis(10), |i| i.kind == "z")
+            .await
+            .unwrap_err();
+        assert_eq!(miss.len(), 1);
+    }
+}

@@ -1,0 +1,225 @@
+//! The platform: our fake Heroku, the only code that serves the partner's callbacks. One origin
+//! serves the Identity token endpoint and the Platform API for Partners, so a provision's
+//! `callback_url` is `{origin}/addons/{uuid}`. Every inbound call is journaled.
+
+mod api;
+mod http;
+mod identity;
+pub mod inbound;
+pub mod state;
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, SystemTime};
+
+use serde_json::Value;
+use tokio::sync::oneshot;
+
+use crate::error::HarnessError;
+use crate::heroku::App;
+use crate::partner::Reply;
+use crate::redact::Redactor;
+use inbound::InboundJournal;
+use state::{AddonRecord, AddonState, Model};
+
+/// How the platform behaves; from the config's `[platform]` section.
+#[derive(Debug, Clone)]
+pub struct PlatformSettings {
+    pub bind: SocketAddr,
+    /// Public origin when the partner reaches us through a tunnel; else `http://{bind}`.
+    pub url: Option<String>,
+    /// The partner's OAuth client secret; without it every token request is refused.
+    pub client_secret: Option<String>,
+    pub token_ttl: Duration,
+    pub grant_ttl: Duration,
+    pub max_body_bytes: usize,
+    /// Serve `POST /conformance/grants` (standalone `platform` command only).
+    pub admin: bool,
+}
+
+pub(crate) struct Shared {
+    pub model: Mutex<Model>,
+    pub journal: InboundJournal,
+    pub settings: PlatformSettings,
+    pub redactor: Arc<Redactor>,
+    pub origin: String,
+}
+
+impl Shared {
+    pub fn model(&self) -> MutexGuard<'_, Model> {
+        match self.model.lock() {
+            Ok(m) => m,
+            Err(poisoned) => poisoned.into_inner(),
+        }
+    }
+}
+
+/// A running platform.
+pub struct Platform {
+    shared: Arc<Shared>,
+    pub addr: SocketAddr,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+/// What the platform needs from the manifest.
+#[derive(Debug, Clone)]
+pub struct ServiceInfo {
+    pub slug: String,
+    pub prefix: String,
+    /// `None` accepts any config var name (standalone platform without a manifest).
+    pub config_vars: Option<Vec<String>>,
+}
+
+impl Platform {
+    pub async fn start(
+        settings: PlatformSettings,
+        service: ServiceInfo,
+        redactor: Arc<Redactor>,
+    ) -> Result<Self, HarnessError> {
+        let listener = tokio::net::TcpListener::bind(settings.bind)
+            .await
+            .map_err(|e| {
+                HarnessError::usage(
+                    format!("the platform cannot listen on {}: {e}", settings.bind),
+                    "choose another address with --platform-bind (or [platform] bind)",
+                )
+            })?;
+        let addr = listener
+            .local_addr()
+            .map_err(|e| HarnessError::Internal(format!("no local address: {e}")))?;
+        if let Some(secret) = &settings.client_secret {
+            redactor.add("client_secret", secret);
+        }
+        let origin = settings
+            .url
+            .clone()
+            .unwrap_or_else(|| format!("http://{addr}"))
+            .trim_end_matches('/')
+            .to_owned();
+        let mut model = Model::new(
+            &service.slug,
+            &service.prefix,
+            service.config_vars.clone().unwrap_or_default(),
+        );
+        model.any_config_name = service.config_vars.is_none();
+        let shared = Arc::new(Shared {
+            model: Mutex::new(model),
+            journal: InboundJournal::default(),
+            settings,
+            redactor,
+            origin,
+        });
+        let router = http::router(shared.clone());
+        let (tx, rx) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, router)
+                .with_graceful_shutdown(async {
+                    let _ = rx.await;
+                })
+                .await;
+        });
+        Ok(Self {
+            shared,
+            addr,
+            shutdown: Some(tx),
+            task,
+        })
+    }
+
+    pub fn origin(&self) -> &str {
+        &self.shared.origin
+    }
+
+    pub fn journal(&self) -> &InboundJournal {
+        &self.shared.journal
+    }
+
+    pub fn has_client_secret(&self) -> bool {
+        self.shared.settings.client_secret.is_some()
+    }
+
+    pub fn token_ttl(&self) -> Duration {
+        self.shared.settings.token_ttl
+    }
+
+    /// Reads the model (for checks and tests).
+    pub fn with_model<R>(&self, f: impl FnOnce(&Model) -> R) -> R {
+        f(&self.shared.model())
+    }
+
+    /// Heroku's side of sending a provision: the resource exists (provisioning), attached to
+    /// its app, and a grant is issued. Returns the grant code and its expiry.
+    pub fn register_provision(
+        &self,
+        uuid: &str,
+        name: &str,
+        plan: &str,
+        region: &str,
+        app: &App,
+    ) -> (String, SystemTime) {
+        let mut m = self.shared.model();
+        m.add_app(&app.id, &app.name);
+        let attachment = m.prefix.clone();
+        m.create_addon(
+            AddonRecord {
+                uuid: uuid.to_owned(),
+                name: name.to_owned(),
+                plan: plan.to_owned(),
+                region: region.to_owned(),
+                state: AddonState::Provisioning,
+                provider_id: None,
+                config: BTreeMap::new(),
+                app_id: app.id.clone(),
+            },
+            &attachment,
+        );
+        let ttl = self.shared.settings.grant_ttl;
+        (m.issue_grant(uuid, ttl), SystemTime::now() + ttl)
+    }
+
+    /// Applies the partner's answer to a provision.
+    pub fn record_answer(&self, uuid: &str, reply: &Reply) {
+        let mut m = self.shared.model();
+        let body = reply.json.as_ref().ok();
+        let provider_id = body
+            .and_then(|b| b.get("id"))
+            .map(|id| match id {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            })
+            .unwrap_or_default();
+        match reply.status {
+            Some(202) => m.async_answer(uuid, &provider_id),
+            Some(s) if (200..300).contains(&s) => {
+                let config = body
+                    .and_then(|b| b.get("config"))
+                    .and_then(Value::as_object)
+                    .map(|c| {
+                        c.iter()
+                            .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_owned())))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                m.sync_answer(uuid, &provider_id, config);
+            }
+            _ => m.refused(uuid),
+        }
+    }
+
+    /// The partner removed the resource.
+    pub fn record_deprovision(&self, uuid: &str) {
+        self.shared.model().deprovision(uuid);
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        let _ = (&mut self.task).await;
+    }
+}
+
+#[cfg(test)]
+mod tests;

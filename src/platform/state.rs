@@ -1,0 +1,491 @@
+//! Heroku's side of the world, as the fake platform models it: apps, add-on resources,
+//! attachments, the config each app sees (renamed per attachment), releases, OAuth grants and
+//! tokens. Pure data and rules; the HTTP layer is in `identity` and `api`.
+
+use std::collections::{BTreeMap, HashMap};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AddonState {
+    Provisioning,
+    Provisioned,
+    Deprovisioned,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Release {
+    pub version: u32,
+    pub description: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct AppRecord {
+    pub id: String,
+    pub name: String,
+    pub owner_email: String,
+    pub owner_id: String,
+    pub releases: Vec<Release>,
+}
+
+#[derive(Debug, Clone)]
+pub struct AddonRecord {
+    pub uuid: String,
+    pub name: String,
+    pub plan: String,
+    pub region: String,
+    pub state: AddonState,
+    pub provider_id: Option<String>,
+    /// Partner-side names (the manifest's), as the partner set them.
+    pub config: BTreeMap<String, String>,
+    pub app_id: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Attachment {
+    pub id: String,
+    pub addon: String,
+    pub app_id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone)]
+struct Grant {
+    resource: String,
+    expires: Instant,
+    used: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Token {
+    pub access_token: String,
+    pub refresh_token: String,
+    pub expires_in: u64,
+    pub token_type: &'static str,
+    pub user_id: String,
+    pub session_nonce: Option<String>,
+    #[serde(skip)]
+    pub resource: String,
+    #[serde(skip)]
+    pub expires: Instant,
+}
+
+/// Why a grant or refresh was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GrantError {
+    Unknown,
+    Used,
+    Expired,
+}
+
+/// Why a config update was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigError {
+    NoSuchAddon,
+    UndeclaredName(String),
+}
+
+#[derive(Debug, Default)]
+pub struct Model {
+    /// The manifest's config vars: the only names a partner may set.
+    pub config_vars: Vec<String>,
+    /// Standalone platform without a manifest: any name is accepted.
+    pub any_config_name: bool,
+    /// The prefix stripped when renaming per attachment.
+    pub prefix: String,
+    /// The add-on service slug.
+    pub service: String,
+    pub apps: BTreeMap<String, AppRecord>,
+    pub addons: BTreeMap<String, AddonRecord>,
+    pub attachments: Vec<Attachment>,
+    grants: HashMap<String, Grant>,
+    tokens: HashMap<String, Token>,
+    refresh: HashMap<String, String>,
+}
+
+/// The app-side name of a partner var: the attachment name replaces the prefix (seed 002).
+/// `FOO_BAR_A` with prefix `FOO_BAR` attached as `BALLOON` is `BALLOON_A`.
+pub fn rename(var: &str, prefix: &str, attachment: &str) -> Option<String> {
+    let suffix = var.strip_prefix(prefix)?.strip_prefix('_')?;
+    (!suffix.is_empty()).then(|| format!("{attachment}_{suffix}"))
+}
+
+fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+impl Model {
+    pub fn new(service: &str, prefix: &str, config_vars: Vec<String>) -> Self {
+        Self {
+            service: service.to_owned(),
+            prefix: prefix.to_owned(),
+            config_vars,
+            ..Self::default()
+        }
+    }
+
+    pub fn add_app(&mut self, id: &str, name: &str) {
+        self.apps.entry(id.to_owned()).or_insert_with(|| AppRecord {
+            id: id.to_owned(),
+            name: name.to_owned(),
+            owner_email: format!("owner@{name}.example"),
+            owner_id: new_id(),
+            releases: Vec::new(),
+        });
+    }
+
+    pub fn app_by_id_or_name(&self, key: &str) -> Option<&AppRecord> {
+        self.apps
+            .get(key)
+            .or_else(|| self.apps.values().find(|a| a.name == key))
+    }
+
+    pub fn addon_by_id_or_name(&self, key: &str) -> Option<&AddonRecord> {
+        self.addons
+            .get(key)
+            .or_else(|| self.addons.values().find(|a| a.name == key))
+    }
+
+    /// Heroku creates the resource (state provisioning) and its first attachment when it sends
+    /// the provision request.
+    pub fn create_addon(&mut self, addon: AddonRecord, attachment_name: &str) {
+        let (uuid, app) = (addon.uuid.clone(), addon.app_id.clone());
+        self.addons.entry(uuid.clone()).or_insert(addon);
+        if !self
+            .attachments
+            .iter()
+            .any(|a| a.addon == uuid && a.app_id == app)
+        {
+            self.attach(&uuid, &app, attachment_name);
+        }
+    }
+
+    /// Attaching sends nothing to the partner (seed 002).
+    pub fn attach(&mut self, uuid: &str, app_id: &str, name: &str) -> String {
+        let id = new_id();
+        self.attachments.push(Attachment {
+            id: id.clone(),
+            addon: uuid.to_owned(),
+            app_id: app_id.to_owned(),
+            name: name.to_owned(),
+        });
+        id
+    }
+
+    pub fn detach(&mut self, attachment_id: &str) {
+        self.attachments.retain(|a| a.id != attachment_id);
+    }
+
+    pub fn attachments_of(&self, uuid: &str) -> Vec<&Attachment> {
+        self.attachments
+            .iter()
+            .filter(|a| a.addon == uuid)
+            .collect()
+    }
+
+    /// Cuts a release on every app the resource is attached to.
+    fn release(&mut self, uuid: &str, why: &str) {
+        let apps: Vec<(String, String)> = self
+            .attachments_of(uuid)
+            .iter()
+            .map(|a| (a.app_id.clone(), a.name.clone()))
+            .collect();
+        for (app_id, attachment) in apps {
+            if let Some(app) = self.apps.get_mut(&app_id) {
+                let version = app.releases.len() as u32 + 1;
+                app.releases.push(Release {
+                    version,
+                    description: format!("{why} {attachment}"),
+                });
+            }
+        }
+    }
+
+    /// The partner's synchronous answer: provider id and config, then provisioned.
+    pub fn sync_answer(&mut self, uuid: &str, provider_id: &str, config: BTreeMap<String, String>) {
+        if let Some(a) = self.addons.get_mut(uuid) {
+            a.provider_id = Some(provider_id.to_owned());
+            a.config.extend(config);
+        }
+        self.mark_provisioned(uuid);
+    }
+
+    /// The partner answered 202: provisioning continues through the API.
+    pub fn async_answer(&mut self, uuid: &str, provider_id: &str) {
+        if let Some(a) = self.addons.get_mut(uuid) {
+            a.provider_id = Some(provider_id.to_owned());
+        }
+    }
+
+    /// The partner refused the provision: nothing exists.
+    pub fn refused(&mut self, uuid: &str) {
+        self.addons.remove(uuid);
+        self.attachments.retain(|a| a.addon != uuid);
+    }
+
+    /// Provisioning → provisioned cuts the release that brings the config to the apps.
+    pub fn mark_provisioned(&mut self, uuid: &str) -> bool {
+        let changed = match self.addons.get_mut(uuid) {
+            Some(a) if a.state == AddonState::Provisioning => {
+                a.state = AddonState::Provisioned;
+                true
+            }
+            _ => false,
+        };
+        if changed {
+            self.release(uuid, "Attach");
+        }
+        self.addons.contains_key(uuid)
+    }
+
+    /// Removes the resource and revokes the partner's tokens for it.
+    pub fn deprovision(&mut self, uuid: &str) {
+        if let Some(a) = self.addons.get_mut(uuid) {
+            a.state = AddonState::Deprovisioned;
+        }
+        self.attachments.retain(|a| a.addon != uuid);
+        self.tokens.retain(|_, t| t.resource != uuid);
+        self.refresh.retain(|_, r| r != uuid);
+    }
+
+    /// A config update through the Platform API. Only manifest names; `None` unsets. A change on
+    /// a provisioned resource cuts a release on every attached app; while provisioning, none.
+    pub fn set_config(
+        &mut self,
+        uuid: &str,
+        entries: &[(String, Option<String>)],
+    ) -> Result<Vec<(String, String)>, ConfigError> {
+        let undeclared = entries
+            .iter()
+            .find(|(n, _)| !self.any_config_name && !self.config_vars.contains(n));
+        if let Some((name, _)) = undeclared {
+            return Err(ConfigError::UndeclaredName(name.clone()));
+        }
+        let addon = self.addons.get_mut(uuid).ok_or(ConfigError::NoSuchAddon)?;
+        for (name, value) in entries {
+            match value {
+                Some(v) => addon.config.insert(name.clone(), v.clone()),
+                None => addon.config.remove(name),
+            };
+        }
+        let provisioned = addon.state == AddonState::Provisioned;
+        let result = addon
+            .config
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        if provisioned && !entries.is_empty() {
+            self.release(uuid, "Update config of");
+        }
+        Ok(result)
+    }
+
+    /// The config vars app `app_id` sees, renamed per attachment.
+    pub fn app_config(&self, app_id: &str) -> BTreeMap<String, String> {
+        let mut out = BTreeMap::new();
+        for att in self.attachments.iter().filter(|a| a.app_id == app_id) {
+            let Some(addon) = self.addons.get(&att.addon) else {
+                continue;
+            };
+            if addon.state != AddonState::Provisioned {
+                continue;
+            }
+            for (var, value) in &addon.config {
+                if let Some(name) = rename(var, &self.prefix, &att.name) {
+                    out.insert(name, value.clone());
+                }
+            }
+        }
+        out
+    }
+
+    pub fn issue_grant(&mut self, uuid: &str, ttl: Duration) -> String {
+        let code = new_id();
+        self.grants.insert(
+            code.clone(),
+            Grant {
+                resource: uuid.to_owned(),
+                expires: Instant::now() + ttl,
+                used: false,
+            },
+        );
+        code
+    }
+
+    /// The resource a grant code was issued for, whether or not it is still valid.
+    pub fn grant_resource(&self, code: &str) -> Option<String> {
+        self.grants.get(code).map(|g| g.resource.clone())
+    }
+
+    pub fn refresh_resource(&self, refresh: &str) -> Option<String> {
+        self.refresh.get(refresh).cloned()
+    }
+
+    fn mint(&mut self, resource: &str, ttl: Duration, refresh_token: Option<String>) -> Token {
+        let refresh_token = refresh_token.unwrap_or_else(new_id);
+        let token = Token {
+            access_token: new_id(),
+            refresh_token: refresh_token.clone(),
+            expires_in: ttl.as_secs(),
+            token_type: "Bearer",
+            user_id: new_id(),
+            session_nonce: None,
+            resource: resource.to_owned(),
+            expires: Instant::now() + ttl,
+        };
+        self.tokens
+            .insert(token.access_token.clone(), token.clone());
+        self.refresh.insert(refresh_token, resource.to_owned());
+        token
+    }
+
+    /// Exchanges a grant code (single use, expiring) for a token scoped to its resource.
+    pub fn exchange(&mut self, code: &str, ttl: Duration) -> Result<Token, GrantError> {
+        let grant = self.grants.get_mut(code).ok_or(GrantError::Unknown)?;
+        if grant.used {
+            return Err(GrantError::Used);
+        }
+        if Instant::now() >= grant.expires {
+            return Err(GrantError::Expired);
+        }
+        grant.used = true;
+        let resource = grant.resource.clone();
+        Ok(self.mint(&resource, ttl, None))
+    }
+
+    /// A new access token for a refresh token (the refresh token stays the same).
+    pub fn refresh(&mut self, refresh_token: &str, ttl: Duration) -> Result<Token, GrantError> {
+        let resource = self
+            .refresh
+            .get(refresh_token)
+            .cloned()
+            .ok_or(GrantError::Unknown)?;
+        Ok(self.mint(&resource, ttl, Some(refresh_token.to_owned())))
+    }
+
+    /// The resource an unexpired access token is scoped to.
+    pub fn token_scope(&self, access_token: &str) -> Option<String> {
+        self.tokens
+            .get(access_token)
+            .filter(|t| Instant::now() < t.expires)
+            .map(|t| t.resource.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn model() -> Model {
+        let mut m = Model::new(
+            "foo-bar",
+            "FOO_BAR",
+            vec!["FOO_BAR_A".into(), "FOO_BAR_B".into()],
+        );
+        m.add_app("app-1", "owner-app");
+        m.add_app("app-2", "other-app");
+        m.create_addon(
+            AddonRecord {
+                uuid: "r1".into(),
+                name: "foo-bar-1".into(),
+                plan: "basic".into(),
+                region: "us".into(),
+                state: AddonState::Provisioning,
+                provider_id: None,
+                config: BTreeMap::new(),
+                app_id: "app-1".into(),
+            },
+            "FOO_BAR",
+        );
+        m
+    }
+
+    #[test]
+    fn renaming_follows_the_seed_example() {
+        assert_eq!(
+            rename("FOO_BAR_A", "FOO_BAR", "BALLOON").as_deref(),
+            Some("BALLOON_A")
+        );
+        assert_eq!(
+            rename("FAST_DB_URL", "FAST_DB", "PRIMARY_DB").as_deref(),
+            Some("PRIMARY_DB_URL")
+        );
+        assert_eq!(rename("OTHER_A", "FOO_BAR", "BALLOON"), None);
+    }
+
+    #[test]
+    fn config_while_provisioning_cuts_no_release_and_provisioning_cuts_one() {
+        let mut m = model();
+        m.set_config("r1", &[("FOO_BAR_A".into(), Some("x".into()))])
+            .unwrap();
+        assert!(m.apps["app-1"].releases.is_empty());
+        assert!(
+            m.app_config("app-1").is_empty(),
+            "not visible before provisioned"
+        );
+        m.mark_provisioned("r1");
+        assert_eq!(m.apps["app-1"].releases.len(), 1);
+        assert_eq!(m.app_config("app-1")["FOO_BAR_A"], "x");
+        // Marking again changes nothing.
+        m.mark_provisioned("r1");
+        assert_eq!(m.apps["app-1"].releases.len(), 1);
+    }
+
+    #[test]
+    fn a_change_on_a_provisioned_resource_releases_every_attached_app() {
+        let mut m = model();
+        m.sync_answer(
+            "r1",
+            "p1",
+            BTreeMap::from([("FOO_BAR_A".into(), "v1".into())]),
+        );
+        m.attach("r1", "app-2", "BALLOON");
+        m.set_config("r1", &[("FOO_BAR_A".into(), Some("v2".into()))])
+            .unwrap();
+        assert_eq!(m.apps["app-1"].releases.len(), 2);
+        assert_eq!(m.apps["app-2"].releases.len(), 1);
+        assert_eq!(m.app_config("app-2")["BALLOON_A"], "v2");
+        assert_eq!(m.app_config("app-1")["FOO_BAR_A"], "v2");
+    }
+
+    #[test]
+    fn undeclared_names_are_refused() {
+        let mut m = model();
+        let e = m
+            .set_config("r1", &[("FOO_BAR_C".into(), Some("x".into()))])
+            .unwrap_err();
+        assert_eq!(e, ConfigError::UndeclaredName("FOO_BAR_C".into()));
+    }
+
+    #[test]
+    fn grants_are_single_use_and_expire() {
+        let mut m = model();
+        let code = m.issue_grant("r1", Duration::from_secs(300));
+        let t = m.exchange(&code, Duration::from_secs(60)).unwrap();
+        assert_eq!(m.token_scope(&t.access_token).as_deref(), Some("r1"));
+        assert_eq!(
+            m.exchange(&code, Duration::from_secs(60)).unwrap_err(),
+            GrantError::Used
+        );
+        let stale = m.issue_grant("r1", Duration::ZERO);
+        assert_eq!(
+            m.exchange(&stale, Duration::from_secs(60)).unwrap_err(),
+            GrantError::Expired
+        );
+        assert_eq!(
+            m.exchange("nope", Duration::from_secs(60)).unwrap_err(),
+            GrantError::Unknown
+        );
+        let r = m
+            .refresh(&t.refresh_token, Duration::from_secs(60))
+            .unwrap();
+        assert_ne!(r.access_token, t.access_token);
+        m.deprovision("r1");
+        assert!(
+            m.token_scope(&r.access_token).is_none(),
+            "revoked on deprovision"
+        );
+    }
+}

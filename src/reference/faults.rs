@@ -57,6 +57,7 @@ faults! {
     Error422NoMessage = "422-without-message": "every 422 has an empty JSON object as its body",
     PrivateSpacePlanProvisioned = "private-space-plan-provisioned": "the hobby plan is provisioned in a Private Space region",
     PrivateSpaceRefusalLeaves = "private-space-refusal-leaves-resource": "the Private Space refusal still stores the resource",
+    PrivateSpaceRefusalCallsBack = "private-space-refusal-calls-back": "the Private Space refusal exchanges the grant code first",
     PrivateSpaceRejectsAll = "private-space-rejects-all": "every plan is refused in Private Space regions",
     UnknownRegion500 = "unknown-region-500": "a region the add-on does not know gets 500",
     DuplicateOnRepeat = "duplicate-resource-on-repeat": "a repeated provision creates a new resource with a new id",

@@ -218,6 +218,19 @@ async fn provision(AxState(state): S, headers: HeaderMap, body: Bytes) -> Respon
             let res = fresh(&state, uuid, plan, json!(uuid));
             r.insert(uuid.to_owned(), res);
         }
+        if state.faults.has(F::PrivateSpaceRefusalCallsBack)
+            && PRIVATE_SPACE_REGIONS.contains(&region)
+            && let Some(job) = callback_job(
+                &state,
+                &req,
+                uuid,
+                plan,
+                &fresh(&state, uuid, plan, json!(uuid)),
+            )
+        {
+            // Exchanges the grant before looking at the region, and only then refuses.
+            callbacks::run(state.clone(), job).await;
+        }
         return refusal;
     }
     let existing = state
@@ -308,21 +321,30 @@ fn start_callbacks(
     plan: &str,
     res: &Resource,
 ) {
-    let grant = req
-        .get("oauth_grant")
-        .and_then(|g| g.get("code"))
-        .and_then(Value::as_str);
-    let callback = req.get("callback_url").and_then(Value::as_str);
-    if let (Some(code), Some(callback_url)) = (grant, callback) {
-        let job = callbacks::Job {
-            uuid: uuid.to_owned(),
-            callback_url: callback_url.to_owned(),
-            code: code.to_owned(),
-            asynchronous: is_async(state, plan),
-            config: res.config.clone(),
-        };
+    if let Some(job) = callback_job(state, req, uuid, plan, res) {
         tokio::spawn(callbacks::run(state.clone(), job));
     }
+}
+
+fn callback_job(
+    state: &State,
+    req: &Map<String, Value>,
+    uuid: &str,
+    plan: &str,
+    res: &Resource,
+) -> Option<callbacks::Job> {
+    let code = req
+        .get("oauth_grant")
+        .and_then(|g| g.get("code"))
+        .and_then(Value::as_str)?;
+    let callback_url = req.get("callback_url").and_then(Value::as_str)?;
+    Some(callbacks::Job {
+        uuid: uuid.to_owned(),
+        callback_url: callback_url.to_owned(),
+        code: code.to_owned(),
+        asynchronous: is_async(state, plan),
+        config: res.config.clone(),
+    })
 }
 
 fn fresh(state: &State, uuid: &str, plan: &str, provider_id: Value) -> Resource {

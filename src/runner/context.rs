@@ -166,10 +166,15 @@ impl RunCtx {
     /// A provision body for a fresh uuid on `plan`, with the run's region and options. With a
     /// platform, Heroku's side of the provision (resource, attachment, grant) is registered.
     pub fn provision_body(&self, uuid: &str, plan: &str) -> Value {
+        self.provision_body_in(uuid, plan, &self.settings.config.provision.region)
+    }
+
+    /// A provision body like `provision_body`, in `region` (the Private Space probes).
+    pub fn provision_body_in(&self, uuid: &str, plan: &str, region: &str) -> Value {
         let cfg = &self.settings.config.provision;
         let name = heroku::addon_name(self.manifest.id.as_deref().unwrap_or("addon"), uuid);
         let (grant, grant_expires) = match &self.platform {
-            Some(p) => p.register_provision(uuid, &name, plan, &cfg.region, &self.app),
+            Some(p) => p.register_provision(uuid, &name, plan, region, &self.app),
             None => (
                 uuid::Uuid::new_v4().to_string(),
                 SystemTime::now() + Duration::from_secs(300),
@@ -180,7 +185,7 @@ impl RunCtx {
             &ProvisionSpec {
                 uuid,
                 plan,
-                region: &cfg.region,
+                region,
                 options: &cfg.options,
                 app: &self.app,
                 platform_origin: &self.platform_origin,

@@ -20,7 +20,6 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         Err(v) => return v,
     };
     let again = cx
-        .partner
         .provision(
             &res.request,
             Credentials::Manifest,

@@ -45,14 +45,18 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     }
     replies.sort_by_key(|(i, _)| *i);
     let replies: Vec<Reply> = replies.into_iter().map(|(_, r)| r).collect();
+    if let Some(p) = &cx.platform {
+        for r in &replies {
+            p.record_answer(&uuid, r);
+        }
+    }
     let verdict = judge(&replies);
-    cx.partner
-        .deprovision(
-            &uuid,
-            Credentials::Manifest,
-            "deprovision the concurrently provisioned uuid",
-        )
-        .await;
+    cx.deprovision(
+        &uuid,
+        Credentials::Manifest,
+        "deprovision the concurrently provisioned uuid",
+    )
+    .await;
     verdict
 }
 

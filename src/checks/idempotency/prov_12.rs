@@ -21,7 +21,6 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         Err(v) => return v,
     };
     let removal = cx
-        .partner
         .deprovision(&res.uuid, Credentials::Manifest, "deprovision secondary")
         .await;
     if !(is_2xx(removal.status) || matches!(removal.status, Some(404 | 410))) {
@@ -32,7 +31,6 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     }
     res.mark_gone("deprovisioned by PROV-12");
     let again = cx
-        .partner
         .provision(
             &res.request,
             Credentials::Manifest,

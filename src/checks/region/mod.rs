@@ -28,18 +28,12 @@ pub async fn provision_in(
     label: &str,
 ) -> (String, Reply) {
     let uuid = uuid::Uuid::new_v4().to_string();
-    let mut body = cx.provision_body(&uuid, plan);
-    body["region"] = serde_json::json!(region);
-    let reply = cx
-        .partner
-        .provision(&body, Credentials::Manifest, label)
-        .await;
+    let body = cx.provision_body_in(&uuid, plan, region);
+    let reply = cx.provision(&body, Credentials::Manifest, label).await;
     (uuid, reply)
 }
 
 /// Removes a resource a probe created (the run's cleanup would do it too, later).
 pub async fn remove(cx: &CheckCtx<'_>, uuid: &str, label: &str) {
-    cx.partner
-        .deprovision(uuid, Credentials::Manifest, label)
-        .await;
+    cx.deprovision(uuid, Credentials::Manifest, label).await;
 }

@@ -1,5 +1,6 @@
 //! REGION-05 (nothing created): after a Private Space refusal, a deprovision of that uuid gets
-//! 404 or 410: the refusal left no resource behind.
+//! 404 or 410 and the platform saw no call for it: the refusal left nothing behind. Calls that
+//! arrive later than this check cannot be seen; the reference's fault calls before refusing.
 
 use crate::catalogue::Level;
 use crate::checks::inspect::is_2xx;
@@ -11,7 +12,7 @@ crate::check!(
     "REGION-05.leftover",
     "REGION-05",
     Must,
-    "a refused Private Space provision leaves no resource",
+    "a refused Private Space provision leaves no resource and makes no callback",
     run
 );
 
@@ -25,16 +26,17 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     }
     for uuid in uuids {
         let reply = cx
-            .partner
             .deprovision(&uuid, Credentials::Manifest, "deprovision the refused uuid")
             .await;
         if matches!(reply.status, Some(404 | 410)) {
+            if let Some(f) = callbacks_for(cx, &uuid) {
+                return f.into();
+            }
             continue;
         }
         // A control: a uuid nobody provisioned. If it gets the same kind of answer, the partner
         // answers every deprovision alike (DEPROV-03 judges that) and a leftover is invisible.
         let control = cx
-            .partner
             .deprovision(
                 &uuid::Uuid::new_v4().to_string(),
                 Credentials::Manifest,
@@ -67,6 +69,28 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         }
     }
     Verdict::pass()
+}
+
+/// A finding when the platform received calls concerning the refused uuid (a grant exchange,
+/// Platform API calls): a refused provision must not act on Heroku's side either.
+fn callbacks_for(cx: &CheckCtx<'_>, uuid: &str) -> Option<Finding> {
+    let platform = cx.platform.as_ref()?;
+    let calls: Vec<_> = platform
+        .journal()
+        .all()
+        .into_iter()
+        .filter(|i| i.resource.as_deref() == Some(uuid) || i.scope.as_deref() == Some(uuid))
+        .collect();
+    let first = calls.first()?;
+    Some(
+        Finding::new(
+            "no call to the platform for a refused provision",
+            format!("{} call(s), first: {}", calls.len(), first.summary()),
+        )
+        .at("platform")
+        .level(Level::Must)
+        .hint("check the plan and region before exchanging the grant or calling the Platform API"),
+    )
 }
 
 #[cfg(test)]

@@ -96,6 +96,29 @@ fn nav_data(app: &str) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json.to_string())
 }
 
+/// The legacy (manifest without `sso_url`) login of §7.6: query fields of a browser GET to
+/// `{base_url}/{id}`, `id` being the partner's provisioning id and `token` the sha1 of
+/// `id:salt:timestamp` (the formula of `resource_token`, over the id).
+pub fn legacy_form(
+    id: &str,
+    salt: &str,
+    timestamp: i64,
+    user: &SsoUser,
+    app: &str,
+) -> Vec<(String, String)> {
+    [
+        ("id", id.to_owned()),
+        ("token", resource_token(id, salt, timestamp)),
+        ("timestamp", timestamp.to_string()),
+        ("nav-data", nav_data(app)),
+        ("email", user.email.clone()),
+        ("app", app.to_owned()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect()
+}
+
 /// Replaces (or adds) one field of a form.
 pub fn set_field(form: &mut Vec<(String, String)>, name: &str, value: &str) {
     match form.iter_mut().find(|(k, _)| k == name) {
@@ -153,6 +176,24 @@ mod tests {
             ),
             "bb466eb1d6bc345d11072c3cd25c311f21be130d"
         );
+    }
+
+    #[test]
+    fn legacy_form_signs_the_id_with_the_docs_formula() {
+        let user = SsoUser::random();
+        let form = legacy_form(
+            "123",
+            "2f97bfa52ca102f8874716e2eb1d3b4920ad0be4",
+            1_267_597_772,
+            &user,
+            "a",
+        );
+        let token = form
+            .iter()
+            .find(|(k, _)| k == "token")
+            .map(|(_, v)| v.as_str());
+        assert_eq!(token, Some("bb466eb1d6bc345d11072c3cd25c311f21be130d"));
+        assert!(form.iter().any(|(k, v)| k == "id" && v == "123"));
     }
 
     #[test]

@@ -87,6 +87,7 @@ faults! {
     VariantDeprovision200 = "variant-deprovision-200": "conformant variant: deprovision answers 200 with {}",
     VariantRepeatDeprovision204 = "variant-repeat-deprovision-204": "conformant variant: a repeated deprovision answers 204",
     VariantIntegerId = "variant-integer-id": "conformant variant: the provider id is an integer",
+    VariantLegacySso = "variant-legacy-sso": "conformant variant: the manifest has no sso_url; logins use the legacy GET to base_url/{id}",
     VariantSso303 = "variant-sso-303": "conformant variant: SSO redirects with 303 and the dashboard refuses strangers with a redirect",
     VariantVendorJson = "variant-vendor-json": "conformant variant: JSON labelled application/vnd.heroku-addons+json",
 }

@@ -210,6 +210,11 @@ impl ReferencePartner {
         if f.has(Fault::ManifestUsername) {
             api["username"] = json!(ADDON_ID);
         }
+        if f.has(Fault::VariantLegacySso)
+            && let Some(p) = api["production"].as_object_mut()
+        {
+            p.remove("sso_url");
+        }
         if f.has(Fault::ManifestNoSsoSalt)
             && let Some(a) = api.as_object_mut()
         {
@@ -234,7 +239,7 @@ impl ReferencePartner {
 # Where the partner listens for this run; overrides api.production in the manifest, whose
 # https URLs are still what the manifest suite checks.
 base_url = "{base}"
-sso_url = "{sso}"
+{sso}
 
 [plans]
 # The plan shared resources are provisioned on, the targets of the upgrade and downgrade
@@ -278,7 +283,11 @@ token_ttl = "60s"
 grant_ttl = "1s"
 "#,
             base = self.base_url(),
-            sso = self.sso_url(),
+            sso = if self.state.faults.has(Fault::VariantLegacySso) {
+                "# no sso_url: the manifest has none, so logins use the legacy GET flow".to_owned()
+            } else {
+                format!("sso_url = \"{}\"", self.sso_url())
+            },
             secret = self.client_secret,
         )
     }

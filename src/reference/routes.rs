@@ -28,7 +28,9 @@ pub(crate) fn router(state: Arc<State>) -> Router {
         .route("/heroku/resources", post(provision))
         .route(
             "/heroku/resources/{uuid}",
-            put(plan_change).delete(deprovision),
+            put(plan_change)
+                .delete(deprovision)
+                .get(super::sso::legacy_login),
         )
         .route("/sso/login", post(super::sso::login))
         .route("/heroku/dashboard/{uuid}", get(super::sso::dashboard))

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::{Path, State as AxState};
+use axum::extract::{Path, RawQuery, State as AxState};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 
@@ -30,10 +30,12 @@ fn forbidden(why: &str) -> Response {
         .into_response()
 }
 
-/// True when the posted tokens were signed for `uuid`. The user-scoped token is preferred.
+/// True when the posted tokens were signed for `uuid`. The user-scoped token is preferred; a
+/// legacy login signs the provisioning id (the uuid, for this partner) in `token`.
 fn signed_for(state: &State, uuid: &str, f: &HashMap<String, String>, ts: i64) -> bool {
     let field = |k: &str| f.get(k).map(String::as_str).unwrap_or_default();
     let (given, expected) = match f.get("user_scoped_resource_token") {
+        _ if f.contains_key("token") => (field("token"), resource_token(uuid, &state.sso_salt, ts)),
         Some(t) => (
             t.as_str(),
             user_scoped_token(uuid, &state.sso_salt, ts, field("user_id"), field("email")),
@@ -49,11 +51,37 @@ fn signed_for(state: &State, uuid: &str, f: &HashMap<String, String>, ts: i64) -
     constant_eq(given, &expected)
 }
 
+/// The v3 login: a form POST to `/sso/login`.
 pub(super) async fn login(AxState(state): S, headers: HeaderMap, body: Bytes) -> Response {
-    if let Some(r) = refuse(&state, &headers, !state.faults.has(F::SsoBasicAuth)) {
+    let f: HashMap<String, String> = url::form_urlencoded::parse(&body).into_owned().collect();
+    sign_in(&state, &headers, f)
+}
+
+/// The legacy login (§7.6): a GET to `/heroku/resources/{id}` with the fields in the query.
+pub(super) async fn legacy_login(
+    AxState(state): S,
+    Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let mut f: HashMap<String, String> =
+        url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+            .into_owned()
+            .collect();
+    f.remove("resource_id");
+    f.insert("resource_id".into(), id);
+    if !f.contains_key("token") {
+        // A legacy login without its token: mark it so the v3 token fields are not consulted.
+        f.insert("token".into(), String::new());
+    }
+    sign_in(&state, &headers, f)
+}
+
+fn sign_in(state: &Arc<State>, headers: &HeaderMap, f: HashMap<String, String>) -> Response {
+    let state = state.as_ref();
+    if let Some(r) = refuse(state, headers, !state.faults.has(F::SsoBasicAuth)) {
         return r;
     }
-    let f: HashMap<String, String> = url::form_urlencoded::parse(&body).into_owned().collect();
     let Some(uuid) = f.get("resource_id").filter(|u| !u.is_empty()) else {
         return error(StatusCode::BAD_REQUEST, "resource_id is required");
     };
@@ -65,7 +93,8 @@ pub(super) async fn login(AxState(state): S, headers: HeaderMap, body: Bytes) ->
         }
         None => return error(StatusCode::BAD_REQUEST, "timestamp is required"),
     };
-    if !f.contains_key("resource_token") && !f.contains_key("user_scoped_resource_token") {
+    let no_token = |k: &str| f.get(k).is_none_or(String::is_empty);
+    if no_token("resource_token") && no_token("user_scoped_resource_token") && no_token("token") {
         return forbidden("The login carries no token");
     }
     if !state.faults.has(F::SsoNoTimestampCheck) && (now() - ts).abs() > MAX_SKEW_SECS {
@@ -82,9 +111,9 @@ pub(super) async fn login(AxState(state): S, headers: HeaderMap, body: Bytes) ->
         })
         .unwrap_or_default();
     let valid = if state.faults.has(F::SsoCrossResource) {
-        known.iter().any(|k| signed_for(&state, k, &f, ts))
+        known.iter().any(|k| signed_for(state, k, &f, ts))
     } else {
-        signed_for(&state, uuid, &f, ts)
+        signed_for(state, uuid, &f, ts)
     };
     if !valid {
         return forbidden("The login token is not valid");

@@ -2,7 +2,7 @@
 
 use crate::outcome::Verdict;
 use crate::runner::CheckCtx;
-use crate::sso::{SsoUser, now, set_field};
+use crate::sso::{SsoUser, now};
 
 crate::check!("SSO-03", "SSO-03", Must, "a forged SSO token gets 403", run);
 
@@ -15,12 +15,11 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         Ok(r) => r,
         Err(v) => return v,
     };
-    let mut form = match super::form(cx, &res.uuid, now(), &SsoUser::random()) {
+    let mut form = match super::form(cx, &res, now(), &SsoUser::random()) {
         Ok(f) => f,
         Err(v) => return v,
     };
-    set_field(&mut form, "resource_token", &super::forged(40));
-    set_field(&mut form, "user_scoped_resource_token", &super::forged(64));
+    super::forge(&mut form);
     match super::post(cx, &form, "SSO login with forged tokens").await {
         Ok(a) => super::judge_refused(
             &a,

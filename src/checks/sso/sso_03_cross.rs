@@ -3,7 +3,7 @@
 
 use crate::outcome::Verdict;
 use crate::runner::CheckCtx;
-use crate::sso::{SsoUser, now, set_field};
+use crate::sso::{SsoUser, now};
 
 crate::check!(
     "SSO-03.cross",
@@ -29,11 +29,11 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         (Ok(a), Ok(b)) => (a, b),
         (Err(v), _) | (_, Err(v)) => return v,
     };
-    let mut form = match super::form(cx, &a.uuid, now(), &SsoUser::random()) {
+    let mut form = match super::form(cx, &a, now(), &SsoUser::random()) {
         Ok(f) => f,
         Err(v) => return v,
     };
-    set_field(&mut form, "resource_id", &b.uuid);
+    super::retarget(&mut form, &b);
     match super::post(cx, &form, "SSO login to secondary with primary's tokens").await {
         Ok(attempt) => super::judge_refused(
             &attempt,

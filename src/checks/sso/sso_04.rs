@@ -24,7 +24,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         Ok(r) => r,
         Err(v) => return v,
     };
-    let form = match super::form(cx, &res.uuid, now() - AGE_SECS, &SsoUser::random()) {
+    let form = match super::form(cx, &res, now() - AGE_SECS, &SsoUser::random()) {
         Ok(f) => f,
         Err(v) => return v,
     };

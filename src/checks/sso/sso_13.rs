@@ -25,7 +25,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         Ok(r) => r,
         Err(v) => return v,
     };
-    let form = match super::form(cx, &res.uuid, now() + 600, &SsoUser::random()) {
+    let form = match super::form(cx, &res, now() + 600, &SsoUser::random()) {
         Ok(f) => f,
         Err(v) => return v,
     };

@@ -16,13 +16,6 @@ crate::check!(
     run
 );
 
-/// The fields dropped, one set per attempt.
-const MISSING: &[&[&str]] = &[
-    &["resource_token", "user_scoped_resource_token"],
-    &["timestamp"],
-    &["resource_id"],
-];
-
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
     if let Err(v) = super::working_login(cx, "primary").await {
         return v;
@@ -31,13 +24,17 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         Ok(r) => r,
         Err(v) => return v,
     };
+    let complete = match super::form(cx, &res, now(), &SsoUser::random()) {
+        Ok(f) => f,
+        Err(v) => return v,
+    };
     let mut worst: Option<Finding> = None;
-    for fields in MISSING {
-        let mut form = match super::form(cx, &res.uuid, now(), &SsoUser::random()) {
+    for fields in super::missing_sets(&complete) {
+        let mut form = match super::form(cx, &res, now(), &SsoUser::random()) {
             Ok(f) => f,
             Err(v) => return v,
         };
-        drop_fields(&mut form, fields);
+        drop_fields(&mut form, &fields);
         let label = format!("SSO login without {}", fields.join(" and "));
         let attempt = match super::post(cx, &form, &label).await {
             Ok(a) => a,

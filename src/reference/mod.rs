@@ -4,6 +4,7 @@
 
 mod callbacks;
 pub mod faults;
+mod plans;
 mod regions;
 mod routes;
 mod sso;

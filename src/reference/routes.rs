@@ -16,8 +16,8 @@ use serde_json::{Map, Value, json};
 use super::faults::Fault as F;
 use super::regions::{region_refusal, unprocessable};
 use super::{
-    ADDON_ID, ASYNC_PLANS, FORBIDDEN_TRANSITIONS, KNOWN_OPTIONS, PLANS, PREFIX,
-    PRIVATE_SPACE_REGIONS, Resource, State, callbacks,
+    ADDON_ID, ASYNC_PLANS, KNOWN_OPTIONS, PLANS, PREFIX, PRIVATE_SPACE_REGIONS, Resource, State,
+    callbacks,
 };
 use crate::config::COMMON_RUNTIME_REGIONS;
 
@@ -28,7 +28,7 @@ pub(crate) fn router(state: Arc<State>) -> Router {
         .route("/heroku/resources", post(provision))
         .route(
             "/heroku/resources/{uuid}",
-            put(plan_change)
+            put(super::plans::plan_change)
                 .delete(deprovision)
                 .get(super::sso::legacy_login),
         )
@@ -356,72 +356,6 @@ fn fresh(state: &State, uuid: &str, plan: &str, provider_id: Value) -> Resource 
         config: new_config(state, uuid),
         removed: false,
     }
-}
-
-async fn plan_change(
-    AxState(state): S,
-    Path(uuid): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    if let Some(r) = refuse(&state, &headers, state.faults.has(F::NoAuthOnPlanChange)) {
-        return r;
-    }
-    let Some(plan) = serde_json::from_slice::<Value>(&body)
-        .ok()
-        .and_then(|v| v.get("plan").and_then(Value::as_str).map(str::to_owned))
-    else {
-        return error(
-            StatusCode::BAD_REQUEST,
-            "the body must be {\"plan\": \"<slug>\"}",
-        );
-    };
-    let Ok(mut resources) = state.resources.lock() else {
-        return error(StatusCode::INTERNAL_SERVER_ERROR, "state unavailable");
-    };
-    let Some(res) = resources.get_mut(&uuid) else {
-        if state.faults.has(F::UnknownPlanChange200) {
-            return (StatusCode::OK, axum::Json(json!({"message": "changed"}))).into_response();
-        }
-        return error(StatusCode::NOT_FOUND, "no such resource");
-    };
-    if res.removed && !state.faults.has(F::RemovedPlanChange200) {
-        return error(StatusCode::GONE, "this resource was deprovisioned");
-    }
-    if !PLANS.contains(&plan.as_str()) && !state.faults.has(F::UnknownPlanAccepted) {
-        return unprocessable(&state, &format!("{ADDON_ID} has no plan named {plan}"));
-    }
-    if state.faults.has(F::PlanChange500) {
-        return error(StatusCode::INTERNAL_SERVER_ERROR, "internal error");
-    }
-    if res.plan == plan && state.faults.has(F::SamePlan422) {
-        return unprocessable(&state, &format!("the resource is already on {plan}"));
-    }
-    if FORBIDDEN_TRANSITIONS.contains(&(res.plan.as_str(), plan.as_str()))
-        && !state.faults.has(F::ForbiddenTransitionAllowed)
-    {
-        return unprocessable(
-            &state,
-            &format!(
-                "Cannot change from {} to {plan}: the data stored exceeds the {plan} plan's limit.",
-                res.plan
-            ),
-        );
-    }
-    if res.plan == plan {
-        return (
-            StatusCode::OK,
-            axum::Json(json!({"message": format!("already on {plan}")})),
-        )
-            .into_response();
-    }
-    let from = std::mem::replace(&mut res.plan, plan.clone());
-    let mut config = res.config.clone();
-    if state.faults.has(F::PlanChangeBadConfig) {
-        config.insert(format!("{PREFIX}_API_KEY"), json!(7));
-    }
-    let body = json!({"config": config, "message": format!("changed from {from} to {plan}")});
-    (StatusCode::OK, axum::Json(body)).into_response()
 }
 
 async fn deprovision(AxState(state): S, Path(uuid): Path<String>, headers: HeaderMap) -> Response {

@@ -17,7 +17,8 @@ pub fn is_5xx(status: Option<u16>) -> bool {
 /// "status 500", or the transport error when there was no response.
 pub fn observed_status(reply: &Reply) -> String {
     match (&reply.status, &reply.exchange.error) {
-        (Some(s), _) => format!("status {s}"),
+        (Some(s), Some(e)) => format!("status {s}, then {e}"),
+        (Some(s), None) => format!("status {s}"),
         (None, Some(e)) => format!("no response: {e}"),
         (None, None) => "no response".to_owned(),
     }

@@ -14,6 +14,8 @@ pub mod sso;
 pub mod timing;
 
 #[cfg(test)]
+mod properties;
+#[cfg(test)]
 pub mod testing;
 
 use std::future::Future;

@@ -35,8 +35,9 @@ pub struct Reply {
 }
 
 impl Reply {
+    /// A 2xx whose body arrived whole.
     pub fn is_success(&self) -> bool {
-        self.status.is_some_and(|s| (200..300).contains(&s))
+        self.status.is_some_and(|s| (200..300).contains(&s)) && self.exchange.error.is_none()
     }
 }
 

@@ -362,3 +362,35 @@ async fn oversized_and_malformed_bodies_get_4xx_and_the_server_keeps_serving() {
         StatusCode::NOT_FOUND
     );
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn arbitrary_callback_bodies_get_answers_below_500(
+            body in prop::collection::vec(any::<u8>(), 0..2048),
+            path in prop::sample::select(vec!["/oauth/token", "/addons/r1/config", "/addons/r1/actions/provision", "/apps/owner-app", "/x"]),
+            method in prop::sample::select(vec!["POST", "PATCH", "GET", "PUT"]),
+        ) {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            runtime.block_on(async {
+                let s = shared(Duration::from_secs(300));
+                let t = token(&s, "r1").await;
+                let req = Request::builder()
+                    .method(method)
+                    .uri(path)
+                    .header("authorization", format!("Bearer {t}"))
+                    .header("accept", V3)
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .body(Body::from(body))
+                    .unwrap();
+                let (status, _) = call(&s, req).await;
+                assert!(status.as_u16() < 500, "{method} {path}: {status}");
+            });
+        }
+    }
+}

@@ -293,6 +293,12 @@ grant_ttl = "1s"
         )
     }
 
+    /// Takes the shutdown trigger: sending on it stops the partner accepting calls (to simulate a
+    /// partner dying mid-run). `stop` still waits for the server to end.
+    pub fn kill_switch(&mut self) -> Option<oneshot::Sender<()>> {
+        self.shutdown.take()
+    }
+
     pub async fn stop(mut self) {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());

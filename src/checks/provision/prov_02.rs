@@ -21,6 +21,16 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
 
 pub fn judge(reply: &Reply) -> Verdict {
     let expected = "200 or 201 (synchronous) or 202 (asynchronous)";
+    if let (Some(_), Some(e)) = (reply.status, &reply.exchange.error) {
+        return Finding::new(
+            expected,
+            format!("{}: the answer broke off ({e})", observed_status(reply)),
+        )
+        .at("body")
+        .hint("the connection failed while the body was sent; Heroku sees a failed request")
+        .exchange(&reply.exchange)
+        .into();
+    }
     match reply.status {
         Some(200 | 201) => Verdict::pass(),
         Some(202) => Verdict::pass_with("202: asynchronous provisioning"),

@@ -1,0 +1,283 @@
+//! `cargo bench --bench harness`: measured figures of the harness on this machine (not timed
+//! tests). Prints a table; the README's performance section records its output.
+
+use std::io::{BufRead, BufReader};
+use std::net::{Ipv4Addr, SocketAddr};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use addon_conformance::events::Recorder;
+use addon_conformance::platform::inbound::{Inbound, InboundJournal};
+use addon_conformance::reference::{FaultSet, ReferencePartner};
+use addon_conformance::runner::Selection;
+
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(|a, b| a.total_cmp(b));
+    xs[xs.len() / 2]
+}
+
+fn row(what: &str, value: String, target: &str) {
+    println!("| {what} | {value} | {target} |");
+}
+
+async fn demo_once() -> (f64, usize) {
+    let started = Instant::now();
+    let mut sink = Recorder::default();
+    let outcome =
+        addon_conformance::demo::run(FaultSet::default(), Selection::default(), &mut sink)
+            .await
+            .expect("demo runs");
+    assert_eq!(
+        outcome.report.summary.failed, 0,
+        "the conformant demo must pass"
+    );
+    (
+        started.elapsed().as_secs_f64() * 1000.0,
+        outcome.report.billable_provisions,
+    )
+}
+
+fn entry() -> Inbound {
+    Inbound {
+        seq: 0,
+        at_ms: 0,
+        method: "POST".into(),
+        path: "/addons/x/actions/provision".into(),
+        headers: vec![],
+        body: None,
+        status: 200,
+        resource: Some("x".into()),
+        scope: None,
+        kind: "provision action".into(),
+        error: None,
+        message: None,
+    }
+}
+
+/// From the platform journaling a callback to the waiting check running again.
+async fn callback_wake_latency() -> f64 {
+    let mut samples = Vec::new();
+    for _ in 0..200 {
+        let journal = Arc::new(InboundJournal::default());
+        let j = journal.clone();
+        let waiter = tokio::spawn(async move {
+            j.wait_for(Duration::from_secs(5), |i| i.kind == "provision action")
+                .await
+                .ok();
+            Instant::now()
+        });
+        tokio::task::yield_now().await;
+        let pushed = Instant::now();
+        journal.push(entry());
+        let woke = waiter.await.expect("waiter");
+        samples.push(woke.duration_since(pushed).as_secs_f64() * 1e6);
+    }
+    median(samples)
+}
+
+/// Per-exchange cost: the harness's partner client against a bare reqwest loop, same requests.
+async fn overhead_ratio() -> (f64, f64) {
+    let partner = ReferencePartner::start(
+        FaultSet::default(),
+        SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+    )
+    .await
+    .expect("reference");
+    let base = partner.base_url();
+    let n = 300;
+    let bare = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .expect("client");
+    let auth = addon_conformance::partner::client::basic("conformance-ref", &partner.password);
+    let manifest = addon_conformance::manifest::Manifest::parse(&partner.manifest_text(), "bench")
+        .expect("manifest");
+    let config =
+        addon_conformance::config::Config::parse(&partner.config_text(), "bench").expect("config");
+    let settings = addon_conformance::config::Settings::resolve(
+        &manifest,
+        config,
+        &Default::default(),
+        "bench",
+    )
+    .expect("settings");
+    let ctx = addon_conformance::runner::RunCtx::build(manifest, settings).expect("ctx");
+    let client = ctx.partner.clone();
+    let mut bare_ms = Vec::new();
+    let mut ours_ms = Vec::new();
+    for round in 0..5 {
+        let t = Instant::now();
+        for i in 0..n {
+            let url = format!("{base}/unknown-{round}-{i}");
+            let r = bare
+                .delete(&url)
+                .header("Authorization", &auth)
+                .header("Accept", "application/vnd.heroku-addons+json; version=3")
+                .send()
+                .await
+                .expect("bare");
+            let _ = r.bytes().await;
+        }
+        bare_ms.push(t.elapsed().as_secs_f64() * 1000.0 / n as f64);
+        let t = Instant::now();
+        for i in 0..n {
+            client
+                .deprovision(
+                    &format!("unknown-{round}-{i}"),
+                    addon_conformance::partner::Credentials::Manifest,
+                    "bench",
+                )
+                .await;
+        }
+        ours_ms.push(t.elapsed().as_secs_f64() * 1000.0 / n as f64);
+    }
+    partner.stop().await;
+    (median(bare_ms), median(ours_ms))
+}
+
+/// 50 identical provision deliveries at once.
+async fn storm() -> f64 {
+    let partner = ReferencePartner::start(
+        FaultSet::default(),
+        SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+    )
+    .await
+    .expect("reference");
+    let manifest = addon_conformance::manifest::Manifest::parse(&partner.manifest_text(), "bench")
+        .expect("manifest");
+    let config =
+        addon_conformance::config::Config::parse(&partner.config_text(), "bench").expect("config");
+    let settings = addon_conformance::config::Settings::resolve(
+        &manifest,
+        config,
+        &Default::default(),
+        "bench",
+    )
+    .expect("settings");
+    let ctx = Arc::new(addon_conformance::runner::RunCtx::build(manifest, settings).expect("ctx"));
+    let mut samples = Vec::new();
+    for _ in 0..5 {
+        let uuid = uuid::Uuid::new_v4().to_string();
+        let body = ctx.provision_body(&uuid, "basic");
+        let t = Instant::now();
+        let mut set = tokio::task::JoinSet::new();
+        for _ in 0..50 {
+            let (client, body) = (ctx.partner.clone(), body.clone());
+            set.spawn(async move {
+                client
+                    .provision(
+                        &body,
+                        addon_conformance::partner::Credentials::Manifest,
+                        "storm",
+                    )
+                    .await
+            });
+        }
+        while set.join_next().await.is_some() {}
+        samples.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    partner.stop().await;
+    median(samples)
+}
+
+/// Wall time from starting the binary to its first check result line.
+fn startup_ms() -> Option<f64> {
+    let mut samples = Vec::new();
+    for _ in 0..5 {
+        let t = Instant::now();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_addon-conformance"))
+            .args(["demo", "--color", "never", "--suite", "manifest"])
+            .stdout(Stdio::piped())
+            .spawn()
+            .ok()?;
+        let stdout = child.stdout.take()?;
+        for line in BufReader::new(stdout).lines() {
+            if line.ok()?.trim_start().starts_with("PASS") {
+                samples.push(t.elapsed().as_secs_f64() * 1000.0);
+                break;
+            }
+        }
+        let _ = child.wait();
+    }
+    Some(median(samples))
+}
+
+fn peak_rss_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+fn main() {
+    // `cargo bench` passes --bench; a plain run is fine too.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    println!("| measure | value | target |");
+    println!("| --- | --- | --- |");
+    runtime.block_on(async {
+        demo_once().await; // warm-up
+        let mut walls = Vec::new();
+        let mut billable = 0;
+        for _ in 0..9 {
+            let (ms, b) = demo_once().await;
+            walls.push(ms);
+            billable = b;
+        }
+        row(
+            "full default run against the reference partner (median of 9)",
+            format!("{:.0} ms", median(walls)),
+            "< 1 s",
+        );
+        row(
+            "billable provisions per full run",
+            billable.to_string(),
+            "<= 10",
+        );
+        row(
+            "callback journaled → waiting check resumes (median of 200)",
+            format!("{:.0} µs", callback_wake_latency().await),
+            "a few ms",
+        );
+        let (bare, ours) = overhead_ratio().await;
+        row(
+            "per exchange: bare reqwest loop",
+            format!("{bare:.3} ms"),
+            "",
+        );
+        row(
+            "per exchange: harness partner client",
+            format!("{ours:.3} ms ({:.2}×)", ours / bare),
+            "<= 1.2×",
+        );
+        row(
+            "storm of 50 concurrent identical provisions (median of 5)",
+            format!("{:.0} ms", storm().await),
+            "< 200 ms",
+        );
+    });
+    match startup_ms() {
+        Some(ms) => row(
+            "start-up to the first check result (binary, median of 5)",
+            format!("{ms:.0} ms"),
+            "< 50 ms",
+        ),
+        None => row(
+            "start-up to the first check result",
+            "not measured".into(),
+            "< 50 ms",
+        ),
+    }
+    match peak_rss_mb() {
+        Some(mb) => row(
+            "peak resident memory of this process after 10 full runs",
+            format!("{mb:.1} MB"),
+            "< 50 MB",
+        ),
+        None => row("peak resident memory", "not measured".into(), "< 50 MB"),
+    }
+}

@@ -242,4 +242,84 @@ mod tests {
         assert_eq!(jar.header_for("h:80").as_deref(), Some("t=1"));
         assert_eq!(jar.names(), ["t", "x"]);
     }
+
+    async fn client() -> PartnerClient {
+        use std::sync::Arc;
+        crate::tls::install_provider();
+        PartnerClient::new(
+            crate::partner::client::ClientSettings {
+                base_url: None,
+                username: "u".into(),
+                password: "p-secret-123".into(),
+                request_timeout: std::time::Duration::from_secs(5),
+                connect_timeout: std::time::Duration::from_secs(2),
+                max_body_bytes: 1 << 16,
+            },
+            Arc::new(crate::redact::Redactor::new()),
+            Arc::new(crate::journal::Journal::new()),
+            Arc::new(crate::partner::ledger::Ledger::default()),
+        )
+        .unwrap()
+    }
+
+    #[tokio::test]
+    async fn follows_redirects_with_cookies_and_records_every_hop() {
+        use wiremock::matchers::{header, method, path};
+        use wiremock::{Mock, MockServer, ResponseTemplate};
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/sso"))
+            .respond_with(
+                ResponseTemplate::new(302)
+                    .insert_header("Location", "/dash")
+                    .insert_header("Set-Cookie", "sid=cookievalue1; Path=/"),
+            )
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path("/dash"))
+            .and(header("Cookie", "sid=cookievalue1"))
+            .respond_with(ResponseTemplate::new(200).set_body_string("hello cookievalue1"))
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path("/loop"))
+            .respond_with(ResponseTemplate::new(302).insert_header("Location", "/loop"))
+            .mount(&server)
+            .await;
+        let c = client().await;
+        let mut jar = CookieJar::default();
+        let form = vec![("resource_token".to_owned(), "tok-abcdef-123".to_owned())];
+        let nav = c
+            .sso_post(&format!("{}/sso", server.uri()), &form, &mut jar, "login")
+            .await;
+        assert!(nav.landed(), "{nav:?}");
+        assert_eq!(nav.hops.len(), 2);
+        assert!(nav.final_url.ends_with("/dash"));
+        let first = &nav.first().exchange;
+        assert!(first.request.body.as_deref().unwrap().contains("REDACTED"));
+        let second = &nav.last().exchange;
+        let cookie = second
+            .request
+            .headers
+            .iter()
+            .find(|h| h.name == "Cookie")
+            .unwrap();
+        assert_eq!(cookie.value, "[REDACTED:header]");
+        assert!(
+            !second
+                .response
+                .as_ref()
+                .unwrap()
+                .body
+                .contains("cookievalue1")
+        );
+
+        let mut jar = CookieJar::default();
+        let looping = c
+            .browse(&format!("{}/loop", server.uri()), &mut jar, "loop")
+            .await;
+        assert!(looping.broken.is_some());
+        assert!(!looping.landed());
+    }
 }

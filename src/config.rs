@@ -396,6 +396,10 @@ pub struct Overrides {
     pub base_url: Option<String>,
     pub sso_url: Option<String>,
     pub plan: Option<String>,
+    pub connect_timeout: Option<Duration>,
+    pub request_timeout: Option<Duration>,
+    pub callback_timeout: Option<Duration>,
+    pub network: crate::network::Network,
     pub platform_bind: Option<String>,
     pub platform_url: Option<String>,
 }
@@ -411,12 +415,13 @@ pub struct Settings {
     pub sso_url: Option<String>,
     pub sso_url_overridden: bool,
     pub default_plan: Option<String>,
+    pub network: crate::network::Network,
 }
 
 impl Settings {
     pub fn resolve(
         manifest: &Manifest,
-        config: Config,
+        mut config: Config,
         overrides: &Overrides,
         config_source: &str,
     ) -> Result<Self, HarnessError> {
@@ -449,6 +454,15 @@ impl Settings {
             .clone()
             .or_else(|| config.plans.default.clone());
         let _ = config_source;
+        if let Some(t) = overrides.connect_timeout {
+            config.timeouts.connect = t;
+        }
+        if let Some(t) = overrides.request_timeout {
+            config.timeouts.request = t;
+        }
+        if let Some(t) = overrides.callback_timeout {
+            config.timeouts.callback = t;
+        }
         Ok(Self {
             config,
             base_url,
@@ -456,6 +470,7 @@ impl Settings {
             sso_url,
             sso_url_overridden,
             default_plan,
+            network: overrides.network.clone(),
         })
     }
 }

@@ -8,7 +8,7 @@ use crate::error::HarnessError;
 use crate::events::EventSink;
 use crate::manifest::Manifest;
 use crate::reference::{FaultSet, ReferencePartner};
-use crate::runner::{self, RunInputs, RunReport, Selection};
+use crate::runner::{self, RunControls, RunInputs, RunReport, Selection};
 
 /// The result of a demo run, with what the reference partner still holds afterwards.
 pub struct DemoOutcome {
@@ -24,6 +24,16 @@ pub async fn run(
     selection: Selection,
     sink: &mut dyn EventSink,
 ) -> Result<DemoOutcome, HarnessError> {
+    run_with(faults, selection, RunControls::default(), sink).await
+}
+
+/// `run` with run controls (interrupt, `--fail-fast`, `--strict`).
+pub async fn run_with(
+    faults: FaultSet,
+    selection: Selection,
+    controls: RunControls,
+    sink: &mut dyn EventSink,
+) -> Result<DemoOutcome, HarnessError> {
     let partner =
         ReferencePartner::start(faults, SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await?;
     let manifest = Manifest::parse(&partner.manifest_text(), "reference addon-manifest.json")?;
@@ -35,6 +45,7 @@ pub async fn run(
             config_source: "reference config".into(),
             overrides: Overrides::default(),
             selection,
+            controls,
         },
         sink,
     )

@@ -13,6 +13,8 @@ pub mod exit {
     pub const INPUT: u8 = 2;
     /// Harness error.
     pub const HARNESS: u8 = 3;
+    /// Interrupted by SIGINT or SIGTERM (after cleanup); 128 + SIGINT, as shells report it.
+    pub const INTERRUPTED: u8 = 130;
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -2,15 +2,24 @@
 
 use serde::Serialize;
 
+use std::sync::Arc;
+
 use crate::outcome::{CheckResult, Summary};
+use crate::partner::Exchange;
 use crate::partner::ledger::Entry;
+use crate::platform::inbound::Inbound;
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum Event {
     RunStarted {
+        /// Wall-clock start of the run (ms since the Unix epoch); exchanges' `started_ms` count
+        /// from it.
+        started_unix_ms: u64,
         addon: String,
         target: String,
+        /// Origin of the fake platform partners call back, when the run has one.
+        platform: Option<String>,
         suites: usize,
         checks: usize,
     },
@@ -22,8 +31,31 @@ pub enum Event {
         name: String,
         title: String,
     },
+    /// A check is about to run (progress; tests use it to interrupt at a known point).
+    CheckStarted {
+        id: String,
+        suite: String,
+        title: String,
+    },
+    /// A check is still running (emitted every second while it waits on the partner).
+    Waiting {
+        id: String,
+        elapsed_ms: u64,
+    },
     CheckFinished {
         result: Box<CheckResult>,
+    },
+    /// Every exchange with the partner, and every inbound call the platform received, during a
+    /// check (`check` is its ID) or the cleanup (`check` is None), in order, redacted. Inbound
+    /// `at_ms` is on the run's clock, like exchanges' `started_ms`. For HAR files and timelines.
+    Traffic {
+        check: Option<String>,
+        exchanges: Vec<Arc<Exchange>>,
+        inbound: Vec<Arc<Inbound>>,
+    },
+    /// The run stopped before its last check (interrupt, `--fail-fast`); cleanup follows.
+    Stopped {
+        reason: String,
     },
     /// The end-of-run cleanup.
     Cleanup {

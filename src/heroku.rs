@@ -117,6 +117,23 @@ pub fn heroku_time(t: SystemTime) -> String {
     )
 }
 
+/// RFC 3339 in UTC with milliseconds, as HAR files want: `2026-11-22T03:04:05.678Z`.
+pub fn rfc3339_millis(t: SystemTime) -> String {
+    let ms = t
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0);
+    let (secs, millis) = (ms / 1000, ms % 1000);
+    let (days, rem) = (secs / 86_400, secs % 86_400);
+    let (y, m, d) = civil_from_days(days as i64);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{millis:03}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
 /// Converts days since 1970-01-01 into a proleptic Gregorian (year, month, day).
 fn civil_from_days(days: i64) -> (i64, u32, u32) {
     // Shift the epoch to 0000-03-01 so leap days fall at the end of a 400-year era.
@@ -137,6 +154,12 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 mod tests {
     use super::*;
     use std::time::Duration;
+
+    #[test]
+    fn rfc3339_with_millis() {
+        let t = UNIX_EPOCH + std::time::Duration::from_millis(1_456_941_691_007);
+        assert_eq!(rfc3339_millis(t), "2016-03-02T18:01:31.007Z");
+    }
 
     #[test]
     fn heroku_time_format() {

@@ -3,13 +3,14 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::time::{Instant, SystemTime};
 
 use crate::partner::exchange::Exchange;
 
 #[derive(Debug)]
 pub struct Journal {
     started: Instant,
+    started_wall: SystemTime,
     next_seq: AtomicU64,
     exchanges: Mutex<Vec<Arc<Exchange>>>,
 }
@@ -24,6 +25,7 @@ impl Journal {
     pub fn new() -> Self {
         Self {
             started: Instant::now(),
+            started_wall: SystemTime::now(),
             next_seq: AtomicU64::new(1),
             exchanges: Mutex::new(Vec::new()),
         }
@@ -33,8 +35,18 @@ impl Journal {
         self.started
     }
 
+    /// The wall-clock time `started_ms` of exchanges counts from.
+    pub fn started_wall(&self) -> SystemTime {
+        self.started_wall
+    }
+
     pub fn next_seq(&self) -> u64 {
         self.next_seq.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// The sequence number the next exchange will get, without taking it.
+    pub fn peek_next(&self) -> u64 {
+        self.next_seq.load(Ordering::Relaxed)
     }
 
     pub fn push(&self, exchange: Arc<Exchange>) {

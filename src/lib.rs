@@ -16,6 +16,7 @@ pub mod handoff;
 pub mod heroku;
 pub mod journal;
 pub mod manifest;
+pub mod network;
 pub mod outcome;
 pub mod partner;
 pub mod platform;

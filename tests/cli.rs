@@ -301,3 +301,325 @@ async fn sso_command_prints_a_page_that_signs_in() {
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(0));
 }
+
+/// Starts `run` against a reference partner, reading its stdout and stderr lines on threads.
+struct Running {
+    child: Child,
+    stdout: std::sync::mpsc::Receiver<String>,
+    stderr: std::sync::mpsc::Receiver<String>,
+}
+
+fn lines_of(pipe: impl std::io::Read + Send + 'static) -> std::sync::mpsc::Receiver<String> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+fn start_run(manifest: &std::path::Path, config: &std::path::Path) -> Running {
+    let mut child = Command::new(BIN)
+        .args([
+            "run",
+            "--manifest",
+            manifest.to_str().unwrap(),
+            "--config",
+            config.to_str().unwrap(),
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run starts");
+    let stdout = lines_of(child.stdout.take().unwrap());
+    let stderr = lines_of(child.stderr.take().unwrap());
+    Running {
+        child,
+        stdout,
+        stderr,
+    }
+}
+
+/// Reads lines until one satisfies `until`; returns everything read.
+fn read_until(rx: &std::sync::mpsc::Receiver<String>, until: impl Fn(&str) -> bool) -> String {
+    let mut seen = String::new();
+    for line in rx.iter() {
+        seen.push_str(&line);
+        seen.push('\n');
+        if until(&line) {
+            return seen;
+        }
+    }
+    panic!("the stream ended before the expected line:\n{seen}");
+}
+
+fn signal(child: &Child, name: &str) {
+    let status = Command::new("kill")
+        .args([format!("-{name}"), child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+}
+
+#[cfg(unix)]
+#[test]
+fn sigint_stops_the_run_cleans_up_and_exits_130() {
+    let manifest = tmp("addon-manifest.json");
+    let config = manifest.with_file_name("conformance.toml");
+    let _server = serve_reference(&[], &manifest, &config);
+    let mut run = start_run(&manifest, &config);
+    // The first provision check has finished: the shared resource exists.
+    let mut out = read_until(&run.stdout, |l| l.contains("PROV-02"));
+    signal(&run.child, "INT");
+    out.push_str(&run.stdout.iter().collect::<Vec<_>>().join("\n"));
+    let status = run.child.wait().unwrap();
+    assert_eq!(status.code(), Some(130), "{out}");
+    assert!(out.contains("stopped: interrupted"), "{out}");
+    assert!(out.contains("nothing left behind"), "{out}");
+    assert!(!out.contains("DEPROV-02"), "{out}");
+}
+
+#[cfg(unix)]
+#[test]
+fn sigterm_then_a_second_signal_aborts_at_once() {
+    let manifest = tmp("addon-manifest.json");
+    let config = manifest.with_file_name("conformance.toml");
+    // The first provision takes 1.5 s, so the run is waiting on the partner when signalled.
+    let _server = serve_reference(&["slow-provision"], &manifest, &config);
+    let mut run = start_run(&manifest, &config);
+    read_until(&run.stdout, |l| l.starts_with("Provision"));
+    signal(&run.child, "TERM");
+    read_until(&run.stderr, |l| l.starts_with("interrupted:"));
+    signal(&run.child, "INT");
+    let status = run.child.wait().unwrap();
+    let out: Vec<String> = run.stdout.iter().collect();
+    let err: Vec<String> = run.stderr.iter().collect();
+    assert_eq!(status.code(), Some(130));
+    assert!(err.iter().any(|l| l.starts_with("aborted:")), "{err:?}");
+    assert!(!out.iter().any(|l| l.contains("cleanup:")), "{out:?}");
+}
+
+fn run_via(
+    manifest: &std::path::Path,
+    config: &std::path::Path,
+    base_url: &str,
+    env: &[(&str, &str)],
+) -> Output {
+    let mut c = Command::new(BIN);
+    c.args([
+        "run",
+        "--manifest",
+        manifest.to_str().unwrap(),
+        "--config",
+        config.to_str().unwrap(),
+        "--base-url",
+        base_url,
+        "--check",
+        "PROV-02",
+        "--color",
+        "never",
+    ]);
+    for var in [
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "NO_PROXY",
+        "http_proxy",
+        "https_proxy",
+        "no_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+    ] {
+        c.env_remove(var);
+    }
+    c.envs(env.iter().copied());
+    c.output().expect("binary runs")
+}
+
+#[test]
+fn proxies_from_the_environment_are_honoured_and_loopback_is_never_proxied() {
+    let manifest = tmp("addon-manifest.json");
+    let config = manifest.with_file_name("conformance.toml");
+    let _server = serve_reference(&[], &manifest, &config);
+    let text = std::fs::read_to_string(&config).unwrap();
+    let base = text
+        .lines()
+        .find_map(|l| l.strip_prefix("base_url = \""))
+        .unwrap()
+        .trim_end_matches('"')
+        .to_owned();
+    let origin = base.trim_end_matches("/heroku/resources").to_owned();
+    // A host that does not resolve, reachable only through the proxy: the reference partner
+    // answers absolute-form requests like a forward proxy that delivers them.
+    let unresolvable = "http://partner.invalid/heroku/resources";
+    let proxied = run_via(&manifest, &config, unresolvable, &[("HTTP_PROXY", &origin)]);
+    let out = String::from_utf8_lossy(&proxied.stdout);
+    assert_eq!(proxied.status.code(), Some(0), "{out}");
+    // NO_PROXY takes the host out of the proxy's hands, so it no longer resolves.
+    let bypassed = run_via(
+        &manifest,
+        &config,
+        unresolvable,
+        &[("HTTP_PROXY", &origin), ("NO_PROXY", "partner.invalid")],
+    );
+    let out = String::from_utf8_lossy(&bypassed.stdout);
+    assert_eq!(bypassed.status.code(), Some(1), "{out}");
+    assert!(out.contains("connection failed"), "{out}");
+    // A loopback partner is reached directly even when a (dead) proxy is configured.
+    let dead_proxy = "http://127.0.0.1:9";
+    let direct = run_via(
+        &manifest,
+        &config,
+        &base,
+        &[
+            ("HTTP_PROXY", dead_proxy),
+            ("HTTPS_PROXY", dead_proxy),
+            ("ALL_PROXY", dead_proxy),
+        ],
+    );
+    let out = String::from_utf8_lossy(&direct.stdout);
+    assert_eq!(direct.status.code(), Some(0), "{out}");
+}
+
+#[test]
+fn dry_run_sends_nothing_and_counts_billable_provisions() {
+    let manifest = tmp("addon-manifest.json");
+    let config = manifest.with_file_name("conformance.toml");
+    let server = serve_reference(&[], &manifest, &config);
+    drop(server); // Nothing listens any more: a request would fail.
+    let out = cmd(&[
+        "run",
+        "--manifest",
+        manifest.to_str().unwrap(),
+        "--config",
+        config.to_str().unwrap(),
+        "--dry-run",
+        "--suite",
+        "provision",
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("OPT-02") && !text.contains("MAN-01"),
+        "{text}"
+    );
+    assert!(text.contains("billable provisions: at most 4"), "{text}");
+}
+
+#[test]
+fn partitions_and_rerun_failed_from_the_command_line() {
+    let dir = tmp("x").with_file_name("");
+    let mut seen = Vec::new();
+    for k in 1..=3 {
+        let report = dir.join(format!("part{k}.json"));
+        let part = format!("{k}/3");
+        let out = cmd(&[
+            "demo",
+            "--fault",
+            "provision-500",
+            "--partition",
+            &part,
+            "--report-json",
+            report.to_str().unwrap(),
+        ]);
+        assert!(matches!(out.status.code(), Some(0 | 1)));
+        seen.extend(verdicts(&report).into_keys());
+    }
+    seen.sort();
+    let all = verdicts(&{
+        let p = dir.join("all.json");
+        cmd(&[
+            "demo",
+            "--fault",
+            "provision-500",
+            "--report-json",
+            p.to_str().unwrap(),
+        ]);
+        p
+    });
+    assert_eq!(seen, all.keys().cloned().collect::<Vec<_>>());
+    // Rerun only what failed or was blocked last time.
+    let rerun = dir.join("rerun.json");
+    let out = cmd(&[
+        "demo",
+        "--rerun-failed",
+        dir.join("all.json").to_str().unwrap(),
+        "--report-json",
+        rerun.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "the conformant reference passes the rerun"
+    );
+    let rerun_ids: Vec<String> = verdicts(&rerun).into_keys().collect();
+    let failed: Vec<String> = all
+        .iter()
+        .filter(|(_, o)| *o != "pass")
+        .map(|(id, _)| id.clone())
+        .collect();
+    assert_eq!(rerun_ids, failed);
+    assert!(cmd(&["demo", "--partition", "4/3"]).status.code() == Some(2));
+}
+
+#[test]
+fn init_writes_a_config_and_refuses_to_overwrite() {
+    let manifest = tmp("addon-manifest.json");
+    let config = manifest.with_file_name("conformance.toml");
+    let _server = serve_reference(&[], &manifest, &config);
+    let target = manifest.with_file_name("new.toml");
+    let args = [
+        "init",
+        "--manifest",
+        manifest.to_str().unwrap(),
+        "--output",
+        target.to_str().unwrap(),
+    ];
+    assert_eq!(cmd(&args).status.code(), Some(0));
+    assert!(
+        std::fs::read_to_string(&target)
+            .unwrap()
+            .contains("[plans]")
+    );
+    let again = cmd(&args);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("--force"));
+    let mut forced = args.to_vec();
+    forced.push("--force");
+    assert_eq!(cmd(&forced).status.code(), Some(0));
+    // Until the partner names its plan, `run` stops before sending anything and says what to set.
+    let run = cmd(&[
+        "run",
+        "--manifest",
+        manifest.to_str().unwrap(),
+        "--config",
+        target.to_str().unwrap(),
+        "--base-url",
+        "http://127.0.0.1:9/heroku/resources",
+    ]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("plans.default"));
+}
+
+#[test]
+fn github_actions_gets_annotations_and_a_step_summary() {
+    let summary = tmp("summary.md");
+    let out = Command::new(BIN)
+        .args([
+            "demo",
+            "--fault",
+            "config-undeclared-var",
+            "--color",
+            "never",
+        ])
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("::error title=PROV-04 [MUST]"), "{text}");
+    let md = std::fs::read_to_string(&summary).unwrap();
+    assert!(md.contains("| FAIL | `PROV-04` | MUST |"), "{md}");
+}

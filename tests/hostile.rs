@@ -212,6 +212,7 @@ async fn run_against(base_url: &str, checks: &[&str], sink: &mut dyn EventSink) 
             config: config(base_url),
             config_source: "hostile.toml".into(),
             overrides: Overrides::default(),
+            controls: Default::default(),
             selection: Selection {
                 checks: checks.iter().map(|c| c.to_string()).collect(),
                 ..Selection::default()
@@ -390,6 +391,7 @@ async fn a_partner_dying_mid_suite_fails_later_checks_and_cleanup_still_runs() {
             config,
             config_source: "reference".into(),
             overrides: Overrides::default(),
+            controls: Default::default(),
             selection: Selection {
                 suites: vec!["provision".into(), "deprovision".into()],
                 ..Selection::default()

@@ -2,13 +2,21 @@
 
 use addon_conformance::events::Recorder;
 use addon_conformance::reference::FaultSet;
-use addon_conformance::report::{JsonReport, TerminalReporter};
+use addon_conformance::report::file::render;
+use addon_conformance::report::{
+    GithubReporter, HarReport, HtmlReport, JsonReport, JunitReport, TerminalReporter,
+};
 use addon_conformance::runner::Selection;
 use serde_json::Value;
 
 struct Run {
     terminal: String,
     json: Value,
+    junit: String,
+    har: String,
+    html: String,
+    github: String,
+    events: Vec<addon_conformance::events::Event>,
     secrets: Vec<String>,
 }
 
@@ -31,11 +39,30 @@ fn demo(faults: &[&str]) -> Run {
         addon_conformance::events::EventSink::emit(&mut terminal, e);
     }
     let json = serde_json::to_value(JsonReport::from_events(&recorder.events)).unwrap();
+    let junit = render(JunitReport::new(false), &recorder.events).unwrap();
     Run {
         terminal: String::from_utf8(terminal.into_inner()).unwrap(),
         json,
+        junit: String::from_utf8(junit).unwrap(),
+        github: github_output(&recorder.events),
+        html: String::from_utf8(render(HtmlReport::default(), &recorder.events).unwrap()).unwrap(),
+        har: String::from_utf8(render(HarReport::default(), &recorder.events).unwrap()).unwrap(),
+        events: recorder.events,
         secrets: outcome.secrets,
     }
+}
+
+/// The annotations and the step summary GitHub Actions would get, one after the other.
+fn github_output(events: &[addon_conformance::events::Event]) -> String {
+    let summary = std::env::temp_dir().join(format!("ac-summary-{}.md", uuid::Uuid::new_v4()));
+    let mut github = GithubReporter::new(Vec::new(), Some(summary.clone()), false);
+    for e in events {
+        addon_conformance::events::EventSink::emit(&mut github, e);
+    }
+    let annotations = String::from_utf8(github.into_inner()).unwrap();
+    let md = std::fs::read_to_string(&summary).unwrap();
+    let _ = std::fs::remove_file(&summary);
+    format!("{annotations}\n{md}")
 }
 
 fn settings() -> insta::Settings {
@@ -50,6 +77,7 @@ fn settings() -> insta::Settings {
         ),
         (r"\(\d+ ms\)", "([n] ms)"),
         (r"slowest \d+ ms", "slowest [n] ms"),
+        (r#"time="[0-9.]+""#, r#"time="[n]""#),
         (r"at \d+ ms", "at [n] ms"),
         // Callbacks of different resources interleave: inbound order numbers vary.
         (r"inbound(\s+)#\d+", "inbound$1#[n]"),
@@ -88,6 +116,8 @@ fn snapshot(name: &str, faults: &[&str]) {
             format!("{name}.json"),
             serde_json::to_string_pretty(&run.json).unwrap()
         );
+        insta::assert_snapshot!(format!("{name}.junit"), run.junit);
+        insta::assert_snapshot!(format!("{name}.github"), run.github);
     });
 }
 
@@ -152,12 +182,17 @@ fn no_secret_reaches_any_output() {
         "rejects-unknown-fields",
         "malformed-body-500",
         "deprovision-500",
+        // Inbound evidence: config PATCHed to the platform, with the partner's Bearer token.
+        "async-undeclared-config",
     ];
     let run = demo(&faults);
     let json = run.json.to_string();
+    // Password, salt, client secret, then per provision a grant code, tokens, a drain token and
+    // config values.
     assert!(
-        run.secrets.len() > 4,
-        "the scan needs the partner's config values"
+        run.secrets.len() > 20,
+        "the scan needs the secrets of every provision: {}",
+        run.secrets.len()
     );
     for secret in &run.secrets {
         assert!(
@@ -165,10 +200,136 @@ fn no_secret_reaches_any_output() {
             "terminal leaks {secret}"
         );
         assert!(!json.contains(secret.as_str()), "JSON leaks {secret}");
+        assert!(!run.junit.contains(secret.as_str()), "JUnit leaks {secret}");
+        assert!(!run.har.contains(secret.as_str()), "HAR leaks {secret}");
+        assert!(!run.html.contains(secret.as_str()), "HTML leaks {secret}");
+        assert!(
+            !run.github.contains(secret.as_str()),
+            "GitHub output leaks {secret}"
+        );
     }
     // The redaction is visible, so the scan is not vacuous.
     assert!(run.terminal.contains("[REDACTED:config]"));
     assert!(json.contains("[REDACTED:code]"));
+    // Inbound calls (token exchange, config updates) are in the HAR, redacted.
+    let har: Value = serde_json::from_str(&run.har).unwrap();
+    assert!(
+        har["log"]["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["_kind"] == "inbound" && e.to_string().contains("[REDACTED"))
+    );
+}
+
+#[test]
+fn har_is_har_1_2_with_every_exchange() {
+    let run = demo(&["config-undeclared-var", "deprovision-500"]);
+    let har: Value = serde_json::from_str(&run.har).expect("the HAR parses as JSON");
+    let log = &har["log"];
+    assert_eq!(log["version"], "1.2");
+    assert_eq!(log["creator"]["name"], "addon-conformance");
+    let pages = log["pages"].as_array().unwrap();
+    let page_ids: Vec<&str> = pages.iter().map(|p| p["id"].as_str().unwrap()).collect();
+    assert!(
+        page_ids.contains(&"PROV-02") && page_ids.contains(&"cleanup"),
+        "{page_ids:?}"
+    );
+    for p in pages {
+        for key in ["startedDateTime", "id", "title", "pageTimings"] {
+            assert!(!p[key].is_null(), "page lacks {key}: {p}");
+        }
+    }
+    let entries = log["entries"].as_array().unwrap();
+    // Every exchange of the run, once, in order.
+    let traffic: usize = run
+        .events
+        .iter()
+        .map(|e| match e {
+            addon_conformance::events::Event::Traffic {
+                exchanges, inbound, ..
+            } => exchanges.len() + inbound.len(),
+            _ => 0,
+        })
+        .sum();
+    assert_eq!(entries.len(), traffic);
+    assert!(entries.len() > 20);
+    let request_keys = [
+        "method",
+        "url",
+        "httpVersion",
+        "cookies",
+        "headers",
+        "queryString",
+        "headersSize",
+        "bodySize",
+    ];
+    let response_keys = [
+        "status",
+        "statusText",
+        "httpVersion",
+        "cookies",
+        "headers",
+        "content",
+        "redirectURL",
+        "headersSize",
+        "bodySize",
+    ];
+    let mut last_seq = 0;
+    for e in entries {
+        for key in [
+            "pageref",
+            "startedDateTime",
+            "time",
+            "request",
+            "response",
+            "cache",
+            "timings",
+        ] {
+            assert!(!e[key].is_null(), "entry lacks {key}: {e}");
+        }
+        assert!(page_ids.contains(&e["pageref"].as_str().unwrap()));
+        for key in request_keys {
+            assert!(!e["request"][key].is_null(), "request lacks {key}: {e}");
+        }
+        for key in response_keys {
+            assert!(!e["response"][key].is_null(), "response lacks {key}: {e}");
+        }
+        assert!(e["response"]["content"]["mimeType"].is_string());
+        for key in ["send", "wait", "receive"] {
+            assert!(e["timings"][key].is_number());
+        }
+        let started = e["startedDateTime"].as_str().unwrap();
+        assert!(started.len() == 24 && started.ends_with('Z'), "{started}");
+        if e["_kind"] == "inbound" {
+            assert!(e["comment"].as_str().unwrap().starts_with("inbound #"));
+            continue;
+        }
+        assert_eq!(e["_kind"], "outbound");
+        let seq: u64 = e["comment"].as_str().unwrap()[1..]
+            .split(' ')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(seq > last_seq, "entries in order");
+        last_seq = seq;
+    }
+    // The partner's calls to the platform are there, with the platform's URL.
+    assert!(
+        entries.iter().any(|e| e["_kind"] == "inbound"
+            && e["request"]["url"]
+                .as_str()
+                .unwrap()
+                .starts_with("http://127.0.0.1:")),
+        "no inbound entry"
+    );
+    // The cleanup's DELETEs are there.
+    assert!(
+        entries
+            .iter()
+            .any(|e| e["pageref"] == "cleanup" && e["request"]["method"] == "DELETE")
+    );
 }
 
 #[test]

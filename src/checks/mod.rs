@@ -115,6 +115,20 @@ pub static REGISTRY: &[&Check] = &[
     &timing::time_02::CHECK,
 ];
 
+/// Billable provisions a check makes of its own, besides the suites' shared resources (for
+/// `--dry-run`). A test compares the estimate with real runs against the reference partner.
+/// REGION-05 makes one per plan in `[plans] private_space_unavailable` and region in
+/// `[regions] private_space`; one each is counted here.
+pub const OWN_PROVISIONS: &[(&str, usize)] = &[
+    ("PROV-14", 1),
+    ("GEN-02", 1),
+    ("OPT-02", 1),
+    ("REGION-05", 1),
+    ("REGION-08", 1),
+    ("REGION-07", 1),
+    ("IDEM-02.concurrent", 1),
+];
+
 pub fn find(id: &str) -> Option<&'static Check> {
     REGISTRY.iter().copied().find(|c| c.id == id)
 }

@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use super::ListFormat;
+use super::args::ListFormat;
 use crate::catalogue::{Catalogue, Side};
 use crate::checks;
 use crate::error::HarnessError;

@@ -1,178 +1,27 @@
 //! The command line: parses arguments, wires reporters, and maps results to exit codes.
 
+mod args;
 mod catalogue_view;
+mod init;
+mod plan_view;
+mod signals;
+mod sinks;
 mod sso;
 
-use std::io::IsTerminal;
 use std::net::{Ipv4Addr, SocketAddr};
-use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::Parser;
+
+use args::{Cli, Command, DemoArgs, PlatformArgs, RunArgs, SelectionArgs, ServeArgs};
+use sinks::Sinks;
 
 use crate::config::{Config, Overrides};
 use crate::error::{HarnessError, exit};
-use crate::events::Fanout;
 use crate::manifest::Manifest;
+use crate::network::Network;
 use crate::reference::{FaultSet, ReferencePartner, faults};
-use crate::report::{JsonReporter, TerminalReporter};
-use crate::runner::{RunInputs, RunReport, Selection};
-
-#[derive(Parser)]
-#[command(
-    name = "addon-conformance",
-    version,
-    about = "Plays Heroku against your add-on and reports every broken Partner API requirement."
-)]
-pub struct Cli {
-    #[command(subcommand)]
-    command: Command,
-}
-
-#[derive(Subcommand)]
-enum Command {
-    /// Run the suites against your add-on.
-    Run(RunArgs),
-    /// Run every suite against the built-in reference partner.
-    Demo(DemoArgs),
-    /// Run the reference partner alone (a conformant example, and a target for `run`).
-    ServeReference(ServeArgs),
-    /// Run the fake platform alone, printing each inbound call.
-    Platform(PlatformArgs),
-    /// List suites, checks, requirement IDs and levels.
-    List(ListArgs),
-    /// Explain a requirement or check: what it asks, why, doc link, common causes.
-    Explain { id: String },
-    /// Open the partner's dashboard for a resource in your browser via a signed SSO login.
-    Sso(sso::SsoArgs),
-}
-
-#[derive(Args)]
-struct RunArgs {
-    /// Your addon-manifest.json.
-    #[arg(long, env = "ADDON_MANIFEST")]
-    manifest: PathBuf,
-    /// Harness config (TOML): plans, overrides, timeouts.
-    #[arg(long, env = "ADDON_CONFIG")]
-    config: Option<PathBuf>,
-    /// Send provisioning requests here instead of api.production.base_url.
-    #[arg(long, env = "ADDON_BASE_URL")]
-    base_url: Option<String>,
-    /// Send SSO logins here instead of api.production.sso_url.
-    #[arg(long, env = "ADDON_SSO_URL")]
-    sso_url: Option<String>,
-    /// Provision shared resources on this plan (overrides [plans] default).
-    #[arg(long, env = "ADDON_PLAN")]
-    plan: Option<String>,
-    /// Where the fake platform listens (default 127.0.0.1:0).
-    #[arg(long, env = "ADDON_PLATFORM_BIND")]
-    platform_bind: Option<String>,
-    /// The platform's public URL, when the partner reaches it through a tunnel.
-    #[arg(long, env = "ADDON_PLATFORM_URL")]
-    platform_url: Option<String>,
-    #[command(flatten)]
-    selection: SelectionArgs,
-    #[command(flatten)]
-    output: OutputArgs,
-}
-
-#[derive(Args)]
-struct DemoArgs {
-    /// Run the reference partner with this fault (repeatable).
-    #[arg(long = "fault")]
-    faults: Vec<String>,
-    /// Print the faults and exit.
-    #[arg(long)]
-    list_faults: bool,
-    #[command(flatten)]
-    selection: SelectionArgs,
-    #[command(flatten)]
-    output: OutputArgs,
-}
-
-#[derive(Args)]
-struct ServeArgs {
-    /// Port on 127.0.0.1 (0 picks a free one).
-    #[arg(long, default_value_t = 0)]
-    port: u16,
-    #[arg(long = "fault")]
-    faults: Vec<String>,
-    /// Write the reference add-on's manifest here (after binding).
-    #[arg(long)]
-    write_manifest: Option<PathBuf>,
-    /// Write a config pointing `run` at this partner here (after binding).
-    #[arg(long)]
-    write_config: Option<PathBuf>,
-}
-
-#[derive(Args)]
-struct PlatformArgs {
-    /// Where to listen.
-    #[arg(long, env = "ADDON_PLATFORM_BIND", default_value = "127.0.0.1:5050")]
-    bind: String,
-    /// Public URL, when the partner reaches the platform through a tunnel.
-    #[arg(long, env = "ADDON_PLATFORM_URL")]
-    url: Option<String>,
-    /// Validate config var names against this manifest (otherwise any name is accepted).
-    #[arg(long, env = "ADDON_MANIFEST")]
-    manifest: Option<PathBuf>,
-    /// Take [platform] settings (client secret, token lifetimes) from this config.
-    #[arg(long, env = "ADDON_CONFIG")]
-    config: Option<PathBuf>,
-}
-
-#[derive(Args)]
-struct SelectionArgs {
-    /// Run only this suite (repeatable).
-    #[arg(long = "suite")]
-    suites: Vec<String>,
-    /// Run only this check, or every check of a requirement ID (repeatable).
-    #[arg(long = "check")]
-    checks: Vec<String>,
-    /// Do not run this check or requirement (repeatable).
-    #[arg(long = "skip")]
-    skip: Vec<String>,
-}
-
-#[derive(Args)]
-struct OutputArgs {
-    /// Also write the JSON report here.
-    #[arg(long)]
-    report_json: Option<PathBuf>,
-    /// Colour on the terminal (NO_COLOR is honoured by auto).
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    color: ColorChoice,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum ColorChoice {
-    Auto,
-    Always,
-    Never,
-}
-
-#[derive(Args)]
-struct ListArgs {
-    #[arg(long, value_enum, default_value_t = ListFormat::Human)]
-    format: ListFormat,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-pub(crate) enum ListFormat {
-    Human,
-    Json,
-    Md,
-}
-
-impl SelectionArgs {
-    fn selection(&self) -> Selection {
-        Selection {
-            suites: self.suites.clone(),
-            checks: self.checks.clone(),
-            skip: self.skip.clone(),
-        }
-    }
-}
+use crate::runner::{Interrupt, RunControls, RunInputs, Selection};
 
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
@@ -199,9 +48,10 @@ pub fn main() -> ExitCode {
 
 async fn dispatch(command: Command) -> Result<u8, HarnessError> {
     match command {
-        Command::Run(args) => run(args).await,
+        Command::Run(args) => run(*args).await,
         Command::Demo(args) => demo(args).await,
         Command::ServeReference(args) => serve(args).await,
+        Command::Init(args) => init::write(&args),
         Command::Sso(args) => sso::sso(args).await,
         Command::Platform(args) => platform(args).await,
         Command::List(args) => {
@@ -215,41 +65,42 @@ async fn dispatch(command: Command) -> Result<u8, HarnessError> {
     }
 }
 
-/// Terminal plus the optional JSON file.
-fn sinks(
-    output: &OutputArgs,
-) -> (
-    Fanout,
-    Option<std::sync::Arc<std::sync::Mutex<Option<String>>>>,
-) {
-    let color = match output.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+/// The selection and controls of a run, or the exit code when there is nothing to send
+/// (`--dry-run`, or `--rerun-failed` with nothing to rerun).
+fn prepare(args: &SelectionArgs) -> Result<Result<(Selection, RunControls), u8>, HarnessError> {
+    let mut selection = args.selection();
+    if let Some(prev) = &args.rerun_failed {
+        let ids = plan_view::failed_in(prev)?;
+        if ids.is_empty() {
+            say(&format!(
+                "{}: no check failed, warned, errored or was blocked; nothing to rerun",
+                prev.display()
+            ));
+            return Ok(Err(exit::PASS));
         }
+        selection.checks = ids;
+    }
+    if args.dry_run {
+        say(plan_view::dry_run(&selection.plan()?).trim_end());
+        return Ok(Err(exit::PASS));
+    }
+    let plan = selection.plan()?;
+    if plan.is_empty()
+        && let Some(p) = selection.partition
+    {
+        say(&format!(
+            "partition {}/{} holds no suite of this selection; nothing to run",
+            p.index, p.count
+        ));
+        return Ok(Err(exit::PASS));
+    }
+    let controls = RunControls {
+        interrupt: Interrupt::new(),
+        fail_fast: args.fail_fast,
+        strict: args.strict,
     };
-    let mut fanout = Fanout::default();
-    fanout
-        .sinks
-        .push(Box::new(TerminalReporter::new(std::io::stdout(), color)));
-    let mut json_error = None;
-    if let Some(path) = &output.report_json {
-        let reporter = JsonReporter::new(path.clone());
-        json_error = Some(reporter.error.clone());
-        fanout.sinks.push(Box::new(reporter));
-    }
-    (fanout, json_error)
-}
-
-fn finish(
-    report: RunReport,
-    json_error: Option<std::sync::Arc<std::sync::Mutex<Option<String>>>>,
-) -> Result<u8, HarnessError> {
-    if let Some(Some(e)) = json_error.and_then(|slot| slot.lock().ok().map(|s| s.clone())) {
-        return Err(HarnessError::Internal(e));
-    }
-    Ok(report.exit_code)
+    signals::watch(controls.interrupt.clone());
+    Ok(Ok((selection, controls)))
 }
 
 async fn run(args: RunArgs) -> Result<u8, HarnessError> {
@@ -259,7 +110,11 @@ async fn run(args: RunArgs) -> Result<u8, HarnessError> {
         Some(path) => (Config::load(path)?, path.display().to_string()),
         None => (Config::default(), "(no --config given)".to_owned()),
     };
-    let (mut sink, json_error) = sinks(&args.output);
+    let (selection, controls) = match prepare(&args.selection)? {
+        Ok(x) => x,
+        Err(code) => return Ok(code),
+    };
+    let mut sinks = Sinks::new(&args.output, controls.strict);
     let report = crate::runner::run(
         RunInputs {
             manifest,
@@ -269,15 +124,38 @@ async fn run(args: RunArgs) -> Result<u8, HarnessError> {
                 base_url: args.base_url,
                 sso_url: args.sso_url,
                 plan: args.plan,
+                connect_timeout: timeout("--connect-timeout", &args.network.connect_timeout)?,
+                request_timeout: timeout("--request-timeout", &args.network.request_timeout)?,
+                callback_timeout: timeout("--callback-timeout", &args.network.callback_timeout)?,
+                network: Network::load(args.network.cacert.as_deref(), args.network.insecure)?,
                 platform_bind: args.platform_bind,
                 platform_url: args.platform_url,
             },
-            selection: args.selection.selection(),
+            selection,
+            controls,
         },
-        &mut sink,
+        &mut sinks.fanout,
     )
     .await?;
-    finish(report, json_error)
+    sinks.check()?;
+    Ok(report.exit_code)
+}
+
+fn timeout(
+    flag: &str,
+    value: &Option<String>,
+) -> Result<Option<std::time::Duration>, HarnessError> {
+    value
+        .as_deref()
+        .map(|v| {
+            crate::config::parse_duration(v).map_err(|e| {
+                HarnessError::usage(
+                    format!("{flag} {v}: {e}"),
+                    "write a duration such as 500ms, 5s or 2m",
+                )
+            })
+        })
+        .transpose()
 }
 
 /// ADDON_PASSWORD and ADDON_SSO_SALT replace the manifest's secrets for this run.
@@ -304,9 +182,14 @@ async fn demo(args: DemoArgs) -> Result<u8, HarnessError> {
         return Ok(exit::PASS);
     }
     let faults = FaultSet::parse(&args.faults)?;
-    let (mut sink, json_error) = sinks(&args.output);
-    let outcome = crate::demo::run(faults, args.selection.selection(), &mut sink).await?;
-    finish(outcome.report, json_error)
+    let (selection, controls) = match prepare(&args.selection)? {
+        Ok(x) => x,
+        Err(code) => return Ok(code),
+    };
+    let mut sinks = Sinks::new(&args.output, controls.strict);
+    let outcome = crate::demo::run_with(faults, selection, controls, &mut sinks.fanout).await?;
+    sinks.check()?;
+    Ok(outcome.report.exit_code)
 }
 
 async fn platform(args: PlatformArgs) -> Result<u8, HarnessError> {

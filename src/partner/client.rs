@@ -49,6 +49,7 @@ pub struct ClientSettings {
     pub request_timeout: std::time::Duration,
     pub connect_timeout: std::time::Duration,
     pub max_body_bytes: usize,
+    pub network: crate::network::Network,
 }
 
 #[derive(Debug, Clone)]
@@ -83,11 +84,14 @@ impl PartnerClient {
             "credentials",
             &basic(&settings.username, &settings.password),
         );
-        let http = reqwest::Client::builder()
+        let builder = reqwest::Client::builder()
             .timeout(settings.request_timeout)
             .connect_timeout(settings.connect_timeout)
             .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("addon-conformance/", env!("CARGO_PKG_VERSION")))
+            .user_agent(concat!("addon-conformance/", env!("CARGO_PKG_VERSION")));
+        let http = settings
+            .network
+            .apply(builder, settings.base_url.as_deref())?
             .build()
             .map_err(|e| HarnessError::Internal(format!("cannot build the HTTP client: {e}")))?;
         Ok(Self {

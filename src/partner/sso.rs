@@ -254,6 +254,7 @@ mod tests {
                 request_timeout: std::time::Duration::from_secs(5),
                 connect_timeout: std::time::Duration::from_secs(2),
                 max_body_bytes: 1 << 16,
+                network: crate::network::Network::default(),
             },
             Arc::new(crate::redact::Redactor::new()),
             Arc::new(crate::journal::Journal::new()),

@@ -26,6 +26,17 @@ pub(crate) async fn run(state: Arc<State>, job: Job) {
     let _ = complete(&state, &job).await;
 }
 
+/// Keeps the tokens the platform issued, so leak scans look for them too.
+fn remember_tokens(state: &State, token: &Value) {
+    if let Ok(mut seen) = state.received_secrets.lock() {
+        for key in ["access_token", "refresh_token"] {
+            if let Some(t) = token.get(key).and_then(Value::as_str) {
+                seen.push(t.to_owned());
+            }
+        }
+    }
+}
+
 async fn complete(state: &State, job: &Job) -> Result<(), reqwest::Error> {
     let f = &state.faults;
     let Some(origin) = job
@@ -57,6 +68,7 @@ async fn complete(state: &State, job: &Job) -> Result<(), reqwest::Error> {
         .await?
         .json()
         .await?;
+    remember_tokens(state, &token);
     let Some(mut access) = token
         .get("access_token")
         .and_then(Value::as_str)
@@ -84,6 +96,7 @@ async fn complete(state: &State, job: &Job) -> Result<(), reqwest::Error> {
             .await?
             .json()
             .await?;
+        remember_tokens(state, &renewed);
         if let Some(a) = renewed.get("access_token").and_then(Value::as_str) {
             access = a.to_owned();
         }

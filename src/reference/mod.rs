@@ -69,6 +69,8 @@ pub(crate) struct State {
     pub sessions: Mutex<HashMap<String, String>>,
     /// The timing faults delay only the first provision.
     pub delayed: AtomicBool,
+    /// Secrets the platform sent (OAuth grant codes, tokens, log drain tokens), for leak scans.
+    pub received_secrets: Mutex<Vec<String>>,
 }
 
 /// A running reference partner.
@@ -118,6 +120,7 @@ impl ReferencePartner {
             sso_salt: sso_salt.clone(),
             sessions: Mutex::new(HashMap::new()),
             delayed: AtomicBool::new(false),
+            received_secrets: Mutex::new(Vec::new()),
         });
         let app = routes::router(state.clone());
         let (tx, rx) = oneshot::channel::<()>();
@@ -156,8 +159,8 @@ impl ReferencePartner {
             .unwrap_or(0)
     }
 
-    /// Every secret this partner holds or handed out: password, salt, session cookies, config
-    /// values.
+    /// Every secret this partner holds, handed out or received: password, salt, config values,
+    /// OAuth client secret, grant codes and tokens, log drain tokens, and SSO session cookies.
     pub fn secrets(&self) -> Vec<String> {
         let mut out = vec![
             self.password.clone(),
@@ -166,6 +169,9 @@ impl ReferencePartner {
         ];
         if let Ok(s) = self.state.sessions.lock() {
             out.extend(s.keys().cloned());
+        }
+        if let Ok(seen) = self.state.received_secrets.lock() {
+            out.extend(seen.iter().cloned());
         }
         if let Ok(r) = self.state.resources.lock() {
             for res in r.values() {

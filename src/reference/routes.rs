@@ -183,6 +183,16 @@ async fn provision(AxState(state): S, headers: HeaderMap, body: Bytes) -> Respon
             "uuid and plan are required",
         );
     };
+    if let Ok(mut seen) = state.received_secrets.lock() {
+        for secret in [
+            req.get("oauth_grant").and_then(|g| g.get("code")),
+            req.get("log_drain_token"),
+        ] {
+            if let Some(Value::String(s)) = secret {
+                seen.push(s.clone());
+            }
+        }
+    }
     if state.faults.has(F::RejectsUnknownFields)
         && let Some(k) = req.keys().find(|k| !KNOWN_FIELDS.contains(&k.as_str()))
     {

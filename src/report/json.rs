@@ -1,10 +1,8 @@
 //! The JSON report (`--report-json`), described by `schema/report.schema.json`.
 
-use std::path::PathBuf;
-
 use serde::Serialize;
 
-use crate::events::{Event, EventSink};
+use crate::events::Event;
 use crate::outcome::{CheckResult, Summary};
 use crate::partner::ledger::Entry;
 
@@ -18,6 +16,9 @@ pub struct JsonReport {
     pub exit_code: u8,
     pub billable_provisions: usize,
     pub leftovers: Vec<Entry>,
+    /// Why the run stopped before its last check, when it did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stopped: Option<String>,
     pub checks: Vec<CheckResult>,
 }
 
@@ -44,7 +45,11 @@ impl JsonReport {
                 self.target = target.clone();
             }
             Event::Note { text } => self.notes.push(text.clone()),
-            Event::SuiteStarted { .. } => {}
+            Event::SuiteStarted { .. }
+            | Event::CheckStarted { .. }
+            | Event::Waiting { .. }
+            | Event::Traffic { .. } => {}
+            Event::Stopped { reason } => self.stopped = Some(reason.clone()),
             Event::CheckFinished { result } => self.checks.push((**result).clone()),
             Event::Cleanup {
                 billable_provisions,
@@ -69,36 +74,12 @@ impl JsonReport {
     }
 }
 
-/// Writes the report to a file when the run finishes.
-pub struct JsonReporter {
-    path: PathBuf,
-    report: JsonReport,
-    /// Set when the file could not be written; the CLI reports it.
-    pub error: std::sync::Arc<std::sync::Mutex<Option<String>>>,
-}
-
-impl JsonReporter {
-    pub fn new(path: PathBuf) -> Self {
-        Self {
-            path,
-            report: JsonReport::default(),
-            error: Default::default(),
-        }
+impl super::file::Document for JsonReport {
+    fn apply(&mut self, event: &Event) {
+        JsonReport::apply(self, event);
     }
-}
 
-impl EventSink for JsonReporter {
-    fn emit(&mut self, event: &Event) {
-        self.report.apply(event);
-        if let Event::RunFinished { .. } = event {
-            let result = serde_json::to_vec_pretty(&self.report)
-                .map_err(|e| e.to_string())
-                .and_then(|bytes| std::fs::write(&self.path, bytes).map_err(|e| e.to_string()));
-            if let Err(e) = result
-                && let Ok(mut slot) = self.error.lock()
-            {
-                *slot = Some(format!("cannot write {}: {e}", self.path.display()));
-            }
-        }
+    fn render(&self) -> Result<Vec<u8>, String> {
+        serde_json::to_vec_pretty(self).map_err(|e| e.to_string())
     }
 }

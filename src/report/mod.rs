@@ -1,7 +1,17 @@
 //! Reporters: the only code that prints run results. Each consumes the event stream.
 
+pub mod file;
+pub mod github;
+pub mod har;
+pub mod html;
 pub mod json;
+pub mod junit;
 pub mod terminal;
 
-pub use json::{JsonReport, JsonReporter};
+pub use file::{Document, FileReporter};
+pub use github::GithubReporter;
+pub use har::HarReport;
+pub use html::HtmlReport;
+pub use json::JsonReport;
+pub use junit::JunitReport;
 pub use terminal::TerminalReporter;

@@ -13,6 +13,12 @@ const BODY_EXCERPT: usize = 600;
 pub struct TerminalReporter<W: Write + Send> {
     out: W,
     color: bool,
+    /// Show the running check on one line that the next line overwrites (terminals only).
+    progress: bool,
+    /// A progress line is on screen and must be cleared before the next output.
+    progress_shown: bool,
+    /// Title of the running check, for progress lines.
+    running: String,
     findings: Vec<CheckResult>,
 }
 
@@ -21,8 +27,17 @@ impl<W: Write + Send> TerminalReporter<W> {
         Self {
             out,
             color,
+            progress: false,
+            progress_shown: false,
+            running: String::new(),
             findings: Vec::new(),
         }
+    }
+
+    /// Shows which check is running while waiting on the partner; for terminals only.
+    pub fn with_progress(mut self, progress: bool) -> Self {
+        self.progress = progress;
+        self
     }
 
     pub fn into_inner(self) -> W {
@@ -48,6 +63,9 @@ impl<W: Write + Send> TerminalReporter<W> {
     }
 
     fn write(&mut self, text: &str) {
+        if std::mem::take(&mut self.progress_shown) {
+            let _ = self.out.write_all(b"\r\x1b[K");
+        }
         // A closed pipe (e.g. `| head`) is not worth failing the run for.
         let _ = self.out.write_all(text.as_bytes());
         let _ = self.out.flush();
@@ -117,6 +135,7 @@ impl<W: Write + Send> EventSink for TerminalReporter<W> {
                 target,
                 suites,
                 checks,
+                ..
             } => {
                 let line = format!(
                     "addon-conformance: {addon} at {target} ({suites} suites, {checks} checks)\n"
@@ -129,6 +148,34 @@ impl<W: Write + Send> EventSink for TerminalReporter<W> {
             }
             Event::SuiteStarted { name, title } => {
                 let line = format!("\n{} ({name})\n", self.paint("1", title));
+                self.write(&line);
+            }
+            Event::CheckStarted { id, title, .. } => {
+                if self.progress {
+                    let line = format!("  {} {id:<20} {title} …", self.paint("2", "RUNNING"));
+                    self.write(&line);
+                    self.progress_shown = true;
+                    self.running = title.clone();
+                }
+            }
+            Event::Waiting { id, elapsed_ms } => {
+                if self.progress {
+                    let line = format!(
+                        "  {} {id:<20} {} … waiting {} s",
+                        self.paint("2", "RUNNING"),
+                        self.running,
+                        elapsed_ms / 1000
+                    );
+                    self.write(&line);
+                    self.progress_shown = true;
+                }
+            }
+            Event::Traffic { .. } => {}
+            Event::Stopped { reason } => {
+                let line = format!(
+                    "\n{}: {reason}; the remaining checks do not run, cleanup follows\n",
+                    self.paint("1;33", "stopped")
+                );
                 self.write(&line);
             }
             Event::CheckFinished { result } => {
@@ -191,5 +238,65 @@ impl<W: Write + Send> EventSink for TerminalReporter<W> {
                 self.write(&line);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalogue::Level;
+    use crate::outcome::Evidence;
+
+    fn events() -> Vec<Event> {
+        vec![
+            Event::CheckStarted {
+                id: "TIME-01".into(),
+                suite: "timing".into(),
+                title: "answers within 3 s".into(),
+            },
+            Event::Waiting {
+                id: "TIME-01".into(),
+                elapsed_ms: 2100,
+            },
+            Event::CheckFinished {
+                result: Box::new(CheckResult {
+                    id: "TIME-01".into(),
+                    suite: "timing".into(),
+                    title: "answers within 3 s".into(),
+                    requirement: "TIME-01".into(),
+                    requirement_text: String::new(),
+                    level: Level::Should,
+                    outcome: Outcome::Pass,
+                    message: "ok".into(),
+                    doc: String::new(),
+                    duration_ms: 2500.0,
+                    evidence: Evidence::default(),
+                }),
+            },
+        ]
+    }
+
+    fn render(progress: bool) -> String {
+        let mut t = TerminalReporter::new(Vec::new(), false).with_progress(progress);
+        for e in events() {
+            t.emit(&e);
+        }
+        String::from_utf8(t.into_inner()).unwrap()
+    }
+
+    #[test]
+    fn progress_shows_the_waiting_check_and_is_overwritten() {
+        let out = render(true);
+        assert!(out.contains("RUNNING TIME-01"), "{out:?}");
+        assert!(out.contains("waiting 2 s"), "{out:?}");
+        // The final line replaces the progress line.
+        assert!(out.contains("\r\x1b[K  PASS    TIME-01"), "{out:?}");
+    }
+
+    #[test]
+    fn no_progress_when_not_a_terminal() {
+        let out = render(false);
+        assert!(!out.contains("RUNNING") && !out.contains('\r'), "{out:?}");
+        assert!(out.starts_with("  PASS    TIME-01"), "{out:?}");
     }
 }

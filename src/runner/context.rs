@@ -109,6 +109,7 @@ impl RunCtx {
                 request_timeout: t.request,
                 connect_timeout: t.connect,
                 max_body_bytes: settings.config.limits.max_body_bytes,
+                network: settings.network.clone(),
             },
             redactor.clone(),
             journal.clone(),

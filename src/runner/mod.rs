@@ -2,22 +2,27 @@
 //! cleans up, and emits events. It never prints.
 
 pub mod context;
+pub mod control;
+mod result;
 pub mod selection;
+#[cfg(test)]
+mod tests;
+mod traffic;
 
 use std::time::Instant;
 
 pub use context::{CheckCtx, Provisioned, RunCtx};
-pub use selection::{PlannedCheck, PlannedSuite, Selection};
+pub use control::{Interrupt, RunControls};
+pub use selection::{Partition, PlannedCheck, PlannedSuite, Selection, billable_estimate};
 
-use crate::catalogue::{Catalogue, Level};
-use crate::checks::Check;
+use crate::catalogue::Catalogue;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 
 use crate::config::Settings;
 use crate::error::{HarnessError, exit};
 use crate::events::{Event, EventSink};
-use crate::outcome::{CheckResult, Evidence, Outcome, Summary, Verdict};
+use crate::outcome::{CheckResult, Outcome, Summary, Verdict};
 use crate::partner::Credentials;
 use crate::partner::ledger::Entry;
 use crate::platform::{Platform, PlatformSettings, ServiceInfo};
@@ -29,6 +34,8 @@ pub struct RunReport {
     pub summary: Summary,
     pub billable_provisions: usize,
     pub leftovers: Vec<Entry>,
+    /// Why the run stopped before its last check (interrupt, `--fail-fast`).
+    pub stopped: Option<String>,
     pub exit_code: u8,
 }
 
@@ -54,6 +61,7 @@ pub struct RunInputs {
     pub config_source: String,
     pub overrides: crate::config::Overrides,
     pub selection: Selection,
+    pub controls: RunControls,
 }
 
 /// Validates the inputs against the selected suites and runs them.
@@ -89,7 +97,7 @@ pub async fn run(inputs: RunInputs, sink: &mut dyn EventSink) -> Result<RunRepor
     }
     let platform = Arc::new(start_platform(&inputs.manifest, &settings, false).await?);
     let ctx = RunCtx::build(inputs.manifest, settings)?.with_platform(platform.clone());
-    let report = execute(&ctx, &plan, sink).await;
+    let report = execute(&ctx, &plan, &inputs.controls, sink).await;
     drop(ctx);
     if let Ok(p) = Arc::try_unwrap(platform) {
         p.stop().await;
@@ -130,12 +138,23 @@ pub async fn start_platform(
 }
 
 /// Runs the planned suites against the partner.
-pub async fn execute(ctx: &RunCtx, plan: &[PlannedSuite], sink: &mut dyn EventSink) -> RunReport {
+pub async fn execute(
+    ctx: &RunCtx,
+    plan: &[PlannedSuite],
+    controls: &RunControls,
+    sink: &mut dyn EventSink,
+) -> RunReport {
     let catalogue = Catalogue::get().ok();
     let checks: usize = plan.iter().map(|s| s.checks.len()).sum();
     sink.emit(&Event::RunStarted {
+        started_unix_ms: ctx
+            .journal
+            .started_wall()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as u64),
         addon: ctx.manifest.id.clone().unwrap_or_default(),
         target: ctx.settings.base_url.clone().unwrap_or_default(),
+        platform: ctx.platform.as_ref().map(|p| p.origin().to_owned()),
         suites: plan.len(),
         checks,
     });
@@ -144,15 +163,35 @@ pub async fn execute(ctx: &RunCtx, plan: &[PlannedSuite], sink: &mut dyn EventSi
     }
     let mut results = Vec::new();
     let mut summary = Summary::default();
-    for suite in plan {
+    let mut stopped = None;
+    'suites: for suite in plan {
+        if controls.interrupt.is_triggered() {
+            stopped = Some("interrupted".to_owned());
+            break;
+        }
         sink.emit(&Event::SuiteStarted {
             name: suite.suite.name.clone(),
             title: suite.suite.title.clone(),
         });
         let skip = suite_skip_reason(ctx, suite);
         for planned in &suite.checks {
+            if controls.interrupt.is_triggered() {
+                stopped = Some("interrupted".to_owned());
+                break 'suites;
+            }
+            sink.emit(&Event::CheckStarted {
+                id: planned.check.id.to_owned(),
+                suite: suite.suite.name.clone(),
+                title: planned.check.title.to_owned(),
+            });
+            // A trigger from the sink (a test) or a signal during the event stops before the check.
+            if controls.interrupt.is_triggered() {
+                stopped = Some("interrupted".to_owned());
+                break 'suites;
+            }
+            let mark = traffic::Mark::now(ctx);
             let result = match (&skip, blocked_reason(ctx, suite)) {
-                (Some(why), _) => finish(
+                (Some(why), _) => result::finish(
                     ctx,
                     catalogue,
                     suite,
@@ -161,7 +200,7 @@ pub async fn execute(ctx: &RunCtx, plan: &[PlannedSuite], sink: &mut dyn EventSi
                     0,
                     0.0,
                 ),
-                (None, Some(why)) => finish(
+                (None, Some(why)) => result::finish(
                     ctx,
                     catalogue,
                     suite,
@@ -170,23 +209,45 @@ pub async fn execute(ctx: &RunCtx, plan: &[PlannedSuite], sink: &mut dyn EventSi
                     0,
                     0.0,
                 ),
-                (None, None) => run_one(ctx, catalogue, suite, planned).await,
+                (None, None) => {
+                    let check = run_one(ctx, catalogue, suite, planned);
+                    traffic::waiting(check, planned.check.id, sink).await
+                }
             };
             ctx.record_outcome(&result.id, result.outcome);
             summary.add(result.outcome);
             sink.emit(&Event::CheckFinished {
                 result: Box::new(result.clone()),
             });
+            let failed = result.outcome == Outcome::Fail
+                || (controls.strict && result.outcome == Outcome::Warn);
+            let id = result.id.clone();
+            if let Some(traffic) = mark.traffic(ctx, Some(id.clone())) {
+                sink.emit(&traffic);
+            }
             results.push(result);
+            if controls.fail_fast && failed {
+                stopped = Some(format!("--fail-fast: stopped after {id}"));
+                break 'suites;
+            }
         }
     }
+    if let Some(reason) = &stopped {
+        sink.emit(&Event::Stopped {
+            reason: reason.clone(),
+        });
+    }
+    let mark = traffic::Mark::now(ctx);
     let leftovers = cleanup(ctx).await;
+    if let Some(traffic) = mark.traffic(ctx, None) {
+        sink.emit(&traffic);
+    }
     let billable_provisions = ctx.ledger.billable_count();
     sink.emit(&Event::Cleanup {
         billable_provisions,
         leftovers: leftovers.clone(),
     });
-    let exit_code = exit_code(&summary, &leftovers);
+    let exit_code = exit_code(&summary, &leftovers, controls, stopped.is_some());
     sink.emit(&Event::RunFinished {
         summary: summary.clone(),
         exit_code,
@@ -196,12 +257,15 @@ pub async fn execute(ctx: &RunCtx, plan: &[PlannedSuite], sink: &mut dyn EventSi
         summary,
         billable_provisions,
         leftovers,
+        stopped,
         exit_code,
     }
 }
 
-fn exit_code(summary: &Summary, leftovers: &[Entry]) -> u8 {
-    if summary.failed > 0 {
+fn exit_code(summary: &Summary, leftovers: &[Entry], controls: &RunControls, stopped: bool) -> u8 {
+    if stopped && controls.interrupt.is_triggered() {
+        exit::INTERRUPTED
+    } else if summary.failed > 0 || (controls.strict && summary.warned > 0) {
         exit::PARTNER_FAILED
     } else if summary.errors > 0 {
         exit::HARNESS
@@ -217,6 +281,9 @@ fn exit_code(summary: &Summary, leftovers: &[Entry]) -> u8 {
 fn run_notes(ctx: &RunCtx) -> Vec<String> {
     let s = &ctx.settings;
     let mut notes = Vec::new();
+    if s.network.insecure {
+        notes.push(crate::network::INSECURE_WARNING.to_owned());
+    }
     if let Some(p) = &ctx.platform {
         notes.push(format!(
             "platform (fake Heroku Identity and API) at {}: callback_url is {}/addons/{{uuid}}{}",
@@ -288,71 +355,7 @@ async fn run_one(
     };
     let verdict = (planned.check.run)(&cx).await;
     let ms = started.elapsed().as_secs_f64() * 1000.0;
-    finish(ctx, catalogue, suite, planned, verdict, first_seq, ms)
-}
-
-fn finish(
-    ctx: &RunCtx,
-    catalogue: Option<&Catalogue>,
-    suite: &PlannedSuite,
-    planned: &PlannedCheck,
-    verdict: Verdict,
-    first_seq: u64,
-    duration_ms: f64,
-) -> CheckResult {
-    let check: &Check = planned.check;
-    let requirement = catalogue.and_then(|c| c.requirement(check.requirement));
-    let red = |s: &str| ctx.redactor.text(s);
-    let mut evidence = Evidence::default();
-    let (outcome, message) = match verdict {
-        Verdict::Pass(note) => (Outcome::Pass, note.unwrap_or_else(|| "ok".to_owned())),
-        Verdict::Skip(why) => (Outcome::Skip, why),
-        Verdict::Blocked(why) => (Outcome::Blocked, why),
-        Verdict::Error(why) => (Outcome::Error, why),
-        Verdict::Violated(f) => {
-            let level = f.level.unwrap_or(check.level);
-            let outcome = match level {
-                Level::Must => Outcome::Fail,
-                Level::Should => Outcome::Warn,
-                Level::May => Outcome::Pass,
-            };
-            let mut exchanges = f.exchanges.clone();
-            if first_seq > 0 {
-                for x in ctx.journal.since(first_seq) {
-                    if !exchanges.iter().any(|e| e.seq == x.seq) {
-                        exchanges.push(x);
-                    }
-                }
-            }
-            exchanges.sort_by_key(|x| x.seq);
-            evidence = Evidence {
-                expected: Some(red(&f.expected)),
-                observed: Some(red(&f.observed)),
-                location: f.location.as_deref().map(red),
-                hint: f.hint.as_deref().map(red),
-                curl: exchanges.last().map(|x| red(&x.curl())),
-                exchanges,
-                inbound: f.inbound.clone(),
-            };
-            (outcome, f.observed.clone())
-        }
-    };
-    CheckResult {
-        id: check.id.to_owned(),
-        suite: suite.suite.name.clone(),
-        title: check.title.to_owned(),
-        requirement: check.requirement.to_owned(),
-        requirement_text: requirement.map(|r| r.statement.clone()).unwrap_or_default(),
-        level: check.level,
-        outcome,
-        message: red(&message),
-        doc: match (catalogue, requirement) {
-            (Some(c), Some(r)) => c.doc_url(r).to_owned(),
-            _ => String::new(),
-        },
-        duration_ms,
-        evidence,
-    }
+    result::finish(ctx, catalogue, suite, planned, verdict, first_seq, ms)
 }
 
 /// Attempts per resource at cleanup: Heroku retries failed deliveries too.

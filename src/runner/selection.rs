@@ -1,4 +1,4 @@
-//! Which suites and checks a run executes (`--suite`, `--check`, `--skip`).
+//! Which suites and checks a run executes (`--suite`, `--check`, `--skip`, `--partition`).
 
 use crate::checks::{self, Check};
 use crate::error::HarnessError;
@@ -10,6 +10,48 @@ pub struct Selection {
     /// Check IDs or requirement IDs (`AUTH-02` selects every `AUTH-02.*` check).
     pub checks: Vec<String>,
     pub skip: Vec<String>,
+    /// Only this share of the selected suites (a CI matrix job).
+    pub partition: Option<Partition>,
+}
+
+/// Share `index` of `count` (1-based), as `--partition 2/3` writes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Partition {
+    pub index: usize,
+    pub count: usize,
+}
+
+impl Partition {
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let bad = || format!("`{text}` is not K/N with 1 <= K <= N (e.g. 2/3)");
+        let (k, n) = text.split_once('/').ok_or_else(bad)?;
+        let index: usize = k.trim().parse().map_err(|_| bad())?;
+        let count: usize = n.trim().parse().map_err(|_| bad())?;
+        if index == 0 || index > count {
+            return Err(bad());
+        }
+        Ok(Self { index, count })
+    }
+
+    /// Keeps this partition's suites. Whole suites are shared out (their checks share resources
+    /// and prerequisites), balanced by check count: the largest suite goes to the emptiest share,
+    /// ties to the lower share. Every job of the matrix computes the same split.
+    pub fn apply(self, plan: Vec<PlannedSuite>) -> Vec<PlannedSuite> {
+        let mut order: Vec<usize> = (0..plan.len()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(plan[i].checks.len()));
+        let mut load = vec![0usize; self.count];
+        let mut owner = vec![0usize; plan.len()];
+        for i in order {
+            let share = (0..self.count).min_by_key(|&p| (load[p], p)).unwrap_or(0);
+            load[share] += plan[i].checks.len();
+            owner[i] = share;
+        }
+        plan.into_iter()
+            .enumerate()
+            .filter(|(i, _)| owner[*i] + 1 == self.index)
+            .map(|(_, s)| s)
+            .collect()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -77,8 +119,33 @@ impl Selection {
                 });
             }
         }
-        Ok(plan)
+        Ok(match self.partition {
+            Some(p) => p.apply(plan),
+            None => plan,
+        })
     }
+}
+
+/// The most billable provisions a plan can make: one per shared resource its suites use, plus
+/// what its checks provision themselves (fewer when suites are skipped or blocked).
+pub fn billable_estimate(plan: &[PlannedSuite]) -> usize {
+    let mut shared: Vec<&str> = plan
+        .iter()
+        .flat_map(|s| s.suite.resources.iter().map(String::as_str))
+        .collect();
+    shared.sort_unstable();
+    shared.dedup();
+    let own: usize = plan
+        .iter()
+        .flat_map(|s| &s.checks)
+        .filter_map(|c| {
+            checks::OWN_PROVISIONS
+                .iter()
+                .find(|(id, _)| *id == c.check.id)
+                .map(|(_, n)| n)
+        })
+        .sum();
+    shared.len() + own
 }
 
 fn unknown(kind: &str, name: &str, known: &[&str]) -> HarnessError {
@@ -117,6 +184,55 @@ fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn ids(plan: &[PlannedSuite]) -> Vec<&'static str> {
+        plan.iter()
+            .flat_map(|s| s.checks.iter().map(|c| c.check.id))
+            .collect()
+    }
+
+    #[test]
+    fn partitions_hold_every_check_exactly_once() {
+        let all = ids(&Selection::default().plan().unwrap());
+        for count in 1..=8 {
+            let mut seen: Vec<&str> = Vec::new();
+            for index in 1..=count {
+                let sel = Selection {
+                    partition: Some(Partition { index, count }),
+                    ..Selection::default()
+                };
+                seen.extend(ids(&sel.plan().unwrap()));
+            }
+            let mut expected = all.clone();
+            expected.sort_unstable();
+            seen.sort_unstable();
+            assert_eq!(seen, expected, "{count} partitions");
+        }
+    }
+
+    #[test]
+    fn partitions_are_balanced_and_keep_suites_whole() {
+        let sel = |index| Selection {
+            partition: Some(Partition { index, count: 2 }),
+            ..Selection::default()
+        };
+        let (a, b) = (sel(1).plan().unwrap(), sel(2).plan().unwrap());
+        assert!(!a.is_empty() && !b.is_empty());
+        for s in &a {
+            assert!(b.iter().all(|t| t.suite.name != s.suite.name));
+        }
+    }
+
+    #[test]
+    fn partition_parsing() {
+        assert_eq!(
+            Partition::parse("2/3"),
+            Ok(Partition { index: 2, count: 3 })
+        );
+        for bad in ["0/3", "4/3", "3", "a/b", "1/0"] {
+            assert!(Partition::parse(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn suggestions() {

@@ -1,0 +1,230 @@
+//! The command line as clap sees it.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::runner::{Partition, Selection};
+
+#[derive(Parser)]
+#[command(
+    name = "addon-conformance",
+    version,
+    about = "Plays Heroku against your add-on and reports every broken Partner API requirement."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Run the suites against your add-on.
+    Run(Box<RunArgs>),
+    /// Run every suite against the built-in reference partner.
+    Demo(DemoArgs),
+    /// Run the reference partner alone (a conformant example, and a target for `run`).
+    ServeReference(ServeArgs),
+    /// Run the fake platform alone, printing each inbound call.
+    Platform(PlatformArgs),
+    /// Write a commented config for your manifest.
+    Init(InitArgs),
+    /// List suites, checks, requirement IDs and levels.
+    List(ListArgs),
+    /// Explain a requirement or check: what it asks, why, doc link, common causes.
+    Explain { id: String },
+    /// Open the partner's dashboard for a resource in your browser via a signed SSO login.
+    Sso(super::sso::SsoArgs),
+}
+
+#[derive(Args)]
+pub struct RunArgs {
+    /// Your addon-manifest.json.
+    #[arg(long, env = "ADDON_MANIFEST")]
+    pub manifest: PathBuf,
+    /// Harness config (TOML): plans, overrides, timeouts.
+    #[arg(long, env = "ADDON_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Send provisioning requests here instead of api.production.base_url.
+    #[arg(long, env = "ADDON_BASE_URL")]
+    pub base_url: Option<String>,
+    /// Send SSO logins here instead of api.production.sso_url.
+    #[arg(long, env = "ADDON_SSO_URL")]
+    pub sso_url: Option<String>,
+    /// Provision shared resources on this plan (overrides [plans] default).
+    #[arg(long, env = "ADDON_PLAN")]
+    pub plan: Option<String>,
+    /// Where the fake platform listens (default 127.0.0.1:0).
+    #[arg(long, env = "ADDON_PLATFORM_BIND")]
+    pub platform_bind: Option<String>,
+    /// The platform's public URL, when the partner reaches it through a tunnel.
+    #[arg(long, env = "ADDON_PLATFORM_URL")]
+    pub platform_url: Option<String>,
+    #[command(flatten)]
+    pub network: NetworkArgs,
+    #[command(flatten)]
+    pub selection: SelectionArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Args)]
+pub struct DemoArgs {
+    /// Run the reference partner with this fault (repeatable).
+    #[arg(long = "fault")]
+    pub faults: Vec<String>,
+    /// Print the faults and exit.
+    #[arg(long)]
+    pub list_faults: bool,
+    #[command(flatten)]
+    pub selection: SelectionArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Args)]
+pub struct ServeArgs {
+    /// Port on 127.0.0.1 (0 picks a free one).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    #[arg(long = "fault")]
+    pub faults: Vec<String>,
+    /// Write the reference add-on's manifest here (after binding).
+    #[arg(long)]
+    pub write_manifest: Option<PathBuf>,
+    /// Write a config pointing `run` at this partner here (after binding).
+    #[arg(long)]
+    pub write_config: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct PlatformArgs {
+    /// Where to listen.
+    #[arg(long, env = "ADDON_PLATFORM_BIND", default_value = "127.0.0.1:5050")]
+    pub bind: String,
+    /// Public URL, when the partner reaches the platform through a tunnel.
+    #[arg(long, env = "ADDON_PLATFORM_URL")]
+    pub url: Option<String>,
+    /// Validate config var names against this manifest (otherwise any name is accepted).
+    #[arg(long, env = "ADDON_MANIFEST")]
+    pub manifest: Option<PathBuf>,
+    /// Take [platform] settings (client secret, token lifetimes) from this config.
+    #[arg(long, env = "ADDON_CONFIG")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct InitArgs {
+    /// The manifest to write a config for.
+    #[arg(long, env = "ADDON_MANIFEST", default_value = "addon-manifest.json")]
+    pub manifest: PathBuf,
+    /// Where to write the config.
+    #[arg(long, default_value = "conformance.toml")]
+    pub output: PathBuf,
+    /// Overwrite an existing file.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// TLS, proxy and timeout options for staging add-ons.
+#[derive(Args)]
+pub struct NetworkArgs {
+    /// Trust this PEM CA certificate (a private CA) besides the system roots.
+    #[arg(long)]
+    pub cacert: Option<PathBuf>,
+    /// Accept any TLS certificate. Every report then carries a warning.
+    #[arg(long)]
+    pub insecure: bool,
+    /// Connect timeout (overrides [timeouts] connect), e.g. `5s`.
+    #[arg(long)]
+    pub connect_timeout: Option<String>,
+    /// Per-request timeout (overrides [timeouts] request), e.g. `35s`.
+    #[arg(long)]
+    pub request_timeout: Option<String>,
+    /// How long to wait for a callback the partner owes (overrides [timeouts] callback).
+    #[arg(long)]
+    pub callback_timeout: Option<String>,
+}
+
+#[derive(Args)]
+pub struct SelectionArgs {
+    /// Run only this suite (repeatable).
+    #[arg(long = "suite")]
+    pub suites: Vec<String>,
+    /// Run only this check, or every check of a requirement ID (repeatable).
+    #[arg(long = "check")]
+    pub checks: Vec<String>,
+    /// Do not run this check or requirement (repeatable).
+    #[arg(long = "skip")]
+    pub skip: Vec<String>,
+    /// Run only share K of N of the selected suites (a CI matrix job), e.g. `2/3`.
+    #[arg(long, value_parser = parse_partition)]
+    pub partition: Option<Partition>,
+    /// Run only the checks that failed, warned, errored or were blocked in this JSON report.
+    #[arg(long, value_name = "PREV.json")]
+    pub rerun_failed: Option<PathBuf>,
+    /// Stop after the first failing check (cleanup still runs).
+    #[arg(long)]
+    pub fail_fast: bool,
+    /// SHOULD violations (warnings) fail the run too.
+    #[arg(long)]
+    pub strict: bool,
+    /// Print the planned suites, checks and billable provisions, and send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+fn parse_partition(text: &str) -> Result<Partition, String> {
+    Partition::parse(text)
+}
+
+#[derive(Args)]
+pub struct OutputArgs {
+    /// Also write the JSON report here.
+    #[arg(long)]
+    pub report_json: Option<PathBuf>,
+    /// Also write a JUnit XML report here.
+    #[arg(long)]
+    pub report_junit: Option<PathBuf>,
+    /// Also write a HAR 1.2 file of every exchange here.
+    #[arg(long)]
+    pub report_har: Option<PathBuf>,
+    /// Also write a self-contained HTML report here.
+    #[arg(long)]
+    pub report_html: Option<PathBuf>,
+    /// Colour on the terminal (NO_COLOR is honoured by auto).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Args)]
+pub struct ListArgs {
+    #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+    pub format: ListFormat,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ListFormat {
+    Human,
+    Json,
+    Md,
+}
+
+impl SelectionArgs {
+    /// The selection, without `--rerun-failed` (the CLI reads that file).
+    pub fn selection(&self) -> Selection {
+        Selection {
+            suites: self.suites.clone(),
+            checks: self.checks.clone(),
+            skip: self.skip.clone(),
+            partition: self.partition,
+        }
+    }
+}

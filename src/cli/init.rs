@@ -1,0 +1,139 @@
+//! `init`: a commented config for the partner's manifest, every key explained.
+
+use std::path::Path;
+
+use super::args::InitArgs;
+use crate::error::{HarnessError, exit};
+use crate::manifest::Manifest;
+
+pub fn write(args: &InitArgs) -> Result<u8, HarnessError> {
+    let manifest = Manifest::load(&args.manifest)?;
+    if args.output.exists() && !args.force {
+        return Err(HarnessError::usage(
+            format!("{} already exists", args.output.display()),
+            "pass --force to overwrite it, or --output to write elsewhere",
+        ));
+    }
+    std::fs::write(&args.output, config_for(&manifest, &args.manifest)).map_err(|source| {
+        HarnessError::Io {
+            action: "write",
+            path: args.output.clone(),
+            source,
+        }
+    })?;
+    super::say(&format!(
+        "wrote {}: set [plans] default in it, then run `addon-conformance run --manifest {} --config {}`",
+        args.output.display(),
+        args.manifest.display(),
+        args.output.display()
+    ));
+    Ok(exit::PASS)
+}
+
+/// The config text. Every line but `[plans] default` is optional and shows the default.
+pub fn config_for(manifest: &Manifest, path: &Path) -> String {
+    let id = manifest.id.as_deref().unwrap_or("(no id in the manifest)");
+    let base = manifest.base_url.as_deref().unwrap_or("(none)");
+    let sso = manifest.sso_url.as_deref().unwrap_or("(none)");
+    let requires = if manifest.requires.is_empty() {
+        "none".to_owned()
+    } else {
+        manifest.requires.join(", ")
+    };
+    format!(
+        r#"# addon-conformance config for `{id}` ({path}).
+# Written by `addon-conformance init`. Only [plans] default is required; every other key shows
+# its default and may be deleted. Secrets do not belong here: the manifest holds them, and
+# ADDON_PASSWORD / ADDON_SSO_SALT replace them in CI.
+
+[partner]
+# Overrides of the manifest's production URLs, for a local or staging run. The manifest's own
+# URLs ({base} and {sso}) are still what the manifest suite checks.
+# base_url = "http://localhost:3000/heroku/resources"
+# sso_url = "http://localhost:3000/sso/login"
+
+[plans]
+# REQUIRED. The plan every shared resource is provisioned on; each provision may be billed, so
+# pick your cheapest (free) plan. The harness never guesses plan names: uncomment and set it
+# (or pass --plan); until then `run` stops before sending anything and says so.
+# default = "your-cheapest-plan"
+# The plan the upgrade check moves to (the check is skipped without it).
+# upgrade = "premium"
+# The plan the downgrade check moves to.
+# downgrade = "basic"
+# Plans your add-on refuses in Private Space regions.
+# private_space_unavailable = []
+# Plan changes your add-on must refuse with 422, as [from, to] pairs.
+# forbidden_transitions = [["premium", "basic"]]
+
+[provision]
+# The region sent with provisions. The manifest declares: {regions}.
+region = "amazon-web-services::us-east-1"
+# Options sent with every provision (`heroku addons:create … -- --key value`), as strings.
+options = {{}}
+# Send the legacy heroku_id field alongside the v3 fields.
+send_heroku_id = true
+
+[timeouts]
+# Per-request limit; a call still running then is a transport failure.
+request = "35s"
+# TCP and TLS connect limit.
+connect = "10s"
+# Answers slower than this warn (TIME-01), slower than fail_after fail (TIME-02).
+warn_after = "3s"
+fail_after = "30s"
+# How long to wait for a callback your add-on owes the platform (grant exchange, provision
+# action of an async provision).
+callback = "60s"
+
+[platform]
+# The fake Heroku your add-on calls back during the run (OAuth token endpoint, Platform API).
+# Your add-on's OAuth client secret; better in CI: the ADDON_OAUTH_CLIENT_SECRET variable.
+# client_secret = "..."
+# Where the platform listens, and its public URL when your add-on reaches it through a tunnel.
+# bind = "127.0.0.1:5050"
+# url = "https://my-tunnel.example"
+
+[limits]
+# Response bodies beyond this many bytes are not read further.
+max_body_bytes = 1048576
+
+[manifest]
+# Region names to accept besides the built-in list (Heroku adds regions over time).
+extra_regions = []
+
+# Suites that need manifest `requires` flags run only when declared; yours: {requires}.
+"#,
+        path = path.display(),
+        regions = if manifest.regions.is_empty() {
+            "none".to_owned()
+        } else {
+            manifest.regions.join(", ")
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    #[test]
+    fn the_written_config_parses_and_names_the_plan_to_set() {
+        let manifest = Manifest::parse(
+            r#"{"id":"my-addon","api":{"password":"p","sso_salt":"s","regions":["us"],"requires":[],"production":{"base_url":"https://x.example/heroku/resources","sso_url":"https://x.example/sso"},"config_vars":["MY_ADDON_URL"],"version":"3"}}"#,
+            "m.json",
+        )
+        .unwrap();
+        let text = config_for(&manifest, Path::new("m.json"));
+        let config = Config::parse(&text, "init output").unwrap();
+        assert_eq!(
+            config.plans.default, None,
+            "the plan is the partner's to choose"
+        );
+        assert!(
+            text.contains("`my-addon`") && text.contains("REQUIRED"),
+            "{text}"
+        );
+    }
+}

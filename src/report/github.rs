@@ -1,0 +1,202 @@
+//! GitHub Actions output, used when `GITHUB_ACTIONS` is set: an `::error` (fail, error) or
+//! `::warning` (warn) annotation per finding on stdout, and a Markdown summary appended to the
+//! file named by `GITHUB_STEP_SUMMARY`.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use super::file::ErrorSlot;
+use crate::events::{Event, EventSink};
+use crate::outcome::{CheckResult, Outcome, Summary};
+use crate::partner::ledger::Entry;
+
+pub struct GithubReporter<W: Write + Send> {
+    out: W,
+    summary_path: Option<PathBuf>,
+    /// Warnings fail the run (`--strict`): annotate them as errors.
+    strict: bool,
+    addon: String,
+    notes: Vec<String>,
+    findings: Vec<CheckResult>,
+    billable: usize,
+    leftovers: Vec<Entry>,
+    stopped: Option<String>,
+    pub error: ErrorSlot,
+}
+
+impl<W: Write + Send> GithubReporter<W> {
+    pub fn new(out: W, summary_path: Option<PathBuf>, strict: bool) -> Self {
+        Self {
+            out,
+            summary_path,
+            strict,
+            addon: String::new(),
+            notes: Vec::new(),
+            findings: Vec::new(),
+            billable: 0,
+            leftovers: Vec::new(),
+            stopped: None,
+            error: ErrorSlot::default(),
+        }
+    }
+
+    pub fn into_inner(self) -> W {
+        self.out
+    }
+
+    fn annotate(&mut self, r: &CheckResult) {
+        let kind = match r.outcome {
+            Outcome::Warn if !self.strict => "warning",
+            _ => "error",
+        };
+        let mut message = r.message.clone();
+        if let Some(curl) = &r.evidence.curl {
+            message.push_str(&format!("\nreproduce: {curl}"));
+        }
+        let line = format!(
+            "::{kind} title={}::{}\n",
+            escape_property(&format!("{} [{}] {}", r.id, r.level, r.title)),
+            escape_data(&message)
+        );
+        let _ = self.out.write_all(line.as_bytes());
+        let _ = self.out.flush();
+    }
+
+    /// The Markdown summary of the run.
+    pub fn summary_markdown(&self, summary: &Summary, exit_code: u8) -> String {
+        let verdict = if exit_code == 0 { "passed" } else { "failed" };
+        let mut md = format!(
+            "## addon-conformance: `{}` {verdict} (exit {exit_code})\n\n",
+            self.addon
+        );
+        md.push_str(
+            "| passed | failed | warned | skipped | blocked | errors | billable provisions |\n",
+        );
+        md.push_str("| --- | --- | --- | --- | --- | --- | --- |\n");
+        md.push_str(&format!(
+            "| {} | {} | {} | {} | {} | {} | {} |\n\n",
+            summary.passed,
+            summary.failed,
+            summary.warned,
+            summary.skipped,
+            summary.blocked,
+            summary.errors,
+            self.billable
+        ));
+        for note in self.notes.iter().chain(&self.stopped) {
+            md.push_str(&format!("> {}\n\n", note.replace('\n', " ")));
+        }
+        if !self.findings.is_empty() {
+            md.push_str("| outcome | check | level | observed |\n| --- | --- | --- | --- |\n");
+            for r in &self.findings {
+                md.push_str(&format!(
+                    "| {} | `{}` | {} | {} |\n",
+                    r.outcome.label(),
+                    r.id,
+                    r.level,
+                    cell(&r.message)
+                ));
+            }
+            md.push('\n');
+        }
+        if !self.leftovers.is_empty() {
+            md.push_str(&format!(
+                "**{} resources could not be removed:**\n\n```sh\n",
+                self.leftovers.len()
+            ));
+            for l in &self.leftovers {
+                md.push_str(&format!(
+                    "curl -sS -X DELETE -u \"$ADDON_ID:$ADDON_PASSWORD\" \"$ADDON_BASE_URL/{}\"  # {}\n",
+                    l.uuid, l.label
+                ));
+            }
+            md.push_str("```\n");
+        }
+        md
+    }
+}
+
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}
+
+/// Escapes an annotation message (`%`, CR, LF).
+fn escape_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes an annotation property (as data, plus `:` and `,`).
+fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+impl<W: Write + Send> EventSink for GithubReporter<W> {
+    fn emit(&mut self, event: &Event) {
+        match event {
+            Event::RunStarted { addon, .. } => self.addon = addon.clone(),
+            Event::Note { text } => self.notes.push(text.clone()),
+            Event::CheckFinished { result }
+                if matches!(
+                    result.outcome,
+                    Outcome::Fail | Outcome::Warn | Outcome::Error
+                ) =>
+            {
+                self.annotate(result);
+                self.findings.push((**result).clone());
+            }
+            Event::Stopped { reason } => self.stopped = Some(format!("stopped: {reason}")),
+            Event::Cleanup {
+                billable_provisions,
+                leftovers,
+            } => {
+                self.billable = *billable_provisions;
+                self.leftovers = leftovers.clone();
+                if !leftovers.is_empty() {
+                    let line = format!(
+                        "::error title=cleanup::{}\n",
+                        escape_data(&format!(
+                            "{} resources could not be removed: {}",
+                            leftovers.len(),
+                            leftovers
+                                .iter()
+                                .map(|l| l.uuid.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ))
+                    );
+                    let _ = self.out.write_all(line.as_bytes());
+                }
+            }
+            Event::RunFinished { summary, exit_code } => {
+                let Some(path) = &self.summary_path else {
+                    return;
+                };
+                let md = self.summary_markdown(summary, *exit_code);
+                let written = std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(path)
+                    .and_then(|mut f| f.write_all(md.as_bytes()));
+                if let Err(e) = written
+                    && let Ok(mut slot) = self.error.lock()
+                {
+                    *slot = Some(format!("cannot append to {}: {e}", path.display()));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn annotation_escaping() {
+        assert_eq!(escape_data("a%b\nc"), "a%25b%0Ac");
+        assert_eq!(escape_property("PROV-04: x, y"), "PROV-04%3A x%2C y");
+    }
+}

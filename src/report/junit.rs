@@ -1,0 +1,245 @@
+//! The JUnit XML report (`--report-junit`): one testsuite per suite, one testcase per check.
+//! fail → `<failure>`, error → `<error>`, skip and blocked → `<skipped>` with the reason; the
+//! message is the observed line and the body the failure block without colour. A warning is a
+//! passing testcase whose block goes to `<system-out>` (a `<failure>` under `--strict`).
+//! Leftovers of the cleanup are a failing `cleanup` testcase.
+
+use std::time::Duration;
+
+use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
+
+use super::file::Document;
+use super::terminal::failure_block;
+use crate::events::Event;
+use crate::outcome::{CheckResult, Outcome};
+use crate::partner::ledger::Entry;
+
+#[derive(Default)]
+pub struct JunitReport {
+    /// Warnings fail (`--strict`).
+    pub strict: bool,
+    notes: Vec<String>,
+    suites: Vec<TestSuite>,
+    leftovers: Option<Vec<Entry>>,
+    stopped: Option<String>,
+}
+
+impl JunitReport {
+    pub fn new(strict: bool) -> Self {
+        Self {
+            strict,
+            ..Self::default()
+        }
+    }
+
+    fn case(&self, r: &CheckResult) -> TestCase {
+        let observed = match (&r.evidence.observed, &r.evidence.location) {
+            (Some(o), Some(l)) => format!("{o} (at {l})"),
+            (Some(o), None) => o.clone(),
+            (None, _) => r.message.clone(),
+        };
+        let non_success = |kind, ty: &str| {
+            let mut s = TestCaseStatus::non_success(kind);
+            s.set_message(observed.as_str())
+                .set_type(ty)
+                .set_description(failure_block(r));
+            s
+        };
+        let status = match r.outcome {
+            Outcome::Pass => TestCaseStatus::success(),
+            Outcome::Warn if !self.strict => TestCaseStatus::success(),
+            Outcome::Warn => non_success(NonSuccessKind::Failure, "SHOULD"),
+            Outcome::Fail => non_success(NonSuccessKind::Failure, "MUST"),
+            Outcome::Error => non_success(NonSuccessKind::Error, "harness error"),
+            Outcome::Skip | Outcome::Blocked => {
+                let mut s = TestCaseStatus::skipped();
+                s.set_message(r.message.as_str())
+                    .set_type(r.outcome.label().to_lowercase());
+                s
+            }
+        };
+        let mut case = TestCase::new(format!("{} {}", r.id, r.title), status);
+        case.set_classname(format!("addon-conformance.{}", r.suite))
+            .set_time(Duration::from_secs_f64(r.duration_ms.max(0.0) / 1000.0));
+        if r.outcome == Outcome::Warn && !self.strict {
+            case.set_system_out(failure_block(r));
+        }
+        case
+    }
+
+    fn cleanup_suite(&self, leftovers: &[Entry]) -> TestSuite {
+        let status = if leftovers.is_empty() {
+            TestCaseStatus::success()
+        } else {
+            let mut body = String::new();
+            for l in leftovers {
+                body.push_str(&format!(
+                    "{} ({}): curl -sS -X DELETE -u \"$ADDON_ID:$ADDON_PASSWORD\" \"$ADDON_BASE_URL/{}\"\n",
+                    l.uuid, l.label, l.uuid
+                ));
+            }
+            let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
+            s.set_message(format!(
+                "{} resources could not be removed",
+                leftovers.len()
+            ))
+            .set_type("leftovers")
+            .set_description(body);
+            s
+        };
+        let mut suite = TestSuite::new("cleanup");
+        let mut case = TestCase::new("every provisioned resource is removed", status);
+        case.set_classname("addon-conformance.cleanup");
+        suite.add_test_case(case);
+        suite
+    }
+}
+
+impl Document for JunitReport {
+    fn apply(&mut self, event: &Event) {
+        match event {
+            Event::Note { text } => self.notes.push(text.clone()),
+            Event::SuiteStarted { name, .. } => self.suites.push(TestSuite::new(name.as_str())),
+            Event::CheckFinished { result } => {
+                let case = self.case(result);
+                if let Some(suite) = self.suites.last_mut() {
+                    suite.add_test_case(case);
+                }
+            }
+            Event::Stopped { reason } => self.stopped = Some(reason.clone()),
+            Event::Cleanup { leftovers, .. } => self.leftovers = Some(leftovers.clone()),
+            Event::RunStarted { .. }
+            | Event::CheckStarted { .. }
+            | Event::Waiting { .. }
+            | Event::Traffic { .. }
+            | Event::RunFinished { .. } => {}
+        }
+    }
+
+    fn render(&self) -> Result<Vec<u8>, String> {
+        let mut report = Report::new("addon-conformance");
+        let mut suites = self.suites.clone();
+        suites.retain(|s| !s.test_cases.is_empty());
+        for suite in &mut suites {
+            let time = suite.test_cases.iter().filter_map(|c| c.time).sum();
+            suite.set_time(time);
+        }
+        // Run-wide notes (overrides, --insecure, why the run stopped) go on the first suite.
+        if let Some(first) = suites.first_mut() {
+            for note in self.notes.iter().chain(&self.stopped) {
+                first.add_property(("note", note.as_str()));
+            }
+        }
+        if let Some(leftovers) = &self.leftovers {
+            suites.push(self.cleanup_suite(leftovers));
+        }
+        report.add_test_suites(suites);
+        report
+            .to_string()
+            .map(String::into_bytes)
+            .map_err(|e| e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalogue::Level;
+    use crate::outcome::{Evidence, Summary};
+
+    fn result(id: &str, outcome: Outcome, message: &str) -> CheckResult {
+        CheckResult {
+            id: id.into(),
+            suite: "provision".into(),
+            title: "a check".into(),
+            requirement: id.into(),
+            requirement_text: "text".into(),
+            level: Level::Must,
+            outcome,
+            message: message.into(),
+            doc: String::new(),
+            duration_ms: 2.0,
+            evidence: Evidence {
+                observed: Some(message.into()),
+                location: Some("status".into()),
+                ..Evidence::default()
+            },
+        }
+    }
+
+    fn xml(strict: bool, results: &[CheckResult], leftovers: Vec<Entry>) -> String {
+        let mut events = vec![Event::SuiteStarted {
+            name: "provision".into(),
+            title: "Provisioning".into(),
+        }];
+        for r in results {
+            events.push(Event::CheckFinished {
+                result: Box::new(r.clone()),
+            });
+        }
+        events.push(Event::Cleanup {
+            billable_provisions: 1,
+            leftovers,
+        });
+        events.push(Event::RunFinished {
+            summary: Summary::default(),
+            exit_code: 1,
+        });
+        let bytes = super::super::file::render(JunitReport::new(strict), &events).unwrap();
+        String::from_utf8(bytes).unwrap()
+    }
+
+    #[test]
+    fn outcomes_map_to_junit_elements() {
+        let x = xml(
+            false,
+            &[
+                result("A-01", Outcome::Fail, "status 500"),
+                result("A-02", Outcome::Error, "harness broke"),
+                result("A-03", Outcome::Skip, "needs a plan"),
+                result("A-04", Outcome::Blocked, "prerequisite A-01 failed"),
+                result("A-05", Outcome::Warn, "slow"),
+            ],
+            Vec::new(),
+        );
+        assert!(
+            x.contains(r#"<failure message="status 500 (at status)" type="MUST">FAIL A-01"#),
+            "{x}"
+        );
+        assert!(
+            x.contains(r#"<error message="harness broke (at status)""#),
+            "{x}"
+        );
+        assert!(
+            x.contains(r#"<skipped message="needs a plan" type="skip"/>"#),
+            "{x}"
+        );
+        assert!(x.contains(r#"<skipped message="prerequisite A-01 failed" type="blocked"/>"#));
+        assert!(x.contains("<system-out>WARN A-05"), "{x}");
+        let strict = xml(true, &[result("A-05", Outcome::Warn, "slow")], Vec::new());
+        assert!(strict.contains(r#"type="SHOULD">WARN A-05"#), "{strict}");
+    }
+
+    #[test]
+    fn leftovers_fail_the_cleanup_case_with_a_curl_line() {
+        let x = xml(
+            false,
+            &[],
+            vec![Entry {
+                uuid: "u-1".into(),
+                label: "provision primary".into(),
+                state: crate::partner::ledger::EntryState::Live,
+                billable: true,
+            }],
+        );
+        assert!(
+            x.contains(r#"message="1 resources could not be removed""#),
+            "{x}"
+        );
+        assert!(x.contains("curl -sS -X DELETE"), "{x}");
+        assert!(
+            !x.contains(r#"<testsuite name="provision""#),
+            "empty suites are left out"
+        );
+    }
+}

@@ -1,0 +1,71 @@
+//! Turns a check's verdict into a reported result: level mapping, redaction, evidence.
+
+use crate::catalogue::{Catalogue, Level};
+use crate::checks::Check;
+use crate::outcome::{CheckResult, Evidence, Outcome, Verdict};
+
+use super::{PlannedCheck, PlannedSuite, RunCtx};
+
+pub(super) fn finish(
+    ctx: &RunCtx,
+    catalogue: Option<&Catalogue>,
+    suite: &PlannedSuite,
+    planned: &PlannedCheck,
+    verdict: Verdict,
+    first_seq: u64,
+    duration_ms: f64,
+) -> CheckResult {
+    let check: &Check = planned.check;
+    let requirement = catalogue.and_then(|c| c.requirement(check.requirement));
+    let red = |s: &str| ctx.redactor.text(s);
+    let mut evidence = Evidence::default();
+    let (outcome, message) = match verdict {
+        Verdict::Pass(note) => (Outcome::Pass, note.unwrap_or_else(|| "ok".to_owned())),
+        Verdict::Skip(why) => (Outcome::Skip, why),
+        Verdict::Blocked(why) => (Outcome::Blocked, why),
+        Verdict::Error(why) => (Outcome::Error, why),
+        Verdict::Violated(f) => {
+            let level = f.level.unwrap_or(check.level);
+            let outcome = match level {
+                Level::Must => Outcome::Fail,
+                Level::Should => Outcome::Warn,
+                Level::May => Outcome::Pass,
+            };
+            let mut exchanges = f.exchanges.clone();
+            if first_seq > 0 {
+                for x in ctx.journal.since(first_seq) {
+                    if !exchanges.iter().any(|e| e.seq == x.seq) {
+                        exchanges.push(x);
+                    }
+                }
+            }
+            exchanges.sort_by_key(|x| x.seq);
+            evidence = Evidence {
+                expected: Some(red(&f.expected)),
+                observed: Some(red(&f.observed)),
+                location: f.location.as_deref().map(red),
+                hint: f.hint.as_deref().map(red),
+                curl: exchanges.last().map(|x| red(&x.curl())),
+                exchanges,
+                inbound: f.inbound.clone(),
+            };
+            (outcome, f.observed.clone())
+        }
+    };
+    CheckResult {
+        id: check.id.to_owned(),
+        suite: suite.suite.name.clone(),
+        title: check.title.to_owned(),
+        requirement: check.requirement.to_owned(),
+        requirement_text: requirement.map(|r| r.statement.clone()).unwrap_or_default(),
+        level: check.level,
+        outcome,
+        message: red(&message),
+        doc: match (catalogue, requirement) {
+            (Some(c), Some(r)) => c.doc_url(r).to_owned(),
+            _ => String::new(),
+        },
+        duration_ms,
+        evidence,
+    }
+}

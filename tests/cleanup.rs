@@ -1,0 +1,177 @@
+//! The cleanup ledger under pressure: interrupted runs, `--fail-fast`, `--strict`, and the
+//! billable estimate of `--dry-run` against real runs. The reference partner tells what it still
+//! holds afterwards.
+
+use addon_conformance::events::{Event, EventSink, Recorder};
+use addon_conformance::outcome::Outcome;
+use addon_conformance::reference::FaultSet;
+use addon_conformance::runner::{Interrupt, RunControls, Selection, billable_estimate};
+
+/// Records events and triggers the interrupt when the named check is about to start.
+struct InterruptAt {
+    check: &'static str,
+    interrupt: Interrupt,
+    recorder: Recorder,
+}
+
+impl EventSink for InterruptAt {
+    fn emit(&mut self, event: &Event) {
+        if let Event::CheckStarted { id, .. } = event
+            && id == self.check
+        {
+            self.interrupt.trigger();
+        }
+        self.recorder.emit(event);
+    }
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+fn demo(
+    faults: &[&str],
+    selection: Selection,
+    controls: RunControls,
+    sink: &mut dyn EventSink,
+) -> addon_conformance::demo::DemoOutcome {
+    let names: Vec<String> = faults.iter().map(|s| s.to_string()).collect();
+    runtime()
+        .block_on(addon_conformance::demo::run_with(
+            FaultSet::parse(&names).unwrap(),
+            selection,
+            controls,
+            sink,
+        ))
+        .unwrap()
+}
+
+#[test]
+fn an_interrupted_run_stops_mid_suite_and_leaves_nothing_behind() {
+    let interrupt = Interrupt::new();
+    // PROV-14 runs after the shared resource exists and before the provision suite ends.
+    let mut sink = InterruptAt {
+        check: "PROV-14",
+        interrupt: interrupt.clone(),
+        recorder: Recorder::default(),
+    };
+    let controls = RunControls {
+        interrupt,
+        ..RunControls::default()
+    };
+    let outcome = demo(&[], Selection::default(), controls, &mut sink);
+    let report = &outcome.report;
+    assert_eq!(report.stopped.as_deref(), Some("interrupted"));
+    assert_eq!(report.exit_code, 130);
+    let ran: Vec<&str> = report.results.iter().map(|r| r.id.as_str()).collect();
+    assert!(ran.contains(&"PROV-02"), "{ran:?}");
+    assert!(!ran.contains(&"PROV-14"), "{ran:?}");
+    assert!(!ran.iter().any(|id| id.starts_with("DEPROV")), "{ran:?}");
+    // Something was provisioned and is gone again.
+    assert!(report.billable_provisions >= 1);
+    assert!(report.leftovers.is_empty(), "{:?}", report.leftovers);
+    assert_eq!(
+        outcome.live_after, 0,
+        "the reference partner still holds resources"
+    );
+    let events = &sink.recorder.events;
+    let stopped = events
+        .iter()
+        .position(|e| matches!(e, Event::Stopped { .. }))
+        .expect("a Stopped event");
+    let cleanup = events
+        .iter()
+        .position(|e| matches!(e, Event::Cleanup { .. }))
+        .expect("a Cleanup event");
+    assert!(stopped < cleanup);
+}
+
+#[test]
+fn an_interrupt_before_the_first_check_runs_nothing() {
+    let controls = RunControls::default();
+    controls.interrupt.trigger();
+    let outcome = demo(
+        &[],
+        Selection::default(),
+        controls,
+        &mut Recorder::default(),
+    );
+    assert!(outcome.report.results.is_empty());
+    assert_eq!(outcome.report.billable_provisions, 0);
+    assert_eq!(outcome.report.exit_code, 130);
+}
+
+#[test]
+fn fail_fast_stops_after_the_first_failure_and_cleans_up() {
+    let controls = RunControls {
+        fail_fast: true,
+        ..RunControls::default()
+    };
+    let outcome = demo(
+        &["config-undeclared-var"],
+        Selection::default(),
+        controls,
+        &mut Recorder::default(),
+    );
+    let report = &outcome.report;
+    assert_eq!(report.exit_code, 1);
+    let last = report.results.last().unwrap();
+    assert_eq!((last.id.as_str(), last.outcome), ("PROV-04", Outcome::Fail));
+    assert!(report.stopped.as_deref().unwrap().contains("PROV-04"));
+    assert!(report.leftovers.is_empty());
+    assert_eq!(outcome.live_after, 0);
+}
+
+#[test]
+fn strict_makes_warnings_fail_the_run() {
+    let run = |strict| {
+        let controls = RunControls {
+            strict,
+            ..RunControls::default()
+        };
+        demo(
+            &["config-url-relative"],
+            Selection::default(),
+            controls,
+            &mut Recorder::default(),
+        )
+        .report
+    };
+    let lenient = run(false);
+    assert_eq!(lenient.ids(Outcome::Warn), ["PROV-05"]);
+    assert_eq!(lenient.exit_code, 0);
+    assert_eq!(run(true).exit_code, 1);
+}
+
+#[test]
+fn the_dry_run_estimate_matches_a_conformant_run() {
+    let plan = Selection::default().plan().unwrap();
+    let outcome = demo(
+        &[],
+        Selection::default(),
+        RunControls::default(),
+        &mut Recorder::default(),
+    );
+    assert_eq!(billable_estimate(&plan), outcome.report.billable_provisions);
+    for check in ["PROV-14", "GEN-02", "OPT-02", "AUTH-02.provision", "MAN-01"] {
+        let selection = Selection {
+            checks: vec![check.into()],
+            ..Selection::default()
+        };
+        let plan = selection.plan().unwrap();
+        let outcome = demo(
+            &[],
+            selection,
+            RunControls::default(),
+            &mut Recorder::default(),
+        );
+        // An upper bound: a suite's shared resource is only provisioned if a check uses it.
+        assert!(
+            billable_estimate(&plan) >= outcome.report.billable_provisions,
+            "{check}"
+        );
+    }
+}

@@ -29,6 +29,10 @@ pub struct Config {
     #[serde(default)]
     pub manifest: ManifestSection,
     #[serde(default)]
+    pub regions: RegionsSection,
+    #[serde(default)]
+    pub idempotency: IdempotencySection,
+    #[serde(default)]
     pub platform: PlatformSection,
 }
 
@@ -80,6 +84,8 @@ fn d8h() -> Duration {
 fn d5m() -> Duration {
     Duration::from_secs(300)
 }
+
+pub use crate::scenario::{COMMON_RUNTIME_REGIONS, IdempotencySection, RegionsSection};
 
 /// Adjustments to the manifest checks.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -320,6 +326,14 @@ impl Config {
                 "timeouts.warn_after",
                 "is longer than timeouts.fail_after",
                 "the soft budget (warn_after) must not exceed the hard one (fail_after)",
+            ));
+        }
+        if self.idempotency.concurrent_deliveries > 50 {
+            return Err(HarnessError::input(
+                source,
+                "idempotency.concurrent_deliveries",
+                "is above 50",
+                "a handful (the default is 5) finds races; 0 or 1 skips the check",
             ));
         }
         if t.request.is_zero() || t.connect.is_zero() {

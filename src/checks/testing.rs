@@ -47,6 +47,7 @@ pub fn reply_typed(status: u16, body: &str, content_type: &str) -> Reply {
         exchange,
         status: Some(status),
         content_type: Some(content_type.to_owned()),
+        headers: vec![],
         body: body.as_bytes().to_vec(),
         json: if body.is_empty() {
             Err("empty body".into())

@@ -1,7 +1,9 @@
 //! What a check can reach: the run's inputs, the partner client, shared resources and the
 //! outcomes of earlier checks.
 
+use std::any::Any;
 use std::collections::HashMap;
+use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
@@ -37,8 +39,11 @@ pub struct RunCtx {
     /// The fake Heroku the partner calls back; absent in unit tests of single checks.
     pub platform: Option<Arc<Platform>>,
     resources: Mutex<HashMap<String, Arc<OnceCell<Arc<Provisioned>>>>>,
+    memos: Mutex<HashMap<&'static str, Arc<OnceCell<Memo>>>>,
     outcomes: Mutex<HashMap<String, Outcome>>,
 }
+
+type Memo = Arc<dyn Any + Send + Sync>;
 
 /// A provision the harness made, successful or not.
 #[derive(Debug)]
@@ -50,6 +55,8 @@ pub struct Provisioned {
     pub request: Value,
     pub reply: Reply,
     gone: Mutex<Option<String>>,
+    /// The plan the partner last confirmed (200 to a plan change).
+    current_plan: Mutex<String>,
 }
 
 impl Provisioned {
@@ -61,6 +68,19 @@ impl Provisioned {
     pub fn mark_gone(&self, why: impl Into<String>) {
         if let Ok(mut g) = self.gone.lock() {
             g.get_or_insert(why.into());
+        }
+    }
+
+    pub fn current_plan(&self) -> String {
+        self.current_plan
+            .lock()
+            .map(|p| p.clone())
+            .unwrap_or_else(|_| self.plan.clone())
+    }
+
+    pub fn set_current_plan(&self, plan: &str) {
+        if let Ok(mut p) = self.current_plan.lock() {
+            plan.clone_into(&mut p);
         }
     }
 
@@ -119,6 +139,7 @@ impl RunCtx {
             platform_origin: PLACEHOLDER_PLATFORM.to_owned(),
             platform: None,
             resources: Mutex::new(HashMap::new()),
+            memos: Mutex::new(HashMap::new()),
             outcomes: Mutex::new(HashMap::new()),
         }
     }
@@ -146,10 +167,15 @@ impl RunCtx {
     /// A provision body for a fresh uuid on `plan`, with the run's region and options. With a
     /// platform, Heroku's side of the provision (resource, attachment, grant) is registered.
     pub fn provision_body(&self, uuid: &str, plan: &str) -> Value {
+        self.provision_body_in(uuid, plan, &self.settings.config.provision.region)
+    }
+
+    /// A provision body like `provision_body`, in `region` (the Private Space probes).
+    pub fn provision_body_in(&self, uuid: &str, plan: &str, region: &str) -> Value {
         let cfg = &self.settings.config.provision;
         let name = heroku::addon_name(self.manifest.id.as_deref().unwrap_or("addon"), uuid);
         let (grant, grant_expires) = match &self.platform {
-            Some(p) => p.register_provision(uuid, &name, plan, &cfg.region, &self.app),
+            Some(p) => p.register_provision(uuid, &name, plan, region, &self.app),
             None => (
                 uuid::Uuid::new_v4().to_string(),
                 SystemTime::now() + Duration::from_secs(300),
@@ -160,7 +186,7 @@ impl RunCtx {
             &ProvisionSpec {
                 uuid,
                 plan,
-                region: &cfg.region,
+                region,
                 options: &cfg.options,
                 app: &self.app,
                 platform_origin: &self.platform_origin,
@@ -227,6 +253,7 @@ impl RunCtx {
             Arc::new(Provisioned {
                 key: key.to_owned(),
                 uuid,
+                current_plan: Mutex::new(plan.clone()),
                 plan,
                 request,
                 reply,
@@ -235,6 +262,27 @@ impl RunCtx {
         })
         .await
         .clone()
+    }
+
+    /// A value several checks share (e.g. one SSO login), computed on first use by `init`.
+    /// Returns None only when `key` was first computed with another type (a harness bug).
+    pub async fn memo<T, F>(&self, key: &'static str, init: F) -> Option<Arc<T>>
+    where
+        T: Any + Send + Sync,
+        F: Future<Output = T>,
+    {
+        let cell = {
+            let mut map = match self.memos.lock() {
+                Ok(m) => m,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            map.entry(key).or_default().clone()
+        };
+        let value = cell
+            .get_or_init(|| async { Arc::new(init.await) as Memo })
+            .await
+            .clone();
+        value.downcast::<T>().ok()
     }
 
     /// The shared resource `key` if the partner created it and it still exists; otherwise the

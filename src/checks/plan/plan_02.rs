@@ -29,7 +29,11 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
             &format!("plan change to {plan}"),
         )
         .await;
-    judge(&cx.manifest, &reply)
+    let verdict = judge(&cx.manifest, &reply);
+    if reply.status == Some(200) {
+        res.set_current_plan(&plan);
+    }
+    verdict
 }
 
 pub fn judge(manifest: &Manifest, reply: &Reply) -> Verdict {

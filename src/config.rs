@@ -187,6 +187,14 @@ pub struct Timeouts {
         serialize_with = "ser_duration"
     )]
     pub fail_after: Duration,
+    /// How long an asynchronous provision may take before ASYNC-03 fails (Heroku allows 12 hours;
+    /// set it to what your provisioning takes).
+    #[serde(
+        default = "d10m",
+        deserialize_with = "duration",
+        serialize_with = "ser_duration"
+    )]
+    pub provision_action: Duration,
     /// How long to wait for a callback the partner owes (grant exchange, provision action).
     #[serde(
         default = "d60s",
@@ -204,6 +212,7 @@ impl Default for Timeouts {
             warn_after: d3s(),
             fail_after: d30s(),
             callback: d60s(),
+            provision_action: d10m(),
         }
     }
 }
@@ -216,6 +225,9 @@ fn d10s() -> Duration {
 }
 fn d30s() -> Duration {
     Duration::from_secs(30)
+}
+fn d10m() -> Duration {
+    Duration::from_secs(600)
 }
 fn d60s() -> Duration {
     Duration::from_secs(60)
@@ -246,6 +258,7 @@ fn mib() -> usize {
 
 /// Parses "250ms", "3s", "2m" or a bare number of seconds.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let too_long = || format!("`{text}` is too long a duration");
     let t = text.trim();
     let (digits, unit) = t.split_at(t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len()));
     let n: u64 = digits
@@ -254,8 +267,14 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     match unit.trim() {
         "ms" => Ok(Duration::from_millis(n)),
         "" | "s" => Ok(Duration::from_secs(n)),
-        "m" => Ok(Duration::from_secs(n * 60)),
-        "h" => Ok(Duration::from_secs(n * 3600)),
+        "m" => n
+            .checked_mul(60)
+            .map(Duration::from_secs)
+            .ok_or_else(too_long),
+        "h" => n
+            .checked_mul(3600)
+            .map(Duration::from_secs)
+            .ok_or_else(too_long),
         _ => Err(format!("`{text}` has an unknown unit; use ms, s, m or h")),
     }
 }
@@ -320,6 +339,31 @@ impl Config {
 
     fn validate(&self, source: &str) -> Result<(), HarnessError> {
         let t = &self.timeouts;
+        let day = Duration::from_secs(24 * 3600);
+        let bounded = [
+            ("timeouts.request", t.request, day),
+            ("timeouts.connect", t.connect, day),
+            ("timeouts.warn_after", t.warn_after, day),
+            ("timeouts.fail_after", t.fail_after, day),
+            ("timeouts.callback", t.callback, day),
+            ("timeouts.provision_action", t.provision_action, day),
+            ("platform.token_ttl", self.platform.token_ttl, 30 * day),
+            ("platform.grant_ttl", self.platform.grant_ttl, 30 * day),
+        ];
+        for (field, value, max) in bounded {
+            if value > max {
+                return Err(HarnessError::input(
+                    source,
+                    field,
+                    format!(
+                        "`{}` is longer than the {} this harness accepts",
+                        format_duration(value),
+                        format_duration(max)
+                    ),
+                    "give a shorter duration",
+                ));
+            }
+        }
         if t.warn_after > t.fail_after {
             return Err(HarnessError::input(
                 source,
@@ -512,6 +556,15 @@ mod tests {
             "{s}"
         );
         assert_eq!(e.exit_code(), 2);
+    }
+
+    #[test]
+    fn absurd_durations_are_input_errors_not_overflows() {
+        assert!(parse_duration("99999999999999999999h").is_err());
+        assert!(parse_duration("18446744073709551615h").is_err());
+        let e =
+            Config::parse("[platform]\ngrant_ttl = 9223372036854775807\n", "c.toml").unwrap_err();
+        assert!(e.to_string().contains("platform.grant_ttl"), "{e}");
     }
 
     #[test]

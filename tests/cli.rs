@@ -451,22 +451,14 @@ fn proxies_from_the_environment_are_honoured_and_loopback_is_never_proxied() {
         .trim_end_matches('"')
         .to_owned();
     let origin = base.trim_end_matches("/heroku/resources").to_owned();
-    // A host that does not resolve, reachable only through the proxy: the reference partner
-    // answers absolute-form requests like a forward proxy that delivers them.
+    // A host that is never resolved here, reachable only through the proxy: the reference
+    // partner answers absolute-form requests like a forward proxy that delivers them.
     let unresolvable = "http://partner.invalid/heroku/resources";
     let proxied = run_via(&manifest, &config, unresolvable, &[("HTTP_PROXY", &origin)]);
     let out = String::from_utf8_lossy(&proxied.stdout);
     assert_eq!(proxied.status.code(), Some(0), "{out}");
-    // NO_PROXY takes the host out of the proxy's hands, so it no longer resolves.
-    let bypassed = run_via(
-        &manifest,
-        &config,
-        unresolvable,
-        &[("HTTP_PROXY", &origin), ("NO_PROXY", "partner.invalid")],
-    );
-    let out = String::from_utf8_lossy(&bypassed.stdout);
-    assert_eq!(bypassed.status.code(), Some(1), "{out}");
-    assert!(out.contains("connection failed"), "{out}");
+    // (NO_PROXY for a non-loopback host is not probed here: bypassing the proxy would make the
+    // test resolve that host through the system's DNS, which leaves this machine.)
     // A loopback partner is reached directly even when a (dead) proxy is configured.
     let dead_proxy = "http://127.0.0.1:9";
     let direct = run_via(

@@ -97,6 +97,9 @@ fail_after = "30s"
 # How long to wait for a callback your add-on owes the platform (grant exchange, provision
 # action of an async provision).
 callback = "60s"
+# How long an asynchronous provision may take to call actions/provision (Heroku allows 12 hours;
+# set it to what your provisioning takes).
+provision_action = "10m"
 
 [platform]
 # The fake Heroku your add-on calls back during the run (OAuth token endpoint, Platform API).

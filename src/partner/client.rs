@@ -377,14 +377,14 @@ impl PartnerClient {
     fn redact_body(&self, bytes: &[u8]) -> String {
         match serde_json::from_slice::<Value>(bytes) {
             Ok(v) => self.redactor.json(&v).to_string(),
-            Err(_) => self.redactor.text(&String::from_utf8_lossy(bytes)),
+            Err(_) => self.redactor.body_text(&String::from_utf8_lossy(bytes)),
         }
     }
 
     fn excerpt(&self, body: &[u8], json: Option<&Value>) -> String {
         let text = match json {
             Some(v) => self.redactor.json(v).to_string(),
-            None => self.redactor.text(&String::from_utf8_lossy(body)),
+            None => self.redactor.body_text(&String::from_utf8_lossy(body)),
         };
         cut(text, EXCERPT_BYTES)
     }

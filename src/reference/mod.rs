@@ -281,6 +281,8 @@ warn_after = "400ms"
 fail_after = "1200ms"
 # How long to wait for callbacks the partner owes (grant exchange, provision action).
 callback = "3s"
+# How long an asynchronous provision may take before it counts as never completed.
+provision_action = "3s"
 
 [platform]
 # The partner's OAuth client secret, used only at the token endpoint.

@@ -98,6 +98,11 @@ impl RunCtx {
         if let Some(salt) = &manifest.sso_salt {
             redactor.add("sso_salt", salt);
         }
+        // Config values are secret wherever they appear, even in bodies that are not JSON.
+        for var in &manifest.config_vars {
+            redactor.add_key(var);
+        }
+        redactor.add_key_prefix(&format!("{}_", manifest.prefix()));
         let journal = Arc::new(Journal::new());
         let ledger = Arc::new(Ledger::default());
         let t = settings.config.timeouts;
@@ -181,6 +186,9 @@ impl RunCtx {
                 SystemTime::now() + Duration::from_secs(300),
             ),
         };
+        // Registered by value, so a partner echoing them in an error page cannot leak them.
+        self.redactor.add("code", &grant);
+        self.redactor.add("log_drain_token", &format!("d.{uuid}"));
         heroku::provision_body(
             &self.manifest,
             &ProvisionSpec {
@@ -208,10 +216,13 @@ impl RunCtx {
 
     /// Sends a deprovision; when the partner removed the resource, so does the platform.
     pub async fn deprovision(&self, uuid: &str, credentials: Credentials, label: &str) -> Reply {
+        let real = credentials == Credentials::Manifest;
         let reply = self.partner.deprovision(uuid, credentials, label).await;
-        let removed = reply
-            .status
-            .is_some_and(|s| (200..300).contains(&s) || s == 404 || s == 410);
+        // Heroku only considers a resource gone when it asked for the removal itself.
+        let removed = real
+            && reply
+                .status
+                .is_some_and(|s| (200..300).contains(&s) || s == 404 || s == 410);
         if let (Some(p), true) = (&self.platform, removed) {
             p.record_deprovision(uuid);
         }

@@ -45,6 +45,12 @@ impl Subject {
             .collect()
     }
 
+    /// The same subject with another waiting budget.
+    pub fn with_deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = deadline;
+        self
+    }
+
     /// Waits for a call concerning the resource that `matches`, up to the deadline.
     pub async fn wait(&self, matches: impl Fn(&Inbound) -> bool) -> Option<Arc<Inbound>> {
         let uuid = self.res.uuid.clone();

@@ -18,7 +18,7 @@ pub async fn change(cx: &CheckCtx<'_>, res: &Provisioned, plan: &str, label: &st
         .partner
         .plan_change(&res.uuid, &body, Credentials::Manifest, label)
         .await;
-    if reply.status == Some(200) {
+    if reply.is_success() && reply.status != Some(202) {
         res.set_current_plan(plan);
     }
     reply

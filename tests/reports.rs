@@ -91,7 +91,7 @@ fn settings() -> insta::Settings {
         (r"conformance-app-\d+", "conformance-app-[n]"),
         (r"app\d+@heroku\.com", "app[n]@heroku.com"),
         (
-            r"conformance-ref-conformance-\d+",
+            r"conformance-ref-conformance-[0-9a-f]+",
             "conformance-ref-conformance-[n]",
         ),
         (

@@ -61,7 +61,7 @@ async fn complete(state: &State, job: &Job) -> Result<(), reqwest::Error> {
     if f.has(F::LateExchange) {
         tokio::time::sleep(Duration::from_millis(1500)).await;
     }
-    let secret = if f.has(F::WrongClientSecret) {
+    let secret = if f.has(F::WrongClientSecret) || f.has(F::SyncWrongClientSecret) {
         "not-the-secret"
     } else {
         state.client_secret.as_str()

@@ -79,6 +79,8 @@ faults! {
     Async202NoId = "async-202-no-id": "the 202 answer has no id",
     LateExchange = "late-exchange": "the grant is exchanged after oauth_grant.expires_at",
     WrongClientSecret = "wrong-client-secret": "the grant is exchanged with a wrong client secret",
+    SyncWrongClientSecret = "sync-wrong-client-secret": "every plan is synchronous and the grant is exchanged with a wrong client secret",
+    VariantSyncOnly = "variant-sync-only": "conformant variant: every plan is provisioned synchronously",
     TouchesAnotherResource = "touches-another-resource": "the partner reads an add-on its token is not scoped to",
     NoRefresh = "no-refresh": "short-lived tokens are never refreshed",
     SyncNoExchange = "sync-no-exchange": "a synchronous provision never exchanges its grant",

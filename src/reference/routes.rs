@@ -134,7 +134,9 @@ fn new_config(state: &State, uuid: &str) -> Map<String, Value> {
 }
 
 fn is_async(state: &State, plan: &str) -> bool {
-    state.faults.has(F::VariantAsyncAll) || ASYNC_PLANS.contains(&plan)
+    let f = &state.faults;
+    let sync_only = f.has(F::VariantSyncOnly) || f.has(F::SyncWrongClientSecret);
+    f.has(F::VariantAsyncAll) || (ASYNC_PLANS.contains(&plan) && !sync_only)
 }
 
 fn provision_answer(state: &State, uuid: &str, res: &Resource) -> Response {

@@ -45,6 +45,17 @@ impl Subject {
             .collect()
     }
 
+    /// Token requests the platform could not tie to any grant (unknown code, missing or
+    /// unsupported grant type, a JSON body): evidence of an exchange that went wrong.
+    pub fn stray_token_calls(&self) -> Vec<Arc<Inbound>> {
+        self.platform
+            .journal()
+            .all()
+            .into_iter()
+            .filter(|i| is_token_call(i) && i.resource.is_none())
+            .collect()
+    }
+
     /// The same subject with another waiting budget.
     pub fn with_deadline(mut self, deadline: Duration) -> Self {
         self.deadline = deadline;

@@ -48,13 +48,15 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
                 s.within()
             ),
             format!(
-                "no exchange arrived; calls for this resource: {}",
-                super::arrived(&s.calls())
+                "no exchange for this grant arrived; calls for this resource: {}; token requests naming no known grant: {}",
+                super::arrived(&s.calls()),
+                super::arrived(&s.stray_token_calls())
             ),
         )
         .at("platform: /oauth/token")
-        .hint("exchange oauth_grant.code at {callback origin}/oauth/token with your client secret")
+        .hint("exchange oauth_grant.code at {callback origin}/oauth/token with your client secret, as a form body (application/x-www-form-urlencoded) or query string")
         .inbound(&s.calls())
+        .inbound(&s.stray_token_calls())
         .into();
     }
     if calls.iter().any(|c| c.ok()) {

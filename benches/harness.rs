@@ -76,6 +76,17 @@ async fn callback_wake_latency() -> f64 {
     median(samples)
 }
 
+/// A run context aimed at the reference partner, through the same parsing as `run`.
+fn reference_ctx(partner: &ReferencePartner) -> addon_conformance::runner::RunCtx {
+    use addon_conformance::config::{Config, Settings};
+    let text = partner.manifest_text();
+    let manifest = addon_conformance::manifest::Manifest::parse(&text, "bench").expect("manifest");
+    let config = Config::parse(&partner.config_text(), "bench").expect("config");
+    let settings =
+        Settings::resolve(&manifest, config, &Default::default(), "bench").expect("settings");
+    addon_conformance::runner::RunCtx::build(manifest, settings).expect("ctx")
+}
+
 /// Per-exchange cost: the harness's partner client against a bare reqwest loop, same requests.
 async fn overhead_ratio() -> (f64, f64) {
     let partner = ReferencePartner::start(
@@ -91,18 +102,7 @@ async fn overhead_ratio() -> (f64, f64) {
         .build()
         .expect("client");
     let auth = addon_conformance::partner::client::basic("conformance-ref", &partner.password);
-    let manifest = addon_conformance::manifest::Manifest::parse(&partner.manifest_text(), "bench")
-        .expect("manifest");
-    let config =
-        addon_conformance::config::Config::parse(&partner.config_text(), "bench").expect("config");
-    let settings = addon_conformance::config::Settings::resolve(
-        &manifest,
-        config,
-        &Default::default(),
-        "bench",
-    )
-    .expect("settings");
-    let ctx = addon_conformance::runner::RunCtx::build(manifest, settings).expect("ctx");
+    let ctx = reference_ctx(&partner);
     let client = ctx.partner.clone();
     let mut bare_ms = Vec::new();
     let mut ours_ms = Vec::new();
@@ -144,18 +144,7 @@ async fn storm() -> f64 {
     )
     .await
     .expect("reference");
-    let manifest = addon_conformance::manifest::Manifest::parse(&partner.manifest_text(), "bench")
-        .expect("manifest");
-    let config =
-        addon_conformance::config::Config::parse(&partner.config_text(), "bench").expect("config");
-    let settings = addon_conformance::config::Settings::resolve(
-        &manifest,
-        config,
-        &Default::default(),
-        "bench",
-    )
-    .expect("settings");
-    let ctx = Arc::new(addon_conformance::runner::RunCtx::build(manifest, settings).expect("ctx"));
+    let ctx = Arc::new(reference_ctx(&partner));
     let mut samples = Vec::new();
     for _ in 0..5 {
         let uuid = uuid::Uuid::new_v4().to_string();

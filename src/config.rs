@@ -29,6 +29,10 @@ pub struct Config {
     #[serde(default)]
     pub manifest: ManifestSection,
     #[serde(default)]
+    pub regions: RegionsSection,
+    #[serde(default)]
+    pub idempotency: IdempotencySection,
+    #[serde(default)]
     pub platform: PlatformSection,
     #[serde(default)]
     pub hooks: HooksSection,
@@ -86,6 +90,8 @@ fn d8h() -> Duration {
 fn d5m() -> Duration {
     Duration::from_secs(300)
 }
+
+pub use crate::scenario::{COMMON_RUNTIME_REGIONS, IdempotencySection, RegionsSection};
 
 /// Adjustments to the manifest checks.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -187,6 +193,14 @@ pub struct Timeouts {
         serialize_with = "ser_duration"
     )]
     pub fail_after: Duration,
+    /// How long an asynchronous provision may take before ASYNC-03 fails (Heroku allows 12 hours;
+    /// set it to what your provisioning takes).
+    #[serde(
+        default = "d10m",
+        deserialize_with = "duration",
+        serialize_with = "ser_duration"
+    )]
+    pub provision_action: Duration,
     /// How long to wait for a callback the partner owes (grant exchange, provision action).
     #[serde(
         default = "d60s",
@@ -204,6 +218,7 @@ impl Default for Timeouts {
             warn_after: d3s(),
             fail_after: d30s(),
             callback: d60s(),
+            provision_action: d10m(),
         }
     }
 }
@@ -216,6 +231,9 @@ fn d10s() -> Duration {
 }
 fn d30s() -> Duration {
     Duration::from_secs(30)
+}
+fn d10m() -> Duration {
+    Duration::from_secs(600)
 }
 fn d60s() -> Duration {
     Duration::from_secs(60)
@@ -246,6 +264,7 @@ fn mib() -> usize {
 
 /// Parses "250ms", "3s", "2m" or a bare number of seconds.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let too_long = || format!("`{text}` is too long a duration");
     let t = text.trim();
     let (digits, unit) = t.split_at(t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len()));
     let n: u64 = digits
@@ -254,8 +273,14 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     match unit.trim() {
         "ms" => Ok(Duration::from_millis(n)),
         "" | "s" => Ok(Duration::from_secs(n)),
-        "m" => Ok(Duration::from_secs(n * 60)),
-        "h" => Ok(Duration::from_secs(n * 3600)),
+        "m" => n
+            .checked_mul(60)
+            .map(Duration::from_secs)
+            .ok_or_else(too_long),
+        "h" => n
+            .checked_mul(3600)
+            .map(Duration::from_secs)
+            .ok_or_else(too_long),
         _ => Err(format!("`{text}` has an unknown unit; use ms, s, m or h")),
     }
 }
@@ -334,12 +359,45 @@ impl Config {
 
     fn validate(&self, source: &str) -> Result<(), HarnessError> {
         let t = &self.timeouts;
+        let day = Duration::from_secs(24 * 3600);
+        let bounded = [
+            ("timeouts.request", t.request, day),
+            ("timeouts.connect", t.connect, day),
+            ("timeouts.warn_after", t.warn_after, day),
+            ("timeouts.fail_after", t.fail_after, day),
+            ("timeouts.callback", t.callback, day),
+            ("timeouts.provision_action", t.provision_action, day),
+            ("platform.token_ttl", self.platform.token_ttl, 30 * day),
+            ("platform.grant_ttl", self.platform.grant_ttl, 30 * day),
+        ];
+        for (field, value, max) in bounded {
+            if value > max {
+                return Err(HarnessError::input(
+                    source,
+                    field,
+                    format!(
+                        "`{}` is longer than the {} this harness accepts",
+                        format_duration(value),
+                        format_duration(max)
+                    ),
+                    "give a shorter duration",
+                ));
+            }
+        }
         if t.warn_after > t.fail_after {
             return Err(HarnessError::input(
                 source,
                 "timeouts.warn_after",
                 "is longer than timeouts.fail_after",
                 "the soft budget (warn_after) must not exceed the hard one (fail_after)",
+            ));
+        }
+        if self.idempotency.concurrent_deliveries > 50 {
+            return Err(HarnessError::input(
+                source,
+                "idempotency.concurrent_deliveries",
+                "is above 50",
+                "a handful (the default is 5) finds races; 0 or 1 skips the check",
             ));
         }
         if t.request.is_zero() || t.connect.is_zero() {
@@ -460,7 +518,20 @@ impl Settings {
             .plan
             .clone()
             .or_else(|| config.plans.default.clone());
-        let _ = config_source;
+        if let Some(b) = &overrides.platform_bind {
+            parse_bind("--platform-bind", "(value)", b)?;
+            config.platform.bind = Some(b.clone());
+        }
+        if let Some(u) = &overrides.platform_url {
+            check_url("--platform-url", "(value)", u)?;
+            config.platform.url = Some(u.clone());
+        }
+        if let Ok(secret) = std::env::var("ADDON_OAUTH_CLIENT_SECRET") {
+            config.platform.client_secret = Some(secret);
+        }
+        if let Some(b) = &config.platform.bind {
+            parse_bind(config_source, "platform.bind", b)?;
+        }
         if let Some(t) = overrides.connect_timeout {
             config.timeouts.connect = t;
         }
@@ -506,6 +577,15 @@ mod tests {
             "{s}"
         );
         assert_eq!(e.exit_code(), 2);
+    }
+
+    #[test]
+    fn absurd_durations_are_input_errors_not_overflows() {
+        assert!(parse_duration("99999999999999999999h").is_err());
+        assert!(parse_duration("18446744073709551615h").is_err());
+        let e =
+            Config::parse("[platform]\ngrant_ttl = 9223372036854775807\n", "c.toml").unwrap_err();
+        assert!(e.to_string().contains("platform.grant_ttl"), "{e}");
     }
 
     #[test]

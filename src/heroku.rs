@@ -94,10 +94,16 @@ pub fn provision_body(manifest: &Manifest, spec: &ProvisionSpec<'_>) -> Value {
     Value::Object(body)
 }
 
-/// Add-on names look like `slug-word-12345`; derived from the uuid so they are stable per uuid.
+/// Add-on names look like `slug-conformance-0123456789ab`; derived from the uuid so they are
+/// stable per uuid.
 pub fn addon_name(slug: &str, uuid: &str) -> String {
-    let digits: String = uuid.chars().filter(char::is_ascii_digit).take(5).collect();
-    format!("{slug}-conformance-{digits:0>5}")
+    // Twelve hex digits of the uuid: unique enough that no two resources of a run share a name.
+    let tag: String = uuid
+        .chars()
+        .filter(char::is_ascii_hexdigit)
+        .take(12)
+        .collect();
+    format!("{slug}-conformance-{tag}")
 }
 
 /// Formats a time the way Heroku writes `oauth_grant.expires_at`: `2016-03-03T18:01:31+0000`

@@ -26,6 +26,10 @@ const SECRET_KEYS: &[&str] = &[
 #[derive(Debug, Default)]
 pub struct Redactor {
     secrets: RwLock<Vec<(String, &'static str)>>,
+    /// Keys whose values are secret wherever they appear (the manifest's config var names).
+    keys: RwLock<Vec<String>>,
+    /// Key prefixes with secret values (the manifest's config var prefix and `_`).
+    prefixes: RwLock<Vec<String>>,
 }
 
 impl Redactor {
@@ -45,6 +49,92 @@ impl Redactor {
             // Longest first, so a secret containing another is replaced whole.
             secrets.sort_by_key(|s| std::cmp::Reverse(s.0.len()));
         }
+    }
+
+    /// Registers a key whose string values are secret in any body (a config var name).
+    pub fn add_key(&self, key: &str) {
+        if let Ok(mut keys) = self.keys.write()
+            && !keys.iter().any(|k| k == key)
+        {
+            keys.push(key.to_owned());
+        }
+    }
+
+    /// Registers a key prefix whose values are secret (`MYADDON_` for config vars).
+    pub fn add_key_prefix(&self, prefix: &str) {
+        if let Ok(mut p) = self.prefixes.write()
+            && !prefix.is_empty()
+            && !p.iter().any(|k| k == prefix)
+        {
+            p.push(prefix.to_owned());
+        }
+    }
+
+    fn is_secret_key(&self, key: &str) -> bool {
+        SECRET_KEYS.contains(&key)
+            || self.keys.read().is_ok_and(|k| k.iter().any(|x| x == key))
+            || self
+                .prefixes
+                .read()
+                .is_ok_and(|p| p.iter().any(|x| key.starts_with(x.as_str())))
+    }
+
+    /// Redacts a body that is not valid JSON (or is JSON of an unexpected shape): known secrets,
+    /// the values of secret-looking `"key": "value"` pairs, and control characters.
+    pub fn body_text(&self, text: &str) -> String {
+        sanitize(&self.text(&self.mask_pairs(text, &[])))
+    }
+
+    /// Masks the string value of every `"key": "value"` pair whose key is secret (or in `also`),
+    /// scanning text that may be broken JSON.
+    fn mask_pairs(&self, text: &str, also: &[&str]) -> String {
+        let bytes = text.as_bytes();
+        let mut out = String::with_capacity(text.len());
+        let mut i = 0;
+        let mut copied = 0;
+        // Ends of a JSON string starting at `start` (the opening quote), exclusive of the closing one.
+        let string_end = |start: usize| {
+            let mut j = start + 1;
+            while j < bytes.len() {
+                match bytes[j] {
+                    b'\\' => j += 2,
+                    b'"' => return Some(j),
+                    _ => j += 1,
+                }
+            }
+            None
+        };
+        while i < bytes.len() {
+            if bytes[i] != b'"' {
+                i += 1;
+                continue;
+            }
+            let Some(key_end) = string_end(i) else { break };
+            let key = &text[i + 1..key_end];
+            let mut j = key_end + 1;
+            while j < bytes.len() && bytes[j].is_ascii_whitespace() {
+                j += 1;
+            }
+            if j < bytes.len() && bytes[j] == b':' {
+                j += 1;
+                while j < bytes.len() && bytes[j].is_ascii_whitespace() {
+                    j += 1;
+                }
+                if j < bytes.len() && bytes[j] == b'"' {
+                    let value_end = string_end(j).unwrap_or(bytes.len());
+                    if self.is_secret_key(key) || also.contains(&key) || key == "value" {
+                        out.push_str(&text[copied..=j]);
+                        out.push_str(&format!("[REDACTED:{key}]"));
+                        copied = value_end.min(bytes.len());
+                    }
+                    i = value_end + 1;
+                    continue;
+                }
+            }
+            i = key_end + 1;
+        }
+        out.push_str(&text[copied.min(text.len())..]);
+        out
     }
 
     /// Registers every config value in a partner body (`config` object or `[{name,value}]`).
@@ -70,22 +160,31 @@ impl Redactor {
     /// Redacts a JSON document: values of secret keys and of `config` entries by position, and
     /// every known secret inside other strings.
     pub fn json(&self, value: &Value) -> Value {
+        self.json_masking(value, &[])
+    }
+
+    /// Like `json`, but the values of `also` keys are masked too (e.g. `value` in config lists).
+    pub fn json_masking(&self, value: &Value, also: &[&str]) -> Value {
         match value {
-            Value::Object(map) => {
-                let mut out = serde_json::Map::new();
-                for (k, v) in map {
-                    let redacted = if SECRET_KEYS.contains(&k.as_str()) && v.is_string() {
-                        Value::String(format!("[REDACTED:{k}]"))
-                    } else if k == "config" {
-                        redact_config(v)
-                    } else {
-                        self.json(v)
-                    };
-                    out.insert(k.clone(), redacted);
-                }
-                Value::Object(out)
+            Value::Object(map) => Value::Object(
+                map.iter()
+                    .map(|(k, v)| {
+                        let masked = if (self.is_secret_key(k) && v.is_string())
+                            || (also.contains(&k.as_str()) && !v.is_null())
+                        {
+                            Value::String(format!("[REDACTED:{k}]"))
+                        } else if k == "config" {
+                            redact_config(v)
+                        } else {
+                            self.json_masking(v, also)
+                        };
+                        (k.clone(), masked)
+                    })
+                    .collect(),
+            ),
+            Value::Array(items) => {
+                Value::Array(items.iter().map(|v| self.json_masking(v, also)).collect())
             }
-            Value::Array(items) => Value::Array(items.iter().map(|v| self.json(v)).collect()),
             Value::String(s) => Value::String(self.text(s)),
             other => other.clone(),
         }
@@ -102,6 +201,24 @@ impl Redactor {
             .collect();
         pairs.join("&")
     }
+}
+
+/// Escapes control characters (ANSI escapes and the like) so a partner cannot rewrite the
+/// terminal; newlines and tabs stay.
+pub fn sanitize(text: &str) -> String {
+    if !text
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
+        return text.to_owned();
+    }
+    text.chars()
+        .map(|c| match c {
+            '\n' | '\t' => c.to_string(),
+            c if c.is_control() => format!("\\u{{{:04x}}}", c as u32),
+            c => c.to_string(),
+        })
+        .collect()
 }
 
 fn config_values(body: &Value) -> Vec<&str> {
@@ -172,6 +289,48 @@ mod tests {
         assert_eq!(
             r.text("got https://s3cr3t.example!"),
             "got [REDACTED:config]!"
+        );
+    }
+
+    #[test]
+    fn broken_json_is_masked_by_key() {
+        let r = Redactor::new();
+        r.add_key("X_URL");
+        let body = r#"{"config":{"X_URL":"postgres://u:pw@h/db", "OTHER": "keep"},}"#;
+        let out = r.body_text(body);
+        assert!(!out.contains("postgres://"), "{out}");
+        assert!(
+            out.contains("keep") && out.contains("[REDACTED:X_URL]"),
+            "{out}"
+        );
+        let grant = "grant_type=authorization_code&code=abc123xyz";
+        assert!(!r.form(grant).contains("abc123xyz"));
+        let listed = r#"[{"name": "X_URL", "value": "s3cr3t-value"}"#;
+        assert!(
+            !r.body_text(listed).contains("s3cr3t"),
+            "{}",
+            r.body_text(listed)
+        );
+        let escaped = r#"{"token": "a\"b\"c", "next": "ok"}"#;
+        let out = r.body_text(escaped);
+        assert!(!out.contains("a\\\"b") && out.contains("ok"), "{out}");
+    }
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(sanitize("a\u{1b}[31mRED\nb"), "a\\u{001b}[31mRED\nb");
+    }
+
+    #[test]
+    fn prefixed_keys_are_secret() {
+        let r = Redactor::new();
+        r.add_key_prefix("X_");
+        let out = r
+            .json(&serde_json::json!({"X_EXTRA": "hidden-value", "Y": "shown"}))
+            .to_string();
+        assert!(
+            !out.contains("hidden-value") && out.contains("shown"),
+            "{out}"
         );
     }
 

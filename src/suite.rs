@@ -19,6 +19,12 @@ const SUITE_FILES: &[(&str, &str)] = &[
     ("suites/async.toml", include_str!("../suites/async.toml")),
     ("suites/auth.toml", include_str!("../suites/auth.toml")),
     ("suites/plan.toml", include_str!("../suites/plan.toml")),
+    ("suites/region.toml", include_str!("../suites/region.toml")),
+    ("suites/sso.toml", include_str!("../suites/sso.toml")),
+    (
+        "suites/idempotency.toml",
+        include_str!("../suites/idempotency.toml"),
+    ),
     (
         "suites/deprovision.toml",
         include_str!("../suites/deprovision.toml"),

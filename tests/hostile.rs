@@ -407,9 +407,11 @@ async fn a_partner_dying_mid_suite_fails_later_checks_and_cleanup_still_runs() {
         started.elapsed()
     );
     assert_eq!(outcome(&report, "PROV-02"), Outcome::Pass);
-    for later in ["PROV-14", "GEN-02", "DEPROV-02"] {
+    for later in ["GEN-02", "DEPROV-02"] {
         assert_eq!(outcome(&report, later), Outcome::Fail, "{later}");
     }
+    // A SHOULD check that meets a dead partner warns.
+    assert_eq!(outcome(&report, "PROV-14"), Outcome::Warn);
     // Cleanup ran: it tried, could not reach the partner, and lists what is left.
     assert!(!report.leftovers.is_empty());
     assert_eq!(report.exit_code, 1);

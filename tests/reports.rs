@@ -91,7 +91,7 @@ fn settings() -> insta::Settings {
         (r"conformance-app-\d+", "conformance-app-[n]"),
         (r"app\d+@heroku\.com", "app[n]@heroku.com"),
         (
-            r"conformance-ref-conformance-\d+",
+            r"conformance-ref-conformance-[0-9a-f]+",
             "conformance-ref-conformance-[n]",
         ),
         (
@@ -330,4 +330,36 @@ fn har_is_har_1_2_with_every_exchange() {
             .iter()
             .any(|e| e["pageref"] == "cleanup" && e["request"]["method"] == "DELETE")
     );
+}
+
+#[test]
+fn no_sso_token_or_session_cookie_reaches_any_output() {
+    // A forged token that signs in puts the login hops (form, Set-Cookie, Cookie) into evidence;
+    // the cross-resource probe posts real tokens; the open dashboard is probed after a login.
+    let run = demo(&["sso-forged-token-accepted", "sso-dashboard-open"]);
+    let json = run.json.to_string();
+    for secret in &run.secrets {
+        assert!(
+            !run.terminal.contains(secret.as_str()),
+            "terminal leaks {secret}"
+        );
+        assert!(!json.contains(secret.as_str()), "JSON leaks {secret}");
+    }
+    for out in [&run.terminal, &json] {
+        for field in ["resource_token=", "user_scoped_resource_token="] {
+            for (i, _) in out.match_indices(field) {
+                let rest = &out[i + field.len()..];
+                assert!(
+                    rest.starts_with("%5BREDACTED") || rest.starts_with("[REDACTED"),
+                    "unredacted {field}{}",
+                    &rest[..rest.len().min(20)]
+                );
+            }
+        }
+    }
+    assert!(
+        json.contains("REDACTED%3Aresource_token") || json.contains("[REDACTED:resource_token]"),
+        "{json}"
+    );
+    assert!(json.contains("[REDACTED:header]"));
 }

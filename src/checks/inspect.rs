@@ -85,6 +85,57 @@ pub fn config_problem(manifest: &Manifest, config: &Value) -> Option<Finding> {
     None
 }
 
+/// The `message` of a JSON error body, if it is a non-empty string.
+pub fn message(reply: &Reply) -> Option<&str> {
+    reply
+        .json
+        .as_ref()
+        .ok()?
+        .get("message")?
+        .as_str()
+        .filter(|m| !m.trim().is_empty())
+}
+
+/// Judges an answer that must be a refusal with 422 and a non-empty `message` (the only error
+/// whose text Heroku shows the customer). None when it is one; a 4xx other than 422 is a
+/// SHOULD-level finding, everything else MUST.
+pub fn refusal_problem(reply: &Reply, expected: &str) -> Option<Finding> {
+    use crate::catalogue::Level;
+    let finding = |level: Level, observed: String, hint: &str| {
+        Finding::new(expected, observed)
+            .at("status")
+            .level(level)
+            .hint(hint)
+            .exchange(&reply.exchange)
+    };
+    match reply.status {
+        Some(422) if message(reply).is_some() => None,
+        Some(422) => Some(
+            finding(
+                Level::Must,
+                "status 422 without a non-empty `message`".into(),
+                "send {\"message\": \"…\"}: Heroku shows it to the customer",
+            )
+            .at("/message"),
+        ),
+        s if is_2xx(s) => Some(finding(
+            Level::Must,
+            format!("{}: the request was carried out", observed_status(reply)),
+            "refuse what the add-on cannot do with 422 and a message",
+        )),
+        Some(s) if (400..500).contains(&s) => Some(finding(
+            Level::Should,
+            observed_status(reply),
+            "Heroku shows the message of a 422 only; other 4xx show a generic error",
+        )),
+        _ => Some(finding(
+            Level::Must,
+            observed_status(reply),
+            "a server error is no refusal: answer 422 with a message",
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -103,5 +154,18 @@ mod tests {
         let f = config_problem(&m, &json!({"Y_URL": "a"})).unwrap();
         assert!(f.observed.contains("Y_URL"));
         assert!(config_problem(&m, &json!([1])).is_some());
+    }
+
+    #[test]
+    fn refusals() {
+        use crate::catalogue::Level;
+        use crate::checks::testing::reply;
+        assert!(refusal_problem(&reply(422, r#"{"message":"no"}"#), "e").is_none());
+        let level = |s, b| refusal_problem(&reply(s, b), "e").and_then(|f| f.level);
+        assert_eq!(level(422, r#"{"message":" "}"#), Some(Level::Must));
+        assert_eq!(level(422, "{}"), Some(Level::Must));
+        assert_eq!(level(200, "{}"), Some(Level::Must));
+        assert_eq!(level(500, "{}"), Some(Level::Must));
+        assert_eq!(level(400, r#"{"message":"no"}"#), Some(Level::Should));
     }
 }

@@ -4,13 +4,16 @@
 pub mod asynchronous;
 pub mod auth;
 pub mod deprovision;
+pub mod idempotency;
 pub mod inspect;
 pub mod manifest;
 pub mod many;
 pub mod plan;
 pub mod provision;
+pub mod region;
 pub mod rotation;
 pub mod sharing;
+pub mod sso;
 pub mod timing;
 
 #[cfg(test)]
@@ -87,6 +90,26 @@ pub static REGISTRY: &[&Check] = &[
     &auth::plan_change::CHECK,
     &auth::deprovision::CHECK,
     &plan::plan_02::CHECK,
+    &plan::plan_02_downgrade::CHECK,
+    &plan::idem_04::CHECK,
+    &plan::plan_03::CHECK,
+    &plan::plan_03_forbidden::CHECK,
+    &plan::plan_08::CHECK,
+    &region::region_05::CHECK,
+    &region::region_05_nothing_created::CHECK,
+    &region::region_08::CHECK,
+    &region::region_07::CHECK,
+    &sso::sso_05::CHECK,
+    &sso::auth_06::CHECK,
+    &sso::sso_12::CHECK,
+    &sso::sso_03::CHECK,
+    &sso::sso_03_cross::CHECK,
+    &sso::sso_04::CHECK,
+    &sso::sso_13::CHECK,
+    &sso::sso_14::CHECK,
+    &idempotency::idem_02::CHECK,
+    &idempotency::idem_02_concurrent::CHECK,
+    &idempotency::prov_12::CHECK,
     &deprovision::deprov_02::CHECK,
     &deprovision::idem_05::CHECK,
     &deprovision::plan_07::CHECK,
@@ -107,10 +130,16 @@ pub static REGISTRY: &[&Check] = &[
 
 /// Billable provisions a check makes of its own, besides the suites' shared resources (for
 /// `--dry-run`). A test compares the estimate with real runs against the reference partner.
+/// REGION-05 makes one per plan in `[plans] private_space_unavailable` and region in
+/// `[regions] private_space`; one each is counted here.
 pub const OWN_PROVISIONS: &[(&str, usize)] = &[
     ("PROV-14", 1),
     ("GEN-02", 1),
     ("OPT-02", 1),
+    ("REGION-05", 1),
+    ("REGION-08", 1),
+    ("REGION-07", 1),
+    ("IDEM-02.concurrent", 1),
     ("PROV-11.concurrent", 2),
 ];
 

@@ -47,6 +47,7 @@ pub fn reply_typed(status: u16, body: &str, content_type: &str) -> Reply {
         exchange,
         status: Some(status),
         content_type: Some(content_type.to_owned()),
+        headers: vec![],
         body: body.as_bytes().to_vec(),
         json: if body.is_empty() {
             Err("empty body".into())
@@ -118,4 +119,23 @@ pub async fn run_against(check: &Check, stub: Stub) -> Verdict {
     let server = start(stub).await;
     let ctx = ctx_for(&server.uri(), |_| {});
     run_check(check, &ctx).await
+}
+
+/// A partner that refuses (422) only provisions whose body contains `marker`, and accepts the rest.
+pub async fn refusing_bodies_with(marker: &str) -> MockServer {
+    use wiremock::matchers::body_string_contains;
+    let server = MockServer::start().await;
+    Mock::given(body_string_contains(marker))
+        .respond_with(
+            ResponseTemplate::new(422).set_body_raw("{\"message\":\"no\"}", "application/json"),
+        )
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_raw("{\"id\":\"x\"}", "application/json"))
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    server
 }

@@ -35,6 +35,8 @@ pub enum Command {
     List(ListArgs),
     /// Explain a requirement or check: what it asks, why, doc link, common causes.
     Explain { id: String },
+    /// Open the partner's dashboard for a resource in your browser via a signed SSO login.
+    Sso(super::sso::SsoArgs),
 }
 
 #[derive(Args)]

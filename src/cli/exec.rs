@@ -66,9 +66,13 @@ pub async fn exec(args: ExecArgs) -> Result<u8, HarnessError> {
             note("interrupted: waiting for the command to end, then deprovisioning");
         }
     });
-    let platform = Arc::new(crate::runner::start_platform(&manifest, &settings, false).await?);
     let callback = settings.config.timeouts.callback;
-    let ctx = RunCtx::build(manifest, settings)?.with_platform(platform.clone());
+    let ctx = RunCtx::build(manifest.clone(), settings)?;
+    let platform = Arc::new(
+        crate::runner::start_platform(&manifest, &ctx.settings, false, ctx.redactor.clone())
+            .await?,
+    );
+    let ctx = ctx.with_platform(platform.clone());
     let uuid = uuid::Uuid::new_v4().to_string();
     if let Some(name) = args.as_name.as_deref() {
         let addon = crate::heroku::addon_name(ctx.manifest.id.as_deref().unwrap_or("addon"), &uuid);

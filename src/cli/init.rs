@@ -74,6 +74,18 @@ options = {{}}
 # Send the legacy heroku_id field alongside the v3 fields.
 send_heroku_id = true
 
+[regions]
+# Heroku does not publish the region string of a Private Space provision. The default is the AWS
+# form of the oregon space, which no Common Runtime region shares; list the strings your add-on
+# treats as Private Space. Refused plans are probed in each, available plans in the first.
+private_space = ["amazon-web-services::us-west-2"]
+# A region no add-on knows: it must get 422 with a message, or success, never a 5xx.
+unknown = "amazon-web-services::xx-conformance-1"
+
+[idempotency]
+# Identical provisions sent at once (Heroku delivers at least once); 0 or 1 skips the check.
+concurrent_deliveries = 5
+
 [timeouts]
 # Per-request limit; a call still running then is a transport failure.
 request = "35s"
@@ -85,6 +97,9 @@ fail_after = "30s"
 # How long to wait for a callback your add-on owes the platform (grant exchange, provision
 # action of an async provision).
 callback = "60s"
+# How long an asynchronous provision may take to call actions/provision (Heroku allows 12 hours;
+# set it to what your provisioning takes).
+provision_action = "10m"
 
 [platform]
 # The fake Heroku your add-on calls back during the run (OAuth token endpoint, Platform API).
@@ -148,6 +163,11 @@ mod tests {
         assert!(
             text.contains("`my-addon`") && text.contains("REQUIRED"),
             "{text}"
+        );
+        assert_eq!(config.idempotency.concurrent_deliveries, 5);
+        assert_eq!(
+            config.regions.private_space,
+            ["amazon-web-services::us-west-2"]
         );
     }
 }

@@ -7,6 +7,7 @@ mod init;
 mod plan_view;
 mod signals;
 mod sinks;
+mod sso;
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::process::ExitCode;
@@ -53,6 +54,7 @@ async fn dispatch(command: Command) -> Result<u8, HarnessError> {
         Command::Demo(args) => demo(args).await,
         Command::ServeReference(args) => serve(args).await,
         Command::Init(args) => init::write(&args),
+        Command::Sso(args) => sso::sso(args).await,
         Command::Platform(args) => platform(args).await,
         Command::List(args) => {
             say(catalogue_view::list(args.format)?.trim_end());

@@ -7,8 +7,10 @@ use std::time::Instant;
 use reqwest::Method;
 use serde_json::Value;
 
+/// Re-exported for reporters, which cut long texts the same way.
+pub use super::exchange::cut;
 use super::exchange::{
-    Credentials, EXCERPT_BYTES, Exchange, Header, RequestRecord, ResponseRecord,
+    Credentials, EXCERPT_BYTES, Exchange, Header, RequestRecord, ResponseRecord, describe,
 };
 use super::ledger::{EntryState, Ledger};
 use crate::error::HarnessError;
@@ -25,6 +27,8 @@ pub struct Reply {
     pub exchange: Arc<Exchange>,
     pub status: Option<u16>,
     pub content_type: Option<String>,
+    /// Raw response headers (may hold cookies; never print them).
+    pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
     /// The body parsed as JSON, or why it is not JSON.
     pub json: Result<Value, String>,
@@ -191,8 +195,6 @@ impl PartnerClient {
 
     /// Sends one request and records it.
     pub async fn send(&self, req: Request<'_>) -> Reply {
-        let seq = self.journal.next_seq();
-        let started_ms = self.journal.started().elapsed().as_millis() as u64;
         let base = self.settings.base_url.as_deref().unwrap_or_default();
         let url = format!("{}{}", base.trim_end_matches('/'), req.path);
         let mut headers = vec![Header {
@@ -243,11 +245,40 @@ impl PartnerClient {
         if let Some(body) = req.body {
             builder = builder.body(body);
         }
+        let record = RequestRecord {
+            method: req.method.to_string(),
+            url,
+            headers,
+            credentials: req.credentials,
+            body: request_body,
+        };
+        self.dispatch(builder, record, req.label).await
+    }
 
+    /// The HTTP client (no redirects followed, the run's timeouts).
+    pub(super) fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
+    pub(super) fn redactor(&self) -> &Redactor {
+        &self.redactor
+    }
+
+    /// Sends a built request, reads the answer within the body limit, and journals the redacted
+    /// exchange. `record` is what the evidence shows of the request (already redacted).
+    pub(super) async fn dispatch(
+        &self,
+        builder: reqwest::RequestBuilder,
+        record: RequestRecord,
+        label: &str,
+    ) -> Reply {
+        let seq = self.journal.next_seq();
+        let started_ms = self.journal.started().elapsed().as_millis() as u64;
         let clock = Instant::now();
         let mut status = None;
         let mut content_type = None;
         let mut response_headers = Vec::new();
+        let mut raw_headers = Vec::new();
         let mut body = Vec::new();
         let mut truncated = false;
         let mut error = None;
@@ -259,12 +290,25 @@ impl PartnerClient {
                     .get(reqwest::header::CONTENT_TYPE)
                     .and_then(|v| v.to_str().ok())
                     .map(str::to_owned);
+                raw_headers = resp
+                    .headers()
+                    .iter()
+                    .map(|(k, v)| {
+                        (
+                            k.as_str().to_owned(),
+                            String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                        )
+                    })
+                    .collect();
                 response_headers = resp
                     .headers()
                     .iter()
                     .map(|(k, v)| Header {
                         name: k.as_str().to_owned(),
-                        value: redact_header(k.as_str(), &String::from_utf8_lossy(v.as_bytes())),
+                        value: self.redactor.text(&redact_header(
+                            k.as_str(),
+                            &String::from_utf8_lossy(v.as_bytes()),
+                        )),
                     })
                     .collect();
                 loop {
@@ -312,16 +356,10 @@ impl PartnerClient {
         });
         let exchange = Arc::new(Exchange {
             seq,
-            label: req.label.to_owned(),
+            label: label.to_owned(),
             started_ms,
             elapsed_ms,
-            request: RequestRecord {
-                method: req.method.to_string(),
-                url,
-                headers,
-                credentials: req.credentials,
-                body: request_body,
-            },
+            request: record,
             response,
             error,
         });
@@ -330,6 +368,7 @@ impl PartnerClient {
             exchange,
             status,
             content_type,
+            headers: raw_headers,
             body,
             json,
         }
@@ -338,33 +377,20 @@ impl PartnerClient {
     fn redact_body(&self, bytes: &[u8]) -> String {
         match serde_json::from_slice::<Value>(bytes) {
             Ok(v) => self.redactor.json(&v).to_string(),
-            Err(_) => self.redactor.text(&String::from_utf8_lossy(bytes)),
+            Err(_) => self.redactor.body_text(&String::from_utf8_lossy(bytes)),
         }
     }
 
     fn excerpt(&self, body: &[u8], json: Option<&Value>) -> String {
         let text = match json {
             Some(v) => self.redactor.json(v).to_string(),
-            None => self.redactor.text(&String::from_utf8_lossy(body)),
+            None => self.redactor.body_text(&String::from_utf8_lossy(body)),
         };
         cut(text, EXCERPT_BYTES)
     }
 }
 
-/// Cuts a text at a char boundary at or below `max` bytes, marking the cut.
-pub fn cut(mut text: String, max: usize) -> String {
-    if text.len() > max {
-        let mut end = max;
-        while !text.is_char_boundary(end) {
-            end -= 1;
-        }
-        text.truncate(end);
-        text.push_str(" …[cut]");
-    }
-    text
-}
-
-fn redact_header(name: &str, value: &str) -> String {
+pub(super) fn redact_header(name: &str, value: &str) -> String {
     match name.to_ascii_lowercase().as_str() {
         "set-cookie" | "authorization" | "cookie" => "[REDACTED:header]".to_owned(),
         _ => value.to_owned(),
@@ -378,32 +404,6 @@ pub fn basic(username: &str, password: &str) -> String {
     format!("Basic {token}")
 }
 
-fn describe(e: &reqwest::Error) -> String {
-    use std::error::Error;
-    let kind = if e.is_timeout() {
-        "timed out"
-    } else if e.is_connect() {
-        "connection failed"
-    } else if e.is_body() || e.is_decode() {
-        "response body failed"
-    } else if e.is_redirect() {
-        "redirect failed"
-    } else {
-        "transport error"
-    };
-    let mut detail = String::new();
-    let mut source = e.source();
-    while let Some(s) = source {
-        detail = s.to_string();
-        source = s.source();
-    }
-    if detail.is_empty() {
-        kind.to_owned()
-    } else {
-        format!("{kind}: {detail}")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -414,11 +414,5 @@ mod tests {
             basic("addon-slug", "super-secret"),
             "Basic YWRkb24tc2x1ZzpzdXBlci1zZWNyZXQ="
         );
-    }
-
-    #[test]
-    fn cut_respects_char_boundaries() {
-        assert_eq!(cut("héllo".into(), 2), "h …[cut]");
-        assert_eq!(cut("abc".into(), 10), "abc");
     }
 }

@@ -126,6 +126,46 @@ fn shell_quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', "'\\''"))
 }
 
+/// Cuts a text at a char boundary at or below `max` bytes, marking the cut.
+pub fn cut(mut text: String, max: usize) -> String {
+    if text.len() > max {
+        let mut end = max;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text.truncate(end);
+        text.push_str(" …[cut]");
+    }
+    text
+}
+
+/// A transport error in a few words, with its innermost cause.
+pub(super) fn describe(e: &reqwest::Error) -> String {
+    use std::error::Error;
+    let kind = if e.is_timeout() {
+        "timed out"
+    } else if e.is_connect() {
+        "connection failed"
+    } else if e.is_body() || e.is_decode() {
+        "response body failed"
+    } else if e.is_redirect() {
+        "redirect failed"
+    } else {
+        "transport error"
+    };
+    let mut detail = String::new();
+    let mut source = e.source();
+    while let Some(s) = source {
+        detail = s.to_string();
+        source = s.source();
+    }
+    if detail.is_empty() {
+        kind.to_owned()
+    } else {
+        format!("{kind}: {detail}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -160,5 +200,11 @@ mod tests {
         assert!(c.contains("-u \"$ADDON_ID:$ADDON_PASSWORD\""), "{c}");
         assert!(!c.contains("Authorization"), "{c}");
         assert!(c.contains("'{\"name\":\"it'\\''s\"}'"), "{c}");
+    }
+
+    #[test]
+    fn cut_respects_char_boundaries() {
+        assert_eq!(cut("héllo".into(), 2), "h …[cut]");
+        assert_eq!(cut("abc".into(), 10), "abc");
     }
 }

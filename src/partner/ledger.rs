@@ -27,6 +27,21 @@ pub struct Entry {
     pub billable: bool,
 }
 
+impl Entry {
+    /// A curl command that removes this resource by hand; secrets stay placeholders.
+    pub fn removal_curl(&self) -> String {
+        format!(
+            "curl -sS -X DELETE -u \"$ADDON_ID:$ADDON_PASSWORD\" \"$ADDON_BASE_URL/{}\"",
+            self.uuid
+        )
+    }
+
+    /// `uuid (label): curl …`, one line per leftover in every report.
+    pub fn leftover_line(&self) -> String {
+        format!("{} ({}): {}", self.uuid, self.label, self.removal_curl())
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct Ledger {
     entries: Mutex<Vec<Entry>>,

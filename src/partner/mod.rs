@@ -3,6 +3,7 @@
 pub mod client;
 pub mod exchange;
 pub mod ledger;
+pub mod sso;
 
 pub use client::{PartnerClient, Reply};
 pub use exchange::{Credentials, Exchange};

@@ -65,6 +65,9 @@ pub(crate) struct Call {
     pub body: Vec<u8>,
 }
 
+/// How long a callback's body may take to arrive.
+const BODY_READ_LIMIT: std::time::Duration = std::time::Duration::from_secs(10);
+
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
     Router::new().fallback(handle).with_state(shared)
 }
@@ -74,8 +77,19 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request<Body>) -> Re
     let path = parts.uri.path().to_owned();
     let query = parts.uri.query().unwrap_or_default().to_owned();
     let limit = shared.settings.max_body_bytes;
-    let (bytes, answer) = match axum::body::to_bytes(body, limit).await {
-        Ok(bytes) => {
+    // A caller that trickles its body must not hold the platform (or the run's end) forever.
+    let read = tokio::time::timeout(BODY_READ_LIMIT, axum::body::to_bytes(body, limit)).await;
+    let (bytes, answer) = match read {
+        Err(_) => (
+            Vec::new(),
+            Answer::error(
+                StatusCode::REQUEST_TIMEOUT,
+                "request_timeout",
+                "the request body did not arrive in time",
+                "slow request",
+            ),
+        ),
+        Ok(Ok(bytes)) => {
             let call = Call {
                 method: parts.method.clone(),
                 segments: path
@@ -90,7 +104,7 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request<Body>) -> Re
             let answer = route(&shared, &call);
             (call.body, answer)
         }
-        Err(_) => (
+        Ok(Err(_)) => (
             Vec::new(),
             Answer::error(
                 StatusCode::PAYLOAD_TOO_LARGE,
@@ -148,16 +162,17 @@ fn journal(
         .get("content-type")
         .and_then(|v| v.to_str().ok())
         .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
+    let token_call = path.starts_with("/oauth/token");
     let body = (!body.is_empty()).then(|| {
         let text = String::from_utf8_lossy(body);
         match serde_json::from_slice::<Value>(body) {
             Ok(v) => {
-                // Config values the partner sets (e.g. rotated credentials) are secrets too.
+                // Config values the partner sets are secret from now on, whatever the shape.
                 r.learn_config(&v);
-                r.json(&v).to_string()
+                r.json_masking(&v, &["value"]).to_string()
             }
-            Err(_) if form => r.form(&text),
-            Err(_) => r.text(&text),
+            Err(_) if form || token_call => r.form(&text),
+            Err(_) => r.body_text(&text),
         }
     });
     let headers = headers

@@ -113,7 +113,12 @@ pub(crate) fn admin_grant(shared: &Shared, call: &Call) -> Answer {
     let mut model = shared.model();
     model.add_app(&app.id, &app.name);
     let prefix = model.prefix.clone();
-    let name = format!("{}-{}", model.service, &uuid[..8.min(uuid.len())]);
+    let short: String = uuid
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(8)
+        .collect();
+    let name = format!("{}-{short}", model.service);
     model.create_addon(
         super::state::AddonRecord {
             uuid: uuid.clone(),

@@ -59,6 +59,9 @@ impl Inbound {
     }
 }
 
+/// Entries kept whole; later ones are kept without headers and body.
+const MAX_ENTRIES: usize = 10_000;
+
 #[derive(Debug)]
 pub struct InboundJournal {
     started: Instant,
@@ -87,6 +90,12 @@ impl InboundJournal {
                 Ok(e) => e,
                 Err(p) => p.into_inner(),
             };
+            // A partner flooding the platform keeps the harness's memory bounded: past the cap,
+            // calls are still answered and counted (`seq`), but keep no headers or body.
+            if entries.len() >= MAX_ENTRIES {
+                entry.headers.clear();
+                entry.body = None;
+            }
             entry.seq = entries.len() as u64 + 1;
             let entry = Arc::new(entry);
             entries.push(entry.clone());

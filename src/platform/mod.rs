@@ -291,11 +291,17 @@ impl Platform {
         self.shared.model().deprovision(uuid);
     }
 
+    /// Stops serving. Connections still open after a short grace period are cut.
     pub async fn stop(mut self) {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
-        let _ = (&mut self.task).await;
+        if tokio::time::timeout(Duration::from_secs(2), &mut self.task)
+            .await
+            .is_err()
+        {
+            self.task.abort();
+        }
     }
 }
 

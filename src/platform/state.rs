@@ -326,6 +326,9 @@ impl Model {
     }
 
     fn mint(&mut self, resource: &str, ttl: Duration, refresh_token: Option<String>) -> Token {
+        // Expired access tokens are useless: drop them so a refresh loop cannot grow the map.
+        let now = Instant::now();
+        self.tokens.retain(|_, t| t.expires > now);
         let refresh_token = refresh_token.unwrap_or_else(new_id);
         let token = Token {
             access_token: new_id(),

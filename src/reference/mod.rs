@@ -5,8 +5,11 @@
 mod admin;
 mod callbacks;
 pub mod faults;
+mod plans;
+mod regions;
 mod routes;
 mod sharing;
+mod sso;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -25,9 +28,25 @@ pub const ADDON_ID: &str = "conformance-ref";
 /// Its config var prefix.
 pub const PREFIX: &str = "CONFORMANCE_REF";
 /// Plans it offers.
-pub const PLANS: &[&str] = &["basic", "premium", "deferred"];
+pub const PLANS: &[&str] = &["basic", "premium", "deferred", "hobby"];
 /// Plans it provisions asynchronously (answering 202, finishing through the Platform API).
 pub const ASYNC_PLANS: &[&str] = &["deferred"];
+/// Plans it does not offer in Private Spaces.
+pub const PRIVATE_SPACE_UNAVAILABLE: &[&str] = &["hobby"];
+/// Plan changes it refuses (usage would exceed the smaller plan), as (from, to).
+pub const FORBIDDEN_TRANSITIONS: &[(&str, &str)] = &[("premium", "hobby")];
+/// Private Space regions it serves: the AWS regions of Heroku's Private Space list that no
+/// Common Runtime region uses.
+pub const PRIVATE_SPACE_REGIONS: &[&str] = &[
+    "amazon-web-services::us-west-2",
+    "amazon-web-services::eu-central-1",
+    "amazon-web-services::eu-west-2",
+    "amazon-web-services::ca-central-1",
+    "amazon-web-services::ap-south-1",
+    "amazon-web-services::ap-southeast-1",
+    "amazon-web-services::ap-southeast-2",
+    "amazon-web-services::ap-northeast-1",
+];
 /// Provisioning options it understands.
 pub const KNOWN_OPTIONS: &[&str] = &["size"];
 
@@ -47,6 +66,9 @@ pub(crate) struct State {
     /// For callbacks to the platform (loopback only: the origin comes from callback_url).
     pub http: reqwest::Client,
     pub resources: Mutex<HashMap<String, Resource>>,
+    pub sso_salt: String,
+    /// SSO sessions: cookie value -> resource uuid.
+    pub sessions: Mutex<HashMap<String, String>>,
     /// The timing faults delay only the first provision.
     pub delayed: AtomicBool,
     /// Secrets the platform sent (OAuth grant codes, tokens, log drain tokens), for leak scans.
@@ -99,6 +121,8 @@ impl ReferencePartner {
             client_secret: client_secret.clone(),
             http,
             resources: Mutex::new(HashMap::new()),
+            sso_salt: sso_salt.clone(),
+            sessions: Mutex::new(HashMap::new()),
             delayed: AtomicBool::new(false),
             received_secrets: Mutex::new(Vec::new()),
             installs: sharing::Installs::default(),
@@ -141,13 +165,16 @@ impl ReferencePartner {
     }
 
     /// Every secret this partner holds, handed out or received: password, salt, config values,
-    /// OAuth client secret, grant codes and tokens, and log drain tokens.
+    /// OAuth client secret, grant codes and tokens, log drain tokens, and SSO session cookies.
     pub fn secrets(&self) -> Vec<String> {
         let mut out = vec![
             self.password.clone(),
             self.sso_salt.clone(),
             self.client_secret.clone(),
         ];
+        if let Ok(s) = self.state.sessions.lock() {
+            out.extend(s.keys().cloned());
+        }
         if let Ok(seen) = self.state.received_secrets.lock() {
             out.extend(seen.iter().cloned());
         }
@@ -196,6 +223,11 @@ impl ReferencePartner {
         if f.has(Fault::ManifestUsername) {
             api["username"] = json!(ADDON_ID);
         }
+        if f.has(Fault::VariantLegacySso)
+            && let Some(p) = api["production"].as_object_mut()
+        {
+            p.remove("sso_url");
+        }
         if f.has(Fault::ManifestNoSsoSalt)
             && let Some(a) = api.as_object_mut()
         {
@@ -220,14 +252,29 @@ impl ReferencePartner {
 # Where the partner listens for this run; overrides api.production in the manifest, whose
 # https URLs are still what the manifest suite checks.
 base_url = "{base}"
-sso_url = "{sso}"
+{sso}
 
 [plans]
-# The plan shared resources are provisioned on, and the target of the upgrade check.
+# The plan shared resources are provisioned on, the targets of the upgrade and downgrade
+# checks, the plans refused in Private Spaces, and plan changes that must get 422.
 default = "basic"
 upgrade = "premium"
+downgrade = "basic"
+private_space_unavailable = ["hobby"]
+forbidden_transitions = [["premium", "hobby"]]
+
 # A plan the partner provisions asynchronously (202); the async suite provisions one resource on it.
 async = "deferred"
+
+[regions]
+# Private Space region strings (Heroku does not publish them; the default is the AWS form of
+# the oregon space) and a region string no add-on knows.
+private_space = ["amazon-web-services::us-west-2"]
+unknown = "amazon-web-services::xx-conformance-1"
+
+[idempotency]
+# Identical provisions sent at once; 0 or 1 skips the concurrency check.
+concurrent_deliveries = 5
 
 [provision]
 region = "amazon-web-services::us-east-1"
@@ -240,6 +287,8 @@ warn_after = "400ms"
 fail_after = "1200ms"
 # How long to wait for callbacks the partner owes (grant exchange, provision action).
 callback = "3s"
+# How long an asynchronous provision may take before it counts as never completed.
+provision_action = "3s"
 
 [hooks]
 # Make the partner rotate a resource's credentials (it PATCHes the config through the Platform
@@ -262,7 +311,11 @@ token_ttl = "60s"
 grant_ttl = "1s"
 "#,
             base = self.base_url(),
-            sso = self.sso_url(),
+            sso = if self.state.faults.has(Fault::VariantLegacySso) {
+                "# no sso_url: the manifest has none, so logins use the legacy GET flow".to_owned()
+            } else {
+                format!("sso_url = \"{}\"", self.sso_url())
+            },
             secret = self.client_secret,
             addr = self.addr,
         )

@@ -1,5 +1,6 @@
 //! The reference partner's HTTP handlers.
 
+use std::collections::hash_map::Entry;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
@@ -9,11 +10,16 @@ use axum::body::Bytes;
 use axum::extract::{Path, State as AxState};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{post, put};
+use axum::routing::{get, post, put};
 use serde_json::{Map, Value, json};
 
 use super::faults::Fault as F;
-use super::{ADDON_ID, ASYNC_PLANS, KNOWN_OPTIONS, PLANS, PREFIX, Resource, State, callbacks};
+use super::regions::{region_refusal, unprocessable};
+use super::{
+    ADDON_ID, ASYNC_PLANS, KNOWN_OPTIONS, PLANS, PREFIX, PRIVATE_SPACE_REGIONS, Resource, State,
+    callbacks,
+};
+use crate::config::COMMON_RUNTIME_REGIONS;
 
 type S = AxState<Arc<State>>;
 
@@ -22,8 +28,12 @@ pub(crate) fn router(state: Arc<State>) -> Router {
         .route("/heroku/resources", post(provision))
         .route(
             "/heroku/resources/{uuid}",
-            put(plan_change).delete(deprovision),
+            put(super::plans::plan_change)
+                .delete(deprovision)
+                .get(super::sso::legacy_login),
         )
+        .route("/sso/login", post(super::sso::login))
+        .route("/heroku/dashboard/{uuid}", get(super::sso::dashboard))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             super::sharing::layer,
@@ -56,12 +66,12 @@ fn json_response(state: &State, status: StatusCode, body: Value) -> Response {
     (status, [(header::CONTENT_TYPE, ct)], body.to_string()).into_response()
 }
 
-fn error(status: StatusCode, message: &str) -> Response {
+pub(super) fn error(status: StatusCode, message: &str) -> Response {
     (status, axum::Json(json!({ "message": message }))).into_response()
 }
 
 /// None when authorised; otherwise the refusal.
-fn refuse(state: &State, headers: &HeaderMap, skip: bool) -> Option<Response> {
+pub(super) fn refuse(state: &State, headers: &HeaderMap, skip: bool) -> Option<Response> {
     if skip {
         return None;
     }
@@ -92,7 +102,7 @@ fn refuse(state: &State, headers: &HeaderMap, skip: bool) -> Option<Response> {
     Some(error(status, "invalid credentials"))
 }
 
-fn constant_eq(a: &str, b: &str) -> bool {
+pub(super) fn constant_eq(a: &str, b: &str) -> bool {
     a.len() == b.len()
         && a.bytes()
             .zip(b.bytes())
@@ -128,7 +138,9 @@ fn new_config(state: &State, uuid: &str) -> Map<String, Value> {
 }
 
 fn is_async(state: &State, plan: &str) -> bool {
-    state.faults.has(F::VariantAsyncAll) || ASYNC_PLANS.contains(&plan)
+    let f = &state.faults;
+    let sync_only = f.has(F::VariantSyncOnly) || f.has(F::SyncWrongClientSecret);
+    f.has(F::VariantAsyncAll) || (ASYNC_PLANS.contains(&plan) && !sync_only)
 }
 
 fn provision_answer(state: &State, uuid: &str, res: &Resource) -> Response {
@@ -207,22 +219,76 @@ async fn provision(AxState(state): S, headers: HeaderMap, body: Bytes) -> Respon
         }
     }
     if !PLANS.contains(&plan) {
-        return error(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &format!("no plan named {plan}"),
-        );
+        return unprocessable(&state, &format!("{ADDON_ID} has no plan named {plan}"));
     }
     if state.faults.has(F::Provision500) {
         return error(StatusCode::INTERNAL_SERVER_ERROR, "internal error");
+    }
+    let region = req
+        .get("region")
+        .and_then(Value::as_str)
+        .unwrap_or(COMMON_RUNTIME_REGIONS[0]);
+    if let Some(refusal) = region_refusal(&state, plan, region) {
+        if state.faults.has(F::PrivateSpaceRefusalLeaves)
+            && PRIVATE_SPACE_REGIONS.contains(&region)
+            && let Ok(mut r) = state.resources.lock()
+        {
+            let res = fresh(&state, uuid, plan, json!(uuid));
+            r.insert(uuid.to_owned(), res);
+        }
+        if state.faults.has(F::PrivateSpaceRefusalCallsBack)
+            && PRIVATE_SPACE_REGIONS.contains(&region)
+            && let Some(job) = callback_job(
+                &state,
+                &req,
+                uuid,
+                plan,
+                &fresh(&state, uuid, plan, json!(uuid)),
+            )
+        {
+            // Exchanges the grant before looking at the region, and only then refuses.
+            callbacks::run(state.clone(), job).await;
+        }
+        return refusal;
     }
     let existing = state
         .resources
         .lock()
         .ok()
         .and_then(|r| r.get(uuid).cloned());
-    if let Some(res) = existing {
-        if res.removed {
+    let recreate = |removed: bool| {
+        if removed {
+            state.faults.has(F::RemovedProvisionRecreated)
+        } else {
+            state.faults.has(F::DuplicateOnRepeat)
+        }
+    };
+    match existing {
+        Some(res) if recreate(res.removed) => {
+            let res = fresh(&state, uuid, plan, json!(uuid::Uuid::new_v4().to_string()));
+            if let Ok(mut r) = state.resources.lock() {
+                r.insert(uuid.to_owned(), res.clone());
+            }
+            return provision_answer(&state, uuid, &res);
+        }
+        Some(res) if res.removed => {
             return error(StatusCode::GONE, "this resource was deprovisioned");
+        }
+        Some(res) => return provision_answer(&state, uuid, &res),
+        None => {}
+    }
+    if state.faults.has(F::ConcurrentRace) {
+        // Looks the uuid up, then does slow work before inserting: concurrent duplicates all
+        // miss the lookup and each create a resource with its own id.
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        let res = fresh(&state, uuid, plan, json!(uuid::Uuid::new_v4().to_string()));
+        let first = state
+            .resources
+            .lock()
+            .map(|mut r| r.insert(uuid.to_owned(), res.clone()).is_none())
+            .unwrap_or(false);
+        if first {
+            start_callbacks(&state, &req, uuid, plan, &res);
         }
         return provision_answer(&state, uuid, &res);
     }
@@ -238,29 +304,18 @@ async fn provision(AxState(state): S, headers: HeaderMap, body: Bytes) -> Respon
     } else {
         json!(uuid)
     };
-    let res = Resource {
-        provider_id,
-        plan: plan.to_owned(),
-        config: new_config(&state, uuid),
-        removed: false,
+    let res = fresh(&state, uuid, plan, provider_id);
+    // Insert only if absent, in one critical section: a concurrent duplicate that got here
+    // first wins, and both answers describe the same resource.
+    let (stored, created) = match state.resources.lock() {
+        Ok(mut r) => match r.entry(uuid.to_owned()) {
+            Entry::Occupied(e) => (e.get().clone(), false),
+            Entry::Vacant(v) => (v.insert(res).clone(), true),
+        },
+        Err(_) => return error(StatusCode::INTERNAL_SERVER_ERROR, "state unavailable"),
     };
-    if let Ok(mut r) = state.resources.lock() {
-        r.insert(uuid.to_owned(), res.clone());
-    }
-    let grant = req
-        .get("oauth_grant")
-        .and_then(|g| g.get("code"))
-        .and_then(Value::as_str);
-    let callback = req.get("callback_url").and_then(Value::as_str);
-    if let (Some(code), Some(callback_url)) = (grant, callback) {
-        let job = callbacks::Job {
-            uuid: uuid.to_owned(),
-            callback_url: callback_url.to_owned(),
-            code: code.to_owned(),
-            asynchronous: is_async(&state, plan),
-            config: res.config.clone(),
-        };
-        tokio::spawn(callbacks::run(state.clone(), job));
+    if created {
+        start_callbacks(&state, &req, uuid, plan, &stored);
     }
     // The slow part of provisioning comes after the grant exchange has been started.
     let delay = if state.faults.has(F::SlowProvision) {
@@ -273,59 +328,50 @@ async fn provision(AxState(state): S, headers: HeaderMap, body: Bytes) -> Respon
     if !delay.is_zero() && !state.delayed.swap(true, Ordering::SeqCst) {
         tokio::time::sleep(delay).await;
     }
-    provision_answer(&state, uuid, &res)
+    provision_answer(&state, uuid, &stored)
 }
 
-async fn plan_change(
-    AxState(state): S,
-    Path(uuid): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    if let Some(r) = refuse(&state, &headers, state.faults.has(F::NoAuthOnPlanChange)) {
-        return r;
+/// Exchanges the grant code (and, for async plans, finishes provisioning) in the background.
+fn start_callbacks(
+    state: &Arc<State>,
+    req: &Map<String, Value>,
+    uuid: &str,
+    plan: &str,
+    res: &Resource,
+) {
+    if let Some(job) = callback_job(state, req, uuid, plan, res) {
+        tokio::spawn(callbacks::run(state.clone(), job));
     }
-    let Some(plan) = serde_json::from_slice::<Value>(&body)
-        .ok()
-        .and_then(|v| v.get("plan").and_then(Value::as_str).map(str::to_owned))
-    else {
-        return error(
-            StatusCode::BAD_REQUEST,
-            "the body must be {\"plan\": \"<slug>\"}",
-        );
-    };
-    let Ok(mut resources) = state.resources.lock() else {
-        return error(StatusCode::INTERNAL_SERVER_ERROR, "state unavailable");
-    };
-    let Some(res) = resources.get_mut(&uuid) else {
-        return error(StatusCode::NOT_FOUND, "no such resource");
-    };
-    if res.removed && !state.faults.has(F::RemovedPlanChange200) {
-        return error(StatusCode::GONE, "this resource was deprovisioned");
+}
+
+fn callback_job(
+    state: &State,
+    req: &Map<String, Value>,
+    uuid: &str,
+    plan: &str,
+    res: &Resource,
+) -> Option<callbacks::Job> {
+    let code = req
+        .get("oauth_grant")
+        .and_then(|g| g.get("code"))
+        .and_then(Value::as_str)?;
+    let callback_url = req.get("callback_url").and_then(Value::as_str)?;
+    Some(callbacks::Job {
+        uuid: uuid.to_owned(),
+        callback_url: callback_url.to_owned(),
+        code: code.to_owned(),
+        asynchronous: is_async(state, plan),
+        config: res.config.clone(),
+    })
+}
+
+fn fresh(state: &State, uuid: &str, plan: &str, provider_id: Value) -> Resource {
+    Resource {
+        provider_id,
+        plan: plan.to_owned(),
+        config: new_config(state, uuid),
+        removed: false,
     }
-    if !PLANS.contains(&plan.as_str()) {
-        return error(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &format!("no plan named {plan}"),
-        );
-    }
-    if state.faults.has(F::PlanChange500) {
-        return error(StatusCode::INTERNAL_SERVER_ERROR, "internal error");
-    }
-    if res.plan == plan {
-        return (
-            StatusCode::OK,
-            axum::Json(json!({"message": format!("already on {plan}")})),
-        )
-            .into_response();
-    }
-    let from = std::mem::replace(&mut res.plan, plan.clone());
-    let mut config = res.config.clone();
-    if state.faults.has(F::PlanChangeBadConfig) {
-        config.insert(format!("{PREFIX}_API_KEY"), json!(7));
-    }
-    let body = json!({"config": config, "message": format!("changed from {from} to {plan}")});
-    (StatusCode::OK, axum::Json(body)).into_response()
 }
 
 async fn deprovision(AxState(state): S, Path(uuid): Path<String>, headers: HeaderMap) -> Response {

@@ -33,8 +33,9 @@ pub(crate) struct Authorization {
 #[derive(Debug, Default)]
 pub(crate) struct Installs {
     by_uuid: Mutex<HashMap<String, String>>,
-    /// For the `app-counter-race` fault: installs counted per app.
+    /// For the `app-counter-race` fault: installs counted per app, and the id each got.
     counters: Mutex<HashMap<String, u32>>,
+    assigned: Mutex<HashMap<String, String>>,
     tokens: Mutex<HashMap<String, Authorization>>,
     /// Credentials replaced by a rotation that still work (the grace window of seed 001).
     previous: Mutex<HashMap<String, Vec<String>>>,
@@ -176,9 +177,19 @@ async fn provisioned(state: &State, uuid: &str, heroku_id: &str, reply: Response
         if let Ok(mut c) = state.installs.counters.lock() {
             c.insert(heroku_id.to_owned(), n + 1);
         }
-        Some(n)
+        let id = format!("install-{n}");
+        if let Ok(mut a) = state.installs.assigned.lock() {
+            a.insert(uuid.to_owned(), id.clone());
+        }
+        Some(id)
     } else {
-        None
+        // A repeated delivery answers the id the first one got.
+        state
+            .installs
+            .assigned
+            .lock()
+            .ok()
+            .and_then(|a| a.get(uuid).cloned())
     };
     if f.has(F::DedupeHerokuId) && !others.is_empty() && !repeat {
         if let Ok(mut r) = state.resources.lock() {
@@ -211,8 +222,8 @@ async fn provisioned(state: &State, uuid: &str, heroku_id: &str, reply: Response
     if let Some(prefix) = recommend {
         answer["recommended_prefix"] = json!(prefix);
     }
-    if let Some(n) = ticket {
-        answer["id"] = json!(format!("install-{n}"));
+    if let Some(id) = ticket {
+        answer["id"] = json!(id);
     }
     if rename && let Some(config) = answer.get("config").and_then(Value::as_object) {
         // Names the vars the way the app will see them, as if the partner did Heroku's job.

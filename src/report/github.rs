@@ -105,10 +105,7 @@ impl<W: Write + Send> GithubReporter<W> {
                 self.leftovers.len()
             ));
             for l in &self.leftovers {
-                md.push_str(&format!(
-                    "curl -sS -X DELETE -u \"$ADDON_ID:$ADDON_PASSWORD\" \"$ADDON_BASE_URL/{}\"  # {}\n",
-                    l.uuid, l.label
-                ));
+                md.push_str(&format!("{}  # {}\n", l.removal_curl(), l.label));
             }
             md.push_str("```\n");
         }

@@ -201,10 +201,7 @@ impl HtmlReport {
                 self.leftovers.len()
             );
             for l in &self.leftovers {
-                html.push_str(&esc(&format!(
-                    "{} ({}): curl -sS -X DELETE -u \"$ADDON_ID:$ADDON_PASSWORD\" \"$ADDON_BASE_URL/{}\"\n",
-                    l.uuid, l.label, l.uuid
-                )));
+                html.push_str(&esc(&format!("{}\n", l.leftover_line())));
             }
             html.push_str("</pre>");
         }

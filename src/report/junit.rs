@@ -73,10 +73,7 @@ impl JunitReport {
         } else {
             let mut body = String::new();
             for l in leftovers {
-                body.push_str(&format!(
-                    "{} ({}): curl -sS -X DELETE -u \"$ADDON_ID:$ADDON_PASSWORD\" \"$ADDON_BASE_URL/{}\"\n",
-                    l.uuid, l.label, l.uuid
-                ));
+                body.push_str(&format!("{}\n", l.leftover_line()));
             }
             let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
             s.set_message(format!(

@@ -205,10 +205,7 @@ impl<W: Write + Send> EventSink for TerminalReporter<W> {
                 } else {
                     text.push_str(&format!(", {} could not be removed:\n", leftovers.len()));
                     for l in leftovers {
-                        text.push_str(&format!(
-                            "  {} ({}): curl -sS -X DELETE -u \"$ADDON_ID:$ADDON_PASSWORD\" \"$ADDON_BASE_URL/{}\"\n",
-                            l.uuid, l.label, l.uuid
-                        ));
+                        text.push_str(&format!("  {}\n", l.leftover_line()));
                     }
                 }
                 self.write(&text);

@@ -55,6 +55,8 @@ pub struct Provisioned {
     pub request: Value,
     pub reply: Reply,
     gone: Mutex<Option<String>>,
+    /// The plan the partner last confirmed (200 to a plan change).
+    current_plan: Mutex<String>,
 }
 
 impl Provisioned {
@@ -66,6 +68,19 @@ impl Provisioned {
     pub fn mark_gone(&self, why: impl Into<String>) {
         if let Ok(mut g) = self.gone.lock() {
             g.get_or_insert(why.into());
+        }
+    }
+
+    pub fn current_plan(&self) -> String {
+        self.current_plan
+            .lock()
+            .map(|p| p.clone())
+            .unwrap_or_else(|_| self.plan.clone())
+    }
+
+    pub fn set_current_plan(&self, plan: &str) {
+        if let Ok(mut p) = self.current_plan.lock() {
+            plan.clone_into(&mut p);
         }
     }
 
@@ -83,6 +98,11 @@ impl RunCtx {
         if let Some(salt) = &manifest.sso_salt {
             redactor.add("sso_salt", salt);
         }
+        // Config values are secret wherever they appear, even in bodies that are not JSON.
+        for var in &manifest.config_vars {
+            redactor.add_key(var);
+        }
+        redactor.add_key_prefix(&format!("{}_", manifest.prefix()));
         let journal = Arc::new(Journal::new());
         let ledger = Arc::new(Ledger::default());
         let t = settings.config.timeouts;
@@ -152,21 +172,29 @@ impl RunCtx {
     /// A provision body for a fresh uuid on `plan`, with the run's region and options. With a
     /// platform, Heroku's side of the provision (resource, attachment, grant) is registered.
     pub fn provision_body(&self, uuid: &str, plan: &str) -> Value {
+        self.provision_body_in(uuid, plan, &self.settings.config.provision.region)
+    }
+
+    /// A provision body like `provision_body`, in `region` (the Private Space probes).
+    pub fn provision_body_in(&self, uuid: &str, plan: &str, region: &str) -> Value {
         let cfg = &self.settings.config.provision;
         let name = heroku::addon_name(self.manifest.id.as_deref().unwrap_or("addon"), uuid);
         let (grant, grant_expires) = match &self.platform {
-            Some(p) => p.register_provision(uuid, &name, plan, &cfg.region, &self.app),
+            Some(p) => p.register_provision(uuid, &name, plan, region, &self.app),
             None => (
                 uuid::Uuid::new_v4().to_string(),
                 SystemTime::now() + Duration::from_secs(300),
             ),
         };
+        // Registered by value, so a partner echoing them in an error page cannot leak them.
+        self.redactor.add("code", &grant);
+        self.redactor.add("log_drain_token", &format!("d.{uuid}"));
         heroku::provision_body(
             &self.manifest,
             &ProvisionSpec {
                 uuid,
                 plan,
-                region: &cfg.region,
+                region,
                 options: &cfg.options,
                 app: &self.app,
                 platform_origin: &self.platform_origin,
@@ -188,10 +216,13 @@ impl RunCtx {
 
     /// Sends a deprovision; when the partner removed the resource, so does the platform.
     pub async fn deprovision(&self, uuid: &str, credentials: Credentials, label: &str) -> Reply {
+        let real = credentials == Credentials::Manifest;
         let reply = self.partner.deprovision(uuid, credentials, label).await;
-        let removed = reply
-            .status
-            .is_some_and(|s| (200..300).contains(&s) || s == 404 || s == 410);
+        // Heroku only considers a resource gone when it asked for the removal itself.
+        let removed = real
+            && reply
+                .status
+                .is_some_and(|s| (200..300).contains(&s) || s == 404 || s == 410);
         if let (Some(p), true) = (&self.platform, removed) {
             p.record_deprovision(uuid);
         }
@@ -233,6 +264,7 @@ impl RunCtx {
             Arc::new(Provisioned {
                 key: key.to_owned(),
                 uuid,
+                current_plan: Mutex::new(plan.clone()),
                 plan,
                 request,
                 reply,

@@ -95,8 +95,12 @@ pub async fn run(inputs: RunInputs, sink: &mut dyn EventSink) -> Result<RunRepor
             "set [plans] default = \"<your cheapest plan>\" in the config, or pass --plan",
         ));
     }
-    let platform = Arc::new(start_platform(&inputs.manifest, &settings, false).await?);
-    let ctx = RunCtx::build(inputs.manifest, settings)?.with_platform(platform.clone());
+    let manifest = inputs.manifest.clone();
+    let ctx = RunCtx::build(inputs.manifest, settings)?;
+    // One redactor for both sides: what the partner sent us and what it sent the platform.
+    let platform =
+        Arc::new(start_platform(&manifest, &ctx.settings, false, ctx.redactor.clone()).await?);
+    let ctx = ctx.with_platform(platform.clone());
     let report = execute(&ctx, &plan, &inputs.controls, sink).await;
     drop(ctx);
     if let Ok(p) = Arc::try_unwrap(platform) {
@@ -110,13 +114,13 @@ pub async fn start_platform(
     manifest: &crate::manifest::Manifest,
     settings: &Settings,
     admin: bool,
+    redactor: Arc<crate::redact::Redactor>,
 ) -> Result<Platform, HarnessError> {
     let p = &settings.config.platform;
     let bind = match &p.bind {
         Some(b) => crate::config::parse_bind("[platform] bind", "platform.bind", b)?,
         None => SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
     };
-    let redactor = Arc::new(crate::redact::Redactor::new());
     Platform::start(
         PlatformSettings {
             bind,

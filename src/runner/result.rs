@@ -45,7 +45,12 @@ pub(super) fn finish(
                 observed: Some(red(&f.observed)),
                 location: f.location.as_deref().map(red),
                 hint: f.hint.as_deref().map(red),
-                curl: exchanges.last().map(|x| red(&x.curl())),
+                // Reproduce the exchange the finding cites, else the check's last one.
+                curl: f
+                    .exchanges
+                    .last()
+                    .or(exchanges.last())
+                    .map(|x| red(&x.curl())),
                 exchanges,
                 inbound: f.inbound.clone(),
             };

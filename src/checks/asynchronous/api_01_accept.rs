@@ -16,6 +16,9 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         Ok(s) => s,
         Err(v) => return v,
     };
+    if !s.calls().iter().any(|i| !super::is_token_call(i)) {
+        return Verdict::Skip("no Platform API call for this resource was observed".into());
+    }
     let bad: Vec<_> = s
         .calls()
         .into_iter()

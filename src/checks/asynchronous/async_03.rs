@@ -12,8 +12,9 @@ crate::check!(
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
+    let budget = cx.settings.config.timeouts.provision_action;
     let s = match super::subject(cx, "async").await {
-        Ok(s) => s,
+        Ok(s) => s.with_deadline(budget),
         Err(v) => return v,
     };
     if !s.is_async() {
@@ -29,7 +30,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
                 format!("none; arrived for this resource: {}", super::arrived(&calls)),
             )
             .at("platform: actions/provision")
-            .hint("after answering 202, exchange the grant, PATCH the config, then POST actions/provision; Heroku removes add-ons never marked provisioned")
+            .hint("after answering 202, exchange the grant, PATCH the config, then POST actions/provision; Heroku removes add-ons never marked provisioned. If your provisioning legitimately takes longer, raise [timeouts] provision_action")
             .inbound(&calls)
             .into()
         }

@@ -45,6 +45,23 @@ impl Subject {
             .collect()
     }
 
+    /// Token requests the platform could not tie to any grant (unknown code, missing or
+    /// unsupported grant type, a JSON body): evidence of an exchange that went wrong.
+    pub fn stray_token_calls(&self) -> Vec<Arc<Inbound>> {
+        self.platform
+            .journal()
+            .all()
+            .into_iter()
+            .filter(|i| is_token_call(i) && i.resource.is_none())
+            .collect()
+    }
+
+    /// The same subject with another waiting budget.
+    pub fn with_deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = deadline;
+        self
+    }
+
     /// Waits for a call concerning the resource that `matches`, up to the deadline.
     pub async fn wait(&self, matches: impl Fn(&Inbound) -> bool) -> Option<Arc<Inbound>> {
         let uuid = self.res.uuid.clone();

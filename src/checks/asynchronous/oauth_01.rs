@@ -1,6 +1,8 @@
 //! OAUTH-01: the grant is exchanged with grant_type=authorization_code, the code and the client
 //! secret.
 
+use std::time::Duration;
+
 use crate::outcome::{Finding, Verdict};
 use crate::runner::CheckCtx;
 
@@ -13,8 +15,14 @@ crate::check!(
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
+    let t = &cx.settings.config;
+    // The grant is valid for grant_ttl: a partner may exchange it any time before then.
+    let budget = t
+        .timeouts
+        .callback
+        .max(t.platform.grant_ttl + Duration::from_secs(2));
     let s = match super::subject(cx, "async").await {
-        Ok(s) => s,
+        Ok(s) => s.with_deadline(budget),
         Err(v) => return v,
     };
     if !s.platform.has_client_secret() {
@@ -40,13 +48,15 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
                 s.within()
             ),
             format!(
-                "no exchange arrived; calls for this resource: {}",
-                super::arrived(&s.calls())
+                "no exchange for this grant arrived; calls for this resource: {}; token requests naming no known grant: {}",
+                super::arrived(&s.calls()),
+                super::arrived(&s.stray_token_calls())
             ),
         )
         .at("platform: /oauth/token")
-        .hint("exchange oauth_grant.code at {callback origin}/oauth/token with your client secret")
+        .hint("exchange oauth_grant.code at {callback origin}/oauth/token with your client secret, as a form body (application/x-www-form-urlencoded) or query string")
         .inbound(&s.calls())
+        .inbound(&s.stray_token_calls())
         .into();
     }
     if calls.iter().any(|c| c.ok()) {

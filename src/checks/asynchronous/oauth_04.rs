@@ -17,6 +17,13 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         Err(v) => return v,
     };
     let uuid = s.res.uuid.clone();
+    if !s
+        .calls()
+        .iter()
+        .any(|i| i.scope.as_deref() == Some(uuid.as_str()))
+    {
+        return Verdict::Skip("no call with this resource's token was observed".into());
+    }
     let bad: Vec<_> = s
         .calls()
         .into_iter()

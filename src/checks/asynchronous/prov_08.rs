@@ -1,5 +1,7 @@
 //! PROV-08: the grant is exchanged before it expires.
 
+use std::time::Duration;
+
 use crate::outcome::{Finding, Verdict};
 use crate::runner::CheckCtx;
 
@@ -12,8 +14,14 @@ crate::check!(
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
+    let t = &cx.settings.config;
+    // The grant is valid for grant_ttl: a partner may exchange it any time before then.
+    let budget = t
+        .timeouts
+        .callback
+        .max(t.platform.grant_ttl + Duration::from_secs(2));
     let s = match super::subject(cx, "async").await {
-        Ok(s) => s,
+        Ok(s) => s.with_deadline(budget),
         Err(v) => return v,
     };
     if s.is_async() {

@@ -25,7 +25,8 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
             "the first install's config already breaks the rule (see PROV-04)".into(),
         );
     }
-    let second = match cx.live_resource(super::SECOND).await {
+    // The answer is the evidence; a later removal (PROV-12, PROV-10) does not matter.
+    let second = match super::answered(cx).await {
         Ok(r) => r,
         Err(v) => return v,
     };

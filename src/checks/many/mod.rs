@@ -8,9 +8,13 @@ pub mod prov_10;
 pub mod prov_11;
 pub mod prov_11_concurrent;
 
+use std::sync::Arc;
+
 use serde_json::Value;
 
+use crate::outcome::Verdict;
 use crate::partner::Reply;
+use crate::runner::{CheckCtx, Provisioned};
 
 /// The shared resource installed on the same app as `primary` (its own uuid).
 pub const SECOND: &str = "secondary";
@@ -22,4 +26,17 @@ pub fn provider_id(reply: &Reply) -> Option<String> {
         Value::String(s) => s.clone(),
         other => other.to_string(),
     })
+}
+
+/// The second install, if the partner accepted it (whether or not it was removed since).
+pub async fn answered(cx: &CheckCtx<'_>) -> Result<Arc<Provisioned>, Verdict> {
+    let second = cx.resource(SECOND).await;
+    if second.reply.is_success() {
+        Ok(second)
+    } else {
+        Err(Verdict::Blocked(format!(
+            "the second install was refused: {} (see PROV-11)",
+            second.reply.exchange.summary()
+        )))
+    }
 }

@@ -19,22 +19,37 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         Ok(r) => r,
         Err(v) => return v,
     };
-    let second = match cx.live_resource(super::SECOND).await {
+    let second = match super::answered(cx).await {
         Ok(r) => r,
         Err(v) => return v,
     };
-    let removal = cx
-        .deprovision(
-            &second.uuid,
-            Credentials::Manifest,
-            "deprovision the second install",
-        )
-        .await;
-    let lost = matches!(removal.status, Some(404 | 410));
-    if !lost && !removal.is_success() {
+    // PROV-12 may have removed it already; otherwise this check does.
+    let removal = match second.gone() {
+        Some(_) => None,
+        None => Some(
+            cx.deprovision(
+                &second.uuid,
+                Credentials::Manifest,
+                "deprovision the second install",
+            )
+            .await,
+        ),
+    };
+    // A 404/410 means the partner lost it, unless an earlier removal of it (one that answered
+    // an error) went through after all.
+    let removed_before = cx.journal.all().iter().any(|e| {
+        e.request.method == "DELETE"
+            && e.request.url.ends_with(&format!("/{}", second.uuid))
+            && removal.as_ref().is_none_or(|r| r.exchange.seq != e.seq)
+    });
+    let lost = !removed_before
+        && removal
+            .as_ref()
+            .is_some_and(|r| matches!(r.status, Some(404 | 410)));
+    if let Some(r) = removal.as_ref().filter(|r| !lost && !r.is_success()) {
         return Verdict::Blocked(format!(
             "the second install could not be removed: {} (see DEPROV-02)",
-            removal.exchange.summary()
+            r.exchange.summary()
         ));
     }
     second.mark_gone(if lost {
@@ -42,9 +57,9 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     } else {
         "removed by PROV-10"
     });
-    // The plan the first install was provisioned on: a change to it is harmless whatever the
+    // The plan the first install is on: a change to it changes nothing, whatever the
     // plan suite did.
-    let body = serde_json::json!({"plan": first.plan, "uuid": first.uuid});
+    let body = serde_json::json!({"plan": first.current_plan(), "uuid": first.uuid});
     let reply = cx
         .partner
         .plan_change(
@@ -58,13 +73,13 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     if matches!(verdict, Verdict::Violated(_)) {
         first.mark_gone("the partner removed it with the other install on its app (PROV-10)");
     }
-    if lost {
+    if let (true, Some(removal)) = (lost, &removal) {
         // Nobody removed it: it went when another install of the app was removed.
         return Finding::new(
             "the second install exists until it is removed",
             format!(
                 "{}: the partner no longer knows it, although the harness never removed it",
-                observed_status(&removal)
+                observed_status(removal)
             ),
         )
         .at("status")

@@ -29,13 +29,22 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
             &format!("plan change to {plan}"),
         )
         .await;
-    judge(&cx.manifest, &reply)
+    let verdict = judge(&cx.manifest, &reply);
+    if reply.is_success() && reply.status != Some(202) {
+        res.set_current_plan(&plan);
+    }
+    verdict
 }
 
 pub fn judge(manifest: &Manifest, reply: &Reply) -> Verdict {
     let with = |f: Finding| Verdict::violated(f.exchange(&reply.exchange));
+    let mut note = None;
     match reply.status {
         Some(200) => {}
+        // Heroku treats any 2xx as success; the documented answer is 200.
+        Some(s @ (201 | 203..=299)) if reply.exchange.error.is_none() => {
+            note = Some(format!("status {s}; 200 is the documented answer"));
+        }
         Some(202) => {
             return with(
                 Finding::new("200", "status 202")
@@ -52,8 +61,9 @@ pub fn judge(manifest: &Manifest, reply: &Reply) -> Verdict {
             );
         }
     }
+    let pass = || note.clone().map_or_else(Verdict::pass, Verdict::pass_with);
     if reply.body.is_empty() {
-        return Verdict::pass();
+        return pass();
     }
     let body = match &reply.json {
         Ok(Value::Object(map)) => map,
@@ -77,7 +87,7 @@ pub fn judge(manifest: &Manifest, reply: &Reply) -> Verdict {
             Finding::new("`message` is a string", format!("`message` is {m}")).at("/message"),
         );
     }
-    Verdict::pass()
+    pass()
 }
 
 #[cfg(test)]
@@ -93,6 +103,11 @@ mod tests {
             Verdict::Pass(_)
         ));
         assert!(matches!(judge(&m, &reply(200, "")), Verdict::Pass(_)));
+        assert!(matches!(judge(&m, &reply(204, "")), Verdict::Pass(Some(_))));
+        assert!(matches!(
+            judge(&m, &reply(201, r#"{"message":"ok"}"#)),
+            Verdict::Pass(Some(_))
+        ));
         assert!(matches!(
             judge(&m, &reply(200, r#"{"config":{"Y":"1"}}"#)),
             Verdict::Violated(_)

@@ -14,6 +14,10 @@ crate::check!(
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
+    // Judged against the baseline: only a provision that succeeds without the extra can blame it.
+    if let Err(v) = cx.live_resource("primary").await {
+        return v;
+    }
     let uuid = uuid::Uuid::new_v4().to_string();
     let mut body = cx.provision_body(&uuid, cx.default_plan());
     if let Some(map) = body.as_object_mut() {
@@ -50,11 +54,22 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
 
 #[cfg(test)]
 mod tests {
-    use crate::checks::testing::{run_against, stub};
+    use crate::checks::testing::{ctx_for, refusing_bodies_with, run_against, run_check, stub};
+    use crate::outcome::Verdict;
 
     #[tokio::test]
     async fn fails_when_refused() {
-        let v = run_against(&super::CHECK, stub(422, "{\"message\":\"unknown field\"}")).await;
-        assert!(matches!(v, crate::outcome::Verdict::Violated(_)), "{v:?}");
+        let server = refusing_bodies_with("conformance_unknown_field").await;
+        let ctx = ctx_for(&server.uri(), |_| {});
+        let v = run_check(&super::CHECK, &ctx).await;
+        assert!(matches!(v, Verdict::Violated(_)), "{v:?}");
+    }
+
+    #[tokio::test]
+    async fn blocked_when_even_the_baseline_provision_fails() {
+        let v = run_against(&super::CHECK, stub(500, "{}")).await;
+        assert!(matches!(v, Verdict::Blocked(_)), "{v:?}");
+        let v = run_against(&super::CHECK, stub(200, "{\"id\":\"x\"}")).await;
+        assert!(matches!(v, Verdict::Pass(_)), "{v:?}");
     }
 }

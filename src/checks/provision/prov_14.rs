@@ -7,7 +7,7 @@ use crate::runner::CheckCtx;
 crate::check!(
     "PROV-14",
     "PROV-14",
-    Must,
+    Should,
     "malformed provision body gets a 4xx",
     run
 );

@@ -20,14 +20,20 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         Ok(a) => a,
         Err(v) => return v,
     };
-    if cx.outcome_of("PLAN-02") == Some(crate::outcome::Outcome::Fail) {
-        return Verdict::Blocked("plan changes fail anyway (see PLAN-02)".into());
+    use crate::outcome::Outcome;
+    for (check, what) in [
+        ("PLAN-02", "plan changes fail"),
+        ("IDEM-04", "changes to the current plan are refused"),
+    ] {
+        if matches!(cx.outcome_of(check), Some(Outcome::Fail | Outcome::Warn)) {
+            return Verdict::Blocked(format!("{what} anyway (see {check})"));
+        }
     }
     let res = match cx.live_resource("primary").await {
         Ok(r) => r,
         Err(v) => return v,
     };
-    let body = serde_json::json!({"plan": res.plan, "uuid": res.uuid});
+    let body = serde_json::json!({"plan": res.current_plan(), "uuid": res.uuid});
     let reply = cx
         .partner
         .plan_change(

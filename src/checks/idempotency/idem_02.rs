@@ -1,0 +1,80 @@
+//! IDEM-02: the shared resource's provision, delivered again unchanged, is answered like the
+//! first delivery with the same id: one resource.
+
+use crate::checks::inspect::{is_2xx, observed_status};
+use crate::outcome::{Finding, Verdict};
+use crate::partner::{Credentials, Reply};
+use crate::runner::CheckCtx;
+
+crate::check!(
+    "IDEM-02",
+    "IDEM-02",
+    Must,
+    "a repeated provision gives the same resource and id",
+    run
+);
+
+async fn run(cx: &CheckCtx<'_>) -> Verdict {
+    let res = match cx.live_resource("primary").await {
+        Ok(r) => r,
+        Err(v) => return v,
+    };
+    let again = cx
+        .provision(
+            &res.request,
+            Credentials::Manifest,
+            "provision primary again (repeat delivery)",
+        )
+        .await;
+    judge(&res.reply, &again)
+}
+
+pub fn judge(first: &Reply, again: &Reply) -> Verdict {
+    let with =
+        |f: Finding| Verdict::violated(f.exchange(&first.exchange).exchange(&again.exchange));
+    if !is_2xx(again.status) {
+        return with(
+            Finding::new(
+                "the answer of the first delivery (2xx with the same id)",
+                observed_status(again),
+            )
+            .at("status")
+            .hint("look the uuid up first and answer with the existing resource; Heroku retries deliveries it thinks failed"),
+        );
+    }
+    let (a, b) = (super::provider_id(first), super::provider_id(again));
+    if a != b {
+        return with(
+            Finding::new(
+                format!("the same id as the first delivery ({})", a.map(|v| v.to_string()).unwrap_or_default()),
+                format!("id {}", b.map(|v| v.to_string()).unwrap_or_else(|| "missing".into())),
+            )
+            .at("/id")
+            .hint("a second id means a second resource: key provisions on the uuid, with a unique constraint"),
+        );
+    }
+    Verdict::pass()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testing::reply;
+
+    #[test]
+    fn same_id_passes() {
+        let first = reply(200, r#"{"id":"a"}"#);
+        assert!(matches!(
+            judge(&first, &reply(201, r#"{"id":"a"}"#)),
+            Verdict::Pass(_)
+        ));
+        assert!(matches!(
+            judge(&first, &reply(200, r#"{"id":"b"}"#)),
+            Verdict::Violated(_)
+        ));
+        assert!(matches!(
+            judge(&first, &reply(409, r#"{"message":"dup"}"#)),
+            Verdict::Violated(_)
+        ));
+    }
+}

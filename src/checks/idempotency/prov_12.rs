@@ -1,0 +1,94 @@
+//! PROV-12: a provision for a uuid that was deprovisioned gets 410 (or 422 with a message), not
+//! a silently recreated resource. Uses the `secondary` shared resource, removing it first.
+
+use crate::catalogue::Level;
+use crate::checks::inspect::{is_2xx, is_5xx, message, observed_status};
+use crate::outcome::{Finding, Verdict};
+use crate::partner::{Credentials, Reply};
+use crate::runner::CheckCtx;
+
+crate::check!(
+    "PROV-12",
+    "PROV-12",
+    Should,
+    "a provision for a removed uuid answers 410",
+    run
+);
+
+async fn run(cx: &CheckCtx<'_>) -> Verdict {
+    let res = match cx.live_resource("secondary").await {
+        Ok(r) => r,
+        Err(v) => return v,
+    };
+    let removal = cx
+        .deprovision(&res.uuid, Credentials::Manifest, "deprovision secondary")
+        .await;
+    if !(is_2xx(removal.status) || matches!(removal.status, Some(404 | 410))) {
+        return Verdict::Blocked(format!(
+            "could not remove the secondary resource first: {}",
+            removal.exchange.summary()
+        ));
+    }
+    res.mark_gone("deprovisioned by PROV-12");
+    let again = cx
+        .provision(
+            &res.request,
+            Credentials::Manifest,
+            "provision the removed uuid again",
+        )
+        .await;
+    judge(&again)
+}
+
+pub fn judge(reply: &Reply) -> Verdict {
+    let finding = |level: Level, observed: String, hint: &str| {
+        Finding::new(
+            "410 (or 422 with a message): the uuid was deprovisioned",
+            observed,
+        )
+        .at("status")
+        .level(level)
+        .hint(hint)
+        .exchange(&reply.exchange)
+        .into()
+    };
+    match reply.status {
+        Some(410) => Verdict::pass(),
+        Some(422) if message(reply).is_some() => Verdict::pass(),
+        s if is_2xx(s) => finding(
+            Level::Should,
+            format!(
+                "{}: the removed resource was recreated",
+                observed_status(reply)
+            ),
+            "keep a tombstone per uuid and answer 410: recreating bills the customer for something they deleted",
+        ),
+        s if is_5xx(s) || s.is_none() => finding(
+            Level::Must,
+            observed_status(reply),
+            "a 5xx makes Heroku retry; answer 410",
+        ),
+        _ => finding(Level::Should, observed_status(reply), "answer 410 Gone"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testing::reply;
+
+    #[test]
+    fn gone_passes_recreation_warns() {
+        assert!(matches!(judge(&reply(410, "{}")), Verdict::Pass(_)));
+        assert!(matches!(
+            judge(&reply(422, r#"{"message":"removed"}"#)),
+            Verdict::Pass(_)
+        ));
+        assert!(
+            matches!(judge(&reply(200, r#"{"id":"a"}"#)), Verdict::Violated(f) if f.level == Some(Level::Should))
+        );
+        assert!(
+            matches!(judge(&reply(500, "{}")), Verdict::Violated(f) if f.level == Some(Level::Must))
+        );
+    }
+}

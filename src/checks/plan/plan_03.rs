@@ -1,0 +1,65 @@
+//! PLAN-03: a plan change to a plan the add-on does not offer gets 422 with a message. The plan
+//! name is random, so it cannot exist (kensa's fixed "foo" broke partners that had one).
+
+use crate::outcome::Verdict;
+use crate::runner::CheckCtx;
+
+crate::check!(
+    "PLAN-03",
+    "PLAN-03",
+    Must,
+    "a plan change to an unknown plan gets 422 with a message",
+    run
+);
+
+async fn run(cx: &CheckCtx<'_>) -> Verdict {
+    let res = match cx.live_resource("primary").await {
+        Ok(r) => r,
+        Err(v) => return v,
+    };
+    let plan = format!(
+        "conformance-no-such-plan-{}",
+        &uuid::Uuid::new_v4().simple().to_string()[..8]
+    );
+    let reply = super::change(cx, &res, &plan, "plan change to an unknown plan").await;
+    match crate::checks::inspect::refusal_problem(
+        &reply,
+        "422 with a message: the plan does not exist",
+    ) {
+        None => Verdict::pass(),
+        Some(f) => f
+            .hint("look the plan up and refuse unknown slugs with 422 and a message")
+            .into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testing::{ctx_for, run_check};
+    use wiremock::matchers::method;
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    async fn verdict(status: u16, body: &str) -> Verdict {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"id":"x"}"#))
+            .mount(&server)
+            .await;
+        Mock::given(method("PUT"))
+            .respond_with(ResponseTemplate::new(status).set_body_string(body))
+            .mount(&server)
+            .await;
+        let ctx = ctx_for(&server.uri(), |_| {});
+        run_check(&CHECK, &ctx).await
+    }
+
+    #[tokio::test]
+    async fn judged_as_a_refusal() {
+        assert!(matches!(
+            verdict(422, r#"{"message":"no such plan"}"#).await,
+            Verdict::Pass(_)
+        ));
+        assert!(matches!(verdict(200, "{}").await, Verdict::Violated(_)));
+    }
+}

@@ -1,0 +1,39 @@
+//! Private Space and region checks (§8, seed 003). Each probe provisions a fresh uuid; the
+//! Private Space region strings come from `[regions]` in the config (§18 Q3).
+
+pub mod region_05;
+pub mod region_05_nothing_created;
+pub mod region_07;
+pub mod region_08;
+
+use std::sync::{Arc, Mutex};
+
+use crate::partner::{Credentials, Reply};
+use crate::runner::CheckCtx;
+
+/// Uuids whose Private Space provision was refused, for the follow-up deprovision probe.
+#[derive(Debug, Default)]
+pub struct Refused(pub Mutex<Vec<String>>);
+
+pub async fn refused(cx: &CheckCtx<'_>) -> Option<Arc<Refused>> {
+    cx.memo("region-refused", async { Refused::default() })
+        .await
+}
+
+/// Provisions a fresh uuid on `plan` in `region`; returns the uuid and the answer.
+pub async fn provision_in(
+    cx: &CheckCtx<'_>,
+    plan: &str,
+    region: &str,
+    label: &str,
+) -> (String, Reply) {
+    let uuid = uuid::Uuid::new_v4().to_string();
+    let body = cx.provision_body_in(&uuid, plan, region);
+    let reply = cx.provision(&body, Credentials::Manifest, label).await;
+    (uuid, reply)
+}
+
+/// Removes a resource a probe created (the run's cleanup would do it too, later).
+pub async fn remove(cx: &CheckCtx<'_>, uuid: &str, label: &str) {
+    cx.deprovision(uuid, Credentials::Manifest, label).await;
+}

@@ -1,0 +1,107 @@
+//! REGION-05 (nothing created): after a Private Space refusal, a deprovision of that uuid gets
+//! 404 or 410 and the platform saw no call for it: the refusal left nothing behind. Calls that
+//! arrive later than this check cannot be seen; the reference's fault calls before refusing.
+
+use crate::catalogue::Level;
+use crate::checks::inspect::is_2xx;
+use crate::outcome::{Finding, Verdict};
+use crate::partner::Credentials;
+use crate::runner::CheckCtx;
+
+crate::check!(
+    "REGION-05.leftover",
+    "REGION-05",
+    Must,
+    "a refused Private Space provision leaves no resource and makes no callback",
+    run
+);
+
+async fn run(cx: &CheckCtx<'_>) -> Verdict {
+    let Some(refused) = super::refused(cx).await else {
+        return Verdict::Error("the region memo holds another type".into());
+    };
+    let uuids = refused.0.lock().map(|r| r.clone()).unwrap_or_default();
+    if uuids.is_empty() {
+        return Verdict::Blocked("no Private Space provision was refused (see REGION-05)".into());
+    }
+    for uuid in uuids {
+        let reply = cx
+            .deprovision(&uuid, Credentials::Manifest, "deprovision the refused uuid")
+            .await;
+        if matches!(reply.status, Some(404 | 410)) {
+            if let Some(f) = callbacks_for(cx, &uuid) {
+                return f.into();
+            }
+            continue;
+        }
+        // A control: a uuid nobody provisioned. If it gets the same kind of answer, the partner
+        // answers every deprovision alike (DEPROV-03 judges that) and a leftover is invisible.
+        let control = cx
+            .deprovision(
+                &uuid::Uuid::new_v4().to_string(),
+                Credentials::Manifest,
+                "deprovision an unknown uuid (control)",
+            )
+            .await;
+        if !matches!(control.status, Some(404 | 410)) {
+            return Verdict::Blocked(format!(
+                "an unknown uuid's deprovision gets {} too (see DEPROV-03), so a leftover cannot be told apart",
+                crate::checks::inspect::observed_status(&control)
+            ));
+        }
+        if is_2xx(reply.status) {
+            return Finding::new(
+                "404 or 410: the refused provision created nothing",
+                format!(
+                    "status {}: a resource exists for the refused uuid",
+                    reply.status.unwrap_or(0)
+                ),
+            )
+            .at("status")
+            .level(Level::Must)
+            .hint("decide on the region before creating anything, or roll back when refusing")
+            .exchange(&reply.exchange)
+            .into();
+        }
+        let v = crate::checks::deprovision::judge_gone(&reply, "404 or 410 for a refused uuid", "");
+        if !matches!(v, Verdict::Pass(_)) {
+            return v;
+        }
+    }
+    Verdict::pass()
+}
+
+/// A finding when the platform received calls concerning the refused uuid (a grant exchange,
+/// Platform API calls): a refused provision must not act on Heroku's side either.
+fn callbacks_for(cx: &CheckCtx<'_>, uuid: &str) -> Option<Finding> {
+    let platform = cx.platform.as_ref()?;
+    let calls: Vec<_> = platform
+        .journal()
+        .all()
+        .into_iter()
+        .filter(|i| i.resource.as_deref() == Some(uuid) || i.scope.as_deref() == Some(uuid))
+        .collect();
+    let first = calls.first()?;
+    Some(
+        Finding::new(
+            "no call to the platform for a refused provision",
+            format!("{} call(s), first: {}", calls.len(), first.summary()),
+        )
+        .at("platform")
+        .level(Level::Must)
+        .hint("check the plan and region before exchanging the grant or calling the Platform API"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testing::{ctx_for, run_check, start, stub};
+
+    #[tokio::test]
+    async fn blocked_without_a_refusal() {
+        let server = start(stub(404, "{}")).await;
+        let ctx = ctx_for(&server.uri(), |_| {});
+        assert!(matches!(run_check(&CHECK, &ctx).await, Verdict::Blocked(_)));
+    }
+}

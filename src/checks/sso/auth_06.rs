@@ -1,0 +1,54 @@
+//! AUTH-06: the SSO endpoint answers a browser's form post without Basic auth.
+
+use crate::outcome::{Finding, Verdict};
+use crate::partner::Reply;
+use crate::runner::CheckCtx;
+
+crate::check!(
+    "AUTH-06",
+    "AUTH-06",
+    Must,
+    "the SSO endpoint needs no Basic auth",
+    run
+);
+
+async fn run(cx: &CheckCtx<'_>) -> Verdict {
+    match super::valid_login(cx, "primary").await {
+        Ok(login) => judge(login.nav.first()),
+        Err(v) => v,
+    }
+}
+
+pub fn judge(first: &Reply) -> Verdict {
+    let challenge = first.headers.iter().any(|(k, v)| {
+        k.eq_ignore_ascii_case("www-authenticate") && v.to_ascii_lowercase().starts_with("basic")
+    });
+    if first.status == Some(401) || challenge {
+        return Finding::new(
+            "the login form is answered without an Authorization header",
+            format!(
+                "{}{}",
+                crate::checks::inspect::observed_status(first),
+                if challenge { " with a Basic challenge" } else { "" }
+            ),
+        )
+        .at("status")
+        .hint("browsers post the SSO form without credentials: exempt the SSO route from Basic auth (and from CSRF protection)")
+        .exchange(&first.exchange)
+        .into();
+    }
+    Verdict::pass()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testing::reply;
+
+    #[test]
+    fn a_401_fails_and_a_redirect_passes() {
+        assert!(matches!(judge(&reply(401, "")), Verdict::Violated(_)));
+        assert!(matches!(judge(&reply(302, "")), Verdict::Pass(_)));
+        assert!(matches!(judge(&reply(403, "")), Verdict::Pass(_)));
+    }
+}

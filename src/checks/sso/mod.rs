@@ -1,0 +1,297 @@
+//! SSO checks: Heroku's browser hand-off posted to `sso_url` (§7), or the legacy GET flow when
+//! the manifest has no `sso_url` (§7.6). One valid login on the shared resource is made once per
+//! run; the other checks compare their attempts with it.
+
+pub mod auth_06;
+pub mod sso_03;
+pub mod sso_03_cross;
+pub mod sso_04;
+pub mod sso_05;
+pub mod sso_12;
+pub mod sso_13;
+pub mod sso_14;
+
+use std::sync::Arc;
+
+use crate::catalogue::Level;
+use crate::checks::inspect::{is_2xx, is_5xx, observed_status};
+use crate::outcome::{Finding, Verdict};
+use crate::partner::sso::{CookieJar, Navigation};
+use crate::runner::{CheckCtx, Provisioned};
+use crate::sso::{Login, SsoUser, TOKEN_FIELDS, legacy_form, set_field};
+
+/// A browser login: where it ended and the cookies it collected.
+#[derive(Debug, Clone)]
+pub struct Attempt {
+    pub nav: Navigation,
+    pub jar: CookieJar,
+}
+
+impl Attempt {
+    /// True when the login ended on a 2xx page holding a session cookie.
+    pub fn signed_in(&self) -> bool {
+        self.nav.landed() && !self.jar.is_empty()
+    }
+}
+
+/// How logins reach the partner: a form POST to `sso_url` (v3), or, for a manifest without
+/// `sso_url`, the legacy browser GET to `{base_url}/{id}` (§7.6).
+#[derive(Debug, Clone)]
+pub enum Flow {
+    Post { url: String },
+    LegacyGet { base: String },
+}
+
+/// The flow and the salt, or why the suite cannot run.
+pub fn target(cx: &CheckCtx<'_>) -> Result<(Flow, String), Verdict> {
+    let flow = match (&cx.settings.sso_url, &cx.settings.base_url) {
+        (Some(url), _) => Flow::Post { url: url.clone() },
+        (None, Some(base)) => Flow::LegacyGet { base: base.clone() },
+        (None, None) => {
+            return Err(Verdict::Skip(
+                "neither sso_url nor base_url is known: set [partner] sso_url".into(),
+            ));
+        }
+    };
+    let Some(salt) = cx.manifest.sso_salt.clone().filter(|s| !s.is_empty()) else {
+        return Err(Verdict::Blocked(
+            "the manifest has no sso_salt to sign logins with (see MAN-13)".into(),
+        ));
+    };
+    Ok((flow, salt))
+}
+
+/// The partner's provisioning id of `res` (legacy logins carry it), as text.
+fn provider_id(res: &Provisioned) -> String {
+    match res.reply.json.as_ref().ok().and_then(|v| v.get("id")) {
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(v @ serde_json::Value::Number(_)) => v.to_string(),
+        _ => res.uuid.clone(),
+    }
+}
+
+/// The login Heroku would send for `res` at `timestamp`, signed with the manifest's salt.
+pub fn form(
+    cx: &CheckCtx<'_>,
+    res: &Provisioned,
+    timestamp: i64,
+    user: &SsoUser,
+) -> Result<Vec<(String, String)>, Verdict> {
+    let (flow, salt) = target(cx)?;
+    Ok(match flow {
+        Flow::Post { .. } => Login {
+            uuid: &res.uuid,
+            salt: &salt,
+            timestamp,
+            user,
+            app: &cx.app.name,
+            context_app: &cx.app.name,
+        }
+        .form(),
+        Flow::LegacyGet { .. } => {
+            legacy_form(&provider_id(res), &salt, timestamp, user, &cx.app.name)
+        }
+    })
+}
+
+/// Replaces every token of `form` with a random one of the same shape.
+pub fn forge(form: &mut [(String, String)]) {
+    for (k, v) in form.iter_mut() {
+        if TOKEN_FIELDS.contains(&k.as_str()) {
+            *v = forged(v.len());
+        }
+    }
+}
+
+/// Points `form` at `other` without re-signing it.
+pub fn retarget(form: &mut Vec<(String, String)>, other: &Provisioned) {
+    if form.iter().any(|(k, _)| k == "id") {
+        set_field(form, "id", &provider_id(other));
+    } else {
+        set_field(form, "resource_id", &other.uuid);
+    }
+}
+
+/// The field sets an incomplete login lacks, one attempt each.
+pub fn missing_sets(form: &[(String, String)]) -> Vec<Vec<&'static str>> {
+    if form.iter().any(|(k, _)| k == "id") {
+        // Legacy: the id is the URL path, not a field that can go missing.
+        vec![vec!["token"], vec!["timestamp"]]
+    } else {
+        vec![
+            vec!["resource_token", "user_scoped_resource_token"],
+            vec!["timestamp"],
+            vec!["resource_id"],
+        ]
+    }
+}
+
+/// Sends `form` the way the flow does, with a fresh cookie jar.
+pub async fn post(
+    cx: &CheckCtx<'_>,
+    form: &[(String, String)],
+    label: &str,
+) -> Result<Attempt, Verdict> {
+    let (flow, _) = target(cx)?;
+    let mut jar = CookieJar::default();
+    let nav = match flow {
+        Flow::Post { url } => cx.partner.sso_post(&url, form, &mut jar, label).await,
+        Flow::LegacyGet { base } => {
+            let id = form
+                .iter()
+                .find(|(k, _)| k == "id")
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default();
+            for (k, v) in form {
+                if TOKEN_FIELDS.contains(&k.as_str()) {
+                    cx.redactor.add("sso_token", v);
+                }
+            }
+            let query = url::form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(form.iter().filter(|(k, _)| k != "id"))
+                .finish();
+            let url = format!("{}/{id}?{query}", base.trim_end_matches('/'));
+            cx.partner.browse(&url, &mut jar, label).await
+        }
+    };
+    Ok(Attempt { nav, jar })
+}
+
+/// A correct login to the shared resource `key`, made once per run.
+pub async fn valid_login(cx: &CheckCtx<'_>, key: &'static str) -> Result<Arc<Attempt>, Verdict> {
+    let memo_key = if key == "primary" {
+        "sso-login-primary"
+    } else {
+        "sso-login-secondary"
+    };
+    let made = cx
+        .memo(memo_key, async {
+            let res = cx.live_resource(key).await?;
+            let user = SsoUser::random();
+            let form = form(cx, &res, crate::sso::now(), &user)?;
+            post(cx, &form, &format!("SSO login to {key}")).await
+        })
+        .await;
+    match made.as_deref() {
+        Some(Ok(a)) => Ok(Arc::new(a.clone())),
+        Some(Err(v)) => Err(v.clone()),
+        None => Err(Verdict::Error(
+            "the SSO login memo holds another type".into(),
+        )),
+    }
+}
+
+/// The valid login to `key` if it signed in; otherwise the verdict that blocks the caller.
+pub async fn working_login(cx: &CheckCtx<'_>, key: &'static str) -> Result<Arc<Attempt>, Verdict> {
+    let login = valid_login(cx, key).await?;
+    if login.signed_in() {
+        Ok(login)
+    } else {
+        Err(Verdict::Blocked(format!(
+            "a correct SSO login to the {key} resource did not sign in ({}); see SSO-05",
+            login.nav.last().exchange.summary()
+        )))
+    }
+}
+
+/// Judges an attempt that must be refused with 403. `dashboard` is where a valid login lands.
+pub fn judge_refused(attempt: &Attempt, dashboard: &str, why: &str) -> Verdict {
+    let first = attempt.nav.first();
+    let last = attempt.nav.last();
+    let finding = |observed: String| {
+        Finding::new(format!("403 ({why})"), observed)
+            .at("status")
+            .exchange(&first.exchange)
+            .exchange(&last.exchange)
+    };
+    match first.status {
+        Some(403) => Verdict::pass(),
+        s if is_5xx(s) || s.is_none() => finding(observed_status(first))
+            .level(Level::Must)
+            .hint("a server error is no refusal; compare the token and answer 403")
+            .into(),
+        _ if attempt.nav.landed() && same_page(&attempt.nav.final_url, dashboard) => {
+            finding(format!(
+                "signed in: {} ended on the dashboard with {}",
+                observed_status(first),
+                observed_status(last)
+            ))
+            .level(Level::Must)
+            .hint("recompute the token from resource_id, timestamp and the salt and compare before creating a session")
+            .into()
+        }
+        s if is_2xx(s) => finding(format!("{} (a page instead of a refusal)", observed_status(first)))
+            .level(Level::Must)
+            .hint("answer 403; a 2xx page tells Heroku and the browser the login worked")
+            .into(),
+        _ => finding(observed_status(first))
+            .level(Level::Should)
+            .hint("Heroku documents 403 for refused logins")
+            .into(),
+    }
+}
+
+/// Same scheme, host, port and path (queries differ between logins).
+pub fn same_page(a: &str, b: &str) -> bool {
+    match (url::Url::parse(a), url::Url::parse(b)) {
+        (Ok(a), Ok(b)) => {
+            a.scheme() == b.scheme()
+                && a.host_str() == b.host_str()
+                && a.port_or_known_default() == b.port_or_known_default()
+                && a.path() == b.path()
+        }
+        _ => a == b,
+    }
+}
+
+/// A token-shaped random hex string of `len` characters.
+pub fn forged(len: usize) -> String {
+    let mut out = String::new();
+    while out.len() < len {
+        out.push_str(&uuid::Uuid::new_v4().simple().to_string());
+    }
+    out.truncate(len);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v3() -> Vec<(String, String)> {
+        [
+            "resource_id",
+            "resource_token",
+            "user_scoped_resource_token",
+            "timestamp",
+        ]
+        .iter()
+        .map(|k| (k.to_string(), "ab".repeat(20)))
+        .collect()
+    }
+
+    #[test]
+    fn forging_keeps_the_shape_and_changes_the_tokens() {
+        let mut form = v3();
+        forge(&mut form);
+        let token = &form[1].1;
+        assert_eq!(token.len(), 40);
+        assert_ne!(token, &"ab".repeat(20));
+        assert_eq!(form[0].1, "ab".repeat(20), "resource_id untouched");
+    }
+
+    #[test]
+    fn missing_sets_follow_the_flow() {
+        assert_eq!(missing_sets(&v3()).len(), 3);
+        let legacy = vec![
+            ("id".to_owned(), "1".to_owned()),
+            ("token".to_owned(), "t".to_owned()),
+        ];
+        assert_eq!(
+            missing_sets(&legacy),
+            vec![vec!["token"], vec!["timestamp"]]
+        );
+        assert!(same_page("http://h:1/d/1?x=1", "http://h:1/d/1"));
+        assert!(!same_page("http://h:1/d/1", "http://h:1/d/2"));
+    }
+}

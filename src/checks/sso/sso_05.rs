@@ -1,0 +1,118 @@
+//! SSO-05: a correct login creates a session (cookie) and lands on the resource's dashboard.
+
+use crate::outcome::{Finding, Verdict};
+use crate::runner::CheckCtx;
+
+use super::Attempt;
+
+crate::check!(
+    "SSO-05",
+    "SSO-05",
+    Must,
+    "a correct SSO login sets a session and lands on the dashboard",
+    run
+);
+
+async fn run(cx: &CheckCtx<'_>) -> Verdict {
+    match super::valid_login(cx, "primary").await {
+        Ok(login) => judge(&login),
+        Err(v) => v,
+    }
+}
+
+pub fn judge(login: &Attempt) -> Verdict {
+    let nav = &login.nav;
+    let first = nav.first();
+    let last = nav.last();
+    if first.status == Some(401) {
+        return Verdict::Blocked("the SSO endpoint asked for Basic auth; see AUTH-06".into());
+    }
+    let with = |f: Finding| Verdict::violated(f.exchange(&first.exchange).exchange(&last.exchange));
+    if let Some(why) = &nav.broken {
+        return with(
+            Finding::new("redirects that end on the dashboard", why.clone()).at("header Location"),
+        );
+    }
+    if !nav.landed() {
+        return with(
+            Finding::new(
+                "a 2xx dashboard page after following the redirects (302, 303 or a 200 page)",
+                format!("the login ended with {}", crate::checks::inspect::observed_status(last)),
+            )
+            .at("status")
+            .hint("check the token formulas: sha1(uuid:salt:timestamp) and sha256(uuid:salt:timestamp:user_id:email), lowercase hex"),
+        );
+    }
+    if login.jar.is_empty() {
+        return with(
+            Finding::new(
+                "a session cookie (Set-Cookie) on the way to the dashboard",
+                "no cookie was set: the browser holds no session",
+            )
+            .at("header Set-Cookie")
+            .hint("create a session after verifying the token and redirect to the dashboard; a token in the URL is no session"),
+        );
+    }
+    Verdict::pass_with(format!(
+        "signed in after {} hop(s); cookies: {}",
+        nav.hops.len(),
+        login.jar.names().join(", ")
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testing::{ctx_for, run_check};
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    async fn partner(login: ResponseTemplate) -> MockServer {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/heroku/resources"))
+            .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"id":"x"}"#))
+            .mount(&server)
+            .await;
+        Mock::given(method("POST"))
+            .and(path("/sso"))
+            .respond_with(login)
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path("/dash"))
+            .respond_with(ResponseTemplate::new(200).set_body_string("<h1>hi</h1>"))
+            .mount(&server)
+            .await;
+        server
+    }
+
+    async fn verdict(login: ResponseTemplate) -> Verdict {
+        let server = partner(login).await;
+        let uri = server.uri();
+        let ctx = ctx_for(&uri, |c| c.partner.sso_url = Some(format!("{uri}/sso")));
+        run_check(&CHECK, &ctx).await
+    }
+
+    #[tokio::test]
+    async fn session_and_dashboard_pass() {
+        let ok = ResponseTemplate::new(302)
+            .insert_header("Location", "/dash")
+            .insert_header("Set-Cookie", "s=secretvalue; Path=/");
+        assert!(matches!(verdict(ok).await, Verdict::Pass(_)));
+    }
+
+    #[tokio::test]
+    async fn no_cookie_or_refusal_fail() {
+        let no_cookie = ResponseTemplate::new(303).insert_header("Location", "/dash");
+        assert!(matches!(verdict(no_cookie).await, Verdict::Violated(_)));
+        assert!(matches!(
+            verdict(ResponseTemplate::new(403)).await,
+            Verdict::Violated(_)
+        ));
+        assert!(matches!(
+            verdict(ResponseTemplate::new(401)).await,
+            Verdict::Blocked(_)
+        ));
+    }
+}

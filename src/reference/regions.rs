@@ -1,0 +1,47 @@
+//! The reference partner's refusals: 422 with a message, and which plans it serves in which
+//! regions (Common Runtime, its Private Space regions, nothing else).
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use super::faults::Fault as F;
+use super::routes::error;
+use super::{ADDON_ID, PRIVATE_SPACE_REGIONS, PRIVATE_SPACE_UNAVAILABLE, State};
+use crate::config::COMMON_RUNTIME_REGIONS;
+
+/// 422 with a message the customer sees (or without one, under the fault).
+pub(super) fn unprocessable(state: &State, message: &str) -> Response {
+    if state.faults.has(F::Error422NoMessage) {
+        return (StatusCode::UNPROCESSABLE_ENTITY, axum::Json(json!({}))).into_response();
+    }
+    error(StatusCode::UNPROCESSABLE_ENTITY, message)
+}
+
+/// None when the plan may be provisioned in `region`; otherwise the refusal.
+pub(super) fn region_refusal(state: &State, plan: &str, region: &str) -> Option<Response> {
+    if COMMON_RUNTIME_REGIONS.contains(&region) {
+        return None;
+    }
+    if !PRIVATE_SPACE_REGIONS.contains(&region) {
+        if state.faults.has(F::UnknownRegion500) {
+            return Some(error(StatusCode::INTERNAL_SERVER_ERROR, "no such region"));
+        }
+        return Some(unprocessable(
+            state,
+            &format!("{ADDON_ID} does not run in the region {region}"),
+        ));
+    }
+    if state.faults.has(F::PrivateSpaceRejectsAll)
+        || (PRIVATE_SPACE_UNAVAILABLE.contains(&plan)
+            && !state.faults.has(F::PrivateSpacePlanProvisioned))
+    {
+        return Some(unprocessable(
+            state,
+            &format!(
+                "The {plan} plan is not available in Private Spaces. Choose another plan for apps in a Private Space."
+            ),
+        ));
+    }
+    None
+}

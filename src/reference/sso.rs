@@ -1,0 +1,175 @@
+//! The reference partner's single sign-on: the form post Heroku's browser hand-off sends, a
+//! session cookie, and a dashboard only a session opens.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State as AxState};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+
+use super::State;
+use super::faults::Fault as F;
+use super::routes::{constant_eq, error, refuse};
+use crate::sso::{now, resource_token, user_scoped_token};
+
+const COOKIE: &str = "conformance_ref_session";
+/// Logins older (or newer) than this are refused.
+const MAX_SKEW_SECS: i64 = 300;
+
+type S = AxState<Arc<State>>;
+
+fn forbidden(why: &str) -> Response {
+    (
+        StatusCode::FORBIDDEN,
+        Html(format!(
+            "<!DOCTYPE html><title>Forbidden</title><p>{why}. Open the add-on from the Heroku Dashboard again.</p>"
+        )),
+    )
+        .into_response()
+}
+
+/// True when the posted tokens were signed for `uuid`. The user-scoped token is preferred; a
+/// legacy login signs the provisioning id (the uuid, for this partner) in `token`.
+fn signed_for(state: &State, uuid: &str, f: &HashMap<String, String>, ts: i64) -> bool {
+    let field = |k: &str| f.get(k).map(String::as_str).unwrap_or_default();
+    let (given, expected) = match f.get("user_scoped_resource_token") {
+        _ if f.contains_key("token") => (field("token"), resource_token(uuid, &state.sso_salt, ts)),
+        Some(t) => (
+            t.as_str(),
+            user_scoped_token(uuid, &state.sso_salt, ts, field("user_id"), field("email")),
+        ),
+        None => (
+            field("resource_token"),
+            resource_token(uuid, &state.sso_salt, ts),
+        ),
+    };
+    if state.faults.has(F::SsoForgedToken) {
+        return !given.is_empty() && given.len() == expected.len();
+    }
+    constant_eq(given, &expected)
+}
+
+/// The v3 login: a form POST to `/sso/login`.
+pub(super) async fn login(AxState(state): S, headers: HeaderMap, body: Bytes) -> Response {
+    let f: HashMap<String, String> = url::form_urlencoded::parse(&body).into_owned().collect();
+    sign_in(&state, &headers, f)
+}
+
+/// The legacy login (§7.6): a GET to `/heroku/resources/{id}` with the fields in the query.
+pub(super) async fn legacy_login(
+    AxState(state): S,
+    Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let mut f: HashMap<String, String> =
+        url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+            .into_owned()
+            .collect();
+    f.remove("resource_id");
+    f.insert("resource_id".into(), id);
+    if !f.contains_key("token") {
+        // A legacy login without its token: mark it so the v3 token fields are not consulted.
+        f.insert("token".into(), String::new());
+    }
+    sign_in(&state, &headers, f)
+}
+
+fn sign_in(state: &Arc<State>, headers: &HeaderMap, f: HashMap<String, String>) -> Response {
+    let state = state.as_ref();
+    if let Some(r) = refuse(state, headers, !state.faults.has(F::SsoBasicAuth)) {
+        return r;
+    }
+    let Some(uuid) = f.get("resource_id").filter(|u| !u.is_empty()) else {
+        return error(StatusCode::BAD_REQUEST, "resource_id is required");
+    };
+    let ts = match f.get("timestamp").map(|t| t.parse::<i64>()) {
+        Some(Ok(ts)) => ts,
+        Some(Err(_)) => return error(StatusCode::BAD_REQUEST, "timestamp is not a number"),
+        None if state.faults.has(F::SsoMissingField500) => {
+            return error(StatusCode::INTERNAL_SERVER_ERROR, "internal error");
+        }
+        None => return error(StatusCode::BAD_REQUEST, "timestamp is required"),
+    };
+    let no_token = |k: &str| f.get(k).is_none_or(String::is_empty);
+    if no_token("resource_token") && no_token("user_scoped_resource_token") && no_token("token") {
+        return forbidden("The login carries no token");
+    }
+    if !state.faults.has(F::SsoNoTimestampCheck) && (now() - ts).abs() > MAX_SKEW_SECS {
+        return forbidden("This login link has expired");
+    }
+    let known: Vec<String> = state
+        .resources
+        .lock()
+        .map(|r| {
+            r.iter()
+                .filter(|(_, x)| !x.removed)
+                .map(|(k, _)| k.clone())
+                .collect()
+        })
+        .unwrap_or_default();
+    let valid = if state.faults.has(F::SsoCrossResource) {
+        known.iter().any(|k| signed_for(state, k, &f, ts))
+    } else {
+        signed_for(state, uuid, &f, ts)
+    };
+    if !valid {
+        return forbidden("The login token is not valid");
+    }
+    if !known.contains(uuid) {
+        return error(StatusCode::NOT_FOUND, "no such resource");
+    }
+    let status = if state.faults.has(F::VariantSso303) {
+        StatusCode::SEE_OTHER
+    } else {
+        StatusCode::FOUND
+    };
+    let location = format!("/heroku/dashboard/{uuid}");
+    if state.faults.has(F::SsoNoSession) {
+        return (status, [(header::LOCATION, location)]).into_response();
+    }
+    let session = uuid::Uuid::new_v4().simple().to_string();
+    if let Ok(mut s) = state.sessions.lock() {
+        s.insert(session.clone(), uuid.clone());
+    }
+    let cookie = format!("{COOKIE}={session}; Path=/; HttpOnly; SameSite=Lax");
+    (
+        status,
+        [(header::LOCATION, location), (header::SET_COOKIE, cookie)],
+    )
+        .into_response()
+}
+
+fn session_of(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == COOKIE)
+        .map(|(_, v)| v.to_owned())
+}
+
+pub(super) async fn dashboard(
+    AxState(state): S,
+    Path(uuid): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let signed_in = session_of(&headers)
+        .and_then(|s| state.sessions.lock().ok()?.get(&s).cloned())
+        .is_some_and(|owner| owner == uuid);
+    let open = state.faults.has(F::SsoNoSession) || state.faults.has(F::SsoDashboardOpen);
+    if signed_in || open {
+        return Html(format!(
+            "<!DOCTYPE html><title>Dashboard</title><h1>Resource {uuid}</h1><p>Signed in through Heroku.</p>"
+        ))
+        .into_response();
+    }
+    if state.faults.has(F::VariantSso303) {
+        return (StatusCode::FOUND, [(header::LOCATION, "/login")]).into_response();
+    }
+    forbidden("Sign in through the Heroku Dashboard")
+}

@@ -1,0 +1,128 @@
+//! The `sso` command's page, submitted as a browser would, signs in to the reference partner.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::time::Duration;
+
+use addon_conformance::config::{Config, Overrides, Settings};
+use addon_conformance::handoff::{Handoff, LoginRequest, login_page};
+use addon_conformance::manifest::Manifest;
+use addon_conformance::reference::{FaultSet, ReferencePartner};
+use addon_conformance::sso::SsoUser;
+
+/// The hidden inputs and the action of an auto-submitting page.
+fn parse_form(page: &str) -> (String, Vec<(String, String)>) {
+    let unescape = |s: &str| {
+        s.replace("&quot;", "\"")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&")
+    };
+    let attr = |tag: &str, name: &str| {
+        let start = tag.find(&format!("{name}=\""))? + name.len() + 2;
+        let end = tag[start..].find('"')? + start;
+        Some(unescape(&tag[start..end]))
+    };
+    let form_tag = page.split("<form").nth(1).unwrap();
+    let action = attr(form_tag, "action").unwrap();
+    let fields = page
+        .split("<input")
+        .skip(1)
+        .map(|tag| (attr(tag, "name").unwrap(), attr(tag, "value").unwrap()))
+        .collect();
+    (action, fields)
+}
+
+#[tokio::test]
+async fn the_served_form_signs_in_to_the_reference_partner() {
+    let partner = ReferencePartner::start(
+        FaultSet::default(),
+        SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+    )
+    .await
+    .unwrap();
+    addon_conformance::tls::install_provider();
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let uuid = uuid::Uuid::new_v4().to_string();
+    let provisioned = http
+        .post(partner.base_url())
+        .basic_auth("conformance-ref", Some(&partner.password))
+        .json(&serde_json::json!({"uuid": uuid, "plan": "basic", "region": "amazon-web-services::us-east-1"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(provisioned.status(), 200);
+
+    let manifest = Manifest::parse(&partner.manifest_text(), "ref manifest").unwrap();
+    let config = Config::parse(&partner.config_text(), "ref config").unwrap();
+    let settings =
+        Settings::resolve(&manifest, config, &Overrides::default(), "ref config").unwrap();
+    let req = LoginRequest {
+        resource: uuid.clone(),
+        app: "my-app".into(),
+        user: SsoUser {
+            id: uuid::Uuid::new_v4().to_string(),
+            email: "user@example.com".into(),
+        },
+    };
+    let (action, page) = login_page(&manifest, &settings, &req).unwrap();
+    assert_eq!(action, partner.sso_url());
+    let handoff = Handoff::start(page).await.unwrap();
+
+    // The browser: fetch the page, submit its form, follow the redirect with the cookie.
+    let fetched = http
+        .get(&handoff.url)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(handoff.finish(Duration::from_secs(5)).await);
+    assert!(fetched.contains("document.forms[0].submit()"));
+    let (form_action, fields) = parse_form(&fetched);
+    assert_eq!(form_action, action);
+    let login = http.post(&form_action).form(&fields).send().await.unwrap();
+    assert_eq!(login.status(), 302);
+    let cookie = login.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let location = login.headers()["location"].to_str().unwrap().to_owned();
+    let dashboard_url = format!("http://{}{location}", partner.addr);
+    let dashboard = http
+        .get(&dashboard_url)
+        .header("Cookie", cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(dashboard.status(), 200);
+    assert!(dashboard.text().await.unwrap().contains(&uuid));
+    // Without the cookie the dashboard stays shut.
+    assert_eq!(http.get(&dashboard_url).send().await.unwrap().status(), 403);
+    partner.stop().await;
+}
+
+#[test]
+fn a_resource_that_is_not_a_uuid_is_a_usage_error() {
+    let manifest = Manifest::parse(
+        r#"{"id":"x","api":{"sso_salt":"salt-123456","production":{"base_url":"https://x.invalid/r","sso_url":"https://x.invalid/sso"}}}"#,
+        "m.json",
+    )
+    .unwrap();
+    let settings =
+        Settings::resolve(&manifest, Config::default(), &Overrides::default(), "c").unwrap();
+    let req = LoginRequest {
+        resource: "nope".into(),
+        app: "a".into(),
+        user: SsoUser::random(),
+    };
+    let e = login_page(&manifest, &settings, &req).unwrap_err();
+    assert_eq!(e.exit_code(), 2);
+    assert!(e.to_string().contains("--resource"), "{e}");
+}

@@ -94,6 +94,8 @@ faults! {
     RotationAttachmentNames = "rotation-attachment-names": "a rotation PATCHes the config under an attachment's name instead of the manifest's",
     RotationSameValues = "rotation-same-values": "a rotation PATCHes the old values again",
     RotationInvalidatesOld = "rotation-invalidates-old": "a rotation invalidates the old credentials at once",
+    SsoKeysOnApp = "sso-keys-on-app": "SSO opens the dashboard of the app's first install, whichever install the login names",
+    SsoRejectsContextApp = "sso-rejects-context-app": "SSO refuses logins whose context_app is not the owning app",
     VariantRecommendedPrefix = "variant-recommended-prefix": "conformant variant: the provision answer recommends the attachment name REFDB",
     VariantAsyncAll = "variant-async-all": "conformant variant: every plan is provisioned asynchronously",
     VariantProvision201 = "variant-provision-201": "conformant variant: provision answers 201",

@@ -37,6 +37,8 @@ pub(crate) struct Installs {
     counters: Mutex<HashMap<String, u32>>,
     assigned: Mutex<HashMap<String, String>>,
     tokens: Mutex<HashMap<String, Authorization>>,
+    /// Install uuids in provisioning order.
+    order: Mutex<Vec<String>>,
     /// Credentials replaced by a rotation that still work (the grace window of seed 001).
     previous: Mutex<HashMap<String, Vec<String>>>,
 }
@@ -65,6 +67,18 @@ impl Installs {
             .unwrap_or(false)
     }
 
+    /// The first live install (in provisioning order) of the app `uuid` belongs to.
+    pub fn first_of_app(&self, uuid: &str) -> String {
+        let Some(app) = self.app_of(uuid) else {
+            return uuid.to_owned();
+        };
+        let order = self.order.lock().map(|o| o.clone()).unwrap_or_default();
+        order
+            .into_iter()
+            .find(|u| self.app_of(u).as_deref() == Some(app.as_str()))
+            .unwrap_or_else(|| uuid.to_owned())
+    }
+
     /// Superseded credentials, for leak scans.
     pub fn secrets(&self) -> Vec<String> {
         self.previous
@@ -90,8 +104,11 @@ impl Installs {
     }
 
     fn record(&self, uuid: &str, heroku_id: &str) {
-        if let Ok(mut m) = self.by_uuid.lock() {
-            m.insert(uuid.to_owned(), heroku_id.to_owned());
+        if let Ok(mut m) = self.by_uuid.lock()
+            && m.insert(uuid.to_owned(), heroku_id.to_owned()).is_none()
+            && let Ok(mut o) = self.order.lock()
+        {
+            o.push(uuid.to_owned());
         }
     }
 

@@ -118,6 +118,17 @@ fn sign_in(state: &Arc<State>, headers: &HeaderMap, f: HashMap<String, String>) 
     if !valid {
         return forbidden("The login token is not valid");
     }
+    if state.faults.has(F::SsoRejectsContextApp)
+        && f.get("context_app")
+            .is_some_and(|c| Some(c) != f.get("app"))
+    {
+        return forbidden("Open the add-on from the app that owns it");
+    }
+    let uuid = &if state.faults.has(F::SsoKeysOnApp) {
+        state.installs.first_of_app(uuid)
+    } else {
+        uuid.clone()
+    };
     if !known.contains(uuid) {
         return error(StatusCode::NOT_FOUND, "no such resource");
     }

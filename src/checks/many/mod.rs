@@ -7,6 +7,7 @@ pub mod config_02;
 pub mod prov_10;
 pub mod prov_11;
 pub mod prov_11_concurrent;
+pub mod sso_10;
 
 use std::sync::Arc;
 

@@ -5,6 +5,7 @@
 
 pub mod att_07;
 pub mod att_08;
+pub mod sso_10;
 
 use std::sync::Arc;
 

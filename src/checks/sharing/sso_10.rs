@@ -1,0 +1,81 @@
+//! SSO-10 (attached app): SSO works from an attached app. A correct login whose `context_app`
+//! is the attached app (and `app` the owning one) signs in to the resource's dashboard.
+
+use crate::catalogue::Level;
+use crate::checks::sso::{self, Flow, same_page, working_login};
+use crate::outcome::{Finding, Verdict};
+use crate::runner::CheckCtx;
+use crate::sso::{Login, SsoUser};
+
+crate::check!(
+    "SSO-10.attached",
+    "SSO-10",
+    Should,
+    "SSO from an attached app opens the resource",
+    run
+);
+
+async fn run(cx: &CheckCtx<'_>) -> Verdict {
+    let shared = match super::attached(cx).await {
+        Ok(a) => a,
+        Err(v) => return v,
+    };
+    let (flow, salt) = match sso::target(cx) {
+        Ok(t) => t,
+        Err(v) => return v,
+    };
+    if matches!(flow, Flow::LegacyGet { .. }) {
+        return Verdict::Skip("the legacy SSO flow carries no context_app".into());
+    }
+    let own = match working_login(cx, "primary").await {
+        Ok(l) => l,
+        Err(v) => return v,
+    };
+    let res = match cx.live_resource("primary").await {
+        Ok(r) => r,
+        Err(v) => return v,
+    };
+    let user = SsoUser::random();
+    let form = Login {
+        uuid: &res.uuid,
+        salt: &salt,
+        timestamp: crate::sso::now(),
+        user: &user,
+        app: &cx.app.name,
+        context_app: &shared.app.name,
+    }
+    .form();
+    let attempt = match sso::post(cx, &form, &format!("SSO login from {}", shared.app.name)).await {
+        Ok(a) => a,
+        Err(v) => return v,
+    };
+    if attempt.signed_in() && same_page(&attempt.nav.final_url, &own.nav.final_url) {
+        return Verdict::pass();
+    }
+    Finding::new(
+        "a session on the resource's dashboard, as for a login from the owning app",
+        format!(
+            "the login ended with {} at {}",
+            crate::checks::inspect::observed_status(attempt.nav.last()),
+            attempt.nav.final_url
+        ),
+    )
+    .at("status")
+    .level(Level::Should)
+    .hint("context_app names the app the user came from; an attached app's users may open the dashboard too (seed 002)")
+    .exchange(&attempt.nav.first().exchange)
+    .exchange(&attempt.nav.last().exchange)
+    .into()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::find;
+
+    #[test]
+    fn is_registered() {
+        // A browser login (crate::checks::sso helpers, tested there); the fault zoo runs it
+        // (sso-rejects-context-app).
+        assert!(find("SSO-10.attached").is_some());
+    }
+}

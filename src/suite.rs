@@ -54,6 +54,9 @@ pub struct Suite {
     /// False for suites that send nothing to the partner (the manifest suite).
     #[serde(default = "yes")]
     pub network: bool,
+    /// Runs in every `--partition` share (it judges the traffic of the job it runs in).
+    #[serde(default)]
+    pub every_partition: bool,
     /// Manifest `api.requires` flags the suite needs; otherwise it is skipped.
     #[serde(default)]
     pub requires: Vec<String>,

@@ -519,7 +519,12 @@ fn partitions_and_rerun_failed_from_the_command_line() {
         assert!(matches!(out.status.code(), Some(0 | 1)));
         seen.extend(verdicts(&report).into_keys());
     }
+    // Timing runs in every share (it judges each job's own calls); every other check exactly once.
     seen.sort();
+    for id in ["TIME-01", "TIME-02"] {
+        assert_eq!(seen.iter().filter(|s| *s == id).count(), 3, "{id}");
+    }
+    seen.dedup();
     let all = verdicts(&{
         let p = dir.join("all.json");
         cmd(&[

@@ -36,8 +36,12 @@ impl Partition {
     /// Keeps this partition's suites. Whole suites are shared out (their checks share resources
     /// and prerequisites), balanced by check count: the largest suite goes to the emptiest share,
     /// ties to the lower share. Every job of the matrix computes the same split.
+    /// Suites marked `every_partition` (timing: it judges the traffic of the job it runs in) go to
+    /// every share and do not count towards the balance.
     pub fn apply(self, plan: Vec<PlannedSuite>) -> Vec<PlannedSuite> {
-        let mut order: Vec<usize> = (0..plan.len()).collect();
+        let mut order: Vec<usize> = (0..plan.len())
+            .filter(|&i| !plan[i].suite.every_partition)
+            .collect();
         order.sort_by_key(|&i| std::cmp::Reverse(plan[i].checks.len()));
         let mut load = vec![0usize; self.count];
         let mut owner = vec![0usize; plan.len()];
@@ -48,7 +52,7 @@ impl Partition {
         }
         plan.into_iter()
             .enumerate()
-            .filter(|(i, _)| owner[*i] + 1 == self.index)
+            .filter(|(i, s)| s.suite.every_partition || owner[*i] + 1 == self.index)
             .map(|(_, s)| s)
             .collect()
     }
@@ -193,7 +197,17 @@ mod tests {
 
     #[test]
     fn partitions_hold_every_check_exactly_once() {
-        let all = ids(&Selection::default().plan().unwrap());
+        let plan = Selection::default().plan().unwrap();
+        let shared: Vec<&str> = plan
+            .iter()
+            .filter(|s| s.suite.every_partition)
+            .flat_map(|s| s.checks.iter().map(|c| c.check.id))
+            .collect();
+        assert!(!shared.is_empty(), "timing goes to every partition");
+        let all: Vec<&str> = ids(&plan)
+            .into_iter()
+            .filter(|id| !shared.contains(id))
+            .collect();
         for count in 1..=8 {
             let mut seen: Vec<&str> = Vec::new();
             for index in 1..=count {
@@ -201,7 +215,11 @@ mod tests {
                     partition: Some(Partition { index, count }),
                     ..Selection::default()
                 };
-                seen.extend(ids(&sel.plan().unwrap()));
+                let share = ids(&sel.plan().unwrap());
+                for id in &shared {
+                    assert!(share.contains(id), "{id} missing from {index}/{count}");
+                }
+                seen.extend(share.into_iter().filter(|id| !shared.contains(id)));
             }
             let mut expected = all.clone();
             expected.sort_unstable();
@@ -218,7 +236,7 @@ mod tests {
         };
         let (a, b) = (sel(1).plan().unwrap(), sel(2).plan().unwrap());
         assert!(!a.is_empty() && !b.is_empty());
-        for s in &a {
+        for s in a.iter().filter(|s| !s.suite.every_partition) {
             assert!(b.iter().all(|t| t.suite.name != s.suite.name));
         }
     }

@@ -104,6 +104,22 @@ pub async fn subject(cx: &CheckCtx<'_>, key: &str) -> Result<Subject, Verdict> {
     })
 }
 
+/// The async suite's subject after the grant's exchange window: for an asynchronous provision it
+/// waits for the first exchange, up to the grant's lifetime (a partner may exchange any time
+/// before it expires) or the callback budget, whichever is longer.
+pub async fn exchange_window(cx: &CheckCtx<'_>) -> Result<Subject, Verdict> {
+    let t = &cx.settings.config;
+    let budget = t
+        .timeouts
+        .callback
+        .max(t.platform.grant_ttl + Duration::from_secs(2));
+    let s = subject(cx, "async").await?.with_deadline(budget);
+    if s.is_async() {
+        s.wait(|i| i.kind == "token exchange").await;
+    }
+    Ok(s)
+}
+
 pub fn is_token_call(i: &Inbound) -> bool {
     matches!(
         i.kind.as_str(),

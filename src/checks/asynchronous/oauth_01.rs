@@ -1,8 +1,6 @@
 //! OAUTH-01: the grant is exchanged with grant_type=authorization_code, the code and the client
 //! secret.
 
-use std::time::Duration;
-
 use crate::outcome::{Finding, Verdict};
 use crate::runner::CheckCtx;
 
@@ -15,22 +13,13 @@ crate::check!(
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    let t = &cx.settings.config;
-    // The grant is valid for grant_ttl: a partner may exchange it any time before then.
-    let budget = t
-        .timeouts
-        .callback
-        .max(t.platform.grant_ttl + Duration::from_secs(2));
-    let s = match super::subject(cx, "async").await {
-        Ok(s) => s.with_deadline(budget),
-        Err(v) => return v,
-    };
-    if !s.platform.has_client_secret() {
+    if cx.platform.as_ref().is_some_and(|p| !p.has_client_secret()) {
         return Verdict::Skip("no client secret configured: set [platform] client_secret or ADDON_OAUTH_CLIENT_SECRET".into());
     }
-    if s.is_async() {
-        s.wait(|i| i.kind == "token exchange").await;
-    }
+    let s = match super::exchange_window(cx).await {
+        Ok(s) => s,
+        Err(v) => return v,
+    };
     let calls: Vec<_> = s
         .calls()
         .into_iter()

@@ -1,7 +1,5 @@
 //! PROV-08: the grant is exchanged before it expires.
 
-use std::time::Duration;
-
 use crate::outcome::{Finding, Verdict};
 use crate::runner::CheckCtx;
 
@@ -14,19 +12,10 @@ crate::check!(
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    let t = &cx.settings.config;
-    // The grant is valid for grant_ttl: a partner may exchange it any time before then.
-    let budget = t
-        .timeouts
-        .callback
-        .max(t.platform.grant_ttl + Duration::from_secs(2));
-    let s = match super::subject(cx, "async").await {
-        Ok(s) => s.with_deadline(budget),
+    let s = match super::exchange_window(cx).await {
+        Ok(s) => s,
         Err(v) => return v,
     };
-    if s.is_async() {
-        s.wait(|i| i.kind == "token exchange").await;
-    }
     let calls: Vec<_> = s
         .calls()
         .into_iter()

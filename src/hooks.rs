@@ -40,6 +40,13 @@ pub struct SharingSection {
 
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// The harness's own secrets in its environment; never passed on to a hook or an `exec` command.
+pub const HARNESS_SECRET_ENV: &[&str] = &[
+    "ADDON_PASSWORD",
+    "ADDON_SSO_SALT",
+    "ADDON_OAUTH_CLIENT_SECRET",
+];
+
 /// Placeholders a template may use.
 pub const PLACEHOLDERS: &[&str] = &[
     "resource_uuid",
@@ -202,7 +209,11 @@ pub async fn run(
         Err(e) => return failed(redactor.text(template), e),
     };
     let shown = redactor.text(&command);
-    let child = tokio::process::Command::new("sh")
+    let mut child = tokio::process::Command::new("sh");
+    for name in HARNESS_SECRET_ENV {
+        child.env_remove(name);
+    }
+    let child = child
         .arg("-c")
         .arg(&command)
         .envs(env)

@@ -635,8 +635,30 @@ fn exec_runs_the_command_with_the_app_side_config_and_its_exit_status() {
     ];
     let mut args = base.to_vec();
     args.extend(["--as", "BALLOON", "--", "env"]);
-    let out = cmd(&args);
+    // The harness's secrets in its environment (the same values as the manifest's) never reach
+    // the command.
+    let m: serde_json::Value = serde_json::from_slice(&std::fs::read(&manifest).unwrap()).unwrap();
+    let password = m["api"]["password"].as_str().unwrap().to_owned();
+    let salt = m["api"]["sso_salt"].as_str().unwrap().to_owned();
+    let out = Command::new(BIN)
+        .args(&args)
+        .env_remove("NO_COLOR")
+        .env("ADDON_PASSWORD", &password)
+        .env("ADDON_SSO_SALT", &salt)
+        .env("ADDON_OAUTH_CLIENT_SECRET", "client-secret-in-env-42")
+        .output()
+        .unwrap();
     let env = String::from_utf8_lossy(&out.stdout);
+    for (name, value) in [
+        ("ADDON_PASSWORD", password.as_str()),
+        ("ADDON_SSO_SALT", salt.as_str()),
+        ("ADDON_OAUTH_CLIENT_SECRET", "client-secret-in-env-42"),
+    ] {
+        assert!(
+            !env.contains(name) && !env.contains(value),
+            "{name} leaked: {env}"
+        );
+    }
     let notes = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{notes}");
     assert!(

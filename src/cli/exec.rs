@@ -150,17 +150,16 @@ async fn run_command(
             env.keys().cloned().collect::<Vec<_>>().join(", ")
         }
     ));
-    let status = tokio::process::Command::new(program)
-        .args(rest)
-        .envs(&env)
-        .status()
-        .await
-        .map_err(|e| {
-            HarnessError::usage(
-                format!("cannot run `{program}`: {e}"),
-                "give a program on the PATH or a path to one after `--`",
-            )
-        })?;
+    let mut command = tokio::process::Command::new(program);
+    for name in crate::hooks::HARNESS_SECRET_ENV {
+        command.env_remove(name);
+    }
+    let status = command.args(rest).envs(&env).status().await.map_err(|e| {
+        HarnessError::usage(
+            format!("cannot run `{program}`: {e}"),
+            "give a program on the PATH or a path to one after `--`",
+        )
+    })?;
     match status.code() {
         Some(code) => {
             note(&format!("`{program}` exited with status {code}"));

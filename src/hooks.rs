@@ -140,7 +140,7 @@ pub fn validate(
     Ok(())
 }
 
-/// A placeholder value must be plain (no shell syntax): ids, names, slugs.
+/// A placeholder value that needs no shell quoting: ids, names, slugs.
 fn plain(value: &str) -> bool {
     !value.is_empty()
         && value
@@ -148,45 +148,201 @@ fn plain(value: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || "._@:-".contains(c))
 }
 
-/// Fills `{name}` placeholders. Unknown placeholders and values that are not plain are errors.
+/// A value as one shell word: as is when plain, else single-quoted (`'` becomes `'\''`).
+fn shell_word(value: &str) -> String {
+    if plain(value) {
+        value.to_owned()
+    } else {
+        format!("'{}'", value.replace('\'', r"'\''"))
+    }
+}
+
+/// Fills `{name}` placeholders (name one of [`PLACEHOLDERS`], not preceded by `$`); `{{` and
+/// `}}` are literal braces; every other brace passes through unchanged (`${TOKEN}`,
+/// `awk '{print $1}'`, `jq '{id:.id}'`). Values that are not plain ids are single-quoted for the
+/// shell. A placeholder without a value here is an error.
 pub fn render(template: &str, vars: &BTreeMap<&str, String>) -> Result<String, String> {
     let mut out = String::new();
     let mut rest = template;
-    while let Some(start) = rest.find('{') {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 1..];
-        let Some(end) = after.find('}') else {
-            return Err(format!("an unclosed `{{` in `{template}`"));
-        };
-        let name = &after[..end];
-        if !PLACEHOLDERS.contains(&name) {
-            return Err(format!(
-                "unknown placeholder `{{{name}}}`; known: {}",
-                PLACEHOLDERS
-                    .iter()
-                    .map(|p| format!("{{{p}}}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
+    let mut previous: Option<char> = None;
+    while let Some(c) = rest.chars().next() {
+        if rest.starts_with("{{") || rest.starts_with("}}") {
+            out.push(c);
+            rest = &rest[2..];
+            previous = Some(c);
+            continue;
         }
-        let value = vars
-            .get(name)
-            .ok_or_else(|| format!("no value for `{{{name}}}` here"))?;
-        if !plain(value) {
-            return Err(format!("the value of `{{{name}}}` is not a plain id"));
+        if c == '{'
+            && previous != Some('$')
+            && let Some(end) = rest.find('}')
+            && PLACEHOLDERS.contains(&&rest[1..end])
+        {
+            let name = &rest[1..end];
+            let value = vars
+                .get(name)
+                .ok_or_else(|| format!("no value for `{{{name}}}` here"))?;
+            out.push_str(&shell_word(value));
+            rest = &rest[end + 1..];
+            previous = Some('}');
+            continue;
         }
-        out.push_str(value);
-        rest = &after[end + 1..];
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+        previous = Some(c);
     }
-    out.push_str(rest);
     Ok(out)
 }
 
-/// Most output kept per stream.
+/// Names of environment variables a template reads (`$NAME`, `${NAME}`).
+pub fn referenced_env(template: &str) -> Vec<String> {
+    let is_start = |c: char| c.is_ascii_alphabetic() || c == '_';
+    let is_part = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let mut names = Vec::new();
+    let mut rest = template;
+    while let Some(at) = rest.find('$') {
+        rest = &rest[at + 1..];
+        let body = rest.strip_prefix('{').unwrap_or(rest);
+        if body.starts_with(is_start) {
+            let len = body.find(|c: char| !is_part(c)).unwrap_or(body.len());
+            let name = body[..len].to_owned();
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+    }
+    names
+}
+
+/// Masks credentials in free text: the token after `Authorization: Bearer`/`Basic`, and the
+/// password in URL userinfo (`scheme://user:pass@host`).
+pub fn mask_credentials(text: &str) -> String {
+    mask_userinfo(&mask_authorization(text))
+}
+
+fn token_end(text: &str, from: usize) -> usize {
+    text[from..]
+        .find(|c: char| c.is_whitespace() || "\"'`,;".contains(c))
+        .map_or(text.len(), |n| from + n)
+}
+
+fn mask_authorization(text: &str) -> String {
+    // ASCII lowercasing keeps byte offsets.
+    let lower = text.to_ascii_lowercase();
+    let mut out = String::new();
+    let mut copied = 0;
+    let mut from = 0;
+    while let Some(at) = lower[from..].find("authorization:") {
+        let mut i = from + at + "authorization:".len();
+        from = i;
+        i += lower[i..].len() - lower[i..].trim_start().len();
+        let Some(scheme) = ["bearer", "basic"]
+            .into_iter()
+            .find(|s| lower[i..].starts_with(s))
+        else {
+            continue;
+        };
+        i += scheme.len();
+        let gap = lower[i..].len() - lower[i..].trim_start().len();
+        if gap == 0 {
+            continue;
+        }
+        i += gap;
+        let end = token_end(text, i);
+        if end > i {
+            out.push_str(&text[copied..i]);
+            out.push_str("[REDACTED:credentials]");
+            copied = end;
+            from = end;
+        }
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
+fn mask_userinfo(text: &str) -> String {
+    let mut out = String::new();
+    let mut copied = 0;
+    let mut from = 0;
+    while let Some(at) = text[from..].find("://") {
+        let start = from + at + 3;
+        let end = text[start..]
+            .find(|c: char| c.is_whitespace() || "/?#\"'`<>".contains(c))
+            .map_or(text.len(), |n| start + n);
+        from = end.max(start);
+        let authority = &text[start..end];
+        if let Some(user_end) = authority.rfind('@')
+            && let Some(colon) = authority[..user_end].find(':')
+            && colon + 1 < user_end
+        {
+            out.push_str(&text[copied..start + colon + 1]);
+            out.push_str("[REDACTED:userinfo]");
+            copied = start + user_end;
+        }
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
+/// Most output kept per stream, after redaction.
 const OUTPUT_BYTES: usize = 2048;
+/// Most output read per stream (the rest is drained and dropped).
+const READ_BYTES: usize = 64 * 1024;
+/// How long output may still be read once the hook's process group is gone.
+const DRAIN_GRACE: Duration = Duration::from_secs(1);
+
+/// Reads a stream to its end, keeping the first [`READ_BYTES`] in `into`.
+async fn read_bounded(
+    stream: Option<impl tokio::io::AsyncRead + Unpin>,
+    into: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
+) {
+    use tokio::io::AsyncReadExt;
+    let Some(mut stream) = stream else { return };
+    let mut chunk = [0u8; 4096];
+    while let Ok(n) = stream.read(&mut chunk).await {
+        if n == 0 {
+            break;
+        }
+        if let Ok(mut buf) = into.lock() {
+            let room = READ_BYTES.saturating_sub(buf.len());
+            buf.extend_from_slice(&chunk[..n.min(room)]);
+        }
+    }
+}
+
+/// Kills every process in the hook's process group (the shell, pipelines, background jobs).
+fn kill_group(pgid: u32) {
+    let _ = std::process::Command::new("kill")
+        .args(["-KILL", "--", &format!("-{pgid}")])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status();
+}
+
+/// The shell command for a hook: its own process group, without the harness's secrets.
+fn shell(command: &str, env: &BTreeMap<String, String>) -> tokio::process::Command {
+    let mut child = tokio::process::Command::new("sh");
+    for name in HARNESS_SECRET_ENV {
+        child.env_remove(name);
+    }
+    child
+        .arg("-c")
+        .arg(command)
+        .envs(env)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true);
+    #[cfg(unix)]
+    child.process_group(0);
+    child
+}
 
 /// Runs `template` with `sh -c`, the placeholders filled from `vars` and `env` added to its
-/// environment; kills it after `timeout`.
+/// environment; kills its whole process group after `timeout`, or once the shell has exited
+/// (a hook finishes its work before it exits). Output is redacted whole, then cut: the values
+/// in `env`, the harness variables the template names (`$NAME`), bearer/basic credentials and
+/// URL passwords are masked.
 pub async fn run(
     template: &str,
     vars: &BTreeMap<&str, String>,
@@ -195,6 +351,14 @@ pub async fn run(
     redactor: &Redactor,
 ) -> HookRun {
     let started = Instant::now();
+    for value in env.values() {
+        redactor.add("hook env", value);
+    }
+    for name in referenced_env(template) {
+        if let Ok(value) = std::env::var(&name) {
+            redactor.add("hook env", &value);
+        }
+    }
     let failed = |command: String, error: String| HookRun {
         command,
         status: None,
@@ -208,51 +372,45 @@ pub async fn run(
         Ok(c) => c,
         Err(e) => return failed(redactor.text(template), e),
     };
-    let shown = redactor.text(&command);
-    let mut child = tokio::process::Command::new("sh");
-    for name in HARNESS_SECRET_ENV {
-        child.env_remove(name);
-    }
-    let child = child
-        .arg("-c")
-        .arg(&command)
-        .envs(env)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .kill_on_drop(true)
-        .spawn();
-    let child = match child {
+    let shown = mask_credentials(&redactor.text(&command));
+    let mut child = match shell(&command, env).spawn() {
         Ok(c) => c,
         Err(e) => return failed(shown, e.to_string()),
     };
-    let clean = |bytes: &[u8]| {
-        redactor.text(&crate::partner::client::cut(
-            String::from_utf8_lossy(bytes).into_owned(),
-            OUTPUT_BYTES,
-        ))
+    let pgid = child.id();
+    let out = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let err = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let readers = tokio::spawn({
+        let (out, err) = (out.clone(), err.clone());
+        let (stdout, stderr) = (child.stdout.take(), child.stderr.take());
+        async move {
+            tokio::join!(read_bounded(stdout, out), read_bounded(stderr, err));
+        }
+    });
+    let waited = tokio::time::timeout(timeout, child.wait()).await;
+    if let Some(pgid) = pgid {
+        kill_group(pgid);
+    }
+    // Ends at EOF once the group is gone; bounded in case a process left the group.
+    let _ = tokio::time::timeout(DRAIN_GRACE, readers).await;
+    let clean = |buf: &std::sync::Mutex<Vec<u8>>| {
+        let bytes = buf.lock().map(|b| b.clone()).unwrap_or_default();
+        let text = mask_credentials(&redactor.text(&String::from_utf8_lossy(&bytes)));
+        crate::partner::client::cut(text, OUTPUT_BYTES)
     };
-    match tokio::time::timeout(timeout, child.wait_with_output()).await {
-        Ok(Ok(out)) => HookRun {
-            command: shown,
-            status: out.status.code(),
-            timed_out: false,
-            error: None,
-            stdout: clean(&out.stdout),
-            stderr: clean(&out.stderr),
-            elapsed: started.elapsed(),
-        },
-        Ok(Err(e)) => failed(shown, e.to_string()),
-        // Dropping the future drops the child, which kills it.
-        Err(_) => HookRun {
-            command: shown,
-            status: None,
-            timed_out: true,
-            error: None,
-            stdout: String::new(),
-            stderr: String::new(),
-            elapsed: started.elapsed(),
-        },
+    let (status, timed_out) = match waited {
+        Ok(Ok(status)) => (status.code(), false),
+        Ok(Err(e)) => return failed(shown, e.to_string()),
+        Err(_) => (None, true),
+    };
+    HookRun {
+        command: shown,
+        status,
+        timed_out,
+        error: None,
+        stdout: clean(&out),
+        stderr: clean(&err),
+        elapsed: started.elapsed(),
     }
 }
 
@@ -273,26 +431,60 @@ mod tests {
             render("rotate {resource_uuid} --app {app}", &vars()).unwrap(),
             "rotate 0f5e-11 --app my-app"
         );
-        assert!(render("x {nope}", &vars()).unwrap_err().contains("unknown"));
         assert!(
             render("x {plan}", &vars())
                 .unwrap_err()
                 .contains("no value")
         );
-        assert!(render("x {app", &vars()).unwrap_err().contains("unclosed"));
-        let evil = BTreeMap::from([("app", "a; rm -rf /".to_owned())]);
-        assert!(render("x {app}", &evil).unwrap_err().contains("plain"));
+        // Values that are not plain ids become one single-quoted shell word.
+        let evil = BTreeMap::from([("app", "a'; rm -rf /".to_owned())]);
+        assert_eq!(render("x {app}", &evil).unwrap(), r"x 'a'\''; rm -rf /'");
+    }
+
+    #[test]
+    fn other_braces_pass_through() {
+        for shell in [
+            "curl -H \"Authorization: Bearer ${TOKEN}\" x",
+            "awk '{print $1}'",
+            "jq '{id:.id}'",
+            "jq '{id}'",
+            "x {nope} {app",
+            "echo ${app}",
+        ] {
+            assert_eq!(render(shell, &vars()).unwrap(), shell);
+        }
+        assert_eq!(
+            render("echo {{app}} {app}}}", &vars()).unwrap(),
+            "echo {app} my-app}"
+        );
+        assert_eq!(
+            referenced_env("curl -u $USER:${PASS_1} {app} $1 $"),
+            ["USER", "PASS_1"]
+        );
+    }
+
+    #[test]
+    fn credentials_in_text_are_masked() {
+        let text = "> authorization:  Bearer abc.def-1\nAuthorization: Basic dXNlcjpw=\n\
+                    Basic plan; postgres://u:p4ss@db:5432/x and https://host/x@y";
+        let masked = mask_credentials(text);
+        assert_eq!(
+            masked,
+            "> authorization:  Bearer [REDACTED:credentials]\n\
+             Authorization: Basic [REDACTED:credentials]\n\
+             Basic plan; postgres://u:[REDACTED:userinfo]@db:5432/x and https://host/x@y"
+        );
     }
 
     #[test]
     fn bad_templates_and_names_are_input_errors() {
         let hooks = HooksSection {
-            rotate: Some("rotate {uuid}".into()),
+            timeout: Some(Duration::ZERO),
             ..HooksSection::default()
         };
         let e = validate(&hooks, &SharingSection::default(), "c.toml").unwrap_err();
         assert_eq!(e.exit_code(), 2);
-        assert!(e.to_string().contains("hooks.rotate"), "{e}");
+        assert!(e.to_string().contains("hooks.timeout"), "{e}");
         let sharing = SharingSection {
             attach_as: Some("my-db".into()),
         };
@@ -330,5 +522,74 @@ mod tests {
         )
         .await;
         assert!(run.timed_out && !run.succeeded(), "{run:?}");
+    }
+
+    #[tokio::test]
+    async fn the_whole_group_is_killed_and_output_so_far_kept() {
+        // A pipeline outlives a killed `sh`; a background job keeps stdout open after `sh` exits.
+        let run = run(
+            "echo started; sleep 30 | cat",
+            &vars(),
+            &BTreeMap::new(),
+            Duration::from_millis(200),
+            &Redactor::new(),
+        )
+        .await;
+        assert!(run.timed_out, "{run:?}");
+        assert!(run.stdout.contains("started"), "{run:?}");
+        assert!(run.elapsed < Duration::from_secs(5), "{run:?}");
+        let run = super::run(
+            "sleep 30 & echo done",
+            &vars(),
+            &BTreeMap::new(),
+            Duration::from_secs(20),
+            &Redactor::new(),
+        )
+        .await;
+        assert!(run.succeeded() && run.stdout.contains("done"), "{run:?}");
+        assert!(run.elapsed < Duration::from_secs(5), "{run:?}");
+    }
+
+    #[tokio::test]
+    async fn output_is_redacted_before_it_is_cut() {
+        let r = Redactor::new();
+        let secret = "straddling-secret-value-0123456789";
+        let env = BTreeMap::from([("HOOK_SECRET".to_owned(), secret.to_owned())]);
+        // The secret starts just before the cut.
+        let run = run(
+            "printf '%2040s' x; echo \"$HOOK_SECRET\"; echo 'Authorization: Bearer tok-abcdef'",
+            &vars(),
+            &env,
+            Duration::from_secs(5),
+            &r,
+        )
+        .await;
+        assert!(!run.stdout.contains("straddling"), "{run:?}");
+        let run = super::run(
+            "echo 'Authorization: Bearer tok-abcdef https://me:pw-123456@h/'",
+            &vars(),
+            &BTreeMap::new(),
+            Duration::from_secs(5),
+            &r,
+        )
+        .await;
+        assert!(
+            !run.stdout.contains("tok-abcdef") && !run.stdout.contains("pw-123456"),
+            "{run:?}"
+        );
+    }
+
+    #[test]
+    fn the_harness_secrets_are_removed_from_a_hook_environment() {
+        let command = shell("env", &BTreeMap::new());
+        let removed: Vec<_> = command
+            .as_std()
+            .get_envs()
+            .filter(|(_, v)| v.is_none())
+            .map(|(k, _)| k.to_string_lossy().into_owned())
+            .collect();
+        for name in HARNESS_SECRET_ENV {
+            assert!(removed.iter().any(|r| r == name), "{removed:?}");
+        }
     }
 }

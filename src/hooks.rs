@@ -27,6 +27,13 @@ pub struct HooksSection {
         serialize_with = "crate::config::ser_opt_duration"
     )]
     pub timeout: Option<Duration>,
+    /// How long to wait for the config PATCH after the rotate hook (default: timeouts.callback).
+    #[serde(
+        default,
+        deserialize_with = "crate::config::opt_duration",
+        serialize_with = "crate::config::ser_opt_duration"
+    )]
+    pub rotation_timeout: Option<Duration>,
 }
 
 /// `[sharing]` in the config.
@@ -78,6 +85,12 @@ impl HookRun {
         self.status == Some(0)
     }
 
+    /// The hook failed on the harness's side (it could not be rendered or started, or it ran
+    /// out of time), so nothing it was to cause can be judged.
+    pub fn failed_here(&self) -> bool {
+        self.error.is_some() || self.timed_out
+    }
+
     /// One line for evidence: command, status and the start of its output.
     pub fn summary(&self) -> String {
         let status = match (self.status, self.timed_out, &self.error) {
@@ -119,13 +132,18 @@ pub fn validate(
             ));
         }
     }
-    if hooks.timeout.is_some_and(|t| t.is_zero()) {
-        return Err(crate::error::HarnessError::input(
-            source,
-            "hooks.timeout",
-            "is zero",
-            "give a positive duration such as 30s",
-        ));
+    for (field, value) in [
+        ("hooks.timeout", hooks.timeout),
+        ("hooks.rotation_timeout", hooks.rotation_timeout),
+    ] {
+        if value.is_some_and(|t| t.is_zero()) {
+            return Err(crate::error::HarnessError::input(
+                source,
+                field,
+                "is zero",
+                "give a positive duration such as 30s",
+            ));
+        }
     }
     if let Some(name) = &sharing.attach_as
         && !crate::platform::naming::is_valid(name)
@@ -247,6 +265,10 @@ fn mask_authorization(text: &str) -> String {
             continue;
         }
         i += gap;
+        // A variable reference (`$TOKEN`) is no secret, and useful to show.
+        if text[i..].starts_with('$') {
+            continue;
+        }
         let end = token_end(text, i);
         if end > i {
             out.push_str(&text[copied..i]);

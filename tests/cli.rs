@@ -690,3 +690,48 @@ fn exec_runs_the_command_with_the_app_side_config_and_its_exit_status() {
     let out = cmd(&args);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn a_rotate_hook_failing_here_is_an_error_at_once_not_a_partner_failure() {
+    let manifest = tmp("addon-manifest.json");
+    let config = manifest.with_file_name("conformance.toml");
+    let _server = serve_reference(&[], &manifest, &config);
+    let text = std::fs::read_to_string(&config).unwrap();
+    let text = text
+        .lines()
+        .map(|l| {
+            if l.starts_with("rotate = ") {
+                "rotate = \"sleep 20\"".to_owned()
+            } else if l.starts_with("timeout = ") {
+                "timeout = \"200ms\"\nrotation_timeout = \"60s\"".to_owned()
+            } else {
+                l.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(&config, text).unwrap();
+    let report = manifest.with_file_name("run.json");
+    let started = std::time::Instant::now();
+    let out = cmd(&[
+        "run",
+        "--manifest",
+        manifest.to_str().unwrap(),
+        "--config",
+        config.to_str().unwrap(),
+        "--suite",
+        "rotation",
+        "--report-json",
+        report.to_str().unwrap(),
+    ]);
+    // Neither the hook's 20s nor the 60s rotation wait is spent.
+    assert!(started.elapsed() < std::time::Duration::from_secs(15));
+    let v = verdicts(&report);
+    assert_eq!(
+        v.get("ROTATE-04").map(String::as_str),
+        Some("error"),
+        "{v:?} {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(!v.values().any(|o| o == "fail"), "{v:?}");
+}

@@ -118,6 +118,8 @@ provision_action = "10m"
 # work; after a rotation it gets the OLD values, which must still work for a while.
 # verify_credentials = "./check-credentials.sh"
 # timeout = "30s"
+# How long to wait for the config PATCH after the rotate hook (default: timeouts.callback).
+# rotation_timeout = "30s"
 
 [sharing]
 # The name the shared resource gets when attached to a second app (as `--as NAME` would).

@@ -63,6 +63,12 @@ fn hook_timeout(cx: &CheckCtx<'_>) -> std::time::Duration {
         .unwrap_or(hooks::DEFAULT_TIMEOUT)
 }
 
+/// How long to wait for the rotation's config PATCH.
+pub fn rotation_timeout(cx: &CheckCtx<'_>) -> std::time::Duration {
+    let c = &cx.settings.config;
+    c.hooks.rotation_timeout.unwrap_or(c.timeouts.callback)
+}
+
 fn views(cx: &CheckCtx<'_>, uuid: &str) -> Vec<AppView> {
     let Some(p) = &cx.platform else {
         return Vec::new();
@@ -123,15 +129,20 @@ pub async fn rotation(cx: &CheckCtx<'_>) -> Result<Arc<Rotation>, Verdict> {
             )
             .await;
             let uuid = res.uuid.clone();
-            let patch = platform
-                .journal()
-                .wait_for(cx.settings.config.timeouts.callback, |i| {
-                    i.seq > mark
-                        && i.kind == "config update"
-                        && i.resource.as_deref() == Some(uuid.as_str())
-                })
-                .await
-                .ok();
+            // A hook that failed here causes nothing worth waiting for.
+            let patch = if hook.failed_here() {
+                None
+            } else {
+                platform
+                    .journal()
+                    .wait_for(rotation_timeout(cx), |i| {
+                        i.seq > mark
+                            && i.kind == "config update"
+                            && i.resource.as_deref() == Some(uuid.as_str())
+                    })
+                    .await
+                    .ok()
+            };
             let after = partner_config(cx, &res.uuid);
             let apps = views(cx, &res.uuid)
                 .into_iter()
@@ -152,7 +163,14 @@ pub async fn rotation(cx: &CheckCtx<'_>) -> Result<Arc<Rotation>, Verdict> {
             }
         })
         .await;
-    made.ok_or_else(|| Verdict::Error("the rotation memo has another type".into()))
+    let made = made.ok_or_else(|| Verdict::Error("the rotation memo has another type".into()))?;
+    if made.hook.failed_here() {
+        return Err(Verdict::Error(format!(
+            "the rotate hook failed on the harness's side, so the rotation cannot be judged: {}",
+            made.hook.summary()
+        )));
+    }
+    Ok(made)
 }
 
 /// The partner-side names and values of a config, for a hook's environment.

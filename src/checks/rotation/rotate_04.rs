@@ -17,14 +17,14 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         Ok(r) => r,
         Err(v) => return v,
     };
-    let within = crate::config::format_duration(cx.settings.config.timeouts.callback);
+    let within = crate::config::format_duration(super::rotation_timeout(cx));
     let Some(patch) = &r.patch else {
         return Finding::new(
             format!("PATCH /addons/{{id}}/config within {within} of the rotate hook"),
             format!("no config update arrived; hook {}", r.hook.summary()),
         )
         .at("platform: PATCH config")
-        .hint("a rotation must reach the apps: PATCH the new values through the Platform API with the resource's token (seed 001); raise timeouts.callback if it runs in the background")
+        .hint("a rotation must reach the apps: PATCH the new values through the Platform API with the resource's token (seed 001); raise [hooks] rotation_timeout if it runs in the background")
         .into();
     };
     if patch.ok() {

@@ -74,6 +74,46 @@ fn a_change_on_a_provisioned_resource_releases_every_attached_app() {
 }
 
 #[test]
+fn a_rotation_releases_every_attached_app_once_with_the_new_values_renamed() {
+    let mut m = model();
+    m.sync_answer(
+        "r1",
+        "p1",
+        BTreeMap::from([
+            ("FOO_BAR_A".into(), "a1".into()),
+            ("FOO_BAR_B".into(), "b1".into()),
+        ]),
+    );
+    m.attach("r1", "app-2", "BALLOON");
+    let before: Vec<usize> = ["app-1", "app-2"]
+        .iter()
+        .map(|a| m.apps[*a].releases.len())
+        .collect();
+    m.set_config(
+        "r1",
+        &[
+            ("FOO_BAR_A".into(), Some("a2".into())),
+            ("FOO_BAR_B".into(), Some("b2".into())),
+        ],
+    )
+    .unwrap();
+    for (app, before) in ["app-1", "app-2"].iter().zip(before) {
+        assert_eq!(m.apps[*app].releases.len(), before + 1, "{app}");
+    }
+    let owner = m.app_config("app-1");
+    assert_eq!(
+        (owner["FOO_BAR_A"].as_str(), owner["FOO_BAR_B"].as_str()),
+        ("a2", "b2")
+    );
+    let other = m.app_config("app-2");
+    assert_eq!(
+        (other["BALLOON_A"].as_str(), other["BALLOON_B"].as_str()),
+        ("a2", "b2")
+    );
+    assert!(!other.contains_key("FOO_BAR_A"));
+}
+
+#[test]
 fn undeclared_names_are_refused() {
     let mut m = model();
     let e = m

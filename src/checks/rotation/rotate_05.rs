@@ -1,5 +1,5 @@
-//! ROTATE-05: a rotation reaches every app: the values change, and the owning app and every
-//! attached app get a release and see the new values under their own attachment name.
+//! ROTATE-05: a rotation sets new values under names Heroku can rename per attachment: the
+//! PATCH changes at least one value, and every changed name carries the manifest's prefix.
 
 use crate::outcome::{Finding, Verdict};
 use crate::platform::state::rename;
@@ -9,7 +9,7 @@ crate::check!(
     "ROTATE-05",
     "ROTATE-05",
     Must,
-    "a rotation changes the values on every attached app",
+    "a rotation sets new values under prefixed names",
     run
 );
 
@@ -40,6 +40,9 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     }
 }
 
+/// Judges what the partner did: its PATCH changed at least one value, and every name it changed
+/// carries the manifest's prefix, so Heroku can rename it per attachment. That every app then
+/// gets a release and the new values is the platform's part (tested in `platform`).
 pub fn judge(r: &super::Rotation, prefix: &str) -> Option<Finding> {
     let changed: Vec<&String> = r
         .after
@@ -57,30 +60,18 @@ pub fn judge(r: &super::Rotation, prefix: &str) -> Option<Finding> {
             .hint("a rotation issues new credentials and PATCHes them; the old ones stay valid for a grace window"),
         );
     }
-    for app in &r.apps {
-        if app.releases_after <= app.releases_before {
-            return Some(
-                Finding::new(
-                    format!("a new release on app {}", app.app_name),
-                    "no release",
-                )
-                .at(format!("platform: app {}", app.app_name)),
-            );
-        }
-        for var in &changed {
-            let Some(app_var) = rename(var, prefix, &app.attachment) else {
-                continue;
-            };
-            if app.config_after.get(&app_var) != r.after.get(*var) {
-                return Some(
-                    Finding::new(
-                        format!("{app_var} on app {} carries the new value", app.app_name),
-                        "it does not",
-                    )
-                    .at(format!("platform: app {} config {app_var}", app.app_name)),
-                );
-            }
-        }
+    if let Some(stray) = changed
+        .iter()
+        .find(|var| rename(var, prefix, "ATTACHMENT").is_none())
+    {
+        return Some(
+            Finding::new(
+                format!("changed names carry the prefix {prefix}_, so each attached app gets its own name"),
+                format!("{stray} changed"),
+            )
+            .at(format!("platform: PATCH config /config {stray}"))
+            .hint("PATCH the manifest's names (MYADDON_URL); Heroku renames them per attachment (seed 002)"),
+        );
     }
     None
 }
@@ -90,10 +81,10 @@ mod tests {
     use std::collections::BTreeMap;
     use std::time::Duration;
 
-    use super::super::{AppView, Rotation};
+    use super::super::Rotation;
     use crate::hooks::HookRun;
 
-    fn rotation(after: &str, released: bool, app_value: &str) -> Rotation {
+    fn rotation(after: &[(&str, &str)]) -> Rotation {
         Rotation {
             hook: HookRun {
                 command: "x".into(),
@@ -106,23 +97,21 @@ mod tests {
             },
             patch: None,
             before: BTreeMap::from([("FOO_URL".into(), "old".into())]),
-            after: BTreeMap::from([("FOO_URL".into(), after.into())]),
-            apps: vec![AppView {
-                app_id: "a2".into(),
-                app_name: "other".into(),
-                attachment: "BALLOON".into(),
-                releases_before: 1,
-                releases_after: if released { 2 } else { 1 },
-                config_after: BTreeMap::from([("BALLOON_URL".into(), app_value.into())]),
-            }],
+            after: after
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+            apps: Vec::new(),
         }
     }
 
     #[test]
-    fn judges_values_releases_and_renamed_vars() {
-        assert!(super::judge(&rotation("new", true, "new"), "FOO").is_none());
-        assert!(super::judge(&rotation("old", true, "old"), "FOO").is_some());
-        assert!(super::judge(&rotation("new", false, "new"), "FOO").is_some());
-        assert!(super::judge(&rotation("new", true, "old"), "FOO").is_some());
+    fn judges_only_what_the_partner_patched() {
+        assert!(super::judge(&rotation(&[("FOO_URL", "new")]), "FOO").is_none());
+        assert!(super::judge(&rotation(&[("FOO_URL", "old")]), "FOO").is_some());
+        let stray = super::judge(&rotation(&[("FOO_URL", "new"), ("OTHER", "x")]), "FOO")
+            .expect("a changed name without the prefix fails");
+        assert!(format!("{stray:?}").contains("OTHER"), "{stray:?}");
+        assert!(super::judge(&rotation(&[("FOO", "new")]), "FOO").is_some());
     }
 }

@@ -91,8 +91,15 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     verdict
 }
 
-/// The first install must still be known: 404 or 410 say it went with the other one.
+/// The first install must still be known: 404 or 410 say it went with the other one; 2xx (or
+/// a 422 with a message, a refusal of the same-plan change) say it is known. Any other answer
+/// proves neither, so the check is blocked on it.
 pub fn judge(reply: &Reply) -> Verdict {
+    let refused_with_message =
+        reply.status == Some(422) && crate::checks::inspect::message(reply).is_some();
+    if reply.is_success() || refused_with_message {
+        return Verdict::pass_with(observed_status(reply));
+    }
     match reply.status {
         Some(404 | 410) => Finding::new(
             "the first install still exists (a plan change gets 2xx or 422)",
@@ -102,7 +109,10 @@ pub fn judge(reply: &Reply) -> Verdict {
         .hint("key installs on the uuid: deprovisioning one uuid must not remove other installs of the same app (heroku_id)")
         .exchange(&reply.exchange)
         .into(),
-        _ => Verdict::pass_with(observed_status(reply)),
+        _ => Verdict::Blocked(format!(
+            "the plan change of the first install answered neither 2xx nor 404/410, so whether it still exists is unknown: {}",
+            reply.exchange.summary()
+        )),
     }
 }
 
@@ -122,6 +132,16 @@ mod tests {
             Verdict::Violated(_)
         ));
         assert!(matches!(super::judge(&reply(200, "{}")), Verdict::Pass(_)));
-        assert!(matches!(super::judge(&reply(422, "{}")), Verdict::Pass(_)));
+        assert!(matches!(
+            super::judge(&reply(422, r#"{"message":"already on that plan"}"#)),
+            Verdict::Pass(_)
+        ));
+        for unknown in [reply(422, "{}"), reply(500, "{}"), reply(503, "oops")] {
+            assert!(
+                matches!(super::judge(&unknown), Verdict::Blocked(_)),
+                "{:?}",
+                unknown.status
+            );
+        }
     }
 }

@@ -1,5 +1,6 @@
 //! ATT-08: a `recommended_prefix` in the provision answer is a valid attachment name
-//! (`^[A-Z][A-Z0-9_]*$`), so Heroku can name attachments after it.
+//! (`^[A-Z][A-Z0-9_]*$`), so Heroku can name attachments after it. The syntax is inferred
+//! (partner-api §18 Q13), so a breach is a SHOULD.
 
 use serde_json::Value;
 
@@ -10,7 +11,7 @@ use crate::runner::CheckCtx;
 crate::check!(
     "ATT-08",
     "ATT-08",
-    Must,
+    Should,
     "a recommended_prefix is a valid attachment name",
     run
 );
@@ -45,7 +46,7 @@ pub fn judge(prefix: Option<&Value>) -> Option<Finding> {
             observed,
         )
         .at("/recommended_prefix")
-        .hint("Heroku uses it as the attachment name, the prefix of every app-side var: upper case, underscores, no dashes"),
+        .hint("Heroku uses it as the attachment name, the prefix of every app-side var: upper case, underscores, no dashes (the syntax is inferred from attachment names, partner-api §18 Q13)"),
     )
 }
 

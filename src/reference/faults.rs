@@ -103,6 +103,8 @@ faults! {
     VariantRepeatDeprovision204 = "variant-repeat-deprovision-204": "conformant variant: a repeated deprovision answers 204",
     VariantIntegerId = "variant-integer-id": "conformant variant: the provider id is an integer",
     VariantLegacySso = "variant-legacy-sso": "conformant variant: the manifest has no sso_url; logins use the legacy GET to base_url/{id}",
+    VariantSsoContextPath = "variant-sso-context-path": "conformant variant: SSO lands on a path naming the app the user came from (/heroku/dashboard/{uuid}/from/{context_app})",
+    VariantSsoSessionDashboard = "variant-sso-session-dashboard": "conformant variant: SSO lands on a fixed /heroku/dashboard that shows the session's resource",
     VariantSso303 = "variant-sso-303": "conformant variant: SSO redirects with 303 and the dashboard refuses strangers with a redirect",
     VariantVendorJson = "variant-vendor-json": "conformant variant: JSON labelled application/vnd.heroku-addons+json",
 }

@@ -34,6 +34,11 @@ pub(crate) fn router(state: Arc<State>) -> Router {
         )
         .route("/sso/login", post(super::sso::login))
         .route("/heroku/dashboard/{uuid}", get(super::sso::dashboard))
+        .route(
+            "/heroku/dashboard/{uuid}/from/{context}",
+            get(super::sso::context_dashboard),
+        )
+        .route("/heroku/dashboard", get(super::sso::session_dashboard))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             super::sharing::layer,

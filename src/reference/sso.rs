@@ -137,7 +137,19 @@ fn sign_in(state: &Arc<State>, headers: &HeaderMap, f: HashMap<String, String>) 
     } else {
         StatusCode::FOUND
     };
-    let location = format!("/heroku/dashboard/{uuid}");
+    let location = if state.faults.has(F::VariantSsoSessionDashboard) {
+        "/heroku/dashboard".to_owned()
+    } else if state.faults.has(F::VariantSsoContextPath) {
+        let from = f
+            .get("context_app")
+            .or(f.get("app"))
+            .cloned()
+            .unwrap_or_default();
+        let from: String = url::form_urlencoded::byte_serialize(from.as_bytes()).collect();
+        format!("/heroku/dashboard/{uuid}/from/{from}")
+    } else {
+        format!("/heroku/dashboard/{uuid}")
+    };
     if state.faults.has(F::SsoNoSession) {
         return (status, [(header::LOCATION, location)]).into_response();
     }
@@ -162,6 +174,24 @@ fn session_of(headers: &HeaderMap) -> Option<String> {
         .filter_map(|pair| pair.trim().split_once('='))
         .find(|(k, _)| *k == COOKIE)
         .map(|(_, v)| v.to_owned())
+}
+
+/// The dashboard at a path that also names the app the user came from.
+pub(super) async fn context_dashboard(
+    state: S,
+    Path((uuid, _from)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    dashboard(state, Path(uuid), headers).await
+}
+
+/// The dashboard at one fixed path: the session says which resource it shows.
+pub(super) async fn session_dashboard(state: S, headers: HeaderMap) -> Response {
+    let owner = session_of(&headers).and_then(|s| state.sessions.lock().ok()?.get(&s).cloned());
+    match owner {
+        Some(uuid) => dashboard(state, Path(uuid), headers).await,
+        None => forbidden("Sign in through the Heroku Dashboard"),
+    }
 }
 
 pub(super) async fn dashboard(

@@ -2,7 +2,7 @@
 //! install signs in and lands on its own dashboard, not on the first install's.
 
 use crate::catalogue::Level;
-use crate::checks::sso::{Attempt, same_page, valid_login, working_login};
+use crate::checks::sso::{Attempt, valid_login, working_login};
 use crate::outcome::{Finding, Verdict};
 use crate::runner::CheckCtx;
 
@@ -24,10 +24,36 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         Ok(l) => l,
         Err(v) => return v,
     };
-    judge(&first, &second)
+    let ids = |res: &crate::runner::Provisioned| {
+        let mut ids = vec![res.uuid.clone()];
+        ids.extend(crate::checks::many::provider_id(&res.reply));
+        ids
+    };
+    let first_ids = ids(&*cx.resource("primary").await);
+    let second_ids = ids(&*cx.resource(super::SECOND).await);
+    judge(&first, &first_ids, &second, &second_ids)
 }
 
-pub fn judge(first: &Attempt, second: &Attempt) -> Verdict {
+/// Ids shorter than this (small integer provider ids) say nothing when found in a page.
+const MIN_ID_LEN: usize = 6;
+
+/// True when the final URL or page of `attempt` names one of `ids`.
+fn names(attempt: &Attempt, ids: &[String]) -> bool {
+    let page = String::from_utf8_lossy(&attempt.nav.last().body);
+    ids.iter()
+        .filter(|id| id.len() >= MIN_ID_LEN)
+        .any(|id| attempt.nav.final_url.contains(id.as_str()) || page.contains(id.as_str()))
+}
+
+/// Warns only on positive evidence: the second login's final URL or page names the first
+/// install and not the second (a dashboard at a fixed path that keeps the resource in the
+/// session or the query is fine).
+pub fn judge(
+    first: &Attempt,
+    first_ids: &[String],
+    second: &Attempt,
+    second_ids: &[String],
+) -> Verdict {
     let last = second.nav.last();
     let finding = |observed: String| {
         Finding::new(
@@ -47,14 +73,18 @@ pub fn judge(first: &Attempt, second: &Attempt) -> Verdict {
         ))
         .into();
     }
-    if same_page(&second.nav.final_url, &first.nav.final_url) {
+    if names(second, first_ids) && !names(second, second_ids) {
         return finding(format!(
-            "it landed on {}, the first install's dashboard",
-            second.nav.final_url
+            "it landed on {}, which names the first install ({}) and not the second",
+            second.nav.final_url,
+            first_ids.join(", ")
         ))
         .into();
     }
-    Verdict::pass()
+    Verdict::pass_with(format!(
+        "landed on {} (the first install's login: {})",
+        second.nav.final_url, first.nav.final_url
+    ))
 }
 
 #[cfg(test)]

@@ -49,8 +49,16 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         Ok(a) => a,
         Err(v) => return v,
     };
-    if attempt.signed_in() && same_page(&attempt.nav.final_url, &own.nav.final_url) {
-        return Verdict::pass();
+    // Where the dashboard lives may depend on the context; any signed-in 2xx page other than
+    // the login endpoint itself is the resource opened.
+    let Flow::Post { url: login_url } = &flow else {
+        return Verdict::Skip("the legacy SSO flow carries no context_app".into());
+    };
+    if attempt.signed_in() && !same_page(&attempt.nav.final_url, login_url) {
+        return Verdict::pass_with(format!(
+            "landed on {} (the owning app's login: {})",
+            attempt.nav.final_url, own.nav.final_url
+        ));
     }
     Finding::new(
         "a session on the resource's dashboard, as for a login from the owning app",

@@ -1,10 +1,10 @@
 //! ATT-07: attaching needs nothing from the partner. Once the platform has attached the shared
 //! resource to a second app (no Partner API call, as on Heroku), the partner still serves it: a
-//! plan change to the plan it has is not refused.
+//! change to the plan it has gets the same class of answer as just before the attachment.
 
 use crate::checks::inspect::observed_status;
 use crate::outcome::{Finding, Verdict};
-use crate::partner::{Credentials, Reply};
+use crate::partner::Reply;
 use crate::runner::CheckCtx;
 
 crate::check!(
@@ -20,46 +20,50 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         Ok(a) => a,
         Err(v) => return v,
     };
-    use crate::outcome::Outcome;
-    for (check, what) in [
-        ("PLAN-02", "plan changes fail"),
-        ("IDEM-04", "changes to the current plan are refused"),
-    ] {
-        if matches!(cx.outcome_of(check), Some(Outcome::Fail | Outcome::Warn)) {
-            return Verdict::Blocked(format!("{what} anyway (see {check})"));
-        }
-    }
     let res = match cx.live_resource("primary").await {
         Ok(r) => r,
         Err(v) => return v,
     };
-    let body = serde_json::json!({"plan": res.current_plan(), "uuid": res.uuid});
-    let reply = cx
-        .partner
-        .plan_change(
-            &res.uuid,
-            &body,
-            Credentials::Manifest,
-            &format!(
-                "plan change while attached to {} as {}",
-                shared.app.name, shared.attachment.name
-            ),
-        )
-        .await;
-    judge(&reply)
+    let reply = super::same_plan_change(
+        cx,
+        &res,
+        &format!(
+            "plan change while attached to {} as {}",
+            shared.app.name, shared.attachment.name
+        ),
+    )
+    .await;
+    judge(&shared.baseline, &reply)
 }
 
-pub fn judge(reply: &Reply) -> Verdict {
+/// The class of an answer: 2xx, 4xx, 5xx, other status, or none.
+fn class(reply: &Reply) -> Option<u16> {
     if reply.is_success() {
-        return Verdict::pass();
+        return Some(2);
+    }
+    reply.status.map(|s| s / 100)
+}
+
+/// Differential: the attachment must not change the class of answer to the same request.
+pub fn judge(before: &Reply, after: &Reply) -> Verdict {
+    if class(before) == class(after) || after.is_success() {
+        return Verdict::pass_with(format!(
+            "before attaching: {}; attached: {}",
+            observed_status(before),
+            observed_status(after)
+        ));
     }
     Finding::new(
-        "2xx for a plan change of a resource that is also attached to another app",
-        observed_status(reply),
+        format!(
+            "the same answer class as before attaching ({})",
+            observed_status(before)
+        ),
+        observed_status(after),
     )
     .at("status")
     .hint("attachments are Heroku's business (seed 002: attachable needs no other change); serve a shared resource like any other")
-    .exchange(&reply.exchange)
+    .exchange(&before.exchange)
+    .exchange(&after.exchange)
     .into()
 }
 
@@ -69,11 +73,13 @@ mod tests {
     use crate::outcome::Verdict;
 
     #[test]
-    fn refusal_fails() {
-        assert!(matches!(
-            super::judge(&reply(422, "{}")),
-            Verdict::Violated(_)
-        ));
-        assert!(matches!(super::judge(&reply(200, "{}")), Verdict::Pass(_)));
+    fn only_a_change_of_answer_class_fails() {
+        let judge = |a: u16, b: u16| super::judge(&reply(a, "{}"), &reply(b, "{}"));
+        assert!(matches!(judge(200, 422), Verdict::Violated(_)));
+        assert!(matches!(judge(200, 500), Verdict::Violated(_)));
+        assert!(matches!(judge(200, 204), Verdict::Pass(_)));
+        assert!(matches!(judge(422, 422), Verdict::Pass(_)));
+        assert!(matches!(judge(422, 200), Verdict::Pass(_)));
+        assert!(matches!(judge(422, 503), Verdict::Violated(_)));
     }
 }

@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use crate::heroku::App;
 use crate::outcome::Verdict;
+use crate::partner::{Credentials, Reply};
 use crate::platform::state::Attachment;
 use crate::runner::CheckCtx;
 
@@ -19,6 +20,8 @@ use crate::runner::CheckCtx;
 pub struct Attached {
     pub app: App,
     pub attachment: Attachment,
+    /// The answer to a change to the current plan sent just before attaching (ATT-07's baseline).
+    pub baseline: Reply,
 }
 
 /// Attaches `primary` to a second app once per run (with the manifest's `attachable`); the
@@ -37,9 +40,14 @@ pub async fn attached(cx: &CheckCtx<'_>) -> Result<Arc<Attached>, Verdict> {
     let made = cx
         .memo("sharing.attached", async move {
             let app = App::random();
+            let baseline = same_plan_change(cx, &res, "plan change before attaching").await;
             platform
                 .attach(&res.uuid, &app, name.as_deref())
-                .map(|attachment| Attached { app, attachment })
+                .map(|attachment| Attached {
+                    app,
+                    attachment,
+                    baseline,
+                })
                 .map_err(|e| e.to_string())
         })
         .await;
@@ -52,4 +60,16 @@ pub async fn attached(cx: &CheckCtx<'_>) -> Result<Arc<Attached>, Verdict> {
             "the attachment memo has another type".into(),
         )),
     }
+}
+
+/// A change of `res` to the plan it is on.
+pub async fn same_plan_change(
+    cx: &CheckCtx<'_>,
+    res: &crate::runner::Provisioned,
+    label: &str,
+) -> Reply {
+    let body = serde_json::json!({"plan": res.current_plan(), "uuid": res.uuid});
+    cx.partner
+        .plan_change(&res.uuid, &body, Credentials::Manifest, label)
+        .await
 }

@@ -61,7 +61,9 @@ impl Model {
         user: Option<&str>,
         pick: &mut dyn FnMut(usize) -> usize,
     ) -> Result<Attachment, NamingError> {
-        let name = self.choose_name(app_id, user, None, None, pick)?;
+        // Step 2 of the heuristic: the partner's recommendation for this add-on.
+        let recommended = self.recommended.get(uuid).cloned();
+        let name = self.choose_name(app_id, user, recommended.as_deref(), None, pick)?;
         let id = self.attach(uuid, app_id, &name);
         if user.is_some() {
             self.user_named.insert(id.clone());
@@ -96,14 +98,16 @@ impl Model {
         true
     }
 
-    /// The partner's `recommended_prefix` arrived: the first attachment of `uuid` is renamed by
-    /// the heuristic unless the user named it.
-    pub fn apply_recommendation(
-        &mut self,
-        uuid: &str,
-        recommended: &str,
-        pick: &mut dyn FnMut(usize) -> usize,
-    ) {
+    /// The partner's `recommended_prefix` arrived: it is kept for later attachments of `uuid`,
+    /// and the first attachment takes it (step 2 of the heuristic) unless the user named it or
+    /// the name is invalid or taken there; then the name it has stays. Applied once: a repeated
+    /// answer changes nothing.
+    pub fn apply_recommendation(&mut self, uuid: &str, recommended: &str) {
+        if self.recommended.contains_key(uuid) {
+            return;
+        }
+        self.recommended
+            .insert(uuid.to_owned(), recommended.to_owned());
         let Some(owner) = self.addons.get(uuid).map(|a| a.app_id.clone()) else {
             return;
         };
@@ -118,10 +122,11 @@ impl Model {
         if self.user_named.contains(&att.id) {
             return;
         }
-        if let Ok(name) = self.choose_name(&owner, None, Some(recommended), Some(&att.id), pick)
+        if naming::is_valid(recommended)
+            && !self.name_taken(&owner, recommended, Some(&att.id))
             && let Some(a) = self.attachments.iter_mut().find(|a| a.id == att.id)
         {
-            a.name = name;
+            a.name = recommended.to_owned();
         }
     }
 
@@ -193,9 +198,9 @@ mod tests {
     #[test]
     fn a_recommendation_renames_the_first_attachment_unless_taken_or_user_named() {
         let mut m = model();
-        m.apply_recommendation("r2", "BALLOON", &mut first);
+        m.apply_recommendation("r2", "BALLOON");
         assert_eq!(names(&m, "app-1"), ["FOO_BAR", "BALLOON"]);
-        m.apply_recommendation("r1", "BALLOON", &mut first);
+        m.apply_recommendation("r1", "BALLOON");
         assert_eq!(
             names(&m, "app-1"),
             ["FOO_BAR", "BALLOON"],
@@ -210,6 +215,24 @@ mod tests {
                 .map(|a| a.name),
             Err(NamingError::Conflict("WORKER".into()))
         );
+    }
+
+    #[test]
+    fn a_recommendation_is_applied_once_and_names_later_attachments() {
+        let mut m = model();
+        // r2 has a colour; its recommendation is taken, so the colour stays, and a repeated
+        // answer neither re-rolls it nor renames it.
+        m.attach("r9", "app-1", "CACHE");
+        m.apply_recommendation("r2", "CACHE");
+        assert_eq!(names(&m, "app-1"), ["FOO_BAR", "FOO_BAR_AMBER", "CACHE"]);
+        let mut last = |n: usize| n - 1;
+        m.apply_recommendation("r2", "OTHER");
+        assert_eq!(names(&m, "app-1"), ["FOO_BAR", "FOO_BAR_AMBER", "CACHE"]);
+        // Attaching r2 to another app uses its recommendation (step 2).
+        let att = m.attach_named("r2", "app-2", None, &mut last).unwrap();
+        assert_eq!(att.name, "CACHE");
+        let att = m.attach_named("r1", "app-2", None, &mut last).unwrap();
+        assert_eq!(att.name, "FOO_BAR");
     }
 
     #[test]

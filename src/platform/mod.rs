@@ -259,7 +259,7 @@ impl Platform {
             .and_then(|b| b.get("recommended_prefix"))
             .and_then(Value::as_str);
         if let (Some(r), Some(200..=299)) = (recommended, reply.status) {
-            m.apply_recommendation(uuid, r, &mut naming::random_index);
+            m.apply_recommendation(uuid, r);
         }
         let provider_id = body
             .and_then(|b| b.get("id"))

@@ -38,10 +38,8 @@ pub fn is_valid(name: &str) -> bool {
         && chars.all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
 }
 
-/// Heroku tooling's normalization of a slug: upper case, `-` becomes `_`.
-pub fn normalize(slug: &str) -> String {
-    slug.to_ascii_uppercase().replace('-', "_")
-}
+/// Heroku tooling's normalization of a slug (one definition, shared with the manifest).
+pub use crate::manifest::normalize_slug as normalize;
 
 /// What the heuristic starts from.
 #[derive(Debug, Clone, Copy)]

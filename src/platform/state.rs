@@ -102,6 +102,8 @@ pub struct Model {
     pub attachments: Vec<Attachment>,
     /// Attachments named by the user: a `recommended_prefix` does not rename them.
     pub user_named: std::collections::BTreeSet<String>,
+    /// The partner's `recommended_prefix` per add-on, as first answered (applied once).
+    pub recommended: BTreeMap<String, String>,
     grants: HashMap<String, Grant>,
     tokens: HashMap<String, Token>,
     refresh: HashMap<String, String>,

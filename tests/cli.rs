@@ -735,3 +735,87 @@ fn a_rotate_hook_failing_here_is_an_error_at_once_not_a_partner_failure() {
     );
     assert!(!v.values().any(|o| o == "fail"), "{v:?}");
 }
+
+#[test]
+fn exec_exit_codes_follow_the_partner() {
+    // A refused provision is the partner's failure (1), and the command never runs.
+    let manifest = tmp("addon-manifest.json");
+    let config = manifest.with_file_name("conformance.toml");
+    let _server = serve_reference(&["provision-500"], &manifest, &config);
+    let marker = manifest.with_file_name("ran");
+    let script = format!("touch {}", marker.display());
+    let args = [
+        "exec",
+        "--manifest",
+        manifest.to_str().unwrap(),
+        "--config",
+        config.to_str().unwrap(),
+        "--",
+        "sh",
+        "-c",
+        &script,
+    ];
+    let out = cmd(&args);
+    let notes = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{notes}");
+    assert!(notes.contains("refused the provision"), "{notes}");
+    assert!(!marker.exists());
+
+    // A failed deprovision: non-zero although the command succeeded, with a removal line.
+    let manifest = tmp("addon-manifest.json");
+    let config = manifest.with_file_name("conformance.toml");
+    let _server = serve_reference(&["deprovision-500"], &manifest, &config);
+    let out = cmd(&[
+        "exec",
+        "--manifest",
+        manifest.to_str().unwrap(),
+        "--config",
+        config.to_str().unwrap(),
+        "--",
+        "true",
+    ]);
+    let notes = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{notes}");
+    assert!(notes.contains("curl -sS -X DELETE"), "{notes}");
+}
+
+#[cfg(unix)]
+#[test]
+fn sigterm_while_exec_waits_for_the_provision_skips_the_command_and_deprovisions() {
+    let manifest = tmp("addon-manifest.json");
+    let config = manifest.with_file_name("conformance.toml");
+    let _server = serve_reference(
+        &["variant-async-all", "async-never-completes"],
+        &manifest,
+        &config,
+    );
+    let text = std::fs::read_to_string(&config)
+        .unwrap()
+        .replace("callback = \"3s\"", "callback = \"60s\"");
+    std::fs::write(&config, text).unwrap();
+    let marker = manifest.with_file_name("ran");
+    let mut child = Command::new(BIN)
+        .args([
+            "exec",
+            "--manifest",
+            manifest.to_str().unwrap(),
+            "--config",
+            config.to_str().unwrap(),
+            "--",
+            "touch",
+            marker.to_str().unwrap(),
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = lines_of(child.stderr.take().unwrap());
+    read_until(&stderr, |l| l.contains("waiting for it to finish"));
+    let started = std::time::Instant::now();
+    signal(&child, "TERM");
+    let rest = read_until(&stderr, |l| l.contains("not starting it"));
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130), "{rest}");
+    assert!(!marker.exists());
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+}

@@ -59,12 +59,18 @@ pub async fn exec(args: ExecArgs) -> Result<u8, HarnessError> {
             "pass --plan or set [plans] default in the config",
         ));
     };
-    // From here on Ctrl-C must not end the harness before the deprovision: the command gets
-    // the signal (same process group) and ends; then the resource is removed.
-    let sigint = tokio::spawn(async {
-        while tokio::signal::ctrl_c().await.is_ok() {
-            note("interrupted: waiting for the command to end, then deprovisioning");
-        }
+    // From here on SIGINT and SIGTERM must not end the harness before the deprovision: the
+    // command gets the signal (same process group) and ends; then the resource is removed.
+    // Interrupted before the command starts, the command is not started.
+    let interrupt = crate::runner::Interrupt::new();
+    let watcher = super::signals::Signals::install().map(|mut signals| {
+        let interrupt = interrupt.clone();
+        tokio::spawn(async move {
+            while signals.next().await {
+                note("interrupted: the command (if running) ends, then the resource is deprovisioned");
+                interrupt.trigger();
+            }
+        })
     });
     let callback = settings.config.timeouts.callback;
     let ctx = RunCtx::build(manifest.clone(), settings)?;
@@ -86,45 +92,63 @@ pub async fn exec(args: ExecArgs) -> Result<u8, HarnessError> {
         .provision(&body, Credentials::Manifest, "exec provision")
         .await;
     let result = if !reply.is_success() {
-        Err(HarnessError::usage(
-            format!(
-                "the partner refused the provision: {}",
-                reply.exchange.summary()
-            ),
-            "`addon-conformance run --suite provision` shows why",
-        ))
+        // The partner's failure, not bad input.
+        note(&format!(
+            "the partner refused the provision: {}; `addon-conformance run --suite provision` shows why",
+            reply.exchange.summary()
+        ));
+        Ok(exit::PARTNER_FAILED)
     } else {
-        if reply.status == Some(202) {
+        if reply.status == Some(202) && !interrupt.is_triggered() {
             note("the partner provisions asynchronously; waiting for it to finish");
-            let done = platform
-                .journal()
-                .wait_for(callback, |i| {
-                    i.kind == "provision action" && i.resource.as_deref() == Some(uuid.as_str())
-                })
-                .await;
-            if done.is_err() {
-                note(
-                    "no provision action arrived within timeouts.callback; the config may be incomplete",
-                );
+            let done = platform.journal().wait_for(callback, |i| {
+                i.kind == "provision action" && i.resource.as_deref() == Some(uuid.as_str())
+            });
+            tokio::select! {
+                done = done => if done.is_err() {
+                    note(
+                        "no provision action arrived within timeouts.callback; the config may be incomplete",
+                    );
+                },
+                () = interrupt.triggered() => {}
             }
         }
-        run_command(&platform, &ctx, &uuid, program, rest).await
+        if interrupt.is_triggered() {
+            note("interrupted before the command started: not starting it");
+            Ok(exit::INTERRUPTED)
+        } else {
+            run_command(&platform, &ctx, &uuid, program, rest).await
+        }
     };
     let removal = ctx
         .deprovision(&uuid, Credentials::Manifest, "exec deprovision")
         .await;
-    if !removal.is_success() && !matches!(removal.status, Some(404 | 410)) {
+    let removed = removal.is_success() || matches!(removal.status, Some(404 | 410));
+    if !removed {
+        let entry = crate::partner::ledger::Entry {
+            uuid: uuid.clone(),
+            label: "exec provision".into(),
+            state: crate::partner::ledger::EntryState::Live,
+            billable: true,
+        };
         note(&format!(
-            "the deprovision did not succeed: {}; remove resource {uuid} yourself",
-            removal.exchange.summary()
+            "the deprovision did not succeed: {}; remove resource {uuid} yourself: {}",
+            removal.exchange.summary(),
+            entry.removal_curl()
         ));
     }
     drop(ctx);
     if let Ok(p) = Arc::try_unwrap(platform) {
         p.stop().await;
     }
-    sigint.abort();
-    result
+    if let Some(w) = watcher {
+        w.abort();
+    }
+    // A resource left behind makes the run fail, whatever the command did.
+    match result {
+        Ok(0) if !removed => Ok(exit::PARTNER_FAILED),
+        other => other,
+    }
 }
 
 async fn run_command(

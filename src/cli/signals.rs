@@ -32,14 +32,14 @@ pub fn watch(interrupt: Interrupt) {
 
 /// SIGINT and SIGTERM as one stream, registered once so no signal falls between two waits.
 #[cfg(unix)]
-struct Signals {
+pub(super) struct Signals {
     int: tokio::signal::unix::Signal,
     term: tokio::signal::unix::Signal,
 }
 
 #[cfg(unix)]
 impl Signals {
-    fn install() -> Option<Self> {
+    pub(super) fn install() -> Option<Self> {
         use tokio::signal::unix::{SignalKind, signal};
         Some(Self {
             int: signal(SignalKind::interrupt()).ok()?,
@@ -48,7 +48,7 @@ impl Signals {
     }
 
     /// Waits for the next signal; false when the streams end.
-    async fn next(&mut self) -> bool {
+    pub(super) async fn next(&mut self) -> bool {
         tokio::select! {
             s = self.int.recv() => s.is_some(),
             s = self.term.recv() => s.is_some(),
@@ -57,15 +57,15 @@ impl Signals {
 }
 
 #[cfg(not(unix))]
-struct Signals;
+pub(super) struct Signals;
 
 #[cfg(not(unix))]
 impl Signals {
-    fn install() -> Option<Self> {
+    pub(super) fn install() -> Option<Self> {
         Some(Self)
     }
 
-    async fn next(&mut self) -> bool {
+    pub(super) async fn next(&mut self) -> bool {
         tokio::signal::ctrl_c().await.is_ok()
     }
 }

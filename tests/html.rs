@@ -2,16 +2,15 @@
 //! the rendered DOM shows every failing check, expanded. Outside CI the test skips when chromium
 //! is missing; under `CI=true` it must run (`.ci/run` installs chromium).
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use addon_conformance::events::Recorder;
 use addon_conformance::outcome::Outcome;
-use addon_conformance::reference::FaultSet;
 use addon_conformance::report::HtmlReport;
 use addon_conformance::report::file::render;
-use addon_conformance::runner::Selection;
 
 const FAULTS: &[&str] = &[
     "config-undeclared-var",
@@ -87,19 +86,7 @@ fn the_html_report_shows_every_failing_check_in_chromium() {
         eprintln!("skipped: chromium is not installed (apt-get install chromium)");
         return;
     };
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let names: Vec<String> = FAULTS.iter().map(|s| s.to_string()).collect();
-    let mut recorder = Recorder::default();
-    let outcome = runtime
-        .block_on(addon_conformance::demo::run(
-            FaultSet::parse(&names).unwrap(),
-            Selection::default(),
-            &mut recorder,
-        ))
-        .unwrap();
+    let (outcome, recorder) = common::demo_recorded(FAULTS);
     let failing = outcome.report.ids(Outcome::Fail);
     let warning = outcome.report.ids(Outcome::Warn);
     assert!(

@@ -1,12 +1,11 @@
 //! Report tests: terminal and JSON snapshots, the JSON schema, and a scan for leaked secrets.
 
-use addon_conformance::events::Recorder;
-use addon_conformance::reference::FaultSet;
+mod common;
+
 use addon_conformance::report::file::render;
 use addon_conformance::report::{
     GithubReporter, HarReport, HtmlReport, JsonReport, JunitReport, TerminalReporter,
 };
-use addon_conformance::runner::Selection;
 use serde_json::Value;
 
 struct Run {
@@ -21,19 +20,7 @@ struct Run {
 }
 
 fn demo(faults: &[&str]) -> Run {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let names: Vec<String> = faults.iter().map(|s| s.to_string()).collect();
-    let mut recorder = Recorder::default();
-    let outcome = runtime
-        .block_on(addon_conformance::demo::run(
-            FaultSet::parse(&names).unwrap(),
-            Selection::default(),
-            &mut recorder,
-        ))
-        .unwrap();
+    let (outcome, recorder) = common::demo_recorded(faults);
     let mut terminal = TerminalReporter::new(Vec::new(), false);
     for e in &recorder.events {
         addon_conformance::events::EventSink::emit(&mut terminal, e);

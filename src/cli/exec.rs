@@ -87,7 +87,7 @@ pub async fn exec(args: ExecArgs) -> Result<u8, HarnessError> {
             .register_provision_as(&uuid, &addon, &plan, &region, &ctx.app, Some(name))
             .map_err(|e| HarnessError::usage(format!("--as {name}: {e}"), "choose another name"))?;
     }
-    let body = ctx.provision_body(&uuid, &plan);
+    let body = ctx.same_app_body(&uuid, &plan);
     let reply = ctx
         .provision(&body, Credentials::Manifest, "exec provision")
         .await;

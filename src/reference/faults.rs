@@ -85,6 +85,7 @@ faults! {
     NoRefresh = "no-refresh": "short-lived tokens are never refreshed",
     SyncNoExchange = "sync-no-exchange": "a synchronous provision never exchanges its grant",
     DedupeHerokuId = "dedupe-heroku-id": "a second install on an app (same heroku_id) is refused with 422",
+    VariantUniqueHerokuId = "variant-unique-heroku-id": "conformant variant: without many_per_app in the manifest, a second install on an app is refused",
     RenamesSecondInstall = "renames-second-install": "a second install on an app answers config under attachment-style names",
     DeprovisionByHerokuId = "deprovision-by-heroku-id": "deprovisioning one install removes every install of the app",
     AppCounterRace = "app-counter-race": "ids come from a per-app counter that concurrent installs race on",

@@ -213,7 +213,11 @@ impl ReferencePartner {
             "password": if f.has(Fault::ManifestEmptyPassword) { "" } else { &self.password },
             "sso_salt": self.sso_salt,
             "regions": if f.has(Fault::ManifestUnknownRegion) { json!(["us", "us-east-1"]) } else { json!(["us", "eu"]) },
-            "requires": ["log_input", "syslog_drain", "many_per_app", "attachable"],
+            "requires": if f.has(Fault::VariantUniqueHerokuId) {
+                json!(["log_input", "syslog_drain", "attachable"])
+            } else {
+                json!(["log_input", "syslog_drain", "many_per_app", "attachable"])
+            },
             "production": {
                 "base_url": format!("{scheme}://{ADDON_ID}.invalid/heroku/resources"),
                 "sso_url": format!("https://{ADDON_ID}.invalid/sso/login"),

@@ -208,7 +208,8 @@ async fn provisioned(state: &State, uuid: &str, heroku_id: &str, reply: Response
             .ok()
             .and_then(|a| a.get(uuid).cloned())
     };
-    if f.has(F::DedupeHerokuId) && !others.is_empty() && !repeat {
+    let dedupe = f.has(F::DedupeHerokuId) || f.has(F::VariantUniqueHerokuId);
+    if dedupe && !others.is_empty() && !repeat {
         if let Ok(mut r) = state.resources.lock() {
             r.remove(uuid);
         }

@@ -169,18 +169,31 @@ impl RunCtx {
         self
     }
 
-    /// A provision body for a fresh uuid on `plan`, with the run's region and options. With a
-    /// platform, Heroku's side of the provision (resource, attachment, grant) is registered.
+    /// A provision body for a fresh uuid on `plan`, with the run's region and options, for a probe:
+    /// on an app of its own, so no two probes share a `heroku_id` (a partner without
+    /// many_per_app may rightly keep heroku_id unique; only the same-app checks install twice on
+    /// one app). With a platform, Heroku's side of the provision is registered.
     pub fn provision_body(&self, uuid: &str, plan: &str) -> Value {
         self.provision_body_in(uuid, plan, &self.settings.config.provision.region)
     }
 
-    /// A provision body like `provision_body`, in `region` (the Private Space probes).
+    /// A probe's provision body like `provision_body`, in `region` (the Private Space probes).
     pub fn provision_body_in(&self, uuid: &str, plan: &str, region: &str) -> Value {
+        self.provision_body_on(uuid, plan, region, &App::random())
+    }
+
+    /// A provision body on the run's app: the shared resources and the same-app checks.
+    pub fn same_app_body(&self, uuid: &str, plan: &str) -> Value {
+        let region = self.settings.config.provision.region.clone();
+        self.provision_body_on(uuid, plan, &region, &self.app)
+    }
+
+    /// A provision body for `uuid` on `app`.
+    pub fn provision_body_on(&self, uuid: &str, plan: &str, region: &str, app: &App) -> Value {
         let cfg = &self.settings.config.provision;
         let name = heroku::addon_name(self.manifest.id.as_deref().unwrap_or("addon"), uuid);
         let (grant, grant_expires) = match &self.platform {
-            Some(p) => p.register_provision(uuid, &name, plan, region, &self.app),
+            Some(p) => p.register_provision(uuid, &name, plan, region, app),
             None => (
                 uuid::Uuid::new_v4().to_string(),
                 SystemTime::now() + Duration::from_secs(300),
@@ -196,7 +209,7 @@ impl RunCtx {
                 plan,
                 region,
                 options: &cfg.options,
-                app: &self.app,
+                app,
                 platform_origin: &self.platform_origin,
                 grant_code: &grant,
                 grant_expires,
@@ -257,7 +270,13 @@ impl RunCtx {
         };
         cell.get_or_init(|| async {
             let uuid = uuid::Uuid::new_v4().to_string();
-            let request = self.provision_body(&uuid, &plan);
+            // Further shared resources join the primary's app only when the add-on allows several
+            // installs per app; otherwise each gets an app of its own.
+            let request = if key == "primary" || self.manifest.requires("many_per_app") {
+                self.same_app_body(&uuid, &plan)
+            } else {
+                self.provision_body(&uuid, &plan)
+            };
             let reply = self
                 .provision(&request, Credentials::Manifest, &format!("provision {key}"))
                 .await;

@@ -17,7 +17,8 @@ pub(super) fn finish(
 ) -> CheckResult {
     let check: &Check = planned.check;
     let requirement = catalogue.and_then(|c| c.requirement(check.requirement));
-    let red = |s: &str| ctx.redactor.text(s);
+    // Redacted, and with control characters escaped: a partner's text must not drive a terminal.
+    let red = |s: &str| crate::redact::sanitize(&ctx.redactor.text(s));
     let mut evidence = Evidence::default();
     let (outcome, message) = match verdict {
         Verdict::Pass(note) => (Outcome::Pass, note.unwrap_or_else(|| "ok".to_owned())),

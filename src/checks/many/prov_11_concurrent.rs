@@ -24,7 +24,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         uuid::Uuid::new_v4().to_string(),
     ];
     let plan = cx.default_plan().to_owned();
-    let bodies: Vec<_> = uuids.iter().map(|u| cx.provision_body(u, &plan)).collect();
+    let bodies: Vec<_> = uuids.iter().map(|u| cx.same_app_body(u, &plan)).collect();
     let (a, b) = tokio::join!(
         cx.provision(&bodies[0], Credentials::Manifest, "concurrent install 1"),
         cx.provision(&bodies[1], Credentials::Manifest, "concurrent install 2"),

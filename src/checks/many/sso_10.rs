@@ -90,6 +90,37 @@ pub fn judge(
 #[cfg(test)]
 mod tests {
     use crate::checks::find;
+    use crate::checks::sso::Attempt;
+    use crate::partner::sso::{CookieJar, Navigation};
+
+    fn landed(url: &str, body: &str) -> Attempt {
+        Attempt {
+            nav: Navigation {
+                hops: vec![crate::checks::testing::reply_typed(200, body, "text/html")],
+                final_url: url.to_owned(),
+                broken: None,
+            },
+            jar: CookieJar::default(),
+        }
+    }
+
+    #[test]
+    fn only_a_page_naming_the_first_install_and_not_the_second_is_evidence() {
+        let first = vec!["11111111-aaaa".to_owned(), "provider-first".to_owned()];
+        let second = vec!["22222222-bbbb".to_owned(), "7".to_owned()];
+        let fixed = landed("http://p/dashboard", "<h1>Resource 22222222-bbbb</h1>");
+        assert!(!super::names(&fixed, &first) && super::names(&fixed, &second));
+        let wrong = landed("http://p/dashboard/11111111-aaaa", "<h1>Dashboard</h1>");
+        assert!(super::names(&wrong, &first) && !super::names(&wrong, &second));
+        // Short ids (a small integer provider id) prove nothing.
+        let short = landed("http://p/7", "");
+        assert!(!super::names(&short, &second));
+        // Not signed in (no session cookie): a warning whatever the page.
+        assert!(matches!(
+            super::judge(&fixed, &first, &fixed, &second),
+            crate::outcome::Verdict::Violated(_)
+        ));
+    }
 
     #[test]
     fn is_registered() {

@@ -2,7 +2,6 @@
 
 use crate::checks::inspect::{is_2xx, observed_status};
 use crate::outcome::{Finding, Verdict};
-use crate::partner::Credentials;
 use crate::runner::CheckCtx;
 
 crate::check!(
@@ -14,33 +13,21 @@ crate::check!(
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    // Judged against the baseline: only a provision that succeeds without the extra can blame it.
-    if let Err(v) = cx.live_resource("primary").await {
-        return v;
-    }
-    let uuid = uuid::Uuid::new_v4().to_string();
-    let mut body = cx.provision_body(&uuid, cx.default_plan());
-    if let Some(map) = body.as_object_mut() {
-        map.insert("conformance_unknown_field".into(), "ignore me".into());
-        map.insert(
-            "conformance_unknown_object".into(),
-            serde_json::json!({"nested": [1, 2, 3], "flag": true}),
-        );
-    }
-    let reply = cx
-        .provision(
-            &body,
-            Credentials::Manifest,
-            "provision with unknown fields",
-        )
-        .await;
+    let reply = match super::variant_probe(cx, "unknown fields", |body| {
+        if let Some(map) = body.as_object_mut() {
+            map.insert("conformance_unknown_field".into(), "ignore me".into());
+            map.insert(
+                "conformance_unknown_object".into(),
+                serde_json::json!({"nested": [1, 2, 3], "flag": true}),
+            );
+        }
+    })
+    .await
+    {
+        Ok(r) => r,
+        Err(v) => return v,
+    };
     if is_2xx(reply.status) {
-        cx.deprovision(
-            &uuid,
-            Credentials::Manifest,
-            "remove the unknown-fields resource",
-        )
-        .await;
         return Verdict::pass();
     }
     Finding::new(

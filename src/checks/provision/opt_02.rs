@@ -2,7 +2,6 @@
 
 use crate::checks::inspect::{is_2xx, observed_status};
 use crate::outcome::{Finding, Verdict};
-use crate::partner::Credentials;
 use crate::runner::CheckCtx;
 
 crate::check!(
@@ -14,29 +13,17 @@ crate::check!(
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    // Judged against the baseline: only a provision that succeeds without the extra can blame it.
-    if let Err(v) = cx.live_resource("primary").await {
-        return v;
-    }
-    let uuid = uuid::Uuid::new_v4().to_string();
-    let mut body = cx.provision_body(&uuid, cx.default_plan());
-    if let Some(options) = body.get_mut("options").and_then(|o| o.as_object_mut()) {
-        options.insert("conformance-unknown-option".into(), "true".into());
-    }
-    let reply = cx
-        .provision(
-            &body,
-            Credentials::Manifest,
-            "provision with an unknown option",
-        )
-        .await;
+    let reply = match super::variant_probe(cx, "an unknown option", |body| {
+        if let Some(options) = body.get_mut("options").and_then(|o| o.as_object_mut()) {
+            options.insert("conformance-unknown-option".into(), "true".into());
+        }
+    })
+    .await
+    {
+        Ok(r) => r,
+        Err(v) => return v,
+    };
     if is_2xx(reply.status) {
-        cx.deprovision(
-            &uuid,
-            Credentials::Manifest,
-            "remove the unknown-option resource",
-        )
-        .await;
         return Verdict::pass();
     }
     Finding::new(

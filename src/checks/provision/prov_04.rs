@@ -13,15 +13,10 @@ crate::check!(
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    let res = match cx.live_resource("primary").await {
+    let res = match super::sync_answer(cx).await {
         Ok(r) => r,
         Err(v) => return v,
     };
-    if res.is_async() {
-        return Verdict::Skip(
-            "the partner answered 202: config arrives through the Platform API".into(),
-        );
-    }
     let body = match json_object(&res.reply) {
         Ok(b) => b,
         Err(why) => return Verdict::Blocked(why),

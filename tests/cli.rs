@@ -322,6 +322,10 @@ fn lines_of(pipe: impl std::io::Read + Send + 'static) -> std::sync::mpsc::Recei
 }
 
 fn start_run(manifest: &std::path::Path, config: &std::path::Path) -> Running {
+    start_run_with(manifest, config, &[])
+}
+
+fn start_run_with(manifest: &std::path::Path, config: &std::path::Path, extra: &[&str]) -> Running {
     let mut child = Command::new(BIN)
         .args([
             "run",
@@ -330,6 +334,7 @@ fn start_run(manifest: &std::path::Path, config: &std::path::Path) -> Running {
             "--config",
             config.to_str().unwrap(),
         ])
+        .args(extra)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -387,9 +392,22 @@ fn sigint_stops_the_run_cleans_up_and_exits_130() {
 fn sigterm_then_a_second_signal_aborts_at_once() {
     let manifest = tmp("addon-manifest.json");
     let config = manifest.with_file_name("conformance.toml");
-    // The first provision takes 1.5 s, so the run is waiting on the partner when signalled.
-    let _server = serve_reference(&["slow-provision"], &manifest, &config);
-    let mut run = start_run(&manifest, &config);
+    let _server = serve_reference(&[], &manifest, &config);
+    // A partner that accepts connections and never answers: the run is provably blocked on its
+    // first provision (for up to a minute) while both signals arrive.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let silent = format!("http://{}/heroku/resources", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().flatten() {
+            held.push(stream);
+        }
+    });
+    let mut run = start_run_with(
+        &manifest,
+        &config,
+        &["--base-url", &silent, "--request-timeout", "60s"],
+    );
     read_until(&run.stdout, |l| l.starts_with("Provision"));
     signal(&run.child, "TERM");
     read_until(&run.stderr, |l| l.starts_with("interrupted:"));

@@ -1,6 +1,9 @@
 //! The binary as a user runs it: exit codes, bad inputs, and `run` against `serve-reference`
 //! giving the same verdicts as `demo`.
 
+#[path = "common/sso_page.rs"]
+mod sso_page;
+
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
@@ -268,28 +271,10 @@ async fn sso_command_prints_a_page_that_signs_in() {
         }
     };
     let page = http.get(&url).send().await.unwrap().text().await.unwrap();
-    let attr = |tag: &str, name: &str| {
-        let start = tag.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
-        let end = tag[start..].find('"').unwrap() + start;
-        tag[start..end].replace("&amp;", "&")
-    };
-    let action = attr(page.split("<form").nth(1).unwrap(), "action");
-    let fields: Vec<(String, String)> = page
-        .split("<input")
-        .skip(1)
-        .map(|t| (attr(t, "name"), attr(t, "value")))
-        .collect();
-    let login = http.post(&action).form(&fields).send().await.unwrap();
-    assert_eq!(login.status(), 302);
-    let cookie = login.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    let (action, fields) = sso_page::parse_form(&page);
+    let (cookie, location) = sso_page::sign_in(&http, &action, &fields).await;
     let origin = base.trim_end_matches("/heroku/resources");
-    let dashboard = format!("{origin}{}", login.headers()["location"].to_str().unwrap());
+    let dashboard = format!("{origin}{location}");
     let page = http
         .get(&dashboard)
         .header("Cookie", cookie)

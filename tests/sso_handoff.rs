@@ -9,28 +9,10 @@ use addon_conformance::manifest::Manifest;
 use addon_conformance::reference::{FaultSet, ReferencePartner};
 use addon_conformance::sso::SsoUser;
 
-/// The hidden inputs and the action of an auto-submitting page.
-fn parse_form(page: &str) -> (String, Vec<(String, String)>) {
-    let unescape = |s: &str| {
-        s.replace("&quot;", "\"")
-            .replace("&lt;", "<")
-            .replace("&gt;", ">")
-            .replace("&amp;", "&")
-    };
-    let attr = |tag: &str, name: &str| {
-        let start = tag.find(&format!("{name}=\""))? + name.len() + 2;
-        let end = tag[start..].find('"')? + start;
-        Some(unescape(&tag[start..end]))
-    };
-    let form_tag = page.split("<form").nth(1).unwrap();
-    let action = attr(form_tag, "action").unwrap();
-    let fields = page
-        .split("<input")
-        .skip(1)
-        .map(|tag| (attr(tag, "name").unwrap(), attr(tag, "value").unwrap()))
-        .collect();
-    (action, fields)
-}
+#[path = "common/sso_page.rs"]
+mod sso_page;
+
+use sso_page::{parse_form, sign_in};
 
 #[tokio::test]
 async fn the_served_form_signs_in_to_the_reference_partner() {
@@ -84,16 +66,7 @@ async fn the_served_form_signs_in_to_the_reference_partner() {
     assert!(fetched.contains("document.forms[0].submit()"));
     let (form_action, fields) = parse_form(&fetched);
     assert_eq!(form_action, action);
-    let login = http.post(&form_action).form(&fields).send().await.unwrap();
-    assert_eq!(login.status(), 302);
-    let cookie = login.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
-    let location = login.headers()["location"].to_str().unwrap().to_owned();
+    let (cookie, location) = sign_in(&http, &form_action, &fields).await;
     let dashboard_url = format!("http://{}{location}", partner.addr);
     let dashboard = http
         .get(&dashboard_url)

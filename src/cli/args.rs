@@ -39,8 +39,9 @@ pub enum Command {
     Sso(super::sso::SsoArgs),
 }
 
+/// What `run` and `exec` are pointed at: the partner's manifest, our config, and overrides.
 #[derive(Args)]
-pub struct RunArgs {
+pub struct TargetArgs {
     /// Your addon-manifest.json.
     #[arg(long, env = "ADDON_MANIFEST")]
     pub manifest: PathBuf,
@@ -50,10 +51,7 @@ pub struct RunArgs {
     /// Send provisioning requests here instead of api.production.base_url.
     #[arg(long, env = "ADDON_BASE_URL")]
     pub base_url: Option<String>,
-    /// Send SSO logins here instead of api.production.sso_url.
-    #[arg(long, env = "ADDON_SSO_URL")]
-    pub sso_url: Option<String>,
-    /// Provision shared resources on this plan (overrides [plans] default).
+    /// Provision on this plan (overrides [plans] default).
     #[arg(long, env = "ADDON_PLAN")]
     pub plan: Option<String>,
     /// Where the fake platform listens (default 127.0.0.1:0).
@@ -64,6 +62,15 @@ pub struct RunArgs {
     pub platform_url: Option<String>,
     #[command(flatten)]
     pub network: NetworkArgs,
+}
+
+#[derive(Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// Send SSO logins here instead of api.production.sso_url.
+    #[arg(long, env = "ADDON_SSO_URL")]
+    pub sso_url: Option<String>,
     #[command(flatten)]
     pub selection: SelectionArgs,
     #[command(flatten)]
@@ -72,29 +79,11 @@ pub struct RunArgs {
 
 #[derive(Args)]
 pub struct ExecArgs {
-    /// Your addon-manifest.json.
-    #[arg(long, env = "ADDON_MANIFEST")]
-    pub manifest: PathBuf,
-    /// Harness config (TOML): plans, overrides, timeouts.
-    #[arg(long, env = "ADDON_CONFIG")]
-    pub config: Option<PathBuf>,
-    /// Send the provision here instead of api.production.base_url.
-    #[arg(long, env = "ADDON_BASE_URL")]
-    pub base_url: Option<String>,
-    /// Provision on this plan (overrides [plans] default).
-    #[arg(long, env = "ADDON_PLAN")]
-    pub plan: Option<String>,
+    #[command(flatten)]
+    pub target: TargetArgs,
     /// Attach under this name (as `heroku addons:create --as NAME`); otherwise Heroku's heuristic.
     #[arg(long = "as")]
     pub as_name: Option<String>,
-    /// Where the fake platform listens (default 127.0.0.1:0).
-    #[arg(long, env = "ADDON_PLATFORM_BIND")]
-    pub platform_bind: Option<String>,
-    /// The platform's public URL, when the partner reaches it through a tunnel.
-    #[arg(long, env = "ADDON_PLATFORM_URL")]
-    pub platform_url: Option<String>,
-    #[command(flatten)]
-    pub network: NetworkArgs,
     /// The command and its arguments, after `--`.
     #[arg(last = true, required = true)]
     pub command: Vec<String>,

@@ -5,10 +5,8 @@
 
 use std::sync::Arc;
 
-use crate::config::{Config, Overrides, Settings};
+use crate::config::Settings;
 use crate::error::{HarnessError, exit};
-use crate::manifest::Manifest;
-use crate::network::Network;
 use crate::partner::Credentials;
 use crate::runner::RunCtx;
 
@@ -25,23 +23,9 @@ pub async fn exec(args: ExecArgs) -> Result<u8, HarnessError> {
             "put it after `--`, e.g. `addon-conformance exec --manifest m.json -- env`",
         ));
     };
-    let mut manifest = Manifest::load(&args.manifest)?;
-    super::apply_secret_env(&mut manifest);
-    let (config, source) = match &args.config {
-        Some(path) => (Config::load(path)?, path.display().to_string()),
-        None => (Config::default(), "(no --config given)".to_owned()),
-    };
-    let overrides = Overrides {
-        base_url: args.base_url,
-        sso_url: None,
-        plan: args.plan,
-        connect_timeout: super::timeout("--connect-timeout", &args.network.connect_timeout)?,
-        request_timeout: super::timeout("--request-timeout", &args.network.request_timeout)?,
-        callback_timeout: super::timeout("--callback-timeout", &args.network.callback_timeout)?,
-        network: Network::load(args.network.cacert.as_deref(), args.network.insecure)?,
-        platform_bind: args.platform_bind,
-        platform_url: args.platform_url,
-    };
+    let (manifest, config, source) =
+        super::load_inputs(&args.target.manifest, args.target.config.as_deref())?;
+    let overrides = args.target.overrides(None)?;
     let settings = Settings::resolve(&manifest, config, &overrides, &source)?;
     if settings.base_url.is_none() {
         return Err(HarnessError::input(

@@ -106,12 +106,9 @@ fn prepare(args: &SelectionArgs) -> Result<Result<(Selection, RunControls), u8>,
 }
 
 async fn run(args: RunArgs) -> Result<u8, HarnessError> {
-    let mut manifest = Manifest::load(&args.manifest)?;
-    apply_secret_env(&mut manifest);
-    let (config, config_source) = match &args.config {
-        Some(path) => (Config::load(path)?, path.display().to_string()),
-        None => (Config::default(), "(no --config given)".to_owned()),
-    };
+    let (manifest, config, config_source) =
+        load_inputs(&args.target.manifest, args.target.config.as_deref())?;
+    let overrides = args.target.overrides(args.sso_url)?;
     let (selection, controls) = match prepare(&args.selection)? {
         Ok(x) => x,
         Err(code) => return Ok(code),
@@ -122,17 +119,7 @@ async fn run(args: RunArgs) -> Result<u8, HarnessError> {
             manifest,
             config,
             config_source,
-            overrides: Overrides {
-                base_url: args.base_url,
-                sso_url: args.sso_url,
-                plan: args.plan,
-                connect_timeout: timeout("--connect-timeout", &args.network.connect_timeout)?,
-                request_timeout: timeout("--request-timeout", &args.network.request_timeout)?,
-                callback_timeout: timeout("--callback-timeout", &args.network.callback_timeout)?,
-                network: Network::load(args.network.cacert.as_deref(), args.network.insecure)?,
-                platform_bind: args.platform_bind,
-                platform_url: args.platform_url,
-            },
+            overrides,
             selection,
             controls,
         },
@@ -141,6 +128,39 @@ async fn run(args: RunArgs) -> Result<u8, HarnessError> {
     .await?;
     sinks.check()?;
     Ok(report.exit_code)
+}
+
+/// The manifest (with ADDON_PASSWORD / ADDON_SSO_SALT applied), the config (or the defaults),
+/// and where the config came from.
+pub(super) fn load_inputs(
+    manifest: &std::path::Path,
+    config: Option<&std::path::Path>,
+) -> Result<(Manifest, Config, String), HarnessError> {
+    let mut manifest = Manifest::load(manifest)?;
+    apply_secret_env(&mut manifest);
+    let (config, source) = match config {
+        Some(path) => (Config::load(path)?, path.display().to_string()),
+        None => (Config::default(), "(no --config given)".to_owned()),
+    };
+    Ok((manifest, config, source))
+}
+
+impl args::TargetArgs {
+    /// The command-line overrides of the config file.
+    pub(super) fn overrides(self, sso_url: Option<String>) -> Result<Overrides, HarnessError> {
+        let n = &self.network;
+        Ok(Overrides {
+            base_url: self.base_url,
+            sso_url,
+            plan: self.plan,
+            connect_timeout: timeout("--connect-timeout", &n.connect_timeout)?,
+            request_timeout: timeout("--request-timeout", &n.request_timeout)?,
+            callback_timeout: timeout("--callback-timeout", &n.callback_timeout)?,
+            network: Network::load(n.cacert.as_deref(), n.insecure)?,
+            platform_bind: self.platform_bind,
+            platform_url: self.platform_url,
+        })
+    }
 }
 
 fn timeout(

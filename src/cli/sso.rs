@@ -6,10 +6,9 @@ use std::time::Duration;
 
 use clap::Args;
 
-use crate::config::{Config, Overrides, Settings, parse_duration};
+use crate::config::{Overrides, Settings, parse_duration};
 use crate::error::{HarnessError, exit};
 use crate::handoff::{Handoff, LoginRequest, login_page, open_in_browser};
-use crate::manifest::Manifest;
 use crate::sso::SsoUser;
 
 #[derive(Args)]
@@ -42,12 +41,7 @@ pub(super) struct SsoArgs {
 }
 
 pub(super) async fn sso(args: SsoArgs) -> Result<u8, HarnessError> {
-    let mut manifest = Manifest::load(&args.manifest)?;
-    super::apply_secret_env(&mut manifest);
-    let (config, source) = match &args.config {
-        Some(path) => (Config::load(path)?, path.display().to_string()),
-        None => (Config::default(), "(no --config given)".to_owned()),
-    };
+    let (manifest, config, source) = super::load_inputs(&args.manifest, args.config.as_deref())?;
     let overrides = Overrides {
         sso_url: args.sso_url,
         ..Overrides::default()

@@ -1,6 +1,6 @@
-//! Positive evidence only: the harness runs every suite against three synthetic partners with no
-//! logic (*void*, *yes-man*, *broken*; `tests/common/synthetic.rs`) and every check's outcome
-//! class must be the one `tests/synthetic_expect.toml` gives it.
+//! Positive evidence only: the harness runs every suite against four synthetic partners with no
+//! logic (*void*, *yes-man*, *broken*, *quitter*; `tests/common/synthetic.rs`) and every check's
+//! outcome class must be the one `tests/synthetic_expect.toml` gives it.
 //!
 //! Checks listed under `pending` differ from the expectation today; the test asserts their
 //! *current* class instead, so the list can only shrink: when a fix makes a pending check match
@@ -261,4 +261,9 @@ fn broken_partner_passes_nothing_but_manifest_and_timing() {
 #[test]
 fn yes_man_fails_every_requirement_it_violates() {
     check_partner(Kind::YesMan);
+}
+
+#[test]
+fn quitter_partner_blocks_everything_after_it_went_away() {
+    check_partner(Kind::Quitter);
 }

@@ -8,6 +8,9 @@
 //!   deprovision 204, every SSO login a 302 to the dashboard with a session cookie, every GET a
 //!   page. It never calls the platform and never refuses anything.
 //! - *broken*: 500 with a JSON `message` to everything.
+//! - *quitter*: answers like the yes-man until its first provision, and stops listening before
+//!   it writes that answer: a partner that went away after one success (the run's first request
+//!   is the shared provision). Later connects are refused, deterministically.
 //!
 //! The harness runs as the binary, with a manifest and config written for every suite, and the
 //! per-check outcomes are read from its JSON report.
@@ -36,6 +39,7 @@ pub enum Kind {
     Void,
     YesMan,
     Broken,
+    Quitter,
 }
 
 impl Kind {
@@ -45,6 +49,7 @@ impl Kind {
             Kind::Void => "void",
             Kind::YesMan => "yes-man",
             Kind::Broken => "broken",
+            Kind::Quitter => "quitter",
         }
     }
 }
@@ -82,6 +87,37 @@ pub async fn start(kind: Kind) -> Synthetic {
                 _held: Held::Socket(socket),
             }
         }
+        Kind::Quitter => {
+            let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+            let addr = listener.local_addr().expect("bound address");
+            let task = tokio::spawn(async move {
+                while let Ok((mut stream, _)) = listener.accept().await {
+                    let Some((request_line, body)) = read_request(&mut stream).await else {
+                        continue;
+                    };
+                    if request_line.starts_with("POST /heroku/resources ") {
+                        drop(listener);
+                        write_answer(stream, "200 OK", &provision_answer(&body)).await;
+                        return;
+                    }
+                    let status = if request_line.starts_with("DELETE ") {
+                        "204 No Content"
+                    } else {
+                        "200 OK"
+                    };
+                    write_answer(
+                        stream,
+                        status,
+                        if status.starts_with("204") { "" } else { "{}" },
+                    )
+                    .await;
+                }
+            });
+            Synthetic {
+                origin: format!("http://{addr}"),
+                _held: Held::Server(task),
+            }
+        }
         Kind::YesMan | Kind::Broken => {
             let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
             let addr = listener.local_addr().expect("bound address");
@@ -106,7 +142,7 @@ async fn answer(kind: Kind, method: Method, uri: Uri, _h: HeaderMap, body: Bytes
         )
             .into_response(),
         Kind::YesMan => yes(&method, uri.path(), &body),
-        Kind::Void => unreachable!("void never listens"),
+        Kind::Void | Kind::Quitter => unreachable!("served without axum"),
     }
 }
 
@@ -133,25 +169,67 @@ fn yes(method: &Method, path: &str, body: &[u8]) -> Response {
             "<!doctype html><title>Dashboard</title><h1>Your resource</h1>",
         )
             .into_response(),
-        Method::POST if path == "/heroku/resources" => {
-            let uuid = serde_json::from_slice::<serde_json::Value>(body)
-                .ok()
-                .and_then(|v| v["uuid"].as_str().map(str::to_owned))
-                .unwrap_or_else(|| "anonymous".to_owned());
-            let id = format!("yes-{uuid}");
-            let config = serde_json::json!({
-                CONFIG_VARS[0]: format!("https://db.yes-man.invalid/{id}"),
-                CONFIG_VARS[1]: format!("key-{id}"),
-            });
-            json(
-                StatusCode::OK,
-                serde_json::json!({"id": id, "config": config, "message": "provisioned"})
-                    .to_string(),
-            )
-        }
+        Method::POST if path == "/heroku/resources" => json(StatusCode::OK, provision_answer(body)),
         Method::DELETE => StatusCode::NO_CONTENT.into_response(),
         _ => json(StatusCode::OK, "{}".to_owned()),
     }
+}
+
+/// The yes-man's provision answer: an id derived from the request's uuid and every declared var.
+fn provision_answer(body: &[u8]) -> String {
+    let uuid = serde_json::from_slice::<serde_json::Value>(body)
+        .ok()
+        .and_then(|v| v["uuid"].as_str().map(str::to_owned))
+        .unwrap_or_else(|| "anonymous".to_owned());
+    let id = format!("yes-{uuid}");
+    let config = serde_json::json!({
+        CONFIG_VARS[0]: format!("https://db.yes-man.invalid/{id}"),
+        CONFIG_VARS[1]: format!("key-{id}"),
+    });
+    serde_json::json!({"id": id, "config": config, "message": "provisioned"}).to_string()
+}
+
+/// Reads one request: its request line and its Content-Length body.
+async fn read_request(stream: &mut tokio::net::TcpStream) -> Option<(String, Vec<u8>)> {
+    use tokio::io::AsyncReadExt;
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    let (head_end, len) = loop {
+        let n = stream.read(&mut chunk).await.ok().filter(|n| *n > 0)?;
+        buf.extend_from_slice(&chunk[..n]);
+        if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
+            let len = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .and_then(|v| v.trim().parse::<usize>().ok())
+                .unwrap_or(0);
+            break (end + 4, len);
+        }
+    };
+    while buf.len() < head_end + len {
+        let n = stream.read(&mut chunk).await.ok().filter(|n| *n > 0)?;
+        buf.extend_from_slice(&chunk[..n]);
+    }
+    let head = String::from_utf8_lossy(&buf[..head_end]);
+    let request_line = head.lines().next().unwrap_or_default().to_owned();
+    Some((request_line, buf[head_end..head_end + len].to_vec()))
+}
+
+/// Writes one answer and closes the connection, so the client cannot reuse it.
+async fn write_answer(mut stream: tokio::net::TcpStream, status: &str, body: &str) {
+    use tokio::io::AsyncWriteExt;
+    let kind = if body.is_empty() {
+        String::new()
+    } else {
+        "content-type: application/json\r\n".to_owned()
+    };
+    let reply = format!(
+        "HTTP/1.1 {status}\r\n{kind}content-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let _ = stream.write_all(reply.as_bytes()).await;
+    let _ = stream.shutdown().await;
 }
 
 /// The manifest of every synthetic partner: every feature, so every suite runs.

@@ -1,4 +1,8 @@
 //! The `sso` command's page, submitted as a browser would, signs in to the reference partner.
+#![expect(
+    clippy::expect_used,
+    reason = "test code: a panic is how a test reports its failure"
+)]
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;

@@ -12,6 +12,10 @@ use crate::runner::RunCtx;
 
 use super::args::ExecArgs;
 
+#[expect(
+    clippy::print_stderr,
+    reason = "exec notes go to stderr so the command's own output stays clean"
+)]
 fn note(line: &str) {
     eprintln!("exec: {line}");
 }

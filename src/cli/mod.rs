@@ -25,6 +25,10 @@ use crate::reference::{FaultSet, ReferencePartner, faults};
 use crate::runner::{Interrupt, RunControls, RunInputs, Selection};
 
 /// Entry point of the binary.
+#[expect(
+    clippy::print_stderr,
+    reason = "the CLI reports its own errors on stderr"
+)]
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()

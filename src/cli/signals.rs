@@ -5,6 +5,10 @@ use crate::error::exit;
 use crate::runner::Interrupt;
 
 /// Watches for signals for the rest of the process and drives `interrupt`.
+#[expect(
+    clippy::print_stderr,
+    reason = "interrupt notices go to the terminal, beside the report"
+)]
 pub fn watch(interrupt: Interrupt) {
     // Installed before returning, so a signal right after the run starts is never missed.
     let Some(mut signals) = Signals::install() else {

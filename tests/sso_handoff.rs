@@ -7,11 +7,11 @@
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
+use addon_conformance::cli::handoff::{Handoff, LoginRequest, login_page};
 use addon_conformance::config::{Config, Overrides, Settings};
-use addon_conformance::handoff::{Handoff, LoginRequest, login_page};
+use addon_conformance::heroku::sso::SsoUser;
 use addon_conformance::manifest::Manifest;
 use addon_conformance::reference::{FaultSet, ReferencePartner};
-use addon_conformance::sso::SsoUser;
 
 #[path = "common/sso_page.rs"]
 mod sso_page;

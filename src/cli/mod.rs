@@ -3,6 +3,7 @@
 mod args;
 mod catalogue_view;
 mod exec;
+pub mod handoff;
 mod init;
 mod plan_view;
 mod signals;

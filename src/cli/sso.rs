@@ -6,10 +6,10 @@ use std::time::Duration;
 
 use clap::Args;
 
+use super::handoff::{Handoff, LoginRequest, login_page, open_in_browser};
 use crate::config::{Overrides, Settings, parse_duration};
 use crate::error::{HarnessError, exit};
-use crate::handoff::{Handoff, LoginRequest, login_page, open_in_browser};
-use crate::sso::SsoUser;
+use crate::heroku::sso::SsoUser;
 
 #[derive(Args)]
 pub(super) struct SsoArgs {

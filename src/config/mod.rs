@@ -2,6 +2,7 @@
 //! file over manifest.
 
 mod duration;
+mod scenario;
 mod sections;
 
 use std::path::Path;

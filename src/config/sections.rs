@@ -57,7 +57,7 @@ fn d5m() -> Duration {
     Duration::from_secs(300)
 }
 
-pub use crate::scenario::{COMMON_RUNTIME_REGIONS, IdempotencySection, RegionsSection};
+pub use super::scenario::{COMMON_RUNTIME_REGIONS, IdempotencySection, RegionsSection};
 
 /// Adjustments to the manifest checks.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]

@@ -149,7 +149,7 @@ pub fn validate(
         }
     }
     if let Some(name) = &sharing.attach_as
-        && !crate::platform::naming::is_valid(name)
+        && !crate::heroku::naming::is_valid(name)
     {
         return Err(crate::error::HarnessError::input(
             source,

@@ -8,6 +8,9 @@ use serde_json::{Map, Value, json};
 
 use crate::manifest::Manifest;
 
+pub mod naming;
+pub mod sso;
+
 /// A Heroku app the harness installs add-ons on.
 #[derive(Debug, Clone)]
 pub struct App {

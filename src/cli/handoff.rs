@@ -14,8 +14,8 @@ use tokio::sync::oneshot;
 
 use crate::config::Settings;
 use crate::error::HarnessError;
+use crate::heroku::sso::{Login, SsoUser, auto_submit_page, now};
 use crate::manifest::Manifest;
-use crate::sso::{Login, SsoUser, auto_submit_page, now};
 
 /// Who logs in, and from which app.
 #[derive(Debug, Clone)]

@@ -92,6 +92,32 @@ impl Manifest {
         })
     }
 
+    /// Refuses a manifest with which no request to the partner can be authenticated or
+    /// addressed: `id` (the Basic auth user name) and `api.password` must be non-empty strings.
+    /// Runs that send nothing (the manifest suite alone) judge such a manifest instead.
+    pub fn check_can_authenticate(&self) -> Result<(), HarnessError> {
+        for (field, value) in [
+            ("id", self.raw.get("id")),
+            ("api.password", self.api().get("password")),
+        ] {
+            let problem = match value {
+                None | Some(Value::Null) => "missing",
+                Some(Value::String(s)) if s.trim().is_empty() => "empty",
+                Some(Value::String(_)) => continue,
+                Some(_) => "not a string",
+            };
+            return Err(HarnessError::input(
+                &self.source,
+                field,
+                format!(
+                    "{problem}: no request to your add-on could be authenticated, so nothing was sent"
+                ),
+                "set it in the manifest (`heroku addons:admin:manifest:pull` fetches yours), or run only `--suite manifest` to have the manifest judged",
+            ));
+        }
+        Ok(())
+    }
+
     /// The `api` object (present by construction).
     pub fn api(&self) -> &Value {
         &self.raw["api"]

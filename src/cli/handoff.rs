@@ -31,7 +31,7 @@ pub fn login_page(
     settings: &Settings,
     req: &LoginRequest,
 ) -> Result<(String, String), HarnessError> {
-    let Some(action) = settings.sso_url.clone() else {
+    let Some(action) = settings.sso_url.as_ref().map(ToString::to_string) else {
         return Err(HarnessError::input(
             &manifest.source,
             "api.production.sso_url",

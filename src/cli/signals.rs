@@ -5,10 +5,6 @@ use crate::error::exit;
 use crate::runner::Interrupt;
 
 /// Watches for signals for the rest of the process and drives `interrupt`.
-#[expect(
-    clippy::print_stderr,
-    reason = "interrupt notices go to the terminal, beside the report"
-)]
 pub fn watch(interrupt: Interrupt) {
     // Installed before returning, so a signal right after the run starts is never missed.
     let Some(mut signals) = Signals::install() else {
@@ -19,14 +15,14 @@ pub fn watch(interrupt: Interrupt) {
         while signals.next().await {
             seen += 1;
             if seen == 1 {
-                eprintln!(
+                super::note(
                     "\ninterrupted: finishing the current check, then deprovisioning what the run \
-                     created; send the signal again to abort at once (cleanup is then skipped)"
+                     created; send the signal again to abort at once (cleanup is then skipped)",
                 );
                 interrupt.trigger();
             } else {
-                eprintln!(
-                    "\naborted: cleanup skipped; resources this run provisioned may still exist"
+                super::note(
+                    "\naborted: cleanup skipped; resources this run provisioned may still exist",
                 );
                 std::process::exit(i32::from(exit::INTERRUPTED));
             }

@@ -11,6 +11,9 @@ use crate::manifest::Manifest;
 pub mod naming;
 pub mod sso;
 
+/// The Common Runtime US region as Heroku sends it.
+pub const DEFAULT_REGION: &str = "amazon-web-services::us-east-1";
+
 /// A Heroku app the harness installs add-ons on.
 #[derive(Debug, Clone)]
 pub struct App {

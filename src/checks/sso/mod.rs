@@ -45,8 +45,12 @@ pub enum Flow {
 /// The flow and the salt, or why the suite cannot run.
 pub fn target(cx: &CheckCtx<'_>) -> Result<(Flow, String), Verdict> {
     let flow = match (&cx.settings.sso_url, &cx.settings.base_url) {
-        (Some(url), _) => Flow::Post { url: url.clone() },
-        (None, Some(base)) => Flow::LegacyGet { base: base.clone() },
+        (Some(url), _) => Flow::Post {
+            url: url.to_string(),
+        },
+        (None, Some(base)) => Flow::LegacyGet {
+            base: base.to_string(),
+        },
         (None, None) => {
             return Err(Verdict::Skip(
                 "neither sso_url nor base_url is known: set [partner] sso_url".into(),

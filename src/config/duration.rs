@@ -75,9 +75,12 @@ impl Visitor<'_> for DurationVisitor {
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-        Err(E::custom(format!(
-            "a bare number ({v}) is not a duration; write {DURATION_FORM}"
-        )))
+        match u64::try_from(v) {
+            Ok(n) => self.visit_u64(n),
+            Err(_) => Err(E::custom(format!(
+                "a negative number ({v}) is not a duration; write {DURATION_FORM}"
+            ))),
+        }
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {

@@ -19,7 +19,7 @@ pub fn describe(e: &toml::de::Error, text: &str, source: &str) -> HarnessError {
             Some(best) => format!("did you mean `{best}`? {INIT_FIX}"),
             None => format!("known keys here: {}; {INIT_FIX}", known.join(", ")),
         },
-        None => format!("correct the value; {INIT_FIX}"),
+        None => format!("write the value in the form the message shows; {INIT_FIX}"),
     };
     HarnessError::input(source, field, message, fix)
 }

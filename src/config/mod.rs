@@ -196,7 +196,7 @@ mod tests {
     fn a_bare_number_is_not_a_duration() {
         let s = error("[timeouts]\nwarn_after = 3\n");
         assert!(
-            s.contains("timeouts.warn_after") && s.contains("\"3s\""),
+            s.contains("timeouts.warn_after") && s.contains("(e.g. \"3s\")"),
             "{s}"
         );
     }

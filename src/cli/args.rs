@@ -161,10 +161,10 @@ pub struct PlatformArgs {
 #[derive(Args)]
 pub struct InitArgs {
     /// The manifest to write a config for.
-    #[arg(long, env = "ADDON_MANIFEST", default_value = "addon-manifest.json")]
+    #[arg(long, env = "ADDON_MANIFEST", default_value = super::inputs::DEFAULT_MANIFEST)]
     pub manifest: PathBuf,
     /// Where to write the config.
-    #[arg(long, default_value = "conformance.toml")]
+    #[arg(long, default_value = super::inputs::DEFAULT_CONFIG)]
     pub output: PathBuf,
     /// Overwrite an existing file.
     #[arg(long)]

@@ -153,3 +153,63 @@ fn man_text(man: &Result<Option<HttpUrl>, HarnessError>) -> Option<&str> {
 fn fix_url() -> &'static str {
     "give an absolute URL such as https://example.com/heroku/resources"
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn manifest() -> Manifest {
+        Manifest::parse(
+            r#"{"id":"a","api":{"password":"p","production":{"base_url":"https://a.example/heroku/resources","sso_url":"https://a.example/sso"}}}"#,
+            "m.json",
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn the_command_line_beats_the_file_which_beats_the_manifest() {
+        let config = Config::parse(
+            "[partner]\nsso_url = \"http://127.0.0.1:1/sso\"\n[plans]\ndefault = \"basic\"\n[timeouts]\nrequest = \"9s\"\n[platform]\nbind = \"127.0.0.1:5050\"\nclient_secret = \"from-file\"\n",
+            "c.toml",
+        )
+        .unwrap();
+        let overrides = Overrides {
+            base_url: "http://127.0.0.1:2/heroku/resources".parse().ok(),
+            plan: Some("premium".into()),
+            request_timeout: Some(Duration::from_secs(3)),
+            platform_bind: "127.0.0.1:0".parse().ok(),
+            client_secret: Some("from-env".into()),
+            ..Overrides::default()
+        };
+        let s = Settings::resolve(&manifest(), config.clone(), &overrides, "c.toml").unwrap();
+        assert_eq!(
+            s.base_url.as_deref(),
+            Some("http://127.0.0.1:2/heroku/resources")
+        );
+        assert!(s.base_url_overridden && s.sso_url_overridden);
+        assert_eq!(s.sso_url.as_deref(), Some("http://127.0.0.1:1/sso"));
+        assert_eq!(s.default_plan(), Some("premium"));
+        assert_eq!(s.timeouts.request, Duration::from_secs(3));
+        assert_eq!(s.platform.bind.port(), 0);
+        assert_eq!(s.platform.client_secret.as_deref(), Some("from-env"));
+        // The file's values are left as they were read.
+        assert_eq!(config.plans.default.as_deref(), Some("basic"));
+        assert_eq!(config.timeouts.request, Duration::from_secs(9));
+
+        let s =
+            Settings::resolve(&manifest(), Config::default(), &Overrides::default(), "-").unwrap();
+        assert!(!s.base_url_overridden && !s.sso_url_overridden);
+        assert_eq!(s.sso_url.as_deref(), Some("https://a.example/sso"));
+        assert_eq!(s.platform.bind, SocketAddr::from((Ipv4Addr::LOCALHOST, 0)));
+        assert_eq!(s.default_plan(), None);
+    }
+
+    #[test]
+    fn a_manifest_url_that_is_no_url_is_an_input_error_naming_it() {
+        let mut m = manifest();
+        m.base_url = Some("a.example/heroku".into());
+        let e = Settings::resolve(&m, Config::default(), &Overrides::default(), "-").unwrap_err();
+        assert!(e.to_string().contains("api.production.base_url"), "{e}");
+        assert_eq!(e.exit_code(), 2);
+    }
+}

@@ -1,6 +1,7 @@
 //! `addon-manifest.json`, read leniently: the manifest is the partner's artifact under test, so
 //! its defects are check failures (suite `manifest`). Only a file that cannot be read as a JSON
-//! object with an `api` object is an input error (exit 2).
+//! object with an `api` object is an input error (exit 2), and, for a run that sends requests,
+//! one without which no request can be authenticated (`check_can_authenticate`).
 
 use std::path::Path;
 

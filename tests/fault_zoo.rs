@@ -1,5 +1,9 @@
 //! The fault zoo: the harness runs in-process against the reference partner once conformant and
 //! once per named fault, and each run must fail and warn exactly the checks the fixture declares.
+#![expect(
+    clippy::expect_used,
+    reason = "test code: a panic is how a test reports its failure"
+)]
 
 use std::collections::BTreeSet;
 

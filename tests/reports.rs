@@ -1,4 +1,9 @@
 //! Report tests: terminal and JSON snapshots, the JSON schema, and a scan for leaked secrets.
+#![expect(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    reason = "test code: a panic is how a test reports its failure"
+)]
 
 mod common;
 

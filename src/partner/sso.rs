@@ -6,7 +6,7 @@ use reqwest::Method;
 
 use super::client::{PartnerClient, Reply, redact_header};
 use super::exchange::{Credentials, Header, RequestRecord};
-use crate::sso::TOKEN_FIELDS;
+use crate::heroku::sso::TOKEN_FIELDS;
 
 /// Redirects followed before giving up (browsers allow about 20).
 const MAX_HOPS: usize = 10;

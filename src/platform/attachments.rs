@@ -2,8 +2,8 @@
 //! resource to further apps and detaching it. Attaching and detaching cut a release on the app
 //! concerned and send nothing to the partner (ATT-05).
 
-use super::naming::{self, NameRequest, NamingError};
 use super::state::{AddonState, Attachment, Model, Release, rename};
+use crate::heroku::naming::{self, NameRequest, NamingError};
 
 impl Model {
     /// Whether `name` conflicts in app `app_id` (§18 Q13): another attachment there has it, or a

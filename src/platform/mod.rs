@@ -7,7 +7,6 @@ mod attachments;
 mod http;
 mod identity;
 pub mod inbound;
-pub mod naming;
 pub mod state;
 
 use std::collections::BTreeMap;
@@ -20,6 +19,7 @@ use tokio::sync::oneshot;
 
 use crate::error::HarnessError;
 use crate::heroku::App;
+use crate::heroku::naming;
 use crate::partner::Reply;
 use crate::redact::Redactor;
 use inbound::InboundJournal;

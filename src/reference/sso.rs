@@ -12,7 +12,7 @@ use axum::response::{Html, IntoResponse, Response};
 use super::State;
 use super::faults::Fault as F;
 use super::routes::{constant_eq, error, refuse};
-use crate::sso::{now, resource_token, user_scoped_token};
+use crate::heroku::sso::{now, resource_token, user_scoped_token};
 
 const COOKIE: &str = "conformance_ref_session";
 /// Logins older (or newer) than this are refused.

@@ -105,15 +105,15 @@ impl RunCtx {
         redactor.add_key_prefix(&format!("{}_", manifest.prefix()));
         let journal = Arc::new(Journal::new());
         let ledger = Arc::new(Ledger::default());
-        let t = settings.config.timeouts;
+        let t = settings.timeouts;
         let client = PartnerClient::new(
             ClientSettings {
-                base_url: settings.base_url.clone(),
+                base_url: settings.base_url.as_ref().map(ToString::to_string),
                 username: manifest.username().to_owned(),
                 password: manifest.password.clone().unwrap_or_default(),
                 request_timeout: t.request,
                 connect_timeout: t.connect,
-                max_body_bytes: settings.config.limits.max_body_bytes,
+                max_body_bytes: settings.limits.max_body_bytes,
                 network: settings.network.clone(),
             },
             redactor.clone(),
@@ -174,7 +174,7 @@ impl RunCtx {
     /// many_per_app may rightly keep heroku_id unique; only the same-app checks install twice on
     /// one app). With a platform, Heroku's side of the provision is registered.
     pub fn provision_body(&self, uuid: &str, plan: &str) -> Value {
-        self.provision_body_in(uuid, plan, &self.settings.config.provision.region)
+        self.provision_body_in(uuid, plan, &self.settings.provision.region)
     }
 
     /// A probe's provision body like `provision_body`, in `region` (the Private Space probes).
@@ -184,13 +184,13 @@ impl RunCtx {
 
     /// A provision body on the run's app: the shared resources and the same-app checks.
     pub fn same_app_body(&self, uuid: &str, plan: &str) -> Value {
-        let region = self.settings.config.provision.region.clone();
+        let region = self.settings.provision.region.clone();
         self.provision_body_on(uuid, plan, &region, &self.app)
     }
 
     /// A provision body for `uuid` on `app`.
     pub fn provision_body_on(&self, uuid: &str, plan: &str, region: &str, app: &App) -> Value {
-        let cfg = &self.settings.config.provision;
+        let cfg = &self.settings.provision;
         let name = heroku::addon_name(self.manifest.id.as_deref().unwrap_or("addon"), uuid);
         let (grant, grant_expires) = match &self.platform {
             Some(p) => p.register_provision(uuid, &name, plan, region, app),
@@ -244,14 +244,14 @@ impl RunCtx {
 
     /// The default plan; suites that provision are refused up front without one.
     pub fn default_plan(&self) -> &str {
-        self.settings.default_plan.as_deref().unwrap_or_default()
+        self.settings.default_plan().unwrap_or_default()
     }
 
     /// The shared resource `key`, provisioned on first use. The attempt is returned whatever the
     /// partner answered; see `live_resource` for a usable one.
     pub async fn resource(&self, key: &str) -> Arc<Provisioned> {
         // Without an async plan, the async suite judges the shared resource.
-        let async_plan = self.settings.config.plans.async_plan.clone();
+        let async_plan = self.settings.plans.async_plan.clone();
         let key = if key == "async" && async_plan.is_none() {
             "primary"
         } else {

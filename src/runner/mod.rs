@@ -16,7 +16,6 @@ pub use control::{Interrupt, RunControls};
 pub use selection::{Partition, PlannedCheck, PlannedSuite, Selection, billable_estimate};
 
 use crate::catalogue::Catalogue;
-use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 
 use crate::config::Settings;
@@ -87,7 +86,7 @@ pub async fn run(inputs: RunInputs, sink: &mut dyn EventSink) -> Result<RunRepor
             "set it in the manifest, or pass --base-url (or [partner] base_url in the config) for a local run",
         ));
     }
-    if plan.iter().any(|s| !s.suite.resources.is_empty()) && settings.default_plan.is_none() {
+    if plan.iter().any(|s| !s.suite.resources.is_empty()) && settings.default_plan().is_none() {
         return Err(HarnessError::input(
             &inputs.config_source,
             "plans.default",
@@ -116,15 +115,11 @@ pub async fn start_platform(
     admin: bool,
     redactor: Arc<crate::redact::Redactor>,
 ) -> Result<Platform, HarnessError> {
-    let p = &settings.config.platform;
-    let bind = match &p.bind {
-        Some(b) => crate::config::parse_bind("[platform] bind", "platform.bind", b)?,
-        None => SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
-    };
+    let p = &settings.platform;
     Platform::start(
         PlatformSettings {
-            bind,
-            url: p.url.clone(),
+            bind: p.bind,
+            url: p.url.as_ref().map(ToString::to_string),
             client_secret: p.client_secret.clone(),
             token_ttl: p.token_ttl,
             grant_ttl: p.grant_ttl,
@@ -157,7 +152,12 @@ pub async fn execute(
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_millis() as u64),
         addon: ctx.manifest.id.clone().unwrap_or_default(),
-        target: ctx.settings.base_url.clone().unwrap_or_default(),
+        target: ctx
+            .settings
+            .base_url
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default(),
         platform: ctx.platform.as_ref().map(|p| p.origin().to_owned()),
         suites: plan.len(),
         checks,

@@ -12,7 +12,7 @@ crate::check!(
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    let budget = cx.settings.config.timeouts.provision_action;
+    let budget = cx.settings.timeouts.provision_action;
     let s = match super::subject(cx, "async").await {
         Ok(s) => s.with_deadline(budget),
         Err(v) => return v,

@@ -100,7 +100,7 @@ pub async fn subject(cx: &CheckCtx<'_>, key: &str) -> Result<Subject, Verdict> {
     Ok(Subject {
         res,
         platform,
-        deadline: cx.settings.config.timeouts.callback,
+        deadline: cx.settings.timeouts.callback,
     })
 }
 
@@ -108,7 +108,7 @@ pub async fn subject(cx: &CheckCtx<'_>, key: &str) -> Result<Subject, Verdict> {
 /// waits for the first exchange, up to the grant's lifetime (a partner may exchange any time
 /// before it expires) or the callback budget, whichever is longer.
 pub async fn exchange_window(cx: &CheckCtx<'_>) -> Result<Subject, Verdict> {
-    let t = &cx.settings.config;
+    let t = &cx.settings;
     let budget = t
         .timeouts
         .callback

@@ -19,7 +19,6 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     };
     let plan = cx
         .settings
-        .config
         .plans
         .upgrade
         .clone()

@@ -18,7 +18,7 @@ crate::check!(
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    let n = cx.settings.config.idempotency.concurrent_deliveries;
+    let n = cx.settings.idempotency.concurrent_deliveries;
     if n < 2 {
         return Verdict::Skip("[idempotency] concurrent_deliveries is below 2".into());
     }

@@ -33,7 +33,7 @@ pub const KNOWN_REGIONS: &[&str] = &[
 ];
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    judge(&cx.manifest, &cx.settings.config.manifest.extra_regions)
+    judge(&cx.manifest, &cx.settings.manifest.extra_regions)
 }
 
 pub fn judge(m: &Manifest, extra: &[String]) -> Verdict {

@@ -12,7 +12,7 @@ use crate::runner::CheckCtx;
 crate::check!("PLAN-02", "PLAN-02", Must, "plan upgrade answers 200", run);
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    let Some(plan) = cx.settings.config.plans.upgrade.clone() else {
+    let Some(plan) = cx.settings.plans.upgrade.clone() else {
         return Verdict::Skip("no upgrade plan: set [plans] upgrade in the config".into());
     };
     let res = match cx.live_resource("primary").await {

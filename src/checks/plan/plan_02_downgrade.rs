@@ -12,7 +12,7 @@ crate::check!(
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    let Some(plan) = cx.settings.config.plans.downgrade.clone() else {
+    let Some(plan) = cx.settings.plans.downgrade.clone() else {
         return Verdict::Skip("no downgrade plan: set [plans] downgrade in the config".into());
     };
     let res = match cx.live_resource("primary").await {
@@ -20,7 +20,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         Err(v) => return v,
     };
     if res.current_plan() == plan {
-        let upgrade = cx.settings.config.plans.upgrade.as_deref();
+        let upgrade = cx.settings.plans.upgrade.as_deref();
         return match upgrade {
             Some(up) if up != plan => Verdict::Blocked(format!(
                 "the resource is still on {plan}: the upgrade to {up} did not pass (see PLAN-02)"

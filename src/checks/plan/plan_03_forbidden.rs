@@ -13,7 +13,7 @@ crate::check!(
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    let pairs = cx.settings.config.plans.forbidden_transitions.clone();
+    let pairs = cx.settings.plans.forbidden_transitions.clone();
     if pairs.is_empty() {
         return Verdict::Skip(
             "no forbidden plan changes: list them in [plans] forbidden_transitions".into(),

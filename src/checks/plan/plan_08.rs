@@ -16,7 +16,6 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     let uuid = uuid::Uuid::new_v4().to_string();
     let plan = cx
         .settings
-        .config
         .plans
         .upgrade
         .clone()

@@ -14,7 +14,7 @@ crate::check!(
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    let cfg = &cx.settings.config;
+    let cfg = &cx.settings;
     let plans = &cfg.plans.private_space_unavailable;
     if plans.is_empty() {
         return Verdict::Skip(

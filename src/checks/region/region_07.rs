@@ -15,7 +15,7 @@ crate::check!(
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    let region = cx.settings.config.regions.unknown.clone();
+    let region = cx.settings.regions.unknown.clone();
     let plan = cx.default_plan().to_owned();
     if plan.is_empty() {
         return Verdict::Skip("no default plan: set [plans] default".into());

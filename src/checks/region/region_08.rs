@@ -13,7 +13,7 @@ crate::check!(
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    let cfg = &cx.settings.config;
+    let cfg = &cx.settings;
     let unavailable = &cfg.plans.private_space_unavailable;
     let candidates = [
         Some(cx.default_plan().to_owned()),

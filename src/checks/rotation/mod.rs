@@ -56,16 +56,12 @@ pub fn hook_vars(cx: &CheckCtx<'_>, res: &Provisioned) -> BTreeMap<&'static str,
 }
 
 fn hook_timeout(cx: &CheckCtx<'_>) -> std::time::Duration {
-    cx.settings
-        .config
-        .hooks
-        .timeout
-        .unwrap_or(hooks::DEFAULT_TIMEOUT)
+    cx.settings.hooks.timeout.unwrap_or(hooks::DEFAULT_TIMEOUT)
 }
 
 /// How long to wait for the rotation's config PATCH.
 pub fn rotation_timeout(cx: &CheckCtx<'_>) -> std::time::Duration {
-    let c = &cx.settings.config;
+    let c = &cx.settings;
     c.hooks.rotation_timeout.unwrap_or(c.timeouts.callback)
 }
 
@@ -101,7 +97,7 @@ fn partner_config(cx: &CheckCtx<'_>, uuid: &str) -> BTreeMap<String, String> {
 /// Runs the rotation once per run (attaching the resource to a second app first when the
 /// manifest is attachable, so propagation is judged too).
 pub async fn rotation(cx: &CheckCtx<'_>) -> Result<Arc<Rotation>, Verdict> {
-    let Some(template) = cx.settings.config.hooks.rotate.clone() else {
+    let Some(template) = cx.settings.hooks.rotate.clone() else {
         return Err(Verdict::Skip(
             "no rotation hook: set [hooks] rotate to a command that makes your add-on rotate the credentials of {resource_uuid} (e.g. `curl -fsS -X POST https://admin.example/rotate/{resource_uuid}`)".into(),
         ));

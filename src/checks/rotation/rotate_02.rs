@@ -19,7 +19,7 @@ crate::check!(
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    let Some(template) = cx.settings.config.hooks.verify_credentials.clone() else {
+    let Some(template) = cx.settings.hooks.verify_credentials.clone() else {
         return Verdict::Skip(
             "no verification hook: set [hooks] verify_credentials to a command that exits 0 when the credentials in its environment (your manifest's config var names, e.g. $MYADDON_URL) work".into(),
         );

@@ -18,9 +18,9 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         Ok(r) => r,
         Err(v) => return v,
     };
-    if r.patch.as_ref().is_none_or(|p| !p.ok()) {
+    let Some(patch) = r.patch.as_ref().filter(|p| p.ok()) else {
         return Verdict::Blocked("no accepted config update (see ROTATE-04)".into());
-    }
+    };
     let prefix = cx.manifest.prefix();
     match judge(&r, &prefix) {
         None => Verdict::pass_with(format!(
@@ -32,11 +32,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
                 .collect::<Vec<_>>()
                 .join(", ")
         )),
-        Some(f) => f
-            .inbound(std::slice::from_ref(
-                r.patch.as_ref().expect("checked above"),
-            ))
-            .into(),
+        Some(f) => f.inbound(std::slice::from_ref(patch)).into(),
     }
 }
 

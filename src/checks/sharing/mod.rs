@@ -36,7 +36,7 @@ pub async fn attached(cx: &CheckCtx<'_>) -> Result<Arc<Attached>, Verdict> {
         return Err(Verdict::Skip("this run has no platform".into()));
     };
     let res = cx.live_resource("primary").await?;
-    let name = cx.settings.config.sharing.attach_as.clone();
+    let name = cx.settings.sharing.attach_as.clone();
     let made = cx
         .memo("sharing.attached", async move {
             let app = App::random();

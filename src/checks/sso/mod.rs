@@ -15,10 +15,10 @@ use std::sync::Arc;
 
 use crate::catalogue::Level;
 use crate::checks::inspect::{is_2xx, is_5xx, observed_status};
+use crate::heroku::sso::{Login, SsoUser, TOKEN_FIELDS, legacy_form, set_field};
 use crate::outcome::{Finding, Verdict};
 use crate::partner::sso::{CookieJar, Navigation};
 use crate::runner::{CheckCtx, Provisioned};
-use crate::sso::{Login, SsoUser, TOKEN_FIELDS, legacy_form, set_field};
 
 /// A browser login: where it ended and the cookies it collected.
 #[derive(Debug, Clone)]
@@ -45,8 +45,12 @@ pub enum Flow {
 /// The flow and the salt, or why the suite cannot run.
 pub fn target(cx: &CheckCtx<'_>) -> Result<(Flow, String), Verdict> {
     let flow = match (&cx.settings.sso_url, &cx.settings.base_url) {
-        (Some(url), _) => Flow::Post { url: url.clone() },
-        (None, Some(base)) => Flow::LegacyGet { base: base.clone() },
+        (Some(url), _) => Flow::Post {
+            url: url.to_string(),
+        },
+        (None, Some(base)) => Flow::LegacyGet {
+            base: base.to_string(),
+        },
         (None, None) => {
             return Err(Verdict::Skip(
                 "neither sso_url nor base_url is known: set [partner] sso_url".into(),
@@ -168,7 +172,7 @@ pub async fn valid_login(cx: &CheckCtx<'_>, key: &'static str) -> Result<Arc<Att
         .memo(memo_key, async {
             let res = cx.live_resource(key).await?;
             let user = SsoUser::random();
-            let form = form(cx, &res, crate::sso::now(), &user)?;
+            let form = form(cx, &res, crate::heroku::sso::now(), &user)?;
             post(cx, &form, &format!("SSO login to {key}")).await
         })
         .await;

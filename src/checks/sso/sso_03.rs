@@ -1,8 +1,8 @@
 //! SSO-03: a login whose tokens do not match gets 403.
 
+use crate::heroku::sso::{SsoUser, now};
 use crate::outcome::Verdict;
 use crate::runner::CheckCtx;
-use crate::sso::{SsoUser, now};
 
 crate::check!("SSO-03", "SSO-03", Must, "a forged SSO token gets 403", run);
 

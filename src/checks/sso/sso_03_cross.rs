@@ -1,9 +1,9 @@
 //! SSO-03 (cross resource): tokens signed for one resource, posted with another resource's id,
 //! get 403.
 
+use crate::heroku::sso::{SsoUser, now};
 use crate::outcome::Verdict;
 use crate::runner::CheckCtx;
-use crate::sso::{SsoUser, now};
 
 crate::check!(
     "SSO-03.cross",

@@ -1,8 +1,8 @@
 //! SSO-04: a correctly signed login older than 5 minutes gets 403.
 
+use crate::heroku::sso::{SsoUser, now};
 use crate::outcome::Verdict;
 use crate::runner::CheckCtx;
-use crate::sso::{SsoUser, now};
 
 crate::check!(
     "SSO-04",
@@ -39,7 +39,7 @@ mod tests {
     #[test]
     fn probes_past_the_limit() {
         // The judgement is `judge_refused` (tested in sso_03); the age must exceed 5 minutes.
-        let now = crate::sso::now();
+        let now = crate::heroku::sso::now();
         assert!(now - super::AGE_SECS < now - 300);
     }
 }

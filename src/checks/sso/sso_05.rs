@@ -90,7 +90,9 @@ mod tests {
     async fn verdict(login: ResponseTemplate) -> Verdict {
         let server = partner(login).await;
         let uri = server.uri();
-        let ctx = ctx_for(&uri, |c| c.partner.sso_url = Some(format!("{uri}/sso")));
+        let ctx = ctx_for(&uri, |c| {
+            c.partner.sso_url = format!("{uri}/sso").parse().ok()
+        });
         run_check(&CHECK, &ctx).await
     }
 

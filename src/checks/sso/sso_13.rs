@@ -3,9 +3,9 @@
 
 use crate::catalogue::Level;
 use crate::checks::inspect::observed_status;
+use crate::heroku::sso::{SsoUser, now};
 use crate::outcome::{Finding, Verdict};
 use crate::runner::CheckCtx;
-use crate::sso::{SsoUser, now};
 
 use super::Attempt;
 

@@ -2,9 +2,9 @@
 
 use crate::catalogue::Level;
 use crate::checks::inspect::{is_5xx, observed_status};
+use crate::heroku::sso::{SsoUser, drop_fields, now};
 use crate::outcome::{Finding, Verdict};
 use crate::runner::CheckCtx;
-use crate::sso::{SsoUser, drop_fields, now};
 
 use super::Attempt;
 

@@ -13,7 +13,7 @@ crate::check!(
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    let t = cx.settings.config.timeouts;
+    let t = cx.settings.timeouts;
     let all = cx.journal.all();
     if all.is_empty() {
         return Verdict::Skip("no partner call was made before this check".into());

@@ -28,4 +28,5 @@ pub mod runner;
 pub mod scenario;
 pub mod sso;
 pub mod suite;
+pub mod text;
 pub mod tls;

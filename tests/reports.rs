@@ -1,7 +1,12 @@
-//! Report tests: terminal and JSON snapshots, the JSON schema, and a scan for leaked secrets.
+//! Report tests: snapshots, the JSON schema, and a scan for leaked secrets.
+//!
+//! Snapshots are kept small so that one change touches few of them: a conformant summary (one
+//! line per check) and, for a few faults that fail disjoint sets of checks, only those checks'
+//! blocks in every format. A check's title is in the summary and in at most one fault's file.
 
 mod common;
 
+use addon_conformance::reference::faults;
 use addon_conformance::report::file::render;
 use addon_conformance::report::{
     GithubReporter, HarReport, HtmlReport, JsonReport, JunitReport, TerminalReporter,
@@ -68,8 +73,9 @@ fn settings() -> insta::Settings {
         (r"at \d+ ms", "at [n] ms"),
         // Callbacks of different resources interleave: inbound order numbers vary.
         (r"inbound(\s+)#\d+", "inbound$1#[n]"),
-        // JSON keys are sorted: an inbound record's seq is followed by its status.
-        (r#""seq": \d+,(\s+"status")"#, r#""seq": "[n]",$1"#),
+        // Exchange numbers count every exchange before: a new check earlier in the run shifts them.
+        (r"exchange(\s+)#\d+", "exchange$1#[n]"),
+        (r#""seq": \d+"#, r#""seq": "[n]""#),
         (
             r#""(duration_ms|elapsed_ms|started_ms|at_ms)": [0-9.e-]+"#,
             r#""$1": "[n]""#,
@@ -95,32 +101,126 @@ fn settings() -> insta::Settings {
     s
 }
 
-fn snapshot(name: &str, faults: &[&str]) {
-    let run = demo(faults);
-    settings().bind(|| {
-        insta::assert_snapshot!(format!("{name}.terminal"), run.terminal);
-        insta::assert_snapshot!(
-            format!("{name}.json"),
-            serde_json::to_string_pretty(&run.json).unwrap()
-        );
-        insta::assert_snapshot!(format!("{name}.junit"), run.junit);
-        insta::assert_snapshot!(format!("{name}.github"), run.github);
+/// Faults with a snapshot of their findings. They fail and warn disjoint sets of checks, so a
+/// check's blocks are in at most one of their files.
+const SNAPSHOT_FAULTS: &[&str] = &[
+    "auth-403",
+    "config-undeclared-var",
+    "provision-html-content-type",
+];
+
+/// One line per check: id, level, title, outcome.
+fn summary(run: &Run) -> String {
+    run.json["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            let field = |k: &str| c[k].as_str().unwrap().to_owned();
+            format!(
+                "{:<20} {:<6} {:<8} {}",
+                field("id"),
+                field("level"),
+                field("outcome"),
+                field("title")
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Lines from the first one `start` accepts through the next one `end` accepts.
+fn block(text: &str, start: impl Fn(&str) -> bool, end: impl Fn(&str) -> bool) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in text.lines().skip_while(|l| !start(l)) {
+        out.push(line.to_owned());
+        if end(line) {
+            break;
+        }
+    }
+    out
+}
+
+/// Everything the run's outputs say about one check: its terminal lines, its JSON result, its
+/// JUnit test case, and its GitHub annotation and summary row.
+fn excerpts(run: &Run, id: &str) -> String {
+    let mut terminal: Vec<String> = run
+        .terminal
+        .lines()
+        .filter(|l| l.starts_with("  ") && l.split_whitespace().nth(1) == Some(id))
+        .map(str::to_owned)
+        .collect();
+    for outcome in ["FAIL", "WARN"] {
+        let head = format!("{outcome} {id} ");
+        terminal.extend(block(
+            &run.terminal,
+            |l| l.starts_with(&head),
+            str::is_empty,
+        ));
+    }
+    let result = run.json["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap();
+    let case = format!("<testcase name=\"{id} ");
+    let is_case = |l: &str| l.trim_start().starts_with(&case);
+    let junit = block(&run.junit, is_case, |l| {
+        l.trim() == "</testcase>" || (is_case(l) && l.ends_with("/>"))
     });
+    let github: Vec<&str> = run
+        .github
+        .lines()
+        .filter(|l| l.contains(&format!("title={id} ")) || l.contains(&format!("`{id}`")))
+        .collect();
+    format!(
+        "## {id}\n\n### terminal\n{}\n\n### json\n{}\n\n### junit\n{}\n\n### github\n{}\n",
+        terminal.join("\n"),
+        serde_json::to_string_pretty(result).unwrap(),
+        junit.join("\n"),
+        github.join("\n")
+    )
 }
 
 #[test]
-fn snapshot_conformant() {
-    snapshot("conformant", &[]);
+fn snapshot_conformant_summary() {
+    let run = demo(&[]);
+    settings().bind(|| insta::assert_snapshot!("conformant", summary(&run)));
 }
 
 #[test]
-fn snapshot_config_undeclared_var() {
-    snapshot("config-undeclared-var", &["config-undeclared-var"]);
+fn snapshot_findings_of_faults() {
+    for fault in SNAPSHOT_FAULTS {
+        let run = demo(&[fault]);
+        let findings: Vec<String> = run.json["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["outcome"] == "fail" || c["outcome"] == "warn")
+            .map(|c| excerpts(&run, c["id"].as_str().unwrap()))
+            .collect();
+        assert!(!findings.is_empty(), "{fault} finds nothing");
+        settings().bind(|| {
+            insta::assert_snapshot!(format!("fault-{fault}"), findings.join("\n"));
+        });
+    }
 }
 
 #[test]
-fn snapshot_auth_403() {
-    snapshot("auth-403", &["auth-403"]);
+fn snapshot_faults_find_disjoint_checks() {
+    let mut seen = std::collections::BTreeMap::new();
+    for (fault, name, _) in faults::ALL {
+        if !SNAPSHOT_FAULTS.contains(name) {
+            continue;
+        }
+        let expected = fault.expected();
+        for id in expected.fail.iter().chain(expected.warn) {
+            if let Some(other) = seen.insert(*id, *name) {
+                panic!("{id} is in the snapshots of both {other} and {name}");
+            }
+        }
+    }
 }
 
 fn validate(report: &Value) {

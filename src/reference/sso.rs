@@ -10,7 +10,9 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 
 use super::State;
-use super::behaviour::{Guard, Landing, LoginTarget, Stranger, Strictness, TokenCheck, TokenScope};
+use super::behaviour::{
+    Dashboard, Landing, LoginTarget, Stranger, Strictness, TokenCheck, TokenScope,
+};
 use super::routes::{Step, authorise, constant_eq, error};
 use crate::sso::{now, resource_token, user_scoped_token};
 
@@ -213,7 +215,7 @@ pub(super) async fn dashboard(
         .and_then(|s| state.sessions.lock().ok()?.get(&s).cloned())
         .is_some_and(|owner| owner == uuid);
     let sso = &state.behaviour.sso;
-    if signed_in || sso.dashboard == Guard::Open {
+    if signed_in || sso.dashboard == Dashboard::Open {
         return Html(format!(
             "<!DOCTYPE html><title>Dashboard</title><h1>Resource {uuid}</h1><p>Signed in through Heroku.</p>"
         ))

@@ -54,7 +54,7 @@ pub(crate) enum ValueForm {
     Number,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ManifestBehaviour {
     pub id: bool,
     pub password: bool,
@@ -76,7 +76,7 @@ pub(crate) enum CredentialCheck {
     PasswordOnly,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct AuthBehaviour {
     pub credentials: CredentialCheck,
     /// The status of a refusal.
@@ -137,7 +137,7 @@ impl Asynchrony {
 }
 
 /// The shape of a provision answer.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct ProvisionAnswer {
     pub content_type: &'static str,
     pub body: BodyFormat,
@@ -148,7 +148,7 @@ pub(crate) struct ProvisionAnswer {
     pub log_drain_url: bool,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct ProvisionBehaviour {
     pub guard: Guard,
     pub malformed_body: Answer,
@@ -173,7 +173,7 @@ pub(crate) enum UrlForm {
 }
 
 /// The config a provision answers.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct ConfigBehaviour {
     pub url: UrlForm,
     pub api_key: ValueForm,
@@ -203,7 +203,7 @@ pub(crate) enum RefusalBody {
     Empty,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct RegionBehaviour {
     pub unknown: UnknownRegion,
     pub private_space_plans: PrivateSpacePlans,
@@ -214,7 +214,7 @@ pub(crate) struct RegionBehaviour {
     pub refusal_body: RefusalBody,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct PlanBehaviour {
     pub guard: Guard,
     pub unknown_resource: Answer,
@@ -229,7 +229,7 @@ pub(crate) struct PlanBehaviour {
     pub answer_api_key: ValueForm,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct DeprovisionBehaviour {
     pub guard: Guard,
     pub unknown: Answer,
@@ -244,7 +244,7 @@ pub(crate) enum ClientSecret {
     Wrong,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct CallbackBehaviour {
     /// A synchronous provision exchanges its grant.
     pub sync_exchange: bool,
@@ -298,6 +298,14 @@ pub(crate) enum Landing {
     Session,
 }
 
+/// Who the dashboard opens for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Dashboard {
+    /// Only the session of a login for this resource.
+    Session,
+    Open,
+}
+
 /// What the dashboard answers a visitor without the session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Stranger {
@@ -305,7 +313,7 @@ pub(crate) enum Stranger {
     RedirectToLogin,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct SsoBehaviour {
     pub flow: SsoFlow,
     pub guard: Guard,
@@ -319,8 +327,7 @@ pub(crate) struct SsoBehaviour {
     pub redirect: StatusCode,
     pub landing: Landing,
     pub session: bool,
-    /// `Open`: the dashboard does not check the session.
-    pub dashboard: Guard,
+    pub dashboard: Dashboard,
     pub stranger: Stranger,
 }
 
@@ -340,7 +347,7 @@ pub(crate) enum DeprovisionScope {
     App,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct SharingBehaviour {
     /// A second install on an app (same heroku_id).
     pub second_install: Strictness,
@@ -359,7 +366,7 @@ pub(crate) enum RotationPatch {
     None,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct RotationBehaviour {
     pub new_values: bool,
     /// The old credentials keep working for a while.

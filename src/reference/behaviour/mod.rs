@@ -14,7 +14,7 @@ use super::PREFIX;
 use super::faults::{Fault as F, FaultSet};
 
 /// Everything the reference partner does that a fault can change.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Behaviour {
     pub manifest: ManifestBehaviour,
     pub auth: AuthBehaviour,
@@ -337,7 +337,11 @@ fn sso(f: &impl Fn(F) -> bool) -> SsoBehaviour {
             Landing::Resource
         },
         session: !f(F::SsoNoSession),
-        dashboard: guard(f(F::SsoNoSession) || f(F::SsoDashboardOpen)),
+        dashboard: if f(F::SsoNoSession) || f(F::SsoDashboardOpen) {
+            Dashboard::Open
+        } else {
+            Dashboard::Session
+        },
         stranger: if f(F::VariantSso303) {
             Stranger::RedirectToLogin
         } else {
@@ -367,5 +371,35 @@ fn sharing(f: &impl Fn(F) -> bool) -> SharingBehaviour {
         } else {
             DeprovisionScope::Install
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reference::faults::ALL;
+
+    /// A fault without a knob would change nothing: for a `variant-*` the fault zoo could not
+    /// tell.
+    #[test]
+    fn every_fault_changes_the_behaviour() {
+        let conformant = Behaviour::of(&FaultSet::default());
+        let inert: Vec<&str> = ALL
+            .iter()
+            .filter(|(fault, _, _)| Behaviour::of(&[*fault].into_iter().collect()) == conformant)
+            .map(|(_, name, _)| *name)
+            .collect();
+        assert!(inert.is_empty(), "faults that change nothing: {inert:?}");
+    }
+
+    #[test]
+    fn the_conformant_partner_guards_its_routes_and_not_sso() {
+        let b = Behaviour::of(&FaultSet::default());
+        assert_eq!(b.provision.guard, Guard::Basic);
+        assert_eq!(b.plans.guard, Guard::Basic);
+        assert_eq!(b.deprovision.guard, Guard::Basic);
+        assert_eq!(b.sso.guard, Guard::Open);
+        assert_eq!(b.sso.dashboard, Dashboard::Session);
+        assert_eq!(b.auth.refusal, StatusCode::UNAUTHORIZED);
     }
 }

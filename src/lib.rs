@@ -25,4 +25,5 @@ pub mod reference;
 pub mod report;
 pub mod runner;
 pub mod suite;
+pub mod text;
 pub mod tls;

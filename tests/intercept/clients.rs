@@ -1,0 +1,135 @@
+//! Real clients outside Rust through the proxy, each in a private network namespace: curl and
+//! Python's `urllib.request`, configured only by the interception environment, make a grant
+//! exchange and a config PATCH that the platform journals and answers.
+
+use std::collections::BTreeMap;
+
+use super::fixture::{self, CONFIG_VAR, Fixture, SECRET, V3};
+use super::netns;
+
+/// The interception environment plus the values the client's script reads. The secrets reach it
+/// as variables, never in the command text.
+fn env(fx: &Fixture) -> BTreeMap<String, String> {
+    let mut env = fx.interceptor.env().map();
+    env.insert("CODE".into(), fx.code.clone());
+    env.insert("SECRET".into(), SECRET.into());
+    env.insert("UUID".into(), fx.uuid.clone());
+    env.insert("V3".into(), V3.into());
+    env.insert("CONFIG_VAR".into(), CONFIG_VAR.into());
+    env
+}
+
+async fn run(program: &str, args: &[&str], env: &BTreeMap<String, String>) -> String {
+    let output = tokio::process::Command::new(program)
+        .args(args)
+        .envs(env)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .await
+        .expect("client starts");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "{program} failed: {stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+async fn judge(fx: Fixture, expected: &str) {
+    assert_eq!(
+        fx.inbound(),
+        [
+            ("token exchange".to_owned(), 200),
+            ("config update".to_owned(), 200)
+        ]
+    );
+    assert_eq!(fx.config().as_deref(), Some(expected));
+    fx.stop().await;
+}
+
+const CURL: &str = r#"
+set -eu
+answer=$(curl -sS --fail-with-body -X POST https://id.heroku.com/oauth/token \
+  --data-urlencode grant_type=authorization_code --data-urlencode "code=$CODE" \
+  --data-urlencode "client_secret=$SECRET")
+token=$(printf '%s' "$answer" | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
+test -n "$token"
+curl -sS --fail-with-body -X PATCH "https://api.heroku.com/addons/$UUID/config" \
+  -H "Authorization: Bearer $token" -H "Accept: $V3" -H 'Content-Type: application/json' \
+  -d "{\"config\":[{\"name\":\"$CONFIG_VAR\",\"value\":\"postgres://curl\"}]}"
+"#;
+
+#[test]
+fn curl_exchanges_a_grant_and_patches_config() {
+    if !netns::inside(
+        "clients::curl_exchanges_a_grant_and_patches_config",
+        &["curl", "ip"],
+    ) {
+        return;
+    }
+    netns::assert_isolated();
+    runtime().block_on(async {
+        let fx = fixture::start(|_| {}).await;
+        run("sh", &["-c", CURL], &env(&fx)).await;
+        judge(fx, "postgres://curl").await;
+    });
+}
+
+const PYTHON: &str = r#"
+import json, os, urllib.error, urllib.parse, urllib.request
+form = urllib.parse.urlencode({"grant_type": "authorization_code", "code": os.environ["CODE"],
+                               "client_secret": os.environ["SECRET"]}).encode()
+with urllib.request.urlopen(urllib.request.Request(
+        "https://id.heroku.com/oauth/token", data=form, method="POST")) as r:
+    token = json.load(r)["access_token"]
+body = json.dumps({"config": [{"name": os.environ["CONFIG_VAR"], "value": "postgres://py"}]})
+req = urllib.request.Request(
+    "https://api.heroku.com/addons/%s/config" % os.environ["UUID"], data=body.encode(),
+    method="PATCH", headers={"Authorization": "Bearer " + token, "Accept": os.environ["V3"],
+                             "Content-Type": "application/json"})
+with urllib.request.urlopen(req) as r:
+    assert r.status == 200, r.status
+try:
+    urllib.request.urlopen("https://api.stripe.com/v1/charges")
+    raise SystemExit("a refused host answered")
+except urllib.error.URLError as e:
+    print("refused:", e)
+"#;
+
+#[test]
+fn python_urllib_exchanges_a_grant_and_patches_config() {
+    let name = "clients::python_urllib_exchanges_a_grant_and_patches_config";
+    if !netns::inside(name, &["python3", "ip"]) {
+        return;
+    }
+    netns::assert_isolated();
+    runtime().block_on(async {
+        let fx = fixture::start(|_| {}).await;
+        let out = run("python3", &["-c", PYTHON], &env(&fx)).await;
+        assert!(out.contains("403"), "{out}");
+        let journal = fx.platform.journal().all();
+        let refused = journal
+            .iter()
+            .find(|i| i.kind == addon_conformance::intercept::evidence::REFUSED_KIND)
+            .expect("the refused host is journaled");
+        assert_eq!(refused.path, "api.stripe.com:443");
+        // The journal's first two entries are the grant exchange and the PATCH.
+        let fx_calls: Vec<_> = journal
+            .iter()
+            .filter(|i| i.kind != refused.kind)
+            .cloned()
+            .collect();
+        assert_eq!(fx_calls.len(), 2);
+        assert_eq!(fx.config().as_deref(), Some("postgres://py"));
+        fx.stop().await;
+    });
+}

@@ -1,6 +1,6 @@
 //! The run's certificate authority: a CA key and certificate made for the run (or reused from a
 //! directory, so `intercept-env` and a later run agree), and one leaf per intercepted host. The
-//! TLS side chooses the leaf by SNI; an unknown name is refused and reported.
+//! TLS side chooses the leaf by SNI.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -145,31 +145,16 @@ fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
     std::fs::write(path, text)
 }
 
-/// Called with the name a TLS client asked for when no leaf matches it.
-pub(crate) type UnknownName = Box<dyn Fn(Option<&str>) + Send + Sync>;
-
-/// Chooses the leaf by the name the client asked for (SNI); reports every other name.
+/// Chooses the leaf by the name the client asked for (SNI); no leaf for any other name.
+#[derive(Debug)]
 pub(crate) struct SniResolver {
     leaves: BTreeMap<String, Arc<CertifiedKey>>,
-    on_unknown: UnknownName,
-}
-
-impl std::fmt::Debug for SniResolver {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SniResolver")
-            .field("hosts", &self.leaves.keys().collect::<Vec<_>>())
-            .finish()
-    }
 }
 
 impl ResolvesServerCert for SniResolver {
     fn resolve(&self, hello: ClientHello<'_>) -> Option<Arc<CertifiedKey>> {
-        let name = hello.server_name().map(|n| n.to_ascii_lowercase());
-        let leaf = name.as_deref().and_then(|n| self.leaves.get(n)).cloned();
-        if leaf.is_none() {
-            (self.on_unknown)(name.as_deref());
-        }
-        leaf
+        let name = hello.server_name()?.to_ascii_lowercase();
+        self.leaves.get(&name).cloned()
     }
 }
 
@@ -177,13 +162,12 @@ impl ResolvesServerCert for SniResolver {
 pub(crate) fn server_config(
     ca: &CertAuthority,
     hosts: &[&str],
-    on_unknown: UnknownName,
 ) -> Result<Arc<rustls::ServerConfig>, HarnessError> {
     let mut leaves = BTreeMap::new();
     for host in hosts {
         leaves.insert((*host).to_owned(), Arc::new(ca.leaf(host)?));
     }
-    let resolver = SniResolver { leaves, on_unknown };
+    let resolver = SniResolver { leaves };
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let mut config = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()

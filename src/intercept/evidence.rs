@@ -1,6 +1,8 @@
-//! What the proxy refused, as evidence: a connection the add-on tried to open to a host that is
-//! neither intercepted, loopback nor on the pass list. Each refusal becomes one inbound record of
-//! its own kind, so the platform's journal and every report show it beside the callbacks.
+//! What interception saw that the platform router did not answer, as evidence: a connection to
+//! a host that is neither intercepted, loopback nor on the pass list (refused), and a TLS
+//! handshake with an intercepted host that the add-on broke off (it does not trust the run's
+//! CA). Each becomes one inbound record of its own kind, so the platform's journal and every
+//! report show it beside the callbacks.
 
 use std::sync::Arc;
 
@@ -8,6 +10,8 @@ use crate::platform::inbound::Inbound;
 
 /// The inbound kind of a refused connection.
 pub const REFUSED_KIND: &str = "refused outbound connection";
+/// The inbound kind of a TLS handshake the add-on broke off.
+pub const UNTRUSTED_KIND: &str = "failed TLS handshake";
 
 /// How the refused request reached us.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,10 +20,10 @@ pub enum Via {
     Connect,
     /// An absolute-form request (`GET http://host/…`) to the proxy.
     AbsoluteForm,
-    /// A request whose `Host` is not the intercepted host of its connection.
+    /// A request whose `Host` is not an intercepted host.
     HostHeader,
-    /// A TLS connection to the direct listener asking (SNI) for another name.
-    DirectTls,
+    /// A TLS client asking (SNI) for a name that is not intercepted, or for none.
+    Sni,
 }
 
 /// One refused attempt to reach a host.
@@ -27,7 +31,7 @@ pub enum Via {
 pub struct Refusal {
     /// `host:port` the add-on asked for (`?` when a TLS client sent no name).
     pub target: String,
-    /// The request method (`CONNECT`, `GET`, …; `TLS` for the direct listener).
+    /// The request method (`CONNECT`, `GET`, …; `TLS` for a refused server name).
     pub method: String,
     pub via: Via,
 }
@@ -51,31 +55,82 @@ impl Refusal {
             self.host()
         )
     }
+}
 
-    /// The refusal as an inbound record (its `seq` and `at_ms` are set by the journal's owner).
+/// A TLS handshake with an intercepted host that the client ended with an alert.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Untrusted {
+    pub host: String,
+    /// The alert the client sent (`UnknownCA`, `BadCertificate`, …).
+    pub alert: String,
+}
+
+impl Untrusted {
+    pub fn message(&self) -> String {
+        format!(
+            "your add-on broke off the TLS handshake with {} ({}): it does not trust the \
+             run's CA; give it the interception environment (SSL_CERT_FILE, \
+             NODE_EXTRA_CA_CERTS, JAVA_TOOL_OPTIONS, …)",
+            self.host, self.alert
+        )
+    }
+}
+
+/// Anything interception reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Evidence {
+    Refused(Refusal),
+    Untrusted(Untrusted),
+}
+
+impl Evidence {
+    pub fn message(&self) -> String {
+        match self {
+            Self::Refused(r) => r.message(),
+            Self::Untrusted(u) => u.message(),
+        }
+    }
+
+    /// As an inbound record (its `seq` and `at_ms` are set by the journal's owner).
     pub fn to_inbound(&self) -> Inbound {
+        let (method, path, status, kind, error) = match self {
+            Self::Refused(r) => (
+                r.method.clone(),
+                r.target.clone(),
+                403,
+                REFUSED_KIND,
+                "outbound_refused",
+            ),
+            Self::Untrusted(u) => (
+                "TLS".to_owned(),
+                format!("{}:443", u.host),
+                0,
+                UNTRUSTED_KIND,
+                "tls_untrusted",
+            ),
+        };
         Inbound {
             seq: 0,
             at_ms: 0,
-            method: self.method.clone(),
-            path: self.target.clone(),
+            method,
+            path,
             headers: Vec::new(),
             body: None,
-            status: 403,
+            status,
             resource: None,
             scope: None,
-            kind: REFUSED_KIND.to_owned(),
-            error: Some("outbound_refused".to_owned()),
+            kind: kind.to_owned(),
+            error: Some(error.to_owned()),
             message: Some(self.message()),
         }
     }
 }
 
-/// Where refusals go (the platform journal in a run; a list in tests).
-pub type RefusalSink = Arc<dyn Fn(Refusal) + Send + Sync>;
+/// Where evidence goes (the platform journal in a run; a list in tests).
+pub type EvidenceSink = Arc<dyn Fn(Evidence) + Send + Sync>;
 
-/// A sink that journals each refusal as an inbound record through `push` (the platform's
+/// A sink that journals evidence as inbound records through `push` (the platform's
 /// [`crate::platform::Platform::journal_sink`]).
-pub fn journaled(push: Arc<dyn Fn(Inbound) + Send + Sync>) -> RefusalSink {
-    Arc::new(move |refusal: Refusal| push(refusal.to_inbound()))
+pub fn journaled(push: Arc<dyn Fn(Inbound) + Send + Sync>) -> EvidenceSink {
+    Arc::new(move |evidence: Evidence| push(evidence.to_inbound()))
 }

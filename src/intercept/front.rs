@@ -1,7 +1,8 @@
 //! The platform side of interception: intercepted connections (TLS terminated here, or plain
-//! absolute-form HTTP) are queued to one axum server that serves the platform's router. A
-//! request whose `Host` is not an intercepted host is refused on the way in, so a client that
-//! reuses a connection for another host is refused, not served.
+//! absolute-form HTTP) are queued to one axum server that serves the platform's router. The
+//! TLS client's server name (SNI) must be an intercepted host; a request whose `Host` is not one
+//! is refused on the way in, so a client that reuses a connection for another host is refused,
+//! not served. Connections that go quiet are closed (`IdleTimeout`).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -14,10 +15,11 @@ use axum::response::{IntoResponse, Response};
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpListener;
 use tokio::sync::{mpsc, watch};
-use tokio_rustls::TlsAcceptor;
+use tokio_rustls::LazyConfigAcceptor;
 
 use super::ca::{CertAuthority, server_config};
-use super::evidence::{Refusal, RefusalSink, Via};
+use super::evidence::{Evidence, EvidenceSink, Refusal, Untrusted, Via};
+use super::io::IdleTimeout;
 use super::{HEROKU_HOSTS, InterceptSettings, normalize_host};
 use crate::error::HarnessError;
 
@@ -51,28 +53,23 @@ impl axum::serve::Listener for Queue {
 #[derive(Clone)]
 pub(crate) struct Front {
     queue: mpsc::Sender<Queued>,
-    tls: TlsAcceptor,
-    pub on_refused: RefusalSink,
+    tls: Arc<rustls::ServerConfig>,
+    pub evidence: EvidenceSink,
+    head_timeout: Duration,
+    idle_timeout: Duration,
 }
 
 impl Front {
     pub fn start(
         ca: &CertAuthority,
         upstream: super::Upstream,
+        settings: &InterceptSettings,
         mut stopped: watch::Receiver<bool>,
     ) -> Result<(Self, tokio::task::JoinHandle<()>), HarnessError> {
-        let sink = upstream.on_refused.clone();
-        let on_unknown = Box::new(move |name: Option<&str>| {
-            sink(Refusal {
-                target: format!("{}:443", name.unwrap_or("?")),
-                method: "TLS".to_owned(),
-                via: Via::DirectTls,
-            })
-        });
-        let config = server_config(ca, HEROKU_HOSTS, on_unknown)?;
+        let tls = server_config(ca, HEROKU_HOSTS)?;
         let (queue, rx) = mpsc::channel(64);
         let router = upstream.router.layer(axum::middleware::from_fn_with_state(
-            upstream.on_refused.clone(),
+            upstream.evidence.clone(),
             check_host,
         ));
         let listener = Queue(rx, SocketAddr::from(([127, 0, 0, 1], 0)));
@@ -85,39 +82,72 @@ impl Front {
         });
         let front = Self {
             queue,
-            tls: TlsAcceptor::from(config),
-            on_refused: upstream.on_refused,
+            tls,
+            evidence: upstream.evidence,
+            head_timeout: settings.head_timeout,
+            idle_timeout: settings.idle_timeout,
         };
         Ok((front, task))
     }
 
     /// Serves plain HTTP (absolute-form requests to an intercepted host) on `conn`.
     pub async fn serve_plain(&self, conn: impl Conn, peer: SocketAddr) {
+        let conn = IdleTimeout::new(conn, self.idle_timeout);
         let _ = self.queue.send((Box::new(conn), peer)).await;
     }
 
-    /// Terminates TLS on `conn` (bounded by `timeout`) and serves the router on it.
-    pub async fn serve_tls(&self, conn: impl Conn, peer: SocketAddr, timeout: Duration) {
-        if let Ok(Ok(tls)) = tokio::time::timeout(timeout, self.tls.accept(conn)).await {
-            let _ = self.queue.send((Box::new(tls), peer)).await;
+    /// Terminates TLS on `conn` and serves the router on it. The handshake is bounded by the
+    /// head timeout; a server name that is not intercepted is refused, and a handshake the
+    /// client breaks off with an alert is reported (it does not trust the CA).
+    pub async fn serve_tls(&self, conn: impl Conn, peer: SocketAddr, asked: Option<&str>) {
+        let conn = IdleTimeout::new(conn, self.idle_timeout);
+        let deadline = tokio::time::Instant::now() + self.head_timeout;
+        let acceptor = LazyConfigAcceptor::new(rustls::server::Acceptor::default(), conn);
+        let Ok(Ok(start)) = tokio::time::timeout_at(deadline, acceptor).await else {
+            return;
+        };
+        let name = start.client_hello().server_name().map(normalize_host);
+        let host = match name {
+            Some(name) if HEROKU_HOSTS.contains(&name.as_str()) => name,
+            other => {
+                let target = other.or(asked.map(str::to_owned));
+                (self.evidence)(Evidence::Refused(Refusal {
+                    target: format!("{}:443", target.as_deref().unwrap_or("?")),
+                    method: "TLS".to_owned(),
+                    via: Via::Sni,
+                }));
+                return;
+            }
+        };
+        match tokio::time::timeout_at(deadline, start.into_stream(self.tls.clone())).await {
+            Ok(Ok(tls)) => {
+                let _ = self.queue.send((Box::new(tls), peer)).await;
+            }
+            Ok(Err(e)) => {
+                let alert = e
+                    .get_ref()
+                    .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+                    .and_then(|e| match e {
+                        rustls::Error::AlertReceived(alert) => Some(format!("{alert:?}")),
+                        _ => None,
+                    });
+                if let Some(alert) = alert {
+                    (self.evidence)(Evidence::Untrusted(Untrusted { host, alert }));
+                }
+            }
+            Err(_) => {}
         }
     }
 
     /// The direct listener: every connection is TLS for an intercepted host.
-    pub async fn serve_direct(
-        self,
-        listener: TcpListener,
-        settings: Arc<InterceptSettings>,
-        mut stopped: watch::Receiver<bool>,
-    ) {
+    pub async fn serve_direct(self, listener: TcpListener, mut stopped: watch::Receiver<bool>) {
         let mut conns = tokio::task::JoinSet::new();
         loop {
             tokio::select! {
                 accepted = listener.accept() => {
                     let Ok((stream, peer)) = accepted else { continue };
                     let front = self.clone();
-                    let timeout = settings.head_timeout;
-                    conns.spawn(async move { front.serve_tls(stream, peer, timeout).await });
+                    conns.spawn(async move { front.serve_tls(stream, peer, None).await });
                 }
                 Some(_) = conns.join_next(), if !conns.is_empty() => {}
                 _ = stopped.wait_for(|s| *s) => break,
@@ -126,7 +156,7 @@ impl Front {
     }
 }
 
-/// The host a request names (`Host` header, else the absolute-form authority), without port.
+/// The host a request names (`Host` header, else the absolute-form authority), and its port.
 fn requested_host(request: &Request) -> Option<(String, Option<u16>)> {
     let authority = request
         .headers()
@@ -137,7 +167,7 @@ fn requested_host(request: &Request) -> Option<(String, Option<u16>)> {
     Some((normalize_host(authority.host()), authority.port_u16()))
 }
 
-async fn check_host(State(sink): State<RefusalSink>, request: Request, next: Next) -> Response {
+async fn check_host(State(sink): State<EvidenceSink>, request: Request, next: Next) -> Response {
     match requested_host(&request) {
         Some((host, port)) if !HEROKU_HOSTS.contains(&host.as_str()) => {
             let refusal = Refusal {
@@ -146,7 +176,7 @@ async fn check_host(State(sink): State<RefusalSink>, request: Request, next: Nex
                 via: Via::HostHeader,
             };
             let body = refusal.message();
-            sink(refusal);
+            sink(Evidence::Refused(refusal));
             (StatusCode::FORBIDDEN, body).into_response()
         }
         _ => next.run(request).await,

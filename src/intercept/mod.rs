@@ -12,6 +12,7 @@ pub mod command;
 pub mod env;
 pub mod evidence;
 mod front;
+mod io;
 mod proxy;
 
 use std::net::{IpAddr, SocketAddr};
@@ -23,7 +24,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 pub use ca::{CA_FILE, CertAuthority};
-pub use evidence::{Refusal, RefusalSink, Via};
+pub use evidence::{Evidence, EvidenceSink, Refusal, Untrusted, Via};
 
 use crate::error::HarnessError;
 
@@ -47,6 +48,9 @@ pub struct InterceptSettings {
     pub dir: PathBuf,
     /// How long a client may take to send a request head, or to finish a TLS handshake.
     pub head_timeout: Duration,
+    /// How long an intercepted connection may send nothing (headers, body, or the next request
+    /// on a kept-alive connection) before it is closed.
+    pub idle_timeout: Duration,
     /// How long dialling a tunnelled target may take.
     pub connect_timeout: Duration,
     /// Whether to make a Java trust store (runs `keytool`).
@@ -62,6 +66,7 @@ impl InterceptSettings {
             pass: Vec::new(),
             dir,
             head_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(30),
             connect_timeout: Duration::from_secs(10),
             java: env::Java::TrustStore,
         }
@@ -109,19 +114,19 @@ pub fn decide(host: &str, port: u16, https: bool, pass: &[String]) -> Decision {
     }
 }
 
-/// What the proxy serves with: the platform's router and where refusals go.
+/// What the proxy serves with: the platform's router and where evidence goes.
 #[derive(Clone)]
 pub struct Upstream {
     pub router: axum::Router,
-    pub on_refused: RefusalSink,
+    pub evidence: EvidenceSink,
 }
 
 impl Upstream {
-    /// The running platform's router, with refusals journaled as its inbound records.
+    /// The running platform's router, with evidence journaled as its inbound records.
     pub fn platform(platform: &crate::platform::Platform) -> Self {
         Self {
             router: platform.router(),
-            on_refused: evidence::journaled(platform.journal_sink()),
+            evidence: evidence::journaled(platform.journal_sink()),
         }
     }
 }
@@ -166,7 +171,7 @@ impl Interceptor {
         let direct_addr = direct.as_ref().map(|(_, a)| *a);
         let env = env::InterceptEnv::prepare(&ca, proxy_addr, settings.java)?;
         let (stop, stopped) = watch::channel(false);
-        let (front, front_task) = front::Front::start(&ca, upstream, stopped.clone())?;
+        let (front, front_task) = front::Front::start(&ca, upstream, &settings, stopped.clone())?;
         let settings = Arc::new(settings);
         let mut tasks = vec![front_task];
         tasks.push(tokio::spawn(proxy::serve(
@@ -176,9 +181,7 @@ impl Interceptor {
             stopped.clone(),
         )));
         if let Some((listener, _)) = direct {
-            tasks.push(tokio::spawn(
-                front.clone().serve_direct(listener, settings, stopped),
-            ));
+            tasks.push(tokio::spawn(front.clone().serve_direct(listener, stopped)));
         }
         Ok(Self {
             proxy_addr,

@@ -3,68 +3,19 @@
 //! answers 403 and reports the refusal. Only a passing target is ever dialled.
 
 use std::net::SocketAddr;
-use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll};
 
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 
-use super::evidence::{Refusal, Via};
+use super::evidence::{Evidence, Refusal, Via};
 use super::front::Front;
+use super::io::Prefixed;
 use super::{Decision, InterceptSettings, decide, is_loopback_host, normalize_host};
 
 /// Largest request head read.
 const HEAD_LIMIT: usize = 16 * 1024;
-
-/// A stream that first yields bytes already read from it.
-pub(crate) struct Prefixed<S> {
-    head: Vec<u8>,
-    at: usize,
-    inner: S,
-}
-
-impl<S> Prefixed<S> {
-    pub fn new(head: Vec<u8>, inner: S) -> Self {
-        Self { head, at: 0, inner }
-    }
-}
-
-impl<S: AsyncRead + Unpin> AsyncRead for Prefixed<S> {
-    fn poll_read(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<std::io::Result<()>> {
-        if self.at < self.head.len() {
-            let n = buf.remaining().min(self.head.len() - self.at);
-            let start = self.at;
-            buf.put_slice(&self.head[start..start + n]);
-            self.at += n;
-            return Poll::Ready(Ok(()));
-        }
-        Pin::new(&mut self.inner).poll_read(cx, buf)
-    }
-}
-
-impl<S: AsyncWrite + Unpin> AsyncWrite for Prefixed<S> {
-    fn poll_write(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<std::io::Result<usize>> {
-        Pin::new(&mut self.inner).poll_write(cx, buf)
-    }
-
-    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
-        Pin::new(&mut self.inner).poll_flush(cx)
-    }
-
-    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
-        Pin::new(&mut self.inner).poll_shutdown(cx)
-    }
-}
 
 /// A request head: its first line's parts, and every byte read so far.
 pub(crate) struct Head {
@@ -174,7 +125,7 @@ async fn handle(
 
 async fn refuse(stream: &mut TcpStream, front: &Front, refusal: Refusal) {
     let body = format!("{}\n", refusal.message());
-    (front.on_refused)(refusal);
+    (front.evidence)(Evidence::Refused(refusal));
     answer(stream, "403 Forbidden", &body).await;
 }
 
@@ -197,7 +148,7 @@ async fn connect(
                 .is_ok()
             {
                 let conn = Prefixed::new(early, stream);
-                front.serve_tls(conn, peer, settings.head_timeout).await;
+                front.serve_tls(conn, peer, Some(&host)).await;
             }
         }
         Decision::Pass => {

@@ -77,7 +77,7 @@ fn a_refusal_names_the_target_and_the_way_to_pass_it() {
     let message = refusal.message();
     assert!(message.starts_with("your add-on tried to reach api.stripe.com:443"));
     assert!(message.contains("--intercept-pass api.stripe.com"));
-    let inbound = refusal.to_inbound();
+    let inbound = Evidence::Refused(refusal).to_inbound();
     assert_eq!(
         (inbound.status, inbound.kind.as_str()),
         (403, evidence::REFUSED_KIND)

@@ -1,8 +1,10 @@
-//! Real clients outside Rust through the proxy, each in a private network namespace: curl and
-//! Python's `urllib.request`, configured only by the interception environment, make a grant
+//! Real clients outside Rust through the proxy, each in a private network namespace: curl,
+//! Python's `urllib.request` and Java's `HttpClient`, configured only by the interception environment, make a grant
 //! exchange and a config PATCH that the platform journals and answers.
 
 use std::collections::BTreeMap;
+
+use addon_conformance::intercept::env::Java;
 
 use super::fixture::{self, CONFIG_VAR, Fixture, SECRET, V3};
 use super::netns;
@@ -131,5 +133,58 @@ fn python_urllib_exchanges_a_grant_and_patches_config() {
         assert_eq!(fx_calls.len(), 2);
         assert_eq!(fx.config().as_deref(), Some("postgres://py"));
         fx.stop().await;
+    });
+}
+
+const JAVA: &str = r#"
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.regex.Pattern;
+
+public class Client {
+    public static void main(String[] args) throws Exception {
+        var env = System.getenv();
+        var client = HttpClient.newHttpClient();
+        var form = "grant_type=authorization_code&code=" + env.get("CODE")
+            + "&client_secret=" + env.get("SECRET");
+        var token = client.send(HttpRequest.newBuilder(URI.create("https://id.heroku.com/oauth/token"))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString(form)).build(),
+            HttpResponse.BodyHandlers.ofString());
+        var found = Pattern.compile("\"access_token\":\"([^\"]+)\"").matcher(token.body());
+        if (token.statusCode() != 200 || !found.find()) throw new RuntimeException(token.body());
+        var body = "{\"config\":[{\"name\":\"" + env.get("CONFIG_VAR")
+            + "\",\"value\":\"postgres://java\"}]}";
+        var patch = client.send(HttpRequest.newBuilder(
+                URI.create("https://api.heroku.com/addons/" + env.get("UUID") + "/config"))
+            .header("Authorization", "Bearer " + found.group(1)).header("Accept", env.get("V3"))
+            .header("Content-Type", "application/json")
+            .method("PATCH", HttpRequest.BodyPublishers.ofString(body)).build(),
+            HttpResponse.BodyHandlers.ofString());
+        if (patch.statusCode() != 200) throw new RuntimeException(patch.body());
+    }
+}
+"#;
+
+#[test]
+fn java_http_client_exchanges_a_grant_and_patches_config() {
+    let name = "clients::java_http_client_exchanges_a_grant_and_patches_config";
+    if !netns::inside(name, &["java", "keytool", "ip"]) {
+        return;
+    }
+    netns::assert_isolated();
+    runtime().block_on(async {
+        let fx = fixture::start(|s| s.java = Java::TrustStore).await;
+        assert!(
+            fx.interceptor.env().notes.is_empty(),
+            "{:?}",
+            fx.interceptor.env().notes
+        );
+        let source = fx.dir.join("Client.java");
+        std::fs::write(&source, JAVA).unwrap();
+        run("java", &[source.to_str().unwrap()], &env(&fx)).await;
+        judge(fx, "postgres://java").await;
     });
 }

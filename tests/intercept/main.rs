@@ -10,7 +10,7 @@ mod netns;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use addon_conformance::intercept::evidence::REFUSED_KIND;
+use addon_conformance::intercept::evidence::{REFUSED_KIND, UNTRUSTED_KIND};
 use fixture::{CONFIG_VAR, SECRET, V3};
 use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -289,5 +289,117 @@ async fn loopback_targets_pass() {
         "{body}"
     );
     assert!(fx.platform.journal().all().is_empty());
+    fx.stop().await;
+}
+
+/// Kinds and paths of the journal's interception evidence.
+fn evidence(fx: &fixture::Fixture) -> Vec<(String, String)> {
+    fx.platform
+        .journal()
+        .all()
+        .iter()
+        .filter(|i| i.kind == REFUSED_KIND || i.kind == UNTRUSTED_KIND)
+        .map(|i| (i.kind.clone(), i.path.clone()))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_client_that_does_not_trust_the_ca_is_reported() {
+    let fx = fixture::start(|_| {}).await;
+    let other_ca =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/tls/ca.pem"))
+            .unwrap();
+    let (_, tcp) = connect(fx.interceptor.proxy_addr(), "api.heroku.com:443").await;
+    let name = rustls::pki_types::ServerName::try_from("api.heroku.com").unwrap();
+    let mut roots = rustls::RootCertStore::empty();
+    use rustls::pki_types::pem::PemObject;
+    for cert in rustls::pki_types::CertificateDer::pem_slice_iter(other_ca.as_bytes()) {
+        roots.add(cert.unwrap()).unwrap();
+    }
+    let config = rustls::ClientConfig::builder()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
+    assert!(connector.connect(name, tcp).await.is_err());
+    let mut journal = fx.platform.journal().subscribe();
+    let reported = journal.wait_for(|n| *n >= 1);
+    let limit = std::time::Duration::from_secs(10);
+    assert!(
+        tokio::time::timeout(limit, reported).await.is_ok(),
+        "nothing was reported"
+    );
+    assert_eq!(
+        evidence(&fx),
+        [(UNTRUSTED_KIND.to_owned(), "api.heroku.com:443".to_owned())]
+    );
+    let entry = &fx.platform.journal().all()[0];
+    assert!(
+        entry
+            .message
+            .as_deref()
+            .unwrap_or_default()
+            .contains("does not trust the run's CA"),
+        "{entry:?}"
+    );
+    fx.stop().await;
+}
+
+#[tokio::test]
+async fn the_direct_listener_refuses_other_server_names() {
+    let fx = fixture::start(|s| s.direct = Some("127.0.0.1:0".parse().unwrap())).await;
+    let tcp = TcpStream::connect(fx.interceptor.direct_addr().unwrap())
+        .await
+        .unwrap();
+    let name = rustls::pki_types::ServerName::try_from("api.stripe.com").unwrap();
+    addon_conformance::tls::install_provider();
+    let mut roots = rustls::RootCertStore::empty();
+    use rustls::pki_types::pem::PemObject;
+    for cert in
+        rustls::pki_types::CertificateDer::pem_slice_iter(fx.interceptor.ca_pem().as_bytes())
+    {
+        roots.add(cert.unwrap()).unwrap();
+    }
+    let config = rustls::ClientConfig::builder()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
+    assert!(connector.connect(name, tcp).await.is_err());
+    assert_eq!(
+        evidence(&fx),
+        [(REFUSED_KIND.to_owned(), "api.stripe.com:443".to_owned())]
+    );
+    fx.stop().await;
+}
+
+#[tokio::test]
+async fn slow_heads_and_quiet_connections_are_cut() {
+    let fx = fixture::start(|s| {
+        s.head_timeout = std::time::Duration::from_millis(200);
+        s.idle_timeout = std::time::Duration::from_millis(200);
+    })
+    .await;
+    let proxy = fx.interceptor.proxy_addr();
+    let limit = std::time::Duration::from_secs(10);
+    let mut tcp = TcpStream::connect(proxy).await.unwrap();
+    tcp.write_all(b"CONNECT api.heroku.com:443 HTTP/1.1\r\n")
+        .await
+        .unwrap();
+    let (status, _) = tokio::time::timeout(limit, exchange(&mut tcp, ""))
+        .await
+        .unwrap();
+    assert_eq!(status, 408);
+
+    let (_, tcp) = connect(proxy, "api.heroku.com:443").await;
+    let mut stream = tls(tcp, fx.interceptor.ca_pem(), "api.heroku.com").await;
+    stream
+        .write_all(b"GET /addons HTTP/1.1\r\nHost: api.heroku.com\r\n")
+        .await
+        .unwrap();
+    let mut rest = Vec::new();
+    let read = tokio::time::timeout(limit, stream.read_to_end(&mut rest)).await;
+    assert!(
+        read.is_ok(),
+        "a connection trickling its headers stayed open"
+    );
     fx.stop().await;
 }

@@ -403,3 +403,21 @@ async fn slow_heads_and_quiet_connections_are_cut() {
     );
     fx.stop().await;
 }
+
+#[tokio::test]
+async fn absolute_form_requests_for_heroku_hosts_are_served() {
+    // Some clients (axios, for one) send `POST https://host/…` to the proxy in plain text.
+    let fx = fixture::start(|_| {}).await;
+    let mut tcp = TcpStream::connect(fx.interceptor.proxy_addr())
+        .await
+        .unwrap();
+    let request = token_request(&fx.code).replacen(
+        "POST /oauth/token",
+        "POST https://id.heroku.com/oauth/token",
+        1,
+    );
+    let (status, body) = exchange(&mut tcp, &request).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(fx.inbound(), [("token exchange".to_owned(), 200)]);
+    fx.stop().await;
+}

@@ -191,6 +191,12 @@ fn keytool(keytool: &Path, args: &[&str]) -> bool {
         .is_ok_and(|s| s.success())
 }
 
+/// True when `file` exists and was written after `than`.
+fn newer_than(file: &Path, than: &Path) -> bool {
+    let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    matches!((modified(file), modified(than)), (Some(a), Some(b)) if a >= b)
+}
+
 /// Makes `truststore.p12` (JDK roots, then the CA); `None` with a note when it cannot.
 fn java_trust_store(ca: &CertAuthority, notes: &mut Vec<String>) -> Option<PathBuf> {
     let Some(tool) = on_path("keytool") else {
@@ -202,6 +208,10 @@ fn java_trust_store(ca: &CertAuthority, notes: &mut Vec<String>) -> Option<PathB
         return None;
     };
     let store = ca.dir().join(JAVA_STORE_FILE);
+    if newer_than(&store, &ca.ca_path()) {
+        // Made for this CA by an earlier run or `intercept-env`.
+        return Some(store);
+    }
     let _ = std::fs::remove_file(&store);
     let store_text = store.display().to_string();
     let ca_file = ca.ca_path().display().to_string();

@@ -91,7 +91,8 @@ impl Evidence {
         }
     }
 
-    /// As an inbound record (its `seq` and `at_ms` are set by the journal's owner).
+    /// As an inbound record (its `seq` and `at_ms` are set by the journal's owner). A broken-off
+    /// handshake has status 0: no HTTP exchange took place.
     pub fn to_inbound(&self) -> Inbound {
         let (method, path, status, kind, error) = match self {
             Self::Refused(r) => (

@@ -169,7 +169,13 @@ impl Interceptor {
             None => None,
         };
         let direct_addr = direct.as_ref().map(|(_, a)| *a);
-        let env = env::InterceptEnv::prepare(&ca, proxy_addr, settings.java)?;
+        // Reading the system roots and running keytool block: off the runtime's threads.
+        let env = {
+            let (ca, java) = (ca.clone(), settings.java);
+            tokio::task::spawn_blocking(move || env::InterceptEnv::prepare(&ca, proxy_addr, java))
+                .await
+                .map_err(|e| HarnessError::Internal(format!("preparing the environment: {e}")))??
+        };
         let (stop, stopped) = watch::channel(false);
         let (front, front_task) = front::Front::start(&ca, upstream, &settings, stopped.clone())?;
         let settings = Arc::new(settings);

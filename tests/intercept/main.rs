@@ -290,6 +290,10 @@ async fn loopback_targets_pass() {
     );
     assert!(fx.platform.journal().all().is_empty());
     fx.stop().await;
+    assert!(
+        TcpStream::connect(proxy).await.is_err(),
+        "the proxy still listens after stop"
+    );
 }
 
 /// Kinds and paths of the journal's interception evidence.

@@ -221,6 +221,21 @@ impl Interceptor {
         &self.env
     }
 
+    /// One line for the run's notes: where the proxy is and which CA file to trust.
+    pub fn note(&self) -> String {
+        let direct = self
+            .direct_addr
+            .map(|a| format!("; also TLS directly on {a}"))
+            .unwrap_or_default();
+        format!(
+            "interception: the proxy at http://{} serves {} with the CA in {}{direct}; every \
+             other host is refused unless passed",
+            self.proxy_addr,
+            HEROKU_HOSTS.join(" and "),
+            self.ca.ca_path().display()
+        )
+    }
+
     /// Stops accepting and cuts every connection still open.
     pub async fn stop(self) {
         let _ = self.stop.send(true);

@@ -194,3 +194,31 @@ fn intercept_env_wants_a_loopback_proxy_address() {
     );
     let _ = std::fs::remove_dir_all(args.dir);
 }
+
+#[test]
+fn the_ca_vouches_only_for_the_intercepted_hosts() {
+    use rustls::client::danger::ServerCertVerifier;
+    use rustls::pki_types::{CertificateDer, ServerName, UnixTime, pem::PemObject};
+    crate::tls::install_provider();
+    let dir = scratch();
+    let ca = CertAuthority::create(&dir).unwrap();
+    let mut roots = rustls::RootCertStore::empty();
+    roots
+        .add(CertificateDer::from_pem_slice(ca.ca_pem().as_bytes()).unwrap())
+        .unwrap();
+    let verifier = rustls::client::WebPkiServerVerifier::builder(Arc::new(roots))
+        .build()
+        .unwrap();
+    let verify = |host: &str| {
+        let leaf = ca.leaf(host).unwrap();
+        let name = ServerName::try_from(host.to_owned()).unwrap();
+        verifier.verify_server_cert(&leaf.cert[0], &[], &name, &[], UnixTime::now())
+    };
+    assert!(verify("api.heroku.com").is_ok());
+    assert!(verify("id.heroku.com").is_ok());
+    assert!(
+        verify("example.com").is_err(),
+        "a leaf for another host verified"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -29,6 +29,17 @@ pub struct LogLine {
     pub text: String,
 }
 
+impl LogLine {
+    /// `+1.234s stderr | text`, for a failure block.
+    pub fn display(&self) -> String {
+        let stream = match self.stream {
+            Stream::Stdout => "stdout",
+            Stream::Stderr => "stderr",
+        };
+        format!("+{:.3}s {stream} | {}", self.at.as_secs_f64(), self.text)
+    }
+}
+
 fn as_ms<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_u64(d.as_millis() as u64)
 }

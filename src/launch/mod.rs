@@ -55,6 +55,14 @@ impl LaunchSpec {
     }
 }
 
+impl LaunchSpec {
+    /// Adds the interception environment (proxy variables and CA files) to the variables.
+    pub fn intercepted(mut self, env: &crate::intercept::env::InterceptEnv) -> Self {
+        self.env.extend(env.map());
+        self
+    }
+}
+
 /// How the process ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ExitInfo {

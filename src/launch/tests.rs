@@ -104,6 +104,22 @@ fn lines_between_two_instants() {
             .all(|l| l.text != "first" || first == second)
     );
     assert_eq!(log.last(1)[0].text, "second");
+    assert!(log.last(1)[0].display().ends_with(" stderr | second"));
+}
+
+#[test]
+fn the_interception_environment_is_added() {
+    let dir = std::env::temp_dir().join(format!("ac-launch-{}", uuid::Uuid::new_v4()));
+    let ca = crate::intercept::CertAuthority::create(&dir).unwrap();
+    let env = crate::intercept::env::InterceptEnv::prepare(
+        &ca,
+        "127.0.0.1:8089".parse().unwrap(),
+        crate::intercept::env::Java::Skip,
+    )
+    .unwrap();
+    let spec = spec("true").intercepted(&env);
+    assert_eq!(spec.env["HTTPS_PROXY"], "http://127.0.0.1:8089");
+    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[tokio::test]

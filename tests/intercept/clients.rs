@@ -188,3 +188,60 @@ fn java_http_client_exchanges_a_grant_and_patches_config() {
         judge(fx, "postgres://java").await;
     });
 }
+
+const ADD_ON: &str = r#"
+import json, os, signal, socket, sys, urllib.parse, urllib.request
+form = urllib.parse.urlencode({"grant_type": "authorization_code", "code": os.environ["CODE"],
+                               "client_secret": os.environ["SECRET"]}).encode()
+with urllib.request.urlopen(urllib.request.Request(
+        "https://id.heroku.com/oauth/token", data=form, method="POST")) as r:
+    token = json.load(r)["access_token"]
+print("exchanged code", os.environ["CODE"], "for token", token, flush=True)
+print("client secret is", os.environ["SECRET"], file=sys.stderr, flush=True)
+server = socket.socket()
+server.bind(("127.0.0.1", int(os.environ["PORT"])))
+server.listen()
+print("listening", flush=True)
+signal.pause()
+"#;
+
+#[test]
+fn a_launched_add_on_reaches_the_platform_and_its_log_is_redacted() {
+    use addon_conformance::launch::{LaunchSpec, PartnerProcess};
+    let name = "clients::a_launched_add_on_reaches_the_platform_and_its_log_is_redacted";
+    if !netns::inside(name, &["python3", "ip"]) {
+        return;
+    }
+    netns::assert_isolated();
+    runtime().block_on(async {
+        let fx = fixture::start(|_| {}).await;
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap();
+        let mut spec = LaunchSpec::new(r#"exec python3 -c "$ADD_ON_SOURCE""#)
+            .intercepted(fx.interceptor.env());
+        spec.env.insert("ADD_ON_SOURCE".into(), ADD_ON.into());
+        spec.env.insert("PORT".into(), port.port().to_string());
+        spec.secret_env.insert("CODE".into(), fx.code.clone());
+        spec.secret_env.insert("SECRET".into(), SECRET.into());
+        let clock = std::time::Instant::now();
+        let process = PartnerProcess::start(&spec, clock, fx.redactor.clone()).unwrap();
+        process
+            .wait_ready(port)
+            .await
+            .expect("the add-on became ready");
+        assert_eq!(fx.inbound(), [("token exchange".to_owned(), 200)]);
+        let log = process.log().clone();
+        let exit = process.stop().await.expect("it stopped");
+        assert_eq!(exit.signal, Some(15), "{exit:?}");
+        let lines: Vec<String> = log.all().iter().map(|l| l.display()).collect();
+        let text = lines.join("\n");
+        assert!(
+            text.contains("listening") && text.contains("for token [REDACTED"),
+            "{text}"
+        );
+        assert!(!text.contains(&fx.code) && !text.contains(SECRET), "{text}");
+        fx.stop().await;
+    });
+}

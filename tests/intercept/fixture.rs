@@ -18,6 +18,8 @@ pub struct Fixture {
     pub interceptor: Interceptor,
     pub uuid: String,
     pub code: String,
+    /// The platform's redactor (it learns the tokens it issues).
+    pub redactor: Arc<Redactor>,
     pub dir: std::path::PathBuf,
 }
 
@@ -61,6 +63,7 @@ pub async fn start(configure: impl FnOnce(&mut InterceptSettings)) -> Fixture {
         interceptor,
         uuid,
         code,
+        redactor,
         dir,
     }
 }

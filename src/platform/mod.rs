@@ -138,6 +138,22 @@ impl Platform {
         &self.shared.journal
     }
 
+    /// The router serving every inbound call, for another listener (the interception proxy's
+    /// TLS side); calls it serves are journaled like any other.
+    pub fn router(&self) -> axum::Router {
+        http::router(self.shared.clone())
+    }
+
+    /// Journals an entry the platform did not answer itself (a connection the interception
+    /// proxy refused), on the platform's clock.
+    pub fn journal_sink(&self) -> Arc<dyn Fn(inbound::Inbound) + Send + Sync> {
+        let shared = self.shared.clone();
+        Arc::new(move |mut entry: inbound::Inbound| {
+            entry.at_ms = shared.journal.elapsed_ms();
+            shared.journal.push(entry);
+        })
+    }
+
     pub fn has_client_secret(&self) -> bool {
         self.shared.settings.client_secret.is_some()
     }

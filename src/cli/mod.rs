@@ -224,18 +224,9 @@ async fn platform(args: PlatformArgs) -> Result<u8, HarnessError> {
         config.platform.client_secret = Some(secret);
     }
     let manifest = args.manifest.as_deref().map(Manifest::load).transpose()?;
-    let service = match &manifest {
-        Some(m) => ServiceInfo {
-            slug: m.id.clone().unwrap_or_default(),
-            prefix: m.prefix(),
-            config_vars: Some(m.config_vars.clone()),
-        },
-        None => ServiceInfo {
-            slug: "addon".into(),
-            prefix: "ADDON".into(),
-            config_vars: None,
-        },
-    };
+    let service = manifest
+        .as_ref()
+        .map_or_else(ServiceInfo::standalone, ServiceInfo::from_manifest);
     let p = &config.platform;
     let platform = Platform::start(
         PlatformSettings {

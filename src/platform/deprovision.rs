@@ -15,6 +15,16 @@ pub enum DeprovisionError {
 }
 
 impl Model {
+    /// A synchronous deprovision: the resource is gone at once, without releases, and the
+    /// partner's tokens for it are revoked.
+    pub fn deprovision(&mut self, uuid: &str) {
+        if let Some(a) = self.addons.get_mut(uuid) {
+            a.state = AddonState::Deprovisioned;
+        }
+        self.attachments.retain(|a| a.addon != uuid);
+        self.revoke(uuid);
+    }
+
     /// The partner answered the DELETE with 202. False when the resource is not live.
     pub fn begin_async_deprovision(&mut self, uuid: &str) -> bool {
         match self.addons.get_mut(uuid) {

@@ -279,15 +279,6 @@ impl Model {
         self.addons.contains_key(uuid)
     }
 
-    /// Removes the resource and revokes the partner's tokens for it.
-    pub fn deprovision(&mut self, uuid: &str) {
-        if let Some(a) = self.addons.get_mut(uuid) {
-            a.state = AddonState::Deprovisioned;
-        }
-        self.attachments.retain(|a| a.addon != uuid);
-        self.revoke(uuid);
-    }
-
     /// Revokes every access and refresh token the partner holds for `uuid`.
     pub(crate) fn revoke(&mut self, uuid: &str) {
         self.tokens.retain(|_, t| t.resource != uuid);

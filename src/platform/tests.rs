@@ -383,7 +383,7 @@ mod properties {
         #[test]
         fn arbitrary_callback_bodies_get_answers_below_500(
             body in prop::collection::vec(any::<u8>(), 0..2048),
-            path in prop::sample::select(vec!["/oauth/token", "/addons/r1/config", "/addons/r1/actions/provision", "/apps/owner-app", "/x"]),
+            path in prop::sample::select(vec!["/oauth/token", "/addons/r1/config", "/addons/r1/actions/provision", "/addons/r1/actions/deprovision", "/apps/owner-app", "/vendor/apps/r1", "/logs/r1", "/x"]),
             method in prop::sample::select(vec!["POST", "PATCH", "GET", "PUT"]),
         ) {
             let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();

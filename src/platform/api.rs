@@ -8,7 +8,7 @@ use super::Shared;
 use super::deprovision::DeprovisionError;
 use super::http::{Answer, Call};
 use super::inbound::kinds::DEPROVISION_ACTION;
-use super::state::{AddonRecord, AppRecord, Attachment, ConfigError, Model};
+use super::state::{AddonRecord, AddonState, AppRecord, Attachment, ConfigError, Model};
 
 const VERSION_HINT: &str = "send Accept: application/vnd.heroku+json; version=3";
 
@@ -273,6 +273,16 @@ fn app_ref(model: &Model, app_id: &str) -> Value {
     json!({"id": app_id, "name": name})
 }
 
+/// The Platform API's schema knows `provisioning`, `provisioned` and `deprovisioned` only: a
+/// pending async deprovisioning shows as `provisioned` (still attached and working) there; the
+/// model (`Platform::addon_state`) says `deprovisioning`.
+fn api_state(state: AddonState) -> AddonState {
+    match state {
+        AddonState::Deprovisioning => AddonState::Provisioned,
+        other => other,
+    }
+}
+
 fn addon_json(model: &Model, a: &AddonRecord, origin: &str) -> Value {
     json!({
         "actions": [],
@@ -284,7 +294,7 @@ fn addon_json(model: &Model, a: &AddonRecord, origin: &str) -> Value {
         "name": a.name,
         "plan": {"id": uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, a.plan.as_bytes()).to_string(), "name": format!("{}:{}", model.service, a.plan)},
         "provider_id": a.provider_id,
-        "state": a.state,
+        "state": api_state(a.state),
         "web_url": format!("{origin}/apps/{}/addons/{}", a.app_id, a.uuid),
     })
 }

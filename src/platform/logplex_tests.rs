@@ -193,3 +193,47 @@ fn descriptions_never_quote_the_message() {
     }
     assert!(!j.ok());
 }
+
+/// The two-frame request of Heroku's log-integration article (2014 version): 130 bytes, each
+/// frame counted as 62.
+#[test]
+fn the_dev_center_example_passes_and_its_later_typo_fails() {
+    let frame =
+        |m: &str| format!("62 <190>1 2013-03-27T20:02:24+00:00 hostname t.123 procid - - {m}");
+    let body = format!("{}{}", frame("foo"), frame("bar"));
+    assert_eq!(body.len(), 130);
+    let j = judge(&post(body.as_bytes(), Some(CONTENT_TYPE), Some("130")));
+    assert!(j.ok(), "{:?}", j.defects);
+    assert_eq!(
+        (j.frames[0].app_name.as_str(), j.frames[1].msg.as_str()),
+        ("t.123", "bar")
+    );
+    // A later revision put a long token in the first frame but kept its count of 62.
+    let long = body.replacen("t.123", "t.01234567-89ab-cdef-0123-456789abcdef", 1);
+    let len = long.len().to_string();
+    let j = judge(&post(long.as_bytes(), Some(CONTENT_TYPE), Some(&len)));
+    assert!(
+        matches!(
+            j.defects.as_slice(),
+            [Defect::Frame {
+                index: 0,
+                error: FrameError::LengthMismatch {
+                    declared: 62,
+                    actual: 95
+                },
+                ..
+            }]
+        ),
+        "{:?}",
+        j.defects
+    );
+}
+
+/// A newline counted inside the frame is part of the message, not an error.
+#[test]
+fn a_counted_trailing_newline_is_part_of_the_message() {
+    let msg = format!("{MSG}\n");
+    let j = good(&format!("{}{}", frame(&msg), frame(&msg)));
+    assert!(j.ok(), "{:?}", j.defects);
+    assert!(j.frames[0].msg.ends_with('\n'));
+}

@@ -197,8 +197,10 @@ async fn async_deprovisioning_completes_through_the_action() {
     let (st, body) = call(&s, api("GET", "/addons/r1", Some(&t), Some(V3), None)).await;
     assert_eq!(
         (st, body["state"].as_str()),
-        (StatusCode::OK, Some("deprovisioning"))
+        (StatusCode::OK, Some("provisioned")),
+        "the API's schema has no pending state"
     );
+    assert_eq!(s.model().addons["r1"].state, AddonState::Deprovisioning);
     assert_eq!(s.model().app_config("app-2")["BALLOON_URL"], "v1");
     let (r1, r2) = (releases(&s, "app-1"), releases(&s, "app-2"));
     assert_eq!(

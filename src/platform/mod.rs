@@ -389,5 +389,8 @@ impl Platform {
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+#[path = "tests_app_info.rs"]
+mod tests_app_info;
+#[cfg(test)]
 #[path = "tests_heroku_pages.rs"]
 mod tests_heroku_pages;

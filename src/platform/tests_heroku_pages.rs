@@ -1,29 +1,28 @@
 //! Router tests for what Heroku's pages ask partners to test: one installation attached twice
-//! to its own app, the collaborator list, async deprovisioning, the legacy App Info API and the
-//! log input.
+//! to its own app, the collaborator list, async deprovisioning and the log input (the App Info
+//! API is in `tests_app_info.rs`).
 
 use std::time::Duration;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use base64::Engine;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::inbound::kinds;
 use super::logplex;
 use super::naming::NamingError;
 use super::state::AddonState;
-use super::tests::{PASSWORD, V3, api, call, shared, token};
+use super::tests::{V3, api, call, shared, token};
 
 fn first(_: usize) -> usize {
     0
 }
 
-fn releases(s: &super::Shared, app: &str) -> usize {
+pub(super) fn releases(s: &super::Shared, app: &str) -> usize {
     s.model().apps[app].releases.len()
 }
 
-fn provisioned(s: &super::Shared, value: &str) {
+pub(super) fn provisioned(s: &super::Shared, value: &str) {
     let mut m = s.model();
     m.add_app("app-2", "other-app");
     m.sync_answer(
@@ -242,127 +241,6 @@ async fn async_deprovisioning_completes_through_the_action() {
     );
 }
 
-fn vendor(
-    method: &str,
-    path: &str,
-    auth: Option<(&str, &str)>,
-    body: Option<Value>,
-) -> Request<Body> {
-    let mut b = Request::builder().method(method).uri(path);
-    if let Some((user, password)) = auth {
-        let pair = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
-        b = b.header("authorization", format!("Basic {pair}"));
-    }
-    b.body(body.map(|v| Body::from(v.to_string())).unwrap_or_default())
-        .unwrap()
-}
-
-const AUTH: Option<(&str, &str)> = Some(("fast-db", PASSWORD));
-
-#[tokio::test]
-async fn the_app_info_api_reads_and_updates_config() {
-    let s = shared(Duration::from_secs(300));
-    provisioned(&s, "v1");
-    let by_heroku_id = "/vendor/apps/app1%40heroku.com";
-    let (st, info) = call(&s, vendor("GET", by_heroku_id, AUTH, None)).await;
-    assert_eq!(st, StatusCode::OK, "{info}");
-    assert_eq!(info["id"], "app1@heroku.com");
-    assert_eq!(info["name"], "owner-app");
-    assert_eq!(info["config"], json!({"FAST_DB_URL": "v1"}));
-    assert_eq!(
-        info["owner_email"],
-        s.model().apps["app-1"].owner.email.as_str()
-    );
-    assert_eq!(info["region"], "us");
-    assert_eq!(info["log_input_url"], "http://127.0.0.1:1/logs/r1");
-    assert_eq!(info["resource"]["uuid"], "r1");
-    assert_eq!(info["callback_url"], "http://127.0.0.1:1/vendor/apps/r1");
-    let (st, same) = call(&s, vendor("GET", "/vendor/apps/r1", AUTH, None)).await;
-    assert_eq!((st, &same), (StatusCode::OK, &info), "the uuid works too");
-    assert_eq!(
-        call(&s, vendor("GET", "/vendor/apps/r2", AUTH, None))
-            .await
-            .0,
-        StatusCode::NOT_FOUND,
-        "still provisioning"
-    );
-    assert_eq!(
-        call(&s, vendor("GET", "/vendor/apps/nope", AUTH, None))
-            .await
-            .0,
-        StatusCode::NOT_FOUND
-    );
-    for auth in [None, Some(("fast-db", "wrong")), Some(("other", PASSWORD))] {
-        let (st, body) = call(&s, vendor("GET", "/vendor/apps/r1", auth, None)).await;
-        assert_eq!(
-            (st, body["id"].as_str()),
-            (StatusCode::UNAUTHORIZED, Some("unauthorized"))
-        );
-    }
-    // PUT: manifest names only; a change cuts a release on every attached app.
-    let before = releases(&s, "app-1");
-    let put = json!({"config": {"FAST_DB_URL": "postgres://rotated/db"}});
-    let (st, body) = call(&s, vendor("PUT", by_heroku_id, AUTH, Some(put))).await;
-    assert_eq!(st, StatusCode::OK);
-    assert_eq!(body["config"]["FAST_DB_URL"], "postgres://rotated/db");
-    assert_eq!(releases(&s, "app-1"), before + 1);
-    assert_eq!(
-        s.model().app_config("app-1")["FAST_DB_URL"],
-        "postgres://rotated/db"
-    );
-    let bad = json!({"config": {"OTHER_URL": "x"}});
-    let (st, body) = call(&s, vendor("PUT", "/vendor/apps/r1", AUTH, Some(bad))).await;
-    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(body["message"].as_str().unwrap().contains("OTHER_URL"));
-    assert_eq!(releases(&s, "app-1"), before + 1);
-    let journal = s.journal.all();
-    let update = journal
-        .iter()
-        .find(|i| i.kind == kinds::APP_INFO_UPDATE && i.ok())
-        .unwrap();
-    assert_eq!(update.resource.as_deref(), Some("r1"));
-    assert!(journal.iter().all(|i| {
-        let text = format!("{:?}", i);
-        !text.contains("postgres://rotated/db") && !text.contains(PASSWORD)
-    }));
-    assert!(journal.iter().any(|i| i.kind == kinds::APP_INFO_READ));
-    let (st, list) = call(&s, vendor("GET", "/vendor/apps", AUTH, None)).await;
-    assert_eq!(st, StatusCode::OK);
-    assert_eq!(list.as_array().unwrap().len(), 1);
-    assert_eq!(list[0]["heroku_id"], "app1@heroku.com");
-    // Two live installations on one app share its heroku_id: only the uuid is unambiguous.
-    s.model().mark_provisioned("r2");
-    assert_eq!(
-        call(&s, vendor("GET", by_heroku_id, AUTH, None)).await.0,
-        StatusCode::CONFLICT
-    );
-    s.model().deprovision("r1");
-    assert_eq!(
-        call(&s, vendor("GET", "/vendor/apps/r1", AUTH, None))
-            .await
-            .0,
-        StatusCode::NOT_FOUND,
-        "deprovisioned"
-    );
-}
-
-#[tokio::test]
-async fn the_app_info_api_needs_the_manifest_password() {
-    let s = shared(Duration::from_secs(300));
-    provisioned(&s, "v1");
-    let mut inner = std::sync::Arc::into_inner(s).unwrap();
-    inner.password = None;
-    let s = std::sync::Arc::new(inner);
-    let (st, body) = call(&s, vendor("GET", "/vendor/apps/r1", AUTH, None)).await;
-    assert_eq!(st, StatusCode::UNAUTHORIZED);
-    assert!(
-        body["message"]
-            .as_str()
-            .unwrap()
-            .contains("without the manifest")
-    );
-}
-
 fn log_post(path: &str, body: &str) -> Request<Body> {
     Request::post(path)
         .header("content-type", logplex::CONTENT_TYPE)
@@ -415,4 +293,63 @@ async fn log_input_is_answered_like_logplex_and_kept_raw() {
         StatusCode::METHOD_NOT_ALLOWED
     );
     assert_eq!(s.logs.for_resource("r1").len(), 1);
+}
+
+/// The platform handle the runner and checks use: the provision body's log input URL is the
+/// route the platform serves, the app's users, async deprovisioning recorded.
+#[tokio::test]
+async fn the_platform_handle_exposes_users_states_and_the_log_input_route() {
+    let manifest = crate::manifest::Manifest::parse(
+        r#"{"id":"fast-db","api":{"requires":["log_input"],"password":"pw-0123456789","config_vars":["FAST_DB_URL"]}}"#,
+        "m",
+    )
+    .unwrap();
+    let platform = super::Platform::start(
+        super::PlatformSettings {
+            bind: "127.0.0.1:0".parse().unwrap(),
+            url: None,
+            client_secret: None,
+            token_ttl: Duration::from_secs(60),
+            grant_ttl: Duration::from_secs(60),
+            max_body_bytes: 1024,
+            admin: false,
+        },
+        super::ServiceInfo::from_manifest(&manifest),
+        std::sync::Arc::new(crate::redact::Redactor::new()),
+    )
+    .await
+    .unwrap();
+    let app = crate::heroku::App::random();
+    let (code, expires) = platform.register_provision("u1", "fast-db-u1", "basic", "us", &app);
+    let body = crate::heroku::provision_body(
+        &manifest,
+        &crate::heroku::ProvisionSpec {
+            uuid: "u1",
+            plan: "basic",
+            region: "us",
+            options: &Default::default(),
+            app: &app,
+            platform_origin: platform.origin(),
+            grant_code: &code,
+            grant_expires: expires,
+            send_heroku_id: true,
+        },
+    );
+    assert_eq!(
+        body["log_input_url"],
+        super::logs::input_url(platform.origin(), "u1").as_str()
+    );
+    let users = platform.collaborators(&app);
+    assert_eq!(users.len(), 2);
+    assert_ne!(users[0].user.id, users[1].user.id);
+    assert_eq!(
+        platform.with_model(|m| m.apps[&app.id].heroku_id.clone()),
+        Some(app.heroku_id.clone())
+    );
+    assert_eq!(platform.addon_state("u1"), Some(AddonState::Provisioning));
+    assert!(platform.record_async_deprovision("u1"));
+    assert_eq!(platform.addon_state("u1"), Some(AddonState::Deprovisioning));
+    assert!(!platform.record_async_deprovision("nope"));
+    assert!(platform.log_writes("u1").is_empty());
+    platform.stop().await;
 }

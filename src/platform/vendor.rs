@@ -3,8 +3,9 @@
 //! `PUT /vendor/apps/{id}` with `{"config": {...}}`, authenticated with the manifest's id and
 //! password (Basic). `{id}` is the `heroku_id` the provision body carried (the 2014 reference)
 //! or the resource uuid (the later reference's `callback_url`); both are accepted. 401 on bad
-//! auth; 404 for an unknown, still provisioning or deprovisioned resource; 409 for a heroku_id
-//! that several live installations share (address those by uuid).
+//! auth; 404 for an unknown or deprovisioned resource, and for a GET while it is still
+//! provisioning (a PUT then sets its config without a release, like the v3 PATCH); 409 for a
+//! heroku_id that several live installations share (address those by uuid).
 
 use axum::http::{Method, StatusCode};
 use base64::Engine;
@@ -13,7 +14,7 @@ use serde_json::{Map, Value, json};
 use super::Shared;
 use super::http::{Answer, Call};
 use super::inbound::kinds::{APP_INFO_LIST, APP_INFO_READ, APP_INFO_UPDATE};
-use super::state::{AddonRecord, ConfigError, Model};
+use super::state::{AddonRecord, AddonState, ConfigError, Model};
 
 fn kind_of(method: &Method, rest: &[&str]) -> &'static str {
     match (method, rest) {
@@ -74,10 +75,13 @@ enum Lookup {
 }
 
 /// The live resource `{id}` names: a uuid, or the heroku_id of the app it is installed on.
-fn lookup(model: &Model, id: &str) -> Lookup {
-    let live = |a: &AddonRecord| a.state.is_live();
+/// `provisioning` also finds a resource still provisioning (when no live one has that
+/// heroku_id): the v1 way to finish an asynchronous provision was to PUT its config, while a
+/// GET answered 404 until then.
+fn lookup(model: &Model, id: &str, provisioning: bool) -> Lookup {
+    let pending = |a: &AddonRecord| provisioning && a.state == AddonState::Provisioning;
     if let Some(a) = model.addons.get(id) {
-        return if live(a) {
+        return if a.state.is_live() || pending(a) {
             Lookup::Found(a.uuid.clone())
         } else {
             Lookup::NotFound
@@ -89,13 +93,20 @@ fn lookup(model: &Model, id: &str) -> Lookup {
         .filter(|a| a.heroku_id.as_deref() == Some(id))
         .map(|a| a.id.as_str())
         .collect();
-    let found: Vec<&AddonRecord> = model
-        .addons
-        .values()
-        .filter(|a| live(a) && apps.contains(&a.app_id.as_str()))
-        .collect();
+    let on_app = |keep: &dyn Fn(&AddonRecord) -> bool| -> Vec<String> {
+        model
+            .addons
+            .values()
+            .filter(|a| keep(a) && apps.contains(&a.app_id.as_str()))
+            .map(|a| a.uuid.clone())
+            .collect()
+    };
+    let mut found = on_app(&|a| a.state.is_live());
+    if found.is_empty() {
+        found = on_app(&pending);
+    }
     match found.as_slice() {
-        [one] => Lookup::Found(one.uuid.clone()),
+        [one] => Lookup::Found(one.clone()),
         [] => Lookup::NotFound,
         _ => Lookup::Ambiguous,
     }
@@ -119,7 +130,7 @@ pub(crate) fn handle(shared: &Shared, call: &Call, rest: &[&str]) -> Answer {
             return Answer::error(StatusCode::NOT_FOUND, "not_found", "no such endpoint", kind);
         }
     };
-    let uuid = match lookup(&model, &id) {
+    let uuid = match lookup(&model, &id, call.method == Method::PUT) {
         Lookup::Found(uuid) => uuid,
         Lookup::NotFound => {
             return Answer::error(

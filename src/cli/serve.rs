@@ -18,18 +18,9 @@ pub(super) async fn platform(args: PlatformArgs) -> Result<u8, HarnessError> {
     };
     let env = Environment::read();
     let manifest = args.manifest.as_deref().map(Manifest::load).transpose()?;
-    let service = match &manifest {
-        Some(m) => ServiceInfo {
-            slug: m.id.clone().unwrap_or_default(),
-            prefix: m.prefix(),
-            config_vars: Some(m.config_vars.clone()),
-        },
-        None => ServiceInfo {
-            slug: "addon".into(),
-            prefix: "ADDON".into(),
-            config_vars: None,
-        },
-    };
+    let service = manifest
+        .as_ref()
+        .map_or_else(ServiceInfo::standalone, ServiceInfo::from_manifest);
     let p = &config.platform;
     let client_secret = env.oauth_client_secret.or_else(|| p.client_secret.clone());
     let has_secret = client_secret.is_some();

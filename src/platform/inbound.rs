@@ -10,6 +10,21 @@ use tokio::sync::watch;
 
 use crate::partner::exchange::Header;
 
+/// Kinds of inbound call added for the sharing, async-deprovisioning, App Info and log work, in
+/// one place (the `Inbound::kind` strings; the other kinds are still literals at their routes).
+pub mod kinds {
+    /// `POST /addons/{uuid}/actions/deprovision`: completes an async deprovisioning.
+    pub const DEPROVISION_ACTION: &str = "deprovision action";
+    /// `GET /vendor/apps`: the legacy App Info API's list of installations.
+    pub const APP_INFO_LIST: &str = "app info list";
+    /// `GET /vendor/apps/{id}`: the legacy App Info API.
+    pub const APP_INFO_READ: &str = "app info read";
+    /// `PUT /vendor/apps/{id}`: a config update through the legacy App Info API.
+    pub const APP_INFO_UPDATE: &str = "app info update";
+    /// `POST /logs/{uuid}`: the partner writes to the app's log stream (`log_input_url`).
+    pub const LOG_WRITE: &str = "log write";
+}
+
 /// One callback the platform received and what it answered.
 #[derive(Debug, Clone, Serialize)]
 pub struct Inbound {

@@ -126,11 +126,7 @@ pub async fn start_platform(
             max_body_bytes: p.max_body_bytes,
             admin,
         },
-        ServiceInfo {
-            slug: manifest.id.clone().unwrap_or_default(),
-            prefix: manifest.prefix(),
-            config_vars: Some(manifest.config_vars.clone()),
-        },
+        ServiceInfo::from_manifest(manifest),
         redactor,
     )
     .await

@@ -45,6 +45,8 @@ pub async fn start(configure: impl FnOnce(&mut InterceptSettings)) -> Fixture {
         slug: "fast-db".into(),
         prefix: "FAST_DB".into(),
         config_vars: Some(vec![CONFIG_VAR.into()]),
+        password: None,
+        log_input: false,
     };
     let platform = Platform::start(settings, service, redactor.clone())
         .await

@@ -1,9 +1,19 @@
 //! Redaction of secrets. Every exchange is redacted when it is captured, and every text a check
 //! produces is redacted again before it becomes an event, so no reporter ever sees a secret.
 
+mod forms;
+mod learned;
+
 use std::sync::RwLock;
 
 use serde_json::Value;
+
+use learned::Learned;
+pub use learned::MAX_SECRETS;
+
+/// Config vars learned from one answer; more are a finding for the check to report, not work
+/// for the redactor (the answer itself is still masked by position).
+pub const MAX_CONFIG_VARS_PER_ANSWER: usize = 1_000;
 
 /// Secrets shorter than this are only redacted where their position is known (JSON fields), not
 /// by substring search, which would mangle ordinary text.
@@ -23,9 +33,24 @@ const SECRET_KEYS: &[&str] = &[
     "log_drain_token",
 ];
 
+/// What `learn_config` did with one answer.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ConfigLearned {
+    /// Config values in the answer.
+    pub values: usize,
+    /// Values not learned: past `MAX_CONFIG_VARS_PER_ANSWER`, or past the run's `MAX_SECRETS`.
+    pub refused: usize,
+}
+
+impl ConfigLearned {
+    pub fn over_cap(&self) -> bool {
+        self.refused > 0
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct Redactor {
-    secrets: RwLock<Vec<(String, &'static str)>>,
+    secrets: RwLock<Learned>,
     /// Keys whose values are secret wherever they appear (the manifest's config var names).
     keys: RwLock<Vec<String>>,
     /// Key prefixes with secret values (the manifest's config var prefix and `_`).
@@ -37,18 +62,25 @@ impl Redactor {
         Self::default()
     }
 
-    /// Registers a secret value under a label that replaces it: `[REDACTED:label]`.
-    pub fn add(&self, label: &'static str, value: &str) {
-        if value.is_empty() {
-            return;
+    /// Registers a secret value under a label that replaces it, in every encoded form:
+    /// `[REDACTED:label]`. False when the run's cap (`MAX_SECRETS`) refused it.
+    pub fn add(&self, label: &'static str, value: &str) -> bool {
+        if value.len() < MIN_SUBSTRING_LEN {
+            return true;
         }
-        if let Ok(mut secrets) = self.secrets.write()
-            && !secrets.iter().any(|(v, _)| v == value)
-        {
-            secrets.push((value.to_owned(), label));
-            // Longest first, so a secret containing another is replaced whole.
-            secrets.sort_by_key(|s| std::cmp::Reverse(s.0.len()));
-        }
+        self.secrets
+            .write()
+            .is_ok_and(|mut secrets| secrets.add(label, value))
+    }
+
+    /// Secret values refused so far because the run reached `MAX_SECRETS`.
+    pub fn refused(&self) -> usize {
+        self.secrets.read().map_or(0, |s| s.refused())
+    }
+
+    /// Distinct secret values learned so far.
+    pub fn learned(&self) -> usize {
+        self.secrets.read().map_or(0, |s| s.len())
     }
 
     /// Registers a key whose string values are secret in any body (a config var name).
@@ -138,23 +170,36 @@ impl Redactor {
     }
 
     /// Registers every config value in a partner body (`config` object or `[{name,value}]`).
-    pub fn learn_config(&self, body: &Value) {
-        for value in config_values(body) {
-            self.add("config", value);
-        }
-    }
-
-    pub fn text(&self, text: &str) -> String {
-        let Ok(secrets) = self.secrets.read() else {
-            return "[REDACTED:unavailable]".to_owned();
+    /// At most `MAX_CONFIG_VARS_PER_ANSWER` values are learned; the result says how many were
+    /// refused, so the caller can report it.
+    pub fn learn_config(&self, body: &Value) -> ConfigLearned {
+        let values = config_values(body);
+        let mut learned = ConfigLearned {
+            values: values.len(),
+            refused: values.len().saturating_sub(MAX_CONFIG_VARS_PER_ANSWER),
         };
-        let mut out = text.to_owned();
-        for (secret, label) in secrets.iter() {
-            if secret.len() >= MIN_SUBSTRING_LEN && out.contains(secret.as_str()) {
-                out = out.replace(secret.as_str(), &format!("[REDACTED:{label}]"));
+        for value in values.into_iter().take(MAX_CONFIG_VARS_PER_ANSWER) {
+            if !self.add("config", value) {
+                learned.refused += 1;
             }
         }
-        out
+        learned
+    }
+
+    /// Replaces every known secret, in any of its encoded forms, in one pass over `text`.
+    pub fn text(&self, text: &str) -> String {
+        let cached = self.secrets.read().ok().and_then(|s| s.cached());
+        let matcher = match cached {
+            Some(m) => Ok(m),
+            None => match self.secrets.write() {
+                Ok(mut s) => s.matcher(),
+                Err(_) => Err("poisoned".to_owned()),
+            },
+        };
+        match matcher {
+            Ok(m) => m.replace(text),
+            Err(_) => "[REDACTED:unavailable]".to_owned(),
+        }
     }
 
     /// Redacts a JSON document: values of secret keys and of `config` entries by position, and
@@ -343,3 +388,6 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod encoded_tests;

@@ -167,8 +167,11 @@ fn journal(
         let text = String::from_utf8_lossy(body);
         match serde_json::from_slice::<Value>(body) {
             Ok(v) => {
-                // Config values the partner sets are secret from now on, whatever the shape.
-                r.learn_config(&v);
+                // Config values an authenticated call set are secret from now on, whatever the
+                // shape; a rejected caller cannot make the run learn (or slow down on) anything.
+                if answer.status.is_success() {
+                    r.learn_config(&v);
+                }
                 r.json_masking(&v, &["value"]).to_string()
             }
             Err(_) if form || token_call => r.form(&text),

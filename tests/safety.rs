@@ -91,3 +91,112 @@ async fn a_hook_printing_every_encoded_form_leaks_none() {
     }
     assert!(run.summary().matches("[REDACTED:").count() >= forms.len());
 }
+
+mod sso_redirects {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::Duration;
+
+    use addon_conformance::journal::Journal;
+    use addon_conformance::network::Network;
+    use addon_conformance::partner::client::{ClientSettings, PartnerClient};
+    use addon_conformance::partner::ledger::Ledger;
+    use addon_conformance::partner::sso::{CookieJar, FollowHost};
+    use addon_conformance::redact::Redactor;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use wiremock::matchers::method;
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    /// A server on 127.0.0.2 (loopback, but not one of the partner's names) serving fake
+    /// credentials; counts the connections it gets.
+    async fn elsewhere() -> (String, Arc<AtomicUsize>) {
+        let listener = tokio::net::TcpListener::bind("127.0.0.2:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let hits = Arc::new(AtomicUsize::new(0));
+        let counted = hits.clone();
+        tokio::spawn(async move {
+            while let Ok((mut tcp, _)) = listener.accept().await {
+                counted.fetch_add(1, Ordering::SeqCst);
+                let mut buf = [0u8; 2048];
+                let _ = tcp.read(&mut buf).await;
+                let _ = tcp
+                    .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 22\r\nconnection: close\r\n\r\nAKIA-fake-credentials!")
+                    .await;
+            }
+        });
+        (format!("http://{addr}/latest/meta-data/"), hits)
+    }
+
+    async fn navigate(
+        follow: &[&str],
+    ) -> (
+        addon_conformance::partner::sso::Navigation,
+        Arc<AtomicUsize>,
+        String,
+    ) {
+        let (target, hits) = elsewhere().await;
+        let partner = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(ResponseTemplate::new(302).insert_header("Location", target.as_str()))
+            .mount(&partner)
+            .await;
+        let client = PartnerClient::new(
+            ClientSettings {
+                base_url: Some(format!("{}/heroku/resources", partner.uri())),
+                username: "my-addon".into(),
+                password: "not-a-real-password".into(),
+                request_timeout: Duration::from_secs(10),
+                connect_timeout: Duration::from_secs(5),
+                max_body_bytes: 1 << 20,
+                network: Network::default(),
+            },
+            Arc::new(Redactor::new()),
+            Arc::new(Journal::new()),
+            Arc::new(Ledger::default()),
+        )
+        .unwrap()
+        .with_sso_follow_hosts(
+            follow
+                .iter()
+                .map(|h| FollowHost::try_from((*h).to_owned()).unwrap())
+                .collect(),
+        );
+        let mut jar = CookieJar::default();
+        let nav = client
+            .sso_post(&format!("{}/sso", partner.uri()), &[], &mut jar, "login")
+            .await;
+        (nav, hits, target)
+    }
+
+    #[tokio::test]
+    async fn a_redirect_off_the_partner_is_recorded_and_never_connected_to() {
+        let (nav, hits, target) = navigate(&[]).await;
+        assert_eq!(
+            hits.load(Ordering::SeqCst),
+            0,
+            "the harness connected to {target}"
+        );
+        assert_eq!(nav.hops.len(), 1, "{nav:?}");
+        let why = nav.broken.clone().unwrap_or_default();
+        assert!(
+            why.contains("127.0.0.2") && why.contains("[sso] follow_hosts"),
+            "{why}"
+        );
+        let response = nav.last().exchange.response.clone().unwrap();
+        assert!(
+            response
+                .headers
+                .iter()
+                .any(|h| h.name.eq_ignore_ascii_case("location") && h.value == target),
+            "the Location is recorded: {response:?}"
+        );
+        assert!(!format!("{nav:?}").contains("fake-credentials"));
+    }
+
+    #[tokio::test]
+    async fn a_listed_host_is_followed() {
+        let (nav, hits, _) = navigate(&["127.0.0.2"]).await;
+        assert_eq!(hits.load(Ordering::SeqCst), 1, "{nav:?}");
+        assert!(nav.landed(), "{nav:?}");
+    }
+}

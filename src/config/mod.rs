@@ -44,9 +44,12 @@ pub struct Config {
     pub hooks: HooksSection,
     #[serde(default)]
     pub sharing: SharingSection,
+    #[serde(default)]
+    pub sso: SsoSection,
 }
 
 pub use crate::hooks::{HooksSection, SharingSection};
+pub use crate::partner::sso::SsoSection;
 
 impl Config {
     pub fn load(path: &Path) -> Result<Self, HarnessError> {

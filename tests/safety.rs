@@ -200,3 +200,59 @@ mod sso_redirects {
         assert!(nav.landed(), "{nav:?}");
     }
 }
+
+mod report_files {
+    use addon_conformance::events::{Event, EventSink};
+    use addon_conformance::network::INSECURE_WARNING;
+    use addon_conformance::outcome::Summary;
+    use addon_conformance::report::file::render;
+    use addon_conformance::report::{FileReporter, HarReport, JsonReport};
+
+    fn events() -> Vec<Event> {
+        vec![
+            Event::Note {
+                text: INSECURE_WARNING.to_owned(),
+            },
+            Event::RunFinished {
+                summary: Summary::default(),
+                exit_code: 0,
+            },
+        ]
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlink_at_the_target_is_replaced_not_followed() {
+        let dir = std::env::temp_dir().join(format!("ac-safety-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir(&dir).unwrap();
+        let victim = dir.join("victim.txt");
+        std::fs::write(&victim, "keep me").unwrap();
+        let target = dir.join("report.json");
+        std::os::unix::fs::symlink(&victim, &target).unwrap();
+        let mut reporter = FileReporter::new(target.clone(), JsonReport::default());
+        for e in events() {
+            reporter.emit(&e);
+        }
+        assert_eq!(*reporter.error.lock().unwrap(), None);
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me");
+        let meta = std::fs::symlink_metadata(&target).unwrap();
+        assert!(meta.file_type().is_file(), "the report replaced the link");
+        let report: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&target).unwrap()).unwrap();
+        assert!(report.is_object());
+        let names: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names.len(), 2, "no temporary file is left: {names:?}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn the_har_log_carries_the_insecure_warning() {
+        let har: serde_json::Value =
+            serde_json::from_slice(&render(HarReport::default(), &events()).unwrap()).unwrap();
+        let comment = har["log"]["comment"].as_str().unwrap_or_default();
+        assert!(comment.contains("WARNING: --insecure"), "{har}");
+    }
+}

@@ -30,7 +30,9 @@ impl Sinks {
             errors: Vec::new(),
         };
         sinks.fanout.sinks.push(Box::new(
-            TerminalReporter::new(std::io::stdout(), color).with_progress(terminal),
+            TerminalReporter::new(std::io::stdout(), color)
+                .with_progress(terminal)
+                .with_github(std::env::var_os("GITHUB_ACTIONS").is_some()),
         ));
         if let Some(path) = &output.report_json {
             sinks.file(FileReporter::new(path.clone(), JsonReport::default()));

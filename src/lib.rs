@@ -26,6 +26,7 @@ pub mod reference;
 pub mod report;
 pub mod runner;
 pub mod scenario;
+pub mod serve;
 pub mod sso;
 pub mod suite;
 pub mod tls;

@@ -256,3 +256,198 @@ mod report_files {
         assert!(comment.contains("WARNING: --insecure"), "{har}");
     }
 }
+
+mod platform {
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use addon_conformance::platform::{Platform, PlatformSettings, ServiceInfo};
+    use addon_conformance::redact::Redactor;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    async fn standalone(redactor: Arc<Redactor>) -> Platform {
+        Platform::start(
+            PlatformSettings {
+                bind: "127.0.0.1:0".parse().unwrap(),
+                url: None,
+                client_secret: Some("client-secret-123".into()),
+                token_ttl: Duration::from_secs(60),
+                grant_ttl: Duration::from_secs(60),
+                max_body_bytes: 1 << 16,
+                admin: true,
+            },
+            ServiceInfo {
+                slug: "addon".into(),
+                prefix: "ADDON".into(),
+                config_vars: None,
+            },
+            redactor,
+        )
+        .await
+        .unwrap()
+    }
+
+    async fn post_grant(origin: &str, token: Option<&str>) -> u16 {
+        let mut request = reqwest::Client::new()
+            .post(format!("{origin}/conformance/grants"))
+            .body(r#"{"uuid": "0b6b7d6e-8d3c-4f57-9a4a-2f7c1f3a9b10"}"#);
+        if let Some(t) = token {
+            request = request.bearer_auth(t);
+        }
+        request.send().await.unwrap().status().as_u16()
+    }
+
+    #[tokio::test]
+    async fn standalone_grants_need_the_printed_token() {
+        addon_conformance::tls::install_provider();
+        let platform = standalone(Arc::new(Redactor::new())).await;
+        let token = platform
+            .admin_token()
+            .expect("standalone mode has a token")
+            .to_owned();
+        let origin = platform.origin().to_owned();
+        assert_eq!(post_grant(&origin, None).await, 401);
+        assert_eq!(post_grant(&origin, Some("adm_guess")).await, 401);
+        assert_eq!(post_grant(&origin, Some(&token)).await, 200);
+        let journal = format!("{:?}", platform.journal().all());
+        assert!(!journal.contains(&token), "{journal}");
+        platform.stop().await;
+    }
+
+    #[tokio::test]
+    async fn a_rejected_caller_teaches_the_run_nothing() {
+        addon_conformance::tls::install_provider();
+        let redactor = Arc::new(Redactor::new());
+        let platform = standalone(redactor.clone()).await;
+        let known = redactor.learned();
+        let status = reqwest::Client::new()
+            .patch(format!("{}/addons/some-uuid/config", platform.origin()))
+            .bearer_auth("not-a-token")
+            .json(
+                &serde_json::json!({"config": [{"name": "ADDON_URL", "value": "learn-me-please"}]}),
+            )
+            .send()
+            .await
+            .unwrap()
+            .status();
+        assert_eq!(status.as_u16(), 401);
+        assert_eq!(redactor.learned(), known);
+        assert_eq!(redactor.text("learn-me-please"), "learn-me-please");
+        platform.stop().await;
+    }
+
+    #[tokio::test]
+    async fn stop_ends_while_a_client_trickles_its_headers() {
+        let platform = standalone(Arc::new(Redactor::new())).await;
+        let mut tcp = tokio::net::TcpStream::connect(platform.addr).await.unwrap();
+        tcp.write_all(b"POST /oauth/token HTTP/1.1\r\nHost: x\r\n")
+            .await
+            .unwrap();
+        let stopped = tokio::time::timeout(Duration::from_secs(30), platform.stop()).await;
+        assert!(stopped.is_ok(), "the platform waited for the slow client");
+        let mut rest = Vec::new();
+        let _ = tcp.read_to_end(&mut rest).await;
+    }
+}
+
+#[cfg(unix)]
+mod exec_interrupt {
+    use std::io::{BufRead, BufReader};
+    use std::os::unix::process::CommandExt;
+    use std::process::{Child, Command, Stdio};
+
+    const BIN: &str = env!("CARGO_BIN_EXE_addon-conformance");
+
+    struct Killed(Child);
+
+    impl Drop for Killed {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+
+    fn wait_for_line(pipe: impl std::io::Read, what: &str) -> String {
+        let mut seen = String::new();
+        for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+            seen.push_str(&line);
+            seen.push('\n');
+            if line.contains(what) {
+                return seen;
+            }
+        }
+        panic!("no line with {what:?}:\n{seen}");
+    }
+
+    #[test]
+    fn exec_exits_130_when_interrupted_even_if_the_command_exits_0() {
+        let dir = std::env::temp_dir().join(format!("ac-exec-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir(&dir).unwrap();
+        let (manifest, config) = (
+            dir.join("addon-manifest.json"),
+            dir.join("conformance.toml"),
+        );
+        let mut server = Command::new(BIN)
+            .args(["serve-reference", "--write-manifest"])
+            .arg(&manifest)
+            .arg("--write-config")
+            .arg(&config)
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        wait_for_line(
+            server.stdout.take().unwrap(),
+            "reference partner listening on",
+        );
+        let _server = Killed(server);
+        // The command ignores the interrupt and reports success: the harness must not.
+        let mut exec = Command::new(BIN)
+            .args(["exec", "--manifest"])
+            .arg(&manifest)
+            .arg("--config")
+            .arg(&config)
+            .args([
+                "--",
+                "sh",
+                "-c",
+                "trap 'exit 0' INT TERM; echo ready; sleep 60 & wait",
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .process_group(0)
+            .spawn()
+            .unwrap();
+        wait_for_line(exec.stdout.take().unwrap(), "ready");
+        // As CI cancels a job: the signal goes to the whole process group.
+        let group = format!("-{}", exec.id());
+        let killed = Command::new("kill")
+            .args(["-TERM", "--", &group])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let status = exec.wait().unwrap();
+        assert_eq!(status.code(), Some(130));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
+
+#[tokio::test]
+async fn the_sso_handoff_ends_on_time_despite_a_client_trickling_its_headers() {
+    use tokio::io::AsyncWriteExt;
+    let handoff = addon_conformance::handoff::Handoff::start("<html></html>".into())
+        .await
+        .unwrap();
+    let addr = url::Url::parse(&handoff.url).unwrap();
+    let mut tcp = tokio::net::TcpStream::connect((addr.host_str().unwrap(), addr.port().unwrap()))
+        .await
+        .unwrap();
+    tcp.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    let finished = tokio::time::timeout(
+        Duration::from_secs(30),
+        handoff.finish(Duration::from_millis(50)),
+    )
+    .await;
+    assert_eq!(finished, Ok(false), "the hand-off outlived its wait");
+}

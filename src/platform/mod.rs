@@ -25,6 +25,13 @@ use crate::redact::Redactor;
 use inbound::InboundJournal;
 use state::{AddonRecord, AddonState, Model};
 
+/// A caller gets this long for its request headers (bodies: `http::BODY_READ_LIMIT`); at the
+/// end of a run, calls still open get a short grace and are then cut.
+const SERVE_LIMITS: crate::serve::ServeLimits = crate::serve::ServeLimits {
+    header_read: Duration::from_secs(10),
+    grace: Duration::from_secs(2),
+};
+
 /// How the platform behaves; from the config's `[platform]` section.
 #[derive(Debug, Clone)]
 pub struct PlatformSettings {
@@ -46,6 +53,8 @@ pub(crate) struct Shared {
     pub settings: PlatformSettings,
     pub redactor: Arc<Redactor>,
     pub origin: String,
+    /// The bearer token `POST /conformance/grants` needs (standalone mode only).
+    pub admin_token: Option<String>,
 }
 
 impl Shared {
@@ -106,28 +115,36 @@ impl Platform {
             service.config_vars.clone().unwrap_or_default(),
         );
         model.any_config_name = service.config_vars.is_none();
+        let admin_token = settings
+            .admin
+            .then(|| format!("adm_{}", uuid::Uuid::new_v4().simple()));
+        if let Some(token) = &admin_token {
+            redactor.add("admin_token", token);
+        }
         let shared = Arc::new(Shared {
             model: Mutex::new(model),
             journal: InboundJournal::default(),
             settings,
             redactor,
             origin,
+            admin_token,
         });
         let router = http::router(shared.clone());
         let (tx, rx) = oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            let _ = axum::serve(listener, router)
-                .with_graceful_shutdown(async {
-                    let _ = rx.await;
-                })
-                .await;
-        });
+        let task = tokio::spawn(crate::serve::serve(listener, router, SERVE_LIMITS, async {
+            let _ = rx.await;
+        }));
         Ok(Self {
             shared,
             addr,
             shutdown: Some(tx),
             task,
         })
+    }
+
+    /// The token to send as `Authorization: Bearer …` to `POST /conformance/grants`.
+    pub fn admin_token(&self) -> Option<&str> {
+        self.shared.admin_token.as_deref()
     }
 
     pub fn origin(&self) -> &str {

@@ -53,6 +53,7 @@ fn shared(grant_ttl: Duration) -> Arc<Shared> {
         },
         redactor: Arc::new(Redactor::new()),
         origin: "http://127.0.0.1:1".into(),
+        admin_token: None,
     })
 }
 

@@ -91,7 +91,9 @@ fn caps_are_reported_not_worked_through() {
     let config: serde_json::Map<String, Value> = (0..MAX_CONFIG_VARS_PER_ANSWER + 5)
         .map(|i| (format!("X_{i}"), Value::String(format!("secret-{i:06}"))))
         .collect();
-    let learned = r.learn_config(&serde_json::json!({ "config": config }));
+    let body = serde_json::json!({ "config": config });
+    assert_eq!(config_values_over_cap(&body), Some(5));
+    let learned = r.learn_config(&body);
     assert_eq!(learned.values, MAX_CONFIG_VARS_PER_ANSWER + 5);
     assert_eq!(learned.refused, 5);
     assert!(learned.over_cap());

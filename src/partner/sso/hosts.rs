@@ -145,6 +145,11 @@ impl Scope {
         }
     }
 
+    /// One of the partner's hosts, or a loopback name in a local run.
+    fn owned(&self, host: &str) -> bool {
+        self.partner.iter().any(|h| h == host) || (self.local() && is_loopback_name(host))
+    }
+
     fn local(&self) -> bool {
         self.partner.iter().any(|h| is_loopback_name(h))
     }
@@ -172,7 +177,7 @@ impl Scope {
         partner_addresses: &[IpAddr],
     ) -> Decision {
         let host = target.host_str().unwrap_or_default().to_ascii_lowercase();
-        if self.partner.contains(&host) || (self.local() && is_loopback_name(&host)) {
+        if self.owned(&host) {
             return Decision::Follow;
         }
         if !self
@@ -204,10 +209,7 @@ impl Scope {
     /// Whether `decide` needs the target's addresses (a listed name, not an IP literal).
     pub fn needs_lookup(&self, target: &url::Url) -> bool {
         let host = target.host_str().unwrap_or_default().to_ascii_lowercase();
-        !self.partner.contains(&host)
-            && !(self.local() && is_loopback_name(&host))
-            && ip_of(&host).is_none()
-            && self.listed.iter().any(|l| l.matches(&host))
+        !self.owned(&host) && ip_of(&host).is_none() && self.listed.iter().any(|l| l.matches(&host))
     }
 
     /// The partner's host names (not IP literals), for resolving.

@@ -451,3 +451,20 @@ async fn the_sso_handoff_ends_on_time_despite_a_client_trickling_its_headers() {
     .await;
     assert_eq!(finished, Ok(false), "the hand-off outlived its wait");
 }
+
+#[test]
+fn a_bad_follow_hosts_entry_is_an_input_error_naming_the_key() {
+    let text = "[sso]\nfollow_hosts = [\"https://login.example.com\"]\n";
+    let err = addon_conformance::config::Config::parse(text, "conformance.toml").unwrap_err();
+    let shown = err.to_string();
+    assert!(
+        shown.contains("follow_hosts") && shown.contains("bare host"),
+        "{shown}"
+    );
+    let ok = addon_conformance::config::Config::parse(
+        "[sso]\nfollow_hosts = [\"login.example.com\", \"*.example.net\"]\n",
+        "conformance.toml",
+    )
+    .unwrap();
+    assert_eq!(ok.sso.follow_hosts.len(), 2);
+}

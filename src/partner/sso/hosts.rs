@@ -38,7 +38,7 @@ impl TryFrom<String> for FollowHost {
             Ok(Self(name))
         } else {
             Err(format!(
-                "`{value}` is not a host name: write a bare host such as `login.example.com` or `*.example.com` (no scheme, port or path)"
+                "[sso] follow_hosts: `{value}` is not a host name: write a bare host such as `login.example.com` or `*.example.com` (no scheme, port or path)"
             ))
         }
     }

@@ -26,6 +26,7 @@ pub mod redact;
 pub mod reference;
 pub mod report;
 pub mod runner;
+pub mod serve;
 pub mod suite;
 pub mod text;
 pub mod tls;

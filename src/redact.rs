@@ -1,9 +1,19 @@
 //! Redaction of secrets. Every exchange is redacted when it is captured, and every text a check
 //! produces is redacted again before it becomes an event, so no reporter ever sees a secret.
 
+mod forms;
+mod learned;
+
 use std::sync::RwLock;
 
 use serde_json::Value;
+
+use learned::Learned;
+pub use learned::MAX_SECRETS;
+
+/// Config vars learned from one answer; more are a finding for the check to report, not work
+/// for the redactor (the answer itself is still masked by position).
+pub const MAX_CONFIG_VARS_PER_ANSWER: usize = 1_000;
 
 /// Secrets shorter than this are only redacted where their position is known (JSON fields), not
 /// by substring search, which would mangle ordinary text.
@@ -23,9 +33,24 @@ const SECRET_KEYS: &[&str] = &[
     "log_drain_token",
 ];
 
+/// What `learn_config` did with one answer.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ConfigLearned {
+    /// Config values in the answer.
+    pub values: usize,
+    /// Values not learned: past `MAX_CONFIG_VARS_PER_ANSWER`, or past the run's `MAX_SECRETS`.
+    pub refused: usize,
+}
+
+impl ConfigLearned {
+    pub fn over_cap(&self) -> bool {
+        self.refused > 0
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct Redactor {
-    secrets: RwLock<Vec<(String, &'static str)>>,
+    secrets: RwLock<Learned>,
     /// Keys whose values are secret wherever they appear (the manifest's config var names).
     keys: RwLock<Vec<String>>,
     /// Key prefixes with secret values (the manifest's config var prefix and `_`).
@@ -37,18 +62,25 @@ impl Redactor {
         Self::default()
     }
 
-    /// Registers a secret value under a label that replaces it: `[REDACTED:label]`.
-    pub fn add(&self, label: &'static str, value: &str) {
-        if value.is_empty() {
-            return;
+    /// Registers a secret value under a label that replaces it, in every encoded form:
+    /// `[REDACTED:label]`. False when the run's cap (`MAX_SECRETS`) refused it.
+    pub fn add(&self, label: &'static str, value: &str) -> bool {
+        if value.len() < MIN_SUBSTRING_LEN {
+            return true;
         }
-        if let Ok(mut secrets) = self.secrets.write()
-            && !secrets.iter().any(|(v, _)| v == value)
-        {
-            secrets.push((value.to_owned(), label));
-            // Longest first, so a secret containing another is replaced whole.
-            secrets.sort_by_key(|s| std::cmp::Reverse(s.0.len()));
-        }
+        self.secrets
+            .write()
+            .is_ok_and(|mut secrets| secrets.add(label, value))
+    }
+
+    /// Secret values refused so far because the run reached `MAX_SECRETS`.
+    pub fn refused(&self) -> usize {
+        self.secrets.read().map_or(0, |s| s.refused())
+    }
+
+    /// Distinct secret values learned so far.
+    pub fn learned(&self) -> usize {
+        self.secrets.read().map_or(0, |s| s.len())
     }
 
     /// Registers a key whose string values are secret in any body (a config var name).
@@ -138,23 +170,36 @@ impl Redactor {
     }
 
     /// Registers every config value in a partner body (`config` object or `[{name,value}]`).
-    pub fn learn_config(&self, body: &Value) {
-        for value in config_values(body) {
-            self.add("config", value);
-        }
-    }
-
-    pub fn text(&self, text: &str) -> String {
-        let Ok(secrets) = self.secrets.read() else {
-            return "[REDACTED:unavailable]".to_owned();
+    /// At most `MAX_CONFIG_VARS_PER_ANSWER` values are learned; the result says how many were
+    /// refused, so the caller can report it.
+    pub fn learn_config(&self, body: &Value) -> ConfigLearned {
+        let values = config_values(body);
+        let mut learned = ConfigLearned {
+            values: values.len(),
+            refused: values.len().saturating_sub(MAX_CONFIG_VARS_PER_ANSWER),
         };
-        let mut out = text.to_owned();
-        for (secret, label) in secrets.iter() {
-            if secret.len() >= MIN_SUBSTRING_LEN && out.contains(secret.as_str()) {
-                out = out.replace(secret.as_str(), &format!("[REDACTED:{label}]"));
+        for value in values.into_iter().take(MAX_CONFIG_VARS_PER_ANSWER) {
+            if !self.add("config", value) {
+                learned.refused += 1;
             }
         }
-        out
+        learned
+    }
+
+    /// Replaces every known secret, in any of its encoded forms, in one pass over `text`.
+    pub fn text(&self, text: &str) -> String {
+        let cached = self.secrets.read().ok().and_then(|s| s.cached());
+        let matcher = match cached {
+            Some(m) => Ok(m),
+            None => match self.secrets.write() {
+                Ok(mut s) => s.matcher(),
+                Err(_) => Err("poisoned".to_owned()),
+            },
+        };
+        match matcher {
+            Ok(m) => m.replace(text),
+            Err(_) => "[REDACTED:unavailable]".to_owned(),
+        }
     }
 
     /// Redacts a JSON document: values of secret keys and of `config` entries by position, and
@@ -221,6 +266,13 @@ pub fn sanitize(text: &str) -> String {
         .collect()
 }
 
+/// For a check: how many config values an answer carries beyond `MAX_CONFIG_VARS_PER_ANSWER`
+/// (values the run did not learn, so free text may not be redacted of them); `None` within it.
+pub fn config_values_over_cap(body: &Value) -> Option<usize> {
+    let n = config_values(body).len();
+    (n > MAX_CONFIG_VARS_PER_ANSWER).then(|| n - MAX_CONFIG_VARS_PER_ANSWER)
+}
+
 fn config_values(body: &Value) -> Vec<&str> {
     match body.get("config") {
         Some(Value::Object(map)) => map.values().filter_map(Value::as_str).collect(),
@@ -262,84 +314,7 @@ fn redact_config(v: &Value) -> Value {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
+mod tests;
 
-    #[test]
-    fn redacts_by_position_and_by_value() {
-        let r = Redactor::new();
-        r.add("password", "hunter2-very-secret");
-        let body = json!({
-            "config": {"X_URL": "postgres://u:p@h/db", "X_FLAG": "1"},
-            "note": "pw is hunter2-very-secret",
-            "oauth_grant": {"code": "abc"}
-        });
-        let out = r.json(&body).to_string();
-        assert!(!out.contains("postgres://"), "{out}");
-        assert!(!out.contains("hunter2"), "{out}");
-        assert!(!out.contains("\"abc\""), "{out}");
-        assert!(out.contains("[REDACTED:config]") && out.contains("[REDACTED:password]"));
-    }
-
-    #[test]
-    fn learns_config_values_for_later_text() {
-        let r = Redactor::new();
-        r.learn_config(&json!({"config": [{"name": "X_URL", "value": "https://s3cr3t.example"}]}));
-        assert_eq!(
-            r.text("got https://s3cr3t.example!"),
-            "got [REDACTED:config]!"
-        );
-    }
-
-    #[test]
-    fn broken_json_is_masked_by_key() {
-        let r = Redactor::new();
-        r.add_key("X_URL");
-        let body = r#"{"config":{"X_URL":"postgres://u:pw@h/db", "OTHER": "keep"},}"#;
-        let out = r.body_text(body);
-        assert!(!out.contains("postgres://"), "{out}");
-        assert!(
-            out.contains("keep") && out.contains("[REDACTED:X_URL]"),
-            "{out}"
-        );
-        let grant = "grant_type=authorization_code&code=abc123xyz";
-        assert!(!r.form(grant).contains("abc123xyz"));
-        let listed = r#"[{"name": "X_URL", "value": "s3cr3t-value"}"#;
-        assert!(
-            !r.body_text(listed).contains("s3cr3t"),
-            "{}",
-            r.body_text(listed)
-        );
-        let escaped = r#"{"token": "a\"b\"c", "next": "ok"}"#;
-        let out = r.body_text(escaped);
-        assert!(!out.contains("a\\\"b") && out.contains("ok"), "{out}");
-    }
-
-    #[test]
-    fn control_characters_are_escaped() {
-        assert_eq!(sanitize("a\u{1b}[31mRED\nb"), "a\\u{001b}[31mRED\nb");
-    }
-
-    #[test]
-    fn prefixed_keys_are_secret() {
-        let r = Redactor::new();
-        r.add_key_prefix("X_");
-        let out = r
-            .json(&serde_json::json!({"X_EXTRA": "hidden-value", "Y": "shown"}))
-            .to_string();
-        assert!(
-            !out.contains("hidden-value") && out.contains("shown"),
-            "{out}"
-        );
-    }
-
-    #[test]
-    fn form_bodies() {
-        let r = Redactor::new();
-        assert_eq!(
-            r.form("grant_type=authorization_code&code=xyz&client_secret=s"),
-            "grant_type=authorization_code&code=[REDACTED:code]&client_secret=[REDACTED:client_secret]"
-        );
-    }
-}
+#[cfg(test)]
+mod encoded_tests;

@@ -160,6 +160,8 @@ pub async fn exec(args: ExecArgs) -> Result<u8, HarnessError> {
     }
     // A resource left behind makes the run fail, whatever the command did.
     match result {
+        // Interrupted is never success, whatever the command made of the signal.
+        Ok(_) if interrupt.is_triggered() => Ok(exit::INTERRUPTED),
         Ok(0) if !removed => Ok(exit::PARTNER_FAILED),
         other => other,
     }

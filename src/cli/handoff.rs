@@ -104,13 +104,14 @@ impl Handoff {
             .route("/{path}", axum::routing::get(serve_page))
             .with_state(shared);
         let (tx, rx) = oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            let _ = axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = rx.await;
-                })
-                .await;
-        });
+        // Headers within 5 s; a connection still open when the wait ends is cut within 1 s.
+        let limits = crate::serve::ServeLimits {
+            header_read: Duration::from_secs(5),
+            grace: Duration::from_secs(1),
+        };
+        let task = tokio::spawn(crate::serve::serve(listener, app, limits, async {
+            let _ = rx.await;
+        }));
         Ok(Self {
             url: format!("http://{addr}/{secret_path}"),
             served,

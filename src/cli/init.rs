@@ -137,6 +137,11 @@ max_body_bytes = 1048576
 # The name the shared resource gets when attached to a second app (as `--as NAME` would).
 # attach_as = "ATTACHED"
 
+[sso]
+# SSO redirects are followed only to your add-on's own hosts (sso_url, base_url); list other
+# hosts of yours the login goes through (bare names, *.example.com for subdomains).
+# follow_hosts = ["login.example.com"]
+
 [limits]
 # Response bodies beyond this many bytes are not read further.
 max_body_bytes = 1048576

@@ -44,7 +44,8 @@ pub(super) async fn platform(args: PlatformArgs) -> Result<u8, HarnessError> {
     ));
     say(&format!("  token endpoint  POST {origin}/oauth/token"));
     say(&format!(
-        "  new grant       curl -sS -X POST {origin}/conformance/grants -d '{{\"uuid\": \"<resource uuid>\"}}'"
+        "  new grant       curl -sS -X POST {origin}/conformance/grants -H 'Authorization: Bearer {}' -d '{{\"uuid\": \"<resource uuid>\"}}'",
+        platform.admin_token().unwrap_or_default()
     ));
     if !has_secret {
         say(

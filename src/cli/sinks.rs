@@ -31,7 +31,9 @@ impl Sinks {
             errors: Vec::new(),
         };
         sinks.fanout.sinks.push(Box::new(
-            TerminalReporter::new(std::io::stdout(), color).with_progress(terminal),
+            TerminalReporter::new(std::io::stdout(), color)
+                .with_progress(terminal)
+                .with_github(env.github_actions),
         ));
         if let Some(path) = &output.report_json {
             sinks.file(FileReporter::new(path.clone(), JsonReport::default()));

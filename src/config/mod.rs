@@ -49,7 +49,11 @@ pub struct Config {
     pub hooks: HooksSection,
     #[serde(default)]
     pub sharing: SharingSection,
+    #[serde(default)]
+    pub sso: SsoSection,
 }
+
+pub use crate::partner::sso::SsoSection;
 
 impl Config {
     pub fn load(path: &Path) -> Result<Self, HarnessError> {

@@ -64,6 +64,8 @@ pub struct Settings {
     pub platform: PlatformConfig,
     pub hooks: HooksSection,
     pub sharing: SharingSection,
+    /// `[sso]`: further hosts SSO redirects may be followed to.
+    pub sso: crate::partner::sso::SsoSection,
     pub network: Network,
 }
 
@@ -132,6 +134,7 @@ impl Settings {
             platform,
             hooks: config.hooks,
             sharing: config.sharing,
+            sso: config.sso,
             network: overrides.network.clone(),
         })
     }

@@ -59,6 +59,8 @@ pub struct PartnerClient {
     redactor: Arc<Redactor>,
     journal: Arc<Journal>,
     ledger: Arc<Ledger>,
+    /// `[sso] follow_hosts`: where SSO redirects may go besides the partner's own hosts.
+    sso_follow: Arc<Vec<crate::partner::sso::FollowHost>>,
 }
 
 /// What to send; the client adds headers, auth and records.
@@ -100,7 +102,22 @@ impl PartnerClient {
             redactor,
             journal,
             ledger,
+            sso_follow: Arc::default(),
         })
+    }
+
+    /// Hosts besides the partner's own that SSO redirects may be followed to.
+    pub fn with_sso_follow_hosts(mut self, hosts: Vec<crate::partner::sso::FollowHost>) -> Self {
+        self.sso_follow = Arc::new(hosts);
+        self
+    }
+
+    pub(super) fn sso_follow_hosts(&self) -> &[crate::partner::sso::FollowHost] {
+        &self.sso_follow
+    }
+
+    pub(super) fn base_url(&self) -> Option<&str> {
+        self.settings.base_url.as_deref()
     }
 
     pub fn username(&self) -> &str {

@@ -2,7 +2,11 @@
 //! redirects followed by hand with a cookie jar, every hop recorded as an exchange. Tokens and
 //! cookies are redacted in the records.
 
+mod hosts;
+
 use reqwest::Method;
+
+pub use hosts::{Decision, FollowHost, Scope, SsoSection};
 
 use super::client::{PartnerClient, Reply, redact_header};
 use super::exchange::{Credentials, Header, RequestRecord};
@@ -153,6 +157,11 @@ impl PartnerClient {
                 broken = Some("a redirect without a usable Location header".to_owned());
                 break;
             };
+            if let Decision::Stop(why) = self.may_follow(start, &next).await {
+                // The redirect (with its Location) is the last hop recorded; nothing is sent.
+                broken = Some(self.redactor().text(&why));
+                break;
+            }
             current = next.to_string();
             let reply = self
                 .hop(
@@ -170,6 +179,25 @@ impl PartnerClient {
             final_url: current,
             broken,
         }
+    }
+
+    /// Whether a redirect from a navigation that started at `start` may be followed to `next`.
+    async fn may_follow(&self, start: &str, next: &url::Url) -> Decision {
+        let scope = Scope::new(
+            std::iter::once(start).chain(self.base_url()),
+            self.sso_follow_hosts(),
+        );
+        let port = next.port_or_known_default().unwrap_or(443);
+        let (mut addresses, mut partner) = (Vec::new(), Vec::new());
+        if scope.needs_lookup(next) {
+            addresses = hosts::resolve(next.host_str().unwrap_or_default(), port).await;
+            if addresses.iter().any(|ip| hosts::special(*ip).is_some()) {
+                for name in scope.partner_names() {
+                    partner.extend(hosts::resolve(name, port).await);
+                }
+            }
+        }
+        scope.decide(next, &addresses, &partner)
     }
 
     /// One request without following redirects; `Set-Cookie` answers go into `jar`.

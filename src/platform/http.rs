@@ -149,7 +149,16 @@ fn route(shared: &Shared, call: &Call) -> Answer {
     match (&call.method, seg.as_slice()) {
         (&Method::POST, ["oauth", "token"]) => super::identity::token(shared, call),
         (&Method::POST, ["conformance", "grants"]) if shared.settings.admin => {
-            super::identity::admin_grant(shared, call)
+            if admin_authorized(shared, call) {
+                super::identity::admin_grant(shared, call)
+            } else {
+                Answer::error(
+                    StatusCode::UNAUTHORIZED,
+                    "unauthorized",
+                    "send the token the platform printed when it started: Authorization: Bearer <token>",
+                    "refused grant request",
+                )
+            }
         }
         (_, ["addons", ..] | ["apps", ..]) => super::api::handle(shared, call, &seg),
         (_, ["vendor", "apps", ..]) => super::vendor::handle(shared, call, &seg[2..]),
@@ -161,6 +170,28 @@ fn route(shared: &Shared, call: &Call) -> Answer {
             "unknown endpoint",
         ),
     }
+}
+
+/// True when the call carries the standalone platform's admin token.
+fn admin_authorized(shared: &Shared, call: &Call) -> bool {
+    let Some(expected) = &shared.admin_token else {
+        return false;
+    };
+    let given = call
+        .headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token.trim().as_bytes())
+        .unwrap_or_default();
+    // Compared in constant time: the answer must not tell how much of a guess was right.
+    given.len() == expected.len()
+        && given
+            .iter()
+            .zip(expected.as_bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
 }
 
 /// Journals the call; returns its `seq`.
@@ -188,8 +219,11 @@ fn journal(
         let text = String::from_utf8_lossy(body);
         match serde_json::from_slice::<Value>(body) {
             Ok(v) => {
-                // Config values the partner sets are secret from now on, whatever the shape.
-                r.learn_config(&v);
+                // Config values an authenticated call set are secret from now on, whatever the
+                // shape; a rejected caller cannot make the run learn (or slow down on) anything.
+                if answer.status.is_success() {
+                    r.learn_config(&v);
+                }
                 r.json_masking(&v, &["value"]).to_string()
             }
             Err(_) if form || token_call => r.form(&text),

@@ -31,6 +31,13 @@ use crate::redact::Redactor;
 use inbound::InboundJournal;
 use state::{AddonRecord, AddonState, Model};
 
+/// A caller gets this long for its request headers (bodies: `http::BODY_READ_LIMIT`); at the
+/// end of a run, calls still open get a short grace and are then cut.
+const SERVE_LIMITS: crate::serve::ServeLimits = crate::serve::ServeLimits {
+    header_read: Duration::from_secs(10),
+    grace: Duration::from_secs(2),
+};
+
 /// How the platform behaves; from the config's `[platform]` section.
 #[derive(Debug, Clone)]
 pub struct PlatformSettings {
@@ -56,6 +63,8 @@ pub(crate) struct Shared {
     pub password: Option<String>,
     /// What the partner wrote to the apps' logs, raw (for LOG-02's judge).
     pub logs: logs::LogStore,
+    /// The bearer token `POST /conformance/grants` needs (standalone mode only).
+    pub admin_token: Option<String>,
 }
 
 impl Shared {
@@ -148,6 +157,12 @@ impl Platform {
         );
         model.any_config_name = service.config_vars.is_none();
         model.log_input = service.log_input;
+        let admin_token = settings
+            .admin
+            .then(|| format!("adm_{}", uuid::Uuid::new_v4().simple()));
+        if let Some(token) = &admin_token {
+            redactor.add("admin_token", token);
+        }
         let shared = Arc::new(Shared {
             model: Mutex::new(model),
             journal: InboundJournal::default(),
@@ -156,22 +171,24 @@ impl Platform {
             origin,
             password: service.password,
             logs: logs::LogStore::default(),
+            admin_token,
         });
         let router = http::router(shared.clone());
         let (tx, rx) = oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            let _ = axum::serve(listener, router)
-                .with_graceful_shutdown(async {
-                    let _ = rx.await;
-                })
-                .await;
-        });
+        let task = tokio::spawn(crate::serve::serve(listener, router, SERVE_LIMITS, async {
+            let _ = rx.await;
+        }));
         Ok(Self {
             shared,
             addr,
             shutdown: Some(tx),
             task,
         })
+    }
+
+    /// The token to send as `Authorization: Bearer …` to `POST /conformance/grants`.
+    pub fn admin_token(&self) -> Option<&str> {
+        self.shared.admin_token.as_deref()
     }
 
     pub fn origin(&self) -> &str {

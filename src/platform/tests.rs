@@ -63,6 +63,7 @@ pub(super) fn shared(grant_ttl: Duration) -> Arc<Shared> {
         origin: "http://127.0.0.1:1".into(),
         password: Some(PASSWORD.into()),
         logs: Default::default(),
+        admin_token: None,
     })
 }
 

@@ -1,7 +1,7 @@
 //! Reports written to a file when the run finishes. Each format is a `Document` built from the
 //! event stream; `FileReporter` writes it and keeps any write error for the CLI to report.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use crate::events::{Event, EventSink};
@@ -38,7 +38,7 @@ impl<D: Document> EventSink for FileReporter<D> {
             let result = self
                 .document
                 .render()
-                .and_then(|bytes| std::fs::write(&self.path, bytes).map_err(|e| e.to_string()));
+                .and_then(|bytes| write_atomic(&self.path, &bytes).map_err(|e| e.to_string()));
             if let Err(e) = result
                 && let Ok(mut slot) = self.error.lock()
             {
@@ -46,6 +46,36 @@ impl<D: Document> EventSink for FileReporter<D> {
             }
         }
     }
+}
+
+/// Writes `bytes` to `path` in one step: a fresh temporary file in the same directory, synced,
+/// then renamed over `path`. A reader never sees half a report, and a symlink at `path` is
+/// replaced, not followed.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "report".to_owned());
+    let temp = dir.join(format!(".{name}.{}.tmp", uuid::Uuid::new_v4().simple()));
+    let written = (|| {
+        // `create_new` refuses an existing file or symlink at the temporary name.
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&temp, path)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    written
 }
 
 /// Renders a document from a finished event stream (tests, and formats built from others).

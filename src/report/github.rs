@@ -125,6 +125,24 @@ fn escape_data(text: &str) -> String {
 }
 
 /// Escapes an annotation property (as data, plus `:` and `,`).
+/// Makes sure no line of `text` starts (after blanks) with `::`, which the Actions runner would
+/// take for a workflow command: a zero-width space goes between the two colons.
+pub fn defuse_commands(text: &str) -> String {
+    if !text.contains("::") {
+        return text.to_owned();
+    }
+    text.split_inclusive('\n')
+        .map(|line| {
+            let blanks = line.len() - line.trim_start().len();
+            if line[blanks..].starts_with("::") {
+                format!("{}:\u{200b}{}", &line[..blanks], &line[blanks + 1..])
+            } else {
+                line.to_owned()
+            }
+        })
+        .collect()
+}
+
 fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }
@@ -190,6 +208,17 @@ impl<W: Write + Send> EventSink for GithubReporter<W> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn partner_text_cannot_start_a_workflow_command() {
+        let text = "ok\n::add-mask::x\n   ::error::boom\r\n\t::stop-commands::t\na::b";
+        let out = defuse_commands(text);
+        assert!(
+            out.lines().all(|l| !l.trim_start().starts_with("::")),
+            "{out}"
+        );
+        assert_eq!(out.replace('\u{200b}', ""), text);
+    }
 
     #[test]
     fn annotation_escaping() {

@@ -21,6 +21,8 @@ pub struct HarReport {
     platform: String,
     pages: Vec<Value>,
     entries: Vec<Value>,
+    /// Run-wide notes (the `--insecure` warning, overrides), as the log's comment.
+    notes: Vec<String>,
 }
 
 impl HarReport {
@@ -182,6 +184,7 @@ impl Document for HarReport {
                 self.started_unix_ms = *started_unix_ms;
                 self.platform = platform.clone().unwrap_or_default();
             }
+            Event::Note { text } => self.notes.push(text.clone()),
             Event::Traffic {
                 check,
                 exchanges,
@@ -219,7 +222,7 @@ impl Document for HarReport {
     }
 
     fn render(&self) -> Result<Vec<u8>, String> {
-        let har = json!({
+        let mut har = json!({
             "log": {
                 "version": "1.2",
                 "creator": {"name": env!("CARGO_PKG_NAME"), "version": env!("CARGO_PKG_VERSION")},
@@ -227,6 +230,9 @@ impl Document for HarReport {
                 "entries": self.entries,
             }
         });
+        if !self.notes.is_empty() {
+            har["log"]["comment"] = json!(self.notes.join("\n"));
+        }
         serde_json::to_vec_pretty(&har).map_err(|e| e.to_string())
     }
 }

@@ -38,11 +38,13 @@ impl JunitReport {
             (Some(o), None) => o.clone(),
             (None, _) => r.message.clone(),
         };
+        let observed = xml_text(&observed);
+        let block = xml_text(&failure_block(r));
         let non_success = |kind, ty: &str| {
             let mut s = TestCaseStatus::non_success(kind);
             s.set_message(observed.as_str())
                 .set_type(ty)
-                .set_description(failure_block(r));
+                .set_description(block.as_str());
             s
         };
         let status = match r.outcome {
@@ -53,16 +55,16 @@ impl JunitReport {
             Outcome::Error => non_success(NonSuccessKind::Error, "harness error"),
             Outcome::Skip | Outcome::Blocked => {
                 let mut s = TestCaseStatus::skipped();
-                s.set_message(r.message.as_str())
+                s.set_message(xml_text(&r.message))
                     .set_type(r.outcome.label().to_lowercase());
                 s
             }
         };
-        let mut case = TestCase::new(format!("{} {}", r.id, r.title), status);
-        case.set_classname(format!("addon-conformance.{}", r.suite))
+        let mut case = TestCase::new(xml_text(&format!("{} {}", r.id, r.title)), status);
+        case.set_classname(xml_text(&format!("addon-conformance.{}", r.suite)))
             .set_time(Duration::from_secs_f64(r.duration_ms.max(0.0) / 1000.0));
         if r.outcome == Outcome::Warn && !self.strict {
-            case.set_system_out(failure_block(r));
+            case.set_system_out(block.as_str());
         }
         case
     }
@@ -73,7 +75,7 @@ impl JunitReport {
         } else {
             let mut body = String::new();
             for l in leftovers {
-                body.push_str(&format!("{}\n", l.leftover_line()));
+                body.push_str(&xml_text(&format!("{}\n", l.leftover_line())));
             }
             let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
             s.set_message(format!(
@@ -92,11 +94,29 @@ impl JunitReport {
     }
 }
 
+/// Characters XML 1.0 cannot hold at all (most control characters, surrogates, U+FFFE and
+/// U+FFFF) are written as `\u{..}` text, so a partner's body cannot make the file invalid.
+pub fn xml_text(text: &str) -> String {
+    let allowed = |c: char| matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..);
+    if text.chars().all(allowed) {
+        return text.to_owned();
+    }
+    text.chars()
+        .map(|c| {
+            if allowed(c) {
+                c.to_string()
+            } else {
+                format!("\\u{{{:04x}}}", c as u32)
+            }
+        })
+        .collect()
+}
+
 impl Document for JunitReport {
     fn apply(&mut self, event: &Event) {
         match event {
             Event::Note { text } => self.notes.push(text.clone()),
-            Event::SuiteStarted { name, .. } => self.suites.push(TestSuite::new(name.as_str())),
+            Event::SuiteStarted { name, .. } => self.suites.push(TestSuite::new(xml_text(name))),
             Event::CheckFinished { result } => {
                 let case = self.case(result);
                 if let Some(suite) = self.suites.last_mut() {
@@ -124,7 +144,7 @@ impl Document for JunitReport {
         // Run-wide notes (overrides, --insecure, why the run stopped) go on the first suite.
         if let Some(first) = suites.first_mut() {
             for note in self.notes.iter().chain(&self.stopped) {
-                first.add_property(("note", note.as_str()));
+                first.add_property(("note", xml_text(note).as_str()));
             }
         }
         if let Some(leftovers) = &self.leftovers {
@@ -184,6 +204,26 @@ mod tests {
         });
         let bytes = super::super::file::render(JunitReport::new(strict), &events).unwrap();
         String::from_utf8(bytes).unwrap()
+    }
+
+    #[test]
+    fn characters_xml_cannot_hold_are_written_as_text() {
+        let body = "bad \u{fffe}\u{ffff}\u{1}\u{1b} end";
+        let x = xml(
+            false,
+            &[
+                result("PROV-01", Outcome::Fail, body),
+                result("PROV-02", Outcome::Warn, body),
+            ],
+            Vec::new(),
+        );
+        let invalid = |c: char| matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}');
+        assert!(!x.chars().any(invalid), "{x}");
+        assert!(!x.contains("&#x1") && !x.contains("&#1"), "{x}");
+        assert!(
+            x.contains("bad \\u{fffe}\\u{ffff}\\u{0001}\\u{001b} end"),
+            "{x}"
+        );
     }
 
     #[test]

@@ -20,6 +20,8 @@ pub struct TerminalReporter<W: Write + Send> {
     /// Title of the running check, for progress lines.
     running: String,
     findings: Vec<CheckResult>,
+    /// Under GitHub Actions: no line may start a workflow command (`::`).
+    github: bool,
 }
 
 impl<W: Write + Send> TerminalReporter<W> {
@@ -31,7 +33,15 @@ impl<W: Write + Send> TerminalReporter<W> {
             progress_shown: false,
             running: String::new(),
             findings: Vec::new(),
+            github: false,
         }
+    }
+
+    /// Under GitHub Actions, partner text that would start a line with `::` (a workflow command
+    /// such as `::add-mask::` or `::error`) is defused.
+    pub fn with_github(mut self, github: bool) -> Self {
+        self.github = github;
+        self
     }
 
     /// Shows which check is running while waiting on the partner; for terminals only.
@@ -66,6 +76,11 @@ impl<W: Write + Send> TerminalReporter<W> {
         if std::mem::take(&mut self.progress_shown) {
             let _ = self.out.write_all(b"\r\x1b[K");
         }
+        let text = if self.github {
+            super::github::defuse_commands(text)
+        } else {
+            text.to_owned()
+        };
         // A closed pipe (e.g. `| head`) is not worth failing the run for.
         let _ = self.out.write_all(text.as_bytes());
         let _ = self.out.flush();

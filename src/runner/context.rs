@@ -119,7 +119,8 @@ impl RunCtx {
             redactor.clone(),
             journal.clone(),
             ledger.clone(),
-        )?;
+        )?
+        .with_sso_follow_hosts(settings.sso.follow_hosts.clone());
         Ok(Self::new(
             manifest, settings, client, redactor, journal, ledger,
         ))

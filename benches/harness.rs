@@ -7,8 +7,9 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use addon_conformance::events::Recorder;
-use addon_conformance::platform::inbound::{Inbound, InboundJournal};
+use addon_conformance::platform::inbound::InboundJournal;
+use addon_conformance::record::events::Recorder;
+use addon_conformance::record::{Inbound, InboundKind};
 use addon_conformance::reference::{FaultSet, ReferencePartner};
 use addon_conformance::runner::Selection;
 
@@ -49,7 +50,7 @@ fn entry() -> Inbound {
         status: 200,
         resource: Some("x".into()),
         scope: None,
-        kind: "provision action".into(),
+        kind: InboundKind::ProvisionAction,
         error: None,
         message: None,
     }
@@ -62,9 +63,11 @@ async fn callback_wake_latency() -> f64 {
         let journal = Arc::new(InboundJournal::default());
         let j = journal.clone();
         let waiter = tokio::spawn(async move {
-            j.wait_for(Duration::from_secs(5), |i| i.kind == "provision action")
-                .await
-                .ok();
+            j.wait_for(Duration::from_secs(5), |i| {
+                i.kind == InboundKind::ProvisionAction
+            })
+            .await
+            .ok();
             Instant::now()
         });
         tokio::task::yield_now().await;

@@ -2,8 +2,8 @@
 //! billable estimate of `--dry-run` against real runs. The reference partner tells what it still
 //! holds afterwards.
 
-use addon_conformance::events::{Event, EventSink, Recorder};
-use addon_conformance::outcome::Outcome;
+use addon_conformance::record::events::{Event, EventSink, Recorder};
+use addon_conformance::record::outcome::Outcome;
 use addon_conformance::reference::FaultSet;
 use addon_conformance::runner::{Interrupt, RunControls, Selection, billable_estimate};
 

@@ -3,8 +3,8 @@
 use serde_json::Value;
 
 use crate::manifest::Manifest;
-use crate::outcome::Finding;
 use crate::partner::Reply;
+use crate::record::outcome::Finding;
 
 pub fn is_2xx(status: Option<u16>) -> bool {
     status.is_some_and(|s| (200..300).contains(&s))

@@ -25,7 +25,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use crate::catalogue::Level;
-use crate::outcome::Verdict;
+use crate::record::outcome::Verdict;
 use crate::runner::CheckCtx;
 
 pub type CheckFuture<'a> = Pin<Box<dyn Future<Output = Verdict> + Send + 'a>>;

@@ -9,9 +9,9 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 use crate::checks::Check;
 use crate::config::{Config, Overrides, Settings};
 use crate::manifest::Manifest;
-use crate::outcome::Verdict;
 use crate::partner::Reply;
-use crate::partner::exchange::{Credentials, Exchange, RequestRecord};
+use crate::record::exchange::{Credentials, Exchange, RequestRecord};
+use crate::record::outcome::Verdict;
 use crate::runner::{CheckCtx, RunCtx};
 
 pub const MANIFEST: &str = r#"{

@@ -11,6 +11,7 @@ use crate::partner::Credentials;
 use crate::runner::RunCtx;
 
 use super::args::ExecArgs;
+use crate::record::InboundKind;
 
 fn note(line: &str) {
     eprintln!("exec: {line}");
@@ -59,8 +60,14 @@ pub async fn exec(args: ExecArgs) -> Result<u8, HarnessError> {
     let callback = settings.config.timeouts.callback;
     let ctx = RunCtx::build(manifest.clone(), settings)?;
     let platform = Arc::new(
-        crate::runner::start_platform(&manifest, &ctx.settings, false, ctx.redactor.clone())
-            .await?,
+        crate::runner::start_platform(
+            &manifest,
+            &ctx.settings,
+            false,
+            ctx.redactor.clone(),
+            ctx.journal.clock(),
+        )
+        .await?,
     );
     let ctx = ctx.with_platform(platform.clone());
     let uuid = uuid::Uuid::new_v4().to_string();
@@ -86,7 +93,8 @@ pub async fn exec(args: ExecArgs) -> Result<u8, HarnessError> {
         if reply.status == Some(202) && !interrupt.is_triggered() {
             note("the partner provisions asynchronously; waiting for it to finish");
             let done = platform.journal().wait_for(callback, |i| {
-                i.kind == "provision action" && i.resource.as_deref() == Some(uuid.as_str())
+                i.kind == InboundKind::ProvisionAction
+                    && i.resource.as_deref() == Some(uuid.as_str())
             });
             tokio::select! {
                 done = done => if done.is_err() {
@@ -109,10 +117,10 @@ pub async fn exec(args: ExecArgs) -> Result<u8, HarnessError> {
         .await;
     let removed = removal.is_success() || matches!(removal.status, Some(404 | 410));
     if !removed {
-        let entry = crate::partner::ledger::Entry {
+        let entry = crate::record::ledger::Entry {
             uuid: uuid.clone(),
             label: "exec provision".into(),
-            state: crate::partner::ledger::EntryState::Live,
+            state: crate::record::ledger::EntryState::Live,
             billable: true,
         };
         note(&format!(

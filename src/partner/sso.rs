@@ -5,7 +5,7 @@
 use reqwest::Method;
 
 use super::client::{PartnerClient, Reply, redact_header};
-use super::exchange::{Credentials, Header, RequestRecord};
+use crate::record::exchange::{Credentials, Header, RequestRecord};
 use crate::sso::TOKEN_FIELDS;
 
 /// Redirects followed before giving up (browsers allow about 20).
@@ -257,8 +257,8 @@ mod tests {
                 network: crate::network::Network::default(),
             },
             Arc::new(crate::redact::Redactor::new()),
-            Arc::new(crate::journal::Journal::new()),
-            Arc::new(crate::partner::ledger::Ledger::default()),
+            Arc::new(crate::record::journal::Journal::new()),
+            Arc::new(crate::record::ledger::Ledger::default()),
         )
         .unwrap()
     }

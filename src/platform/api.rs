@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 use super::Shared;
 use super::http::{Answer, Call};
 use super::state::{AddonRecord, AppRecord, Attachment, ConfigError, Model};
+use crate::record::InboundKind;
 
 const VERSION_HINT: &str = "send Accept: application/vnd.heroku+json; version=3";
 
@@ -35,18 +36,18 @@ fn bearer(call: &Call) -> Option<&str> {
         .map(str::trim)
 }
 
-fn kind_of(method: &Method, seg: &[&str]) -> &'static str {
+fn kind_of(method: &Method, seg: &[&str]) -> InboundKind {
     match (method, seg) {
-        (&Method::GET, ["addons", _]) => "add-on info",
-        (&Method::GET, ["addons", _, "config"]) => "config read",
-        (&Method::PATCH, ["addons", _, "config"]) => "config update",
-        (&Method::POST, ["addons", _, "actions", "provision"]) => "provision action",
-        (&Method::POST, ["addons", _, "actions", "deprovision"]) => "deprovision action",
-        (&Method::GET, ["addons", _, "addon-attachments"]) => "attachment list",
-        (&Method::GET, ["apps", _]) => "app info",
-        (&Method::GET, ["apps", _, "addon-attachments"]) => "app attachment list",
-        (&Method::GET, ["apps", _, "collaborators"]) => "collaborator list",
-        _ => "unknown endpoint",
+        (&Method::GET, ["addons", _]) => InboundKind::AddonInfo,
+        (&Method::GET, ["addons", _, "config"]) => InboundKind::ConfigRead,
+        (&Method::PATCH, ["addons", _, "config"]) => InboundKind::ConfigUpdate,
+        (&Method::POST, ["addons", _, "actions", "provision"]) => InboundKind::ProvisionAction,
+        (&Method::POST, ["addons", _, "actions", "deprovision"]) => InboundKind::DeprovisionAction,
+        (&Method::GET, ["addons", _, "addon-attachments"]) => InboundKind::AttachmentList,
+        (&Method::GET, ["apps", _]) => InboundKind::AppInfo,
+        (&Method::GET, ["apps", _, "addon-attachments"]) => InboundKind::AppAttachmentList,
+        (&Method::GET, ["apps", _, "collaborators"]) => InboundKind::CollaboratorList,
+        _ => InboundKind::UnknownEndpoint,
     }
 }
 
@@ -126,7 +127,7 @@ fn addons(
     rest: &[&str],
     call: &Call,
     uuid: &str,
-    kind: &'static str,
+    kind: InboundKind,
 ) -> Answer {
     let not_found = || Answer::error(StatusCode::NOT_FOUND, "not_found", "no such add-on", kind);
     match (method, rest) {
@@ -191,7 +192,7 @@ fn addons(
     }
 }
 
-fn apps(model: &Model, method: &Method, seg: &[&str], app_id: &str, kind: &'static str) -> Answer {
+fn apps(model: &Model, method: &Method, seg: &[&str], app_id: &str, kind: InboundKind) -> Answer {
     let Some(app) = model.apps.get(app_id) else {
         return Answer::error(StatusCode::NOT_FOUND, "not_found", "no such app", kind);
     };

@@ -21,6 +21,7 @@ use tokio::sync::oneshot;
 use crate::error::HarnessError;
 use crate::heroku::App;
 use crate::partner::Reply;
+use crate::record::RunClock;
 use crate::redact::Redactor;
 use inbound::InboundJournal;
 use state::{AddonRecord, AddonState, Model};
@@ -75,10 +76,21 @@ pub struct ServiceInfo {
 }
 
 impl Platform {
+    /// Starts a platform on a clock of its own (standalone `platform` command).
     pub async fn start(
         settings: PlatformSettings,
         service: ServiceInfo,
         redactor: Arc<Redactor>,
+    ) -> Result<Self, HarnessError> {
+        Self::start_on(settings, service, redactor, RunClock::start()).await
+    }
+
+    /// Starts a platform whose journal counts from the run's clock.
+    pub async fn start_on(
+        settings: PlatformSettings,
+        service: ServiceInfo,
+        redactor: Arc<Redactor>,
+        clock: RunClock,
     ) -> Result<Self, HarnessError> {
         let listener = tokio::net::TcpListener::bind(settings.bind)
             .await
@@ -108,7 +120,7 @@ impl Platform {
         model.any_config_name = service.config_vars.is_none();
         let shared = Arc::new(Shared {
             model: Mutex::new(model),
-            journal: InboundJournal::default(),
+            journal: InboundJournal::on(clock),
             settings,
             redactor,
             origin,

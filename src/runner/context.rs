@@ -13,13 +13,13 @@ use tokio::sync::OnceCell;
 use crate::config::Settings;
 use crate::error::HarnessError;
 use crate::heroku::{self, App, ProvisionSpec};
-use crate::journal::Journal;
 use crate::manifest::Manifest;
-use crate::outcome::{Outcome, Verdict};
 use crate::partner::client::ClientSettings;
-use crate::partner::ledger::Ledger;
 use crate::partner::{Credentials, PartnerClient, Reply};
 use crate::platform::Platform;
+use crate::record::journal::Journal;
+use crate::record::ledger::Ledger;
+use crate::record::outcome::{Outcome, Verdict};
 use crate::redact::Redactor;
 
 /// Origin put into `callback_url` until a fake platform serves it. Loopback discard port: a

@@ -21,11 +21,11 @@ use std::sync::Arc;
 
 use crate::config::Settings;
 use crate::error::{HarnessError, exit};
-use crate::events::{Event, EventSink};
-use crate::outcome::{CheckResult, Outcome, Summary, Verdict};
 use crate::partner::Credentials;
-use crate::partner::ledger::Entry;
 use crate::platform::{Platform, PlatformSettings, ServiceInfo};
+use crate::record::events::{Event, EventSink};
+use crate::record::ledger::Entry;
+use crate::record::outcome::{CheckResult, Outcome, Summary, Verdict};
 
 /// Everything a run produced.
 #[derive(Debug, Clone)]
@@ -98,8 +98,16 @@ pub async fn run(inputs: RunInputs, sink: &mut dyn EventSink) -> Result<RunRepor
     let manifest = inputs.manifest.clone();
     let ctx = RunCtx::build(inputs.manifest, settings)?;
     // One redactor for both sides: what the partner sent us and what it sent the platform.
-    let platform =
-        Arc::new(start_platform(&manifest, &ctx.settings, false, ctx.redactor.clone()).await?);
+    let platform = Arc::new(
+        start_platform(
+            &manifest,
+            &ctx.settings,
+            false,
+            ctx.redactor.clone(),
+            ctx.journal.clock(),
+        )
+        .await?,
+    );
     let ctx = ctx.with_platform(platform.clone());
     let report = execute(&ctx, &plan, &inputs.controls, sink).await;
     drop(ctx);
@@ -115,13 +123,14 @@ pub async fn start_platform(
     settings: &Settings,
     admin: bool,
     redactor: Arc<crate::redact::Redactor>,
+    clock: crate::record::RunClock,
 ) -> Result<Platform, HarnessError> {
     let p = &settings.config.platform;
     let bind = match &p.bind {
         Some(b) => crate::config::parse_bind("[platform] bind", "platform.bind", b)?,
         None => SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
     };
-    Platform::start(
+    Platform::start_on(
         PlatformSettings {
             bind,
             url: p.url.clone(),
@@ -137,6 +146,7 @@ pub async fn start_platform(
             config_vars: Some(manifest.config_vars.clone()),
         },
         redactor,
+        clock,
     )
     .await
 }
@@ -151,11 +161,7 @@ pub async fn execute(
     let catalogue = Catalogue::get().ok();
     let checks: usize = plan.iter().map(|s| s.checks.len()).sum();
     sink.emit(&Event::RunStarted {
-        started_unix_ms: ctx
-            .journal
-            .started_wall()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_millis() as u64),
+        started_unix_ms: ctx.journal.clock().started_unix_ms(),
         addon: ctx.manifest.id.clone().unwrap_or_default(),
         target: ctx.settings.base_url.clone().unwrap_or_default(),
         platform: ctx.platform.as_ref().map(|p| p.origin().to_owned()),

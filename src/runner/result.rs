@@ -2,7 +2,7 @@
 
 use crate::catalogue::{Catalogue, Level};
 use crate::checks::Check;
-use crate::outcome::{CheckResult, Evidence, Outcome, Verdict};
+use crate::record::outcome::{CheckResult, Evidence, Outcome, Verdict};
 
 use super::{PlannedCheck, PlannedSuite, RunCtx};
 

@@ -5,7 +5,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use super::*;
 use crate::checks::testing::ctx_for;
-use crate::events::Recorder;
+use crate::record::events::Recorder;
 
 /// A partner that provisions but cannot deprovision.
 async fn sticky_partner() -> MockServer {

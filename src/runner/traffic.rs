@@ -6,9 +6,9 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use super::RunCtx;
-use crate::events::{Event, EventSink};
-use crate::outcome::CheckResult;
-use crate::platform::inbound::Inbound;
+use crate::record::Inbound;
+use crate::record::events::{Event, EventSink};
+use crate::record::outcome::CheckResult;
 
 /// Where the journals stood when the stretch began.
 pub(super) struct Mark {
@@ -28,21 +28,8 @@ impl Mark {
     pub fn traffic(&self, ctx: &RunCtx, check: Option<String>) -> Option<Event> {
         let exchanges = ctx.journal.since(self.exchanges);
         let inbound: Vec<Arc<Inbound>> = match &ctx.platform {
-            Some(p) => {
-                // The platform's clock started a little before the run's: shift onto the run's.
-                let run_ms = ctx.journal.started().elapsed().as_millis() as u64;
-                let shift = p.journal().elapsed_ms().saturating_sub(run_ms);
-                p.journal()
-                    .all()
-                    .into_iter()
-                    .skip(self.inbound)
-                    .map(|i| {
-                        let mut i = (*i).clone();
-                        i.at_ms = i.at_ms.saturating_sub(shift);
-                        Arc::new(i)
-                    })
-                    .collect()
-            }
+            // Both journals count from the run clock: no shifting.
+            Some(p) => p.journal().all().into_iter().skip(self.inbound).collect(),
             None => Vec::new(),
         };
         (!exchanges.is_empty() || !inbound.is_empty()).then_some(Event::Traffic {

@@ -1,6 +1,6 @@
 //! API-01.accept: Platform API calls send `Accept: application/vnd.heroku+json; version=3`.
 
-use crate::outcome::{Finding, Verdict};
+use crate::record::outcome::{Finding, Verdict};
 use crate::runner::CheckCtx;
 
 crate::check!(

@@ -1,6 +1,6 @@
 //! API-01.token: Platform API calls carry a valid Bearer token.
 
-use crate::outcome::{Finding, Verdict};
+use crate::record::outcome::{Finding, Verdict};
 use crate::runner::CheckCtx;
 
 crate::check!(

@@ -1,6 +1,7 @@
 //! ASYNC-03: after a 202, the partner marks the add-on provisioned within the deadline.
 
-use crate::outcome::{Finding, Verdict};
+use crate::record::InboundKind;
+use crate::record::outcome::{Finding, Verdict};
 use crate::runner::CheckCtx;
 
 crate::check!(
@@ -21,7 +22,10 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         return s.skip_sync();
     }
     let uuid = s.res.uuid.clone();
-    match s.wait(|i| i.kind == "provision action" && i.ok()).await {
+    match s
+        .wait(|i| i.kind == InboundKind::ProvisionAction && i.ok())
+        .await
+    {
         Some(hit) => Verdict::pass_with(format!("provisioned at {} ms", hit.at_ms)),
         None => {
             let calls = s.calls();

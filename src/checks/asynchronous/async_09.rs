@@ -4,7 +4,7 @@ use serde_json::Value;
 
 use crate::checks::inspect::json_object;
 use crate::checks::provision::prov_03;
-use crate::outcome::{Finding, Verdict};
+use crate::record::outcome::{Finding, Verdict};
 use crate::runner::CheckCtx;
 
 crate::check!(

@@ -1,6 +1,7 @@
 //! CONFIG-02: config updates use only the manifest's config var names, with string values.
 
-use crate::outcome::{Finding, Verdict};
+use crate::record::InboundKind;
+use crate::record::outcome::{Finding, Verdict};
 use crate::runner::CheckCtx;
 
 crate::check!(
@@ -19,7 +20,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     let updates: Vec<_> = s
         .calls()
         .into_iter()
-        .filter(|i| i.kind == "config update")
+        .filter(|i| i.kind == InboundKind::ConfigUpdate)
         .collect();
     if updates.is_empty() {
         return Verdict::Skip("no config update for this resource was observed".into());

@@ -17,9 +17,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::config::format_duration;
-use crate::outcome::Verdict;
 use crate::platform::Platform;
-use crate::platform::inbound::Inbound;
+use crate::record::Inbound;
+use crate::record::InboundKind;
+use crate::record::outcome::Verdict;
 use crate::runner::{CheckCtx, Provisioned};
 
 /// What the callback checks judge: the async suite's resource and the platform.
@@ -115,7 +116,7 @@ pub async fn exchange_window(cx: &CheckCtx<'_>) -> Result<Subject, Verdict> {
         .max(t.platform.grant_ttl + Duration::from_secs(2));
     let s = subject(cx, "async").await?.with_deadline(budget);
     if s.is_async() {
-        s.wait(|i| i.kind == "token exchange").await;
+        s.wait(|i| i.kind == InboundKind::TokenExchange).await;
     }
     Ok(s)
 }

@@ -1,7 +1,8 @@
 //! OAUTH-01: the grant is exchanged with grant_type=authorization_code, the code and the client
 //! secret.
 
-use crate::outcome::{Finding, Verdict};
+use crate::record::InboundKind;
+use crate::record::outcome::{Finding, Verdict};
 use crate::runner::CheckCtx;
 
 crate::check!(
@@ -23,7 +24,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     let calls: Vec<_> = s
         .calls()
         .into_iter()
-        .filter(|i| i.kind == "token exchange")
+        .filter(|i| i.kind == InboundKind::TokenExchange)
         .collect();
     if calls.is_empty() {
         if !s.is_async() {

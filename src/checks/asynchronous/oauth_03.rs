@@ -3,7 +3,8 @@
 use std::time::Duration;
 
 use crate::config::format_duration;
-use crate::outcome::{Finding, Verdict};
+use crate::record::InboundKind;
+use crate::record::outcome::{Finding, Verdict};
 use crate::runner::CheckCtx;
 
 crate::check!(
@@ -38,11 +39,11 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     if !s
         .calls()
         .iter()
-        .any(|c| c.kind == "token exchange" && c.ok())
+        .any(|c| c.kind == InboundKind::TokenExchange && c.ok())
     {
         return Verdict::Blocked("no successful grant exchange (see OAUTH-01 and PROV-08)".into());
     }
-    if s.wait(|i| i.kind == "token refresh" && i.ok())
+    if s.wait(|i| i.kind == InboundKind::TokenRefresh && i.ok())
         .await
         .is_some()
     {

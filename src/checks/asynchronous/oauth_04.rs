@@ -1,6 +1,6 @@
 //! OAUTH-04: a resource's token is used for that resource only.
 
-use crate::outcome::{Finding, Verdict};
+use crate::record::outcome::{Finding, Verdict};
 use crate::runner::CheckCtx;
 
 crate::check!(

@@ -1,6 +1,7 @@
 //! OAUTH-05: a synchronous partner still exchanges its grant at provision time.
 
-use crate::outcome::{Finding, Verdict};
+use crate::record::InboundKind;
+use crate::record::outcome::{Finding, Verdict};
 use crate::runner::CheckCtx;
 
 crate::check!(
@@ -25,7 +26,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     if !s.platform.has_client_secret() {
         return Verdict::Skip("no client secret configured: set [platform] client_secret or ADDON_OAUTH_CLIENT_SECRET".into());
     }
-    if s.wait(|i| i.kind == "token exchange" && i.ok())
+    if s.wait(|i| i.kind == InboundKind::TokenExchange && i.ok())
         .await
         .is_some()
     {

@@ -1,6 +1,7 @@
 //! PROV-08: the grant is exchanged before it expires.
 
-use crate::outcome::{Finding, Verdict};
+use crate::record::InboundKind;
+use crate::record::outcome::{Finding, Verdict};
 use crate::runner::CheckCtx;
 
 crate::check!(
@@ -19,7 +20,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     let calls: Vec<_> = s
         .calls()
         .into_iter()
-        .filter(|i| i.kind == "token exchange")
+        .filter(|i| i.kind == InboundKind::TokenExchange)
         .collect();
     if calls.iter().any(|c| c.ok()) {
         return Verdict::pass();

@@ -1,8 +1,8 @@
 //! AUTH-02.deprovision: deprovision refuses wrong credentials with 401.
 
 use crate::checks::inspect::is_2xx;
-use crate::outcome::Verdict;
-use crate::partner::ledger::EntryState;
+use crate::record::ledger::EntryState;
+use crate::record::outcome::Verdict;
 use crate::runner::CheckCtx;
 
 crate::check!(
@@ -39,6 +39,9 @@ mod tests {
     #[tokio::test]
     async fn fails_when_the_partner_accepts() {
         let v = run_against(&super::CHECK, stub(204, "")).await;
-        assert!(matches!(v, crate::outcome::Verdict::Violated(_)), "{v:?}");
+        assert!(
+            matches!(v, crate::record::outcome::Verdict::Violated(_)),
+            "{v:?}"
+        );
     }
 }

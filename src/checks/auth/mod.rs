@@ -4,8 +4,8 @@ pub mod deprovision;
 pub mod plan_change;
 pub mod provision;
 
-use crate::outcome::{Finding, Verdict};
 use crate::partner::{Credentials, Reply};
+use crate::record::outcome::{Finding, Verdict};
 
 /// The three probes each endpoint must refuse.
 pub fn probes() -> [(Credentials, &'static str); 3] {

@@ -1,6 +1,6 @@
 //! AUTH-02.plan-change: plan change refuses wrong credentials with 401.
 
-use crate::outcome::Verdict;
+use crate::record::outcome::Verdict;
 use crate::runner::CheckCtx;
 
 crate::check!(
@@ -38,6 +38,9 @@ mod tests {
     #[tokio::test]
     async fn fails_when_the_partner_accepts() {
         let v = run_against(&super::CHECK, stub(200, "{\"id\":\"x\"}")).await;
-        assert!(matches!(v, crate::outcome::Verdict::Violated(_)), "{v:?}");
+        assert!(
+            matches!(v, crate::record::outcome::Verdict::Violated(_)),
+            "{v:?}"
+        );
     }
 }

@@ -1,7 +1,7 @@
 //! DEPROV-03: deprovision of a uuid the partner never saw gets 404 or 410.
 
-use crate::outcome::Verdict;
 use crate::partner::Credentials;
+use crate::record::outcome::Verdict;
 use crate::runner::CheckCtx;
 
 crate::check!(
@@ -31,8 +31,14 @@ mod tests {
     #[tokio::test]
     async fn warns_on_success_for_unknown() {
         let v = run_against(&super::CHECK, stub(204, "")).await;
-        assert!(matches!(v, crate::outcome::Verdict::Violated(_)), "{v:?}");
+        assert!(
+            matches!(v, crate::record::outcome::Verdict::Violated(_)),
+            "{v:?}"
+        );
         let v = run_against(&super::CHECK, stub(404, "{}")).await;
-        assert!(matches!(v, crate::outcome::Verdict::Pass(_)), "{v:?}");
+        assert!(
+            matches!(v, crate::record::outcome::Verdict::Pass(_)),
+            "{v:?}"
+        );
     }
 }

@@ -10,8 +10,8 @@ use std::sync::Arc;
 
 use crate::catalogue::Level;
 use crate::checks::inspect::{is_2xx, is_5xx, observed_status};
-use crate::outcome::{Finding, Outcome, Verdict};
 use crate::partner::Reply;
+use crate::record::outcome::{Finding, Outcome, Verdict};
 use crate::runner::{CheckCtx, Provisioned};
 
 /// The shared resource after DEPROV-02 removed it, or the verdict that blocks the caller.

@@ -1,7 +1,7 @@
 //! PLAN-07: a plan change for a removed resource gets 404 or 410.
 
-use crate::outcome::Verdict;
 use crate::partner::Credentials;
+use crate::record::outcome::Verdict;
 use crate::runner::CheckCtx;
 
 crate::check!(

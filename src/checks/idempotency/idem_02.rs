@@ -2,8 +2,8 @@
 //! first delivery with the same id: one resource.
 
 use crate::checks::inspect::{is_2xx, observed_status};
-use crate::outcome::{Finding, Verdict};
 use crate::partner::{Credentials, Reply};
+use crate::record::outcome::{Finding, Verdict};
 use crate::runner::CheckCtx;
 
 crate::check!(

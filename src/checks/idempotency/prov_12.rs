@@ -3,8 +3,8 @@
 
 use crate::catalogue::Level;
 use crate::checks::inspect::{is_2xx, is_5xx, message, observed_status};
-use crate::outcome::{Finding, Verdict};
 use crate::partner::{Credentials, Reply};
+use crate::record::outcome::{Finding, Verdict};
 use crate::runner::CheckCtx;
 
 crate::check!(

@@ -1,7 +1,7 @@
 //! MAN-04: the production base_url and sso_url are https.
 
 use crate::manifest::Manifest;
-use crate::outcome::{Finding, Verdict};
+use crate::record::outcome::{Finding, Verdict};
 use crate::runner::CheckCtx;
 
 crate::check!("MAN-04", "MAN-04", Must, "production URLs are https", run);

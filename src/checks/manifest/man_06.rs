@@ -1,7 +1,7 @@
 //! MAN-06: every config var carries the prefix and one `_`.
 
 use crate::manifest::Manifest;
-use crate::outcome::{Finding, Verdict};
+use crate::record::outcome::{Finding, Verdict};
 use crate::runner::CheckCtx;
 
 crate::check!(

@@ -1,7 +1,7 @@
 //! MAN-08: the deprecated `api.username` is absent.
 
 use crate::manifest::Manifest;
-use crate::outcome::{Finding, Verdict};
+use crate::record::outcome::{Finding, Verdict};
 use crate::runner::CheckCtx;
 
 crate::check!("MAN-08", "MAN-08", Must, "no deprecated api.username", run);

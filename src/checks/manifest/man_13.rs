@@ -3,7 +3,7 @@
 use serde_json::Value;
 
 use crate::manifest::Manifest;
-use crate::outcome::{Finding, Verdict};
+use crate::record::outcome::{Finding, Verdict};
 use crate::runner::CheckCtx;
 
 crate::check!(

@@ -1,7 +1,7 @@
 //! ATT-03: two installs on one app are independent resources: each answer carries its own
 //! provider `id` (never one derived from `heroku_id`).
 
-use crate::outcome::{Finding, Verdict};
+use crate::record::outcome::{Finding, Verdict};
 use crate::runner::CheckCtx;
 
 crate::check!(

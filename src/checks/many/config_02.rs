@@ -2,7 +2,7 @@
 //! manifest's names too. Renaming per attachment is Heroku's job, not the partner's.
 
 use crate::checks::inspect::config_problem;
-use crate::outcome::Verdict;
+use crate::record::outcome::Verdict;
 use crate::runner::CheckCtx;
 
 crate::check!(

@@ -13,8 +13,8 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use crate::outcome::Verdict;
 use crate::partner::Reply;
+use crate::record::outcome::Verdict;
 use crate::runner::{CheckCtx, Provisioned};
 
 /// The shared resource installed on the same app as `primary` (its own uuid).

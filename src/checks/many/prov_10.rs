@@ -2,8 +2,8 @@
 //! first working (it still answers a plan change as a resource it knows).
 
 use crate::checks::inspect::observed_status;
-use crate::outcome::{Finding, Verdict};
 use crate::partner::{Credentials, Reply};
+use crate::record::outcome::{Finding, Verdict};
 use crate::runner::CheckCtx;
 
 crate::check!(
@@ -119,7 +119,7 @@ pub fn judge(reply: &Reply) -> Verdict {
 #[cfg(test)]
 mod tests {
     use crate::checks::testing::reply;
-    use crate::outcome::Verdict;
+    use crate::record::outcome::Verdict;
 
     #[test]
     fn gone_fails_and_known_passes() {

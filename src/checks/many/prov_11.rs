@@ -2,8 +2,8 @@
 //! uuid) is accepted: there is no uniqueness constraint on `heroku_id`.
 
 use crate::checks::inspect::observed_status;
-use crate::outcome::{Finding, Verdict};
 use crate::partner::Reply;
+use crate::record::outcome::{Finding, Verdict};
 use crate::runner::CheckCtx;
 
 crate::check!(
@@ -39,7 +39,7 @@ pub fn judge(reply: &Reply) -> Verdict {
 #[cfg(test)]
 mod tests {
     use crate::checks::testing::reply;
-    use crate::outcome::Verdict;
+    use crate::record::outcome::Verdict;
 
     #[test]
     fn fails_on_422_and_passes_on_200() {

@@ -2,8 +2,8 @@
 //! resources with distinct ids. Both are removed afterwards.
 
 use crate::checks::inspect::observed_status;
-use crate::outcome::{Finding, Verdict};
 use crate::partner::{Credentials, Reply};
+use crate::record::outcome::{Finding, Verdict};
 use crate::runner::CheckCtx;
 
 crate::check!(
@@ -70,7 +70,7 @@ pub fn judge(a: &Reply, b: &Reply) -> Verdict {
 #[cfg(test)]
 mod tests {
     use crate::checks::testing::reply;
-    use crate::outcome::Verdict;
+    use crate::record::outcome::Verdict;
 
     #[test]
     fn judges_status_and_ids() {

@@ -3,7 +3,7 @@
 
 use crate::catalogue::Level;
 use crate::checks::sso::{Attempt, valid_login, working_login};
-use crate::outcome::{Finding, Verdict};
+use crate::record::outcome::{Finding, Verdict};
 use crate::runner::CheckCtx;
 
 crate::check!(
@@ -118,7 +118,7 @@ mod tests {
         // Not signed in (no session cookie): a warning whatever the page.
         assert!(matches!(
             super::judge(&fixed, &first, &fixed, &second),
-            crate::outcome::Verdict::Violated(_)
+            crate::record::outcome::Verdict::Violated(_)
         ));
     }
 

@@ -1,8 +1,8 @@
 //! IDEM-04: a plan change to the plan the resource is already on is a no-op answered 200.
 
 use crate::checks::inspect::observed_status;
-use crate::outcome::{Finding, Verdict};
 use crate::partner::Reply;
+use crate::record::outcome::{Finding, Verdict};
 use crate::runner::CheckCtx;
 
 crate::check!(

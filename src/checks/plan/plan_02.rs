@@ -5,8 +5,8 @@ use serde_json::Value;
 use crate::catalogue::Level;
 use crate::checks::inspect::{config_problem, observed_status};
 use crate::manifest::Manifest;
-use crate::outcome::{Finding, Verdict};
 use crate::partner::{Credentials, Reply};
+use crate::record::outcome::{Finding, Verdict};
 use crate::runner::CheckCtx;
 
 crate::check!("PLAN-02", "PLAN-02", Must, "plan upgrade answers 200", run);

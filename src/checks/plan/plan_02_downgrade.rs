@@ -1,6 +1,6 @@
 //! PLAN-02 (downgrade): a plan change to the configured downgrade plan gets 200.
 
-use crate::outcome::Verdict;
+use crate::record::outcome::Verdict;
 use crate::runner::CheckCtx;
 
 crate::check!(

@@ -1,7 +1,7 @@
 //! PLAN-03: a plan change to a plan the add-on does not offer gets 422 with a message. The plan
 //! name is random, so it cannot exist (kensa's fixed "foo" broke partners that had one).
 
-use crate::outcome::Verdict;
+use crate::record::outcome::Verdict;
 use crate::runner::CheckCtx;
 
 crate::check!(

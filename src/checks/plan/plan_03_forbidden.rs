@@ -1,7 +1,7 @@
 //! PLAN-03 (forbidden): each plan change the config lists as impossible gets 422 with a message.
 
 use crate::checks::inspect::refusal_problem;
-use crate::outcome::{Finding, Verdict};
+use crate::record::outcome::{Finding, Verdict};
 use crate::runner::CheckCtx;
 
 crate::check!(

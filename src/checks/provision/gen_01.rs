@@ -1,7 +1,7 @@
 //! GEN-01: the provision answer is valid JSON.
 
-use crate::outcome::{Finding, Verdict};
 use crate::partner::Reply;
+use crate::record::outcome::{Finding, Verdict};
 use crate::runner::CheckCtx;
 
 crate::check!(

@@ -1,7 +1,7 @@
 //! GEN-02: unknown fields in the provision body are tolerated.
 
 use crate::checks::inspect::{is_2xx, observed_status};
-use crate::outcome::{Finding, Verdict};
+use crate::record::outcome::{Finding, Verdict};
 use crate::runner::CheckCtx;
 
 crate::check!(
@@ -42,7 +42,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
 #[cfg(test)]
 mod tests {
     use crate::checks::testing::{ctx_for, refusing_bodies_with, run_against, run_check, stub};
-    use crate::outcome::Verdict;
+    use crate::record::outcome::Verdict;
 
     #[tokio::test]
     async fn fails_when_refused() {

@@ -1,7 +1,7 @@
 //! GEN-04: a JSON answer is labelled with a JSON content type.
 
-use crate::outcome::{Finding, Verdict};
 use crate::partner::Reply;
+use crate::record::outcome::{Finding, Verdict};
 use crate::runner::CheckCtx;
 
 crate::check!(

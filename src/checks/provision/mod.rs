@@ -16,8 +16,8 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use crate::checks::inspect::is_2xx;
-use crate::outcome::Verdict;
 use crate::partner::{Credentials, Reply};
+use crate::record::outcome::Verdict;
 use crate::runner::{CheckCtx, Provisioned};
 
 /// The shared resource's synchronous answer, or the verdict for checks that judge one: blocked

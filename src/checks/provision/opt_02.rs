@@ -1,7 +1,7 @@
 //! OPT-02: unknown provisioning options are ignored.
 
 use crate::checks::inspect::{is_2xx, observed_status};
-use crate::outcome::{Finding, Verdict};
+use crate::record::outcome::{Finding, Verdict};
 use crate::runner::CheckCtx;
 
 crate::check!(
@@ -40,7 +40,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
 #[cfg(test)]
 mod tests {
     use crate::checks::testing::{ctx_for, refusing_bodies_with, run_against, run_check, stub};
-    use crate::outcome::Verdict;
+    use crate::record::outcome::Verdict;
 
     #[tokio::test]
     async fn warns_when_refused() {

@@ -2,8 +2,8 @@
 
 use crate::catalogue::Level;
 use crate::checks::inspect::observed_status;
-use crate::outcome::{Finding, Verdict};
 use crate::partner::Reply;
+use crate::record::outcome::{Finding, Verdict};
 use crate::runner::CheckCtx;
 
 crate::check!(

@@ -1,7 +1,7 @@
 //! PROV-04: config keys are manifest vars with string values.
 
 use crate::checks::inspect::{config_problem, json_object};
-use crate::outcome::Verdict;
+use crate::record::outcome::Verdict;
 use crate::runner::CheckCtx;
 
 crate::check!(

@@ -1,7 +1,7 @@
 //! PROV-14: a malformed provision body gets a 4xx: never a 5xx, never success.
 
 use crate::checks::inspect::observed_status;
-use crate::outcome::{Finding, Verdict};
+use crate::record::outcome::{Finding, Verdict};
 use crate::runner::CheckCtx;
 
 crate::check!(
@@ -46,8 +46,14 @@ mod tests {
     #[tokio::test]
     async fn fails_on_500_and_passes_on_400() {
         let v = run_against(&super::CHECK, stub(500, "{}")).await;
-        assert!(matches!(v, crate::outcome::Verdict::Violated(_)), "{v:?}");
+        assert!(
+            matches!(v, crate::record::outcome::Verdict::Violated(_)),
+            "{v:?}"
+        );
         let v = run_against(&super::CHECK, stub(400, "{\"message\":\"bad json\"}")).await;
-        assert!(matches!(v, crate::outcome::Verdict::Pass(_)), "{v:?}");
+        assert!(
+            matches!(v, crate::record::outcome::Verdict::Pass(_)),
+            "{v:?}"
+        );
     }
 }

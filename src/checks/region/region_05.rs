@@ -2,7 +2,7 @@
 //! Space region, gets 422 with an explanatory message.
 
 use crate::checks::inspect::refusal_problem;
-use crate::outcome::{Finding, Verdict};
+use crate::record::outcome::{Finding, Verdict};
 use crate::runner::CheckCtx;
 
 crate::check!(

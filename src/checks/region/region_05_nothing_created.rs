@@ -4,8 +4,8 @@
 
 use crate::catalogue::Level;
 use crate::checks::inspect::is_2xx;
-use crate::outcome::{Finding, Verdict};
 use crate::partner::Credentials;
+use crate::record::outcome::{Finding, Verdict};
 use crate::runner::CheckCtx;
 
 crate::check!(

@@ -3,7 +3,7 @@
 
 use crate::catalogue::Level;
 use crate::checks::inspect::{is_2xx, refusal_problem};
-use crate::outcome::Verdict;
+use crate::record::outcome::Verdict;
 use crate::runner::CheckCtx;
 
 crate::check!(

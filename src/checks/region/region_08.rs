@@ -1,7 +1,7 @@
 //! REGION-08: a plan available in Private Spaces provisions in a Private Space region.
 
 use crate::checks::inspect::{is_2xx, observed_status};
-use crate::outcome::{Finding, Verdict};
+use crate::record::outcome::{Finding, Verdict};
 use crate::runner::CheckCtx;
 
 crate::check!(

@@ -12,8 +12,9 @@ use std::sync::Arc;
 
 use crate::checks::many::provider_id;
 use crate::hooks::{self, HookRun};
-use crate::outcome::Verdict;
-use crate::platform::inbound::Inbound;
+use crate::record::Inbound;
+use crate::record::InboundKind;
+use crate::record::outcome::Verdict;
 use crate::runner::{CheckCtx, Provisioned};
 
 /// One app the resource is attached to, before and after the rotation.
@@ -137,7 +138,7 @@ pub async fn rotation(cx: &CheckCtx<'_>) -> Result<Arc<Rotation>, Verdict> {
                     .journal()
                     .wait_for(rotation_timeout(cx), |i| {
                         i.seq > mark
-                            && i.kind == "config update"
+                            && i.kind == InboundKind::ConfigUpdate
                             && i.resource.as_deref() == Some(uuid.as_str())
                     })
                     .await

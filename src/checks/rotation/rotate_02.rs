@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use crate::catalogue::Level;
 use crate::hooks;
-use crate::outcome::{Finding, Verdict};
+use crate::record::outcome::{Finding, Verdict};
 use crate::runner::CheckCtx;
 
 crate::check!(

@@ -1,7 +1,7 @@
 //! ROTATE-04: a rotation reaches Heroku as a config update: after the rotate hook, the partner
 //! PATCHes `/addons/{uuid}/config` with the manifest's names, and the platform accepts it.
 
-use crate::outcome::{Finding, Verdict};
+use crate::record::outcome::{Finding, Verdict};
 use crate::runner::CheckCtx;
 
 crate::check!(

@@ -1,8 +1,8 @@
 //! ROTATE-05: a rotation sets new values under names Heroku can rename per attachment: the
 //! PATCH changes at least one value, and every changed name carries the manifest's prefix.
 
-use crate::outcome::{Finding, Verdict};
 use crate::platform::state::rename;
+use crate::record::outcome::{Finding, Verdict};
 use crate::runner::CheckCtx;
 
 crate::check!(

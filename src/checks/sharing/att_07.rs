@@ -3,8 +3,8 @@
 //! change to the plan it has gets the same class of answer as just before the attachment.
 
 use crate::checks::inspect::observed_status;
-use crate::outcome::{Finding, Verdict};
 use crate::partner::Reply;
+use crate::record::outcome::{Finding, Verdict};
 use crate::runner::CheckCtx;
 
 crate::check!(
@@ -70,7 +70,7 @@ pub fn judge(before: &Reply, after: &Reply) -> Verdict {
 #[cfg(test)]
 mod tests {
     use crate::checks::testing::reply;
-    use crate::outcome::Verdict;
+    use crate::record::outcome::Verdict;
 
     #[test]
     fn only_a_change_of_answer_class_fails() {

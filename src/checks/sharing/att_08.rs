@@ -4,8 +4,8 @@
 
 use serde_json::Value;
 
-use crate::outcome::{Finding, Verdict};
 use crate::platform::naming;
+use crate::record::outcome::{Finding, Verdict};
 use crate::runner::CheckCtx;
 
 crate::check!(

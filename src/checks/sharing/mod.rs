@@ -10,9 +10,9 @@ pub mod sso_10;
 use std::sync::Arc;
 
 use crate::heroku::App;
-use crate::outcome::Verdict;
 use crate::partner::{Credentials, Reply};
 use crate::platform::state::Attachment;
+use crate::record::outcome::Verdict;
 use crate::runner::CheckCtx;
 
 /// The shared resource attached to a second app.

@@ -3,7 +3,7 @@
 
 use crate::catalogue::Level;
 use crate::checks::sso::{self, Flow, same_page, working_login};
-use crate::outcome::{Finding, Verdict};
+use crate::record::outcome::{Finding, Verdict};
 use crate::runner::CheckCtx;
 use crate::sso::{Login, SsoUser};
 

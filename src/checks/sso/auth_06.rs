@@ -1,7 +1,7 @@
 //! AUTH-06: the SSO endpoint answers a browser's form post without Basic auth.
 
-use crate::outcome::{Finding, Verdict};
 use crate::partner::Reply;
+use crate::record::outcome::{Finding, Verdict};
 use crate::runner::CheckCtx;
 
 crate::check!(

@@ -15,8 +15,8 @@ use std::sync::Arc;
 
 use crate::catalogue::Level;
 use crate::checks::inspect::{is_2xx, is_5xx, observed_status};
-use crate::outcome::{Finding, Verdict};
 use crate::partner::sso::{CookieJar, Navigation};
+use crate::record::outcome::{Finding, Verdict};
 use crate::runner::{CheckCtx, Provisioned};
 use crate::sso::{Login, SsoUser, TOKEN_FIELDS, legacy_form, set_field};
 

@@ -1,6 +1,6 @@
 //! SSO-03: a login whose tokens do not match gets 403.
 
-use crate::outcome::Verdict;
+use crate::record::outcome::Verdict;
 use crate::runner::CheckCtx;
 use crate::sso::{SsoUser, now};
 
@@ -34,8 +34,8 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
 mod tests {
     use super::super::{Attempt, judge_refused};
     use crate::checks::testing::reply;
-    use crate::outcome::Verdict;
     use crate::partner::sso::{CookieJar, Navigation};
+    use crate::record::outcome::Verdict;
 
     fn attempt(statuses: &[u16], final_url: &str) -> Attempt {
         Attempt {

@@ -1,7 +1,7 @@
 //! SSO-03 (cross resource): tokens signed for one resource, posted with another resource's id,
 //! get 403.
 
-use crate::outcome::Verdict;
+use crate::record::outcome::Verdict;
 use crate::runner::CheckCtx;
 use crate::sso::{SsoUser, now};
 

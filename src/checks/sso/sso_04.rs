@@ -1,6 +1,6 @@
 //! SSO-04: a correctly signed login older than 5 minutes gets 403.
 
-use crate::outcome::Verdict;
+use crate::record::outcome::Verdict;
 use crate::runner::CheckCtx;
 use crate::sso::{SsoUser, now};
 

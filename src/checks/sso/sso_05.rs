@@ -1,6 +1,6 @@
 //! SSO-05: a correct login creates a session (cookie) and lands on the resource's dashboard.
 
-use crate::outcome::{Finding, Verdict};
+use crate::record::outcome::{Finding, Verdict};
 use crate::runner::CheckCtx;
 
 use super::Attempt;

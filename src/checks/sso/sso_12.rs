@@ -3,9 +3,9 @@
 use reqwest::Method;
 
 use crate::checks::inspect::{is_2xx, observed_status};
-use crate::outcome::{Finding, Verdict};
 use crate::partner::Reply;
 use crate::partner::sso::CookieJar;
+use crate::record::outcome::{Finding, Verdict};
 use crate::runner::CheckCtx;
 
 crate::check!(

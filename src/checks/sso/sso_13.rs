@@ -3,7 +3,7 @@
 
 use crate::catalogue::Level;
 use crate::checks::inspect::observed_status;
-use crate::outcome::{Finding, Verdict};
+use crate::record::outcome::{Finding, Verdict};
 use crate::runner::CheckCtx;
 use crate::sso::{SsoUser, now};
 

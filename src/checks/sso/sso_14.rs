@@ -2,7 +2,7 @@
 
 use crate::catalogue::Level;
 use crate::checks::inspect::{is_5xx, observed_status};
-use crate::outcome::{Finding, Verdict};
+use crate::record::outcome::{Finding, Verdict};
 use crate::runner::CheckCtx;
 use crate::sso::{SsoUser, drop_fields, now};
 

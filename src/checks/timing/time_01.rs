@@ -1,7 +1,7 @@
 //! TIME-01: partner calls answer within the soft budget (3 s by default).
 
 use crate::config::format_duration;
-use crate::outcome::{Finding, Verdict};
+use crate::record::outcome::{Finding, Verdict};
 use crate::runner::CheckCtx;
 
 crate::check!(

@@ -1,7 +1,7 @@
 //! TIME-02: partner calls answer before the hard limit (30 s by default).
 
 use crate::config::format_duration;
-use crate::outcome::{Finding, Verdict};
+use crate::record::outcome::{Finding, Verdict};
 use crate::runner::CheckCtx;
 
 crate::check!(
@@ -43,8 +43,8 @@ mod tests {
     use std::time::Duration;
 
     use crate::checks::testing::{ctx_for, run_check, start, stub};
-    use crate::outcome::Verdict;
     use crate::partner::Credentials;
+    use crate::record::outcome::Verdict;
 
     #[tokio::test]
     async fn timing_checks_flag_slow_calls() {

@@ -5,8 +5,8 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::catalogue::Level;
-use crate::partner::Exchange;
-use crate::platform::inbound::Inbound;
+use crate::record::Exchange;
+use crate::record::Inbound;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]

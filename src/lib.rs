@@ -6,6 +6,7 @@
 //! that prints). `reference` is a conformant partner with named faults, used by `demo` and tests.
 
 pub mod catalogue;
+pub mod check;
 pub mod checks;
 pub mod cli;
 pub mod config;

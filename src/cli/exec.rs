@@ -3,8 +3,6 @@
 //! the command's exit status, and always deprovisions. Notes go to stderr, so the command's own
 //! output stays clean (`exec -- env`).
 
-use std::sync::Arc;
-
 use crate::config::Settings;
 use crate::error::{HarnessError, exit};
 use crate::partner::Credentials;
@@ -58,30 +56,16 @@ pub async fn exec(args: ExecArgs) -> Result<u8, HarnessError> {
         })
     });
     let callback = settings.config.timeouts.callback;
-    let ctx = RunCtx::build(manifest.clone(), settings)?;
-    let platform = Arc::new(
-        crate::runner::start_platform(
-            &manifest,
-            &ctx.settings,
-            false,
-            ctx.redactor.clone(),
-            ctx.journal.clock(),
-        )
-        .await?,
-    );
-    let ctx = ctx.with_platform(platform.clone());
-    let uuid = uuid::Uuid::new_v4().to_string();
-    if let Some(name) = args.as_name.as_deref() {
-        let addon = crate::heroku::addon_name(ctx.manifest.id.as_deref().unwrap_or("addon"), &uuid);
-        let region = ctx.settings.config.provision.region.clone();
-        platform
-            .register_provision_as(&uuid, &addon, &plan, &region, &ctx.app, Some(name))
-            .map_err(|e| HarnessError::usage(format!("--as {name}: {e}"), "choose another name"))?;
-    }
-    let body = ctx.same_app_body(&uuid, &plan);
-    let reply = ctx
-        .provision(&body, Credentials::Manifest, "exec provision")
-        .await;
+    let ctx = RunCtx::start(manifest.clone(), settings).await?;
+    let platform = ctx.platform.clone();
+    let provision = ctx
+        .on_run_app(&plan, args.as_name.as_deref())
+        .map_err(|e| {
+            let name = args.as_name.as_deref().unwrap_or_default();
+            HarnessError::usage(format!("--as {name}: {e}"), "choose another name")
+        })?;
+    let uuid = provision.uuid.clone();
+    let reply = provision.send("exec provision").await;
     let result = if !reply.is_success() {
         // The partner's failure, not bad input.
         note(&format!(
@@ -129,10 +113,8 @@ pub async fn exec(args: ExecArgs) -> Result<u8, HarnessError> {
             entry.removal_curl()
         ));
     }
-    drop(ctx);
-    if let Ok(p) = Arc::try_unwrap(platform) {
-        p.stop().await;
-    }
+    drop(platform);
+    ctx.stop().await;
     if let Some(w) = watcher {
         w.abort();
     }

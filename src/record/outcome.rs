@@ -93,36 +93,6 @@ impl Finding {
     }
 }
 
-/// What a check returns.
-#[derive(Debug, Clone)]
-pub enum Verdict {
-    Pass(Option<String>),
-    Violated(Box<Finding>),
-    Skip(String),
-    Blocked(String),
-    Error(String),
-}
-
-impl Verdict {
-    pub fn pass() -> Self {
-        Verdict::Pass(None)
-    }
-
-    pub fn pass_with(note: impl Into<String>) -> Self {
-        Verdict::Pass(Some(note.into()))
-    }
-
-    pub fn violated(finding: Finding) -> Self {
-        Verdict::Violated(Box::new(finding))
-    }
-}
-
-impl From<Finding> for Verdict {
-    fn from(f: Finding) -> Self {
-        Verdict::violated(f)
-    }
-}
-
 /// The evidence of a result, as reported.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Evidence {

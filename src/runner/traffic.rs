@@ -20,18 +20,21 @@ impl Mark {
     pub fn now(ctx: &RunCtx) -> Self {
         Self {
             exchanges: ctx.journal.peek_next(),
-            inbound: ctx.platform.as_ref().map_or(0, |p| p.journal().all().len()),
+            inbound: ctx.platform.journal().all().len(),
         }
     }
 
     /// The `Traffic` event of the stretch, if anything went over the wire.
     pub fn traffic(&self, ctx: &RunCtx, check: Option<String>) -> Option<Event> {
         let exchanges = ctx.journal.since(self.exchanges);
-        let inbound: Vec<Arc<Inbound>> = match &ctx.platform {
-            // Both journals count from the run clock: no shifting.
-            Some(p) => p.journal().all().into_iter().skip(self.inbound).collect(),
-            None => Vec::new(),
-        };
+        // Both journals count from the run clock: no shifting.
+        let inbound: Vec<Arc<Inbound>> = ctx
+            .platform
+            .journal()
+            .all()
+            .into_iter()
+            .skip(self.inbound)
+            .collect();
         (!exchanges.is_empty() || !inbound.is_empty()).then_some(Event::Traffic {
             check,
             exchanges,

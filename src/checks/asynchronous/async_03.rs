@@ -1,11 +1,10 @@
 //! ASYNC-03: after a 202, the partner marks the add-on provisioned within the deadline.
 
 use crate::record::InboundKind;
-use crate::record::outcome::{Finding, Verdict};
-use crate::runner::CheckCtx;
+use crate::record::outcome::Finding;
+use crate::check::{CheckCtx, Resource, Verdict, pass_with};
 
 crate::check!(
-    "ASYNC-03",
     "ASYNC-03",
     Must,
     "an async provision is completed through the Platform API",
@@ -13,10 +12,10 @@ crate::check!(
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    let budget = cx.settings.config.timeouts.provision_action;
-    let s = match super::subject(cx, "async").await {
+    let budget = cx.config().timeouts.provision_action;
+    let s = match super::subject(cx, Resource::Async).await {
         Ok(s) => s.with_deadline(budget),
-        Err(v) => return v,
+        Err(v) => return Err(v),
     };
     if !s.is_async() {
         return s.skip_sync();
@@ -26,7 +25,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         .wait(|i| i.kind == InboundKind::ProvisionAction && i.ok())
         .await
     {
-        Some(hit) => Verdict::pass_with(format!("provisioned at {} ms", hit.at_ms)),
+        Some(hit) => pass_with(format!("provisioned at {} ms", hit.at_ms)),
         None => {
             let calls = s.calls();
             Finding::new(

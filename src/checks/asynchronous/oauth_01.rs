@@ -2,11 +2,10 @@
 //! secret.
 
 use crate::record::InboundKind;
-use crate::record::outcome::{Finding, Verdict};
-use crate::runner::CheckCtx;
+use crate::record::outcome::Finding;
+use crate::check::{CheckCtx, Stop, Verdict, pass, pass_with};
 
 crate::check!(
-    "OAUTH-01",
     "OAUTH-01",
     Must,
     "the grant is exchanged with the client secret",
@@ -14,13 +13,10 @@ crate::check!(
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    if cx.platform.as_ref().is_some_and(|p| !p.has_client_secret()) {
-        return Verdict::Skip("no client secret configured: set [platform] client_secret or ADDON_OAUTH_CLIENT_SECRET".into());
+    if !cx.platform().has_client_secret() {
+        return Err(Stop::Skip("no client secret configured: set [platform] client_secret or ADDON_OAUTH_CLIENT_SECRET".into()));
     }
-    let s = match super::exchange_window(cx).await {
-        Ok(s) => s,
-        Err(v) => return v,
-    };
+    let s = super::exchange_window(cx).await?;
     let calls: Vec<_> = s
         .calls()
         .into_iter()
@@ -28,9 +24,9 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         .collect();
     if calls.is_empty() {
         if !s.is_async() {
-            return Verdict::Skip(
+            return Err(Stop::Skip(
                 "synchronous provision without a grant exchange; see OAUTH-05".into(),
-            );
+            ));
         }
         return Finding::new(
             format!(
@@ -50,7 +46,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         .into();
     }
     if calls.iter().any(|c| c.ok()) {
-        return Verdict::pass();
+        return pass();
     }
     let refused: Vec<_> = calls
         .iter()
@@ -58,7 +54,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         .cloned()
         .collect();
     if refused.is_empty() {
-        return Verdict::pass_with("the request was well formed; its timing is PROV-08's");
+        return pass_with("the request was well formed; its timing is PROV-08's");
     }
     Finding::new(
         "an exchange with the right client secret and code",

@@ -4,11 +4,10 @@ use std::time::Duration;
 
 use crate::config::format_duration;
 use crate::record::InboundKind;
-use crate::record::outcome::{Finding, Verdict};
-use crate::runner::CheckCtx;
+use crate::record::outcome::Finding;
+use crate::check::{CheckCtx, Resource, Stop, Verdict, pass};
 
 crate::check!(
-    "OAUTH-03",
     "OAUTH-03",
     Must,
     "short-lived tokens are refreshed",
@@ -19,35 +18,32 @@ crate::check!(
 const SHORT: Duration = Duration::from_secs(90);
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    let s = match super::subject(cx, "async").await {
-        Ok(s) => s,
-        Err(v) => return v,
-    };
+    let s = super::subject(cx, Resource::Async).await?;
     let ttl = s.platform.token_ttl();
     if ttl > SHORT {
-        return Verdict::Skip(format!(
+        return Err(Stop::Skip(format!(
             "tokens live {}: set [platform] token_ttl at or below your refresh margin (e.g. \"60s\") to exercise refresh",
             format_duration(ttl)
-        ));
+        )));
     }
     if !s.is_async() {
-        return Verdict::Skip(
+        return Err(Stop::Skip(
             "judged on asynchronous provisions, where the partner uses its token during the run"
                 .into(),
-        );
+        ));
     }
     if !s
         .calls()
         .iter()
         .any(|c| c.kind == InboundKind::TokenExchange && c.ok())
     {
-        return Verdict::Blocked("no successful grant exchange (see OAUTH-01 and PROV-08)".into());
+        return Err(Stop::Blocked("no successful grant exchange (see OAUTH-01 and PROV-08)".into()));
     }
     if s.wait(|i| i.kind == InboundKind::TokenRefresh && i.ok())
         .await
         .is_some()
     {
-        return Verdict::pass();
+        return pass();
     }
     let calls = s.calls();
     Finding::new(

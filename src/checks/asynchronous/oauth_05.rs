@@ -1,11 +1,10 @@
 //! OAUTH-05: a synchronous partner still exchanges its grant at provision time.
 
 use crate::record::InboundKind;
-use crate::record::outcome::{Finding, Verdict};
-use crate::runner::CheckCtx;
+use crate::record::outcome::Finding;
+use crate::check::{CheckCtx, Resource, Stop, Verdict, pass};
 
 crate::check!(
-    "OAUTH-05",
     "OAUTH-05",
     Should,
     "a synchronous provision still exchanges its grant",
@@ -13,24 +12,21 @@ crate::check!(
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    let s = match super::subject(cx, "primary").await {
-        Ok(s) => s,
-        Err(v) => return v,
-    };
+    let s = super::subject(cx, Resource::Primary).await?;
     if s.is_async() {
-        return Verdict::Skip(
+        return Err(Stop::Skip(
             "the shared resource is provisioned asynchronously; OAUTH-01 judges its exchange"
                 .into(),
-        );
+        ));
     }
     if !s.platform.has_client_secret() {
-        return Verdict::Skip("no client secret configured: set [platform] client_secret or ADDON_OAUTH_CLIENT_SECRET".into());
+        return Err(Stop::Skip("no client secret configured: set [platform] client_secret or ADDON_OAUTH_CLIENT_SECRET".into()));
     }
     if s.wait(|i| i.kind == InboundKind::TokenExchange && i.ok())
         .await
         .is_some()
     {
-        return Verdict::pass();
+        return pass();
     }
     let calls = s.calls();
     Finding::new(

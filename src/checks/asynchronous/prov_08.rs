@@ -1,11 +1,10 @@
 //! PROV-08: the grant is exchanged before it expires.
 
 use crate::record::InboundKind;
-use crate::record::outcome::{Finding, Verdict};
-use crate::runner::CheckCtx;
+use crate::record::outcome::Finding;
+use crate::check::{CheckCtx, Stop, Verdict, pass};
 
 crate::check!(
-    "PROV-08",
     "PROV-08",
     Must,
     "the grant is exchanged before it expires",
@@ -13,17 +12,14 @@ crate::check!(
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    let s = match super::exchange_window(cx).await {
-        Ok(s) => s,
-        Err(v) => return v,
-    };
+    let s = super::exchange_window(cx).await?;
     let calls: Vec<_> = s
         .calls()
         .into_iter()
         .filter(|i| i.kind == InboundKind::TokenExchange)
         .collect();
     if calls.iter().any(|c| c.ok()) {
-        return Verdict::pass();
+        return pass();
     }
     let expired: Vec<_> = calls
         .iter()
@@ -31,7 +27,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         .cloned()
         .collect();
     if expired.is_empty() {
-        return Verdict::Blocked("no exchange that could succeed arrived (see OAUTH-01)".into());
+        return Err(Stop::Blocked("no exchange that could succeed arrived (see OAUTH-01)".into()));
     }
     let expires_at = s
         .res

@@ -1,11 +1,10 @@
 //! AUTH-02: wrong or missing Basic credentials get 401, one check per endpoint.
 
-pub mod deprovision;
-pub mod plan_change;
-pub mod provision;
+crate::suite!(provision, plan_change, deprovision,);
 
+use crate::check::{Verdict, pass};
 use crate::partner::{Credentials, Reply};
-use crate::record::outcome::{Finding, Verdict};
+use crate::record::outcome::Finding;
 
 /// The three probes each endpoint must refuse.
 pub fn probes() -> [(Credentials, &'static str); 3] {
@@ -21,10 +20,10 @@ pub fn judge(endpoint: &str, replies: &[(&str, Reply)]) -> Verdict {
     let wrong: Vec<String> = replies
         .iter()
         .filter(|(_, r)| r.status != Some(401))
-        .map(|(what, r)| format!("{what}: {}", super::inspect::observed_status(r)))
+        .map(|(what, r)| format!("{what}: {}", crate::check::judge::observed_status(r)))
         .collect();
     if wrong.is_empty() {
-        return Verdict::pass();
+        return pass();
     }
     let mut finding = Finding::new(
         format!("401 on {endpoint} for missing credentials, a wrong password and a wrong username"),
@@ -41,20 +40,21 @@ pub fn judge(endpoint: &str, replies: &[(&str, Reply)]) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::testing::reply;
+    use crate::check::testing::reply;
+    use crate::check::{Pass, Stop};
 
     #[test]
     fn all_401_pass_anything_else_fails() {
         let ok = [("a", reply(401, "")), ("b", reply(401, ""))];
-        assert!(matches!(judge("provision", &ok), Verdict::Pass(_)));
+        assert!(matches!(judge("provision", &ok), Ok(Pass(_))));
         let bad = [("a", reply(401, "")), ("wrong username", reply(200, "{}"))];
         match judge("provision", &bad) {
-            Verdict::Violated(f) => assert!(f.observed.contains("wrong username: status 200")),
+            Err(Stop::Violated(f)) => assert!(f.observed.contains("wrong username: status 200")),
             v => panic!("{v:?}"),
         }
         assert!(matches!(
             judge("x", &[("a", reply(403, ""))]),
-            Verdict::Violated(_)
+            Err(Stop::Violated(_))
         ));
     }
 }

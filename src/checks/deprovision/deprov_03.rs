@@ -1,11 +1,9 @@
 //! DEPROV-03: deprovision of a uuid the partner never saw gets 404 or 410.
 
 use crate::partner::Credentials;
-use crate::record::outcome::Verdict;
-use crate::runner::CheckCtx;
+use crate::check::{CheckCtx, Verdict};
 
 crate::check!(
-    "DEPROV-03",
     "DEPROV-03",
     Should,
     "deprovision of an unknown uuid answers 404 or 410",
@@ -26,18 +24,19 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
 
 #[cfg(test)]
 mod tests {
-    use crate::checks::testing::{run_against, stub};
+    use crate::check::{Pass, Stop};
+    use crate::check::testing::{run_against, stub};
 
     #[tokio::test]
     async fn warns_on_success_for_unknown() {
         let v = run_against(&super::CHECK, stub(204, "")).await;
         assert!(
-            matches!(v, crate::record::outcome::Verdict::Violated(_)),
+            matches!(v, Err(Stop::Violated(_))),
             "{v:?}"
         );
         let v = run_against(&super::CHECK, stub(404, "{}")).await;
         assert!(
-            matches!(v, crate::record::outcome::Verdict::Pass(_)),
+            matches!(v, Ok(Pass(_))),
             "{v:?}"
         );
     }

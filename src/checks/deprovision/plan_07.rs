@@ -1,11 +1,9 @@
 //! PLAN-07: a plan change for a removed resource gets 404 or 410.
 
 use crate::partner::Credentials;
-use crate::record::outcome::Verdict;
-use crate::runner::CheckCtx;
+use crate::check::{CheckCtx, Verdict};
 
 crate::check!(
-    "PLAN-07",
     "PLAN-07",
     Should,
     "plan change after deprovision answers 404 or 410",
@@ -13,12 +11,9 @@ crate::check!(
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    let res = match super::removed_resource(cx).await {
-        Ok(r) => r,
-        Err(v) => return v,
-    };
+    let res = super::removed_resource(cx).await?;
     let plan = cx
-        .settings
+        .settings()
         .config
         .plans
         .upgrade
@@ -26,7 +21,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         .unwrap_or_else(|| res.plan.clone());
     let body = serde_json::json!({"plan": plan, "uuid": res.uuid});
     let reply = cx
-        .partner
+        .partner()
         .plan_change(
             &res.uuid,
             &body,

@@ -3,11 +3,10 @@
 use serde_json::Value;
 
 use crate::manifest::Manifest;
-use crate::record::outcome::{Finding, Verdict};
-use crate::runner::CheckCtx;
+use crate::record::outcome::Finding;
+use crate::check::{CheckCtx, Verdict, pass};
 
 crate::check!(
-    "MAN-03",
     "MAN-03",
     Must,
     "manifest regions are known Heroku regions",
@@ -33,7 +32,7 @@ pub const KNOWN_REGIONS: &[&str] = &[
 ];
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    judge(&cx.manifest, &cx.settings.config.manifest.extra_regions)
+    judge(cx.manifest(), &cx.config().manifest.extra_regions)
 }
 
 pub fn judge(m: &Manifest, extra: &[String]) -> Verdict {
@@ -71,34 +70,35 @@ pub fn judge(m: &Manifest, extra: &[String]) -> Verdict {
                 .into();
         }
     }
-    Verdict::pass()
+    pass()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::{Pass, Stop};
     use crate::checks::manifest::parse;
 
     #[test]
     fn judges_regions() {
         assert!(matches!(
             judge(&parse(r#"{"api":{"regions":["us","eu","tokyo"]}}"#), &[]),
-            Verdict::Pass(_)
+            Ok(Pass(_))
         ));
         assert!(matches!(
             judge(&parse(r#"{"api":{"regions":[]}}"#), &[]),
-            Verdict::Violated(_)
+            Err(Stop::Violated(_))
         ));
         assert!(matches!(
             judge(&parse(r#"{"api":{"regions":["us-east-1"]}}"#), &[]),
-            Verdict::Violated(_)
+            Err(Stop::Violated(_))
         ));
         assert!(matches!(
             judge(
                 &parse(r#"{"api":{"regions":["mars"]}}"#),
                 &["mars".to_owned()]
             ),
-            Verdict::Pass(_)
+            Ok(Pass(_))
         ));
     }
 }

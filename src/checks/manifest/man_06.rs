@@ -1,11 +1,10 @@
 //! MAN-06: every config var carries the prefix and one `_`.
 
 use crate::manifest::Manifest;
-use crate::record::outcome::{Finding, Verdict};
-use crate::runner::CheckCtx;
+use crate::record::outcome::Finding;
+use crate::check::{CheckCtx, Verdict, pass};
 
 crate::check!(
-    "MAN-06",
     "MAN-06",
     Must,
     "config vars carry the prefix",
@@ -13,7 +12,7 @@ crate::check!(
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    judge(&cx.manifest)
+    judge(cx.manifest())
 }
 
 /// True when `name` is `{prefix}_{suffix}` with a non-empty suffix not starting with `_`.
@@ -36,12 +35,13 @@ pub fn judge(m: &Manifest) -> Verdict {
             .into();
         }
     }
-    Verdict::pass()
+    pass()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::{Pass, Stop};
     use crate::checks::manifest::parse;
 
     #[test]
@@ -51,12 +51,12 @@ mod tests {
         assert!(!has_prefix("FAST_DB_", "FAST_DB"));
         assert!(!has_prefix("FAST_DB__URL", "FAST_DB"));
         let m = parse(r#"{"id":"fast-db","api":{"config_vars":["FAST_DB_URL"]}}"#);
-        assert!(matches!(judge(&m), Verdict::Pass(_)));
+        assert!(matches!(judge(&m), Ok(Pass(_))));
         let m = parse(r#"{"id":"fast-db","api":{"config_vars":["DATABASE_URL"]}}"#);
-        assert!(matches!(judge(&m), Verdict::Violated(_)));
+        assert!(matches!(judge(&m), Err(Stop::Violated(_))));
         let m = parse(
             r#"{"id":"fast-db","api":{"config_vars_prefix":"FDB","config_vars":["FDB_URL"]}}"#,
         );
-        assert!(matches!(judge(&m), Verdict::Pass(_)));
+        assert!(matches!(judge(&m), Ok(Pass(_))));
     }
 }

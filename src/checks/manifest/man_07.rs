@@ -3,11 +3,10 @@
 use serde_json::Value;
 
 use crate::manifest::Manifest;
-use crate::record::outcome::{Finding, Verdict};
-use crate::runner::CheckCtx;
+use crate::record::outcome::Finding;
+use crate::check::{CheckCtx, Verdict, pass};
 
 crate::check!(
-    "MAN-07",
     "MAN-07",
     Should,
     "manifest declares API version \"3\"",
@@ -15,12 +14,12 @@ crate::check!(
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    judge(&cx.manifest)
+    judge(cx.manifest())
 }
 
 pub fn judge(m: &Manifest) -> Verdict {
     match m.api().get("version") {
-        Some(Value::String(v)) if v == "3" => Verdict::pass(),
+        Some(Value::String(v)) if v == "3" => pass(),
         other => Finding::new(
             "\"3\"",
             match other {
@@ -37,21 +36,22 @@ pub fn judge(m: &Manifest) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::{Pass, Stop};
     use crate::checks::manifest::parse;
 
     #[test]
     fn judges_versions() {
         assert!(matches!(
             judge(&parse(r#"{"api":{"version":"3"}}"#)),
-            Verdict::Pass(_)
+            Ok(Pass(_))
         ));
         assert!(matches!(
             judge(&parse(r#"{"api":{"version":3}}"#)),
-            Verdict::Violated(_)
+            Err(Stop::Violated(_))
         ));
         assert!(matches!(
             judge(&parse(r#"{"api":{}}"#)),
-            Verdict::Violated(_)
+            Err(Stop::Violated(_))
         ));
     }
 }

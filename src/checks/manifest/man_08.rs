@@ -1,18 +1,20 @@
 //! MAN-08: the deprecated `api.username` is absent.
 
 use crate::manifest::Manifest;
-use crate::record::outcome::{Finding, Verdict};
-use crate::runner::CheckCtx;
+use crate::record::outcome::Finding;
+use crate::check::{CheckCtx, Verdict, pass};
 
-crate::check!("MAN-08", "MAN-08", Must, "no deprecated api.username", run);
+crate::check!(
+    "MAN-08",
+    Must, "no deprecated api.username", run);
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    judge(&cx.manifest)
+    judge(cx.manifest())
 }
 
 pub fn judge(m: &Manifest) -> Verdict {
     if m.api().get("username").is_none() {
-        return Verdict::pass();
+        return pass();
     }
     Finding::new("no `api.username` field", "`api.username` is present")
         .at("/api/username")
@@ -23,14 +25,15 @@ pub fn judge(m: &Manifest) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::{Pass, Stop};
     use crate::checks::manifest::parse;
 
     #[test]
     fn judges_username() {
-        assert!(matches!(judge(&parse(r#"{"api":{}}"#)), Verdict::Pass(_)));
+        assert!(matches!(judge(&parse(r#"{"api":{}}"#)), Ok(Pass(_))));
         assert!(matches!(
             judge(&parse(r#"{"api":{"username":"u"}}"#)),
-            Verdict::Violated(_)
+            Err(Stop::Violated(_))
         ));
     }
 }

@@ -1,38 +1,34 @@
 //! PLAN-03 (forbidden): each plan change the config lists as impossible gets 422 with a message.
 
-use crate::checks::inspect::refusal_problem;
-use crate::record::outcome::{Finding, Verdict};
-use crate::runner::CheckCtx;
+use crate::check::judge::refusal_problem;
+use crate::record::outcome::Finding;
+use crate::check::{CheckCtx, Resource, Stop, Verdict, pass, violated};
 
 crate::check!(
     "PLAN-03.forbidden",
-    "PLAN-03",
     Must,
     "configured forbidden plan changes get 422 with a message",
     run
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    let pairs = cx.settings.config.plans.forbidden_transitions.clone();
+    let pairs = cx.config().plans.forbidden_transitions.clone();
     if pairs.is_empty() {
-        return Verdict::Skip(
+        return Err(Stop::Skip(
             "no forbidden plan changes: list them in [plans] forbidden_transitions".into(),
-        );
+        ));
     }
-    let res = match cx.live_resource("primary").await {
-        Ok(r) => r,
-        Err(v) => return v,
-    };
+    let res = cx.live_resource(Resource::Primary).await?;
     let mut first: Option<Finding> = None;
     for [from, to] in &pairs {
         if res.current_plan() != *from {
             let setup =
                 super::change(cx, &res, from, &format!("plan change to {from} (set-up)")).await;
             if setup.status != Some(200) {
-                return Verdict::Blocked(format!(
+                return Err(Stop::Blocked(format!(
                     "could not move the resource to {from} first: {}",
                     setup.exchange.summary()
-                ));
+                )));
             }
         }
         let reply = super::change(
@@ -49,25 +45,25 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
             first.get_or_insert(f);
         }
     }
-    first.map_or_else(Verdict::pass, Verdict::violated)
+    first.map_or_else(pass, violated)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::testing::{ctx_for, run_check, start, stub};
+    use crate::check::testing::{ctx_for, run_check, start, stub};
 
     #[tokio::test]
     async fn skips_without_pairs_and_fails_a_carried_out_change() {
         let server = start(stub(200, r#"{"id":"x"}"#)).await;
-        let ctx = ctx_for(&server.uri(), |_| {});
-        assert!(matches!(run_check(&CHECK, &ctx).await, Verdict::Skip(_)));
+        let ctx = ctx_for(&server.uri(), |_| {}).await;
+        assert!(matches!(run_check(&CHECK, &ctx).await, Err(Stop::Skip(_))));
         let ctx = ctx_for(&server.uri(), |c| {
             c.plans.forbidden_transitions = vec![["premium".into(), "mini".into()]]
-        });
+        }).await;
         assert!(matches!(
             run_check(&CHECK, &ctx).await,
-            Verdict::Violated(_)
+            Err(Stop::Violated(_))
         ));
     }
 }

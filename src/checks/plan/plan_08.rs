@@ -1,11 +1,9 @@
 //! PLAN-08: a plan change for a uuid the partner never saw gets 404 or 410.
 
 use crate::partner::Credentials;
-use crate::record::outcome::Verdict;
-use crate::runner::CheckCtx;
+use crate::check::{CheckCtx, Verdict};
 
 crate::check!(
-    "PLAN-08",
     "PLAN-08",
     Should,
     "plan change for an unknown uuid answers 404 or 410",
@@ -15,7 +13,7 @@ crate::check!(
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
     let uuid = uuid::Uuid::new_v4().to_string();
     let plan = cx
-        .settings
+        .settings()
         .config
         .plans
         .upgrade
@@ -23,7 +21,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         .unwrap_or_else(|| cx.default_plan().to_owned());
     let body = serde_json::json!({"plan": plan, "uuid": uuid});
     let reply = cx
-        .partner
+        .partner()
         .plan_change(
             &uuid,
             &body,
@@ -41,17 +39,18 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::testing::{run_against, stub};
+    use crate::check::{Pass, Stop};
+    use crate::check::testing::{run_against, stub};
 
     #[tokio::test]
     async fn not_found_passes_success_warns() {
         assert!(matches!(
             run_against(&CHECK, stub(404, "{}")).await,
-            Verdict::Pass(_)
+            Ok(Pass(_))
         ));
         assert!(matches!(
             run_against(&CHECK, stub(200, "{}")).await,
-            Verdict::Violated(_)
+            Err(Stop::Violated(_))
         ));
     }
 }

@@ -1,11 +1,10 @@
 //! GEN-04: a JSON answer is labelled with a JSON content type.
 
 use crate::partner::Reply;
-use crate::record::outcome::{Finding, Verdict};
-use crate::runner::CheckCtx;
+use crate::record::outcome::Finding;
+use crate::check::{CheckCtx, Resource, Stop, Verdict, pass};
 
 crate::check!(
-    "GEN-04",
     "GEN-04",
     Should,
     "provision answer has a JSON content type",
@@ -13,10 +12,8 @@ crate::check!(
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    match cx.live_resource("primary").await {
-        Ok(res) => judge(&res.reply),
-        Err(v) => v,
-    }
+    let res = cx.live_resource(Resource::Primary).await?;
+    judge(&res.reply)
 }
 
 pub fn is_json_type(content_type: &str) -> bool {
@@ -32,10 +29,10 @@ pub fn is_json_type(content_type: &str) -> bool {
 
 pub fn judge(reply: &Reply) -> Verdict {
     if reply.json.is_err() {
-        return Verdict::Blocked("the body is not JSON (see GEN-01)".to_owned());
+        return Err(Stop::Blocked("the body is not JSON (see GEN-01)".to_owned()));
     }
     match reply.content_type.as_deref() {
-        Some(ct) if is_json_type(ct) => Verdict::pass(),
+        Some(ct) if is_json_type(ct) => pass(),
         other => Finding::new(
             "Content-Type: application/json",
             format!("Content-Type: {}", other.unwrap_or("(none)")),
@@ -50,7 +47,8 @@ pub fn judge(reply: &Reply) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::testing::reply_typed;
+    use crate::check::Pass;
+    use crate::check::testing::reply_typed;
 
     #[test]
     fn judges_types() {
@@ -61,11 +59,11 @@ mod tests {
         assert!(!is_json_type("text/html"));
         assert!(matches!(
             judge(&reply_typed(200, "{}", "text/html")),
-            Verdict::Violated(_)
+            Err(Stop::Violated(_))
         ));
         assert!(matches!(
             judge(&reply_typed(200, "{}", "application/json")),
-            Verdict::Pass(_)
+            Ok(Pass(_))
         ));
     }
 }

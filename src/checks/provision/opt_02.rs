@@ -1,14 +1,14 @@
 //! OPT-02: unknown provisioning options are ignored.
 
-use crate::checks::inspect::{is_2xx, observed_status};
-use crate::record::outcome::{Finding, Verdict};
-use crate::runner::CheckCtx;
+use crate::check::judge::{is_2xx, observed_status};
+use crate::record::outcome::Finding;
+use crate::check::{CheckCtx, Verdict, pass};
 
 crate::check!(
     "OPT-02",
-    "OPT-02",
     Should,
     "unknown provisioning options are ignored",
+    provisions = 1,
     run
 );
 
@@ -21,10 +21,10 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     .await
     {
         Ok(r) => r,
-        Err(v) => return v,
+        Err(v) => return Err(v),
     };
     if is_2xx(reply.status) {
-        return Verdict::pass();
+        return pass();
     }
     Finding::new(
         "success, ignoring the unknown option",
@@ -39,22 +39,23 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
 
 #[cfg(test)]
 mod tests {
-    use crate::checks::testing::{ctx_for, refusing_bodies_with, run_against, run_check, stub};
-    use crate::record::outcome::Verdict;
+    use crate::check::{Pass, Stop};
+    use crate::check::testing::{ctx_for, refusing_bodies_with, run_against, run_check, stub};
+    
 
     #[tokio::test]
     async fn warns_when_refused() {
         let server = refusing_bodies_with("conformance-unknown-option").await;
-        let ctx = ctx_for(&server.uri(), |_| {});
+        let ctx = ctx_for(&server.uri(), |_| {}).await;
         let v = run_check(&super::CHECK, &ctx).await;
-        assert!(matches!(v, Verdict::Violated(_)), "{v:?}");
+        assert!(matches!(v, Err(Stop::Violated(_))), "{v:?}");
     }
 
     #[tokio::test]
     async fn blocked_when_even_the_baseline_provision_fails() {
         let v = run_against(&super::CHECK, stub(500, "{}")).await;
-        assert!(matches!(v, Verdict::Blocked(_)), "{v:?}");
+        assert!(matches!(v, Err(Stop::Blocked(_))), "{v:?}");
         let v = run_against(&super::CHECK, stub(200, "{\"id\":\"x\"}")).await;
-        assert!(matches!(v, Verdict::Pass(_)), "{v:?}");
+        assert!(matches!(v, Ok(Pass(_))), "{v:?}");
     }
 }

@@ -2,12 +2,11 @@
 
 use serde_json::Value;
 
-use crate::checks::inspect::{json_object, kind};
-use crate::record::outcome::{Finding, Verdict};
-use crate::runner::CheckCtx;
+use crate::check::judge::{json_object, kind};
+use crate::record::outcome::Finding;
+use crate::check::{CheckCtx, Resource, Stop, Verdict, pass};
 
 crate::check!(
-    "PROV-03",
     "PROV-03",
     Must,
     "provision answer has an id not derived from heroku_id",
@@ -15,17 +14,14 @@ crate::check!(
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    let res = match cx.live_resource("primary").await {
-        Ok(r) => r,
-        Err(v) => return v,
-    };
+    let res = cx.live_resource(Resource::Primary).await?;
     let heroku_id = res.request.get("heroku_id").and_then(Value::as_str);
     let body = match json_object(&res.reply) {
         Ok(b) => b,
-        Err(why) => return Verdict::Blocked(why),
+        Err(why) => return Err(Stop::Blocked(why)),
     };
     match judge(body.get("id"), heroku_id) {
-        Verdict::Violated(f) => Verdict::violated(f.exchange(&res.reply.exchange)),
+        Err(Stop::Violated(f)) => Err(Stop::violated(f.exchange(&res.reply.exchange))),
         v => v,
     }
 }
@@ -68,29 +64,30 @@ pub fn judge(id: Option<&Value>, heroku_id: Option<&str>) -> Verdict {
             .into();
         }
     }
-    Verdict::pass()
+    pass()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::Pass;
     use serde_json::json;
 
     #[test]
     fn judges_ids() {
         let h = Some("app1234567@heroku.com");
-        assert!(matches!(judge(Some(&json!("res-42")), h), Verdict::Pass(_)));
-        assert!(matches!(judge(Some(&json!(42)), h), Verdict::Pass(_)));
-        assert!(matches!(judge(None, h), Verdict::Violated(_)));
-        assert!(matches!(judge(Some(&json!("")), h), Verdict::Violated(_)));
-        assert!(matches!(judge(Some(&json!(null)), h), Verdict::Violated(_)));
+        assert!(matches!(judge(Some(&json!("res-42")), h), Ok(Pass(_))));
+        assert!(matches!(judge(Some(&json!(42)), h), Ok(Pass(_))));
+        assert!(matches!(judge(None, h), Err(Stop::Violated(_))));
+        assert!(matches!(judge(Some(&json!("")), h), Err(Stop::Violated(_))));
+        assert!(matches!(judge(Some(&json!(null)), h), Err(Stop::Violated(_))));
         assert!(matches!(
             judge(Some(&json!("app1234567@heroku.com")), h),
-            Verdict::Violated(_)
+            Err(Stop::Violated(_))
         ));
         assert!(matches!(
             judge(Some(&json!("res-1234567")), h),
-            Verdict::Violated(_)
+            Err(Stop::Violated(_))
         ));
     }
 }

@@ -7,11 +7,10 @@ use std::collections::BTreeMap;
 
 use crate::catalogue::Level;
 use crate::hooks;
-use crate::record::outcome::{Finding, Verdict};
-use crate::runner::CheckCtx;
+use crate::record::outcome::Finding;
+use crate::check::{CheckCtx, Resource, Stop, Verdict, pass_with};
 
 crate::check!(
-    "ROTATE-02",
     "ROTATE-02",
     Should,
     "old credentials still work right after a rotation",
@@ -19,45 +18,39 @@ crate::check!(
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    let Some(template) = cx.settings.config.hooks.verify_credentials.clone() else {
-        return Verdict::Skip(
+    let Some(template) = cx.config().hooks.verify_credentials.clone() else {
+        return Err(Stop::Skip(
             "no verification hook: set [hooks] verify_credentials to a command that exits 0 when the credentials in its environment (your manifest's config var names, e.g. $MYADDON_URL) work".into(),
-        );
+        ));
     };
-    let r = match super::rotation(cx).await {
-        Ok(r) => r,
-        Err(v) => return v,
-    };
+    let r = super::rotation(cx).await?;
     if r.patch.as_ref().is_none_or(|p| !p.ok()) || r.before == r.after {
-        return Verdict::Blocked("no rotation took place (see ROTATE-04, ROTATE-05)".into());
+        return Err(Stop::Blocked("no rotation took place (see ROTATE-04, ROTATE-05)".into()));
     }
     if let Some(missing) = r.after.keys().find(|k| !r.before.contains_key(*k)) {
-        return Verdict::Blocked(format!(
+        return Err(Stop::Blocked(format!(
             "the value of {missing} before the rotation is unknown (see PROV-04)"
-        ));
+        )));
     }
-    let res = match cx.live_resource("primary").await {
-        Ok(r) => r,
-        Err(v) => return v,
-    };
+    let res = cx.live_resource(Resource::Primary).await?;
     let vars = super::hook_vars(cx, &res);
     let timeout = super::hook_timeout(cx);
     let verify = |config: &BTreeMap<String, String>| {
         let env = super::as_env(config);
         let template = template.clone();
         let vars = vars.clone();
-        async move { hooks::run(&template, &vars, &env, timeout, &cx.redactor).await }
+        async move { hooks::run(&template, &vars, &env, timeout, cx.redactor()).await }
     };
     let new = verify(&r.after).await;
     if !new.succeeded() {
-        return Verdict::Blocked(format!(
+        return Err(Stop::Blocked(format!(
             "[hooks] verify_credentials rejects the new credentials too, so it proves nothing: {}",
             new.summary()
-        ));
+        )));
     }
     let old = verify(&r.before).await;
     if old.succeeded() {
-        return Verdict::pass_with(old.summary());
+        return pass_with(old.summary());
     }
     Finding::new(
         "the old credentials still work right after the rotation",

@@ -2,11 +2,10 @@
 //! PATCH changes at least one value, and every changed name carries the manifest's prefix.
 
 use crate::platform::state::rename;
-use crate::record::outcome::{Finding, Verdict};
-use crate::runner::CheckCtx;
+use crate::record::outcome::Finding;
+use crate::check::{CheckCtx, Stop, Verdict, pass_with};
 
 crate::check!(
-    "ROTATE-05",
     "ROTATE-05",
     Must,
     "a rotation sets new values under prefixed names",
@@ -14,16 +13,13 @@ crate::check!(
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    let r = match super::rotation(cx).await {
-        Ok(r) => r,
-        Err(v) => return v,
-    };
+    let r = super::rotation(cx).await?;
     if r.patch.as_ref().is_none_or(|p| !p.ok()) {
-        return Verdict::Blocked("no accepted config update (see ROTATE-04)".into());
+        return Err(Stop::Blocked("no accepted config update (see ROTATE-04)".into()));
     }
-    let prefix = cx.manifest.prefix();
+    let prefix = cx.manifest().prefix();
     match judge(&r, &prefix) {
-        None => Verdict::pass_with(format!(
+        None => pass_with(format!(
             "{} app(s): {}",
             r.apps.len(),
             r.apps

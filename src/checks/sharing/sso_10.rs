@@ -3,59 +3,46 @@
 
 use crate::catalogue::Level;
 use crate::checks::sso::{self, Flow, same_page, working_login};
-use crate::record::outcome::{Finding, Verdict};
-use crate::runner::CheckCtx;
+use crate::record::outcome::Finding;
+use crate::check::{CheckCtx, Resource, Stop, Verdict, pass_with};
 use crate::sso::{Login, SsoUser};
 
 crate::check!(
     "SSO-10.attached",
-    "SSO-10",
     Should,
     "SSO from an attached app opens the resource",
     run
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    let shared = match super::attached(cx).await {
-        Ok(a) => a,
-        Err(v) => return v,
-    };
-    let (flow, salt) = match sso::target(cx) {
-        Ok(t) => t,
-        Err(v) => return v,
-    };
+    let shared = super::attached(cx).await?;
+    let (flow, salt) = sso::target(cx)?;
     if matches!(flow, Flow::LegacyGet { .. }) {
-        return Verdict::Skip("the legacy SSO flow carries no context_app".into());
+        return Err(Stop::Skip("the legacy SSO flow carries no context_app".into()));
     }
-    let own = match working_login(cx, "primary").await {
-        Ok(l) => l,
-        Err(v) => return v,
-    };
-    let res = match cx.live_resource("primary").await {
-        Ok(r) => r,
-        Err(v) => return v,
-    };
+    let own = working_login(cx, Resource::Primary).await?;
+    let res = cx.live_resource(Resource::Primary).await?;
     let user = SsoUser::random();
     let form = Login {
         uuid: &res.uuid,
         salt: &salt,
         timestamp: crate::sso::now(),
         user: &user,
-        app: &cx.app.name,
+        app: &cx.app().name,
         context_app: &shared.app.name,
     }
     .form();
     let attempt = match sso::post(cx, &form, &format!("SSO login from {}", shared.app.name)).await {
         Ok(a) => a,
-        Err(v) => return v,
+        Err(v) => return Err(v),
     };
     // Where the dashboard lives may depend on the context; any signed-in 2xx page other than
     // the login endpoint itself is the resource opened.
     let Flow::Post { url: login_url } = &flow else {
-        return Verdict::Skip("the legacy SSO flow carries no context_app".into());
+        return Err(Stop::Skip("the legacy SSO flow carries no context_app".into()));
     };
     if attempt.signed_in() && !same_page(&attempt.nav.final_url, login_url) {
-        return Verdict::pass_with(format!(
+        return pass_with(format!(
             "landed on {} (the owning app's login: {})",
             attempt.nav.final_url, own.nav.final_url
         ));
@@ -64,7 +51,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         "a session on the resource's dashboard, as for a login from the owning app",
         format!(
             "the login ended with {} at {}",
-            crate::checks::inspect::observed_status(attempt.nav.last()),
+            crate::check::judge::observed_status(attempt.nav.last()),
             attempt.nav.final_url
         ),
     )

@@ -1,11 +1,10 @@
 //! AUTH-06: the SSO endpoint answers a browser's form post without Basic auth.
 
 use crate::partner::Reply;
-use crate::record::outcome::{Finding, Verdict};
-use crate::runner::CheckCtx;
+use crate::record::outcome::Finding;
+use crate::check::{CheckCtx, Resource, Verdict, pass};
 
 crate::check!(
-    "AUTH-06",
     "AUTH-06",
     Must,
     "the SSO endpoint needs no Basic auth",
@@ -13,10 +12,8 @@ crate::check!(
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    match super::valid_login(cx, "primary").await {
-        Ok(login) => judge(login.nav.first()),
-        Err(v) => v,
-    }
+    let login = super::valid_login(cx, Resource::Primary).await?;
+    judge(login.nav.first())
 }
 
 pub fn judge(first: &Reply) -> Verdict {
@@ -28,7 +25,7 @@ pub fn judge(first: &Reply) -> Verdict {
             "the login form is answered without an Authorization header",
             format!(
                 "{}{}",
-                crate::checks::inspect::observed_status(first),
+                crate::check::judge::observed_status(first),
                 if challenge { " with a Basic challenge" } else { "" }
             ),
         )
@@ -37,18 +34,19 @@ pub fn judge(first: &Reply) -> Verdict {
         .exchange(&first.exchange)
         .into();
     }
-    Verdict::pass()
+    pass()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::testing::reply;
+    use crate::check::{Pass, Stop};
+    use crate::check::testing::reply;
 
     #[test]
     fn a_401_fails_and_a_redirect_passes() {
-        assert!(matches!(judge(&reply(401, "")), Verdict::Violated(_)));
-        assert!(matches!(judge(&reply(302, "")), Verdict::Pass(_)));
-        assert!(matches!(judge(&reply(403, "")), Verdict::Pass(_)));
+        assert!(matches!(judge(&reply(401, "")), Err(Stop::Violated(_))));
+        assert!(matches!(judge(&reply(302, "")), Ok(Pass(_))));
+        assert!(matches!(judge(&reply(403, "")), Ok(Pass(_))));
     }
 }

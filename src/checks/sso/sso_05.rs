@@ -1,12 +1,11 @@
 //! SSO-05: a correct login creates a session (cookie) and lands on the resource's dashboard.
 
-use crate::record::outcome::{Finding, Verdict};
-use crate::runner::CheckCtx;
+use crate::record::outcome::Finding;
+use crate::check::{CheckCtx, Resource, Stop, Verdict, pass_with};
 
 use super::Attempt;
 
 crate::check!(
-    "SSO-05",
     "SSO-05",
     Must,
     "a correct SSO login sets a session and lands on the dashboard",
@@ -14,10 +13,8 @@ crate::check!(
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    match super::valid_login(cx, "primary").await {
-        Ok(login) => judge(&login),
-        Err(v) => v,
-    }
+    let login = super::valid_login(cx, Resource::Primary).await?;
+    judge(&login)
 }
 
 pub fn judge(login: &Attempt) -> Verdict {
@@ -25,9 +22,9 @@ pub fn judge(login: &Attempt) -> Verdict {
     let first = nav.first();
     let last = nav.last();
     if first.status == Some(401) {
-        return Verdict::Blocked("the SSO endpoint asked for Basic auth; see AUTH-06".into());
+        return Err(Stop::Blocked("the SSO endpoint asked for Basic auth; see AUTH-06".into()));
     }
-    let with = |f: Finding| Verdict::violated(f.exchange(&first.exchange).exchange(&last.exchange));
+    let with = |f: Finding| Err(Stop::violated(f.exchange(&first.exchange).exchange(&last.exchange)));
     if let Some(why) = &nav.broken {
         return with(
             Finding::new("redirects that end on the dashboard", why.clone()).at("header Location"),
@@ -37,7 +34,7 @@ pub fn judge(login: &Attempt) -> Verdict {
         return with(
             Finding::new(
                 "a 2xx dashboard page after following the redirects (302, 303 or a 200 page)",
-                format!("the login ended with {}", crate::checks::inspect::observed_status(last)),
+                format!("the login ended with {}", crate::check::judge::observed_status(last)),
             )
             .at("status")
             .hint("check the token formulas: sha1(uuid:salt:timestamp) and sha256(uuid:salt:timestamp:user_id:email), lowercase hex"),
@@ -53,7 +50,7 @@ pub fn judge(login: &Attempt) -> Verdict {
             .hint("create a session after verifying the token and redirect to the dashboard; a token in the URL is no session"),
         );
     }
-    Verdict::pass_with(format!(
+    pass_with(format!(
         "signed in after {} hop(s); cookies: {}",
         nav.hops.len(),
         login.jar.names().join(", ")
@@ -63,7 +60,8 @@ pub fn judge(login: &Attempt) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::testing::{ctx_for, run_check};
+    use crate::check::Pass;
+    use crate::check::testing::{ctx_for, run_check};
     use wiremock::matchers::{method, path};
     use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -90,7 +88,7 @@ mod tests {
     async fn verdict(login: ResponseTemplate) -> Verdict {
         let server = partner(login).await;
         let uri = server.uri();
-        let ctx = ctx_for(&uri, |c| c.partner.sso_url = Some(format!("{uri}/sso")));
+        let ctx = ctx_for(&uri, |c| c.partner.sso_url = Some(format!("{uri}/sso"))).await;
         run_check(&CHECK, &ctx).await
     }
 
@@ -99,20 +97,20 @@ mod tests {
         let ok = ResponseTemplate::new(302)
             .insert_header("Location", "/dash")
             .insert_header("Set-Cookie", "s=secretvalue; Path=/");
-        assert!(matches!(verdict(ok).await, Verdict::Pass(_)));
+        assert!(matches!(verdict(ok).await, Ok(Pass(_))));
     }
 
     #[tokio::test]
     async fn no_cookie_or_refusal_fail() {
         let no_cookie = ResponseTemplate::new(303).insert_header("Location", "/dash");
-        assert!(matches!(verdict(no_cookie).await, Verdict::Violated(_)));
+        assert!(matches!(verdict(no_cookie).await, Err(Stop::Violated(_))));
         assert!(matches!(
             verdict(ResponseTemplate::new(403)).await,
-            Verdict::Violated(_)
+            Err(Stop::Violated(_))
         ));
         assert!(matches!(
             verdict(ResponseTemplate::new(401)).await,
-            Verdict::Blocked(_)
+            Err(Stop::Blocked(_))
         ));
     }
 }

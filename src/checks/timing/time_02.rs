@@ -1,11 +1,10 @@
 //! TIME-02: partner calls answer before the hard limit (30 s by default).
 
 use crate::config::format_duration;
-use crate::record::outcome::{Finding, Verdict};
-use crate::runner::CheckCtx;
+use crate::record::outcome::Finding;
+use crate::check::{CheckCtx, Stop, Verdict, pass_with};
 
 crate::check!(
-    "TIME-02",
     "TIME-02",
     Must,
     "calls answer before the hard limit",
@@ -13,14 +12,14 @@ crate::check!(
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    let t = cx.settings.config.timeouts;
-    let all = cx.journal.all();
+    let t = cx.config().timeouts;
+    let all = cx.exchanges();
     if all.is_empty() {
-        return Verdict::Skip("no partner call was made before this check".into());
+        return Err(Stop::Skip("no partner call was made before this check".into()));
     }
     let slow: Vec<_> = super::slower_than(&all, t.fail_after).collect();
     if slow.is_empty() {
-        return Verdict::pass_with(format!(
+        return pass_with(format!(
             "{} calls within {}",
             all.len(),
             format_duration(t.fail_after)
@@ -40,11 +39,12 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
 
 #[cfg(test)]
 mod tests {
+    use crate::check::{Pass, Stop};
     use std::time::Duration;
 
-    use crate::checks::testing::{ctx_for, run_check, start, stub};
+    use crate::check::testing::{ctx_for, run_check, start, stub};
     use crate::partner::Credentials;
-    use crate::record::outcome::Verdict;
+    
 
     #[tokio::test]
     async fn timing_checks_flag_slow_calls() {
@@ -54,34 +54,34 @@ mod tests {
         let ctx = ctx_for(&server.uri(), |c| {
             c.timeouts.warn_after = Duration::from_millis(20);
             c.timeouts.fail_after = Duration::from_millis(100);
-        });
+        }).await;
         ctx.partner
             .deprovision("x", Credentials::Manifest, "slow call")
             .await;
         assert!(matches!(
             run_check(&super::CHECK, &ctx).await,
-            Verdict::Violated(_)
+            Err(Stop::Violated(_))
         ));
         // Beyond the hard limit: TIME-01 leaves it to TIME-02.
         assert!(matches!(
             run_check(&super::super::time_01::CHECK, &ctx).await,
-            Verdict::Pass(_)
+            Ok(Pass(_))
         ));
 
         let ctx = ctx_for(&server.uri(), |c| {
             c.timeouts.warn_after = Duration::from_millis(20);
             c.timeouts.fail_after = Duration::from_secs(10);
-        });
+        }).await;
         ctx.partner
             .deprovision("x", Credentials::Manifest, "slow call")
             .await;
         assert!(matches!(
             run_check(&super::super::time_01::CHECK, &ctx).await,
-            Verdict::Violated(_)
+            Err(Stop::Violated(_))
         ));
         assert!(matches!(
             run_check(&super::CHECK, &ctx).await,
-            Verdict::Pass(_)
+            Ok(Pass(_))
         ));
     }
 }

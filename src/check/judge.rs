@@ -159,7 +159,7 @@ mod tests {
     #[test]
     fn refusals() {
         use crate::catalogue::Level;
-        use crate::checks::testing::reply;
+        use crate::check::testing::reply;
         assert!(refusal_problem(&reply(422, r#"{"message":"no"}"#), "e").is_none());
         let level = |s, b| refusal_problem(&reply(s, b), "e").and_then(|f| f.level);
         assert_eq!(level(422, r#"{"message":" "}"#), Some(Level::Must));

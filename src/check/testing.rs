@@ -6,13 +6,11 @@ use std::time::Duration;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::checks::Check;
+use super::{Check, CheckCtx, RunCtx, Verdict};
 use crate::config::{Config, Overrides, Settings};
 use crate::manifest::Manifest;
 use crate::partner::Reply;
 use crate::record::exchange::{Credentials, Exchange, RequestRecord};
-use crate::record::outcome::Verdict;
-use crate::runner::{CheckCtx, RunCtx};
 
 pub const MANIFEST: &str = r#"{
   "id": "test-addon",
@@ -89,8 +87,9 @@ pub async fn start(stub: Stub) -> MockServer {
     server
 }
 
-/// A run context whose partner is at `base_url`, with the test manifest and a default plan.
-pub fn ctx_for(base_url: &str, tweak: impl FnOnce(&mut Config)) -> RunCtx {
+/// A run context whose partner is at `base_url`, with the test manifest and a default plan, and a
+/// real platform on loopback.
+pub async fn ctx_for(base_url: &str, tweak: impl FnOnce(&mut Config)) -> RunCtx {
     let manifest = Manifest::parse(MANIFEST, "test").unwrap();
     let mut config = Config::default();
     config.plans.default = Some("basic".into());
@@ -102,22 +101,17 @@ pub fn ctx_for(base_url: &str, tweak: impl FnOnce(&mut Config)) -> RunCtx {
         ..Overrides::default()
     };
     let settings = Settings::resolve(&manifest, config, &overrides, "test").unwrap();
-    RunCtx::build(manifest, settings).unwrap()
+    RunCtx::start(manifest, settings).await.unwrap()
 }
 
 pub async fn run_check(check: &Check, ctx: &RunCtx) -> Verdict {
-    let params = toml::Table::new();
-    let cx = CheckCtx {
-        run: ctx,
-        params: &params,
-    };
-    (check.run)(&cx).await
+    (check.run)(&CheckCtx::new(ctx)).await
 }
 
 /// Runs one check against a stub partner.
 pub async fn run_against(check: &Check, stub: Stub) -> Verdict {
     let server = start(stub).await;
-    let ctx = ctx_for(&server.uri(), |_| {});
+    let ctx = ctx_for(&server.uri(), |_| {}).await;
     run_check(check, &ctx).await
 }
 

@@ -1,0 +1,409 @@
+//! What a run holds (`RunCtx`, owned by the runner) and what one check sees of it (`CheckCtx`): the
+//! inputs, the partner client for requests, the platform, shared resources, typed memos and the
+//! outcomes of earlier checks.
+
+use std::any::{Any, TypeId};
+use std::collections::HashMap;
+use std::future::Future;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
+
+use tokio::sync::OnceCell;
+
+use super::resource::{Provision, Provisioned, Resource};
+use super::verdict::{Stop, blocked};
+use crate::config::{Config, Settings};
+use crate::error::HarnessError;
+use crate::heroku::{self, App, ProvisionSpec};
+use crate::manifest::Manifest;
+use crate::partner::client::ClientSettings;
+use crate::partner::{Credentials, PartnerClient, Reply};
+use crate::platform::{Platform, PlatformSettings, ServiceInfo};
+use crate::record::journal::Journal;
+use crate::record::ledger::{EntryState, Ledger};
+use crate::record::outcome::Outcome;
+use crate::record::{Exchange, RunClock};
+use crate::redact::Redactor;
+
+/// The state of one run. The runner owns it; checks see it through a `CheckCtx`.
+pub struct RunCtx {
+    pub manifest: Manifest,
+    pub settings: Settings,
+    pub partner: PartnerClient,
+    pub redactor: Arc<Redactor>,
+    pub journal: Arc<Journal>,
+    pub ledger: Arc<Ledger>,
+    /// The app shared resources are installed on.
+    pub app: App,
+    /// The fake Heroku the partner calls back.
+    pub platform: Arc<Platform>,
+    resources: Mutex<HashMap<Resource, Arc<OnceCell<Arc<Provisioned>>>>>,
+    memos: Mutex<HashMap<MemoKey, Arc<OnceCell<Memo>>>>,
+    outcomes: Mutex<HashMap<String, Outcome>>,
+}
+
+type Memo = Arc<dyn Any + Send + Sync>;
+/// A memo is keyed by the type of its value (and the resource it is about).
+type MemoKey = (TypeId, Option<Resource>);
+
+fn locked<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    match m.lock() {
+        Ok(g) => g,
+        Err(poisoned) => poisoned.into_inner(),
+    }
+}
+
+impl RunCtx {
+    /// Builds the context of a run and starts its platform: redactor primed with the manifest's
+    /// secrets, one clock for both journals, ledger and partner client.
+    pub async fn start(manifest: Manifest, settings: Settings) -> Result<Self, HarnessError> {
+        let redactor = Arc::new(Redactor::new());
+        if let Some(salt) = &manifest.sso_salt {
+            redactor.add("sso_salt", salt);
+        }
+        // Config values are secret wherever they appear, even in bodies that are not JSON.
+        for var in &manifest.config_vars {
+            redactor.add_key(var);
+        }
+        redactor.add_key_prefix(&format!("{}_", manifest.prefix()));
+        let clock = RunClock::start();
+        let journal = Arc::new(Journal::on(clock));
+        let ledger = Arc::new(Ledger::default());
+        let t = settings.config.timeouts;
+        let partner = PartnerClient::new(
+            ClientSettings {
+                base_url: settings.base_url.clone(),
+                username: manifest.username().to_owned(),
+                password: manifest.password.clone().unwrap_or_default(),
+                request_timeout: t.request,
+                connect_timeout: t.connect,
+                max_body_bytes: settings.config.limits.max_body_bytes,
+                network: settings.network.clone(),
+            },
+            redactor.clone(),
+            journal.clone(),
+            ledger.clone(),
+        )?;
+        // One redactor for both sides: what the partner sent us and what it sent the platform.
+        let platform =
+            Arc::new(start_platform(&manifest, &settings, redactor.clone(), clock).await?);
+        Ok(Self {
+            manifest,
+            settings,
+            partner,
+            redactor,
+            journal,
+            ledger,
+            app: App::random(),
+            platform,
+            resources: Mutex::new(HashMap::new()),
+            memos: Mutex::new(HashMap::new()),
+            outcomes: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// Stops the platform once nothing else holds it.
+    pub async fn stop(self) {
+        if let Ok(p) = Arc::try_unwrap(self.platform) {
+            p.stop().await;
+        }
+    }
+
+    pub fn record_outcome(&self, check: &str, outcome: Outcome) {
+        locked(&self.outcomes).insert(check.to_owned(), outcome);
+    }
+
+    pub fn outcome_of(&self, check: &str) -> Option<Outcome> {
+        locked(&self.outcomes).get(check).copied()
+    }
+
+    /// The default plan; suites that provision are refused up front without one.
+    pub fn default_plan(&self) -> &str {
+        self.settings.default_plan.as_deref().unwrap_or_default()
+    }
+
+    /// A probe's provision of a fresh uuid on `plan`, with the run's region and options, on an app
+    /// of its own: no two probes share a `heroku_id` (a partner without many_per_app may rightly
+    /// keep heroku_id unique; only the same-app checks install twice on one app).
+    pub fn probe(&self, plan: &str) -> Provision<'_> {
+        self.probe_in(plan, &self.settings.config.provision.region)
+    }
+
+    /// A probe like `probe`, in `region` (the Private Space probes).
+    pub fn probe_in(&self, plan: &str, region: &str) -> Provision<'_> {
+        let uuid = uuid::Uuid::new_v4().to_string();
+        let app = App::random();
+        let grant =
+            self.platform
+                .register_provision(&uuid, &self.addon_name(&uuid), plan, region, &app);
+        self.provision_with(uuid, plan, region, &app, grant)
+    }
+
+    /// A provision of a fresh uuid on the run's app (shared resources, same-app checks, `exec`);
+    /// `name` asks the platform for that attachment name.
+    pub fn on_run_app(&self, plan: &str, name: Option<&str>) -> Result<Provision<'_>, String> {
+        let uuid = uuid::Uuid::new_v4().to_string();
+        let region = self.settings.config.provision.region.clone();
+        let addon = self.addon_name(&uuid);
+        let grant = match name {
+            Some(_) => self
+                .platform
+                .register_provision_as(&uuid, &addon, plan, &region, &self.app, name)
+                .map_err(|e| e.to_string())?,
+            None => self
+                .platform
+                .register_provision(&uuid, &addon, plan, &region, &self.app),
+        };
+        Ok(self.provision_with(uuid, plan, &region, &self.app, grant))
+    }
+
+    fn addon_name(&self, uuid: &str) -> String {
+        heroku::addon_name(self.manifest.id.as_deref().unwrap_or("addon"), uuid)
+    }
+
+    fn provision_with(
+        &self,
+        uuid: String,
+        plan: &str,
+        region: &str,
+        app: &App,
+        (grant, grant_expires): (String, SystemTime),
+    ) -> Provision<'_> {
+        let cfg = &self.settings.config.provision;
+        // Registered by value, so a partner echoing them in an error page cannot leak them.
+        self.redactor.add("code", &grant);
+        self.redactor.add("log_drain_token", &format!("d.{uuid}"));
+        let body = heroku::provision_body(
+            &self.manifest,
+            &ProvisionSpec {
+                uuid: &uuid,
+                plan,
+                region,
+                options: &cfg.options,
+                app,
+                platform_origin: self.platform.origin(),
+                grant_code: &grant,
+                grant_expires,
+                send_heroku_id: cfg.send_heroku_id,
+            },
+        );
+        Provision::new(self, uuid, plan, body)
+    }
+
+    /// Sends a deprovision; when the partner removed the resource, so does the platform.
+    pub async fn deprovision(&self, uuid: &str, credentials: Credentials, label: &str) -> Reply {
+        let real = credentials == Credentials::Manifest;
+        let reply = self.partner.deprovision(uuid, credentials, label).await;
+        // Heroku only considers a resource gone when it asked for the removal itself.
+        let removed = real
+            && reply
+                .status
+                .is_some_and(|s| (200..300).contains(&s) || s == 404 || s == 410);
+        if removed {
+            self.platform.record_deprovision(uuid);
+        }
+        reply
+    }
+
+    /// The shared resource, provisioned on first use. The attempt is returned whatever the partner
+    /// answered; see `live_resource` for a usable one.
+    pub async fn resource(&self, which: Resource) -> Arc<Provisioned> {
+        // Without an async plan, the async suite judges the shared resource.
+        let async_plan = self.settings.config.plans.async_plan.clone();
+        let which = match (which, &async_plan) {
+            (Resource::Async, None) => Resource::Primary,
+            (w, _) => w,
+        };
+        let plan = match which {
+            Resource::Async => async_plan.unwrap_or_default(),
+            _ => self.default_plan().to_owned(),
+        };
+        let cell = locked(&self.resources).entry(which).or_default().clone();
+        cell.get_or_init(|| async {
+            // Further shared resources join the primary's app only when the add-on allows several
+            // installs per app; otherwise each gets an app of its own.
+            let same_app = which == Resource::Primary || self.manifest.requires("many_per_app");
+            let provision = match same_app.then(|| self.on_run_app(&plan, None)) {
+                Some(Ok(p)) => p,
+                _ => self.probe(&plan),
+            };
+            Arc::new(provision.make(&format!("provision {which}")).await)
+        })
+        .await
+        .clone()
+    }
+
+    /// The shared resource if the partner created it and it still exists; otherwise why the
+    /// calling check is blocked.
+    pub async fn live_resource(&self, which: Resource) -> Result<Arc<Provisioned>, Stop> {
+        let res = self.resource(which).await;
+        if !res.reply.is_success() {
+            return blocked(format!(
+                "the shared resource `{which}` could not be provisioned: {} (see PROV-02)",
+                res.reply.exchange.summary()
+            ));
+        }
+        if let Some(why) = res.gone() {
+            return blocked(format!(
+                "the shared resource `{which}` no longer exists: {why}"
+            ));
+        }
+        Ok(res)
+    }
+
+    /// A value several checks share (e.g. one SSO login), computed on first use by `init`. One
+    /// memo per type (and resource): give each shared value a type of its own.
+    pub async fn memo<T, F>(&self, about: Option<Resource>, init: F) -> Result<Arc<T>, Stop>
+    where
+        T: Any + Send + Sync,
+        F: Future<Output = T>,
+    {
+        let key = (TypeId::of::<T>(), about);
+        let cell = locked(&self.memos).entry(key).or_default().clone();
+        let value = cell
+            .get_or_init(|| async { Arc::new(init.await) as Memo })
+            .await
+            .clone();
+        // Keyed by the type: the downcast cannot miss.
+        value
+            .downcast::<T>()
+            .map_err(|_| Stop::Error("a shared value has another type than its key".into()))
+    }
+}
+
+/// Starts the fake platform of a run, on the run's clock.
+async fn start_platform(
+    manifest: &Manifest,
+    settings: &Settings,
+    redactor: Arc<Redactor>,
+    clock: RunClock,
+) -> Result<Platform, HarnessError> {
+    let p = &settings.config.platform;
+    let bind = match &p.bind {
+        Some(b) => crate::config::parse_bind("[platform] bind", "platform.bind", b)?,
+        None => SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+    };
+    Platform::start_on(
+        PlatformSettings {
+            bind,
+            url: p.url.clone(),
+            client_secret: p.client_secret.clone(),
+            token_ttl: p.token_ttl,
+            grant_ttl: p.grant_ttl,
+            max_body_bytes: p.max_body_bytes,
+            admin: false,
+        },
+        ServiceInfo {
+            slug: manifest.id.clone().unwrap_or_default(),
+            prefix: manifest.prefix(),
+            config_vars: Some(manifest.config_vars.clone()),
+        },
+        redactor,
+        clock,
+    )
+    .await
+}
+
+/// What one check sees of the run: its inputs, requests to the partner, the platform, shared
+/// resources and memos. No journal or ledger internals.
+pub struct CheckCtx<'a> {
+    run: &'a RunCtx,
+}
+
+impl<'a> CheckCtx<'a> {
+    pub fn new(run: &'a RunCtx) -> Self {
+        Self { run }
+    }
+
+    pub fn manifest(&self) -> &'a Manifest {
+        &self.run.manifest
+    }
+
+    pub fn settings(&self) -> &'a Settings {
+        &self.run.settings
+    }
+
+    pub fn config(&self) -> &'a Config {
+        &self.run.settings.config
+    }
+
+    /// The app the shared resources are installed on.
+    pub fn app(&self) -> &'a App {
+        &self.run.app
+    }
+
+    /// The partner client, for requests other than provisions (see `probe`).
+    pub fn partner(&self) -> &'a PartnerClient {
+        &self.run.partner
+    }
+
+    pub fn platform(&self) -> &'a Arc<Platform> {
+        &self.run.platform
+    }
+
+    pub fn redactor(&self) -> &'a Arc<Redactor> {
+        &self.run.redactor
+    }
+
+    /// Every exchange of the run so far.
+    pub fn exchanges(&self) -> Vec<Arc<Exchange>> {
+        self.run.journal.all()
+    }
+
+    pub fn default_plan(&self) -> &'a str {
+        self.run.default_plan()
+    }
+
+    pub fn outcome_of(&self, check: &str) -> Option<Outcome> {
+        self.run.outcome_of(check)
+    }
+
+    pub fn probe(&self, plan: &str) -> Provision<'a> {
+        self.run.probe(plan)
+    }
+
+    pub fn probe_in(&self, plan: &str, region: &str) -> Provision<'a> {
+        self.run.probe_in(plan, region)
+    }
+
+    pub fn on_run_app(&self, plan: &str) -> Result<Provision<'a>, Stop> {
+        self.run.on_run_app(plan, None).map_err(Stop::Error)
+    }
+
+    pub async fn deprovision(&self, uuid: &str, credentials: Credentials, label: &str) -> Reply {
+        self.run.deprovision(uuid, credentials, label).await
+    }
+
+    /// Sends the provision of `res` again, as it was (a repeated delivery).
+    pub async fn resend(&self, res: &Provisioned, label: &str) -> Reply {
+        let reply = self
+            .run
+            .partner
+            .provision(&res.request, Credentials::Manifest, label)
+            .await;
+        self.run.platform.record_answer(&res.uuid, &reply);
+        reply
+    }
+
+    /// Tells the cleanup that a resource was removed by other means than a deprovision.
+    pub fn mark_removed(&self, uuid: &str) {
+        self.run.ledger.set(uuid, EntryState::Removed);
+    }
+
+    pub async fn resource(&self, which: Resource) -> Arc<Provisioned> {
+        self.run.resource(which).await
+    }
+
+    pub async fn live_resource(&self, which: Resource) -> Result<Arc<Provisioned>, Stop> {
+        self.run.live_resource(which).await
+    }
+
+    pub async fn memo<T, F>(&self, about: Option<Resource>, init: F) -> Result<Arc<T>, Stop>
+    where
+        T: Any + Send + Sync,
+        F: Future<Output = T>,
+    {
+        self.run.memo(about, init).await
+    }
+}

@@ -2,6 +2,7 @@
 
 use serde_json::Value;
 
+use super::Stop;
 use crate::manifest::Manifest;
 use crate::partner::Reply;
 use crate::record::outcome::Finding;
@@ -34,6 +35,11 @@ pub fn json_object(reply: &Reply) -> Result<&serde_json::Map<String, Value>, Str
         )),
         Err(e) => Err(format!("the body is not JSON ({e}); see GEN-01")),
     }
+}
+
+/// The reply's JSON object, or blocked (a check that reads fields cannot judge without one).
+pub fn json_body(reply: &Reply) -> Result<&serde_json::Map<String, Value>, Stop> {
+    json_object(reply).map_err(Stop::Blocked)
 }
 
 pub fn kind(v: &Value) -> &'static str {

@@ -32,14 +32,3 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     .inbound(&bad)
     .into()
 }
-
-#[cfg(test)]
-mod tests {
-    use crate::checks::find;
-
-    #[test]
-    fn is_registered() {
-        // Judged on the platform journal; the fault zoo runs it (async-no-accept-header).
-        assert!(find("API-01.accept").is_some());
-    }
-}

@@ -37,14 +37,3 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     .inbound(&bad)
     .into()
 }
-
-#[cfg(test)]
-mod tests {
-    use crate::checks::find;
-
-    #[test]
-    fn is_registered() {
-        // Judged on the platform journal; the fault zoo runs it (async-no-token).
-        assert!(find("API-01.token").is_some());
-    }
-}

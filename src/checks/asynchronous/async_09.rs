@@ -41,14 +41,3 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         (v, _) => v,
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use crate::checks::find;
-
-    #[test]
-    fn reuses_the_id_judgement() {
-        // `prov_03::judge` is tested there; the fault zoo runs this check (async-202-no-id).
-        assert_eq!(find("ASYNC-09").map(|c| c.requirement), Some("ASYNC-09"));
-    }
-}

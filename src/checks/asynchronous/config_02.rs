@@ -38,14 +38,3 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     .inbound(&refused)
     .into()
 }
-
-#[cfg(test)]
-mod tests {
-    use crate::checks::find;
-
-    #[test]
-    fn is_registered() {
-        // Judged on the platform journal; the fault zoo runs it (async-undeclared-config).
-        assert!(find("CONFIG-02").is_some());
-    }
-}

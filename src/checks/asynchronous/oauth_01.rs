@@ -65,14 +65,3 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     .inbound(&refused)
     .into()
 }
-
-#[cfg(test)]
-mod tests {
-    use crate::checks::find;
-
-    #[test]
-    fn is_registered() {
-        // Judged on the platform journal; the fault zoo runs it (wrong-client-secret).
-        assert!(find("OAUTH-01").is_some());
-    }
-}

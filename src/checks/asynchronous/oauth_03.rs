@@ -55,14 +55,3 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     .inbound(&calls)
     .into()
 }
-
-#[cfg(test)]
-mod tests {
-    use crate::checks::find;
-
-    #[test]
-    fn is_registered() {
-        // Judged on the platform journal; the fault zoo runs it (no-refresh).
-        assert!(find("OAUTH-03").is_some());
-    }
-}

@@ -36,14 +36,3 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         .inbound(&bad)
         .into()
 }
-
-#[cfg(test)]
-mod tests {
-    use crate::checks::find;
-
-    #[test]
-    fn is_registered() {
-        // Judged on the platform journal; the fault zoo runs it (touches-another-resource).
-        assert!(find("OAUTH-04").is_some());
-    }
-}

@@ -38,14 +38,3 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     .inbound(&calls)
     .into()
 }
-
-#[cfg(test)]
-mod tests {
-    use crate::checks::find;
-
-    #[test]
-    fn is_registered() {
-        // Judged on the platform journal; the fault zoo runs it (sync-no-exchange).
-        assert!(find("OAUTH-05").is_some());
-    }
-}

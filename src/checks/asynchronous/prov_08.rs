@@ -44,14 +44,3 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     .inbound(&expired)
     .into()
 }
-
-#[cfg(test)]
-mod tests {
-    use crate::checks::find;
-
-    #[test]
-    fn is_registered() {
-        // Judged on the platform journal; the fault zoo runs it (late-exchange).
-        assert!(find("PROV-08").is_some());
-    }
-}

@@ -1,6 +1,6 @@
 //! AUTH-02: wrong or missing Basic credentials get 401, one check per endpoint.
 
-crate::suite!(provision, plan_change, deprovision,);
+crate::suite!(provision, plan_change, deprovision);
 
 use crate::check::{Verdict, pass};
 use crate::partner::{Credentials, Reply};

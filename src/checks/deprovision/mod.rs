@@ -1,7 +1,7 @@
 //! Deprovision checks. DEPROV-02 removes the shared resource; the checks after it probe the
 //! removed resource and an unknown one.
 
-crate::suite!(deprov_02, idem_05, plan_07, deprov_03,);
+crate::suite!(deprov_02, idem_05, plan_07, deprov_03);
 
 use std::sync::Arc;
 

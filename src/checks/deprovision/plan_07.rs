@@ -35,14 +35,3 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         "the plan-change handler found the removed resource: check the removal state before changing plans",
     )
 }
-
-#[cfg(test)]
-mod tests {
-    use crate::checks::find;
-
-    #[test]
-    fn is_registered_with_the_shared_judgement() {
-        // The judgement is `deprovision::judge_gone`, tested there; the fault zoo runs this check.
-        assert_eq!(find("PLAN-07").map(|c| c.requirement), Some("PLAN-07"));
-    }
-}

@@ -39,15 +39,3 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
             .into(),
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use crate::checks::find;
-
-    #[test]
-    fn is_registered() {
-        // Judged with the shared inspect::config_problem (tested there); the fault zoo runs it
-        // (renames-second-install).
-        assert!(find("CONFIG-02.many").is_some());
-    }
-}

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::check::judge::{json_object, kind};
+use crate::check::judge::{json_body, kind};
 use crate::record::outcome::Finding;
 use crate::check::{CheckCtx, Resource, Stop, Verdict, pass};
 
@@ -16,10 +16,7 @@ crate::check!(
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
     let res = cx.live_resource(Resource::Primary).await?;
     let heroku_id = res.request.get("heroku_id").and_then(Value::as_str);
-    let body = match json_object(&res.reply) {
-        Ok(b) => b,
-        Err(why) => return Err(Stop::Blocked(why)),
-    };
+    let body = json_body(&res.reply)?;
     match judge(body.get("id"), heroku_id) {
         Err(Stop::Violated(f)) => Err(Stop::violated(f.exchange(&res.reply.exchange))),
         v => v,

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::check::judge::json_object;
+use crate::check::judge::json_body;
 use crate::record::outcome::Finding;
 use crate::check::{CheckCtx, Stop, Verdict, pass, pass_with};
 
@@ -15,10 +15,7 @@ crate::check!(
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
     let res = super::sync_answer(cx).await?;
-    let body = match json_object(&res.reply) {
-        Ok(b) => b,
-        Err(why) => return Err(Stop::Blocked(why)),
-    };
+    let body = json_body(&res.reply)?;
     let production = !cx.settings().base_url_overridden;
     match body.get("config") {
         Some(config) => match judge(config, production) {

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::check::judge::json_object;
+use crate::check::judge::json_body;
 use crate::record::outcome::Finding;
 use crate::check::{CheckCtx, Resource, Stop, Verdict, pass};
 
@@ -21,10 +21,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     if res.is_async() {
         return Err(Stop::Skip("the partner answered 202; the drain is not in the 202 body".into()));
     }
-    let body = match json_object(&res.reply) {
-        Ok(b) => b,
-        Err(why) => return Err(Stop::Blocked(why)),
-    };
+    let body = json_body(&res.reply)?;
     match judge(body.get("log_drain_url")) {
         Err(Stop::Violated(f)) => Err(Stop::violated(f.exchange(&res.reply.exchange))),
         v => v,

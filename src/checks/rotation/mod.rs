@@ -3,7 +3,7 @@
 //! the releases on the owning app and every attached app, and with `[hooks]
 //! verify_credentials` proves that the old credentials still work in the grace window.
 
-crate::suite!(rotate_04, rotate_05, rotate_02,);
+crate::suite!(rotate_04, rotate_05, rotate_02);
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

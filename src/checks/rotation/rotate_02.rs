@@ -61,14 +61,3 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     .hint("keep old credentials valid until every app has restarted (seed 001: one to two hours; Private Space dynos restart slowly)")
     .into()
 }
-
-#[cfg(test)]
-mod tests {
-    use crate::checks::find;
-
-    #[test]
-    fn is_registered() {
-        // Runs hooks (tested in crate::hooks); the fault zoo runs it (rotation-invalidates-old).
-        assert!(find("ROTATE-02").is_some());
-    }
-}

@@ -38,15 +38,3 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     .inbound(std::slice::from_ref(patch))
     .into()
 }
-
-#[cfg(test)]
-mod tests {
-    use crate::checks::find;
-
-    #[test]
-    fn is_registered() {
-        // Judged on the platform journal after a hook; the fault zoo runs it
-        // (rotation-no-patch, rotation-attachment-names).
-        assert!(find("ROTATE-04").is_some());
-    }
-}

@@ -62,15 +62,3 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     .exchange(&attempt.nav.last().exchange)
     .into()
 }
-
-#[cfg(test)]
-mod tests {
-    use crate::checks::find;
-
-    #[test]
-    fn is_registered() {
-        // A browser login (crate::checks::sso helpers, tested there); the fault zoo runs it
-        // (sso-rejects-context-app).
-        assert!(find("SSO-10.attached").is_some());
-    }
-}

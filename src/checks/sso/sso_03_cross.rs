@@ -31,14 +31,3 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         "the tokens were signed for another resource",
         )
 }
-
-#[cfg(test)]
-mod tests {
-    use crate::checks::find;
-
-    #[test]
-    fn shares_the_refusal_judgement() {
-        // `judge_refused` is tested in sso_03; the fault zoo runs this check end to end.
-        assert_eq!(find("SSO-03.cross").map(|c| c.requirement), Some("SSO-03"));
-    }
-}

@@ -1,6 +1,6 @@
 //! Latency of every partner call, against the soft and hard budgets.
 
-crate::suite!(time_01, time_02,);
+crate::suite!(time_01, time_02);
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -172,3 +172,57 @@ impl<'r> Provision<'r> {
             .await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::testing::{ctx_for, start, stub};
+    use crate::platform::state::AddonState;
+    use crate::record::ledger::EntryState;
+
+    #[tokio::test]
+    async fn a_provision_is_registered_ledgered_sent_and_its_answer_recorded() {
+        let server = start(stub(200, r#"{"id":"res-1","config":{}}"#)).await;
+        let ctx = ctx_for(&server.uri(), |_| {}).await;
+        let probe = ctx.probe("basic");
+        let registered = ctx
+            .platform
+            .with_model(|m| m.addons.get(&probe.uuid).map(|a| (a.state, a.plan.clone())));
+        assert_eq!(
+            registered,
+            Some((AddonState::Provisioning, "basic".to_owned()))
+        );
+        let reply = probe.send("provision").await;
+        assert_eq!(reply.status, Some(200));
+        let entry = ctx
+            .ledger
+            .entries()
+            .into_iter()
+            .find(|e| e.uuid == probe.uuid);
+        assert_eq!(entry.map(|e| e.state), Some(EntryState::Live));
+        let state = ctx.platform.with_model(|m| {
+            m.addons
+                .get(&probe.uuid)
+                .map(|a| (a.state, a.provider_id.clone()))
+        });
+        assert_eq!(
+            state,
+            Some((AddonState::Provisioned, Some("res-1".to_owned())))
+        );
+    }
+
+    #[tokio::test]
+    async fn memos_are_per_type_and_resource_and_computed_once() {
+        #[derive(Debug, PartialEq)]
+        struct Count(u32);
+        let server = start(stub(200, "{}")).await;
+        let ctx = ctx_for(&server.uri(), |_| {}).await;
+        let a = ctx.memo(None, async { Count(1) }).await.unwrap();
+        let again = ctx.memo(None, async { Count(2) }).await.unwrap();
+        let other = ctx
+            .memo(Some(Resource::Secondary), async { Count(3) })
+            .await
+            .unwrap();
+        assert_eq!((a.0, again.0, other.0), (1, 1, 3));
+    }
+}

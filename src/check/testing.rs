@@ -6,11 +6,12 @@ use std::time::Duration;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use super::{Check, CheckCtx, RunCtx, Verdict};
+use super::{Check, CheckCtx, RunCtx, Stop, Verdict};
 use crate::config::{Config, Overrides, Settings};
 use crate::manifest::Manifest;
 use crate::partner::Reply;
 use crate::record::exchange::{Credentials, Exchange, RequestRecord};
+use crate::record::outcome::Finding;
 
 pub const MANIFEST: &str = r#"{
   "id": "test-addon",
@@ -132,4 +133,12 @@ pub async fn refusing_bodies_with(marker: &str) -> MockServer {
         .mount(&server)
         .await;
     server
+}
+
+/// The finding of a violated verdict; any other verdict fails the test.
+pub fn found(v: &Verdict) -> &Finding {
+    match v {
+        Err(Stop::Violated(f)) => f,
+        other => panic!("expected a finding, got {other:?}"),
+    }
 }

@@ -13,10 +13,9 @@ crate::check!(
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
     let budget = cx.config().timeouts.provision_action;
-    let s = match super::subject(cx, Resource::Async).await {
-        Ok(s) => s.with_deadline(budget),
-        Err(v) => return Err(v),
-    };
+    let s = super::subject(cx, Resource::Async)
+        .await?
+        .with_deadline(budget);
     if !s.is_async() {
         return s.skip_sync();
     }

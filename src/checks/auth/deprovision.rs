@@ -28,15 +28,15 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
 
 #[cfg(test)]
 mod tests {
-    use crate::check::Stop;
-    use crate::check::testing::{run_against, stub};
+    use crate::check::testing::{found, run_against, stub};
 
     #[tokio::test]
     async fn fails_when_the_partner_accepts() {
         let v = run_against(&super::CHECK, stub(204, "")).await;
-        assert!(
-            matches!(v, Err(Stop::Violated(_))),
-            "{v:?}"
-        );
+        let f = found(&v);
+        assert_eq!(f.location.as_deref(), Some("status"));
+        for probe in ["no credentials", "wrong password", "wrong username"] {
+            assert!(f.observed.contains(&format!("{probe}: status 204")), "{}", f.observed);
+        }
     }
 }

@@ -40,21 +40,28 @@ pub fn judge(endpoint: &str, replies: &[(&str, Reply)]) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::testing::reply;
-    use crate::check::{Pass, Stop};
+    use crate::check::Pass;
+    use crate::check::testing::{found, reply};
 
     #[test]
     fn all_401_pass_anything_else_fails() {
         let ok = [("a", reply(401, "")), ("b", reply(401, ""))];
         assert!(matches!(judge("provision", &ok), Ok(Pass(_))));
         let bad = [("a", reply(401, "")), ("wrong username", reply(200, "{}"))];
-        match judge("provision", &bad) {
-            Err(Stop::Violated(f)) => assert!(f.observed.contains("wrong username: status 200")),
-            v => panic!("{v:?}"),
-        }
-        assert!(matches!(
-            judge("x", &[("a", reply(403, ""))]),
-            Err(Stop::Violated(_))
-        ));
+        let v = judge("provision", &bad);
+        let f = found(&v);
+        assert_eq!(f.location.as_deref(), Some("status"));
+        assert!(
+            f.observed.contains("wrong username: status 200"),
+            "{}",
+            f.observed
+        );
+        assert!(
+            !f.observed.contains("a: "),
+            "a 401 is not listed: {}",
+            f.observed
+        );
+        let v = judge("x", &[("a", reply(403, ""))]);
+        assert!(found(&v).observed.contains("a: status 403"));
     }
 }

@@ -21,20 +21,18 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
 
 #[cfg(test)]
 mod tests {
-    use crate::check::{Pass, Stop};
-    use crate::check::testing::{run_against, stub};
+    use crate::check::Pass;
+    use crate::check::testing::{found, run_against, stub};
 
     #[tokio::test]
     async fn fails_when_the_partner_accepts() {
         let v = run_against(&super::CHECK, stub(200, "{\"id\":\"x\"}")).await;
-        assert!(
-            matches!(v, Err(Stop::Violated(_))),
-            "{v:?}"
-        );
+        let f = found(&v);
+        assert_eq!(f.location.as_deref(), Some("status"));
+        for probe in ["no credentials", "wrong password", "wrong username"] {
+            assert!(f.observed.contains(&format!("{probe}: status 200")), "{}", f.observed);
+        }
         let v = run_against(&super::CHECK, stub(401, "{}")).await;
-        assert!(
-            matches!(v, Ok(Pass(_))),
-            "{v:?}"
-        );
+        assert!(matches!(v, Ok(Pass(_))), "{v:?}");
     }
 }

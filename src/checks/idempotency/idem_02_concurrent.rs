@@ -90,17 +90,23 @@ pub fn judge(replies: &[Reply]) -> Verdict {
 mod tests {
     use super::*;
     use crate::check::Pass;
-    use crate::check::testing::reply;
+    use crate::check::testing::{found, reply};
 
     #[test]
     fn one_id_passes_several_fail() {
         let a = || reply(200, r#"{"id":"a"}"#);
         assert!(matches!(judge(&[a(), a(), a()]), Ok(Pass(_))));
         let v = judge(&[a(), reply(200, r#"{"id":"b"}"#)]);
-        assert!(matches!(v, Err(Stop::Violated(f)) if f.level == Some(Level::Must)));
+        let f = found(&v);
+        assert_eq!((f.level, f.location.as_deref()), (Some(Level::Must), Some("/id")));
+        assert!(f.observed.contains("2 different ids"), "{}", f.observed);
         let v = judge(&[a(), reply(409, "{}")]);
-        assert!(matches!(v, Err(Stop::Violated(f)) if f.level == Some(Level::Should)));
+        let f = found(&v);
+        assert_eq!((f.level, f.location.as_deref()), (Some(Level::Should), Some("status")));
+        assert!(f.observed.contains("409"), "{}", f.observed);
         let v = judge(&[reply(500, "{}"), reply(500, "{}")]);
-        assert!(matches!(v, Err(Stop::Violated(f)) if f.level == Some(Level::Must)));
+        let f = found(&v);
+        assert_eq!(f.level, Some(Level::Must));
+        assert!(f.observed.contains("none did"), "{}", f.observed);
     }
 }

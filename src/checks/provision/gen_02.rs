@@ -13,7 +13,7 @@ crate::check!(
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    let reply = match super::variant_probe(cx, "unknown fields", |body| {
+    let reply = super::variant_probe(cx, "unknown fields", |body| {
         if let Some(map) = body.as_object_mut() {
             map.insert("conformance_unknown_field".into(), "ignore me".into());
             map.insert(
@@ -22,11 +22,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
             );
         }
     })
-    .await
-    {
-        Ok(r) => r,
-        Err(v) => return Err(v),
-    };
+    .await?;
     if is_2xx(reply.status) {
         return pass();
     }

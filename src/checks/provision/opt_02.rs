@@ -13,16 +13,12 @@ crate::check!(
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    let reply = match super::variant_probe(cx, "an unknown option", |body| {
+    let reply = super::variant_probe(cx, "an unknown option", |body| {
         if let Some(options) = body.get_mut("options").and_then(|o| o.as_object_mut()) {
             options.insert("conformance-unknown-option".into(), "true".into());
         }
     })
-    .await
-    {
-        Ok(r) => r,
-        Err(v) => return Err(v),
-    };
+    .await?;
     if is_2xx(reply.status) {
         return pass();
     }

@@ -68,6 +68,7 @@ pub fn judge(id: Option<&Value>, heroku_id: Option<&str>) -> Verdict {
 mod tests {
     use super::*;
     use crate::check::Pass;
+    use crate::check::testing::found;
     use serde_json::json;
 
     #[test]
@@ -75,16 +76,17 @@ mod tests {
         let h = Some("app1234567@heroku.com");
         assert!(matches!(judge(Some(&json!("res-42")), h), Ok(Pass(_))));
         assert!(matches!(judge(Some(&json!(42)), h), Ok(Pass(_))));
-        assert!(matches!(judge(None, h), Err(Stop::Violated(_))));
-        assert!(matches!(judge(Some(&json!("")), h), Err(Stop::Violated(_))));
-        assert!(matches!(judge(Some(&json!(null)), h), Err(Stop::Violated(_))));
-        assert!(matches!(
-            judge(Some(&json!("app1234567@heroku.com")), h),
-            Err(Stop::Violated(_))
-        ));
-        assert!(matches!(
-            judge(Some(&json!("res-1234567")), h),
-            Err(Stop::Violated(_))
-        ));
+        for (id, word) in [
+            (None, "missing"),
+            (Some(json!("")), "empty"),
+            (Some(json!(null)), "null"),
+            (Some(json!("app1234567@heroku.com")), "derived from heroku_id"),
+            (Some(json!("res-1234567")), "derived from heroku_id"),
+        ] {
+            let v = judge(id.as_ref(), h);
+            let f = found(&v);
+            assert_eq!(f.location.as_deref(), Some("/id"), "{id:?}");
+            assert!(f.observed.contains(word), "{id:?}: {}", f.observed);
+        }
     }
 }

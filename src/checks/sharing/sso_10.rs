@@ -32,10 +32,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         context_app: &shared.app.name,
     }
     .form();
-    let attempt = match sso::post(cx, &form, &format!("SSO login from {}", shared.app.name)).await {
-        Ok(a) => a,
-        Err(v) => return Err(v),
-    };
+    let attempt = sso::post(cx, &form, &format!("SSO login from {}", shared.app.name)).await?;
     // Where the dashboard lives may depend on the context; any signed-in 2xx page other than
     // the login endpoint itself is the resource opened.
     let Flow::Post { url: login_url } = &flow else {

@@ -1,7 +1,7 @@
 //! API-01.accept: Platform API calls send `Accept: application/vnd.heroku+json; version=3`.
 
 use crate::record::outcome::Finding;
-use crate::check::{CheckCtx, Resource, Stop, Verdict, pass};
+use crate::check::{CheckCtx, Resource, Verdict, pass, skip};
 
 crate::check!(
     "API-01.accept",
@@ -13,7 +13,7 @@ crate::check!(
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
     let s = super::subject(cx, Resource::Async).await?;
     if !s.calls().iter().any(|i| !super::is_token_call(i)) {
-        return Err(Stop::Skip("no Platform API call for this resource was observed".into()));
+        return skip("no Platform API call for this resource was observed");
     }
     let bad: Vec<_> = s
         .calls()

@@ -1,7 +1,7 @@
 //! API-01.token: Platform API calls carry a valid Bearer token.
 
 use crate::record::outcome::Finding;
-use crate::check::{CheckCtx, Resource, Stop, Verdict, pass_with};
+use crate::check::{CheckCtx, Resource, Verdict, pass_with, skip};
 
 crate::check!(
     "API-01.token",
@@ -23,7 +23,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         .cloned()
         .collect();
     if api.is_empty() {
-        return Err(Stop::Skip("no Platform API call for this resource was observed".into()));
+        return skip("no Platform API call for this resource was observed");
     }
     if bad.is_empty() {
         return pass_with(format!("{} Platform API calls", api.len()));

@@ -2,7 +2,7 @@
 
 use crate::record::InboundKind;
 use crate::record::outcome::Finding;
-use crate::check::{CheckCtx, Resource, Stop, Verdict, pass};
+use crate::check::{CheckCtx, Resource, Verdict, pass, skip};
 
 crate::check!(
     "CONFIG-02",
@@ -19,7 +19,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         .filter(|i| i.kind == InboundKind::ConfigUpdate)
         .collect();
     if updates.is_empty() {
-        return Err(Stop::Skip("no config update for this resource was observed".into()));
+        return skip("no config update for this resource was observed");
     }
     let refused: Vec<_> = updates
         .iter()

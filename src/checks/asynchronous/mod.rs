@@ -18,7 +18,7 @@ crate::suite!(
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::check::{CheckCtx, Provisioned, Resource, Stop, Verdict};
+use crate::check::{CheckCtx, Provisioned, Resource, Stop, Verdict, skip};
 use crate::config::format_duration;
 use crate::platform::Platform;
 use crate::record::Inbound;
@@ -81,7 +81,7 @@ impl Subject {
     }
 
     pub fn skip_sync(&self) -> Verdict {
-        Err(Stop::Skip(format!(
+        skip(format!(
             "the partner answered {} on plan `{}`: synchronous provisioning; set [plans] async to a plan it provisions asynchronously",
             self.res
                 .reply
@@ -89,7 +89,7 @@ impl Subject {
                 .map(|s| s.to_string())
                 .unwrap_or_else(|| "nothing".into()),
             self.res.plan
-        )))
+        ))
     }
 }
 

@@ -3,7 +3,7 @@
 
 use crate::record::InboundKind;
 use crate::record::outcome::Finding;
-use crate::check::{CheckCtx, Stop, Verdict, pass, pass_with};
+use crate::check::{CheckCtx, Verdict, pass, pass_with, skip};
 
 crate::check!(
     "OAUTH-01",
@@ -14,7 +14,7 @@ crate::check!(
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
     if !cx.platform().has_client_secret() {
-        return Err(Stop::Skip("no client secret configured: set [platform] client_secret or ADDON_OAUTH_CLIENT_SECRET".into()));
+        return skip("no client secret configured: set [platform] client_secret or ADDON_OAUTH_CLIENT_SECRET");
     }
     let s = super::exchange_window(cx).await?;
     let calls: Vec<_> = s
@@ -24,9 +24,9 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         .collect();
     if calls.is_empty() {
         if !s.is_async() {
-            return Err(Stop::Skip(
-                "synchronous provision without a grant exchange; see OAUTH-05".into(),
-            ));
+            return skip(
+                "synchronous provision without a grant exchange; see OAUTH-05",
+);
         }
         return Finding::new(
             format!(

@@ -5,7 +5,7 @@ use std::time::Duration;
 use crate::config::format_duration;
 use crate::record::InboundKind;
 use crate::record::outcome::Finding;
-use crate::check::{CheckCtx, Resource, Stop, Verdict, pass};
+use crate::check::{CheckCtx, Resource, Verdict, blocked, pass, skip};
 
 crate::check!(
     "OAUTH-03",
@@ -21,23 +21,23 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     let s = super::subject(cx, Resource::Async).await?;
     let ttl = s.platform.token_ttl();
     if ttl > SHORT {
-        return Err(Stop::Skip(format!(
+        return skip(format!(
             "tokens live {}: set [platform] token_ttl at or below your refresh margin (e.g. \"60s\") to exercise refresh",
             format_duration(ttl)
-        )));
+        ));
     }
     if !s.is_async() {
-        return Err(Stop::Skip(
+        return skip(
             "judged on asynchronous provisions, where the partner uses its token during the run"
-                .into(),
-        ));
+                ,
+);
     }
     if !s
         .calls()
         .iter()
         .any(|c| c.kind == InboundKind::TokenExchange && c.ok())
     {
-        return Err(Stop::Blocked("no successful grant exchange (see OAUTH-01 and PROV-08)".into()));
+        return blocked("no successful grant exchange (see OAUTH-01 and PROV-08)");
     }
     if s.wait(|i| i.kind == InboundKind::TokenRefresh && i.ok())
         .await

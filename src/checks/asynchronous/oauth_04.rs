@@ -1,7 +1,7 @@
 //! OAUTH-04: a resource's token is used for that resource only.
 
 use crate::record::outcome::Finding;
-use crate::check::{CheckCtx, Resource, Stop, Verdict, pass};
+use crate::check::{CheckCtx, Resource, Verdict, pass, skip};
 
 crate::check!(
     "OAUTH-04",
@@ -18,7 +18,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         .iter()
         .any(|i| i.scope.as_deref() == Some(uuid.as_str()))
     {
-        return Err(Stop::Skip("no call with this resource's token was observed".into()));
+        return skip("no call with this resource's token was observed");
     }
     let bad: Vec<_> = s
         .calls()

@@ -2,7 +2,7 @@
 
 use crate::record::InboundKind;
 use crate::record::outcome::Finding;
-use crate::check::{CheckCtx, Resource, Stop, Verdict, pass};
+use crate::check::{CheckCtx, Resource, Verdict, pass, skip};
 
 crate::check!(
     "OAUTH-05",
@@ -14,13 +14,13 @@ crate::check!(
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
     let s = super::subject(cx, Resource::Primary).await?;
     if s.is_async() {
-        return Err(Stop::Skip(
+        return skip(
             "the shared resource is provisioned asynchronously; OAUTH-01 judges its exchange"
-                .into(),
-        ));
+                ,
+);
     }
     if !s.platform.has_client_secret() {
-        return Err(Stop::Skip("no client secret configured: set [platform] client_secret or ADDON_OAUTH_CLIENT_SECRET".into()));
+        return skip("no client secret configured: set [platform] client_secret or ADDON_OAUTH_CLIENT_SECRET");
     }
     if s.wait(|i| i.kind == InboundKind::TokenExchange && i.ok())
         .await

@@ -2,7 +2,7 @@
 
 use crate::record::InboundKind;
 use crate::record::outcome::Finding;
-use crate::check::{CheckCtx, Stop, Verdict, pass};
+use crate::check::{CheckCtx, Verdict, blocked, pass};
 
 crate::check!(
     "PROV-08",
@@ -27,7 +27,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         .cloned()
         .collect();
     if expired.is_empty() {
-        return Err(Stop::Blocked("no exchange that could succeed arrived (see OAUTH-01)".into()));
+        return blocked("no exchange that could succeed arrived (see OAUTH-01)");
     }
     let expires_at = s
         .res

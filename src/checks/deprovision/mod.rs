@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use crate::catalogue::Level;
 use crate::check::judge::{is_2xx, is_5xx, observed_status};
-use crate::check::{CheckCtx, Provisioned, Resource, Stop, Verdict, pass};
+use crate::check::{CheckCtx, Provisioned, Resource, Stop, Verdict, blocked, pass};
 use crate::partner::Reply;
 use crate::record::outcome::{Finding, Outcome};
 
@@ -15,11 +15,11 @@ use crate::record::outcome::{Finding, Outcome};
 pub async fn removed_resource(cx: &CheckCtx<'_>) -> Result<Arc<Provisioned>, Stop> {
     match cx.outcome_of("DEPROV-02") {
         Some(Outcome::Pass | Outcome::Warn) => Ok(cx.resource(Resource::Primary).await),
-        Some(o) => Err(Stop::Blocked(format!(
+        Some(o) => blocked(format!(
             "needs the removal made by DEPROV-02, which did not pass ({})",
             o.label().to_lowercase()
-        ))),
-        None => Err(Stop::Blocked("needs DEPROV-02 to run first".into())),
+        )),
+        None => blocked("needs DEPROV-02 to run first"),
     }
 }
 

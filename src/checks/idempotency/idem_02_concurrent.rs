@@ -5,7 +5,7 @@ use crate::catalogue::Level;
 use crate::check::judge::{is_2xx, observed_status};
 use crate::partner::Reply;
 use crate::record::outcome::Finding;
-use crate::check::{CheckCtx, Stop, Verdict, pass};
+use crate::check::{CheckCtx, Stop, Verdict, pass, skip};
 
 crate::check!(
     "IDEM-02.concurrent",
@@ -18,7 +18,7 @@ crate::check!(
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
     let n = cx.config().idempotency.concurrent_deliveries;
     if n < 2 {
-        return Err(Stop::Skip("[idempotency] concurrent_deliveries is below 2".into()));
+        return skip("[idempotency] concurrent_deliveries is below 2");
     }
     let probe = cx.probe(cx.default_plan());
     let replies = probe.send_concurrently(n).await.map_err(Stop::Error)?;

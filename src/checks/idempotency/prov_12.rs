@@ -5,7 +5,7 @@ use crate::catalogue::Level;
 use crate::check::judge::{is_2xx, is_5xx, message, observed_status};
 use crate::partner::{Credentials, Reply};
 use crate::record::outcome::Finding;
-use crate::check::{CheckCtx, Resource, Stop, Verdict, pass};
+use crate::check::{CheckCtx, Resource, Verdict, blocked, pass};
 
 crate::check!(
     "PROV-12",
@@ -20,10 +20,10 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         .deprovision(&res.uuid, Credentials::Manifest, "deprovision secondary")
         .await;
     if !(is_2xx(removal.status) || matches!(removal.status, Some(404 | 410))) {
-        return Err(Stop::Blocked(format!(
+        return blocked(format!(
             "could not remove the secondary resource first: {}",
             removal.exchange.summary()
-        )));
+        ));
     }
     res.mark_gone("deprovisioned by PROV-12");
     let again = cx.resend(&res, "provision the removed uuid again").await;
@@ -65,6 +65,7 @@ pub fn judge(reply: &Reply) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::Stop;
     use crate::check::Pass;
     use crate::check::testing::reply;
 

@@ -2,7 +2,7 @@
 //! manifest's names too. Renaming per attachment is Heroku's job, not the partner's.
 
 use crate::check::judge::config_problem;
-use crate::check::{CheckCtx, Resource, Stop, Verdict, pass, pass_with};
+use crate::check::{CheckCtx, Resource, Verdict, blocked, pass, pass_with};
 
 crate::check!(
     "CONFIG-02.many",
@@ -16,9 +16,9 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     if let Some(config) = first.reply.json.as_ref().ok().and_then(|b| b.get("config"))
         && config_problem(cx.manifest(), config).is_some()
     {
-        return Err(Stop::Blocked(
-            "the first install's config already breaks the rule (see PROV-04)".into(),
-        ));
+        return blocked(
+            "the first install's config already breaks the rule (see PROV-04)",
+);
     }
     // The answer is the evidence; a later removal (PROV-12, PROV-10) does not matter.
     let second = super::answered(cx).await?;

@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use crate::check::{CheckCtx, Provisioned, Resource, Stop};
+use crate::check::{CheckCtx, Provisioned, Resource, Stop, blocked};
 use crate::partner::Reply;
 
 /// The provider `id` of a provision answer, as text.
@@ -33,9 +33,9 @@ pub async fn answered(cx: &CheckCtx<'_>) -> Result<Arc<Provisioned>, Stop> {
     if second.reply.is_success() {
         Ok(second)
     } else {
-        Err(Stop::Blocked(format!(
+        blocked(format!(
             "the second install was refused: {} (see PROV-11)",
             second.reply.exchange.summary()
-        )))
+        ))
     }
 }

@@ -4,7 +4,7 @@
 use crate::check::judge::observed_status;
 use crate::partner::{Credentials, Reply};
 use crate::record::outcome::Finding;
-use crate::check::{CheckCtx, Resource, Stop, Verdict, pass_with};
+use crate::check::{CheckCtx, Resource, Stop, Verdict, blocked, pass_with};
 
 crate::check!(
     "PROV-10",
@@ -40,10 +40,10 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
             .as_ref()
             .is_some_and(|r| matches!(r.status, Some(404 | 410)));
     if let Some(r) = removal.as_ref().filter(|r| !lost && !r.is_success()) {
-        return Err(Stop::Blocked(format!(
+        return blocked(format!(
             "the second install could not be removed: {} (see DEPROV-02)",
             r.exchange.summary()
-        )));
+        ));
     }
     second.mark_gone(if lost {
         "the partner lost it (PROV-10)"
@@ -102,10 +102,10 @@ pub fn judge(reply: &Reply) -> Verdict {
         .hint("key installs on the uuid: deprovisioning one uuid must not remove other installs of the same app (heroku_id)")
         .exchange(&reply.exchange)
         .into(),
-        _ => Err(Stop::Blocked(format!(
+        _ => blocked(format!(
             "the plan change of the first install answered neither 2xx nor 404/410, so whether it still exists is unknown: {}",
             reply.exchange.summary()
-        ))),
+        )),
     }
 }
 

@@ -82,6 +82,7 @@ pub fn judge(
 
 #[cfg(test)]
 mod tests {
+    
     use crate::check::Stop;
     use crate::checks::sso::Attempt;
     use crate::partner::sso::{CookieJar, Navigation};

@@ -7,7 +7,7 @@ use crate::check::judge::{config_problem, observed_status};
 use crate::manifest::Manifest;
 use crate::partner::{Credentials, Reply};
 use crate::record::outcome::Finding;
-use crate::check::{CheckCtx, Resource, Stop, Verdict};
+use crate::check::{CheckCtx, Resource, Stop, Verdict, skip};
 
 crate::check!(
     "PLAN-02",
@@ -15,7 +15,7 @@ crate::check!(
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
     let Some(plan) = cx.config().plans.upgrade.clone() else {
-        return Err(Stop::Skip("no upgrade plan: set [plans] upgrade in the config".into()));
+        return skip("no upgrade plan: set [plans] upgrade in the config");
     };
     let res = cx.live_resource(Resource::Primary).await?;
     let body = serde_json::json!({"plan": plan, "uuid": res.uuid});

@@ -1,6 +1,6 @@
 //! PLAN-02 (downgrade): a plan change to the configured downgrade plan gets 200.
 
-use crate::check::{CheckCtx, Resource, Stop, Verdict};
+use crate::check::{CheckCtx, Resource, Verdict, blocked, skip};
 
 crate::check!(
     "PLAN-02.downgrade",
@@ -11,18 +11,18 @@ crate::check!(
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
     let Some(plan) = cx.config().plans.downgrade.clone() else {
-        return Err(Stop::Skip("no downgrade plan: set [plans] downgrade in the config".into()));
+        return skip("no downgrade plan: set [plans] downgrade in the config");
     };
     let res = cx.live_resource(Resource::Primary).await?;
     if res.current_plan() == plan {
         let upgrade = cx.config().plans.upgrade.as_deref();
         return match upgrade {
-            Some(up) if up != plan => Err(Stop::Blocked(format!(
+            Some(up) if up != plan => blocked(format!(
                 "the resource is still on {plan}: the upgrade to {up} did not pass (see PLAN-02)"
-            ))),
-            _ => Err(Stop::Skip(format!(
+            )),
+            _ => skip(format!(
                 "the resource is already on {plan}: set [plans] downgrade to a plan below [plans] upgrade"
-            ))),
+            )),
         };
     }
     let reply = super::change(cx, &res, &plan, &format!("plan change to {plan}")).await;
@@ -32,6 +32,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::Stop;
     use crate::check::Pass;
     use crate::check::testing::{ctx_for, run_check, start, stub};
 

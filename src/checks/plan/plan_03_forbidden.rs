@@ -2,7 +2,7 @@
 
 use crate::check::judge::refusal_problem;
 use crate::record::outcome::Finding;
-use crate::check::{CheckCtx, Resource, Stop, Verdict, pass, violated};
+use crate::check::{CheckCtx, Resource, Verdict, blocked, pass, skip, violated};
 
 crate::check!(
     "PLAN-03.forbidden",
@@ -14,9 +14,9 @@ crate::check!(
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
     let pairs = cx.config().plans.forbidden_transitions.clone();
     if pairs.is_empty() {
-        return Err(Stop::Skip(
-            "no forbidden plan changes: list them in [plans] forbidden_transitions".into(),
-        ));
+        return skip(
+            "no forbidden plan changes: list them in [plans] forbidden_transitions",
+);
     }
     let res = cx.live_resource(Resource::Primary).await?;
     let mut first: Option<Finding> = None;
@@ -25,10 +25,10 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
             let setup =
                 super::change(cx, &res, from, &format!("plan change to {from} (set-up)")).await;
             if setup.status != Some(200) {
-                return Err(Stop::Blocked(format!(
+                return blocked(format!(
                     "could not move the resource to {from} first: {}",
                     setup.exchange.summary()
-                )));
+                ));
             }
         }
         let reply = super::change(
@@ -51,6 +51,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::Stop;
     use crate::check::testing::{ctx_for, run_check, start, stub};
 
     #[tokio::test]

@@ -2,7 +2,7 @@
 
 use crate::partner::Reply;
 use crate::record::outcome::Finding;
-use crate::check::{CheckCtx, Resource, Stop, Verdict, pass};
+use crate::check::{CheckCtx, Resource, Verdict, blocked, pass};
 
 crate::check!(
     "GEN-04",
@@ -29,7 +29,7 @@ pub fn is_json_type(content_type: &str) -> bool {
 
 pub fn judge(reply: &Reply) -> Verdict {
     if reply.json.is_err() {
-        return Err(Stop::Blocked("the body is not JSON (see GEN-01)".to_owned()));
+        return blocked("the body is not JSON (see GEN-01)");
     }
     match reply.content_type.as_deref() {
         Some(ct) if is_json_type(ct) => pass(),
@@ -47,6 +47,7 @@ pub fn judge(reply: &Reply) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::Stop;
     use crate::check::Pass;
     use crate::check::testing::reply_typed;
 

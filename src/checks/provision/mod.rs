@@ -9,7 +9,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use crate::check::judge::is_2xx;
-use crate::check::{CheckCtx, Provisioned, Resource, Stop};
+use crate::check::{CheckCtx, Provisioned, Resource, Stop, skip};
 use crate::partner::Reply;
 
 /// The shared resource's synchronous answer, or the verdict for checks that judge one: blocked
@@ -17,9 +17,7 @@ use crate::partner::Reply;
 pub async fn sync_answer(cx: &CheckCtx<'_>) -> Result<Arc<Provisioned>, Stop> {
     let res = cx.live_resource(Resource::Primary).await?;
     if res.is_async() {
-        return Err(Stop::Skip(
-            "the partner answered 202: config arrives through the Platform API".into(),
-        ));
+        return skip("the partner answered 202: config arrives through the Platform API");
     }
     Ok(res)
 }

@@ -4,7 +4,7 @@ use serde_json::Value;
 
 use crate::check::judge::json_body;
 use crate::record::outcome::Finding;
-use crate::check::{CheckCtx, Stop, Verdict, pass, pass_with};
+use crate::check::{CheckCtx, Stop, Verdict, blocked, pass, pass_with};
 
 crate::check!(
     "PROV-05",
@@ -29,7 +29,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
 /// `production`: the run targets the production URL, where localhost is wrong.
 pub fn judge(config: &Value, production: bool) -> Verdict {
     let Some(map) = config.as_object() else {
-        return Err(Stop::Blocked("`config` is not an object (see PROV-04)".into()));
+        return blocked("`config` is not an object (see PROV-04)");
     };
     let mut seen = 0;
     for (key, value) in map.iter().filter(|(k, _)| k.ends_with("_URL")) {

@@ -4,7 +4,7 @@ use serde_json::Value;
 
 use crate::check::judge::json_body;
 use crate::record::outcome::Finding;
-use crate::check::{CheckCtx, Resource, Stop, Verdict, pass};
+use crate::check::{CheckCtx, Resource, Stop, Verdict, pass, skip};
 
 crate::check!(
     "PROV-06",
@@ -15,11 +15,11 @@ crate::check!(
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
     if !cx.manifest().requires("syslog_drain") {
-        return Err(Stop::Skip("the manifest does not require syslog_drain".into()));
+        return skip("the manifest does not require syslog_drain");
     }
     let res = cx.live_resource(Resource::Primary).await?;
     if res.is_async() {
-        return Err(Stop::Skip("the partner answered 202; the drain is not in the 202 body".into()));
+        return skip("the partner answered 202; the drain is not in the 202 body");
     }
     let body = json_body(&res.reply)?;
     match judge(body.get("log_drain_url")) {

@@ -3,7 +3,7 @@
 
 use crate::check::judge::refusal_problem;
 use crate::record::outcome::Finding;
-use crate::check::{CheckCtx, Stop, Verdict, pass, violated};
+use crate::check::{CheckCtx, Verdict, pass, skip, violated};
 
 crate::check!(
     "REGION-05",
@@ -17,9 +17,9 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     let cfg = &cx.config();
     let plans = &cfg.plans.private_space_unavailable;
     if plans.is_empty() {
-        return Err(Stop::Skip(
-            "no plan is marked unavailable in Private Spaces: list them in [plans] private_space_unavailable".into(),
-        ));
+        return skip(
+            "no plan is marked unavailable in Private Spaces: list them in [plans] private_space_unavailable",
+);
     }
     let refused = super::refused(cx).await?;
     let mut first: Option<Finding> = None;
@@ -53,6 +53,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::Stop;
     use crate::check::Pass;
     use crate::check::testing::{ctx_for, run_check, start, stub};
 

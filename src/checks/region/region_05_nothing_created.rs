@@ -6,7 +6,7 @@ use crate::catalogue::Level;
 use crate::check::judge::is_2xx;
 use crate::partner::Credentials;
 use crate::record::outcome::Finding;
-use crate::check::{CheckCtx, Pass, Stop, Verdict, pass};
+use crate::check::{CheckCtx, Pass, Verdict, blocked, pass};
 
 crate::check!(
     "REGION-05.leftover",
@@ -19,7 +19,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     let refused = super::refused(cx).await?;
     let uuids = refused.0.lock().map(|r| r.clone()).unwrap_or_default();
     if uuids.is_empty() {
-        return Err(Stop::Blocked("no Private Space provision was refused (see REGION-05)".into()));
+        return blocked("no Private Space provision was refused (see REGION-05)");
     }
     for uuid in uuids {
         let reply = cx
@@ -41,10 +41,10 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
             )
             .await;
         if !matches!(control.status, Some(404 | 410)) {
-            return Err(Stop::Blocked(format!(
+            return blocked(format!(
                 "an unknown uuid's deprovision gets {} too (see DEPROV-03), so a leftover cannot be told apart",
                 crate::check::judge::observed_status(&control)
-            )));
+            ));
         }
         if is_2xx(reply.status) {
             return Finding::new(
@@ -93,6 +93,7 @@ fn callbacks_for(cx: &CheckCtx<'_>, uuid: &str) -> Option<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::Stop;
     use crate::check::testing::{ctx_for, run_check, start, stub};
 
     #[tokio::test]

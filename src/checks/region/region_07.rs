@@ -3,7 +3,7 @@
 
 use crate::catalogue::Level;
 use crate::check::judge::{is_2xx, refusal_problem};
-use crate::check::{CheckCtx, Stop, Verdict, pass, pass_with};
+use crate::check::{CheckCtx, Verdict, pass, pass_with, skip};
 
 crate::check!(
     "REGION-07",
@@ -17,7 +17,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     let region = cx.config().regions.unknown.clone();
     let plan = cx.default_plan().to_owned();
     if plan.is_empty() {
-        return Err(Stop::Skip("no default plan: set [plans] default".into()));
+        return skip("no default plan: set [plans] default");
     }
     let (uuid, reply) =
         super::provision_in(cx, &plan, &region, &format!("provision in {region}")).await;
@@ -39,6 +39,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::Stop;
     use crate::check::Pass;
     use crate::check::testing::{run_against, stub};
 

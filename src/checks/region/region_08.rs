@@ -2,7 +2,7 @@
 
 use crate::check::judge::{is_2xx, observed_status};
 use crate::record::outcome::Finding;
-use crate::check::{CheckCtx, Stop, Verdict, pass};
+use crate::check::{CheckCtx, Verdict, pass, skip};
 
 crate::check!(
     "REGION-08",
@@ -25,12 +25,12 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         .flatten()
         .find(|p| !p.is_empty() && !unavailable.contains(p))
     else {
-        return Err(Stop::Skip(
-            "every configured plan is marked unavailable in Private Spaces".into(),
-        ));
+        return skip(
+            "every configured plan is marked unavailable in Private Spaces",
+);
     };
     let Some(region) = cfg.regions.private_space.first().cloned() else {
-        return Err(Stop::Skip("no Private Space region: set [regions] private_space".into()));
+        return skip("no Private Space region: set [regions] private_space");
     };
     let (uuid, reply) =
         super::provision_in(cx, &plan, &region, &format!("provision {plan} in {region}")).await;
@@ -51,6 +51,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::Stop;
     use crate::check::Pass;
     use crate::check::testing::{run_against, stub};
 

@@ -8,7 +8,7 @@ crate::suite!(rotate_04, rotate_05, rotate_02);
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crate::check::{CheckCtx, Provisioned, Resource, Stop};
+use crate::check::{CheckCtx, Provisioned, Resource, Stop, error, skip};
 use crate::checks::many::provider_id;
 use crate::hooks::{self, HookRun};
 use crate::record::Inbound;
@@ -92,9 +92,9 @@ fn partner_config(cx: &CheckCtx<'_>, uuid: &str) -> BTreeMap<String, String> {
 /// manifest is attachable, so propagation is judged too).
 pub async fn rotation(cx: &CheckCtx<'_>) -> Result<Arc<Rotation>, Stop> {
     let Some(template) = cx.config().hooks.rotate.clone() else {
-        return Err(Stop::Skip(
-            "no rotation hook: set [hooks] rotate to a command that makes your add-on rotate the credentials of {resource_uuid} (e.g. `curl -fsS -X POST https://admin.example/rotate/{resource_uuid}`)".into(),
-        ));
+        return skip(
+            "no rotation hook: set [hooks] rotate to a command that makes your add-on rotate the credentials of {resource_uuid} (e.g. `curl -fsS -X POST https://admin.example/rotate/{resource_uuid}`)",
+        );
     };
     let platform = cx.platform();
     let res = cx.live_resource(Resource::Primary).await?;
@@ -152,10 +152,10 @@ pub async fn rotation(cx: &CheckCtx<'_>) -> Result<Arc<Rotation>, Stop> {
         })
         .await?;
     if made.hook.failed_here() {
-        return Err(Stop::Error(format!(
+        return error(format!(
             "the rotate hook failed on the harness's side, so the rotation cannot be judged: {}",
             made.hook.summary()
-        )));
+        ));
     }
     Ok(made)
 }

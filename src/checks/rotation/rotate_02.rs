@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use crate::catalogue::Level;
 use crate::hooks;
 use crate::record::outcome::Finding;
-use crate::check::{CheckCtx, Resource, Stop, Verdict, pass_with};
+use crate::check::{CheckCtx, Resource, Verdict, blocked, pass_with, skip};
 
 crate::check!(
     "ROTATE-02",
@@ -19,18 +19,18 @@ crate::check!(
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
     let Some(template) = cx.config().hooks.verify_credentials.clone() else {
-        return Err(Stop::Skip(
-            "no verification hook: set [hooks] verify_credentials to a command that exits 0 when the credentials in its environment (your manifest's config var names, e.g. $MYADDON_URL) work".into(),
-        ));
+        return skip(
+            "no verification hook: set [hooks] verify_credentials to a command that exits 0 when the credentials in its environment (your manifest's config var names, e.g. $MYADDON_URL) work",
+);
     };
     let r = super::rotation(cx).await?;
     if r.patch.as_ref().is_none_or(|p| !p.ok()) || r.before == r.after {
-        return Err(Stop::Blocked("no rotation took place (see ROTATE-04, ROTATE-05)".into()));
+        return blocked("no rotation took place (see ROTATE-04, ROTATE-05)");
     }
     if let Some(missing) = r.after.keys().find(|k| !r.before.contains_key(*k)) {
-        return Err(Stop::Blocked(format!(
+        return blocked(format!(
             "the value of {missing} before the rotation is unknown (see PROV-04)"
-        )));
+        ));
     }
     let res = cx.live_resource(Resource::Primary).await?;
     let vars = super::hook_vars(cx, &res);
@@ -43,10 +43,10 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     };
     let new = verify(&r.after).await;
     if !new.succeeded() {
-        return Err(Stop::Blocked(format!(
+        return blocked(format!(
             "[hooks] verify_credentials rejects the new credentials too, so it proves nothing: {}",
             new.summary()
-        )));
+        ));
     }
     let old = verify(&r.before).await;
     if old.succeeded() {

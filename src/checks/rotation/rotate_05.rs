@@ -3,7 +3,7 @@
 
 use crate::platform::state::rename;
 use crate::record::outcome::Finding;
-use crate::check::{CheckCtx, Stop, Verdict, pass_with};
+use crate::check::{CheckCtx, Verdict, blocked, pass_with};
 
 crate::check!(
     "ROTATE-05",
@@ -15,7 +15,7 @@ crate::check!(
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
     let r = super::rotation(cx).await?;
     if r.patch.as_ref().is_none_or(|p| !p.ok()) {
-        return Err(Stop::Blocked("no accepted config update (see ROTATE-04)".into()));
+        return blocked("no accepted config update (see ROTATE-04)");
     }
     let prefix = cx.manifest().prefix();
     match judge(&r, &prefix) {

@@ -7,7 +7,7 @@ crate::suite!(att_08, att_07, sso_10);
 
 use std::sync::Arc;
 
-use crate::check::{CheckCtx, Resource, Stop};
+use crate::check::{CheckCtx, Resource, Stop, blocked, skip};
 use crate::heroku::App;
 use crate::partner::{Credentials, Reply};
 use crate::platform::state::Attachment;
@@ -25,9 +25,7 @@ pub struct Attached {
 /// name is `[sharing] attach_as` or Heroku's heuristic.
 pub async fn attached(cx: &CheckCtx<'_>) -> Result<Arc<Attached>, Stop> {
     if !cx.manifest().requires("attachable") {
-        return Err(Stop::Skip(
-            "the manifest does not declare attachable in api.requires".into(),
-        ));
+        return skip("the manifest does not declare attachable in api.requires");
     }
     let platform = cx.platform().clone();
     let res = cx.live_resource(Resource::Primary).await?;
@@ -48,9 +46,9 @@ pub async fn attached(cx: &CheckCtx<'_>) -> Result<Arc<Attached>, Stop> {
         .await?;
     match made.as_ref() {
         Ok(a) => Ok(Arc::new(a.clone())),
-        Err(e) => Err(Stop::Blocked(format!(
+        Err(e) => blocked(format!(
             "the platform could not attach the shared resource: {e}; fix [sharing] attach_as"
-        ))),
+        )),
     }
 }
 

@@ -4,7 +4,7 @@
 use crate::catalogue::Level;
 use crate::checks::sso::{self, Flow, same_page, working_login};
 use crate::record::outcome::Finding;
-use crate::check::{CheckCtx, Resource, Stop, Verdict, pass_with};
+use crate::check::{CheckCtx, Resource, Verdict, pass_with, skip};
 use crate::sso::{Login, SsoUser};
 
 crate::check!(
@@ -18,7 +18,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     let shared = super::attached(cx).await?;
     let (flow, salt) = sso::target(cx)?;
     if matches!(flow, Flow::LegacyGet { .. }) {
-        return Err(Stop::Skip("the legacy SSO flow carries no context_app".into()));
+        return skip("the legacy SSO flow carries no context_app");
     }
     let own = working_login(cx, Resource::Primary).await?;
     let res = cx.live_resource(Resource::Primary).await?;
@@ -36,7 +36,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     // Where the dashboard lives may depend on the context; any signed-in 2xx page other than
     // the login endpoint itself is the resource opened.
     let Flow::Post { url: login_url } = &flow else {
-        return Err(Stop::Skip("the legacy SSO flow carries no context_app".into()));
+        return skip("the legacy SSO flow carries no context_app");
     };
     if attempt.signed_in() && !same_page(&attempt.nav.final_url, login_url) {
         return pass_with(format!(

@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use crate::catalogue::Level;
 use crate::check::judge::{is_2xx, is_5xx, observed_status};
-use crate::check::{CheckCtx, Provisioned, Resource, Stop, Verdict, pass};
+use crate::check::{CheckCtx, Provisioned, Resource, Stop, Verdict, blocked, pass, skip};
 use crate::partner::sso::{CookieJar, Navigation};
 use crate::record::outcome::Finding;
 use crate::sso::{Login, SsoUser, TOKEN_FIELDS, legacy_form, set_field};
@@ -50,15 +50,11 @@ pub fn target(cx: &CheckCtx<'_>) -> Result<(Flow, String), Stop> {
         (Some(url), _) => Flow::Post { url: url.clone() },
         (None, Some(base)) => Flow::LegacyGet { base: base.clone() },
         (None, None) => {
-            return Err(Stop::Skip(
-                "neither sso_url nor base_url is known: set [partner] sso_url".into(),
-            ));
+            return skip("neither sso_url nor base_url is known: set [partner] sso_url");
         }
     };
     let Some(salt) = cx.manifest().sso_salt.clone().filter(|s| !s.is_empty()) else {
-        return Err(Stop::Blocked(
-            "the manifest has no sso_salt to sign logins with (see MAN-13)".into(),
-        ));
+        return blocked("the manifest has no sso_salt to sign logins with (see MAN-13)");
     };
     Ok((flow, salt))
 }
@@ -181,10 +177,10 @@ pub async fn working_login(cx: &CheckCtx<'_>, key: Resource) -> Result<Arc<Attem
     if login.signed_in() {
         Ok(login)
     } else {
-        Err(Stop::Blocked(format!(
+        blocked(format!(
             "a correct SSO login to the {key} resource did not sign in ({}); see SSO-05",
             login.nav.last().exchange.summary()
-        )))
+        ))
     }
 }
 

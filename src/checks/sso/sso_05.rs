@@ -1,7 +1,7 @@
 //! SSO-05: a correct login creates a session (cookie) and lands on the resource's dashboard.
 
 use crate::record::outcome::Finding;
-use crate::check::{CheckCtx, Resource, Stop, Verdict, pass_with};
+use crate::check::{CheckCtx, Resource, Stop, Verdict, blocked, pass_with};
 
 use super::Attempt;
 
@@ -22,7 +22,7 @@ pub fn judge(login: &Attempt) -> Verdict {
     let first = nav.first();
     let last = nav.last();
     if first.status == Some(401) {
-        return Err(Stop::Blocked("the SSO endpoint asked for Basic auth; see AUTH-06".into()));
+        return blocked("the SSO endpoint asked for Basic auth; see AUTH-06");
     }
     let with = |f: Finding| Err(Stop::violated(f.exchange(&first.exchange).exchange(&last.exchange)));
     if let Some(why) = &nav.broken {

@@ -2,7 +2,7 @@
 
 use crate::config::format_duration;
 use crate::record::outcome::Finding;
-use crate::check::{CheckCtx, Stop, Verdict, pass_with};
+use crate::check::{CheckCtx, Verdict, pass_with, skip};
 
 crate::check!(
     "TIME-01",
@@ -15,7 +15,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     let t = cx.config().timeouts;
     let all = cx.exchanges();
     if all.is_empty() {
-        return Err(Stop::Skip("no partner call was made before this check".into()));
+        return skip("no partner call was made before this check");
     }
     // Calls beyond the hard limit are TIME-02's.
     let hard: Vec<u64> = super::slower_than(&all, t.fail_after)

@@ -2,7 +2,7 @@
 
 use crate::config::format_duration;
 use crate::record::outcome::Finding;
-use crate::check::{CheckCtx, Stop, Verdict, pass_with};
+use crate::check::{CheckCtx, Verdict, pass_with, skip};
 
 crate::check!(
     "TIME-02",
@@ -15,7 +15,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     let t = cx.config().timeouts;
     let all = cx.exchanges();
     if all.is_empty() {
-        return Err(Stop::Skip("no partner call was made before this check".into()));
+        return skip("no partner call was made before this check");
     }
     let slow: Vec<_> = super::slower_than(&all, t.fail_after).collect();
     if slow.is_empty() {

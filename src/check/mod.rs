@@ -9,15 +9,17 @@ pub mod resource;
 #[cfg(test)]
 pub mod testing;
 pub mod verdict;
+pub mod view;
 
 use std::future::Future;
 use std::pin::Pin;
 
 use crate::catalogue::Level;
 
-pub use ctx::{CheckCtx, RunCtx};
+pub use ctx::RunCtx;
 pub use resource::{Provisioned, Resource};
 pub use verdict::{Pass, Stop, Verdict, blocked, error, pass, pass_with, skip, violated};
+pub use view::CheckCtx;
 
 pub type CheckFuture<'a> = Pin<Box<dyn Future<Output = Verdict> + Send + 'a>>;
 

@@ -236,3 +236,27 @@ fn no_import_cycle_between_rooms() {
         "records must not import the client"
     );
 }
+
+#[test]
+fn every_check_file_is_listed_in_its_suite() {
+    let mut files = Vec::new();
+    rust_files(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src/checks"),
+        &mut files,
+    );
+    let mut declared = 0;
+    for file in files {
+        let text = fs::read_to_string(&file).unwrap();
+        let Some(at) = text.find("crate::check!(") else {
+            continue;
+        };
+        let id = text[at..].split('"').nth(1).unwrap_or_default();
+        declared += 1;
+        assert!(
+            REGISTRY.iter().any(|c| c.id == id),
+            "{}: check {id} is not in its suite's `suite!` list",
+            file.display()
+        );
+    }
+    assert_eq!(declared, REGISTRY.len());
+}

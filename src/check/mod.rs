@@ -75,13 +75,12 @@ macro_rules! check {
     };
 }
 
-/// Declares a suite's check modules and lists them, in run order, as the suite's `CHECKS`:
-/// `suite!(prov_02, gen_01, …)`. A suite file under `suites/` with the same `name` holds the
-/// suite's metadata; this list is the only place a check is registered.
+/// Lists a suite's checks, in run order, as the suite's `CHECKS`: `suite!(prov_02, gen_01, …)`
+/// after the `pub mod` lines of its check files. A suite file under `suites/` with the same
+/// `name` holds the suite's metadata; this list is the only place a check is registered.
 #[macro_export]
 macro_rules! suite {
     ($($module:ident),+ $(,)?) => {
-        $(pub mod $module;)+
         pub static CHECKS: &[&$crate::check::Check] = &[$(&$module::CHECK),+];
     };
 }

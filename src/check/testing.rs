@@ -142,3 +142,11 @@ pub fn found(v: &Verdict) -> &Finding {
         other => panic!("expected a finding, got {other:?}"),
     }
 }
+
+/// Asserts that `v` is a finding at `location` whose observed text contains `observed`.
+#[track_caller]
+pub fn assert_found(v: &Verdict, location: Option<&str>, observed: &str) {
+    let f = found(v);
+    assert_eq!(f.location.as_deref(), location, "{f:?}");
+    assert!(f.observed.contains(observed), "observed: {}", f.observed);
+}

@@ -1,7 +1,7 @@
 //! API-01.accept: Platform API calls send `Accept: application/vnd.heroku+json; version=3`.
 
-use crate::record::outcome::Finding;
 use crate::check::{CheckCtx, Resource, Verdict, pass, skip};
+use crate::record::outcome::Finding;
 
 crate::check!(
     "API-01.accept",

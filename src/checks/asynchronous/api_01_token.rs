@@ -1,7 +1,7 @@
 //! API-01.token: Platform API calls carry a valid Bearer token.
 
-use crate::record::outcome::Finding;
 use crate::check::{CheckCtx, Resource, Verdict, pass_with, skip};
+use crate::record::outcome::Finding;
 
 crate::check!(
     "API-01.token",

@@ -1,8 +1,8 @@
 //! ASYNC-03: after a 202, the partner marks the add-on provisioned within the deadline.
 
+use crate::check::{CheckCtx, Resource, Verdict, pass_with};
 use crate::record::InboundKind;
 use crate::record::outcome::Finding;
-use crate::check::{CheckCtx, Resource, Verdict, pass_with};
 
 crate::check!(
     "ASYNC-03",

@@ -3,9 +3,9 @@
 use serde_json::Value;
 
 use crate::check::judge::json_object;
+use crate::check::{CheckCtx, Pass, Resource, Stop, Verdict, pass_with};
 use crate::checks::provision::prov_03;
 use crate::record::outcome::Finding;
-use crate::check::{CheckCtx, Pass, Resource, Stop, Verdict, pass_with};
 
 crate::check!(
     "ASYNC-09",

@@ -1,8 +1,8 @@
 //! CONFIG-02: config updates use only the manifest's config var names, with string values.
 
+use crate::check::{CheckCtx, Resource, Verdict, pass, skip};
 use crate::record::InboundKind;
 use crate::record::outcome::Finding;
-use crate::check::{CheckCtx, Resource, Verdict, pass, skip};
 
 crate::check!(
     "CONFIG-02",

@@ -2,6 +2,17 @@
 //! asynchronous provision. They judge the inbound journal of the platform, waiting for owed
 //! callbacks event-driven up to `timeouts.callback`.
 
+pub mod api_01_accept;
+pub mod api_01_token;
+pub mod async_03;
+pub mod async_09;
+pub mod config_02;
+pub mod oauth_01;
+pub mod oauth_03;
+pub mod oauth_04;
+pub mod oauth_05;
+pub mod prov_08;
+
 crate::suite!(
     async_09,
     async_03,

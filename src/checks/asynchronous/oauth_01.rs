@@ -1,9 +1,9 @@
 //! OAUTH-01: the grant is exchanged with grant_type=authorization_code, the code and the client
 //! secret.
 
+use crate::check::{CheckCtx, Verdict, pass, pass_with, skip};
 use crate::record::InboundKind;
 use crate::record::outcome::Finding;
-use crate::check::{CheckCtx, Verdict, pass, pass_with, skip};
 
 crate::check!(
     "OAUTH-01",
@@ -14,7 +14,9 @@ crate::check!(
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
     if !cx.platform().has_client_secret() {
-        return skip("no client secret configured: set [platform] client_secret or ADDON_OAUTH_CLIENT_SECRET");
+        return skip(
+            "no client secret configured: set [platform] client_secret or ADDON_OAUTH_CLIENT_SECRET",
+        );
     }
     let s = super::exchange_window(cx).await?;
     let calls: Vec<_> = s
@@ -24,9 +26,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         .collect();
     if calls.is_empty() {
         if !s.is_async() {
-            return skip(
-                "synchronous provision without a grant exchange; see OAUTH-05",
-);
+            return skip("synchronous provision without a grant exchange; see OAUTH-05");
         }
         return Finding::new(
             format!(

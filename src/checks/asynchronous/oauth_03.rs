@@ -2,17 +2,12 @@
 
 use std::time::Duration;
 
+use crate::check::{CheckCtx, Resource, Verdict, blocked, pass, skip};
 use crate::config::format_duration;
 use crate::record::InboundKind;
 use crate::record::outcome::Finding;
-use crate::check::{CheckCtx, Resource, Verdict, blocked, pass, skip};
 
-crate::check!(
-    "OAUTH-03",
-    Must,
-    "short-lived tokens are refreshed",
-    run
-);
+crate::check!("OAUTH-03", Must, "short-lived tokens are refreshed", run);
 
 /// Token lifetimes at or below this exercise refresh (Heroku's sample refreshes 90 s ahead).
 const SHORT: Duration = Duration::from_secs(90);
@@ -28,9 +23,8 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     }
     if !s.is_async() {
         return skip(
-            "judged on asynchronous provisions, where the partner uses its token during the run"
-                ,
-);
+            "judged on asynchronous provisions, where the partner uses its token during the run",
+        );
     }
     if !s
         .calls()

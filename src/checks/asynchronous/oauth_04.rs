@@ -1,7 +1,7 @@
 //! OAUTH-04: a resource's token is used for that resource only.
 
-use crate::record::outcome::Finding;
 use crate::check::{CheckCtx, Resource, Verdict, pass, skip};
+use crate::record::outcome::Finding;
 
 crate::check!(
     "OAUTH-04",

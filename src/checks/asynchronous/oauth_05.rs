@@ -1,8 +1,8 @@
 //! OAUTH-05: a synchronous partner still exchanges its grant at provision time.
 
+use crate::check::{CheckCtx, Resource, Verdict, pass, skip};
 use crate::record::InboundKind;
 use crate::record::outcome::Finding;
-use crate::check::{CheckCtx, Resource, Verdict, pass, skip};
 
 crate::check!(
     "OAUTH-05",
@@ -15,12 +15,13 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     let s = super::subject(cx, Resource::Primary).await?;
     if s.is_async() {
         return skip(
-            "the shared resource is provisioned asynchronously; OAUTH-01 judges its exchange"
-                ,
-);
+            "the shared resource is provisioned asynchronously; OAUTH-01 judges its exchange",
+        );
     }
     if !s.platform.has_client_secret() {
-        return skip("no client secret configured: set [platform] client_secret or ADDON_OAUTH_CLIENT_SECRET");
+        return skip(
+            "no client secret configured: set [platform] client_secret or ADDON_OAUTH_CLIENT_SECRET",
+        );
     }
     if s.wait(|i| i.kind == InboundKind::TokenExchange && i.ok())
         .await

@@ -1,8 +1,8 @@
 //! PROV-08: the grant is exchanged before it expires.
 
+use crate::check::{CheckCtx, Verdict, blocked, pass};
 use crate::record::InboundKind;
 use crate::record::outcome::Finding;
-use crate::check::{CheckCtx, Verdict, blocked, pass};
 
 crate::check!(
     "PROV-08",

@@ -36,7 +36,11 @@ mod tests {
         let f = found(&v);
         assert_eq!(f.location.as_deref(), Some("status"));
         for probe in ["no credentials", "wrong password", "wrong username"] {
-            assert!(f.observed.contains(&format!("{probe}: status 204")), "{}", f.observed);
+            assert!(
+                f.observed.contains(&format!("{probe}: status 204")),
+                "{}",
+                f.observed
+            );
         }
     }
 }

@@ -1,5 +1,9 @@
 //! AUTH-02: wrong or missing Basic credentials get 401, one check per endpoint.
 
+pub mod deprovision;
+pub mod plan_change;
+pub mod provision;
+
 crate::suite!(provision, plan_change, deprovision);
 
 use crate::check::{Verdict, pass};

@@ -30,7 +30,11 @@ mod tests {
         let f = found(&v);
         assert_eq!(f.location.as_deref(), Some("status"));
         for probe in ["no credentials", "wrong password", "wrong username"] {
-            assert!(f.observed.contains(&format!("{probe}: status 200")), "{}", f.observed);
+            assert!(
+                f.observed.contains(&format!("{probe}: status 200")),
+                "{}",
+                f.observed
+            );
         }
         let v = run_against(&super::CHECK, stub(401, "{}")).await;
         assert!(matches!(v, Ok(Pass(_))), "{v:?}");

@@ -2,16 +2,11 @@
 
 use crate::catalogue::Level;
 use crate::check::judge::observed_status;
+use crate::check::{CheckCtx, Resource, Verdict, pass, pass_with};
 use crate::partner::{Credentials, Reply};
 use crate::record::outcome::Finding;
-use crate::check::{CheckCtx, Resource, Verdict, pass, pass_with};
 
-crate::check!(
-    "DEPROV-02",
-    Must,
-    "deprovision answers 200 or 204",
-    run
-);
+crate::check!("DEPROV-02", Must, "deprovision answers 200 or 204", run);
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
     let res = cx.live_resource(Resource::Primary).await?;
@@ -45,8 +40,8 @@ pub fn judge(reply: &Reply) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::{Pass, Stop};
     use crate::check::testing::reply;
+    use crate::check::{Pass, Stop};
 
     #[test]
     fn judges_statuses() {

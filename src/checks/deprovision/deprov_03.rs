@@ -1,7 +1,7 @@
 //! DEPROV-03: deprovision of a uuid the partner never saw gets 404 or 410.
 
-use crate::partner::Credentials;
 use crate::check::{CheckCtx, Verdict};
+use crate::partner::Credentials;
 
 crate::check!(
     "DEPROV-03",
@@ -24,20 +24,14 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
 
 #[cfg(test)]
 mod tests {
-    use crate::check::{Pass, Stop};
     use crate::check::testing::{run_against, stub};
+    use crate::check::{Pass, Stop};
 
     #[tokio::test]
     async fn warns_on_success_for_unknown() {
         let v = run_against(&super::CHECK, stub(204, "")).await;
-        assert!(
-            matches!(v, Err(Stop::Violated(_))),
-            "{v:?}"
-        );
+        assert!(matches!(v, Err(Stop::Violated(_))), "{v:?}");
         let v = run_against(&super::CHECK, stub(404, "{}")).await;
-        assert!(
-            matches!(v, Ok(Pass(_))),
-            "{v:?}"
-        );
+        assert!(matches!(v, Ok(Pass(_))), "{v:?}");
     }
 }

@@ -2,9 +2,9 @@
 
 use crate::catalogue::Level;
 use crate::check::judge::{is_2xx, is_5xx, observed_status};
+use crate::check::{CheckCtx, Verdict, pass};
 use crate::partner::{Credentials, Reply};
 use crate::record::outcome::Finding;
-use crate::check::{CheckCtx, Verdict, pass};
 
 crate::check!(
     "IDEM-05",
@@ -42,8 +42,8 @@ pub fn judge(reply: &Reply) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::{Pass, Stop};
     use crate::check::testing::reply;
+    use crate::check::{Pass, Stop};
 
     #[test]
     fn judges_repeats() {

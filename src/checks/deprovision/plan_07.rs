@@ -1,7 +1,7 @@
 //! PLAN-07: a plan change for a removed resource gets 404 or 410.
 
-use crate::partner::Credentials;
 use crate::check::{CheckCtx, Verdict};
+use crate::partner::Credentials;
 
 crate::check!(
     "PLAN-07",

@@ -2,9 +2,9 @@
 //! first delivery with the same id: one resource.
 
 use crate::check::judge::{is_2xx, observed_status};
+use crate::check::{CheckCtx, Resource, Stop, Verdict, pass};
 use crate::partner::Reply;
 use crate::record::outcome::Finding;
-use crate::check::{CheckCtx, Resource, Stop, Verdict, pass};
 
 crate::check!(
     "IDEM-02",
@@ -22,8 +22,11 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
 }
 
 pub fn judge(first: &Reply, again: &Reply) -> Verdict {
-    let with =
-        |f: Finding| Err(Stop::violated(f.exchange(&first.exchange).exchange(&again.exchange)));
+    let with = |f: Finding| {
+        Err(Stop::violated(
+            f.exchange(&first.exchange).exchange(&again.exchange),
+        ))
+    };
     if !is_2xx(again.status) {
         return with(
             Finding::new(
@@ -52,7 +55,7 @@ pub fn judge(first: &Reply, again: &Reply) -> Verdict {
 mod tests {
     use super::*;
     use crate::check::Pass;
-    use crate::check::testing::reply;
+    use crate::check::testing::{assert_found, reply};
 
     #[test]
     fn same_id_passes() {
@@ -61,13 +64,15 @@ mod tests {
             judge(&first, &reply(201, r#"{"id":"a"}"#)),
             Ok(Pass(_))
         ));
-        assert!(matches!(
-            judge(&first, &reply(200, r#"{"id":"b"}"#)),
-            Err(Stop::Violated(_))
-        ));
-        assert!(matches!(
-            judge(&first, &reply(409, r#"{"message":"dup"}"#)),
-            Err(Stop::Violated(_))
-        ));
+        assert_found(
+            &judge(&first, &reply(200, r#"{"id":"b"}"#)),
+            Some("/id"),
+            "id \"b\"",
+        );
+        assert_found(
+            &judge(&first, &reply(409, r#"{"message":"dup"}"#)),
+            Some("status"),
+            "status 409",
+        );
     }
 }

@@ -3,9 +3,9 @@
 
 use crate::catalogue::Level;
 use crate::check::judge::{is_2xx, observed_status};
+use crate::check::{CheckCtx, Stop, Verdict, pass, skip};
 use crate::partner::Reply;
 use crate::record::outcome::Finding;
-use crate::check::{CheckCtx, Stop, Verdict, pass, skip};
 
 crate::check!(
     "IDEM-02.concurrent",
@@ -98,11 +98,17 @@ mod tests {
         assert!(matches!(judge(&[a(), a(), a()]), Ok(Pass(_))));
         let v = judge(&[a(), reply(200, r#"{"id":"b"}"#)]);
         let f = found(&v);
-        assert_eq!((f.level, f.location.as_deref()), (Some(Level::Must), Some("/id")));
+        assert_eq!(
+            (f.level, f.location.as_deref()),
+            (Some(Level::Must), Some("/id"))
+        );
         assert!(f.observed.contains("2 different ids"), "{}", f.observed);
         let v = judge(&[a(), reply(409, "{}")]);
         let f = found(&v);
-        assert_eq!((f.level, f.location.as_deref()), (Some(Level::Should), Some("status")));
+        assert_eq!(
+            (f.level, f.location.as_deref()),
+            (Some(Level::Should), Some("status"))
+        );
         assert!(f.observed.contains("409"), "{}", f.observed);
         let v = judge(&[reply(500, "{}"), reply(500, "{}")]);
         let f = found(&v);

@@ -1,6 +1,10 @@
 //! Duplicate deliveries (Heroku delivers at least once, §3.1): a repeated provision, many
 //! identical provisions at once, and a provision for a removed uuid.
 
+pub mod idem_02;
+pub mod idem_02_concurrent;
+pub mod prov_12;
+
 crate::suite!(idem_02, idem_02_concurrent, prov_12);
 
 use serde_json::Value;

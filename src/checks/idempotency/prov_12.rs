@@ -3,9 +3,9 @@
 
 use crate::catalogue::Level;
 use crate::check::judge::{is_2xx, is_5xx, message, observed_status};
+use crate::check::{CheckCtx, Resource, Verdict, blocked, pass};
 use crate::partner::{Credentials, Reply};
 use crate::record::outcome::Finding;
-use crate::check::{CheckCtx, Resource, Verdict, blocked, pass};
 
 crate::check!(
     "PROV-12",
@@ -65,8 +65,8 @@ pub fn judge(reply: &Reply) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::Stop;
     use crate::check::Pass;
+    use crate::check::Stop;
     use crate::check::testing::reply;
 
     #[test]

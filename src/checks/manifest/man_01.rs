@@ -2,16 +2,11 @@
 
 use serde_json::Value;
 
+use crate::check::{CheckCtx, Verdict, pass};
 use crate::manifest::Manifest;
 use crate::record::outcome::Finding;
-use crate::check::{CheckCtx, Verdict, pass};
 
-crate::check!(
-    "MAN-01",
-    Must,
-    "manifest id is a lowercase slug",
-    run
-);
+crate::check!("MAN-01", Must, "manifest id is a lowercase slug", run);
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
     judge(cx.manifest())
@@ -59,7 +54,10 @@ mod tests {
             r#"{"id":"Fast DB","api":{}}"#,
             r#"{"id":7,"api":{}}"#,
         ] {
-            assert!(matches!(judge(&parse(bad)), Err(Stop::Violated(_))), "{bad}");
+            assert!(
+                matches!(judge(&parse(bad)), Err(Stop::Violated(_))),
+                "{bad}"
+            );
         }
     }
 }

@@ -2,13 +2,11 @@
 
 use serde_json::Value;
 
+use crate::check::{CheckCtx, Verdict, pass};
 use crate::manifest::Manifest;
 use crate::record::outcome::Finding;
-use crate::check::{CheckCtx, Verdict, pass};
 
-crate::check!(
-    "MAN-02",
-    Must, "manifest password is set", run);
+crate::check!("MAN-02", Must, "manifest password is set", run);
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
     judge(cx.manifest())
@@ -30,7 +28,8 @@ pub fn judge(m: &Manifest) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::{Pass, Stop};
+    use crate::check::Pass;
+    use crate::check::testing::assert_found;
     use crate::checks::manifest::parse;
 
     #[test]
@@ -39,13 +38,15 @@ mod tests {
             judge(&parse(r#"{"api":{"password":"x"}}"#)),
             Ok(Pass(_))
         ));
-        assert!(matches!(
-            judge(&parse(r#"{"api":{"password":""}}"#)),
-            Err(Stop::Violated(_))
-        ));
-        assert!(matches!(
-            judge(&parse(r#"{"api":{}}"#)),
-            Err(Stop::Violated(_))
-        ));
+        assert_found(
+            &judge(&parse(r#"{"api":{"password":""}}"#)),
+            Some("/api/password"),
+            "`api.password` is empty",
+        );
+        assert_found(
+            &judge(&parse(r#"{"api":{}}"#)),
+            Some("/api/password"),
+            "`api.password` is missing",
+        );
     }
 }

@@ -2,9 +2,9 @@
 
 use serde_json::Value;
 
+use crate::check::{CheckCtx, Verdict, pass};
 use crate::manifest::Manifest;
 use crate::record::outcome::Finding;
-use crate::check::{CheckCtx, Verdict, pass};
 
 crate::check!(
     "MAN-03",
@@ -76,7 +76,8 @@ pub fn judge(m: &Manifest, extra: &[String]) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::{Pass, Stop};
+    use crate::check::Pass;
+    use crate::check::testing::assert_found;
     use crate::checks::manifest::parse;
 
     #[test]
@@ -85,14 +86,16 @@ mod tests {
             judge(&parse(r#"{"api":{"regions":["us","eu","tokyo"]}}"#), &[]),
             Ok(Pass(_))
         ));
-        assert!(matches!(
-            judge(&parse(r#"{"api":{"regions":[]}}"#), &[]),
-            Err(Stop::Violated(_))
-        ));
-        assert!(matches!(
-            judge(&parse(r#"{"api":{"regions":["us-east-1"]}}"#), &[]),
-            Err(Stop::Violated(_))
-        ));
+        assert_found(
+            &judge(&parse(r#"{"api":{"regions":[]}}"#), &[]),
+            Some("/api/regions"),
+            "`api.regions` is empty",
+        );
+        assert_found(
+            &judge(&parse(r#"{"api":{"regions":["us-east-1"]}}"#), &[]),
+            Some("/api/regions/0"),
+            "unknown region \"us-east-1\"",
+        );
         assert!(matches!(
             judge(
                 &parse(r#"{"api":{"regions":["mars"]}}"#),

@@ -1,12 +1,10 @@
 //! MAN-04: the production base_url and sso_url are https.
 
+use crate::check::{CheckCtx, Pass, Verdict, pass, pass_with};
 use crate::manifest::Manifest;
 use crate::record::outcome::Finding;
-use crate::check::{CheckCtx, Pass, Verdict, pass, pass_with};
 
-crate::check!(
-    "MAN-04",
-    Must, "production URLs are https", run);
+crate::check!("MAN-04", Must, "production URLs are https", run);
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
     match judge(cx.manifest()) {
@@ -45,7 +43,8 @@ pub fn judge(m: &Manifest) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::Stop;
+    use crate::check::testing::assert_found;
+
     use crate::checks::manifest::parse;
 
     #[test]
@@ -53,12 +52,21 @@ mod tests {
         let ok = r#"{"api":{"production":{"base_url":"https://a.example/heroku/resources","sso_url":"https://a.example/sso"}}}"#;
         assert!(matches!(judge(&parse(ok)), Ok(Pass(_))));
         let http = r#"{"api":{"production":{"base_url":"http://a.example/heroku/resources"}}}"#;
-        assert!(matches!(judge(&parse(http)), Err(Stop::Violated(_))));
+        assert_found(
+            &judge(&parse(http)),
+            Some("/api/production/base_url"),
+            "`http://a.example/heroku/resources`",
+        );
         let sso = r#"{"api":{"production":{"base_url":"https://a.example/r","sso_url":"http://a.example/sso"}}}"#;
-        assert!(matches!(judge(&parse(sso)), Err(Stop::Violated(_))));
-        assert!(matches!(
-            judge(&parse(r#"{"api":{}}"#)),
-            Err(Stop::Violated(_))
-        ));
+        assert_found(
+            &judge(&parse(sso)),
+            Some("/api/production/sso_url"),
+            "`http://a.example/sso`",
+        );
+        assert_found(
+            &judge(&parse(r#"{"api":{}}"#)),
+            Some("/api/production/base_url"),
+            "`api.production.base_url` is missing or not a string",
+        );
     }
 }

@@ -2,9 +2,9 @@
 
 use serde_json::Value;
 
+use crate::check::{CheckCtx, Verdict, pass, pass_with};
 use crate::manifest::Manifest;
 use crate::record::outcome::Finding;
-use crate::check::{CheckCtx, Verdict, pass, pass_with};
 
 crate::check!(
     "MAN-05",
@@ -49,7 +49,8 @@ pub fn judge(m: &Manifest) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::{Pass, Stop};
+    use crate::check::Pass;
+    use crate::check::testing::assert_found;
     use crate::checks::manifest::parse;
 
     #[test]
@@ -63,13 +64,15 @@ mod tests {
             judge(&parse(r#"{"api":{"config_vars":["A_URL"]}}"#)),
             Ok(Pass(_))
         ));
-        assert!(matches!(
-            judge(&parse(r#"{"api":{"config_vars":["A_url"]}}"#)),
-            Err(Stop::Violated(_))
-        ));
-        assert!(matches!(
-            judge(&parse(r#"{"api":{"config_vars":"A_URL"}}"#)),
-            Err(Stop::Violated(_))
-        ));
+        assert_found(
+            &judge(&parse(r#"{"api":{"config_vars":["A_url"]}}"#)),
+            Some("/api/config_vars/0"),
+            "entry \"A_url\"",
+        );
+        assert_found(
+            &judge(&parse(r#"{"api":{"config_vars":"A_URL"}}"#)),
+            Some("/api/config_vars"),
+            "`api.config_vars` is not an array",
+        );
     }
 }

@@ -1,15 +1,10 @@
 //! MAN-06: every config var carries the prefix and one `_`.
 
+use crate::check::{CheckCtx, Verdict, pass};
 use crate::manifest::Manifest;
 use crate::record::outcome::Finding;
-use crate::check::{CheckCtx, Verdict, pass};
 
-crate::check!(
-    "MAN-06",
-    Must,
-    "config vars carry the prefix",
-    run
-);
+crate::check!("MAN-06", Must, "config vars carry the prefix", run);
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
     judge(cx.manifest())
@@ -41,7 +36,8 @@ pub fn judge(m: &Manifest) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::{Pass, Stop};
+    use crate::check::Pass;
+    use crate::check::testing::assert_found;
     use crate::checks::manifest::parse;
 
     #[test]
@@ -53,7 +49,11 @@ mod tests {
         let m = parse(r#"{"id":"fast-db","api":{"config_vars":["FAST_DB_URL"]}}"#);
         assert!(matches!(judge(&m), Ok(Pass(_))));
         let m = parse(r#"{"id":"fast-db","api":{"config_vars":["DATABASE_URL"]}}"#);
-        assert!(matches!(judge(&m), Err(Stop::Violated(_))));
+        assert_found(
+            &judge(&m),
+            Some("/api/config_vars/0"),
+            "`DATABASE_URL` does not",
+        );
         let m = parse(
             r#"{"id":"fast-db","api":{"config_vars_prefix":"FDB","config_vars":["FDB_URL"]}}"#,
         );

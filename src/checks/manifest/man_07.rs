@@ -2,16 +2,11 @@
 
 use serde_json::Value;
 
+use crate::check::{CheckCtx, Verdict, pass};
 use crate::manifest::Manifest;
 use crate::record::outcome::Finding;
-use crate::check::{CheckCtx, Verdict, pass};
 
-crate::check!(
-    "MAN-07",
-    Should,
-    "manifest declares API version \"3\"",
-    run
-);
+crate::check!("MAN-07", Should, "manifest declares API version \"3\"", run);
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
     judge(cx.manifest())
@@ -36,7 +31,8 @@ pub fn judge(m: &Manifest) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::{Pass, Stop};
+    use crate::check::Pass;
+    use crate::check::testing::assert_found;
     use crate::checks::manifest::parse;
 
     #[test]
@@ -45,13 +41,15 @@ mod tests {
             judge(&parse(r#"{"api":{"version":"3"}}"#)),
             Ok(Pass(_))
         ));
-        assert!(matches!(
-            judge(&parse(r#"{"api":{"version":3}}"#)),
-            Err(Stop::Violated(_))
-        ));
-        assert!(matches!(
-            judge(&parse(r#"{"api":{}}"#)),
-            Err(Stop::Violated(_))
-        ));
+        assert_found(
+            &judge(&parse(r#"{"api":{"version":3}}"#)),
+            Some("/api/version"),
+            "`api.version` is 3",
+        );
+        assert_found(
+            &judge(&parse(r#"{"api":{}}"#)),
+            Some("/api/version"),
+            "`api.version` is missing",
+        );
     }
 }

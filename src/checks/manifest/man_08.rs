@@ -1,12 +1,10 @@
 //! MAN-08: the deprecated `api.username` is absent.
 
+use crate::check::{CheckCtx, Verdict, pass};
 use crate::manifest::Manifest;
 use crate::record::outcome::Finding;
-use crate::check::{CheckCtx, Verdict, pass};
 
-crate::check!(
-    "MAN-08",
-    Must, "no deprecated api.username", run);
+crate::check!("MAN-08", Must, "no deprecated api.username", run);
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
     judge(cx.manifest())
@@ -25,15 +23,17 @@ pub fn judge(m: &Manifest) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::{Pass, Stop};
+    use crate::check::Pass;
+    use crate::check::testing::assert_found;
     use crate::checks::manifest::parse;
 
     #[test]
     fn judges_username() {
         assert!(matches!(judge(&parse(r#"{"api":{}}"#)), Ok(Pass(_))));
-        assert!(matches!(
-            judge(&parse(r#"{"api":{"username":"u"}}"#)),
-            Err(Stop::Violated(_))
-        ));
+        assert_found(
+            &judge(&parse(r#"{"api":{"username":"u"}}"#)),
+            Some("/api/username"),
+            "`api.username` is present",
+        );
     }
 }

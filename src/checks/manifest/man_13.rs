@@ -2,16 +2,11 @@
 
 use serde_json::Value;
 
+use crate::check::{CheckCtx, Verdict, pass, pass_with};
 use crate::manifest::Manifest;
 use crate::record::outcome::Finding;
-use crate::check::{CheckCtx, Verdict, pass, pass_with};
 
-crate::check!(
-    "MAN-13",
-    Must,
-    "sso_salt is set when sso_url is",
-    run
-);
+crate::check!("MAN-13", Must, "sso_salt is set when sso_url is", run);
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
     judge(cx.manifest())
@@ -36,7 +31,8 @@ pub fn judge(m: &Manifest) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::{Pass, Stop};
+    use crate::check::Pass;
+    use crate::check::testing::assert_found;
     use crate::checks::manifest::parse;
 
     #[test]
@@ -44,7 +40,11 @@ mod tests {
         let with = r#"{"api":{"sso_salt":"s","production":{"sso_url":"https://a/sso"}}}"#;
         assert!(matches!(judge(&parse(with)), Ok(Pass(_))));
         let without = r#"{"api":{"production":{"sso_url":"https://a/sso"}}}"#;
-        assert!(matches!(judge(&parse(without)), Err(Stop::Violated(_))));
+        assert_found(
+            &judge(&parse(without)),
+            Some("/api/sso_salt"),
+            "`api.sso_salt` is missing",
+        );
         assert!(matches!(judge(&parse(r#"{"api":{}}"#)), Ok(Pass(_))));
     }
 }

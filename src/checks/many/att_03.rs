@@ -1,15 +1,10 @@
 //! ATT-03: two installs on one app are independent resources: each answer carries its own
 //! provider `id` (never one derived from `heroku_id`).
 
-use crate::record::outcome::Finding;
 use crate::check::{CheckCtx, Resource, Verdict, pass};
+use crate::record::outcome::Finding;
 
-crate::check!(
-    "ATT-03",
-    Must,
-    "each install on an app has its own id",
-    run
-);
+crate::check!("ATT-03", Must, "each install on an app has its own id", run);
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
     let first = cx.live_resource(Resource::Primary).await?;

@@ -16,9 +16,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     if let Some(config) = first.reply.json.as_ref().ok().and_then(|b| b.get("config"))
         && config_problem(cx.manifest(), config).is_some()
     {
-        return blocked(
-            "the first install's config already breaks the rule (see PROV-04)",
-);
+        return blocked("the first install's config already breaks the rule (see PROV-04)");
     }
     // The answer is the evidence; a later removal (PROV-12, PROV-10) does not matter.
     let second = super::answered(cx).await?;

@@ -2,6 +2,13 @@
 //! own uuid), concurrent installs on one app, and removing one install without touching the
 //! other. Needs `many_per_app` in the manifest's `api.requires`.
 
+pub mod att_03;
+pub mod config_02;
+pub mod prov_10;
+pub mod prov_11;
+pub mod prov_11_concurrent;
+pub mod sso_10;
+
 crate::suite!(
     prov_11,
     att_03,

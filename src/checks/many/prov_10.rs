@@ -2,9 +2,9 @@
 //! first working (it still answers a plan change as a resource it knows).
 
 use crate::check::judge::observed_status;
+use crate::check::{CheckCtx, Resource, Stop, Verdict, blocked, pass_with};
 use crate::partner::{Credentials, Reply};
 use crate::record::outcome::Finding;
-use crate::check::{CheckCtx, Resource, Stop, Verdict, blocked, pass_with};
 
 crate::check!(
     "PROV-10",
@@ -111,20 +111,21 @@ pub fn judge(reply: &Reply) -> Verdict {
 
 #[cfg(test)]
 mod tests {
+    use crate::check::testing::{assert_found, reply};
     use crate::check::{Pass, Stop};
-    use crate::check::testing::reply;
-    
 
     #[test]
     fn gone_fails_and_known_passes() {
-        assert!(matches!(
-            super::judge(&reply(410, "{}")),
-            Err(Stop::Violated(_))
-        ));
-        assert!(matches!(
-            super::judge(&reply(404, "{}")),
-            Err(Stop::Violated(_))
-        ));
+        assert_found(
+            &super::judge(&reply(410, "{}")),
+            Some("status"),
+            "status 410: the partner no longer knows it",
+        );
+        assert_found(
+            &super::judge(&reply(404, "{}")),
+            Some("status"),
+            "status 404: the partner no longer knows it",
+        );
         assert!(matches!(super::judge(&reply(200, "{}")), Ok(Pass(_))));
         assert!(matches!(
             super::judge(&reply(422, r#"{"message":"already on that plan"}"#)),

@@ -2,9 +2,9 @@
 //! uuid) is accepted: there is no uniqueness constraint on `heroku_id`.
 
 use crate::check::judge::observed_status;
+use crate::check::{CheckCtx, Resource, Verdict, pass};
 use crate::partner::Reply;
 use crate::record::outcome::Finding;
-use crate::check::{CheckCtx, Resource, Verdict, pass};
 
 crate::check!(
     "PROV-11",
@@ -35,9 +35,8 @@ pub fn judge(reply: &Reply) -> Verdict {
 
 #[cfg(test)]
 mod tests {
-    use crate::check::{Pass, Stop};
     use crate::check::testing::reply;
-    
+    use crate::check::{Pass, Stop};
 
     #[test]
     fn fails_on_422_and_passes_on_200() {

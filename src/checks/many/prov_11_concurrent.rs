@@ -2,9 +2,9 @@
 //! resources with distinct ids. Both are removed afterwards.
 
 use crate::check::judge::observed_status;
+use crate::check::{CheckCtx, Resource, Verdict, pass};
 use crate::partner::Reply;
 use crate::record::outcome::Finding;
-use crate::check::{CheckCtx, Resource, Verdict, pass};
 
 crate::check!(
     "PROV-11.concurrent",
@@ -62,21 +62,22 @@ pub fn judge(a: &Reply, b: &Reply) -> Verdict {
 
 #[cfg(test)]
 mod tests {
-    use crate::check::{Pass, Stop};
-    use crate::check::testing::reply;
-    
+    use crate::check::Pass;
+    use crate::check::testing::{assert_found, reply};
 
     #[test]
     fn judges_status_and_ids() {
         let ok = |id: &str| reply(200, &format!("{{\"id\":\"{id}\"}}"));
         assert!(matches!(super::judge(&ok("a"), &ok("b")), Ok(Pass(_))));
-        assert!(matches!(
-            super::judge(&ok("a"), &ok("a")),
-            Err(Stop::Violated(_))
-        ));
-        assert!(matches!(
-            super::judge(&ok("a"), &reply(422, "{}")),
-            Err(Stop::Violated(_))
-        ));
+        assert_found(
+            &super::judge(&ok("a"), &ok("a")),
+            Some("/id"),
+            "both answered id `a`",
+        );
+        assert_found(
+            &super::judge(&ok("a"), &reply(422, "{}")),
+            Some("status"),
+            "status 422",
+        );
     }
 }

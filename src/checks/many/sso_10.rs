@@ -2,9 +2,9 @@
 //! install signs in and lands on its own dashboard, not on the first install's.
 
 use crate::catalogue::Level;
+use crate::check::{CheckCtx, Resource, Verdict, pass_with};
 use crate::checks::sso::{Attempt, valid_login, working_login};
 use crate::record::outcome::Finding;
-use crate::check::{CheckCtx, Resource, Verdict, pass_with};
 
 crate::check!(
     "SSO-10.install",
@@ -82,8 +82,8 @@ pub fn judge(
 
 #[cfg(test)]
 mod tests {
-    
-    use crate::check::Stop;
+    use crate::check::testing::assert_found;
+
     use crate::checks::sso::Attempt;
     use crate::partner::sso::{CookieJar, Navigation};
 
@@ -110,10 +110,10 @@ mod tests {
         let short = landed("http://p/7", "");
         assert!(!super::names(&short, &second));
         // Not signed in (no session cookie): a warning whatever the page.
-        assert!(matches!(
-            super::judge(&fixed, &first, &fixed, &second),
-            Err(Stop::Violated(_))
-        ));
+        assert_found(
+            &super::judge(&fixed, &first, &fixed, &second),
+            Some("header Location"),
+            "the login did not sign in: status 200",
+        );
     }
-
 }

@@ -1,6 +1,13 @@
 //! Plan change checks, in order on the shared resource: upgrade, downgrade, a change to the
 //! current plan, an unknown plan, the configured forbidden transitions, an unknown uuid.
 
+pub mod idem_04;
+pub mod plan_02;
+pub mod plan_02_downgrade;
+pub mod plan_03;
+pub mod plan_03_forbidden;
+pub mod plan_08;
+
 crate::suite!(
     plan_02,
     plan_02_downgrade,

@@ -4,14 +4,12 @@ use serde_json::Value;
 
 use crate::catalogue::Level;
 use crate::check::judge::{config_problem, observed_status};
+use crate::check::{CheckCtx, Resource, Stop, Verdict, skip};
 use crate::manifest::Manifest;
 use crate::partner::{Credentials, Reply};
 use crate::record::outcome::Finding;
-use crate::check::{CheckCtx, Resource, Stop, Verdict, skip};
 
-crate::check!(
-    "PLAN-02",
-    Must, "plan upgrade answers 200", run);
+crate::check!("PLAN-02", Must, "plan upgrade answers 200", run);
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
     let Some(plan) = cx.config().plans.upgrade.clone() else {
@@ -60,7 +58,10 @@ pub fn judge(manifest: &Manifest, reply: &Reply) -> Verdict {
             );
         }
     }
-    let pass = || note.clone().map_or_else(crate::check::pass, crate::check::pass_with);
+    let pass = || {
+        note.clone()
+            .map_or_else(crate::check::pass, crate::check::pass_with)
+    };
     if reply.body.is_empty() {
         return pass();
     }
@@ -93,7 +94,7 @@ pub fn judge(manifest: &Manifest, reply: &Reply) -> Verdict {
 mod tests {
     use super::*;
     use crate::check::Pass;
-    use crate::check::testing::reply;
+    use crate::check::testing::{assert_found, reply};
 
     #[test]
     fn judges_answers() {
@@ -108,17 +109,20 @@ mod tests {
             judge(&m, &reply(201, r#"{"message":"ok"}"#)),
             Ok(Pass(Some(_)))
         ));
-        assert!(matches!(
-            judge(&m, &reply(200, r#"{"config":{"Y":"1"}}"#)),
-            Err(Stop::Violated(_))
-        ));
-        assert!(matches!(
-            judge(&m, &reply(422, r#"{"message":"no"}"#)),
-            Err(Stop::Violated(_))
-        ));
-        assert!(matches!(
-            judge(&m, &reply(200, "<html>")),
-            Err(Stop::Violated(_))
-        ));
+        assert_found(
+            &judge(&m, &reply(200, r#"{"config":{"Y":"1"}}"#)),
+            Some("/config/Y"),
+            "key `Y` is not declared in the manifest",
+        );
+        assert_found(
+            &judge(&m, &reply(422, r#"{"message":"no"}"#)),
+            Some("status"),
+            "status 422",
+        );
+        assert_found(
+            &judge(&m, &reply(200, "<html>")),
+            Some("body"),
+            "the body is not a JSON object",
+        );
     }
 }

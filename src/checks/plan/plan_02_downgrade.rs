@@ -2,12 +2,7 @@
 
 use crate::check::{CheckCtx, Resource, Verdict, blocked, skip};
 
-crate::check!(
-    "PLAN-02.downgrade",
-    Must,
-    "plan downgrade answers 200",
-    run
-);
+crate::check!("PLAN-02.downgrade", Must, "plan downgrade answers 200", run);
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
     let Some(plan) = cx.config().plans.downgrade.clone() else {
@@ -32,8 +27,8 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::Stop;
     use crate::check::Pass;
+    use crate::check::Stop;
     use crate::check::testing::{ctx_for, run_check, start, stub};
 
     #[tokio::test]

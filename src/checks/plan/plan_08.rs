@@ -1,7 +1,7 @@
 //! PLAN-08: a plan change for a uuid the partner never saw gets 404 or 410.
 
-use crate::partner::Credentials;
 use crate::check::{CheckCtx, Verdict};
+use crate::partner::Credentials;
 
 crate::check!(
     "PLAN-08",
@@ -39,8 +39,8 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::{Pass, Stop};
-    use crate::check::testing::{run_against, stub};
+    use crate::check::Pass;
+    use crate::check::testing::{assert_found, run_against, stub};
 
     #[tokio::test]
     async fn not_found_passes_success_warns() {
@@ -48,9 +48,10 @@ mod tests {
             run_against(&CHECK, stub(404, "{}")).await,
             Ok(Pass(_))
         ));
-        assert!(matches!(
-            run_against(&CHECK, stub(200, "{}")).await,
-            Err(Stop::Violated(_))
-        ));
+        assert_found(
+            &run_against(&CHECK, stub(200, "{}")).await,
+            Some("status"),
+            "status 200",
+        );
     }
 }

@@ -1,15 +1,10 @@
 //! GEN-01: the provision answer is valid JSON.
 
+use crate::check::{CheckCtx, Resource, Verdict, pass, pass_with};
 use crate::partner::Reply;
 use crate::record::outcome::Finding;
-use crate::check::{CheckCtx, Resource, Verdict, pass, pass_with};
 
-crate::check!(
-    "GEN-01",
-    Must,
-    "provision answer is valid JSON",
-    run
-);
+crate::check!("GEN-01", Must, "provision answer is valid JSON", run);
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
     let res = cx.live_resource(Resource::Primary).await?;
@@ -33,16 +28,21 @@ pub fn judge(reply: &Reply) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::{Pass, Stop};
-    use crate::check::testing::reply;
+    use crate::check::Pass;
+    use crate::check::testing::{assert_found, reply};
 
     #[test]
     fn judges_bodies() {
-        assert!(matches!(
-            judge(&reply(200, r#"{"id":"1"}"#)),
-            Ok(Pass(_))
-        ));
-        assert!(matches!(judge(&reply(200, "<html>")), Err(Stop::Violated(_))));
-        assert!(matches!(judge(&reply(200, "")), Err(Stop::Violated(_))));
+        assert!(matches!(judge(&reply(200, r#"{"id":"1"}"#)), Ok(Pass(_))));
+        assert_found(
+            &judge(&reply(200, "<html>")),
+            Some("body"),
+            "not JSON: expected value at line 1 column 1",
+        );
+        assert_found(
+            &judge(&reply(200, "")),
+            Some("body"),
+            "not JSON: empty body",
+        );
     }
 }

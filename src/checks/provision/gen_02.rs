@@ -1,8 +1,8 @@
 //! GEN-02: unknown fields in the provision body are tolerated.
 
 use crate::check::judge::{is_2xx, observed_status};
-use crate::record::outcome::Finding;
 use crate::check::{CheckCtx, Verdict, pass};
+use crate::record::outcome::Finding;
 
 crate::check!(
     "GEN-02",
@@ -37,9 +37,8 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
 
 #[cfg(test)]
 mod tests {
-    use crate::check::{Pass, Stop};
     use crate::check::testing::{ctx_for, refusing_bodies_with, run_against, run_check, stub};
-    
+    use crate::check::{Pass, Stop};
 
     #[tokio::test]
     async fn fails_when_refused() {

@@ -1,5 +1,16 @@
 //! Checks of the provision answer and of provision probes.
 
+pub mod gen_01;
+pub mod gen_02;
+pub mod gen_04;
+pub mod opt_02;
+pub mod prov_02;
+pub mod prov_03;
+pub mod prov_04;
+pub mod prov_05;
+pub mod prov_06;
+pub mod prov_14;
+
 crate::suite!(
     prov_02, gen_01, gen_04, prov_03, prov_04, prov_05, prov_06, prov_14, gen_02, opt_02,
 );

@@ -1,8 +1,8 @@
 //! OPT-02: unknown provisioning options are ignored.
 
 use crate::check::judge::{is_2xx, observed_status};
-use crate::record::outcome::Finding;
 use crate::check::{CheckCtx, Verdict, pass};
+use crate::record::outcome::Finding;
 
 crate::check!(
     "OPT-02",
@@ -35,9 +35,8 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
 
 #[cfg(test)]
 mod tests {
-    use crate::check::{Pass, Stop};
     use crate::check::testing::{ctx_for, refusing_bodies_with, run_against, run_check, stub};
-    
+    use crate::check::{Pass, Stop};
 
     #[tokio::test]
     async fn warns_when_refused() {

@@ -2,16 +2,11 @@
 
 use crate::catalogue::Level;
 use crate::check::judge::observed_status;
+use crate::check::{CheckCtx, Resource, Verdict, pass, pass_with};
 use crate::partner::Reply;
 use crate::record::outcome::Finding;
-use crate::check::{CheckCtx, Resource, Verdict, pass, pass_with};
 
-crate::check!(
-    "PROV-02",
-    Must,
-    "provision answers 200, 201 or 202",
-    run
-);
+crate::check!("PROV-02", Must, "provision answers 200, 201 or 202", run);
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
     let res = cx.resource(Resource::Primary).await;
@@ -52,8 +47,8 @@ pub fn judge(reply: &Reply) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::{Pass, Stop};
     use crate::check::testing::reply;
+    use crate::check::{Pass, Stop};
 
     #[test]
     fn judges_statuses() {

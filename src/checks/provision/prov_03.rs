@@ -3,8 +3,8 @@
 use serde_json::Value;
 
 use crate::check::judge::{json_body, kind};
-use crate::record::outcome::Finding;
 use crate::check::{CheckCtx, Resource, Stop, Verdict, pass};
+use crate::record::outcome::Finding;
 
 crate::check!(
     "PROV-03",
@@ -80,7 +80,10 @@ mod tests {
             (None, "missing"),
             (Some(json!("")), "empty"),
             (Some(json!(null)), "null"),
-            (Some(json!("app1234567@heroku.com")), "derived from heroku_id"),
+            (
+                Some(json!("app1234567@heroku.com")),
+                "derived from heroku_id",
+            ),
             (Some(json!("res-1234567")), "derived from heroku_id"),
         ] {
             let v = judge(id.as_ref(), h);

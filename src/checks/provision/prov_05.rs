@@ -3,8 +3,8 @@
 use serde_json::Value;
 
 use crate::check::judge::json_body;
-use crate::record::outcome::Finding;
 use crate::check::{CheckCtx, Stop, Verdict, blocked, pass, pass_with};
+use crate::record::outcome::Finding;
 
 crate::check!(
     "PROV-05",
@@ -68,6 +68,7 @@ pub fn judge(config: &Value, production: bool) -> Verdict {
 mod tests {
     use super::*;
     use crate::check::Pass;
+    use crate::check::testing::assert_found;
     use serde_json::json;
 
     #[test]
@@ -76,18 +77,21 @@ mod tests {
             judge(&json!({"X_URL": "postgres://u:p@db.example:5432/d"}), true),
             Ok(Pass(_))
         ));
-        assert!(matches!(
-            judge(&json!({"X_URL": "/relative"}), true),
-            Err(Stop::Violated(_))
-        ));
-        assert!(matches!(
-            judge(&json!({"X_URL": "mailto:a@b"}), true),
-            Err(Stop::Violated(_))
-        ));
-        assert!(matches!(
-            judge(&json!({"X_URL": "http://localhost:5000"}), true),
-            Err(Stop::Violated(_))
-        ));
+        assert_found(
+            &judge(&json!({"X_URL": "/relative"}), true),
+            Some("/config/X_URL"),
+            "`X_URL` does not parse as a URI",
+        );
+        assert_found(
+            &judge(&json!({"X_URL": "mailto:a@b"}), true),
+            Some("/config/X_URL"),
+            "`X_URL` has no host",
+        );
+        assert_found(
+            &judge(&json!({"X_URL": "http://localhost:5000"}), true),
+            Some("/config/X_URL"),
+            "`X_URL` points at localhost in production",
+        );
         assert!(matches!(
             judge(&json!({"X_URL": "http://localhost:5000"}), false),
             Ok(Pass(_))

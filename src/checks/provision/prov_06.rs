@@ -3,8 +3,8 @@
 use serde_json::Value;
 
 use crate::check::judge::json_body;
-use crate::record::outcome::Finding;
 use crate::check::{CheckCtx, Resource, Stop, Verdict, pass, skip};
+use crate::record::outcome::Finding;
 
 crate::check!(
     "PROV-06",
@@ -44,6 +44,7 @@ pub fn judge(value: Option<&Value>) -> Verdict {
 mod tests {
     use super::*;
     use crate::check::Pass;
+    use crate::check::testing::assert_found;
     use serde_json::json;
 
     #[test]
@@ -56,10 +57,11 @@ mod tests {
             judge(Some(&json!("syslog://d.example:514"))),
             Ok(Pass(_))
         ));
-        assert!(matches!(
-            judge(Some(&json!("http://d.example"))),
-            Err(Stop::Violated(_))
-        ));
-        assert!(matches!(judge(None), Err(Stop::Violated(_))));
+        assert_found(
+            &judge(Some(&json!("http://d.example"))),
+            Some("/log_drain_url"),
+            "`http://d.example`",
+        );
+        assert_found(&judge(None), Some("/log_drain_url"), "no `log_drain_url`");
     }
 }

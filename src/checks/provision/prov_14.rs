@@ -1,8 +1,8 @@
 //! PROV-14: a malformed provision body gets a 4xx: never a 5xx, never success.
 
 use crate::check::judge::observed_status;
-use crate::record::outcome::Finding;
 use crate::check::{CheckCtx, Verdict, pass_with};
+use crate::record::outcome::Finding;
 
 crate::check!(
     "PROV-14",
@@ -41,20 +41,14 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
 
 #[cfg(test)]
 mod tests {
-    use crate::check::{Pass, Stop};
     use crate::check::testing::{run_against, stub};
+    use crate::check::{Pass, Stop};
 
     #[tokio::test]
     async fn fails_on_500_and_passes_on_400() {
         let v = run_against(&super::CHECK, stub(500, "{}")).await;
-        assert!(
-            matches!(v, Err(Stop::Violated(_))),
-            "{v:?}"
-        );
+        assert!(matches!(v, Err(Stop::Violated(_))), "{v:?}");
         let v = run_against(&super::CHECK, stub(400, "{\"message\":\"bad json\"}")).await;
-        assert!(
-            matches!(v, Ok(Pass(_))),
-            "{v:?}"
-        );
+        assert!(matches!(v, Ok(Pass(_))), "{v:?}");
     }
 }

@@ -1,6 +1,11 @@
 //! Private Space and region checks (§8, seed 003). Each probe provisions a fresh uuid; the
 //! Private Space region strings come from `[regions]` in the config (§18 Q3).
 
+pub mod region_05;
+pub mod region_05_nothing_created;
+pub mod region_07;
+pub mod region_08;
+
 crate::suite!(region_05, region_05_nothing_created, region_08, region_07);
 
 use std::sync::{Arc, Mutex};

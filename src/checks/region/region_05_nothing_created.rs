@@ -4,9 +4,9 @@
 
 use crate::catalogue::Level;
 use crate::check::judge::is_2xx;
+use crate::check::{CheckCtx, Pass, Verdict, blocked, pass};
 use crate::partner::Credentials;
 use crate::record::outcome::Finding;
-use crate::check::{CheckCtx, Pass, Verdict, blocked, pass};
 
 crate::check!(
     "REGION-05.leftover",
@@ -100,6 +100,9 @@ mod tests {
     async fn blocked_without_a_refusal() {
         let server = start(stub(404, "{}")).await;
         let ctx = ctx_for(&server.uri(), |_| {}).await;
-        assert!(matches!(run_check(&CHECK, &ctx).await, Err(Stop::Blocked(_))));
+        assert!(matches!(
+            run_check(&CHECK, &ctx).await,
+            Err(Stop::Blocked(_))
+        ));
     }
 }

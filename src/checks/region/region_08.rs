@@ -1,8 +1,8 @@
 //! REGION-08: a plan available in Private Spaces provisions in a Private Space region.
 
 use crate::check::judge::{is_2xx, observed_status};
-use crate::record::outcome::Finding;
 use crate::check::{CheckCtx, Verdict, pass, skip};
+use crate::record::outcome::Finding;
 
 crate::check!(
     "REGION-08",
@@ -25,9 +25,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         .flatten()
         .find(|p| !p.is_empty() && !unavailable.contains(p))
     else {
-        return skip(
-            "every configured plan is marked unavailable in Private Spaces",
-);
+        return skip("every configured plan is marked unavailable in Private Spaces");
     };
     let Some(region) = cfg.regions.private_space.first().cloned() else {
         return skip("no Private Space region: set [regions] private_space");
@@ -51,9 +49,9 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::Stop;
+
     use crate::check::Pass;
-    use crate::check::testing::{run_against, stub};
+    use crate::check::testing::{assert_found, run_against, stub};
 
     #[tokio::test]
     async fn success_passes_refusal_fails() {
@@ -61,9 +59,10 @@ mod tests {
             run_against(&CHECK, stub(200, r#"{"id":"x"}"#)).await,
             Ok(Pass(_))
         ));
-        assert!(matches!(
-            run_against(&CHECK, stub(422, r#"{"message":"no"}"#)).await,
-            Err(Stop::Violated(_))
-        ));
+        assert_found(
+            &run_against(&CHECK, stub(422, r#"{"message":"no"}"#)).await,
+            Some("status"),
+            "status 422",
+        );
     }
 }

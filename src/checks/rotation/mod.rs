@@ -3,6 +3,10 @@
 //! the releases on the owning app and every attached app, and with `[hooks]
 //! verify_credentials` proves that the old credentials still work in the grace window.
 
+pub mod rotate_02;
+pub mod rotate_04;
+pub mod rotate_05;
+
 crate::suite!(rotate_04, rotate_05, rotate_02);
 
 use std::collections::BTreeMap;

@@ -6,9 +6,9 @@
 use std::collections::BTreeMap;
 
 use crate::catalogue::Level;
+use crate::check::{CheckCtx, Resource, Verdict, blocked, pass_with, skip};
 use crate::hooks;
 use crate::record::outcome::Finding;
-use crate::check::{CheckCtx, Resource, Verdict, blocked, pass_with, skip};
 
 crate::check!(
     "ROTATE-02",
@@ -21,7 +21,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     let Some(template) = cx.config().hooks.verify_credentials.clone() else {
         return skip(
             "no verification hook: set [hooks] verify_credentials to a command that exits 0 when the credentials in its environment (your manifest's config var names, e.g. $MYADDON_URL) work",
-);
+        );
     };
     let r = super::rotation(cx).await?;
     if r.patch.as_ref().is_none_or(|p| !p.ok()) || r.before == r.after {

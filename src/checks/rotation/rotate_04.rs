@@ -1,8 +1,8 @@
 //! ROTATE-04: a rotation reaches Heroku as a config update: after the rotate hook, the partner
 //! PATCHes `/addons/{uuid}/config` with the manifest's names, and the platform accepts it.
 
-use crate::record::outcome::Finding;
 use crate::check::{CheckCtx, Verdict, pass_with};
+use crate::record::outcome::Finding;
 
 crate::check!(
     "ROTATE-04",

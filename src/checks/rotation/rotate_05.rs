@@ -1,9 +1,9 @@
 //! ROTATE-05: a rotation sets new values under names Heroku can rename per attachment: the
 //! PATCH changes at least one value, and every changed name carries the manifest's prefix.
 
+use crate::check::{CheckCtx, Verdict, blocked, pass_with};
 use crate::platform::state::rename;
 use crate::record::outcome::Finding;
-use crate::check::{CheckCtx, Verdict, blocked, pass_with};
 
 crate::check!(
     "ROTATE-05",

@@ -4,9 +4,9 @@
 
 use serde_json::Value;
 
+use crate::check::{CheckCtx, Resource, Verdict, pass_with};
 use crate::platform::naming;
 use crate::record::outcome::Finding;
-use crate::check::{CheckCtx, Resource, Verdict, pass_with};
 
 crate::check!(
     "ATT-08",

@@ -3,6 +3,10 @@
 //! any `recommended_prefix` it returns must be a valid attachment name. Config propagation to
 //! the attached app is judged by the rotation suite, which uses the same attachment.
 
+pub mod att_07;
+pub mod att_08;
+pub mod sso_10;
+
 crate::suite!(att_08, att_07, sso_10);
 
 use std::sync::Arc;

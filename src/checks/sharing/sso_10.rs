@@ -2,9 +2,9 @@
 //! is the attached app (and `app` the owning one) signs in to the resource's dashboard.
 
 use crate::catalogue::Level;
+use crate::check::{CheckCtx, Resource, Verdict, pass_with, skip};
 use crate::checks::sso::{self, Flow, same_page, working_login};
 use crate::record::outcome::Finding;
-use crate::check::{CheckCtx, Resource, Verdict, pass_with, skip};
 use crate::sso::{Login, SsoUser};
 
 crate::check!(

@@ -2,6 +2,15 @@
 //! the manifest has no `sso_url` (§7.6). One valid login on the shared resource is made once per
 //! run; the other checks compare their attempts with it.
 
+pub mod auth_06;
+pub mod sso_03;
+pub mod sso_03_cross;
+pub mod sso_04;
+pub mod sso_05;
+pub mod sso_12;
+pub mod sso_13;
+pub mod sso_14;
+
 crate::suite!(
     sso_05,
     auth_06,

@@ -3,9 +3,7 @@
 use crate::check::{CheckCtx, Resource, Verdict};
 use crate::sso::{SsoUser, now};
 
-crate::check!(
-    "SSO-03",
-    Must, "a forged SSO token gets 403", run);
+crate::check!("SSO-03", Must, "a forged SSO token gets 403", run);
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
     let login = super::working_login(cx, Resource::Primary).await?;
@@ -17,16 +15,16 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         &a,
         &login.nav.final_url,
         "the tokens were not signed with the salt",
-        )
+    )
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::check::{Pass, Stop};
     use super::super::{Attempt, judge_refused};
-    use crate::check::testing::reply;
-    use crate::partner::sso::{CookieJar, Navigation};
     use crate::check::Verdict;
+    use crate::check::testing::reply;
+    use crate::check::{Pass, Stop};
+    use crate::partner::sso::{CookieJar, Navigation};
 
     fn attempt(statuses: &[u16], final_url: &str) -> Attempt {
         Attempt {

@@ -29,5 +29,5 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         &attempt,
         &other.nav.final_url,
         "the tokens were signed for another resource",
-        )
+    )
 }

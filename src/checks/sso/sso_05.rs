@@ -1,7 +1,7 @@
 //! SSO-05: a correct login creates a session (cookie) and lands on the resource's dashboard.
 
-use crate::record::outcome::Finding;
 use crate::check::{CheckCtx, Resource, Stop, Verdict, blocked, pass_with};
+use crate::record::outcome::Finding;
 
 use super::Attempt;
 
@@ -24,7 +24,11 @@ pub fn judge(login: &Attempt) -> Verdict {
     if first.status == Some(401) {
         return blocked("the SSO endpoint asked for Basic auth; see AUTH-06");
     }
-    let with = |f: Finding| Err(Stop::violated(f.exchange(&first.exchange).exchange(&last.exchange)));
+    let with = |f: Finding| {
+        Err(Stop::violated(
+            f.exchange(&first.exchange).exchange(&last.exchange),
+        ))
+    };
     if let Some(why) = &nav.broken {
         return with(
             Finding::new("redirects that end on the dashboard", why.clone()).at("header Location"),
@@ -61,7 +65,7 @@ pub fn judge(login: &Attempt) -> Verdict {
 mod tests {
     use super::*;
     use crate::check::Pass;
-    use crate::check::testing::{ctx_for, run_check};
+    use crate::check::testing::{assert_found, ctx_for, run_check};
     use wiremock::matchers::{method, path};
     use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -103,11 +107,16 @@ mod tests {
     #[tokio::test]
     async fn no_cookie_or_refusal_fail() {
         let no_cookie = ResponseTemplate::new(303).insert_header("Location", "/dash");
-        assert!(matches!(verdict(no_cookie).await, Err(Stop::Violated(_))));
-        assert!(matches!(
-            verdict(ResponseTemplate::new(403)).await,
-            Err(Stop::Violated(_))
-        ));
+        assert_found(
+            &verdict(no_cookie).await,
+            Some("header Set-Cookie"),
+            "no cookie was set: the browser holds no session",
+        );
+        assert_found(
+            &verdict(ResponseTemplate::new(403)).await,
+            Some("status"),
+            "the login ended with status 403",
+        );
         assert!(matches!(
             verdict(ResponseTemplate::new(401)).await,
             Err(Stop::Blocked(_))

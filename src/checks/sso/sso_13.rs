@@ -3,8 +3,8 @@
 
 use crate::catalogue::Level;
 use crate::check::judge::observed_status;
-use crate::record::outcome::Finding;
 use crate::check::{CheckCtx, Resource, Verdict, pass};
+use crate::record::outcome::Finding;
 use crate::sso::{SsoUser, now};
 
 use super::Attempt;

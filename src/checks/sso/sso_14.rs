@@ -2,8 +2,8 @@
 
 use crate::catalogue::Level;
 use crate::check::judge::{is_5xx, observed_status};
-use crate::record::outcome::Finding;
 use crate::check::{CheckCtx, Resource, Verdict, pass, violated};
+use crate::record::outcome::Finding;
 use crate::sso::{SsoUser, drop_fields, now};
 
 use super::Attempt;

@@ -1,5 +1,8 @@
 //! Latency of every partner call, against the soft and hard budgets.
 
+pub mod time_01;
+pub mod time_02;
+
 crate::suite!(time_01, time_02);
 
 use std::sync::Arc;

@@ -1,8 +1,8 @@
 //! TIME-01: partner calls answer within the soft budget (3 s by default).
 
+use crate::check::{CheckCtx, Verdict, pass_with, skip};
 use crate::config::format_duration;
 use crate::record::outcome::Finding;
-use crate::check::{CheckCtx, Verdict, pass_with, skip};
 
 crate::check!(
     "TIME-01",

@@ -41,6 +41,18 @@ pub enum InboundKind {
     OversizedRequest,
     #[serde(rename = "unknown endpoint")]
     UnknownEndpoint,
+    #[serde(rename = "app info list")]
+    AppInfoList,
+    #[serde(rename = "app info read")]
+    AppInfoRead,
+    #[serde(rename = "app info update")]
+    AppInfoUpdate,
+    #[serde(rename = "log write")]
+    LogWrite,
+    #[serde(rename = "refused outbound connection")]
+    RefusedOutbound,
+    #[serde(rename = "failed TLS handshake")]
+    FailedTlsHandshake,
 }
 
 impl InboundKind {
@@ -62,6 +74,12 @@ impl InboundKind {
             InboundKind::SlowRequest => "slow request",
             InboundKind::OversizedRequest => "oversized request",
             InboundKind::UnknownEndpoint => "unknown endpoint",
+            InboundKind::AppInfoList => "app info list",
+            InboundKind::AppInfoRead => "app info read",
+            InboundKind::AppInfoUpdate => "app info update",
+            InboundKind::LogWrite => "log write",
+            InboundKind::RefusedOutbound => "refused outbound connection",
+            InboundKind::FailedTlsHandshake => "failed TLS handshake",
         }
     }
 }
@@ -118,5 +136,18 @@ impl Inbound {
                 .unwrap_or_default(),
             self.kind
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::InboundKind;
+
+    #[test]
+    fn a_kind_serializes_as_it_displays() {
+        for kind in [InboundKind::TokenExchange, InboundKind::AppInfoUpdate] {
+            let json = serde_json::to_value(kind).unwrap();
+            assert_eq!(json, serde_json::Value::String(kind.to_string()));
+        }
     }
 }

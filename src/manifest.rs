@@ -1,6 +1,7 @@
 //! `addon-manifest.json`, read leniently: the manifest is the partner's artifact under test, so
 //! its defects are check failures (suite `manifest`). Only a file that cannot be read as a JSON
-//! object with an `api` object is an input error (exit 2).
+//! object with an `api` object is an input error (exit 2), and, for a run that sends requests,
+//! one without which no request can be authenticated (`check_can_authenticate`).
 
 use std::path::Path;
 
@@ -90,6 +91,32 @@ impl Manifest {
             sso_url: string(production.and_then(|p| p.get("sso_url"))),
             raw,
         })
+    }
+
+    /// Refuses a manifest with which no request to the partner can be authenticated or
+    /// addressed: `id` (the Basic auth user name) and `api.password` must be non-empty strings.
+    /// Runs that send nothing (the manifest suite alone) judge such a manifest instead.
+    pub fn check_can_authenticate(&self) -> Result<(), HarnessError> {
+        for (field, value) in [
+            ("id", self.raw.get("id")),
+            ("api.password", self.api().get("password")),
+        ] {
+            let problem = match value {
+                None | Some(Value::Null) => "missing",
+                Some(Value::String(s)) if s.trim().is_empty() => "empty",
+                Some(Value::String(_)) => continue,
+                Some(_) => "not a string",
+            };
+            return Err(HarnessError::input(
+                &self.source,
+                field,
+                format!(
+                    "{problem}: no request to your add-on could be authenticated, so nothing was sent"
+                ),
+                "set it in the manifest (`heroku addons:admin:manifest:pull` fetches yours), or run only `--suite manifest` to have the manifest judged",
+            ));
+        }
+        Ok(())
     }
 
     /// The `api` object (present by construction).

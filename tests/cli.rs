@@ -1,5 +1,10 @@
 //! The binary as a user runs it: exit codes, bad inputs, and `run` against `serve-reference`
 //! giving the same verdicts as `demo`.
+#![expect(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    reason = "test code: a panic is how a test reports its failure"
+)]
 
 #[path = "common/sso_page.rs"]
 mod sso_page;
@@ -173,7 +178,38 @@ fn bad_config_names_the_field_and_exits_2() {
     ]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("c.toml") && err.contains("defualt"), "{err}");
+    assert!(
+        err.contains("c.toml") && err.contains("plans.defualt"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `default`?"), "{err}");
+    assert!(err.contains("addon-conformance init"), "{err}");
+    // A bare number where a duration belongs shows the accepted form.
+    std::fs::write(&config, "[timeouts]\nwarn_after = 3\n").unwrap();
+    let out = cmd(&[
+        "run",
+        "--manifest",
+        manifest.to_str().unwrap(),
+        "--config",
+        config.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("timeouts.warn_after") && err.contains("\"3s\""),
+        "{err}"
+    );
+    // Typed flags are refused by the parser, before anything is read or sent.
+    for (flag, value, says) in [
+        ("--request-timeout", "5", "no unit"),
+        ("--base-url", "localhost:3000", "http(s) URL"),
+        ("--platform-bind", "localhost", "127.0.0.1:0"),
+    ] {
+        let out = cmd(&["run", "--manifest", manifest.to_str().unwrap(), flag, value]);
+        assert_eq!(out.status.code(), Some(2), "{flag}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(says), "{flag}: {err}");
+    }
 }
 
 #[test]
@@ -821,4 +857,173 @@ fn sigterm_while_exec_waits_for_the_provision_skips_the_command_and_deprovisions
     assert_eq!(status.code(), Some(130), "{rest}");
     assert!(!marker.exists());
     assert!(started.elapsed() < std::time::Duration::from_secs(30));
+}
+
+#[test]
+fn run_picks_up_the_files_init_writes_and_says_which() {
+    let manifest = tmp("addon-manifest.json");
+    let config = manifest.with_file_name("conformance.toml");
+    let _server = serve_reference(&[], &manifest, &config);
+    let dir = manifest.parent().unwrap();
+    let out = Command::new(BIN)
+        .args(["run", "--suite", "manifest"])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("using addon-manifest.json and conformance.toml"),
+        "{err}"
+    );
+    // Without the files and the flag, the error says what to pass.
+    let empty = tmp("nothing-here");
+    std::fs::create_dir_all(&empty).unwrap();
+    let out = Command::new(BIN)
+        .args(["run"])
+        .current_dir(&empty)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--manifest"));
+}
+
+#[test]
+fn a_manifest_no_request_can_authenticate_with_is_an_input_error_for_network_suites() {
+    let manifest = tmp("addon-manifest.json");
+    let config = manifest.with_file_name("conformance.toml");
+    let _server = serve_reference(&[], &manifest, &config);
+    let good: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&manifest).unwrap()).unwrap();
+    let report = manifest.with_file_name("run.json");
+    for (field, edit) in [
+        (
+            "api.password",
+            Box::new(|m: &mut serde_json::Value| m["api"]["password"] = "".into())
+                as Box<dyn Fn(&mut serde_json::Value)>,
+        ),
+        (
+            "api.password",
+            Box::new(|m: &mut serde_json::Value| m["api"]["password"] = 42.into()),
+        ),
+        (
+            "api.password",
+            Box::new(|m: &mut serde_json::Value| {
+                m["api"].as_object_mut().unwrap().remove("password");
+            }),
+        ),
+        (
+            "id",
+            Box::new(|m: &mut serde_json::Value| {
+                m.as_object_mut().unwrap().remove("id");
+            }),
+        ),
+    ] {
+        let mut m = good.clone();
+        edit(&mut m);
+        std::fs::write(&manifest, m.to_string()).unwrap();
+        let args = |extra: &[&str]| {
+            let mut a = vec![
+                "run".to_owned(),
+                "--manifest".to_owned(),
+                manifest.display().to_string(),
+                "--config".to_owned(),
+                config.display().to_string(),
+                "--report-json".to_owned(),
+                report.display().to_string(),
+            ];
+            a.extend(extra.iter().map(|s| s.to_string()));
+            a
+        };
+        let _ = std::fs::remove_file(&report);
+        let out = Command::new(BIN).args(args(&[])).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{field}: {err}");
+        assert!(
+            err.contains(field) && err.contains("nothing was sent"),
+            "{err}"
+        );
+        assert!(!report.exists(), "no run started");
+        // The manifest suite alone still judges it.
+        let out = Command::new(BIN)
+            .args(args(&["--suite", "manifest"]))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{field}");
+        let v = verdicts(&report);
+        assert!(v.values().any(|o| o == "fail"), "{v:?}");
+    }
+}
+
+#[test]
+fn completions_man_page_and_version() {
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let out = cmd(&["completions", shell]);
+        assert_eq!(out.status.code(), Some(0), "{shell}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains("addon-conformance") && text.contains("serve-reference"),
+            "{shell}"
+        );
+    }
+    let out = cmd(&["completions", "tcsh"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = cmd(&["man"]);
+    assert_eq!(out.status.code(), Some(0));
+    let page = String::from_utf8_lossy(&out.stdout);
+    assert!(page.starts_with(".ie") || page.contains(".TH"), "{page}");
+    assert!(page.contains("addon-conformance"), "{page}");
+    let out = cmd(&["--version"]);
+    let version = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        version.contains(env!("CARGO_PKG_VERSION"))
+            && version.contains("commit ")
+            && version.contains("catalogue "),
+        "{version}"
+    );
+}
+
+#[test]
+fn exec_gives_the_resource_ids_keeps_on_request_and_exits_127_for_a_missing_command() {
+    let manifest = tmp("addon-manifest.json");
+    let config = manifest.with_file_name("conformance.toml");
+    let _server = serve_reference(&[], &manifest, &config);
+    let base = [
+        "exec",
+        "--manifest",
+        manifest.to_str().unwrap(),
+        "--config",
+        config.to_str().unwrap(),
+    ];
+    let mut args = base.to_vec();
+    args.extend(["--keep", "--", "env"]);
+    let out = cmd(&args);
+    let notes = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{notes}");
+    let env = String::from_utf8_lossy(&out.stdout);
+    let value = |name: &str| {
+        env.lines()
+            .find_map(|l| l.strip_prefix(&format!("{name}=")))
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let uuid = value("ADDON_RESOURCE_UUID");
+    assert!(uuid::Uuid::parse_str(&uuid).is_ok(), "{env}");
+    assert!(!value("ADDON_PROVIDER_ID").is_empty(), "{env}");
+    // Kept: the note says how to remove it, and no deprovision was sent.
+    assert!(
+        notes.contains("--keep") && notes.contains("curl -sS -X DELETE") && notes.contains(&uuid),
+        "{notes}"
+    );
+    assert!(!notes.contains("deprovision did not succeed"), "{notes}");
+
+    let mut args = base.to_vec();
+    args.extend(["--", "no-such-command-anywhere-42"]);
+    let out = cmd(&args);
+    let notes = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(127), "{notes}");
+    assert!(
+        notes.contains("command not found") && notes.contains("nothing was provisioned"),
+        "{notes}"
+    );
 }

@@ -1,6 +1,12 @@
 //! The HTML report in a real browser: headless Chromium loads the report of a faulty demo run and
 //! the rendered DOM shows every failing check, expanded. Outside CI the test skips when chromium
 //! is missing; under `CI=true` it must run (`.ci/run` installs chromium).
+#![expect(
+    clippy::expect_used,
+    clippy::print_stderr,
+    clippy::unwrap_used,
+    reason = "test code: a panic is how a test reports its failure"
+)]
 
 mod common;
 

@@ -119,101 +119,102 @@ fn suites_are_ordered_and_blockers_exist() {
     }
 }
 
-/// The rooms (top-level modules) under `src/` each room's non-test code names with `crate::…`.
-fn room_imports() -> BTreeMap<String, BTreeSet<String>> {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let rooms: BTreeSet<String> = fs::read_dir(&src)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter_map(|p| Some(p.file_stem()?.to_str()?.to_owned()))
-        .filter(|n| n != "lib" && n != "main")
-        .collect();
-    let mut graph = BTreeMap::new();
-    for room in &rooms {
-        let dir = src.join(room);
-        let mut files = Vec::new();
-        if dir.is_dir() {
-            rust_files(&dir, &mut files);
-        } else {
-            files.push(src.join(format!("{room}.rs")));
-        }
-        let mut deps = BTreeSet::new();
-        for file in files {
-            let name = file
-                .file_name()
-                .and_then(|n| n.to_str())
-                .unwrap_or_default();
-            if name == "tests.rs" || name == "testing.rs" {
-                continue;
+/// Helpers of the layout tests (a test module, so they may unwrap).
+#[cfg(test)]
+mod rooms {
+    use super::*;
+
+    /// The rooms (top-level modules) under `src/` each room's non-test code names with `crate::…`.
+    pub fn room_imports() -> BTreeMap<String, BTreeSet<String>> {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let rooms: BTreeSet<String> = fs::read_dir(&src)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter_map(|p| Some(p.file_stem()?.to_str()?.to_owned()))
+            .filter(|n| n != "lib" && n != "main")
+            .collect();
+        let mut graph = BTreeMap::new();
+        for room in &rooms {
+            let dir = src.join(room);
+            let mut files = Vec::new();
+            if dir.is_dir() {
+                rust_files(&dir, &mut files);
+            } else {
+                files.push(src.join(format!("{room}.rs")));
             }
-            let text = fs::read_to_string(&file).unwrap();
-            let code = text
-                .split("#[cfg(test)]\nmod tests")
-                .next()
-                .unwrap_or_default();
-            for (at, _) in code.match_indices("crate::") {
-                if code[..at].ends_with('$') || code[..at].ends_with(|c: char| c.is_alphanumeric())
-                {
+            let mut deps = BTreeSet::new();
+            for file in files {
+                let name = file
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .unwrap_or_default();
+                if name == "tests.rs" || name == "testing.rs" {
                     continue;
                 }
-                let rest = &code[at + "crate::".len()..];
-                let ident: String = rest
-                    .chars()
-                    .take_while(|c| c.is_alphanumeric() || *c == '_')
-                    .collect();
-                // `crate::check!` is a macro at the crate root, not the room.
-                if rest[ident.len()..].starts_with('!') {
-                    continue;
-                }
-                if ident != *room && rooms.contains(&ident) {
-                    deps.insert(ident);
+                let text = fs::read_to_string(&file).unwrap();
+                let code = text
+                    .split("#[cfg(test)]\nmod tests")
+                    .next()
+                    .unwrap_or_default();
+                for (at, _) in code.match_indices("crate::") {
+                    if code[..at].ends_with('$')
+                        || code[..at].ends_with(|c: char| c.is_alphanumeric())
+                    {
+                        continue;
+                    }
+                    let rest = &code[at + "crate::".len()..];
+                    let ident: String = rest
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_')
+                        .collect();
+                    // `crate::check!` is a macro at the crate root, not the room.
+                    if rest[ident.len()..].starts_with('!') {
+                        continue;
+                    }
+                    if ident != *room && rooms.contains(&ident) {
+                        deps.insert(ident);
+                    }
                 }
             }
+            graph.insert(room.clone(), deps);
         }
-        graph.insert(room.clone(), deps);
+        graph
     }
-    graph
-}
 
-fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
-    for entry in fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            rust_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
+    pub fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                rust_files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
         }
     }
-}
 
-/// Whether `to` is reachable from `from` in the room graph.
-fn reaches(graph: &BTreeMap<String, BTreeSet<String>>, from: &str, to: &str) -> bool {
-    let mut seen = BTreeSet::new();
-    let mut todo = vec![from.to_owned()];
-    while let Some(r) = todo.pop() {
-        if r == to {
-            return true;
+    /// Whether `to` is reachable from `from` in the room graph.
+    pub fn reaches(graph: &BTreeMap<String, BTreeSet<String>>, from: &str, to: &str) -> bool {
+        let mut seen = BTreeSet::new();
+        let mut todo = vec![from.to_owned()];
+        while let Some(r) = todo.pop() {
+            if r == to {
+                return true;
+            }
+            if seen.insert(r.clone()) {
+                todo.extend(graph.get(&r).into_iter().flatten().cloned());
+            }
         }
-        if seen.insert(r.clone()) {
-            todo.extend(graph.get(&r).into_iter().flatten().cloned());
-        }
+        false
     }
-    false
 }
 
 #[test]
 fn no_import_cycle_between_rooms() {
-    // Known cycle, to be removed by the config consolidation (config owns every section, the
-    // platform and hooks take resolved settings): config → hooks → platform → config.
-    let known: [&[&str]; 1] = [&["config", "hooks", "platform"]];
-    let graph = room_imports();
+    let graph = rooms::room_imports();
     let mut cycles = Vec::new();
     for (room, deps) in &graph {
         for dep in deps {
-            let in_known = known
-                .iter()
-                .any(|k| k.contains(&room.as_str()) && k.contains(&dep.as_str()));
-            if !in_known && reaches(&graph, dep, room) {
+            if rooms::reaches(&graph, dep, room) {
                 cycles.push(format!("{room} → {dep} → … → {room}"));
             }
         }
@@ -224,15 +225,15 @@ fn no_import_cycle_between_rooms() {
     );
     // The rooms this layout is about.
     assert!(
-        !reaches(&graph, "check", "checks"),
+        !rooms::reaches(&graph, "check", "checks"),
         "check must not import checks"
     );
     assert!(
-        !reaches(&graph, "check", "runner"),
+        !rooms::reaches(&graph, "check", "runner"),
         "check must not import runner"
     );
     assert!(
-        !reaches(&graph, "record", "partner"),
+        !rooms::reaches(&graph, "record", "partner"),
         "records must not import the client"
     );
 }
@@ -240,7 +241,7 @@ fn no_import_cycle_between_rooms() {
 #[test]
 fn every_check_file_is_listed_in_its_suite() {
     let mut files = Vec::new();
-    rust_files(
+    rooms::rust_files(
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("src/checks"),
         &mut files,
     );

@@ -1,6 +1,13 @@
-//! Report tests: terminal and JSON snapshots, the JSON schema, and a scan for leaked secrets.
+//! Report tests: snapshots (`snapshots.rs`), the JSON schema, and a scan for leaked secrets.
+#![expect(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    reason = "test code: a panic is how a test reports its failure"
+)]
 
 mod common;
+#[path = "reports/snapshots.rs"]
+mod snapshots;
 
 use addon_conformance::report::file::render;
 use addon_conformance::report::{
@@ -8,7 +15,7 @@ use addon_conformance::report::{
 };
 use serde_json::Value;
 
-struct Run {
+pub(crate) struct Run {
     terminal: String,
     json: Value,
     junit: String,
@@ -19,7 +26,7 @@ struct Run {
     secrets: Vec<String>,
 }
 
-fn demo(faults: &[&str]) -> Run {
+pub(crate) fn demo(faults: &[&str]) -> Run {
     let (outcome, recorder) = common::demo_recorded(faults);
     let mut terminal = TerminalReporter::new(Vec::new(), false);
     for e in &recorder.events {
@@ -50,77 +57,6 @@ fn github_output(events: &[addon_conformance::record::events::Event]) -> String 
     let md = std::fs::read_to_string(&summary).unwrap();
     let _ = std::fs::remove_file(&summary);
     format!("{annotations}\n{md}")
-}
-
-fn settings() -> insta::Settings {
-    let mut s = insta::Settings::clone_current();
-    s.set_snapshot_path("../snapshots");
-    s.set_prepend_module_to_snapshot(false);
-    for (re, rep) in [
-        (r"127\.0\.0\.1:\d{2,5}", "127.0.0.1:[port]"),
-        (
-            r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
-            "[uuid]",
-        ),
-        (r"\(\d+ ms\)", "([n] ms)"),
-        (r"slowest \d+ ms", "slowest [n] ms"),
-        (r#"time="[0-9.]+""#, r#"time="[n]""#),
-        (r"at \d+ ms", "at [n] ms"),
-        // Callbacks of different resources interleave: inbound order numbers vary.
-        (r"inbound(\s+)#\d+", "inbound$1#[n]"),
-        // JSON keys are sorted: an inbound record's seq is followed by its status.
-        (r#""seq": \d+,(\s+"status")"#, r#""seq": "[n]",$1"#),
-        (
-            r#""(duration_ms|elapsed_ms|started_ms|at_ms)": [0-9.e-]+"#,
-            r#""$1": "[n]""#,
-        ),
-        (r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+0000", "[time]"),
-        (r"conformance-app-\d+", "conformance-app-[n]"),
-        (r"app\d+@heroku\.com", "app[n]@heroku.com"),
-        (
-            r"conformance-ref-conformance-[0-9a-f]+",
-            "conformance-ref-conformance-[n]",
-        ),
-        (
-            r#""value": "[A-Z][a-z]{2}, \d+ [A-Z][a-z]{2} \d{4} [0-9:]+ GMT""#,
-            r#""value": "[date]""#,
-        ),
-        (
-            r#"("name": "content-length",\s*"value": )"\d+""#,
-            r#"$1"[n]""#,
-        ),
-    ] {
-        s.add_filter(re, rep);
-    }
-    s
-}
-
-fn snapshot(name: &str, faults: &[&str]) {
-    let run = demo(faults);
-    settings().bind(|| {
-        insta::assert_snapshot!(format!("{name}.terminal"), run.terminal);
-        insta::assert_snapshot!(
-            format!("{name}.json"),
-            serde_json::to_string_pretty(&run.json).unwrap()
-        );
-        insta::assert_snapshot!(format!("{name}.junit"), run.junit);
-        insta::assert_snapshot!(format!("{name}.github"), run.github);
-    });
-}
-
-#[test]
-fn snapshot_conformant() {
-    snapshot("conformant", &[]);
-}
-
-#[test]
-fn snapshot_config_undeclared_var() {
-    snapshot("config-undeclared-var", &["config-undeclared-var"]);
-}
-
-#[test]
-fn snapshot_auth_403() {
-    snapshot("auth-403", &["auth-403"]);
 }
 
 fn validate(report: &Value) {

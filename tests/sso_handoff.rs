@@ -1,13 +1,17 @@
 //! The `sso` command's page, submitted as a browser would, signs in to the reference partner.
+#![expect(
+    clippy::expect_used,
+    reason = "test code: a panic is how a test reports its failure"
+)]
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
+use addon_conformance::cli::handoff::{Handoff, LoginRequest, login_page};
 use addon_conformance::config::{Config, Overrides, Settings};
-use addon_conformance::handoff::{Handoff, LoginRequest, login_page};
+use addon_conformance::heroku::sso::SsoUser;
 use addon_conformance::manifest::Manifest;
 use addon_conformance::reference::{FaultSet, ReferencePartner};
-use addon_conformance::sso::SsoUser;
 
 #[path = "common/sso_page.rs"]
 mod sso_page;

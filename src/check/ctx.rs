@@ -5,7 +5,6 @@
 use std::any::{Any, TypeId};
 use std::collections::HashMap;
 use std::future::Future;
-use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
@@ -70,15 +69,15 @@ impl RunCtx {
         let clock = RunClock::start();
         let journal = Arc::new(Journal::on(clock));
         let ledger = Arc::new(Ledger::default());
-        let t = settings.config.timeouts;
+        let t = settings.timeouts;
         let partner = PartnerClient::new(
             ClientSettings {
-                base_url: settings.base_url.clone(),
+                base_url: settings.base_url.as_ref().map(ToString::to_string),
                 username: manifest.username().to_owned(),
                 password: manifest.password.clone().unwrap_or_default(),
                 request_timeout: t.request,
                 connect_timeout: t.connect,
-                max_body_bytes: settings.config.limits.max_body_bytes,
+                max_body_bytes: settings.limits.max_body_bytes,
                 network: settings.network.clone(),
             },
             redactor.clone(),
@@ -120,14 +119,14 @@ impl RunCtx {
 
     /// The default plan; suites that provision are refused up front without one.
     pub fn default_plan(&self) -> &str {
-        self.settings.default_plan.as_deref().unwrap_or_default()
+        self.settings.default_plan().unwrap_or_default()
     }
 
     /// A probe's provision of a fresh uuid on `plan`, with the run's region and options, on an app
     /// of its own: no two probes share a `heroku_id` (a partner without many_per_app may rightly
     /// keep heroku_id unique; only the same-app checks install twice on one app).
     pub fn probe(&self, plan: &str) -> Provision<'_> {
-        self.probe_in(plan, &self.settings.config.provision.region)
+        self.probe_in(plan, &self.settings.provision.region)
     }
 
     /// A probe like `probe`, in `region` (the Private Space probes).
@@ -144,7 +143,7 @@ impl RunCtx {
     /// `name` asks the platform for that attachment name.
     pub fn on_run_app(&self, plan: &str, name: Option<&str>) -> Result<Provision<'_>, String> {
         let uuid = uuid::Uuid::new_v4().to_string();
-        let region = self.settings.config.provision.region.clone();
+        let region = self.settings.provision.region.clone();
         let addon = self.addon_name(&uuid);
         let grant = match name {
             Some(_) => self
@@ -170,7 +169,7 @@ impl RunCtx {
         app: &App,
         (grant, grant_expires): (String, SystemTime),
     ) -> Provision<'_> {
-        let cfg = &self.settings.config.provision;
+        let cfg = &self.settings.provision;
         // Registered by value, so a partner echoing them in an error page cannot leak them.
         self.redactor.add("code", &grant);
         self.redactor.add("log_drain_token", &format!("d.{uuid}"));
@@ -210,7 +209,7 @@ impl RunCtx {
     /// answered; see `live_resource` for a usable one.
     pub async fn resource(&self, which: Resource) -> Arc<Provisioned> {
         // Without an async plan, the async suite judges the shared resource.
-        let async_plan = self.settings.config.plans.async_plan.clone();
+        let async_plan = self.settings.plans.async_plan.clone();
         let which = match (which, &async_plan) {
             (Resource::Async, None) => Resource::Primary,
             (w, _) => w,
@@ -279,26 +278,18 @@ async fn start_platform(
     redactor: Arc<Redactor>,
     clock: RunClock,
 ) -> Result<Platform, HarnessError> {
-    let p = &settings.config.platform;
-    let bind = match &p.bind {
-        Some(b) => crate::config::parse_bind("[platform] bind", "platform.bind", b)?,
-        None => SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
-    };
+    let p = &settings.platform;
     Platform::start_on(
         PlatformSettings {
-            bind,
-            url: p.url.clone(),
+            bind: p.bind,
+            url: p.url.as_ref().map(ToString::to_string),
             client_secret: p.client_secret.clone(),
             token_ttl: p.token_ttl,
             grant_ttl: p.grant_ttl,
             max_body_bytes: p.max_body_bytes,
             admin: false,
         },
-        ServiceInfo {
-            slug: manifest.id.clone().unwrap_or_default(),
-            prefix: manifest.prefix(),
-            config_vars: Some(manifest.config_vars.clone()),
-        },
+        ServiceInfo::from_manifest(manifest),
         redactor,
         clock,
     )

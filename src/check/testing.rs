@@ -98,7 +98,7 @@ pub async fn ctx_for(base_url: &str, tweak: impl FnOnce(&mut Config)) -> RunCtx 
     config.timeouts.request = Duration::from_secs(5);
     tweak(&mut config);
     let overrides = Overrides {
-        base_url: Some(format!("{base_url}/heroku/resources")),
+        base_url: format!("{base_url}/heroku/resources").parse().ok(),
         ..Overrides::default()
     };
     let settings = Settings::resolve(&manifest, config, &overrides, "test").unwrap();

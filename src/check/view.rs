@@ -8,7 +8,7 @@ use std::sync::Arc;
 use super::ctx::RunCtx;
 use super::resource::{Provision, Provisioned, Resource};
 use super::verdict::Stop;
-use crate::config::{Config, Settings};
+use crate::config::Settings;
 use crate::heroku::App;
 use crate::manifest::Manifest;
 use crate::partner::{Credentials, PartnerClient, Reply};
@@ -37,8 +37,9 @@ impl<'a> CheckCtx<'a> {
         &self.run.settings
     }
 
-    pub fn config(&self) -> &'a Config {
-        &self.run.settings.config
+    /// The run's resolved settings, section by section.
+    pub fn config(&self) -> &'a Settings {
+        &self.run.settings
     }
 
     /// The app the shared resources are installed on.

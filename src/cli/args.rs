@@ -2,14 +2,29 @@
 
 use std::path::PathBuf;
 
+use std::net::SocketAddr;
+use std::time::Duration;
+
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::config::{HttpUrl, parse_duration, parse_socket_addr};
 use crate::runner::{Partition, Selection};
+
+/// `--version`: the crate's version, the git commit it was built from, and the catalogue's
+/// version, so a report names exactly what judged it.
+pub const LONG_VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("ADDON_CONFORMANCE_GIT_COMMIT"),
+    ", catalogue ",
+    env!("ADDON_CONFORMANCE_CATALOGUE_VERSION"),
+    ")"
+);
 
 #[derive(Parser)]
 #[command(
     name = "addon-conformance",
-    version,
+    version = LONG_VERSION,
     about = "Plays Heroku against your add-on and reports every broken Partner API requirement."
 )]
 pub struct Cli {
@@ -37,29 +52,34 @@ pub enum Command {
     Explain { id: String },
     /// Open the partner's dashboard for a resource in your browser via a signed SSO login.
     Sso(super::sso::SsoArgs),
+    /// Print a shell completion script (e.g. `addon-conformance completions bash > …`).
+    Completions(super::completions::CompletionsArgs),
+    /// Print the man page (roff) on standard output.
+    Man,
 }
 
 /// What `run` and `exec` are pointed at: the partner's manifest, our config, and overrides.
 #[derive(Args)]
 pub struct TargetArgs {
-    /// Your addon-manifest.json.
+    /// Your addon-manifest.json (default: ./addon-manifest.json when it exists).
     #[arg(long, env = "ADDON_MANIFEST")]
-    pub manifest: PathBuf,
-    /// Harness config (TOML): plans, overrides, timeouts.
+    pub manifest: Option<PathBuf>,
+    /// Harness config (TOML): plans, overrides, timeouts (default: ./conformance.toml when it
+    /// exists).
     #[arg(long, env = "ADDON_CONFIG")]
     pub config: Option<PathBuf>,
     /// Send provisioning requests here instead of api.production.base_url.
-    #[arg(long, env = "ADDON_BASE_URL")]
-    pub base_url: Option<String>,
+    #[arg(long, env = "ADDON_BASE_URL", value_parser = clap::value_parser!(HttpUrl))]
+    pub base_url: Option<HttpUrl>,
     /// Provision on this plan (overrides [plans] default).
     #[arg(long, env = "ADDON_PLAN")]
     pub plan: Option<String>,
     /// Where the fake platform listens (default 127.0.0.1:0).
-    #[arg(long, env = "ADDON_PLATFORM_BIND")]
-    pub platform_bind: Option<String>,
+    #[arg(long, env = "ADDON_PLATFORM_BIND", value_parser = parse_socket_addr)]
+    pub platform_bind: Option<SocketAddr>,
     /// The platform's public URL, when the partner reaches it through a tunnel.
-    #[arg(long, env = "ADDON_PLATFORM_URL")]
-    pub platform_url: Option<String>,
+    #[arg(long, env = "ADDON_PLATFORM_URL", value_parser = clap::value_parser!(HttpUrl))]
+    pub platform_url: Option<HttpUrl>,
     #[command(flatten)]
     pub network: NetworkArgs,
 }
@@ -69,8 +89,8 @@ pub struct RunArgs {
     #[command(flatten)]
     pub target: TargetArgs,
     /// Send SSO logins here instead of api.production.sso_url.
-    #[arg(long, env = "ADDON_SSO_URL")]
-    pub sso_url: Option<String>,
+    #[arg(long, env = "ADDON_SSO_URL", value_parser = clap::value_parser!(HttpUrl))]
+    pub sso_url: Option<HttpUrl>,
     #[command(flatten)]
     pub selection: SelectionArgs,
     #[command(flatten)]
@@ -84,6 +104,10 @@ pub struct ExecArgs {
     /// Attach under this name (as `heroku addons:create --as NAME`); otherwise Heroku's heuristic.
     #[arg(long = "as")]
     pub as_name: Option<String>,
+    /// Leave the resource in place afterwards (prints the command that removes it), e.g. for
+    /// `addon-conformance sso --resource UUID`.
+    #[arg(long)]
+    pub keep: bool,
     /// The command and its arguments, after `--`.
     #[arg(last = true, required = true)]
     pub command: Vec<String>,
@@ -121,11 +145,11 @@ pub struct ServeArgs {
 #[derive(Args)]
 pub struct PlatformArgs {
     /// Where to listen.
-    #[arg(long, env = "ADDON_PLATFORM_BIND", default_value = "127.0.0.1:5050")]
-    pub bind: String,
+    #[arg(long, env = "ADDON_PLATFORM_BIND", default_value = "127.0.0.1:5050", value_parser = parse_socket_addr)]
+    pub bind: SocketAddr,
     /// Public URL, when the partner reaches the platform through a tunnel.
-    #[arg(long, env = "ADDON_PLATFORM_URL")]
-    pub url: Option<String>,
+    #[arg(long, env = "ADDON_PLATFORM_URL", value_parser = clap::value_parser!(HttpUrl))]
+    pub url: Option<HttpUrl>,
     /// Validate config var names against this manifest (otherwise any name is accepted).
     #[arg(long, env = "ADDON_MANIFEST")]
     pub manifest: Option<PathBuf>,
@@ -137,10 +161,10 @@ pub struct PlatformArgs {
 #[derive(Args)]
 pub struct InitArgs {
     /// The manifest to write a config for.
-    #[arg(long, env = "ADDON_MANIFEST", default_value = "addon-manifest.json")]
+    #[arg(long, env = "ADDON_MANIFEST", default_value = super::inputs::DEFAULT_MANIFEST)]
     pub manifest: PathBuf,
     /// Where to write the config.
-    #[arg(long, default_value = "conformance.toml")]
+    #[arg(long, default_value = super::inputs::DEFAULT_CONFIG)]
     pub output: PathBuf,
     /// Overwrite an existing file.
     #[arg(long)]
@@ -157,14 +181,14 @@ pub struct NetworkArgs {
     #[arg(long)]
     pub insecure: bool,
     /// Connect timeout (overrides [timeouts] connect), e.g. `5s`.
-    #[arg(long)]
-    pub connect_timeout: Option<String>,
+    #[arg(long, value_parser = parse_duration)]
+    pub connect_timeout: Option<Duration>,
     /// Per-request timeout (overrides [timeouts] request), e.g. `35s`.
-    #[arg(long)]
-    pub request_timeout: Option<String>,
+    #[arg(long, value_parser = parse_duration)]
+    pub request_timeout: Option<Duration>,
     /// How long to wait for a callback the partner owes (overrides [timeouts] callback).
-    #[arg(long)]
-    pub callback_timeout: Option<String>,
+    #[arg(long, value_parser = parse_duration)]
+    pub callback_timeout: Option<Duration>,
 }
 
 #[derive(Args)]

@@ -1,7 +1,11 @@
 //! `exec`: provisions one resource, runs a command with the app-side config vars in its
 //! environment (renamed per attachment, the way the add-on's customers receive them), reports
-//! the command's exit status, and always deprovisions. Notes go to stderr, so the command's own
-//! output stays clean (`exec -- env`).
+//! the command's exit status, and deprovisions (unless `--keep`). The command also gets
+//! ADDON_RESOURCE_UUID and ADDON_PROVIDER_ID. A command that does not exist exits 127, as in a
+//! shell, before anything is provisioned. Notes go to stderr, so the command's own output stays
+//! clean (`exec -- env`).
+
+use std::path::{Path, PathBuf};
 
 use crate::config::Settings;
 use crate::error::{HarnessError, exit};
@@ -11,8 +15,11 @@ use crate::runner::RunCtx;
 use super::args::ExecArgs;
 use crate::record::InboundKind;
 
+/// The exit status of a shell for a command it cannot find.
+pub const COMMAND_NOT_FOUND: u8 = 127;
+
 fn note(line: &str) {
-    eprintln!("exec: {line}");
+    super::note(&format!("exec: {line}"));
 }
 
 pub async fn exec(args: ExecArgs) -> Result<u8, HarnessError> {
@@ -22,10 +29,14 @@ pub async fn exec(args: ExecArgs) -> Result<u8, HarnessError> {
             "put it after `--`, e.g. `addon-conformance exec --manifest m.json -- env`",
         ));
     };
-    let (manifest, config, source) =
-        super::load_inputs(&args.target.manifest, args.target.config.as_deref())?;
-    let overrides = args.target.overrides(None)?;
-    let settings = Settings::resolve(&manifest, config, &overrides, &source)?;
+    let inputs = super::inputs::load(
+        args.target.manifest.as_deref(),
+        args.target.config.as_deref(),
+    )?;
+    let overrides = args.target.overrides(None, &inputs.env)?;
+    let (manifest, source) = (inputs.manifest, inputs.config_source);
+    let settings = Settings::resolve(&manifest, inputs.config, &overrides, &source)?;
+    manifest.check_can_authenticate()?;
     if settings.base_url.is_none() {
         return Err(HarnessError::input(
             &manifest.source,
@@ -34,7 +45,7 @@ pub async fn exec(args: ExecArgs) -> Result<u8, HarnessError> {
             "set it in the manifest, or pass --base-url",
         ));
     }
-    let Some(plan) = settings.default_plan.clone() else {
+    let Some(plan) = settings.default_plan().map(str::to_owned) else {
         return Err(HarnessError::input(
             &source,
             "plans.default",
@@ -42,6 +53,12 @@ pub async fn exec(args: ExecArgs) -> Result<u8, HarnessError> {
             "pass --plan or set [plans] default in the config",
         ));
     };
+    if find_program(program).is_none() {
+        note(&format!(
+            "`{program}`: command not found (nothing was provisioned); give a program on the PATH or a path to one after `--`"
+        ));
+        return Ok(COMMAND_NOT_FOUND);
+    }
     // From here on SIGINT and SIGTERM must not end the harness before the deprovision: the
     // command gets the signal (same process group) and ends; then the resource is removed.
     // Interrupted before the command starts, the command is not started.
@@ -55,7 +72,7 @@ pub async fn exec(args: ExecArgs) -> Result<u8, HarnessError> {
             }
         })
     });
-    let callback = settings.config.timeouts.callback;
+    let callback = settings.timeouts.callback;
     let ctx = RunCtx::start(manifest.clone(), settings).await?;
     let platform = ctx.platform.clone();
     let provision = ctx
@@ -93,26 +110,40 @@ pub async fn exec(args: ExecArgs) -> Result<u8, HarnessError> {
             note("interrupted before the command started: not starting it");
             Ok(exit::INTERRUPTED)
         } else {
-            run_command(&platform, &ctx, &uuid, program, rest).await
+            let provider_id = match reply.json.as_ref().ok().and_then(|j| j.get("id")) {
+                Some(serde_json::Value::String(s)) => s.clone(),
+                Some(serde_json::Value::Number(n)) => n.to_string(),
+                _ => String::new(),
+            };
+            run_command(&platform, &ctx, (&uuid, &provider_id), program, rest).await
         }
     };
-    let removal = ctx
-        .deprovision(&uuid, Credentials::Manifest, "exec deprovision")
-        .await;
-    let removed = removal.is_success() || matches!(removal.status, Some(404 | 410));
-    if !removed {
-        let entry = crate::record::ledger::Entry {
-            uuid: uuid.clone(),
-            label: "exec provision".into(),
-            state: crate::record::ledger::EntryState::Live,
-            billable: true,
-        };
+    let entry = crate::record::ledger::Entry {
+        uuid: uuid.clone(),
+        label: "exec provision".into(),
+        state: crate::record::ledger::EntryState::Live,
+        billable: true,
+    };
+    let removed = if args.keep && reply.is_success() {
         note(&format!(
-            "the deprovision did not succeed: {}; remove resource {uuid} yourself: {}",
-            removal.exchange.summary(),
+            "--keep: resource {uuid} stays provisioned (`addon-conformance sso --resource {uuid}` opens it); remove it with: {}",
             entry.removal_curl()
         ));
-    }
+        true
+    } else {
+        let removal = ctx
+            .deprovision(&uuid, Credentials::Manifest, "exec deprovision")
+            .await;
+        let removed = removal.is_success() || matches!(removal.status, Some(404 | 410));
+        if !removed {
+            note(&format!(
+                "the deprovision did not succeed: {}; remove resource {uuid} yourself: {}",
+                removal.exchange.summary(),
+                entry.removal_curl()
+            ));
+        }
+        removed
+    };
     drop(platform);
     ctx.stop().await;
     if let Some(w) = watcher {
@@ -128,11 +159,11 @@ pub async fn exec(args: ExecArgs) -> Result<u8, HarnessError> {
 async fn run_command(
     platform: &crate::platform::Platform,
     ctx: &RunCtx,
-    uuid: &str,
+    (uuid, provider_id): (&str, &str),
     program: &str,
     rest: &[String],
 ) -> Result<u8, HarnessError> {
-    let env = platform.app_config(&ctx.app.id);
+    let mut env = platform.app_config(&ctx.app.id);
     let attachment = platform.with_model(|m| {
         m.attachments_of(uuid)
             .first()
@@ -148,16 +179,25 @@ async fn run_command(
             env.keys().cloned().collect::<Vec<_>>().join(", ")
         }
     ));
+    env.insert("ADDON_RESOURCE_UUID".into(), uuid.to_owned());
+    env.insert("ADDON_PROVIDER_ID".into(), provider_id.to_owned());
     let mut command = tokio::process::Command::new(program);
     for name in crate::hooks::HARNESS_SECRET_ENV {
         command.env_remove(name);
     }
-    let status = command.args(rest).envs(&env).status().await.map_err(|e| {
-        HarnessError::usage(
-            format!("cannot run `{program}`: {e}"),
-            "give a program on the PATH or a path to one after `--`",
-        )
-    })?;
+    let status = match command.args(rest).envs(&env).status().await {
+        Ok(status) => status,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            note(&format!("`{program}`: command not found"));
+            return Ok(COMMAND_NOT_FOUND);
+        }
+        Err(e) => {
+            return Err(HarnessError::usage(
+                format!("cannot run `{program}`: {e}"),
+                "give a program on the PATH or a path to one after `--`",
+            ));
+        }
+    };
     match status.code() {
         Some(code) => {
             note(&format!("`{program}` exited with status {code}"));
@@ -172,4 +212,21 @@ async fn run_command(
                 .unwrap_or(exit::HARNESS))
         }
     }
+}
+
+/// Where `program` would be found, as a shell finds it: a path as given, a bare name on PATH.
+fn find_program(program: &str) -> Option<PathBuf> {
+    use std::os::unix::fs::PermissionsExt;
+    let runnable = |p: &Path| {
+        p.metadata()
+            .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+    };
+    if program.contains('/') {
+        let p = PathBuf::from(program);
+        return runnable(&p).then_some(p);
+    }
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(program))
+        .find(|p| runnable(p))
 }

@@ -43,7 +43,8 @@ pub fn config_for(manifest: &Manifest, path: &Path) -> String {
     format!(
         r#"# addon-conformance config for `{id}` ({path}).
 # Written by `addon-conformance init`. Only [plans] default is required; every other key shows
-# its default and may be deleted. Secrets do not belong here: the manifest holds them, and
+# its default (or, commented out, an example) and may be deleted. `addon-conformance run` picks
+# this file up from the current directory as conformance.toml. Secrets do not belong here: the manifest holds them, and
 # ADDON_PASSWORD / ADDON_SSO_SALT replace them in CI.
 
 [partner]
@@ -61,6 +62,10 @@ pub fn config_for(manifest: &Manifest, path: &Path) -> String {
 # upgrade = "premium"
 # The plan the downgrade check moves to.
 # downgrade = "basic"
+# A plan your add-on provisions asynchronously (answers 202 and calls actions/provision later);
+# the async suite provisions one resource on it. Without it the async suite judges the shared
+# resource, and skips when that one was provisioned synchronously.
+# async = "deferred-plan"
 # Plans your add-on refuses in Private Space regions.
 # private_space_unavailable = []
 # Plan changes your add-on must refuse with 422, as [from, to] pairs.
@@ -108,6 +113,13 @@ provision_action = "10m"
 # Where the platform listens, and its public URL when your add-on reaches it through a tunnel.
 # bind = "127.0.0.1:5050"
 # url = "https://my-tunnel.example"
+# Lifetime of the access tokens it issues; shorten it (e.g. "60s") so the refresh check
+# (OAUTH-03) runs within the run.
+token_ttl = "8h"
+# Lifetime of grant codes (Heroku: about 5 minutes).
+grant_ttl = "5m"
+# Larger callback bodies get 413.
+max_body_bytes = 1048576
 
 [hooks]
 # Commands (run with sh -c) that make your add-on act. Without them the rotation suite skips.
@@ -171,5 +183,48 @@ mod tests {
             config.regions.private_space,
             ["amazon-web-services::us-west-2"]
         );
+    }
+
+    /// The keys serde knows at a path, from the error an unknown key gets (`expected one of …`).
+    fn known_keys(section: Option<&str>) -> Vec<String> {
+        let text = match section {
+            Some(s) => format!("[{s}]\nno_such_key_here = 1\n"),
+            None => "no_such_key_here = 1\n".to_owned(),
+        };
+        let e = toml::from_str::<Config>(&text).unwrap_err();
+        let message = e.message();
+        // serde: "expected one of `a`, `b`" or, for a single field, "expected `a`".
+        let (_, list) = message.split_once("expected").unwrap();
+        list.split('`')
+            .skip(1)
+            .step_by(2)
+            .map(str::to_owned)
+            .collect()
+    }
+
+    #[test]
+    fn the_template_writes_every_key_of_every_section() {
+        let manifest = Manifest::parse(r#"{"id":"a","api":{}}"#, "m.json").unwrap();
+        let text = config_for(&manifest, Path::new("m.json"));
+        let sections = known_keys(None);
+        assert!(sections.len() >= 11, "{sections:?}");
+        for section in &sections {
+            let header = format!("\n[{section}]\n");
+            let start = text
+                .find(&header)
+                .unwrap_or_else(|| panic!("no [{section}] in the template"));
+            let body = &text[start + header.len()..];
+            let body = &body[..body.find("\n[").unwrap_or(body.len())];
+            for key in known_keys(Some(section)) {
+                let written = body.lines().any(|l| {
+                    let l = l.trim_start_matches('#').trim_start();
+                    l.starts_with(&format!("{key} ="))
+                });
+                assert!(
+                    written,
+                    "[{section}] {key} is missing from the init template"
+                );
+            }
+        }
     }
 }

@@ -15,14 +15,14 @@ pub fn watch(interrupt: Interrupt) {
         while signals.next().await {
             seen += 1;
             if seen == 1 {
-                eprintln!(
+                super::note(
                     "\ninterrupted: finishing the current check, then deprovisioning what the run \
-                     created; send the signal again to abort at once (cleanup is then skipped)"
+                     created; send the signal again to abort at once (cleanup is then skipped)",
                 );
                 interrupt.trigger();
             } else {
-                eprintln!(
-                    "\naborted: cleanup skipped; resources this run provisioned may still exist"
+                super::note(
+                    "\naborted: cleanup skipped; resources this run provisioned may still exist",
                 );
                 std::process::exit(i32::from(exit::INTERRUPTED));
             }

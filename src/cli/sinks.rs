@@ -3,6 +3,7 @@
 use std::io::IsTerminal;
 
 use super::args::{ColorChoice, OutputArgs};
+use crate::config::env::Environment;
 use crate::error::HarnessError;
 use crate::record::events::Fanout;
 use crate::report::file::ErrorSlot;
@@ -18,12 +19,12 @@ pub struct Sinks {
 
 impl Sinks {
     /// `strict`: warnings fail (JUnit shows them as failures).
-    pub fn new(output: &OutputArgs, strict: bool) -> Self {
+    pub fn new(output: &OutputArgs, strict: bool, env: &Environment) -> Self {
         let terminal = std::io::stdout().is_terminal();
         let color = match output.color {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
-            ColorChoice::Auto => terminal && std::env::var_os("NO_COLOR").is_none(),
+            ColorChoice::Auto => terminal && !env.no_color,
         };
         let mut sinks = Self {
             fanout: Fanout::default(),
@@ -44,8 +45,8 @@ impl Sinks {
         if let Some(path) = &output.report_html {
             sinks.file(FileReporter::new(path.clone(), HtmlReport::default()));
         }
-        if std::env::var_os("GITHUB_ACTIONS").is_some() {
-            let summary = std::env::var_os("GITHUB_STEP_SUMMARY").map(std::path::PathBuf::from);
+        if env.github_actions {
+            let summary = env.github_step_summary.clone();
             let github = GithubReporter::new(std::io::stdout(), summary, strict);
             sinks.errors.push(github.error.clone());
             sinks.fanout.sinks.push(Box::new(github));

@@ -6,10 +6,10 @@ use std::time::Duration;
 
 use clap::Args;
 
-use crate::config::{Overrides, Settings, parse_duration};
+use super::handoff::{Handoff, LoginRequest, login_page, open_in_browser};
+use crate::config::{HttpUrl, Overrides, Settings, parse_duration};
 use crate::error::{HarnessError, exit};
-use crate::handoff::{Handoff, LoginRequest, login_page, open_in_browser};
-use crate::sso::SsoUser;
+use crate::heroku::sso::SsoUser;
 
 #[derive(Args)]
 pub(super) struct SsoArgs {
@@ -25,13 +25,14 @@ pub(super) struct SsoArgs {
     /// The user's Heroku id (a random uuid when absent).
     #[arg(long)]
     user_id: Option<String>,
+    /// Your addon-manifest.json (default: ./addon-manifest.json when it exists).
     #[arg(long, env = "ADDON_MANIFEST")]
-    manifest: PathBuf,
+    manifest: Option<PathBuf>,
     #[arg(long, env = "ADDON_CONFIG")]
     config: Option<PathBuf>,
     /// Post the login here instead of api.production.sso_url.
-    #[arg(long, env = "ADDON_SSO_URL")]
-    sso_url: Option<String>,
+    #[arg(long, env = "ADDON_SSO_URL", value_parser = clap::value_parser!(HttpUrl))]
+    sso_url: Option<HttpUrl>,
     /// Only print the URL; do not try to open a browser.
     #[arg(long)]
     no_browser: bool,
@@ -41,12 +42,13 @@ pub(super) struct SsoArgs {
 }
 
 pub(super) async fn sso(args: SsoArgs) -> Result<u8, HarnessError> {
-    let (manifest, config, source) = super::load_inputs(&args.manifest, args.config.as_deref())?;
+    let inputs = super::inputs::load(args.manifest.as_deref(), args.config.as_deref())?;
     let overrides = Overrides {
         sso_url: args.sso_url,
         ..Overrides::default()
     };
-    let settings = Settings::resolve(&manifest, config, &overrides, &source)?;
+    let manifest = inputs.manifest;
+    let settings = Settings::resolve(&manifest, inputs.config, &overrides, &inputs.config_source)?;
     let user = SsoUser {
         id: args
             .user_id

@@ -2,22 +2,27 @@
 //! file over manifest.
 
 mod duration;
+pub mod env;
+mod errors;
+mod scenario;
 mod sections;
+mod settings;
+mod values;
 
 use std::path::Path;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-pub use duration::{format_duration, parse_duration};
-pub(crate) use duration::{opt_duration, ser_opt_duration};
+pub use duration::{ConfigDuration, DURATION_FORM, format_duration, parse_duration};
+pub use errors::INIT_FIX;
 pub use sections::*;
+pub use settings::{Overrides, PlatformConfig, Settings};
+pub use values::{HttpUrl, parse_socket_addr};
 
 use crate::error::HarnessError;
-use crate::manifest::Manifest;
 
-/// The Common Runtime US region as Heroku sends it.
-pub const DEFAULT_REGION: &str = "amazon-web-services::us-east-1";
+pub use crate::heroku::DEFAULT_REGION;
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -46,8 +51,6 @@ pub struct Config {
     pub sharing: SharingSection,
 }
 
-pub use crate::hooks::{HooksSection, SharingSection};
-
 impl Config {
     pub fn load(path: &Path) -> Result<Self, HarnessError> {
         let text = std::fs::read_to_string(path).map_err(|e| {
@@ -55,28 +58,15 @@ impl Config {
                 path.display().to_string(),
                 "(file)",
                 format!("cannot read the config: {e}"),
-                "pass an existing file with --config, or leave --config out",
+                format!("pass an existing file with --config, or leave --config out; {INIT_FIX}"),
             )
         })?;
         Self::parse(&text, &path.display().to_string())
     }
 
     pub fn parse(text: &str, source: &str) -> Result<Self, HarnessError> {
-        let config: Config = toml::from_str(text).map_err(|e| {
-            let field = e
-                .span()
-                .map(|s| {
-                    let line = text[..s.start.min(text.len())].matches('\n').count() + 1;
-                    format!("line {line}")
-                })
-                .unwrap_or_else(|| "(document)".to_owned());
-            HarnessError::input(
-                source,
-                field,
-                e.message().to_owned(),
-                "compare with the commented config that `serve-reference --write-config` writes",
-            )
-        })?;
+        let config: Config =
+            toml::from_str(text).map_err(|e| errors::describe(&e, text, source))?;
         config.validate(source)?;
         Ok(config)
     }
@@ -132,148 +122,45 @@ impl Config {
                 "give a positive duration such as 10s",
             ));
         }
-        crate::hooks::validate(&self.hooks, &self.sharing, source)?;
-        for (field, url) in [
-            ("partner.base_url", &self.partner.base_url),
-            ("partner.sso_url", &self.partner.sso_url),
+        for (field, template) in [
+            ("hooks.rotate", &self.hooks.rotate),
+            ("hooks.verify_credentials", &self.hooks.verify_credentials),
         ] {
-            if let Some(u) = url {
-                check_url(source, field, u)?;
+            if let Some(t) = template
+                && let Err(e) = crate::hooks::validate_template(t)
+            {
+                return Err(HarnessError::input(
+                    source,
+                    field,
+                    e,
+                    "write a shell command; {resource_uuid}, {provider_id}, {app}, {app_id}, {heroku_id} and {plan} are filled in",
+                ));
             }
         }
-        if let Some(u) = &self.platform.url {
-            check_url(source, "platform.url", u)?;
+        for (field, value) in [
+            ("hooks.timeout", self.hooks.timeout),
+            ("hooks.rotation_timeout", self.hooks.rotation_timeout),
+        ] {
+            if value.is_some_and(|t| t.is_zero()) {
+                return Err(HarnessError::input(
+                    source,
+                    field,
+                    "is zero",
+                    "give a positive duration such as 30s",
+                ));
+            }
         }
-        if let Some(b) = &self.platform.bind {
-            parse_bind(source, "platform.bind", b)?;
+        if let Some(name) = &self.sharing.attach_as
+            && !crate::heroku::naming::is_valid(name)
+        {
+            return Err(HarnessError::input(
+                source,
+                "sharing.attach_as",
+                format!("`{name}` is not a valid attachment name"),
+                "use A-Z, 0-9 and _, starting with a letter (e.g. BALLOON)",
+            ));
         }
         Ok(())
-    }
-}
-
-fn check_url(source: &str, field: &str, url: &str) -> Result<(), HarnessError> {
-    match url::Url::parse(url) {
-        Ok(u) if u.scheme() == "http" || u.scheme() == "https" => Ok(()),
-        Ok(_) | Err(_) => Err(HarnessError::input(
-            source,
-            field,
-            format!("`{url}` is not an http(s) URL"),
-            "give an absolute URL such as http://127.0.0.1:3000/heroku/resources",
-        )),
-    }
-}
-
-/// Parses a listen address such as 127.0.0.1:0.
-pub fn parse_bind(
-    source: &str,
-    field: &str,
-    text: &str,
-) -> Result<std::net::SocketAddr, HarnessError> {
-    text.parse().map_err(|_| {
-        HarnessError::input(
-            source,
-            field,
-            format!("`{text}` is not an address such as 127.0.0.1:0"),
-            "give an IP address and a port (0 picks a free one)",
-        )
-    })
-}
-
-/// Command-line values that override the config file.
-#[derive(Debug, Clone, Default)]
-pub struct Overrides {
-    pub base_url: Option<String>,
-    pub sso_url: Option<String>,
-    pub plan: Option<String>,
-    pub connect_timeout: Option<Duration>,
-    pub request_timeout: Option<Duration>,
-    pub callback_timeout: Option<Duration>,
-    pub network: crate::network::Network,
-    pub platform_bind: Option<String>,
-    pub platform_url: Option<String>,
-}
-
-/// What a run uses, after the command line, the config file and the manifest are merged.
-#[derive(Debug, Clone)]
-pub struct Settings {
-    pub config: Config,
-    /// Where provisioning requests go.
-    pub base_url: Option<String>,
-    /// True when `base_url` does not come from the manifest.
-    pub base_url_overridden: bool,
-    pub sso_url: Option<String>,
-    pub sso_url_overridden: bool,
-    pub default_plan: Option<String>,
-    pub network: crate::network::Network,
-}
-
-impl Settings {
-    pub fn resolve(
-        manifest: &Manifest,
-        mut config: Config,
-        overrides: &Overrides,
-        config_source: &str,
-    ) -> Result<Self, HarnessError> {
-        if let Some(u) = &overrides.base_url {
-            check_url("--base-url", "(value)", u)?;
-        }
-        if let Some(u) = &overrides.sso_url {
-            check_url("--sso-url", "(value)", u)?;
-        }
-        let pick =
-            |cli: &Option<String>, file: &Option<String>, man: &Option<String>| match (cli, file) {
-                (Some(u), _) | (None, Some(u)) => (Some(u.clone()), Some(u) != man.as_ref()),
-                (None, None) => (man.clone(), false),
-            };
-        let (base_url, base_url_overridden) = pick(
-            &overrides.base_url,
-            &config.partner.base_url,
-            &manifest.base_url,
-        );
-        let (sso_url, sso_url_overridden) = pick(
-            &overrides.sso_url,
-            &config.partner.sso_url,
-            &manifest.sso_url,
-        );
-        if let Some(u) = &base_url {
-            check_url(&manifest.source, "api.production.base_url", u)?;
-        }
-        let default_plan = overrides
-            .plan
-            .clone()
-            .or_else(|| config.plans.default.clone());
-        if let Some(b) = &overrides.platform_bind {
-            parse_bind("--platform-bind", "(value)", b)?;
-            config.platform.bind = Some(b.clone());
-        }
-        if let Some(u) = &overrides.platform_url {
-            check_url("--platform-url", "(value)", u)?;
-            config.platform.url = Some(u.clone());
-        }
-        if let Ok(secret) = std::env::var("ADDON_OAUTH_CLIENT_SECRET") {
-            config.platform.client_secret = Some(secret);
-        }
-        if let Some(b) = &config.platform.bind {
-            parse_bind(config_source, "platform.bind", b)?;
-        }
-        if let Some(t) = overrides.connect_timeout {
-            config.timeouts.connect = t;
-        }
-        if let Some(t) = overrides.request_timeout {
-            config.timeouts.request = t;
-        }
-        if let Some(t) = overrides.callback_timeout {
-            config.timeouts.callback = t;
-        }
-        Ok(Self {
-            config,
-            base_url,
-            base_url_overridden,
-            sso_url,
-            sso_url_overridden,
-            default_plan,
-            network: overrides.network.clone(),
-        })
     }
 }
 
@@ -281,14 +168,56 @@ impl Settings {
 mod tests {
     use super::*;
 
+    fn error(text: &str) -> String {
+        let e = Config::parse(text, "c.toml").unwrap_err();
+        assert_eq!(e.exit_code(), 2);
+        e.to_string()
+    }
+
     #[test]
-    fn durations() {
-        assert_eq!(parse_duration("250ms").unwrap(), Duration::from_millis(250));
-        assert_eq!(parse_duration("3s").unwrap(), Duration::from_secs(3));
-        assert_eq!(parse_duration("2m").unwrap(), Duration::from_secs(120));
-        assert!(parse_duration("3 fortnights").is_err());
-        assert_eq!(format_duration(Duration::from_millis(250)), "250ms");
-        assert_eq!(format_duration(Duration::from_secs(3)), "3s");
+    fn a_typo_names_the_key_and_the_closest_one_and_points_to_init() {
+        let s = error("[plans]\ndefualt = \"basic\"\n");
+        assert!(s.contains("plans.defualt"), "{s}");
+        assert!(s.contains("did you mean `default`?"), "{s}");
+        assert!(s.contains("addon-conformance init"), "{s}");
+        let s = error("[timeout]\nrequest = \"1s\"\n");
+        assert!(s.contains("did you mean `timeouts`?"), "{s}");
+    }
+
+    #[test]
+    fn a_wrong_type_for_a_duration_shows_the_accepted_form() {
+        let s = error("[timeouts]\n\nrequest = true\n");
+        assert!(s.contains("timeouts.request (line 3)"), "{s}");
+        assert!(s.contains("\"250ms\", \"3s\""), "{s}");
+        assert!(!s.contains("untagged"), "{s}");
+    }
+
+    #[test]
+    fn a_bare_number_is_not_a_duration() {
+        let s = error("[timeouts]\nwarn_after = 3\n");
+        assert!(
+            s.contains("timeouts.warn_after") && s.contains("(e.g. \"3s\")"),
+            "{s}"
+        );
+    }
+
+    #[test]
+    fn urls_and_addresses_are_typed_when_read() {
+        let s = error("[partner]\nbase_url = \"localhost:3000\"\n");
+        assert!(s.contains("partner.base_url"), "{s}");
+        let s = error("[platform]\nbind = \"localhost\"\n");
+        assert!(
+            s.contains("platform.bind") && s.contains("127.0.0.1:0"),
+            "{s}"
+        );
+        let c = Config::parse("[platform]\nbind = \"127.0.0.1:5050\"\n", "c").unwrap();
+        assert_eq!(c.platform.bind.map(|b| b.port()), Some(5050));
+    }
+
+    #[test]
+    fn bad_templates_and_names_are_input_errors() {
+        assert!(error("[hooks]\ntimeout = \"0s\"\n").contains("hooks.timeout"));
+        assert!(error("[sharing]\nattach_as = \"my-db\"\n").contains("sharing.attach_as"));
     }
 
     #[test]

@@ -6,16 +6,18 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::DEFAULT_REGION;
-use super::duration::{duration, ser_duration};
+use super::duration::{duration, opt_duration, ser_duration, ser_opt_duration};
+use super::values::HttpUrl;
 
 /// The fake platform (Heroku's Identity and Platform API) the partner calls back.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PlatformSection {
     /// Where it listens (default 127.0.0.1 with a free port).
-    pub bind: Option<String>,
+    #[serde(default, with = "super::values::socket_addr")]
+    pub bind: Option<std::net::SocketAddr>,
     /// Its public URL when the partner reaches it through a tunnel.
-    pub url: Option<String>,
+    pub url: Option<HttpUrl>,
     /// The partner's OAuth client secret (or ADDON_OAUTH_CLIENT_SECRET).
     pub client_secret: Option<String>,
     /// Lifetime of access tokens; shorten it (e.g. "60s") to exercise refresh.
@@ -57,7 +59,7 @@ fn d5m() -> Duration {
     Duration::from_secs(300)
 }
 
-pub use crate::scenario::{COMMON_RUNTIME_REGIONS, IdempotencySection, RegionsSection};
+pub use super::scenario::{COMMON_RUNTIME_REGIONS, IdempotencySection, RegionsSection};
 
 /// Adjustments to the manifest checks.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -72,8 +74,8 @@ pub struct ManifestSection {
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PartnerSection {
-    pub base_url: Option<String>,
-    pub sso_url: Option<String>,
+    pub base_url: Option<HttpUrl>,
+    pub sso_url: Option<HttpUrl>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -226,4 +228,37 @@ impl Default for Limits {
 
 fn mib() -> usize {
     1 << 20
+}
+
+/// `[hooks]`: shell commands that make the partner act (see `crate::hooks`).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct HooksSection {
+    /// Makes the partner rotate the credentials of `{resource_uuid}` (it PATCHes the config).
+    pub rotate: Option<String>,
+    /// Exits 0 when the credentials in its environment (the manifest's config var names) work.
+    pub verify_credentials: Option<String>,
+    /// How long a hook may run (default 30s).
+    #[serde(
+        default,
+        deserialize_with = "opt_duration",
+        serialize_with = "ser_opt_duration"
+    )]
+    pub timeout: Option<Duration>,
+    /// How long to wait for the config PATCH after the rotate hook (default: timeouts.callback).
+    #[serde(
+        default,
+        deserialize_with = "opt_duration",
+        serialize_with = "ser_opt_duration"
+    )]
+    pub rotation_timeout: Option<Duration>,
+}
+
+/// `[sharing]` in the config.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SharingSection {
+    /// The name the attachment to a second app is given, as a user would with `--as`.
+    /// Without it Heroku's heuristic picks one.
+    pub attach_as: Option<String>,
 }

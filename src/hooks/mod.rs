@@ -3,50 +3,14 @@
 //! knows, such as whether old credentials still work. A hook is a template (`{resource_uuid}`,
 //! `{app}`, …) run with `sh -c` and a timeout; secrets reach it through environment variables,
 //! never through its arguments, and its output is redacted before it becomes evidence.
-//! Also the `[sharing]` section (the name of the attachment to a second app).
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
-
-use serde::{Deserialize, Serialize};
 
 use crate::redact::Redactor;
 
 mod mask;
 pub use mask::{mask_credentials, referenced_env};
-
-/// `[hooks]` in the config.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct HooksSection {
-    /// Makes the partner rotate the credentials of `{resource_uuid}` (it PATCHes the config).
-    pub rotate: Option<String>,
-    /// Exits 0 when the credentials in its environment (the manifest's config var names) work.
-    pub verify_credentials: Option<String>,
-    /// How long a hook may run (default 30s).
-    #[serde(
-        default,
-        deserialize_with = "crate::config::opt_duration",
-        serialize_with = "crate::config::ser_opt_duration"
-    )]
-    pub timeout: Option<Duration>,
-    /// How long to wait for the config PATCH after the rotate hook (default: timeouts.callback).
-    #[serde(
-        default,
-        deserialize_with = "crate::config::opt_duration",
-        serialize_with = "crate::config::ser_opt_duration"
-    )]
-    pub rotation_timeout: Option<Duration>,
-}
-
-/// `[sharing]` in the config.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct SharingSection {
-    /// The name the attachment to a second app is given, as a user would with `--as`.
-    /// Without it Heroku's heuristic picks one.
-    pub attach_as: Option<String>,
-}
 
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -113,52 +77,11 @@ impl HookRun {
     }
 }
 
-/// Checks the templates' placeholders and the attachment name when the config is read.
-pub fn validate(
-    hooks: &HooksSection,
-    sharing: &SharingSection,
-    source: &str,
-) -> Result<(), crate::error::HarnessError> {
+/// Checks a template's placeholders when the config is read: every `{name}` must be one of
+/// [`PLACEHOLDERS`].
+pub fn validate_template(template: &str) -> Result<(), String> {
     let sample: BTreeMap<&str, String> = PLACEHOLDERS.iter().map(|p| (*p, "x".into())).collect();
-    for (field, template) in [
-        ("hooks.rotate", &hooks.rotate),
-        ("hooks.verify_credentials", &hooks.verify_credentials),
-    ] {
-        if let Some(t) = template
-            && let Err(e) = render(t, &sample)
-        {
-            return Err(crate::error::HarnessError::input(
-                source,
-                field,
-                e,
-                "write a shell command; {resource_uuid}, {provider_id}, {app}, {app_id}, {heroku_id} and {plan} are filled in",
-            ));
-        }
-    }
-    for (field, value) in [
-        ("hooks.timeout", hooks.timeout),
-        ("hooks.rotation_timeout", hooks.rotation_timeout),
-    ] {
-        if value.is_some_and(|t| t.is_zero()) {
-            return Err(crate::error::HarnessError::input(
-                source,
-                field,
-                "is zero",
-                "give a positive duration such as 30s",
-            ));
-        }
-    }
-    if let Some(name) = &sharing.attach_as
-        && !crate::platform::naming::is_valid(name)
-    {
-        return Err(crate::error::HarnessError::input(
-            source,
-            "sharing.attach_as",
-            format!("`{name}` is not a valid attachment name"),
-            "use A-Z, 0-9 and _, starting with a letter (e.g. BALLOON)",
-        ));
-    }
-    Ok(())
+    render(template, &sample).map(|_| ())
 }
 
 /// A placeholder value that needs no shell quoting: ids, names, slugs.

@@ -146,19 +146,3 @@ fn the_harness_secrets_are_removed_from_a_hook_environment() {
         assert!(removed.iter().any(|r| r == name), "{removed:?}");
     }
 }
-
-#[test]
-fn bad_templates_and_names_are_input_errors() {
-    let hooks = HooksSection {
-        timeout: Some(Duration::ZERO),
-        ..HooksSection::default()
-    };
-    let e = validate(&hooks, &SharingSection::default(), "c.toml").unwrap_err();
-    assert_eq!(e.exit_code(), 2);
-    assert!(e.to_string().contains("hooks.timeout"), "{e}");
-    let sharing = SharingSection {
-        attach_as: Some("my-db".into()),
-    };
-    let e = validate(&HooksSection::default(), &sharing, "c.toml").unwrap_err();
-    assert!(e.to_string().contains("sharing.attach_as"), "{e}");
-}

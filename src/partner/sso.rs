@@ -5,8 +5,8 @@
 use reqwest::Method;
 
 use super::client::{PartnerClient, Reply, redact_header};
+use crate::heroku::sso::TOKEN_FIELDS;
 use crate::record::exchange::{Credentials, Header, RequestRecord};
-use crate::sso::TOKEN_FIELDS;
 
 /// Redirects followed before giving up (browsers allow about 20).
 const MAX_HOPS: usize = 10;

@@ -5,8 +5,9 @@ use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use super::Shared;
+use super::deprovision::DeprovisionError;
 use super::http::{Answer, Call};
-use super::state::{AddonRecord, AppRecord, Attachment, ConfigError, Model};
+use super::state::{AddonRecord, AddonState, AppRecord, Attachment, ConfigError, Model};
 use crate::record::InboundKind;
 
 const VERSION_HINT: &str = "send Accept: application/vnd.heroku+json; version=3";
@@ -102,7 +103,7 @@ pub(crate) fn handle(shared: &Shared, call: &Call, seg: &[&str]) -> Answer {
                     .iter()
                     .any(|a| a.app_id == app_id) =>
             {
-                apps(&model, &call.method, seg, &app_id, kind)
+                apps(&model, &call.method, seg, &app_id, kind, &shared.origin)
             }
             _ => forbidden(),
         },
@@ -172,19 +173,23 @@ fn addons(
                 not_found()
             }
         }
-        (&Method::POST, ["actions", "deprovision"]) => {
-            let body = model
-                .addons
-                .get(uuid)
-                .map(|a| addon_json(model, a, &shared.origin));
-            model.deprovision(uuid);
-            body.map_or_else(not_found, |b| Answer::ok(kind, b))
-        }
+        (&Method::POST, ["actions", "deprovision"]) => match model.complete_deprovision(uuid) {
+            Ok(()) => model.addons.get(uuid).map_or_else(not_found, |a| {
+                Answer::ok(kind, addon_json(model, a, &shared.origin))
+            }),
+            Err(DeprovisionError::NoSuchAddon) => not_found(),
+            Err(DeprovisionError::NotPending(_)) => Answer::error(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_state",
+                "no deprovisioning is pending for this add-on: the action completes an asynchronous deprovisioning after a DELETE answered 202",
+                kind,
+            ),
+        },
         (&Method::GET, ["addon-attachments"]) => {
             let list: Vec<Value> = model
                 .attachments_of(uuid)
                 .iter()
-                .map(|a| attachment_json(model, a))
+                .map(|a| attachment_json(model, a, &shared.origin))
                 .collect();
             Answer::ok(kind, json!(list))
         }
@@ -192,7 +197,14 @@ fn addons(
     }
 }
 
-fn apps(model: &Model, method: &Method, seg: &[&str], app_id: &str, kind: InboundKind) -> Answer {
+fn apps(
+    model: &Model,
+    method: &Method,
+    seg: &[&str],
+    app_id: &str,
+    kind: InboundKind,
+    origin: &str,
+) -> Answer {
     let Some(app) = model.apps.get(app_id) else {
         return Answer::error(StatusCode::NOT_FOUND, "not_found", "no such app", kind);
     };
@@ -203,14 +215,18 @@ fn apps(model: &Model, method: &Method, seg: &[&str], app_id: &str, kind: Inboun
                 .attachments
                 .iter()
                 .filter(|a| a.app_id == app_id)
-                .map(|a| attachment_json(model, a))
+                .map(|a| attachment_json(model, a, origin))
                 .collect();
             Answer::ok(kind, json!(list))
         }
-        (&Method::GET, [_, _, "collaborators"]) => Answer::ok(
-            kind,
-            json!([{"id": app.owner_id, "role": "owner", "user": {"id": app.owner_id, "email": app.owner_email}, "app": {"id": app.id, "name": app.name}}]),
-        ),
+        (&Method::GET, [_, _, "collaborators"]) => {
+            let list: Vec<Value> = model
+                .collaborators(app_id)
+                .iter()
+                .map(|c| c.to_json())
+                .collect();
+            Answer::ok(kind, json!(list))
+        }
         _ => Answer::error(StatusCode::NOT_FOUND, "not_found", "no such endpoint", kind),
     }
 }
@@ -257,6 +273,16 @@ fn app_ref(model: &Model, app_id: &str) -> Value {
     json!({"id": app_id, "name": name})
 }
 
+/// The Platform API's schema knows `provisioning`, `provisioned` and `deprovisioned` only: a
+/// pending async deprovisioning shows as `provisioned` (still attached and working) there; the
+/// model (`Platform::addon_state`) says `deprovisioning`.
+fn api_state(state: AddonState) -> AddonState {
+    match state {
+        AddonState::Deprovisioning => AddonState::Provisioned,
+        other => other,
+    }
+}
+
 fn addon_json(model: &Model, a: &AddonRecord, origin: &str) -> Value {
     json!({
         "actions": [],
@@ -268,23 +294,28 @@ fn addon_json(model: &Model, a: &AddonRecord, origin: &str) -> Value {
         "name": a.name,
         "plan": {"id": uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, a.plan.as_bytes()).to_string(), "name": format!("{}:{}", model.service, a.plan)},
         "provider_id": a.provider_id,
-        "state": a.state,
+        "state": api_state(a.state),
         "web_url": format!("{origin}/apps/{}/addons/{}", a.app_id, a.uuid),
     })
 }
 
-fn attachment_json(model: &Model, a: &Attachment) -> Value {
+fn attachment_json(model: &Model, a: &Attachment, origin: &str) -> Value {
     let addon = model.addons.get(&a.addon);
+    let log_input_url = if model.log_input {
+        json!(super::logs::input_url(origin, &a.addon))
+    } else {
+        Value::Null
+    };
     json!({
         "id": a.id,
         "name": a.name,
         "app": app_ref(model, &a.app_id),
         "addon": {"id": a.addon, "name": addon.map(|x| x.name.clone()), "app": addon.map(|x| app_ref(model, &x.app_id))},
-        "log_input_url": Value::Null,
+        "log_input_url": log_input_url,
         "namespace": Value::Null,
     })
 }
 
 fn app_json(app: &AppRecord) -> Value {
-    json!({"id": app.id, "name": app.name, "owner": {"id": app.owner_id, "email": app.owner_email}, "region": {"name": "us"}})
+    json!({"id": app.id, "name": app.name, "owner": {"id": app.owner.id, "email": app.owner.email}, "region": {"name": "us"}})
 }

@@ -2,8 +2,8 @@
 //! resource to further apps and detaching it. Attaching and detaching cut a release on the app
 //! concerned and send nothing to the partner (ATT-05).
 
-use super::naming::{self, NameRequest, NamingError};
-use super::state::{AddonState, Attachment, Model, Release, rename};
+use super::state::{Attachment, Model, Release, rename};
+use crate::heroku::naming::{self, NameRequest, NamingError};
 
 impl Model {
     /// Whether `name` conflicts in app `app_id` (§18 Q13): another attachment there has it, or a
@@ -68,11 +68,7 @@ impl Model {
         if user.is_some() {
             self.user_named.insert(id.clone());
         }
-        if self
-            .addons
-            .get(uuid)
-            .is_some_and(|a| a.state == AddonState::Provisioned)
-        {
+        if self.addons.get(uuid).is_some_and(|a| a.state.is_live()) {
             self.release_app(app_id, &format!("Attach {name}"));
         }
         Ok(Attachment {
@@ -146,7 +142,7 @@ mod tests {
     use std::collections::BTreeMap;
 
     use super::*;
-    use crate::platform::state::AddonRecord;
+    use crate::platform::state::{AddonRecord, AddonState};
 
     fn first(_: usize) -> usize {
         0

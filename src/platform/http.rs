@@ -80,9 +80,16 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request<Body>) -> Re
     let limit = shared.settings.max_body_bytes;
     // A caller that trickles its body must not hold the platform (or the run's end) forever.
     let read = tokio::time::timeout(BODY_READ_LIMIT, axum::body::to_bytes(body, limit)).await;
-    let (bytes, answer) = match read {
+    let call_of = |body: Vec<u8>| Call {
+        method: parts.method.clone(),
+        segments: Vec::new(),
+        query: query.clone(),
+        headers: parts.headers.clone(),
+        body,
+    };
+    let (call, answer) = match read {
         Err(_) => (
-            Vec::new(),
+            call_of(Vec::new()),
             Answer::error(
                 StatusCode::REQUEST_TIMEOUT,
                 "request_timeout",
@@ -103,10 +110,10 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request<Body>) -> Re
                 body: bytes.to_vec(),
             };
             let answer = route(&shared, &call);
-            (call.body, answer)
+            (call, answer)
         }
         Ok(Err(_)) => (
-            Vec::new(),
+            call_of(Vec::new()),
             Answer::error(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "request_too_large",
@@ -115,15 +122,25 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request<Body>) -> Re
             ),
         ),
     };
-    journal(
+    let seq = journal(
         &shared,
         &parts.method,
         &path,
         &query,
         &parts.headers,
-        &bytes,
+        &call.body,
         &answer,
     );
+    if let (InboundKind::LogWrite, true, Some(uuid)) = (
+        answer.kind,
+        answer.status.is_success(),
+        answer.resource.as_deref(),
+    ) {
+        shared.logs.keep(&call, uuid, seq);
+    }
+    if answer.status == StatusCode::NO_CONTENT {
+        return answer.status.into_response();
+    }
     (answer.status, axum::Json(answer.body)).into_response()
 }
 
@@ -135,6 +152,8 @@ fn route(shared: &Shared, call: &Call) -> Answer {
             super::identity::admin_grant(shared, call)
         }
         (_, ["addons", ..] | ["apps", ..]) => super::api::handle(shared, call, &seg),
+        (_, ["vendor", "apps", ..]) => super::vendor::handle(shared, call, &seg[2..]),
+        (_, ["logs", uuid]) => super::logs::handle(shared, call, uuid),
         _ => Answer::error(
             StatusCode::NOT_FOUND,
             "not_found",
@@ -144,6 +163,7 @@ fn route(shared: &Shared, call: &Call) -> Answer {
     }
 }
 
+/// Journals the call; returns its `seq`.
 fn journal(
     shared: &Shared,
     method: &Method,
@@ -152,7 +172,7 @@ fn journal(
     headers: &HeaderMap,
     body: &[u8],
     answer: &Answer,
-) {
+) -> u64 {
     let r = &shared.redactor;
     let path = if query.is_empty() {
         path.to_owned()
@@ -200,18 +220,21 @@ fn journal(
             .filter(|_| !answer.status.is_success())
             .map(str::to_owned)
     };
-    shared.journal.push(Inbound {
-        seq: 0,
-        at_ms: shared.journal.elapsed_ms(),
-        method: method.to_string(),
-        path,
-        headers,
-        body: body.map(|b| crate::record::cut(b, crate::record::exchange::EXCERPT_BYTES)),
-        status: answer.status.as_u16(),
-        resource: answer.resource.clone(),
-        scope: answer.scope.clone(),
-        kind: answer.kind,
-        error: failed("id"),
-        message: failed("message"),
-    });
+    shared
+        .journal
+        .push(Inbound {
+            seq: 0,
+            at_ms: shared.journal.elapsed_ms(),
+            method: method.to_string(),
+            path,
+            headers,
+            body: body.map(|b| crate::record::cut(b, crate::record::exchange::EXCERPT_BYTES)),
+            status: answer.status.as_u16(),
+            resource: answer.resource.clone(),
+            scope: answer.scope.clone(),
+            kind: answer.kind,
+            error: failed("id"),
+            message: failed("message"),
+        })
+        .seq
 }

@@ -125,7 +125,7 @@ pub(crate) fn admin_grant(shared: &Shared, call: &Call) -> Answer {
             uuid: uuid.clone(),
             name,
             plan: "unknown".into(),
-            region: crate::config::DEFAULT_REGION.into(),
+            region: crate::heroku::DEFAULT_REGION.into(),
             state: super::state::AddonState::Provisioning,
             provider_id: None,
             config: Default::default(),

@@ -1,14 +1,19 @@
 //! The platform: our fake Heroku, the only code that serves the partner's callbacks. One origin
-//! serves the Identity token endpoint and the Platform API for Partners, so a provision's
-//! `callback_url` is `{origin}/addons/{uuid}`. Every inbound call is journaled.
+//! serves the Identity token endpoint, the Platform API for Partners, the legacy App Info API
+//! (`/vendor/apps`) and the apps' log input (`/logs/{uuid}`), so a provision's `callback_url` is
+//! `{origin}/addons/{uuid}`. Every inbound call is journaled.
 
 mod api;
 mod attachments;
+pub mod collaborators;
+pub mod deprovision;
 mod http;
 mod identity;
 pub mod inbound;
-pub mod naming;
+pub mod logplex;
+pub mod logs;
 pub mod state;
+mod vendor;
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -20,6 +25,7 @@ use tokio::sync::oneshot;
 
 use crate::error::HarnessError;
 use crate::heroku::App;
+use crate::heroku::naming;
 use crate::partner::Reply;
 use crate::record::RunClock;
 use crate::redact::Redactor;
@@ -47,6 +53,10 @@ pub(crate) struct Shared {
     pub settings: PlatformSettings,
     pub redactor: Arc<Redactor>,
     pub origin: String,
+    /// The manifest's `api.password`, for the App Info API's Basic auth.
+    pub password: Option<String>,
+    /// What the partner wrote to the apps' logs, raw (for LOG-02's judge).
+    pub logs: logs::LogStore,
 }
 
 impl Shared {
@@ -73,6 +83,34 @@ pub struct ServiceInfo {
     pub prefix: String,
     /// `None` accepts any config var name (standalone platform without a manifest).
     pub config_vars: Option<Vec<String>>,
+    /// The manifest's `api.password`: with the slug, the Basic auth of the legacy App Info API.
+    /// `None` refuses every App Info call.
+    pub password: Option<String>,
+    /// The manifest requires `log_input`: attachments and App Info carry a `log_input_url`.
+    pub log_input: bool,
+}
+
+impl ServiceInfo {
+    pub fn from_manifest(m: &crate::manifest::Manifest) -> Self {
+        Self {
+            slug: m.id.clone().unwrap_or_default(),
+            prefix: m.prefix(),
+            config_vars: Some(m.config_vars.clone()),
+            password: m.password.clone(),
+            log_input: m.requires("log_input"),
+        }
+    }
+
+    /// The standalone platform without a manifest: any config var name, no App Info API.
+    pub fn standalone() -> Self {
+        Self {
+            slug: "addon".into(),
+            prefix: "ADDON".into(),
+            config_vars: None,
+            password: None,
+            log_input: false,
+        }
+    }
 }
 
 impl Platform {
@@ -106,6 +144,9 @@ impl Platform {
         if let Some(secret) = &settings.client_secret {
             redactor.add("client_secret", secret);
         }
+        if let Some(password) = &service.password {
+            redactor.add("password", password);
+        }
         let origin = settings
             .url
             .clone()
@@ -118,12 +159,15 @@ impl Platform {
             service.config_vars.clone().unwrap_or_default(),
         );
         model.any_config_name = service.config_vars.is_none();
+        model.log_input = service.log_input;
         let shared = Arc::new(Shared {
             model: Mutex::new(model),
             journal: InboundJournal::on(clock),
             settings,
             redactor,
             origin,
+            password: service.password,
+            logs: logs::LogStore::default(),
         });
         let router = http::router(shared.clone());
         let (tx, rx) = oneshot::channel::<()>();
@@ -148,6 +192,22 @@ impl Platform {
 
     pub fn journal(&self) -> &InboundJournal {
         &self.shared.journal
+    }
+
+    /// The router serving every inbound call, for another listener (the interception proxy's
+    /// TLS side); calls it serves are journaled like any other.
+    pub fn router(&self) -> axum::Router {
+        http::router(self.shared.clone())
+    }
+
+    /// Journals an entry the platform did not answer itself (a connection the interception
+    /// proxy refused), on the platform's clock.
+    pub fn journal_sink(&self) -> Arc<dyn Fn(crate::record::Inbound) + Send + Sync> {
+        let shared = self.shared.clone();
+        Arc::new(move |mut entry: crate::record::Inbound| {
+            entry.at_ms = shared.journal.elapsed_ms();
+            shared.journal.push(entry);
+        })
     }
 
     pub fn has_client_secret(&self) -> bool {
@@ -197,7 +257,7 @@ impl Platform {
     ) -> Result<(String, SystemTime), naming::NamingError> {
         let attachment = {
             let mut m = self.shared.model();
-            m.add_app(&app.id, &app.name);
+            m.add_heroku_app(app);
             m.choose_name(&app.id, user, None, None, &mut naming::random_index)?
         };
         let grant = self.register(uuid, name, plan, region, app, &attachment);
@@ -223,7 +283,7 @@ impl Platform {
         attachment: &str,
     ) -> (String, SystemTime) {
         let mut m = self.shared.model();
-        m.add_app(&app.id, &app.name);
+        m.add_heroku_app(app);
         m.create_addon(
             AddonRecord {
                 uuid: uuid.to_owned(),
@@ -241,7 +301,9 @@ impl Platform {
         (m.issue_grant(uuid, ttl), SystemTime::now() + ttl)
     }
 
-    /// Attaches resource `uuid` to a further app, as Heroku does: no partner call (ATT-05).
+    /// Attaches resource `uuid` to a further app, or a second time to its own app, as Heroku
+    /// does: a name from the heuristic (`user` first; a conflict is an error), a release on that
+    /// app once the resource is provisioned, no partner call (ATT-05).
     pub fn attach(
         &self,
         uuid: &str,
@@ -249,7 +311,7 @@ impl Platform {
         user: Option<&str>,
     ) -> Result<state::Attachment, naming::NamingError> {
         let mut m = self.shared.model();
-        m.add_app(&app.id, &app.name);
+        m.add_heroku_app(app);
         m.attach_named(uuid, &app.id, user, &mut naming::random_index)
     }
 
@@ -303,6 +365,41 @@ impl Platform {
         self.shared.model().deprovision(uuid);
     }
 
+    /// The partner answered the DELETE with 202 (async deprovisioning beta): the resource is
+    /// `deprovisioning` until the partner's deprovision action (journaled as
+    /// `InboundKind::DeprovisionAction` with the resource). False when it is not live.
+    pub fn record_async_deprovision(&self, uuid: &str) -> bool {
+        self.shared.model().begin_async_deprovision(uuid)
+    }
+
+    /// The state of resource `uuid` in Heroku's model.
+    pub fn addon_state(&self, uuid: &str) -> Option<AddonState> {
+        self.shared.model().addons.get(uuid).map(|a| a.state)
+    }
+
+    /// The users with access to `app` (owner first, then the collaborator), as
+    /// `GET /apps/{app}/collaborators` lists them; SSO logins can be made as each.
+    pub fn collaborators(&self, app: &App) -> Vec<collaborators::Collaborator> {
+        let mut m = self.shared.model();
+        m.add_heroku_app(app);
+        m.collaborators(&app.id)
+    }
+
+    /// What the partner wrote to resource `uuid`'s log input, raw, in order of arrival.
+    pub fn log_writes(&self, uuid: &str) -> Vec<logs::LogWrite> {
+        self.shared.logs.for_resource(uuid)
+    }
+
+    /// The app's releases, oldest first.
+    pub fn releases(&self, app_id: &str) -> Vec<state::Release> {
+        self.shared
+            .model()
+            .apps
+            .get(app_id)
+            .map(|a| a.releases.clone())
+            .unwrap_or_default()
+    }
+
     /// Stops serving. Connections still open after a short grace period are cut.
     pub async fn stop(mut self) {
         if let Some(tx) = self.shutdown.take() {
@@ -319,3 +416,9 @@ impl Platform {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+#[path = "tests_app_info.rs"]
+mod tests_app_info;
+#[cfg(test)]
+#[path = "tests_heroku_pages.rs"]
+mod tests_heroku_pages;

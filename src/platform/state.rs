@@ -7,12 +7,24 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
+use crate::heroku::sso::SsoUser;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum AddonState {
     Provisioning,
     Provisioned,
+    /// The partner answered the DELETE with 202 (async deprovisioning beta): the resource stays
+    /// attached and the partner keeps its API access until it calls the deprovision action.
+    Deprovisioning,
     Deprovisioned,
+}
+
+impl AddonState {
+    /// Attached apps see its config, and config changes cut releases.
+    pub fn is_live(self) -> bool {
+        matches!(self, Self::Provisioned | Self::Deprovisioning)
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -25,8 +37,11 @@ pub struct Release {
 pub struct AppRecord {
     pub id: String,
     pub name: String,
-    pub owner_email: String,
-    pub owner_id: String,
+    /// The legacy `app<number>@heroku.com` id the provision body carries, when known.
+    pub heroku_id: Option<String>,
+    /// Who owns the app; the collaborator is a second, distinct user with access (SSO-09).
+    pub owner: SsoUser,
+    pub collaborator: SsoUser,
     pub releases: Vec<Release>,
 }
 
@@ -97,6 +112,8 @@ pub struct Model {
     pub prefix: String,
     /// The add-on service slug.
     pub service: String,
+    /// The manifest requires `log_input`: attachments carry a `log_input_url`.
+    pub log_input: bool,
     pub apps: BTreeMap<String, AppRecord>,
     pub addons: BTreeMap<String, AddonRecord>,
     pub attachments: Vec<Attachment>,
@@ -134,10 +151,25 @@ impl Model {
         self.apps.entry(id.to_owned()).or_insert_with(|| AppRecord {
             id: id.to_owned(),
             name: name.to_owned(),
-            owner_email: format!("owner@{name}.example"),
-            owner_id: new_id(),
+            heroku_id: None,
+            owner: SsoUser {
+                id: new_id(),
+                email: format!("owner@{name}.example.com"),
+            },
+            collaborator: SsoUser {
+                id: new_id(),
+                email: format!("collaborator@{name}.example.com"),
+            },
             releases: Vec::new(),
         });
+    }
+
+    /// `add_app` for a harness app, remembering its legacy `heroku_id`.
+    pub fn add_heroku_app(&mut self, app: &crate::heroku::App) {
+        self.add_app(&app.id, &app.name);
+        if let Some(a) = self.apps.get_mut(&app.id) {
+            a.heroku_id.get_or_insert_with(|| app.heroku_id.clone());
+        }
     }
 
     pub fn app_by_id_or_name(&self, key: &str) -> Option<&AppRecord> {
@@ -189,19 +221,22 @@ impl Model {
             .collect()
     }
 
-    /// Cuts a release on every app the resource is attached to.
-    fn release(&mut self, uuid: &str, why: &str) {
-        let apps: Vec<(String, String)> = self
-            .attachments_of(uuid)
-            .iter()
-            .map(|a| (a.app_id.clone(), a.name.clone()))
-            .collect();
-        for (app_id, attachment) in apps {
+    /// Cuts one release on every app the resource is attached to, naming each of its
+    /// attachments there (an app holding two attachments of it gets one release).
+    pub(crate) fn release(&mut self, uuid: &str, why: &str) {
+        let mut per_app: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for a in self.attachments_of(uuid) {
+            per_app
+                .entry(a.app_id.clone())
+                .or_default()
+                .push(a.name.clone());
+        }
+        for (app_id, names) in per_app {
             if let Some(app) = self.apps.get_mut(&app_id) {
                 let version = app.releases.len() as u32 + 1;
                 app.releases.push(Release {
                     version,
-                    description: format!("{why} {attachment}"),
+                    description: format!("{why} {}", names.join(", ")),
                 });
             }
         }
@@ -244,12 +279,8 @@ impl Model {
         self.addons.contains_key(uuid)
     }
 
-    /// Removes the resource and revokes the partner's tokens for it.
-    pub fn deprovision(&mut self, uuid: &str) {
-        if let Some(a) = self.addons.get_mut(uuid) {
-            a.state = AddonState::Deprovisioned;
-        }
-        self.attachments.retain(|a| a.addon != uuid);
+    /// Revokes every access and refresh token the partner holds for `uuid`.
+    pub(crate) fn revoke(&mut self, uuid: &str) {
         self.tokens.retain(|_, t| t.resource != uuid);
         self.refresh.retain(|_, r| r != uuid);
     }
@@ -274,7 +305,7 @@ impl Model {
                 None => addon.config.remove(name),
             };
         }
-        let provisioned = addon.state == AddonState::Provisioned;
+        let provisioned = addon.state.is_live();
         let result = addon
             .config
             .iter()
@@ -293,7 +324,7 @@ impl Model {
             let Some(addon) = self.addons.get(&att.addon) else {
                 continue;
             };
-            if addon.state != AddonState::Provisioned {
+            if !addon.state.is_live() {
                 continue;
             }
             for (var, value) in &addon.config {

@@ -17,12 +17,20 @@ use super::inbound::InboundJournal;
 use super::state::{AddonRecord, AddonState, Model};
 use crate::redact::Redactor;
 
-const SECRET: &str = "client-secret-0123";
-const V3: &str = "application/vnd.heroku+json; version=3";
+pub(super) const SECRET: &str = "client-secret-0123";
+pub(super) const PASSWORD: &str = "manifest-password-0123";
+pub(super) const V3: &str = "application/vnd.heroku+json; version=3";
 
-fn shared(grant_ttl: Duration) -> Arc<Shared> {
+/// Resources r1 and r2 of `fast-db` (provisioning) on app-1 (`owner-app`, heroku_id
+/// `app1@heroku.com`), both attached as `FAST_DB`; the manifest requires log_input.
+pub(super) fn shared(grant_ttl: Duration) -> Arc<Shared> {
     let mut model = Model::new("fast-db", "FAST_DB", vec!["FAST_DB_URL".into()]);
-    model.add_app("app-1", "owner-app");
+    model.log_input = true;
+    model.add_heroku_app(&crate::heroku::App {
+        id: "app-1".into(),
+        name: "owner-app".into(),
+        heroku_id: "app1@heroku.com".into(),
+    });
     for uuid in ["r1", "r2"] {
         model.create_addon(
             AddonRecord {
@@ -53,10 +61,12 @@ fn shared(grant_ttl: Duration) -> Arc<Shared> {
         },
         redactor: Arc::new(Redactor::new()),
         origin: "http://127.0.0.1:1".into(),
+        password: Some(PASSWORD.into()),
+        logs: Default::default(),
     })
 }
 
-async fn call(s: &Arc<Shared>, req: Request<Body>) -> (StatusCode, Value) {
+pub(super) async fn call(s: &Arc<Shared>, req: Request<Body>) -> (StatusCode, Value) {
     let resp = router(s.clone()).oneshot(req).await.unwrap();
     let status = resp.status();
     let bytes = resp.into_body().collect().await.unwrap().to_bytes();
@@ -77,7 +87,7 @@ fn grant(s: &Arc<Shared>, uuid: &str) -> String {
     s.model().issue_grant(uuid, s.settings.grant_ttl)
 }
 
-async fn token(s: &Arc<Shared>, uuid: &str) -> String {
+pub(super) async fn token(s: &Arc<Shared>, uuid: &str) -> String {
     let code = grant(s, uuid);
     let (status, body) = call(
         s,
@@ -90,7 +100,7 @@ async fn token(s: &Arc<Shared>, uuid: &str) -> String {
     body["access_token"].as_str().unwrap().to_owned()
 }
 
-fn api(
+pub(super) fn api(
     method: &str,
     path: &str,
     token: Option<&str>,
@@ -373,7 +383,7 @@ mod properties {
         #[test]
         fn arbitrary_callback_bodies_get_answers_below_500(
             body in prop::collection::vec(any::<u8>(), 0..2048),
-            path in prop::sample::select(vec!["/oauth/token", "/addons/r1/config", "/addons/r1/actions/provision", "/apps/owner-app", "/x"]),
+            path in prop::sample::select(vec!["/oauth/token", "/addons/r1/config", "/addons/r1/actions/provision", "/addons/r1/actions/deprovision", "/apps/owner-app", "/vendor/apps/r1", "/logs/r1", "/x"]),
             method in prop::sample::select(vec!["POST", "PATCH", "GET", "PUT"]),
         ) {
             let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();

@@ -12,9 +12,9 @@ use axum::extract::{Path, State as AxState};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
-use super::faults::Fault as F;
+use super::behaviour::RotationPatch;
 use super::sharing::Authorization;
 use super::{ADDON_ID, PREFIX, State};
 
@@ -103,12 +103,12 @@ pub(crate) async fn attachment_names(state: &State, uuid: &str) -> Option<Vec<St
 }
 
 async fn rotate(AxState(state): AxState<Arc<State>>, Path(uuid): Path<String>) -> Response {
-    let f = &state.faults;
+    let r = &state.behaviour.rotation;
     let current = state
         .resources
         .lock()
         .ok()
-        .and_then(|r| r.get(&uuid).filter(|x| !x.removed).cloned());
+        .and_then(|res| res.get(&uuid).filter(|x| !x.removed).cloned());
     let Some(current) = current else {
         return answer(StatusCode::NOT_FOUND, "no such resource");
     };
@@ -118,44 +118,14 @@ async fn rotate(AxState(state): AxState<Arc<State>>, Path(uuid): Path<String>) -
             "no Platform API authorization for this resource",
         );
     };
-    let secret = uuid::Uuid::new_v4().simple().to_string();
-    let mut config = current.config.clone();
-    if !f.has(F::RotationSameValues) {
-        config.insert(
-            format!("{PREFIX}_URL"),
-            json!(format!(
-                "postgres://u{}:{secret}@db.{ADDON_ID}.invalid:5432/{uuid}",
-                &secret[..6]
-            )),
-        );
-        config.insert(
-            format!("{PREFIX}_API_KEY"),
-            json!(uuid::Uuid::new_v4().simple().to_string()),
-        );
-    }
-    if !f.has(F::RotationInvalidatesOld) {
-        let old = current
-            .config
-            .values()
-            .filter_map(|v| v.as_str().map(str::to_owned))
-            .collect();
-        state.installs.keep_previous(&uuid, old);
-    }
-    if let Ok(mut r) = state.resources.lock()
-        && let Some(res) = r.get_mut(&uuid)
-    {
-        res.config = config.clone();
-    }
-    if f.has(F::RotationNoPatch) {
-        return answer(StatusCode::OK, "rotated");
-    }
-    let prefix = if f.has(F::RotationAttachmentNames) {
-        attachment_names(&state, &uuid)
+    let config = replace_credentials(&state, &uuid, &current.config);
+    let prefix = match r.patch {
+        RotationPatch::None => return answer(StatusCode::OK, "rotated"),
+        RotationPatch::AttachmentNames => attachment_names(&state, &uuid)
             .await
             .and_then(|n| n.last().cloned())
-            .unwrap_or_else(|| format!("{PREFIX}_ATTACHED"))
-    } else {
-        PREFIX.to_owned()
+            .unwrap_or_else(|| format!("{PREFIX}_ATTACHED")),
+        RotationPatch::ManifestNames => PREFIX.to_owned(),
     };
     let entries: Vec<Value> = config
         .iter()
@@ -178,6 +148,40 @@ async fn rotate(AxState(state): AxState<Arc<State>>, Path(uuid): Path<String>) -
         ),
         Err(_) => answer(StatusCode::BAD_GATEWAY, "the config update failed"),
     }
+}
+
+/// Stores new credentials for `uuid` (keeping the old ones valid for the grace window) and
+/// returns its new config.
+fn replace_credentials(state: &State, uuid: &str, old: &Map<String, Value>) -> Map<String, Value> {
+    let r = &state.behaviour.rotation;
+    let mut config = old.clone();
+    if r.new_values {
+        let secret = uuid::Uuid::new_v4().simple().to_string();
+        config.insert(
+            format!("{PREFIX}_URL"),
+            json!(format!(
+                "postgres://u{}:{secret}@db.{ADDON_ID}.invalid:5432/{uuid}",
+                &secret[..6]
+            )),
+        );
+        config.insert(
+            format!("{PREFIX}_API_KEY"),
+            json!(uuid::Uuid::new_v4().simple().to_string()),
+        );
+    }
+    if r.grace {
+        let previous = old
+            .values()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect();
+        state.installs.keep_previous(uuid, previous);
+    }
+    if let Ok(mut res) = state.resources.lock()
+        && let Some(res) = res.get_mut(uuid)
+    {
+        res.config = config.clone();
+    }
+    config
 }
 
 /// 200 when the Bearer credential is the resource's API key, current or superseded within the

@@ -8,7 +8,7 @@ use std::time::Duration;
 use serde_json::{Map, Value, json};
 
 use super::State;
-use super::faults::Fault as F;
+use super::behaviour::ClientSecret;
 
 /// Tokens expiring within this many seconds are refreshed before use (as Heroku's sample does).
 const REFRESH_MARGIN_SECS: u64 = 90;
@@ -37,76 +37,103 @@ fn remember_tokens(state: &State, token: &Value) {
     }
 }
 
-async fn complete(state: &State, job: &Job) -> Result<(), reqwest::Error> {
-    let f = &state.faults;
-    let Some(origin) = job
+/// The platform's origin, if `callback_url` is a loopback Platform API URL for this resource:
+/// the reference partner only ever calls a platform on this machine.
+fn loopback_origin(job: &Job) -> Option<&str> {
+    let origin = job
         .callback_url
-        .strip_suffix(&format!("/addons/{}", job.uuid))
-    else {
-        return Ok(());
-    };
-    // The reference partner only ever calls a platform on this machine.
+        .strip_suffix(&format!("/addons/{}", job.uuid))?;
     let loopback = url::Url::parse(origin).is_ok_and(|u| match u.host() {
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
         Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
         Some(url::Host::Domain(d)) => d == "localhost",
         None => false,
     });
-    if !loopback {
+    loopback.then_some(origin)
+}
+
+async fn complete(state: &State, job: &Job) -> Result<(), reqwest::Error> {
+    let c = &state.behaviour.callbacks;
+    let Some(origin) = loopback_origin(job) else {
         return Ok(());
-    }
-    if !job.asynchronous && f.has(F::SyncNoExchange) {
-        return Ok(());
-    }
-    if f.has(F::LateExchange) {
-        tokio::time::sleep(Duration::from_millis(1500)).await;
-    }
-    let secret = if f.has(F::WrongClientSecret) || f.has(F::SyncWrongClientSecret) {
-        "not-the-secret"
-    } else {
-        state.client_secret.as_str()
     };
-    let http = &state.http;
-    let token: Value = http
+    if !job.asynchronous && !c.sync_exchange {
+        return Ok(());
+    }
+    if !c.exchange_delay.is_zero() {
+        tokio::time::sleep(c.exchange_delay).await;
+    }
+    let Some(access) = authorize(state, origin, job).await? else {
+        return Ok(());
+    };
+    if job.asynchronous {
+        finish(state, origin, job, &access).await?;
+    }
+    Ok(())
+}
+
+fn client_secret(state: &State) -> &str {
+    match state.behaviour.callbacks.client_secret {
+        ClientSecret::Issued => state.client_secret.as_str(),
+        ClientSecret::Wrong => "not-the-secret",
+    }
+}
+
+async fn token_call(
+    state: &State,
+    origin: &str,
+    form: &[(&str, &str)],
+) -> Result<Value, reqwest::Error> {
+    let token: Value = state
+        .http
         .post(format!("{origin}/oauth/token"))
-        .form(&[
-            ("grant_type", "authorization_code"),
-            ("code", &job.code),
-            ("client_secret", secret),
-        ])
+        .form(form)
         .send()
         .await?
         .json()
         .await?;
     remember_tokens(state, &token);
-    let Some(mut access) = token
-        .get("access_token")
-        .and_then(Value::as_str)
-        .map(str::to_owned)
-    else {
-        return Ok(());
+    Ok(token)
+}
+
+/// Exchanges the grant (refreshing a short-lived token), keeps the authorization for later
+/// calls, and returns the access token.
+async fn authorize(
+    state: &State,
+    origin: &str,
+    job: &Job,
+) -> Result<Option<String>, reqwest::Error> {
+    let secret = client_secret(state);
+    let token = token_call(
+        state,
+        origin,
+        &[
+            ("grant_type", "authorization_code"),
+            ("code", &job.code),
+            ("client_secret", secret),
+        ],
+    )
+    .await?;
+    let field = |k: &str| token.get(k).and_then(Value::as_str).map(str::to_owned);
+    let Some(mut access) = field("access_token") else {
+        return Ok(None);
     };
+    let refresh = field("refresh_token").unwrap_or_default();
     let expires_in = token
         .get("expires_in")
         .and_then(Value::as_u64)
         .unwrap_or(u64::MAX);
-    if expires_in <= REFRESH_MARGIN_SECS && !f.has(F::NoRefresh) {
-        let refresh = token
-            .get("refresh_token")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        let renewed: Value = http
-            .post(format!("{origin}/oauth/token"))
-            .form(&[
+    if expires_in <= REFRESH_MARGIN_SECS && state.behaviour.callbacks.refresh {
+        let renewed = token_call(
+            state,
+            origin,
+            &[
                 ("grant_type", "refresh_token"),
-                ("refresh_token", refresh),
+                ("refresh_token", &refresh),
                 ("client_secret", secret),
-            ])
-            .send()
-            .await?
-            .json()
-            .await?;
-        remember_tokens(state, &renewed);
+            ],
+        )
+        .await?;
         if let Some(a) = renewed.get("access_token").and_then(Value::as_str) {
             access = a.to_owned();
         }
@@ -116,28 +143,33 @@ async fn complete(state: &State, job: &Job) -> Result<(), reqwest::Error> {
         super::sharing::Authorization {
             origin: origin.to_owned(),
             access: access.clone(),
-            refresh: token
-                .get("refresh_token")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned(),
+            refresh,
             expires: std::time::Instant::now() + Duration::from_secs(expires_in.min(86_400)),
         },
     );
-    if !job.asynchronous {
-        return Ok(());
-    }
+    Ok(Some(access))
+}
+
+/// Completes an asynchronous provision: config through the Platform API, then the provision
+/// action.
+async fn finish(
+    state: &State,
+    origin: &str,
+    job: &Job,
+    access: &str,
+) -> Result<(), reqwest::Error> {
+    let c = &state.behaviour.callbacks;
     let api = |method: reqwest::Method, path: String| {
-        let mut b = http.request(method, format!("{origin}{path}"));
-        if !f.has(F::AsyncNoToken) {
-            b = b.bearer_auth(&access);
+        let mut b = state.http.request(method, format!("{origin}{path}"));
+        if c.bearer {
+            b = b.bearer_auth(access);
         }
-        if !f.has(F::AsyncNoAcceptHeader) {
+        if c.accept_header {
             b = b.header("Accept", "application/vnd.heroku+json; version=3");
         }
         b
     };
-    if f.has(F::TouchesAnotherResource) {
+    if c.touches_other_resource {
         let other = uuid::Uuid::new_v4();
         api(reqwest::Method::GET, format!("/addons/{other}"))
             .send()
@@ -148,7 +180,7 @@ async fn complete(state: &State, job: &Job) -> Result<(), reqwest::Error> {
         .iter()
         .map(|(k, v)| json!({"name": k, "value": v}))
         .collect();
-    if f.has(F::AsyncUndeclaredConfig) {
+    if c.undeclared_config {
         entries.push(
             json!({"name": format!("{}_DATABASE_URL", super::PREFIX), "value": "postgres://x"}),
         );
@@ -160,7 +192,7 @@ async fn complete(state: &State, job: &Job) -> Result<(), reqwest::Error> {
     .json(&json!({ "config": entries }))
     .send()
     .await?;
-    if !f.has(F::AsyncNeverCompletes) {
+    if c.marks_provisioned {
         api(
             reqwest::Method::POST,
             format!("/addons/{}/actions/provision", job.uuid),

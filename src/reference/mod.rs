@@ -3,9 +3,11 @@
 //! zoo test run the harness against it. It listens on loopback only.
 
 mod admin;
+mod behaviour;
 mod callbacks;
 pub mod faults;
 mod plans;
+mod provision;
 mod regions;
 mod routes;
 mod sharing;
@@ -20,6 +22,8 @@ use serde_json::json;
 use tokio::sync::oneshot;
 
 pub use faults::{Fault, FaultSet};
+
+use behaviour::{Behaviour, SsoFlow};
 
 use crate::error::HarnessError;
 
@@ -60,7 +64,7 @@ pub(crate) struct Resource {
 }
 
 pub(crate) struct State {
-    pub faults: FaultSet,
+    pub behaviour: Behaviour,
     pub password: String,
     pub client_secret: String,
     /// For callbacks to the platform (loopback only: the origin comes from callback_url).
@@ -91,21 +95,7 @@ pub struct ReferencePartner {
 impl ReferencePartner {
     /// Binds `bind` (use port 0) and serves until `stop`.
     pub async fn start(faults: FaultSet, bind: SocketAddr) -> Result<Self, HarnessError> {
-        if !bind.ip().is_loopback() {
-            return Err(HarnessError::usage(
-                format!("the reference partner binds loopback only, not {bind}"),
-                "use 127.0.0.1",
-            ));
-        }
-        let listener = tokio::net::TcpListener::bind(bind).await.map_err(|e| {
-            HarnessError::usage(
-                format!("cannot listen on {bind}: {e}"),
-                "choose another --port",
-            )
-        })?;
-        let addr = listener
-            .local_addr()
-            .map_err(|e| HarnessError::Internal(format!("no local address: {e}")))?;
+        let (listener, addr) = listen(bind).await?;
         let password = secret();
         let sso_salt = secret();
         let client_secret = secret();
@@ -116,7 +106,7 @@ impl ReferencePartner {
             .build()
             .map_err(|e| HarnessError::Internal(format!("reference partner HTTP client: {e}")))?;
         let state = Arc::new(State {
-            faults,
+            behaviour: Behaviour::of(&faults),
             password: password.clone(),
             client_secret: client_secret.clone(),
             http,
@@ -194,54 +184,35 @@ impl ReferencePartner {
     /// The manifest as `addons:admin:manifest:generate` would write it for this add-on, with
     /// https production URLs (the config points the run at loopback) and the manifest faults.
     pub fn manifest_text(&self) -> String {
-        let f = &self.state.faults;
+        let m = &self.state.behaviour.manifest;
         let mut config_vars = vec![format!("{PREFIX}_URL"), format!("{PREFIX}_API_KEY")];
-        if f.has(Fault::ManifestBadConfigVarName) {
-            config_vars.push(format!("{PREFIX}_lower"));
+        config_vars.extend(m.extra_config_vars.iter().cloned());
+        let mut requires = vec!["log_input", "syslog_drain", "many_per_app", "attachable"];
+        requires.retain(|r| m.many_per_app || *r != "many_per_app");
+        let mut production = json!({
+            "base_url": format!("{}://{ADDON_ID}.invalid/heroku/resources", m.base_url_scheme),
+        });
+        if self.state.behaviour.sso.flow == SsoFlow::V3 {
+            production["sso_url"] = json!(format!("https://{ADDON_ID}.invalid/sso/login"));
         }
-        if f.has(Fault::ManifestUnprefixedConfigVar) {
-            config_vars.push("DATABASE_URL".to_owned());
-        }
-        let scheme = if f.has(Fault::ManifestHttpBaseUrl) {
-            "http"
-        } else {
-            "https"
-        };
         let mut api = json!({
             "config_vars_prefix": PREFIX,
             "config_vars": config_vars,
-            "password": if f.has(Fault::ManifestEmptyPassword) { "" } else { &self.password },
-            "sso_salt": self.sso_salt,
-            "regions": if f.has(Fault::ManifestUnknownRegion) { json!(["us", "us-east-1"]) } else { json!(["us", "eu"]) },
-            "requires": if f.has(Fault::VariantUniqueHerokuId) {
-                json!(["log_input", "syslog_drain", "attachable"])
-            } else {
-                json!(["log_input", "syslog_drain", "many_per_app", "attachable"])
-            },
-            "production": {
-                "base_url": format!("{scheme}://{ADDON_ID}.invalid/heroku/resources"),
-                "sso_url": format!("https://{ADDON_ID}.invalid/sso/login"),
-            },
-            "version": if f.has(Fault::ManifestVersion1) { "1" } else { "3" },
+            "password": if m.password { self.password.as_str() } else { "" },
+            "regions": m.regions,
+            "requires": requires,
+            "production": production,
+            "version": m.version,
         });
-        if f.has(Fault::ManifestUsername) {
+        if m.sso_salt {
+            api["sso_salt"] = json!(self.sso_salt);
+        }
+        if m.username {
             api["username"] = json!(ADDON_ID);
         }
-        if f.has(Fault::VariantLegacySso)
-            && let Some(p) = api["production"].as_object_mut()
-        {
-            p.remove("sso_url");
-        }
-        if f.has(Fault::ManifestNoSsoSalt)
-            && let Some(a) = api.as_object_mut()
-        {
-            a.remove("sso_salt");
-        }
-        let mut manifest = json!({"id": ADDON_ID, "name": "Conformance Reference", "api": api});
-        if f.has(Fault::ManifestMissingId)
-            && let Some(m) = manifest.as_object_mut()
-        {
-            m.remove("id");
+        let mut manifest = json!({"name": "Conformance Reference", "api": api});
+        if m.id {
+            manifest["id"] = json!(ADDON_ID);
         }
         serde_json::to_string_pretty(&manifest).unwrap_or_default()
     }
@@ -315,7 +286,7 @@ token_ttl = "60s"
 grant_ttl = "1s"
 "#,
             base = self.base_url(),
-            sso = if self.state.faults.has(Fault::VariantLegacySso) {
+            sso = if self.state.behaviour.sso.flow == SsoFlow::Legacy {
                 "# no sso_url: the manifest has none, so logins use the legacy GET flow".to_owned()
             } else {
                 format!("sso_url = \"{}\"", self.sso_url())
@@ -337,6 +308,26 @@ grant_ttl = "1s"
         }
         let _ = (&mut self.task).await;
     }
+}
+
+/// A listener on `bind`, which must be loopback, and its address.
+async fn listen(bind: SocketAddr) -> Result<(tokio::net::TcpListener, SocketAddr), HarnessError> {
+    if !bind.ip().is_loopback() {
+        return Err(HarnessError::usage(
+            format!("the reference partner binds loopback only, not {bind}"),
+            "use 127.0.0.1",
+        ));
+    }
+    let listener = tokio::net::TcpListener::bind(bind).await.map_err(|e| {
+        HarnessError::usage(
+            format!("cannot listen on {bind}: {e}"),
+            "choose another --port",
+        )
+    })?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| HarnessError::Internal(format!("no local address: {e}")))?;
+    Ok((listener, addr))
 }
 
 /// 32 random alphanumeric characters, like `manifest:generate`.

@@ -9,10 +9,10 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use super::faults::Fault as F;
+use super::behaviour::{Strictness, ValueForm};
 use super::regions::unprocessable;
-use super::routes::{error, refuse};
-use super::{ADDON_ID, FORBIDDEN_TRANSITIONS, PLANS, PREFIX, State};
+use super::routes::{Step, authorise, error};
+use super::{ADDON_ID, FORBIDDEN_TRANSITIONS, PLANS, PREFIX, Resource, State};
 
 type S = AxState<Arc<State>>;
 
@@ -22,8 +22,9 @@ pub(super) async fn plan_change(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Some(r) = refuse(&state, &headers, state.faults.has(F::NoAuthOnPlanChange)) {
-        return r;
+    let p = &state.behaviour.plans;
+    if let Err(refusal) = authorise(&state, &headers, p.guard) {
+        return refusal.into_response();
     }
     let Some(plan) = serde_json::from_slice::<Value>(&body)
         .ok()
@@ -38,33 +39,10 @@ pub(super) async fn plan_change(
         return error(StatusCode::INTERNAL_SERVER_ERROR, "state unavailable");
     };
     let Some(res) = resources.get_mut(&uuid) else {
-        if state.faults.has(F::UnknownPlanChange200) {
-            return (StatusCode::OK, axum::Json(json!({"message": "changed"}))).into_response();
-        }
-        return error(StatusCode::NOT_FOUND, "no such resource");
+        return p.unknown_resource.render();
     };
-    if res.removed && !state.faults.has(F::RemovedPlanChange200) {
-        return error(StatusCode::GONE, "this resource was deprovisioned");
-    }
-    if !PLANS.contains(&plan.as_str()) && !state.faults.has(F::UnknownPlanAccepted) {
-        return unprocessable(&state, &format!("{ADDON_ID} has no plan named {plan}"));
-    }
-    if state.faults.has(F::PlanChange500) {
-        return error(StatusCode::INTERNAL_SERVER_ERROR, "internal error");
-    }
-    if res.plan == plan && state.faults.has(F::SamePlan422) {
-        return unprocessable(&state, &format!("the resource is already on {plan}"));
-    }
-    if FORBIDDEN_TRANSITIONS.contains(&(res.plan.as_str(), plan.as_str()))
-        && !state.faults.has(F::ForbiddenTransitionAllowed)
-    {
-        return unprocessable(
-            &state,
-            &format!(
-                "Cannot change from {} to {plan}: the data stored exceeds the {plan} plan's limit.",
-                res.plan
-            ),
-        );
+    if let Err(refusal) = screen(&state, res, &plan) {
+        return refusal.into_response();
     }
     if res.plan == plan {
         return (
@@ -75,9 +53,38 @@ pub(super) async fn plan_change(
     }
     let from = std::mem::replace(&mut res.plan, plan.clone());
     let mut config = res.config.clone();
-    if state.faults.has(F::PlanChangeBadConfig) {
+    if p.answer_api_key == ValueForm::Number {
         config.insert(format!("{PREFIX}_API_KEY"), json!(7));
     }
     let body = json!({"config": config, "message": format!("changed from {from} to {plan}")});
     (StatusCode::OK, axum::Json(body)).into_response()
+}
+
+/// The refusals of a change of `res` to `plan`.
+fn screen(state: &State, res: &Resource, plan: &str) -> Step<()> {
+    let p = &state.behaviour.plans;
+    if res.removed && p.removed_resource == Strictness::Refuse {
+        return Err(error(StatusCode::GONE, "this resource was deprovisioned").into());
+    }
+    if !PLANS.contains(&plan) && p.unknown_plan == Strictness::Refuse {
+        let message = format!("{ADDON_ID} has no plan named {plan}");
+        return Err(unprocessable(state, &message).into());
+    }
+    if let Some(answer) = p.status_override {
+        return Err(answer.render().into());
+    }
+    if res.plan == plan && p.same_plan == Strictness::Refuse {
+        let message = format!("the resource is already on {plan}");
+        return Err(unprocessable(state, &message).into());
+    }
+    if FORBIDDEN_TRANSITIONS.contains(&(res.plan.as_str(), plan))
+        && p.forbidden_transitions == Strictness::Refuse
+    {
+        let message = format!(
+            "Cannot change from {} to {plan}: the data stored exceeds the {plan} plan's limit.",
+            res.plan
+        );
+        return Err(unprocessable(state, &message).into());
+    }
+    Ok(())
 }

@@ -5,14 +5,14 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
-use super::faults::Fault as F;
+use super::behaviour::{PrivateSpacePlans, RefusalBody, UnknownRegion};
 use super::routes::error;
 use super::{ADDON_ID, PRIVATE_SPACE_REGIONS, PRIVATE_SPACE_UNAVAILABLE, State};
 use crate::config::COMMON_RUNTIME_REGIONS;
 
 /// 422 with a message the customer sees (or without one, under the fault).
 pub(super) fn unprocessable(state: &State, message: &str) -> Response {
-    if state.faults.has(F::Error422NoMessage) {
+    if state.behaviour.regions.refusal_body == RefusalBody::Empty {
         return (StatusCode::UNPROCESSABLE_ENTITY, axum::Json(json!({}))).into_response();
     }
     error(StatusCode::UNPROCESSABLE_ENTITY, message)
@@ -20,11 +20,12 @@ pub(super) fn unprocessable(state: &State, message: &str) -> Response {
 
 /// None when the plan may be provisioned in `region`; otherwise the refusal.
 pub(super) fn region_refusal(state: &State, plan: &str, region: &str) -> Option<Response> {
+    let r = &state.behaviour.regions;
     if COMMON_RUNTIME_REGIONS.contains(&region) {
         return None;
     }
     if !PRIVATE_SPACE_REGIONS.contains(&region) {
-        if state.faults.has(F::UnknownRegion500) {
+        if r.unknown == UnknownRegion::ServerError {
             return Some(error(StatusCode::INTERNAL_SERVER_ERROR, "no such region"));
         }
         return Some(unprocessable(
@@ -32,10 +33,12 @@ pub(super) fn region_refusal(state: &State, plan: &str, region: &str) -> Option<
             &format!("{ADDON_ID} does not run in the region {region}"),
         ));
     }
-    if state.faults.has(F::PrivateSpaceRejectsAll)
-        || (PRIVATE_SPACE_UNAVAILABLE.contains(&plan)
-            && !state.faults.has(F::PrivateSpacePlanProvisioned))
-    {
+    let refused = match r.private_space_plans {
+        PrivateSpacePlans::AsListed => PRIVATE_SPACE_UNAVAILABLE.contains(&plan),
+        PrivateSpacePlans::All => false,
+        PrivateSpacePlans::None => true,
+    };
+    if refused {
         return Some(unprocessable(
             state,
             &format!(

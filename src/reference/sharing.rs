@@ -15,7 +15,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::State;
-use super::faults::Fault as F;
+use super::behaviour::{DeprovisionScope, InstallIds, Strictness};
 
 /// Largest request or answer body the layer buffers.
 const MAX_BODY: usize = 4 * 1024 * 1024;
@@ -141,7 +141,7 @@ pub(crate) async fn layer(
     let method = parts.method.clone();
     let request: Option<Value> = serde_json::from_slice(&bytes).ok();
     if method == Method::PUT
-        && state.faults.has(F::RefusesSharedChanges)
+        && state.behaviour.plans.shared_resource == Strictness::Refuse
         && let Some(uuid) = path.strip_prefix("/heroku/resources/")
         && super::admin::attachment_names(&state, uuid)
             .await
@@ -177,39 +177,38 @@ pub(crate) async fn layer(
     reply
 }
 
+/// The id a new install gets from the racy per-app counter, or the one a repeated delivery
+/// got before.
+async fn ticket(state: &State, uuid: &str, heroku_id: &str, repeat: bool) -> Option<String> {
+    let installs = &state.installs;
+    if state.behaviour.sharing.ids == InstallIds::Resource || repeat {
+        // A repeated delivery answers the id the first one got.
+        return installs.assigned.lock().ok()?.get(uuid).cloned();
+    }
+    // Reads the app's install counter, does slow work, then writes it back: concurrent
+    // installs on one app read the same value and get the same id.
+    let n = installs
+        .counters
+        .lock()
+        .map(|c| c.get(heroku_id).copied().unwrap_or(0))
+        .unwrap_or(0);
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    if let Ok(mut c) = installs.counters.lock() {
+        c.insert(heroku_id.to_owned(), n + 1);
+    }
+    let id = format!("install-{n}");
+    if let Ok(mut a) = installs.assigned.lock() {
+        a.insert(uuid.to_owned(), id.clone());
+    }
+    Some(id)
+}
+
 async fn provisioned(state: &State, uuid: &str, heroku_id: &str, reply: Response) -> Response {
-    let f = &state.faults;
+    let s = &state.behaviour.sharing;
     let others = state.installs.others_on(heroku_id, uuid);
     let repeat = state.installs.app_of(uuid).is_some();
-    let ticket = if f.has(F::AppCounterRace) && !repeat {
-        // Reads the app's install counter, does slow work, then writes it back: concurrent
-        // installs on one app read the same value and get the same id.
-        let n = state
-            .installs
-            .counters
-            .lock()
-            .map(|c| c.get(heroku_id).copied().unwrap_or(0))
-            .unwrap_or(0);
-        tokio::time::sleep(Duration::from_millis(100)).await;
-        if let Ok(mut c) = state.installs.counters.lock() {
-            c.insert(heroku_id.to_owned(), n + 1);
-        }
-        let id = format!("install-{n}");
-        if let Ok(mut a) = state.installs.assigned.lock() {
-            a.insert(uuid.to_owned(), id.clone());
-        }
-        Some(id)
-    } else {
-        // A repeated delivery answers the id the first one got.
-        state
-            .installs
-            .assigned
-            .lock()
-            .ok()
-            .and_then(|a| a.get(uuid).cloned())
-    };
-    let dedupe = f.has(F::DedupeHerokuId) || f.has(F::VariantUniqueHerokuId);
-    if dedupe && !others.is_empty() && !repeat {
+    let ticket = ticket(state, uuid, heroku_id, repeat).await;
+    if s.second_install == Strictness::Refuse && !others.is_empty() && !repeat {
         if let Ok(mut r) = state.resources.lock() {
             r.remove(uuid);
         }
@@ -219,15 +218,8 @@ async fn provisioned(state: &State, uuid: &str, heroku_id: &str, reply: Response
         );
     }
     state.installs.record(uuid, heroku_id);
-    let rename = f.has(F::RenamesSecondInstall) && !others.is_empty();
-    let recommend = if f.has(F::InvalidRecommendedPrefix) {
-        Some("conformance-ref")
-    } else if f.has(F::VariantRecommendedPrefix) {
-        Some("REFDB")
-    } else {
-        None
-    };
-    if ticket.is_none() && !rename && recommend.is_none() {
+    let rename = s.renames_second_install && !others.is_empty();
+    if ticket.is_none() && !rename && s.recommended_prefix.is_none() {
         return reply;
     }
     let (parts, body) = reply.into_parts();
@@ -237,7 +229,7 @@ async fn provisioned(state: &State, uuid: &str, heroku_id: &str, reply: Response
     let Ok(mut answer) = serde_json::from_slice::<Value>(&bytes) else {
         return Response::from_parts(parts, Body::from(bytes));
     };
-    if let Some(prefix) = recommend {
+    if let Some(prefix) = s.recommended_prefix {
         answer["recommended_prefix"] = json!(prefix);
     }
     if let Some(id) = ticket {
@@ -261,7 +253,7 @@ fn deprovisioned(state: &State, uuid: &str) {
     let Some(heroku_id) = app else {
         return;
     };
-    if state.faults.has(F::DeprovisionByHerokuId) {
+    if state.behaviour.sharing.deprovision_scope == DeprovisionScope::App {
         // Removes every install of the app, not just this uuid.
         for other in state.installs.others_on(&heroku_id, uuid) {
             state.installs.forget(&other);

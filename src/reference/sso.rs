@@ -10,9 +10,11 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 
 use super::State;
-use super::faults::Fault as F;
-use super::routes::{constant_eq, error, refuse};
-use crate::sso::{now, resource_token, user_scoped_token};
+use super::behaviour::{
+    Dashboard, Landing, LoginTarget, Stranger, Strictness, TokenCheck, TokenScope,
+};
+use super::routes::{Step, authorise, constant_eq, error};
+use crate::heroku::sso::{now, resource_token, user_scoped_token};
 
 const COOKIE: &str = "conformance_ref_session";
 /// Logins older (or newer) than this are refused.
@@ -45,10 +47,10 @@ fn signed_for(state: &State, uuid: &str, f: &HashMap<String, String>, ts: i64) -
             resource_token(uuid, &state.sso_salt, ts),
         ),
     };
-    if state.faults.has(F::SsoForgedToken) {
-        return !given.is_empty() && given.len() == expected.len();
+    match state.behaviour.sso.token_check {
+        TokenCheck::LengthOnly => !given.is_empty() && given.len() == expected.len(),
+        TokenCheck::Exact => constant_eq(given, &expected),
     }
-    constant_eq(given, &expected)
 }
 
 /// The v3 login: a form POST to `/sso/login`.
@@ -77,30 +79,62 @@ pub(super) async fn legacy_login(
     sign_in(&state, &headers, f)
 }
 
-fn sign_in(state: &Arc<State>, headers: &HeaderMap, f: HashMap<String, String>) -> Response {
-    let state = state.as_ref();
-    if let Some(r) = refuse(state, headers, !state.faults.has(F::SsoBasicAuth)) {
-        return r;
+type Fields = HashMap<String, String>;
+
+fn sign_in(state: &Arc<State>, headers: &HeaderMap, f: Fields) -> Response {
+    match verify(state, headers, &f) {
+        Ok(uuid) => land(state, &f, &uuid),
+        Err(refusal) => refusal.into_response(),
     }
+}
+
+/// The uuid of the resource a valid login signs in to; otherwise the refusal.
+fn verify(state: &State, headers: &HeaderMap, f: &Fields) -> Step<String> {
+    let sso = &state.behaviour.sso;
+    authorise(state, headers, sso.guard)?;
     let Some(uuid) = f.get("resource_id").filter(|u| !u.is_empty()) else {
-        return error(StatusCode::BAD_REQUEST, "resource_id is required");
+        return Err(error(StatusCode::BAD_REQUEST, "resource_id is required").into());
     };
     let ts = match f.get("timestamp").map(|t| t.parse::<i64>()) {
         Some(Ok(ts)) => ts,
-        Some(Err(_)) => return error(StatusCode::BAD_REQUEST, "timestamp is not a number"),
-        None if state.faults.has(F::SsoMissingField500) => {
-            return error(StatusCode::INTERNAL_SERVER_ERROR, "internal error");
+        Some(Err(_)) => {
+            return Err(error(StatusCode::BAD_REQUEST, "timestamp is not a number").into());
         }
-        None => return error(StatusCode::BAD_REQUEST, "timestamp is required"),
+        None => return Err(sso.missing_timestamp.render().into()),
     };
     let no_token = |k: &str| f.get(k).is_none_or(String::is_empty);
     if no_token("resource_token") && no_token("user_scoped_resource_token") && no_token("token") {
-        return forbidden("The login carries no token");
+        return Err(forbidden("The login carries no token").into());
     }
-    if !state.faults.has(F::SsoNoTimestampCheck) && (now() - ts).abs() > MAX_SKEW_SECS {
-        return forbidden("This login link has expired");
+    if sso.checks_timestamp && (now() - ts).abs() > MAX_SKEW_SECS {
+        return Err(forbidden("This login link has expired").into());
     }
-    let known: Vec<String> = state
+    let known = live_resources(state);
+    let valid = match sso.token_scope {
+        TokenScope::AnyResource => known.iter().any(|k| signed_for(state, k, f, ts)),
+        TokenScope::Resource => signed_for(state, uuid, f, ts),
+    };
+    if !valid {
+        return Err(forbidden("The login token is not valid").into());
+    }
+    if sso.foreign_context == Strictness::Refuse
+        && f.get("context_app")
+            .is_some_and(|c| Some(c) != f.get("app"))
+    {
+        return Err(forbidden("Open the add-on from the app that owns it").into());
+    }
+    let uuid = match sso.target {
+        LoginTarget::AppsFirstInstall => state.installs.first_of_app(uuid),
+        LoginTarget::Named => uuid.clone(),
+    };
+    if !known.contains(&uuid) {
+        return Err(error(StatusCode::NOT_FOUND, "no such resource").into());
+    }
+    Ok(uuid)
+}
+
+fn live_resources(state: &State) -> Vec<String> {
+    state
         .resources
         .lock()
         .map(|r| {
@@ -109,57 +143,35 @@ fn sign_in(state: &Arc<State>, headers: &HeaderMap, f: HashMap<String, String>) 
                 .map(|(k, _)| k.clone())
                 .collect()
         })
-        .unwrap_or_default();
-    let valid = if state.faults.has(F::SsoCrossResource) {
-        known.iter().any(|k| signed_for(state, k, &f, ts))
-    } else {
-        signed_for(state, uuid, &f, ts)
+        .unwrap_or_default()
+}
+
+/// The redirect to the dashboard, with a new session.
+fn land(state: &State, f: &Fields, uuid: &str) -> Response {
+    let sso = &state.behaviour.sso;
+    let location = match sso.landing {
+        Landing::Session => "/heroku/dashboard".to_owned(),
+        Landing::FromContextApp => {
+            let from = f
+                .get("context_app")
+                .or(f.get("app"))
+                .cloned()
+                .unwrap_or_default();
+            let from: String = url::form_urlencoded::byte_serialize(from.as_bytes()).collect();
+            format!("/heroku/dashboard/{uuid}/from/{from}")
+        }
+        Landing::Resource => format!("/heroku/dashboard/{uuid}"),
     };
-    if !valid {
-        return forbidden("The login token is not valid");
-    }
-    if state.faults.has(F::SsoRejectsContextApp)
-        && f.get("context_app")
-            .is_some_and(|c| Some(c) != f.get("app"))
-    {
-        return forbidden("Open the add-on from the app that owns it");
-    }
-    let uuid = &if state.faults.has(F::SsoKeysOnApp) {
-        state.installs.first_of_app(uuid)
-    } else {
-        uuid.clone()
-    };
-    if !known.contains(uuid) {
-        return error(StatusCode::NOT_FOUND, "no such resource");
-    }
-    let status = if state.faults.has(F::VariantSso303) {
-        StatusCode::SEE_OTHER
-    } else {
-        StatusCode::FOUND
-    };
-    let location = if state.faults.has(F::VariantSsoSessionDashboard) {
-        "/heroku/dashboard".to_owned()
-    } else if state.faults.has(F::VariantSsoContextPath) {
-        let from = f
-            .get("context_app")
-            .or(f.get("app"))
-            .cloned()
-            .unwrap_or_default();
-        let from: String = url::form_urlencoded::byte_serialize(from.as_bytes()).collect();
-        format!("/heroku/dashboard/{uuid}/from/{from}")
-    } else {
-        format!("/heroku/dashboard/{uuid}")
-    };
-    if state.faults.has(F::SsoNoSession) {
-        return (status, [(header::LOCATION, location)]).into_response();
+    if !sso.session {
+        return (sso.redirect, [(header::LOCATION, location)]).into_response();
     }
     let session = uuid::Uuid::new_v4().simple().to_string();
     if let Ok(mut s) = state.sessions.lock() {
-        s.insert(session.clone(), uuid.clone());
+        s.insert(session.clone(), uuid.to_owned());
     }
     let cookie = format!("{COOKIE}={session}; Path=/; HttpOnly; SameSite=Lax");
     (
-        status,
+        sso.redirect,
         [(header::LOCATION, location), (header::SET_COOKIE, cookie)],
     )
         .into_response()
@@ -202,15 +214,17 @@ pub(super) async fn dashboard(
     let signed_in = session_of(&headers)
         .and_then(|s| state.sessions.lock().ok()?.get(&s).cloned())
         .is_some_and(|owner| owner == uuid);
-    let open = state.faults.has(F::SsoNoSession) || state.faults.has(F::SsoDashboardOpen);
-    if signed_in || open {
+    let sso = &state.behaviour.sso;
+    if signed_in || sso.dashboard == Dashboard::Open {
         return Html(format!(
             "<!DOCTYPE html><title>Dashboard</title><h1>Resource {uuid}</h1><p>Signed in through Heroku.</p>"
         ))
         .into_response();
     }
-    if state.faults.has(F::VariantSso303) {
-        return (StatusCode::FOUND, [(header::LOCATION, "/login")]).into_response();
+    match sso.stranger {
+        Stranger::RedirectToLogin => {
+            (StatusCode::FOUND, [(header::LOCATION, "/login")]).into_response()
+        }
+        Stranger::Forbidden => forbidden("Sign in through the Heroku Dashboard"),
     }
-    forbidden("Sign in through the Heroku Dashboard")
 }

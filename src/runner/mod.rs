@@ -84,7 +84,7 @@ pub async fn run(inputs: RunInputs, sink: &mut dyn EventSink) -> Result<RunRepor
             "set it in the manifest, or pass --base-url (or [partner] base_url in the config) for a local run",
         ));
     }
-    if plan.iter().any(|s| !s.suite.resources.is_empty()) && settings.default_plan.is_none() {
+    if plan.iter().any(|s| !s.suite.resources.is_empty()) && settings.default_plan().is_none() {
         return Err(HarnessError::input(
             &inputs.config_source,
             "plans.default",
@@ -110,7 +110,12 @@ pub async fn execute(
     sink.emit(&Event::RunStarted {
         started_unix_ms: ctx.journal.clock().started_unix_ms(),
         addon: ctx.manifest.id.clone().unwrap_or_default(),
-        target: ctx.settings.base_url.clone().unwrap_or_default(),
+        target: ctx
+            .settings
+            .base_url
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default(),
         platform: Some(ctx.platform.origin().to_owned()),
         suites: plan.len(),
         checks,

@@ -13,8 +13,7 @@ crate::check!(
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
     let res = super::removed_resource(cx).await?;
     let plan = cx
-        .settings()
-        .config
+        .config()
         .plans
         .upgrade
         .clone()

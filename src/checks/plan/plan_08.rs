@@ -13,8 +13,7 @@ crate::check!(
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
     let uuid = uuid::Uuid::new_v4().to_string();
     let plan = cx
-        .settings()
-        .config
+        .config()
         .plans
         .upgrade
         .clone()

@@ -14,9 +14,9 @@ crate::check!(
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
     let r = super::rotation(cx).await?;
-    if r.patch.as_ref().is_none_or(|p| !p.ok()) {
+    let Some(patch) = r.patch.as_ref().filter(|p| p.ok()) else {
         return blocked("no accepted config update (see ROTATE-04)");
-    }
+    };
     let prefix = cx.manifest().prefix();
     match judge(&r, &prefix) {
         None => pass_with(format!(
@@ -28,11 +28,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
                 .collect::<Vec<_>>()
                 .join(", ")
         )),
-        Some(f) => f
-            .inbound(std::slice::from_ref(
-                r.patch.as_ref().expect("checked above"),
-            ))
-            .into(),
+        Some(f) => f.inbound(std::slice::from_ref(patch)).into(),
     }
 }
 

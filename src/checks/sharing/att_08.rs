@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use crate::check::{CheckCtx, Resource, Verdict, pass_with};
-use crate::platform::naming;
+use crate::heroku::naming;
 use crate::record::outcome::Finding;
 
 crate::check!(

@@ -4,8 +4,8 @@
 use crate::catalogue::Level;
 use crate::check::{CheckCtx, Resource, Verdict, pass_with, skip};
 use crate::checks::sso::{self, Flow, same_page, working_login};
+use crate::heroku::sso::{Login, SsoUser};
 use crate::record::outcome::Finding;
-use crate::sso::{Login, SsoUser};
 
 crate::check!(
     "SSO-10.attached",
@@ -26,7 +26,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     let form = Login {
         uuid: &res.uuid,
         salt: &salt,
-        timestamp: crate::sso::now(),
+        timestamp: crate::heroku::sso::now(),
         user: &user,
         app: &cx.app().name,
         context_app: &shared.app.name,

@@ -27,9 +27,9 @@ use std::sync::Arc;
 use crate::catalogue::Level;
 use crate::check::judge::{is_2xx, is_5xx, observed_status};
 use crate::check::{CheckCtx, Provisioned, Resource, Stop, Verdict, blocked, pass, skip};
+use crate::heroku::sso::{Login, SsoUser, TOKEN_FIELDS, legacy_form, set_field};
 use crate::partner::sso::{CookieJar, Navigation};
 use crate::record::outcome::Finding;
-use crate::sso::{Login, SsoUser, TOKEN_FIELDS, legacy_form, set_field};
 
 /// A browser login: where it ended and the cookies it collected.
 #[derive(Debug, Clone)]
@@ -56,8 +56,12 @@ pub enum Flow {
 /// The flow and the salt, or why the suite cannot run.
 pub fn target(cx: &CheckCtx<'_>) -> Result<(Flow, String), Stop> {
     let flow = match (&cx.settings().sso_url, &cx.settings().base_url) {
-        (Some(url), _) => Flow::Post { url: url.clone() },
-        (None, Some(base)) => Flow::LegacyGet { base: base.clone() },
+        (Some(url), _) => Flow::Post {
+            url: url.to_string(),
+        },
+        (None, Some(base)) => Flow::LegacyGet {
+            base: base.to_string(),
+        },
         (None, None) => {
             return skip("neither sso_url nor base_url is known: set [partner] sso_url");
         }
@@ -170,7 +174,7 @@ pub async fn valid_login(cx: &CheckCtx<'_>, key: Resource) -> Result<Arc<Attempt
         .memo(Some(key), async {
             let res = cx.live_resource(key).await?;
             let user = SsoUser::random();
-            let form = form(cx, &res, crate::sso::now(), &user)?;
+            let form = form(cx, &res, crate::heroku::sso::now(), &user)?;
             post(cx, &form, &format!("SSO login to {key}")).await
         })
         .await?;

@@ -1,7 +1,7 @@
 //! SSO-03: a login whose tokens do not match gets 403.
 
 use crate::check::{CheckCtx, Resource, Verdict};
-use crate::sso::{SsoUser, now};
+use crate::heroku::sso::{SsoUser, now};
 
 crate::check!("SSO-03", Must, "a forged SSO token gets 403", run);
 

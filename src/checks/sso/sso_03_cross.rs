@@ -2,7 +2,7 @@
 //! get 403.
 
 use crate::check::{CheckCtx, Resource, Verdict};
-use crate::sso::{SsoUser, now};
+use crate::heroku::sso::{SsoUser, now};
 
 crate::check!(
     "SSO-03.cross",

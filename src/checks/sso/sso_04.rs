@@ -1,7 +1,7 @@
 //! SSO-04: a correctly signed login older than 5 minutes gets 403.
 
 use crate::check::{CheckCtx, Resource, Verdict};
-use crate::sso::{SsoUser, now};
+use crate::heroku::sso::{SsoUser, now};
 
 crate::check!(
     "SSO-04",
@@ -26,7 +26,7 @@ mod tests {
     #[test]
     fn probes_past_the_limit() {
         // The judgement is `judge_refused` (tested in sso_03); the age must exceed 5 minutes.
-        let now = crate::sso::now();
+        let now = crate::heroku::sso::now();
         assert!(now - super::AGE_SECS < now - 300);
     }
 }

@@ -92,7 +92,10 @@ mod tests {
     async fn verdict(login: ResponseTemplate) -> Verdict {
         let server = partner(login).await;
         let uri = server.uri();
-        let ctx = ctx_for(&uri, |c| c.partner.sso_url = Some(format!("{uri}/sso"))).await;
+        let ctx = ctx_for(&uri, |c| {
+            c.partner.sso_url = format!("{uri}/sso").parse().ok()
+        })
+        .await;
         run_check(&CHECK, &ctx).await
     }
 

@@ -4,8 +4,8 @@
 use crate::catalogue::Level;
 use crate::check::judge::observed_status;
 use crate::check::{CheckCtx, Resource, Verdict, pass};
+use crate::heroku::sso::{SsoUser, now};
 use crate::record::outcome::Finding;
-use crate::sso::{SsoUser, now};
 
 use super::Attempt;
 

@@ -3,8 +3,8 @@
 use crate::catalogue::Level;
 use crate::check::judge::{is_5xx, observed_status};
 use crate::check::{CheckCtx, Resource, Verdict, pass, violated};
+use crate::heroku::sso::{SsoUser, drop_fields, now};
 use crate::record::outcome::Finding;
-use crate::sso::{SsoUser, drop_fields, now};
 
 use super::Attempt;
 

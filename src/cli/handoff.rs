@@ -14,8 +14,8 @@ use tokio::sync::oneshot;
 
 use crate::config::Settings;
 use crate::error::HarnessError;
+use crate::heroku::sso::{Login, SsoUser, auto_submit_page, now};
 use crate::manifest::Manifest;
-use crate::sso::{Login, SsoUser, auto_submit_page, now};
 
 /// Who logs in, and from which app.
 #[derive(Debug, Clone)]
@@ -31,7 +31,7 @@ pub fn login_page(
     settings: &Settings,
     req: &LoginRequest,
 ) -> Result<(String, String), HarnessError> {
-    let Some(action) = settings.sso_url.clone() else {
+    let Some(action) = settings.sso_url.as_ref().map(ToString::to_string) else {
         return Err(HarnessError::input(
             &manifest.source,
             "api.production.sso_url",

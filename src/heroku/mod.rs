@@ -8,6 +8,12 @@ use serde_json::{Map, Value, json};
 
 use crate::manifest::Manifest;
 
+pub mod naming;
+pub mod sso;
+
+/// The Common Runtime US region as Heroku sends it.
+pub const DEFAULT_REGION: &str = "amazon-web-services::us-east-1";
+
 /// A Heroku app the harness installs add-ons on.
 #[derive(Debug, Clone)]
 pub struct App {

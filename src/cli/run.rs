@@ -1,0 +1,99 @@
+//! `run` (the suites against the partner) and `demo` (against the built-in reference partner),
+//! and the selection both share.
+
+use super::args::{DemoArgs, RunArgs, SelectionArgs};
+use super::sinks::Sinks;
+use super::{inputs, note, plan_view, say, signals};
+use crate::error::{HarnessError, exit};
+use crate::reference::{FaultSet, faults};
+use crate::runner::{Interrupt, RunControls, RunInputs, Selection};
+
+pub(super) async fn run(args: RunArgs) -> Result<u8, HarnessError> {
+    let inputs = inputs::load(
+        args.target.manifest.as_deref(),
+        args.target.config.as_deref(),
+    )?;
+    let overrides = args.target.overrides(args.sso_url.clone(), &inputs.env)?;
+    let (selection, controls) = match prepare(&args.selection)? {
+        Ok(x) => x,
+        Err(code) => return Ok(code),
+    };
+    if let Some(line) = &inputs.picked_up {
+        note(line);
+    }
+    if selection.plan()?.iter().any(|s| s.suite.network) {
+        inputs.manifest.check_can_authenticate()?;
+    }
+    let mut sinks = Sinks::new(&args.output, controls.strict, &inputs.env);
+    let report = crate::runner::run(
+        RunInputs {
+            manifest: inputs.manifest,
+            config: inputs.config,
+            config_source: inputs.config_source,
+            overrides,
+            selection,
+            controls,
+        },
+        &mut sinks.fanout,
+    )
+    .await?;
+    sinks.check()?;
+    Ok(report.exit_code)
+}
+
+pub(super) async fn demo(args: DemoArgs) -> Result<u8, HarnessError> {
+    if args.list_faults {
+        for (_, name, doc) in faults::ALL {
+            say(&format!("{name:<32} {doc}"));
+        }
+        return Ok(exit::PASS);
+    }
+    let faults = FaultSet::parse(&args.faults)?;
+    let (selection, controls) = match prepare(&args.selection)? {
+        Ok(x) => x,
+        Err(code) => return Ok(code),
+    };
+    let env = crate::config::env::Environment::read();
+    let mut sinks = Sinks::new(&args.output, controls.strict, &env);
+    let outcome = crate::demo::run_with(faults, selection, controls, &mut sinks.fanout).await?;
+    sinks.check()?;
+    Ok(outcome.report.exit_code)
+}
+
+/// The selection and controls of a run, or the exit code when there is nothing to send
+/// (`--dry-run`, or `--rerun-failed` with nothing to rerun).
+fn prepare(args: &SelectionArgs) -> Result<Result<(Selection, RunControls), u8>, HarnessError> {
+    let mut selection = args.selection();
+    if let Some(prev) = &args.rerun_failed {
+        let ids = plan_view::failed_in(prev)?;
+        if ids.is_empty() {
+            say(&format!(
+                "{}: no check failed, warned, errored or was blocked; nothing to rerun",
+                prev.display()
+            ));
+            return Ok(Err(exit::PASS));
+        }
+        selection.checks = ids;
+    }
+    if args.dry_run {
+        say(plan_view::dry_run(&selection.plan()?).trim_end());
+        return Ok(Err(exit::PASS));
+    }
+    let plan = selection.plan()?;
+    if plan.is_empty()
+        && let Some(p) = selection.partition
+    {
+        say(&format!(
+            "partition {}/{} holds no suite of this selection; nothing to run",
+            p.index, p.count
+        ));
+        return Ok(Err(exit::PASS));
+    }
+    let controls = RunControls {
+        interrupt: Interrupt::new(),
+        fail_fast: args.fail_fast,
+        strict: args.strict,
+    };
+    signals::watch(controls.interrupt.clone());
+    Ok(Ok((selection, controls)))
+}

@@ -12,8 +12,9 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use addon_conformance::events::Recorder;
-use addon_conformance::platform::inbound::{Inbound, InboundJournal};
+use addon_conformance::platform::inbound::InboundJournal;
+use addon_conformance::record::events::Recorder;
+use addon_conformance::record::{Inbound, InboundKind};
 use addon_conformance::reference::{FaultSet, ReferencePartner};
 use addon_conformance::runner::Selection;
 
@@ -54,7 +55,7 @@ fn entry() -> Inbound {
         status: 200,
         resource: Some("x".into()),
         scope: None,
-        kind: "provision action".into(),
+        kind: InboundKind::ProvisionAction,
         error: None,
         message: None,
     }
@@ -67,9 +68,11 @@ async fn callback_wake_latency() -> f64 {
         let journal = Arc::new(InboundJournal::default());
         let j = journal.clone();
         let waiter = tokio::spawn(async move {
-            j.wait_for(Duration::from_secs(5), |i| i.kind == "provision action")
-                .await
-                .ok();
+            j.wait_for(Duration::from_secs(5), |i| {
+                i.kind == InboundKind::ProvisionAction
+            })
+            .await
+            .ok();
             Instant::now()
         });
         tokio::task::yield_now().await;
@@ -82,14 +85,16 @@ async fn callback_wake_latency() -> f64 {
 }
 
 /// A run context aimed at the reference partner, through the same parsing as `run`.
-fn reference_ctx(partner: &ReferencePartner) -> addon_conformance::runner::RunCtx {
+async fn reference_ctx(partner: &ReferencePartner) -> addon_conformance::runner::RunCtx {
     use addon_conformance::config::{Config, Settings};
     let text = partner.manifest_text();
     let manifest = addon_conformance::manifest::Manifest::parse(&text, "bench").expect("manifest");
     let config = Config::parse(&partner.config_text(), "bench").expect("config");
     let settings =
         Settings::resolve(&manifest, config, &Default::default(), "bench").expect("settings");
-    addon_conformance::runner::RunCtx::build(manifest, settings).expect("ctx")
+    addon_conformance::runner::RunCtx::start(manifest, settings)
+        .await
+        .expect("ctx")
 }
 
 /// Per-exchange cost: the harness's partner client against a bare reqwest loop, same requests.
@@ -107,7 +112,7 @@ async fn overhead_ratio() -> (f64, f64) {
         .build()
         .expect("client");
     let auth = addon_conformance::partner::client::basic("conformance-ref", &partner.password);
-    let ctx = reference_ctx(&partner);
+    let ctx = reference_ctx(&partner).await;
     let client = ctx.partner.clone();
     let mut bare_ms = Vec::new();
     let mut ours_ms = Vec::new();
@@ -149,26 +154,12 @@ async fn storm() -> f64 {
     )
     .await
     .expect("reference");
-    let ctx = Arc::new(reference_ctx(&partner));
+    let ctx = reference_ctx(&partner).await;
     let mut samples = Vec::new();
     for _ in 0..5 {
-        let uuid = uuid::Uuid::new_v4().to_string();
-        let body = ctx.provision_body(&uuid, "basic");
+        let probe = ctx.probe("basic");
         let t = Instant::now();
-        let mut set = tokio::task::JoinSet::new();
-        for _ in 0..50 {
-            let (client, body) = (ctx.partner.clone(), body.clone());
-            set.spawn(async move {
-                client
-                    .provision(
-                        &body,
-                        addon_conformance::partner::Credentials::Manifest,
-                        "storm",
-                    )
-                    .await
-            });
-        }
-        while set.join_next().await.is_some() {}
+        let _ = probe.send_concurrently(50).await;
         samples.push(t.elapsed().as_secs_f64() * 1000.0);
     }
     partner.stop().await;

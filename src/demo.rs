@@ -5,8 +5,8 @@ use std::net::{Ipv4Addr, SocketAddr};
 
 use crate::config::{Config, Overrides};
 use crate::error::HarnessError;
-use crate::events::EventSink;
 use crate::manifest::Manifest;
+use crate::record::events::EventSink;
 use crate::reference::{FaultSet, ReferencePartner};
 use crate::runner::{self, RunControls, RunInputs, RunReport, Selection};
 

@@ -6,22 +6,21 @@
 //! that prints). `reference` is a conformant partner with named faults, used by `demo` and tests.
 
 pub mod catalogue;
+pub mod check;
 pub mod checks;
 pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod error;
-pub mod events;
 pub mod heroku;
 pub mod hooks;
 pub mod intercept;
-pub mod journal;
 pub mod launch;
 pub mod manifest;
 pub mod network;
-pub mod outcome;
 pub mod partner;
 pub mod platform;
+pub mod record;
 pub mod redact;
 pub mod reference;
 pub mod report;

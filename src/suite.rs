@@ -4,6 +4,7 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
+use crate::check::{Check, Resource};
 use crate::error::HarnessError;
 
 /// Every suite file. Adding a suite adds one line here.
@@ -62,20 +63,13 @@ pub struct Suite {
     pub requires: Vec<String>,
     /// Shared resources the suite's checks use (provisioned once per run, on first use).
     #[serde(default)]
-    pub resources: Vec<String>,
+    pub resources: Vec<Resource>,
     /// Checks whose failure makes this whole suite blocked.
     #[serde(default)]
     pub blocked_by: Vec<String>,
-    #[serde(rename = "check")]
-    pub checks: Vec<SuiteCheck>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SuiteCheck {
-    pub id: String,
-    #[serde(default)]
-    pub params: toml::Table,
+    /// The suite's checks in run order, as its `suite!` lists them in `src/checks/`.
+    #[serde(skip)]
+    pub checks: &'static [&'static Check],
 }
 
 fn yes() -> bool {
@@ -88,8 +82,15 @@ pub fn all() -> Result<&'static [Suite], HarnessError> {
     CELL.get_or_init(|| {
         let mut suites = Vec::new();
         for (path, text) in SUITE_FILES {
-            let suite: Suite =
+            let mut suite: Suite =
                 toml::from_str(text).map_err(|e| format!("{path} does not parse: {e}"))?;
+            suite.checks = crate::checks::of_suite(&suite.name);
+            if suite.checks.is_empty() {
+                return Err(format!(
+                    "{path}: no checks are listed for suite `{}`",
+                    suite.name
+                ));
+            }
             suites.push(suite);
         }
         suites.sort_by_key(|s| s.order);

@@ -6,8 +6,8 @@
     reason = "test code: a panic is how a test reports its failure"
 )]
 
-use addon_conformance::events::{Event, EventSink, Recorder};
-use addon_conformance::outcome::Outcome;
+use addon_conformance::record::events::{Event, EventSink, Recorder};
+use addon_conformance::record::outcome::Outcome;
 use addon_conformance::reference::FaultSet;
 use addon_conformance::runner::{Interrupt, RunControls, Selection, billable_estimate};
 

@@ -5,8 +5,8 @@
 use std::collections::BTreeSet;
 
 use addon_conformance::checks::REGISTRY;
-use addon_conformance::events::Recorder;
-use addon_conformance::outcome::Outcome;
+use addon_conformance::record::events::Recorder;
+use addon_conformance::record::outcome::Outcome;
 use addon_conformance::reference::{FaultSet, faults};
 use addon_conformance::runner::Selection;
 use libtest_mimic::{Arguments, Failed, Trial};

@@ -8,9 +8,9 @@
 use std::time::{Duration, Instant};
 
 use addon_conformance::config::{Config, Overrides};
-use addon_conformance::events::{Event, EventSink, Recorder};
 use addon_conformance::manifest::Manifest;
-use addon_conformance::outcome::Outcome;
+use addon_conformance::record::events::{Event, EventSink, Recorder};
+use addon_conformance::record::outcome::Outcome;
 use addon_conformance::reference::{FaultSet, ReferencePartner};
 use addon_conformance::runner::{self, RunInputs, RunReport, Selection};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};

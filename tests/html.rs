@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use addon_conformance::outcome::Outcome;
+use addon_conformance::record::outcome::Outcome;
 use addon_conformance::report::HtmlReport;
 use addon_conformance::report::file::render;
 

@@ -1,6 +1,8 @@
 //! Meta-tests over the data in `suites/` and the check registry.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::fs;
+use std::path::Path;
 
 use addon_conformance::catalogue::{Catalogue, Side};
 use addon_conformance::checks::REGISTRY;
@@ -9,7 +11,7 @@ use addon_conformance::suite;
 #[test]
 fn check_ids_are_unique() {
     let mut seen = HashSet::new();
-    for c in REGISTRY {
+    for c in REGISTRY.iter() {
         assert!(seen.insert(c.id), "duplicate check id {}", c.id);
         assert!(
             c.id == c.requirement || c.id.starts_with(&format!("{}.", c.requirement)),
@@ -20,22 +22,22 @@ fn check_ids_are_unique() {
 }
 
 #[test]
-fn every_check_is_in_exactly_one_suite_and_suites_name_only_registered_checks() {
+fn every_check_is_in_exactly_one_suite_and_every_code_suite_has_a_file() {
     let suites = suite::all().unwrap();
     let mut placed = Vec::new();
     for s in suites {
-        for c in &s.checks {
-            assert!(
-                REGISTRY.iter().any(|r| r.id == c.id),
-                "suite {} names unregistered check {}",
-                s.name,
-                c.id
-            );
-            placed.push(c.id.clone());
+        for c in s.checks {
+            placed.push(c.id);
         }
     }
-    for c in REGISTRY {
-        let n = placed.iter().filter(|p| *p == c.id).count();
+    for (name, _) in addon_conformance::checks::SUITES {
+        assert!(
+            suites.iter().any(|s| s.name == *name),
+            "suite `{name}` lists checks in src/checks but has no file in suites/"
+        );
+    }
+    for c in REGISTRY.iter() {
+        let n = placed.iter().filter(|p| **p == c.id).count();
         assert_eq!(n, 1, "check {} is in {n} suites", c.id);
     }
 }
@@ -43,7 +45,7 @@ fn every_check_is_in_exactly_one_suite_and_suites_name_only_registered_checks() 
 #[test]
 fn every_check_is_in_the_catalogue_with_its_level() {
     let cat = Catalogue::get().unwrap();
-    for c in REGISTRY {
+    for c in REGISTRY.iter() {
         let r = cat.requirement(c.requirement).unwrap_or_else(|| {
             panic!(
                 "{}: requirement {} not in the catalogue",
@@ -115,4 +117,147 @@ fn suites_are_ordered_and_blockers_exist() {
             );
         }
     }
+}
+
+/// Helpers of the layout tests (a test module, so they may unwrap).
+#[cfg(test)]
+mod rooms {
+    use super::*;
+
+    /// The rooms (top-level modules) under `src/` each room's non-test code names with `crate::…`.
+    pub fn room_imports() -> BTreeMap<String, BTreeSet<String>> {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let rooms: BTreeSet<String> = fs::read_dir(&src)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter_map(|p| Some(p.file_stem()?.to_str()?.to_owned()))
+            .filter(|n| n != "lib" && n != "main")
+            .collect();
+        let mut graph = BTreeMap::new();
+        for room in &rooms {
+            let dir = src.join(room);
+            let mut files = Vec::new();
+            if dir.is_dir() {
+                rust_files(&dir, &mut files);
+            } else {
+                files.push(src.join(format!("{room}.rs")));
+            }
+            let mut deps = BTreeSet::new();
+            for file in files {
+                let name = file
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .unwrap_or_default();
+                if name == "tests.rs" || name == "testing.rs" {
+                    continue;
+                }
+                let text = fs::read_to_string(&file).unwrap();
+                let code = text
+                    .split("#[cfg(test)]\nmod tests")
+                    .next()
+                    .unwrap_or_default();
+                for (at, _) in code.match_indices("crate::") {
+                    if code[..at].ends_with('$')
+                        || code[..at].ends_with(|c: char| c.is_alphanumeric())
+                    {
+                        continue;
+                    }
+                    let rest = &code[at + "crate::".len()..];
+                    let ident: String = rest
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_')
+                        .collect();
+                    // `crate::check!` is a macro at the crate root, not the room.
+                    if rest[ident.len()..].starts_with('!') {
+                        continue;
+                    }
+                    if ident != *room && rooms.contains(&ident) {
+                        deps.insert(ident);
+                    }
+                }
+            }
+            graph.insert(room.clone(), deps);
+        }
+        graph
+    }
+
+    pub fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                rust_files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+
+    /// Whether `to` is reachable from `from` in the room graph.
+    pub fn reaches(graph: &BTreeMap<String, BTreeSet<String>>, from: &str, to: &str) -> bool {
+        let mut seen = BTreeSet::new();
+        let mut todo = vec![from.to_owned()];
+        while let Some(r) = todo.pop() {
+            if r == to {
+                return true;
+            }
+            if seen.insert(r.clone()) {
+                todo.extend(graph.get(&r).into_iter().flatten().cloned());
+            }
+        }
+        false
+    }
+}
+
+#[test]
+fn no_import_cycle_between_rooms() {
+    let graph = rooms::room_imports();
+    let mut cycles = Vec::new();
+    for (room, deps) in &graph {
+        for dep in deps {
+            if rooms::reaches(&graph, dep, room) {
+                cycles.push(format!("{room} → {dep} → … → {room}"));
+            }
+        }
+    }
+    assert!(
+        cycles.is_empty(),
+        "import cycles between rooms: {cycles:#?}"
+    );
+    // The rooms this layout is about.
+    assert!(
+        !rooms::reaches(&graph, "check", "checks"),
+        "check must not import checks"
+    );
+    assert!(
+        !rooms::reaches(&graph, "check", "runner"),
+        "check must not import runner"
+    );
+    assert!(
+        !rooms::reaches(&graph, "record", "partner"),
+        "records must not import the client"
+    );
+}
+
+#[test]
+fn every_check_file_is_listed_in_its_suite() {
+    let mut files = Vec::new();
+    rooms::rust_files(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src/checks"),
+        &mut files,
+    );
+    let mut declared = 0;
+    for file in files {
+        let text = fs::read_to_string(&file).unwrap();
+        let Some(at) = text.find("crate::check!(") else {
+            continue;
+        };
+        let id = text[at..].split('"').nth(1).unwrap_or_default();
+        declared += 1;
+        assert!(
+            REGISTRY.iter().any(|c| c.id == id),
+            "{}: check {id} is not in its suite's `suite!` list",
+            file.display()
+        );
+    }
+    assert_eq!(declared, REGISTRY.len());
 }

@@ -9,12 +9,12 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use addon_conformance::events::{EventSink, Recorder};
-use addon_conformance::journal::Journal;
 use addon_conformance::network::{INSECURE_WARNING, Network};
 use addon_conformance::partner::Credentials;
 use addon_conformance::partner::client::{ClientSettings, PartnerClient};
-use addon_conformance::partner::ledger::Ledger;
+use addon_conformance::record::events::{EventSink, Recorder};
+use addon_conformance::record::journal::Journal;
+use addon_conformance::record::ledger::Ledger;
 use addon_conformance::redact::Redactor;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};

@@ -22,7 +22,7 @@ pub(crate) struct Run {
     har: String,
     html: String,
     github: String,
-    events: Vec<addon_conformance::events::Event>,
+    events: Vec<addon_conformance::record::events::Event>,
     secrets: Vec<String>,
 }
 
@@ -30,7 +30,7 @@ pub(crate) fn demo(faults: &[&str]) -> Run {
     let (outcome, recorder) = common::demo_recorded(faults);
     let mut terminal = TerminalReporter::new(Vec::new(), false);
     for e in &recorder.events {
-        addon_conformance::events::EventSink::emit(&mut terminal, e);
+        addon_conformance::record::events::EventSink::emit(&mut terminal, e);
     }
     let json = serde_json::to_value(JsonReport::from_events(&recorder.events)).unwrap();
     let junit = render(JunitReport::new(false), &recorder.events).unwrap();
@@ -47,11 +47,11 @@ pub(crate) fn demo(faults: &[&str]) -> Run {
 }
 
 /// The annotations and the step summary GitHub Actions would get, one after the other.
-fn github_output(events: &[addon_conformance::events::Event]) -> String {
+fn github_output(events: &[addon_conformance::record::events::Event]) -> String {
     let summary = std::env::temp_dir().join(format!("ac-summary-{}.md", uuid::Uuid::new_v4()));
     let mut github = GithubReporter::new(Vec::new(), Some(summary.clone()), false);
     for e in events {
-        addon_conformance::events::EventSink::emit(&mut github, e);
+        addon_conformance::record::events::EventSink::emit(&mut github, e);
     }
     let annotations = String::from_utf8(github.into_inner()).unwrap();
     let md = std::fs::read_to_string(&summary).unwrap();
@@ -169,7 +169,7 @@ fn har_is_har_1_2_with_every_exchange() {
         .events
         .iter()
         .map(|e| match e {
-            addon_conformance::events::Event::Traffic {
+            addon_conformance::record::events::Event::Traffic {
                 exchanges, inbound, ..
             } => exchanges.len() + inbound.len(),
             _ => 0,

@@ -101,11 +101,11 @@ mod sso_redirects {
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::time::Duration;
 
-    use addon_conformance::journal::Journal;
     use addon_conformance::network::Network;
     use addon_conformance::partner::client::{ClientSettings, PartnerClient};
-    use addon_conformance::partner::ledger::Ledger;
     use addon_conformance::partner::sso::{CookieJar, FollowHost};
+    use addon_conformance::record::journal::Journal;
+    use addon_conformance::record::ledger::Ledger;
     use addon_conformance::redact::Redactor;
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     use wiremock::matchers::method;
@@ -206,9 +206,9 @@ mod sso_redirects {
 }
 
 mod report_files {
-    use addon_conformance::events::{Event, EventSink};
     use addon_conformance::network::INSECURE_WARNING;
-    use addon_conformance::outcome::Summary;
+    use addon_conformance::record::events::{Event, EventSink};
+    use addon_conformance::record::outcome::Summary;
     use addon_conformance::report::file::render;
     use addon_conformance::report::{FileReporter, HarReport, JsonReport};
 

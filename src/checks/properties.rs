@@ -4,7 +4,7 @@
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
-use crate::checks::inspect::config_problem;
+use crate::check::judge::config_problem;
 use crate::checks::provision::{gen_04, prov_03, prov_05};
 use crate::manifest::Manifest;
 use crate::redact::Redactor;

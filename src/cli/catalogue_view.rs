@@ -29,7 +29,7 @@ pub(crate) fn list(format: ListFormat) -> Result<String, HarnessError> {
                     let checks: Vec<_> = s
                         .checks
                         .iter()
-                        .filter_map(|c| checks::find(&c.id))
+                        .filter_map(|c| checks::find(c.id))
                         .map(|c| json!({"id": c.id, "requirement": c.requirement, "level": c.level, "title": c.title, "statement": statement(c.requirement), "doc": doc(c.requirement)}))
                         .collect();
                     json!({"name": s.name, "title": s.title, "description": s.description, "requires": s.requires, "checks": checks})
@@ -45,7 +45,7 @@ pub(crate) fn list(format: ListFormat) -> Result<String, HarnessError> {
             let mut out =
                 String::from("| suite | check | level | title |\n| --- | --- | --- | --- |\n");
             for s in suites {
-                for c in s.checks.iter().filter_map(|c| checks::find(&c.id)) {
+                for c in s.checks.iter().filter_map(|c| checks::find(c.id)) {
                     out.push_str(&format!(
                         "| {} | {} | {} | {} |\n",
                         s.name, c.id, c.level, c.title
@@ -63,7 +63,7 @@ pub(crate) fn list(format: ListFormat) -> Result<String, HarnessError> {
                     format!(" (needs {})", s.requires.join(", "))
                 };
                 out.push_str(&format!("{} — {}{needs}\n", s.name, s.title));
-                for c in s.checks.iter().filter_map(|c| checks::find(&c.id)) {
+                for c in s.checks.iter().filter_map(|c| checks::find(c.id)) {
                     out.push_str(&format!("  {:<22} {:<6} {}\n", c.id, c.level, c.title));
                 }
             }

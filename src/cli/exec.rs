@@ -6,7 +6,6 @@
 //! clean (`exec -- env`).
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use crate::config::Settings;
 use crate::error::{HarnessError, exit};
@@ -14,6 +13,7 @@ use crate::partner::Credentials;
 use crate::runner::RunCtx;
 
 use super::args::ExecArgs;
+use crate::record::InboundKind;
 
 /// The exit status of a shell for a command it cannot find.
 pub const COMMAND_NOT_FOUND: u8 = 127;
@@ -73,24 +73,16 @@ pub async fn exec(args: ExecArgs) -> Result<u8, HarnessError> {
         })
     });
     let callback = settings.timeouts.callback;
-    let ctx = RunCtx::build(manifest.clone(), settings)?;
-    let platform = Arc::new(
-        crate::runner::start_platform(&manifest, &ctx.settings, false, ctx.redactor.clone())
-            .await?,
-    );
-    let ctx = ctx.with_platform(platform.clone());
-    let uuid = uuid::Uuid::new_v4().to_string();
-    if let Some(name) = args.as_name.as_deref() {
-        let addon = crate::heroku::addon_name(ctx.manifest.id.as_deref().unwrap_or("addon"), &uuid);
-        let region = ctx.settings.provision.region.clone();
-        platform
-            .register_provision_as(&uuid, &addon, &plan, &region, &ctx.app, Some(name))
-            .map_err(|e| HarnessError::usage(format!("--as {name}: {e}"), "choose another name"))?;
-    }
-    let body = ctx.same_app_body(&uuid, &plan);
-    let reply = ctx
-        .provision(&body, Credentials::Manifest, "exec provision")
-        .await;
+    let ctx = RunCtx::start(manifest.clone(), settings).await?;
+    let platform = ctx.platform.clone();
+    let provision = ctx
+        .on_run_app(&plan, args.as_name.as_deref())
+        .map_err(|e| {
+            let name = args.as_name.as_deref().unwrap_or_default();
+            HarnessError::usage(format!("--as {name}: {e}"), "choose another name")
+        })?;
+    let uuid = provision.uuid.clone();
+    let reply = provision.send("exec provision").await;
     let result = if !reply.is_success() {
         // The partner's failure, not bad input.
         note(&format!(
@@ -102,7 +94,8 @@ pub async fn exec(args: ExecArgs) -> Result<u8, HarnessError> {
         if reply.status == Some(202) && !interrupt.is_triggered() {
             note("the partner provisions asynchronously; waiting for it to finish");
             let done = platform.journal().wait_for(callback, |i| {
-                i.kind == "provision action" && i.resource.as_deref() == Some(uuid.as_str())
+                i.kind == InboundKind::ProvisionAction
+                    && i.resource.as_deref() == Some(uuid.as_str())
             });
             tokio::select! {
                 done = done => if done.is_err() {
@@ -125,10 +118,10 @@ pub async fn exec(args: ExecArgs) -> Result<u8, HarnessError> {
             run_command(&platform, &ctx, (&uuid, &provider_id), program, rest).await
         }
     };
-    let entry = crate::partner::ledger::Entry {
+    let entry = crate::record::ledger::Entry {
         uuid: uuid.clone(),
         label: "exec provision".into(),
-        state: crate::partner::ledger::EntryState::Live,
+        state: crate::record::ledger::EntryState::Live,
         billable: true,
     };
     let removed = if args.keep && reply.is_success() {
@@ -151,10 +144,8 @@ pub async fn exec(args: ExecArgs) -> Result<u8, HarnessError> {
         }
         removed
     };
-    drop(ctx);
-    if let Ok(p) = Arc::try_unwrap(platform) {
-        p.stop().await;
-    }
+    drop(platform);
+    ctx.stop().await;
     if let Some(w) = watcher {
         w.abort();
     }

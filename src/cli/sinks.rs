@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 use super::args::{ColorChoice, OutputArgs};
 use crate::config::env::Environment;
 use crate::error::HarnessError;
-use crate::events::Fanout;
+use crate::record::events::Fanout;
 use crate::report::file::ErrorSlot;
 use crate::report::{
     FileReporter, GithubReporter, HarReport, HtmlReport, JsonReport, JunitReport, TerminalReporter,

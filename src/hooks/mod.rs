@@ -250,7 +250,7 @@ pub async fn run(
     let clean = |buf: &std::sync::Mutex<Vec<u8>>| {
         let bytes = buf.lock().map(|b| b.clone()).unwrap_or_default();
         let text = mask_credentials(&redactor.text(&String::from_utf8_lossy(&bytes)));
-        crate::partner::client::cut(text, OUTPUT_BYTES)
+        crate::record::cut(text, OUTPUT_BYTES)
     };
     let (status, timed_out) = match waited {
         Ok(Ok(status)) => (status.code(), false),

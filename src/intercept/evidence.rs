@@ -6,12 +6,8 @@
 
 use std::sync::Arc;
 
-use crate::platform::inbound::Inbound;
-
-/// The inbound kind of a refused connection.
-pub const REFUSED_KIND: &str = "refused outbound connection";
-/// The inbound kind of a TLS handshake the add-on broke off.
-pub const UNTRUSTED_KIND: &str = "failed TLS handshake";
+use crate::record::Inbound;
+use crate::record::InboundKind;
 
 /// How the refused request reached us.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,14 +95,14 @@ impl Evidence {
                 r.method.clone(),
                 r.target.clone(),
                 403,
-                REFUSED_KIND,
+                InboundKind::RefusedOutbound,
                 "outbound_refused",
             ),
             Self::Untrusted(u) => (
                 "TLS".to_owned(),
                 format!("{}:443", u.host),
                 0,
-                UNTRUSTED_KIND,
+                InboundKind::FailedTlsHandshake,
                 "tls_untrusted",
             ),
         };
@@ -120,7 +116,7 @@ impl Evidence {
             status,
             resource: None,
             scope: None,
-            kind: kind.to_owned(),
+            kind,
             error: Some(error.to_owned()),
             message: Some(self.message()),
         }

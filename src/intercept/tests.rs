@@ -4,6 +4,7 @@
 use super::env::{InterceptEnv, Java, quote};
 use super::proxy::{read_head, split_authority};
 use super::*;
+use crate::record::InboundKind;
 
 fn scratch() -> PathBuf {
     std::env::temp_dir().join(format!("ac-intercept-unit-{}", uuid::Uuid::new_v4()))
@@ -79,8 +80,8 @@ fn a_refusal_names_the_target_and_the_way_to_pass_it() {
     assert!(message.contains("--intercept-pass api.stripe.com"));
     let inbound = Evidence::Refused(refusal).to_inbound();
     assert_eq!(
-        (inbound.status, inbound.kind.as_str()),
-        (403, evidence::REFUSED_KIND)
+        (inbound.status, inbound.kind),
+        (403, InboundKind::RefusedOutbound)
     );
     assert!(!inbound.ok());
 }

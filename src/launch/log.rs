@@ -102,7 +102,7 @@ impl PartnerLog {
     pub fn push(&self, stream: Stream, raw: &[u8]) {
         let text = String::from_utf8_lossy(raw);
         let text = self.clean(text.trim_end_matches(['\r', '\n']));
-        let text = crate::partner::exchange::cut(text, self.limits.line_bytes);
+        let text = crate::record::exchange::cut(text, self.limits.line_bytes);
         let line = LogLine {
             at: self.clock.elapsed(),
             stream,

@@ -7,14 +7,12 @@ use std::time::Instant;
 use reqwest::Method;
 use serde_json::Value;
 
-/// Re-exported for reporters, which cut long texts the same way.
-pub use super::exchange::cut;
-use super::exchange::{
-    Credentials, EXCERPT_BYTES, Exchange, Header, RequestRecord, ResponseRecord, describe,
-};
-use super::ledger::{EntryState, Ledger};
 use crate::error::HarnessError;
-use crate::journal::Journal;
+use crate::record::exchange::{
+    Credentials, EXCERPT_BYTES, Exchange, Header, RequestRecord, ResponseRecord, cut,
+};
+use crate::record::journal::Journal;
+use crate::record::ledger::{EntryState, Ledger};
 use crate::redact::Redactor;
 
 /// The Accept header Heroku sends to partners.
@@ -238,13 +236,19 @@ impl PartnerClient {
             Credentials::WrongPassword => {
                 builder = builder.header(
                     "Authorization",
-                    basic(&self.settings.username, super::exchange::PROBE_PASSWORD),
+                    basic(
+                        &self.settings.username,
+                        crate::record::exchange::PROBE_PASSWORD,
+                    ),
                 );
             }
             Credentials::WrongUsername => {
                 builder = builder.header(
                     "Authorization",
-                    basic(super::exchange::PROBE_USERNAME, &self.settings.password),
+                    basic(
+                        crate::record::exchange::PROBE_USERNAME,
+                        &self.settings.password,
+                    ),
                 );
             }
             Credentials::None => {}
@@ -290,7 +294,7 @@ impl PartnerClient {
         label: &str,
     ) -> Reply {
         let seq = self.journal.next_seq();
-        let started_ms = self.journal.started().elapsed().as_millis() as u64;
+        let started_ms = self.journal.clock().elapsed_ms();
         let clock = Instant::now();
         let mut status = None;
         let mut content_type = None;
@@ -419,6 +423,33 @@ pub fn basic(username: &str, password: &str) -> String {
     use base64::Engine;
     let token = base64::engine::general_purpose::STANDARD.encode(format!("{username}:{password}"));
     format!("Basic {token}")
+}
+
+/// A transport error in a few words, with its innermost cause.
+fn describe(e: &reqwest::Error) -> String {
+    use std::error::Error;
+    let kind = if e.is_timeout() {
+        "timed out"
+    } else if e.is_connect() {
+        "connection failed"
+    } else if e.is_body() || e.is_decode() {
+        "response body failed"
+    } else if e.is_redirect() {
+        "redirect failed"
+    } else {
+        "transport error"
+    };
+    let mut detail = String::new();
+    let mut source = e.source();
+    while let Some(s) = source {
+        detail = s.to_string();
+        source = s.source();
+    }
+    if detail.is_empty() {
+        kind.to_owned()
+    } else {
+        format!("{kind}: {detail}")
+    }
 }
 
 #[cfg(test)]

@@ -9,8 +9,8 @@ use reqwest::Method;
 pub use hosts::{Decision, FollowHost, Scope, SsoSection};
 
 use super::client::{PartnerClient, Reply, redact_header};
-use super::exchange::{Credentials, Header, RequestRecord};
 use crate::heroku::sso::TOKEN_FIELDS;
+use crate::record::exchange::{Credentials, Header, RequestRecord};
 
 /// Redirects followed before giving up (browsers allow about 20).
 const MAX_HOPS: usize = 10;
@@ -285,8 +285,8 @@ mod tests {
                 network: crate::network::Network::default(),
             },
             Arc::new(crate::redact::Redactor::new()),
-            Arc::new(crate::journal::Journal::new()),
-            Arc::new(crate::partner::ledger::Ledger::default()),
+            Arc::new(crate::record::journal::Journal::new()),
+            Arc::new(crate::record::ledger::Ledger::default()),
         )
         .unwrap()
     }

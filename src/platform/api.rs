@@ -7,8 +7,8 @@ use serde_json::{Value, json};
 use super::Shared;
 use super::deprovision::DeprovisionError;
 use super::http::{Answer, Call};
-use super::inbound::kinds::DEPROVISION_ACTION;
 use super::state::{AddonRecord, AddonState, AppRecord, Attachment, ConfigError, Model};
+use crate::record::InboundKind;
 
 const VERSION_HINT: &str = "send Accept: application/vnd.heroku+json; version=3";
 
@@ -37,18 +37,18 @@ fn bearer(call: &Call) -> Option<&str> {
         .map(str::trim)
 }
 
-fn kind_of(method: &Method, seg: &[&str]) -> &'static str {
+fn kind_of(method: &Method, seg: &[&str]) -> InboundKind {
     match (method, seg) {
-        (&Method::GET, ["addons", _]) => "add-on info",
-        (&Method::GET, ["addons", _, "config"]) => "config read",
-        (&Method::PATCH, ["addons", _, "config"]) => "config update",
-        (&Method::POST, ["addons", _, "actions", "provision"]) => "provision action",
-        (&Method::POST, ["addons", _, "actions", "deprovision"]) => DEPROVISION_ACTION,
-        (&Method::GET, ["addons", _, "addon-attachments"]) => "attachment list",
-        (&Method::GET, ["apps", _]) => "app info",
-        (&Method::GET, ["apps", _, "addon-attachments"]) => "app attachment list",
-        (&Method::GET, ["apps", _, "collaborators"]) => "collaborator list",
-        _ => "unknown endpoint",
+        (&Method::GET, ["addons", _]) => InboundKind::AddonInfo,
+        (&Method::GET, ["addons", _, "config"]) => InboundKind::ConfigRead,
+        (&Method::PATCH, ["addons", _, "config"]) => InboundKind::ConfigUpdate,
+        (&Method::POST, ["addons", _, "actions", "provision"]) => InboundKind::ProvisionAction,
+        (&Method::POST, ["addons", _, "actions", "deprovision"]) => InboundKind::DeprovisionAction,
+        (&Method::GET, ["addons", _, "addon-attachments"]) => InboundKind::AttachmentList,
+        (&Method::GET, ["apps", _]) => InboundKind::AppInfo,
+        (&Method::GET, ["apps", _, "addon-attachments"]) => InboundKind::AppAttachmentList,
+        (&Method::GET, ["apps", _, "collaborators"]) => InboundKind::CollaboratorList,
+        _ => InboundKind::UnknownEndpoint,
     }
 }
 
@@ -128,7 +128,7 @@ fn addons(
     rest: &[&str],
     call: &Call,
     uuid: &str,
-    kind: &'static str,
+    kind: InboundKind,
 ) -> Answer {
     let not_found = || Answer::error(StatusCode::NOT_FOUND, "not_found", "no such add-on", kind);
     match (method, rest) {
@@ -202,7 +202,7 @@ fn apps(
     method: &Method,
     seg: &[&str],
     app_id: &str,
-    kind: &'static str,
+    kind: InboundKind,
     origin: &str,
 ) -> Answer {
     let Some(app) = model.apps.get(app_id) else {

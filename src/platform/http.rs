@@ -11,22 +11,22 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::Shared;
-use super::inbound::Inbound;
-use super::inbound::kinds::LOG_WRITE;
-use crate::partner::exchange::Header;
+use crate::record::Inbound;
+use crate::record::InboundKind;
+use crate::record::exchange::Header;
 
 /// What a route decided, before it is journaled and sent.
 pub(crate) struct Answer {
     pub status: StatusCode,
     pub body: Value,
-    pub kind: &'static str,
+    pub kind: InboundKind,
     pub resource: Option<String>,
     /// The resource the caller's token is scoped to.
     pub scope: Option<String>,
 }
 
 impl Answer {
-    pub fn ok(kind: &'static str, body: Value) -> Self {
+    pub fn ok(kind: InboundKind, body: Value) -> Self {
         Self {
             status: StatusCode::OK,
             body,
@@ -36,7 +36,7 @@ impl Answer {
         }
     }
 
-    pub fn error(status: StatusCode, id: &str, message: &str, kind: &'static str) -> Self {
+    pub fn error(status: StatusCode, id: &str, message: &str, kind: InboundKind) -> Self {
         Self {
             status,
             body: json!({"id": id, "message": message}),
@@ -94,7 +94,7 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request<Body>) -> Re
                 StatusCode::REQUEST_TIMEOUT,
                 "request_timeout",
                 "the request body did not arrive in time",
-                "slow request",
+                InboundKind::SlowRequest,
             ),
         ),
         Ok(Ok(bytes)) => {
@@ -118,7 +118,7 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request<Body>) -> Re
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "request_too_large",
                 &format!("request bodies are limited to {limit} bytes"),
-                "oversized request",
+                InboundKind::OversizedRequest,
             ),
         ),
     };
@@ -131,7 +131,7 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request<Body>) -> Re
         &call.body,
         &answer,
     );
-    if let (LOG_WRITE, true, Some(uuid)) = (
+    if let (InboundKind::LogWrite, true, Some(uuid)) = (
         answer.kind,
         answer.status.is_success(),
         answer.resource.as_deref(),
@@ -156,7 +156,7 @@ fn route(shared: &Shared, call: &Call) -> Answer {
                     StatusCode::UNAUTHORIZED,
                     "unauthorized",
                     "send the token the platform printed when it started: Authorization: Bearer <token>",
-                    "refused grant request",
+                    InboundKind::HandMadeGrant,
                 )
             }
         }
@@ -167,7 +167,7 @@ fn route(shared: &Shared, call: &Call) -> Answer {
             StatusCode::NOT_FOUND,
             "not_found",
             "no such endpoint",
-            "unknown endpoint",
+            InboundKind::UnknownEndpoint,
         ),
     }
 }
@@ -262,12 +262,11 @@ fn journal(
             method: method.to_string(),
             path,
             headers,
-            body: body
-                .map(|b| crate::partner::client::cut(b, crate::partner::exchange::EXCERPT_BYTES)),
+            body: body.map(|b| crate::record::cut(b, crate::record::exchange::EXCERPT_BYTES)),
             status: answer.status.as_u16(),
             resource: answer.resource.clone(),
             scope: answer.scope.clone(),
-            kind: answer.kind.to_owned(),
+            kind: answer.kind,
             error: failed("id"),
             message: failed("message"),
         })

@@ -10,6 +10,7 @@ use serde_json::json;
 use super::Shared;
 use super::http::{Answer, Call};
 use super::state::GrantError;
+use crate::record::InboundKind;
 
 fn params(call: &Call) -> HashMap<String, String> {
     let mut out: HashMap<String, String> = url::form_urlencoded::parse(call.query.as_bytes())
@@ -19,7 +20,7 @@ fn params(call: &Call) -> HashMap<String, String> {
     out
 }
 
-fn grant_error(e: GrantError, kind: &'static str) -> Answer {
+fn grant_error(e: GrantError, kind: InboundKind) -> Answer {
     let message = match e {
         GrantError::Unknown => "the code or refresh token is not known",
         GrantError::Used => "the grant code was already exchanged; codes are single use",
@@ -32,9 +33,9 @@ pub(crate) fn token(shared: &Shared, call: &Call) -> Answer {
     let p = params(call);
     let grant_type = p.get("grant_type").map(String::as_str).unwrap_or_default();
     let kind = match grant_type {
-        "authorization_code" => "token exchange",
-        "refresh_token" => "token refresh",
-        _ => "token request",
+        "authorization_code" => InboundKind::TokenExchange,
+        "refresh_token" => InboundKind::TokenRefresh,
+        _ => InboundKind::TokenRequest,
     };
     let mut model = shared.model();
     let resource = match grant_type {
@@ -136,7 +137,7 @@ pub(crate) fn admin_grant(shared: &Shared, call: &Call) -> Answer {
     let code = model.issue_grant(&uuid, ttl);
     let expires = crate::heroku::heroku_time(std::time::SystemTime::now() + ttl);
     Answer::ok(
-        "grant for a hand-made provision",
+        InboundKind::HandMadeGrant,
         json!({
             "uuid": uuid,
             "callback_url": format!("{}/addons/{uuid}", shared.origin),

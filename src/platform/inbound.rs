@@ -3,100 +3,40 @@
 //! the deadline passes, and a miss reports what did arrive instead.
 
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use serde::Serialize;
 use tokio::sync::watch;
 
-use crate::partner::exchange::Header;
-
-/// Kinds of inbound call added for the sharing, async-deprovisioning, App Info and log work, in
-/// one place (the `Inbound::kind` strings; the other kinds are still literals at their routes).
-pub mod kinds {
-    /// `POST /addons/{uuid}/actions/deprovision`: completes an async deprovisioning.
-    pub const DEPROVISION_ACTION: &str = "deprovision action";
-    /// `GET /vendor/apps`: the legacy App Info API's list of installations.
-    pub const APP_INFO_LIST: &str = "app info list";
-    /// `GET /vendor/apps/{id}`: the legacy App Info API.
-    pub const APP_INFO_READ: &str = "app info read";
-    /// `PUT /vendor/apps/{id}`: a config update through the legacy App Info API.
-    pub const APP_INFO_UPDATE: &str = "app info update";
-    /// `POST /logs/{uuid}`: the partner writes to the app's log stream (`log_input_url`).
-    pub const LOG_WRITE: &str = "log write";
-}
-
-/// One callback the platform received and what it answered.
-#[derive(Debug, Clone, Serialize)]
-pub struct Inbound {
-    pub seq: u64,
-    /// Milliseconds since the platform started.
-    pub at_ms: u64,
-    pub method: String,
-    /// Path and query, redacted.
-    pub path: String,
-    pub headers: Vec<Header>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body: Option<String>,
-    pub status: u16,
-    /// The resource the call concerns (path or grant), when known.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub resource: Option<String>,
-    /// The resource the caller's token is scoped to, when it had a valid token.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub scope: Option<String>,
-    /// What the call was, in the platform's words ("token exchange", "config update", …).
-    pub kind: String,
-    /// The error id answered, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
-    /// The error message answered, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-}
-
-impl Inbound {
-    pub fn ok(&self) -> bool {
-        (200..300).contains(&self.status)
-    }
-
-    pub fn summary(&self) -> String {
-        format!(
-            "{} {} -> {}{} ({})",
-            self.method,
-            self.path,
-            self.status,
-            self.error
-                .as_deref()
-                .map(|e| format!(" {e}"))
-                .unwrap_or_default(),
-            self.kind
-        )
-    }
-}
+use crate::record::{Inbound, RunClock};
 
 /// Entries kept whole; later ones are kept without headers and body.
 const MAX_ENTRIES: usize = 10_000;
 
 #[derive(Debug)]
 pub struct InboundJournal {
-    started: Instant,
+    clock: RunClock,
     entries: Mutex<Vec<Arc<Inbound>>>,
     count: watch::Sender<usize>,
 }
 
 impl Default for InboundJournal {
     fn default() -> Self {
-        Self {
-            started: Instant::now(),
-            entries: Mutex::new(Vec::new()),
-            count: watch::Sender::new(0),
-        }
+        Self::on(RunClock::start())
     }
 }
 
 impl InboundJournal {
+    /// A journal counting from the run's clock (`at_ms` of every entry).
+    pub fn on(clock: RunClock) -> Self {
+        Self {
+            clock,
+            entries: Mutex::new(Vec::new()),
+            count: watch::Sender::new(0),
+        }
+    }
+
     pub fn elapsed_ms(&self) -> u64 {
-        self.started.elapsed().as_millis() as u64
+        self.clock.elapsed_ms()
     }
 
     pub fn push(&self, mut entry: Inbound) -> Arc<Inbound> {
@@ -162,8 +102,9 @@ impl InboundJournal {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::record::InboundKind;
 
-    fn entry(kind: &str) -> Inbound {
+    fn entry(kind: InboundKind) -> Inbound {
         Inbound {
             seq: 0,
             at_ms: 0,
@@ -174,7 +115,7 @@ mod tests {
             status: 200,
             resource: Some("r".into()),
             scope: None,
-            kind: kind.into(),
+            kind,
             error: None,
             message: None,
         }
@@ -184,24 +125,28 @@ mod tests {
     async fn a_waiter_wakes_on_the_matching_entry() {
         let j = Arc::new(InboundJournal::default());
         let j2 = j.clone();
-        let waiter =
-            tokio::spawn(
-                async move { j2.wait_for(Duration::from_secs(5), |i| i.kind == "b").await },
-            );
+        let waiter = tokio::spawn(async move {
+            j2.wait_for(Duration::from_secs(5), |i| {
+                i.kind == InboundKind::ConfigUpdate
+            })
+            .await
+        });
         tokio::task::yield_now().await;
-        j.push(entry("a"));
-        j.push(entry("b"));
+        j.push(entry(InboundKind::TokenExchange));
+        j.push(entry(InboundKind::ConfigUpdate));
         let hit = waiter.await.unwrap().unwrap();
-        assert_eq!(hit.kind, "b");
+        assert_eq!(hit.kind, InboundKind::ConfigUpdate);
         assert_eq!(hit.seq, 2);
     }
 
     #[tokio::test]
     async fn a_miss_reports_what_arrived() {
         let j = InboundJournal::default();
-        j.push(entry("a"));
+        j.push(entry(InboundKind::TokenExchange));
         let miss = j
-            .wait_for(Duration::from_millis(10), |i| i.kind == "z")
+            .wait_for(Duration::from_millis(10), |i| {
+                i.kind == InboundKind::AppInfo
+            })
             .await
             .unwrap_err();
         assert_eq!(miss.len(), 1);

@@ -1,6 +1,6 @@
 //! The apps' log input: the provision's `log_input_url` is `{origin}/logs/{uuid}` when the
 //! manifest requires `log_input`. Each POST is answered 204 like Logplex and journaled
-//! (`inbound::kinds::LOG_WRITE`); its raw headers and body are kept here, in memory only, for
+//! (`InboundKind::LogWrite`); its raw headers and body are kept here, in memory only, for
 //! LOG-02's judge (`logplex::judge`), since the journaled body is redacted and cut.
 
 use std::sync::Mutex;
@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::Shared;
 use super::http::{Answer, Call};
-use super::inbound::kinds::LOG_WRITE;
+use crate::record::InboundKind;
 
 /// Raw writes kept per run; later ones are still answered and journaled.
 const MAX_WRITES: usize = 200;
@@ -90,7 +90,7 @@ pub(crate) fn handle(shared: &Shared, call: &Call, uuid: &str) -> Answer {
             StatusCode::METHOD_NOT_ALLOWED,
             "method_not_allowed",
             "log input takes POST",
-            LOG_WRITE,
+            InboundKind::LogWrite,
         )
         .about(Some(uuid.to_owned()));
     }
@@ -103,7 +103,7 @@ pub(crate) fn handle(shared: &Shared, call: &Call, uuid: &str) -> Answer {
         Answer {
             status: StatusCode::NO_CONTENT,
             body: Value::Null,
-            kind: LOG_WRITE,
+            kind: InboundKind::LogWrite,
             resource: None,
             scope: None,
         }
@@ -112,7 +112,7 @@ pub(crate) fn handle(shared: &Shared, call: &Call, uuid: &str) -> Answer {
             StatusCode::NOT_FOUND,
             "not_found",
             "no such log input: the resource is unknown or deprovisioned",
-            LOG_WRITE,
+            InboundKind::LogWrite,
         )
     };
     answer.about(Some(uuid.to_owned()))

@@ -27,6 +27,7 @@ use crate::error::HarnessError;
 use crate::heroku::App;
 use crate::heroku::naming;
 use crate::partner::Reply;
+use crate::record::RunClock;
 use crate::redact::Redactor;
 use inbound::InboundJournal;
 use state::{AddonRecord, AddonState, Model};
@@ -122,10 +123,21 @@ impl ServiceInfo {
 }
 
 impl Platform {
+    /// Starts a platform on a clock of its own (standalone `platform` command).
     pub async fn start(
         settings: PlatformSettings,
         service: ServiceInfo,
         redactor: Arc<Redactor>,
+    ) -> Result<Self, HarnessError> {
+        Self::start_on(settings, service, redactor, RunClock::start()).await
+    }
+
+    /// Starts a platform whose journal counts from the run's clock.
+    pub async fn start_on(
+        settings: PlatformSettings,
+        service: ServiceInfo,
+        redactor: Arc<Redactor>,
+        clock: RunClock,
     ) -> Result<Self, HarnessError> {
         let listener = tokio::net::TcpListener::bind(settings.bind)
             .await
@@ -165,7 +177,7 @@ impl Platform {
         }
         let shared = Arc::new(Shared {
             model: Mutex::new(model),
-            journal: InboundJournal::default(),
+            journal: InboundJournal::on(clock),
             settings,
             redactor,
             origin,
@@ -207,9 +219,9 @@ impl Platform {
 
     /// Journals an entry the platform did not answer itself (a connection the interception
     /// proxy refused), on the platform's clock.
-    pub fn journal_sink(&self) -> Arc<dyn Fn(inbound::Inbound) + Send + Sync> {
+    pub fn journal_sink(&self) -> Arc<dyn Fn(crate::record::Inbound) + Send + Sync> {
         let shared = self.shared.clone();
-        Arc::new(move |mut entry: inbound::Inbound| {
+        Arc::new(move |mut entry: crate::record::Inbound| {
             entry.at_ms = shared.journal.elapsed_ms();
             shared.journal.push(entry);
         })
@@ -372,7 +384,7 @@ impl Platform {
 
     /// The partner answered the DELETE with 202 (async deprovisioning beta): the resource is
     /// `deprovisioning` until the partner's deprovision action (journaled as
-    /// `inbound::kinds::DEPROVISION_ACTION` with the resource). False when it is not live.
+    /// `InboundKind::DeprovisionAction` with the resource). False when it is not live.
     pub fn record_async_deprovision(&self, uuid: &str) -> bool {
         self.shared.model().begin_async_deprovision(uuid)
     }

@@ -8,9 +8,9 @@ use axum::http::{Request, StatusCode};
 use base64::Engine;
 use serde_json::{Value, json};
 
-use super::inbound::kinds;
 use super::tests::{PASSWORD, call, shared};
 use super::tests_heroku_pages::{provisioned, releases};
+use crate::record::InboundKind;
 
 fn vendor(
     method: &str,
@@ -95,7 +95,7 @@ async fn the_app_info_api_reads_and_updates_config() {
     let journal = s.journal.all();
     let updated: Vec<Option<&str>> = journal
         .iter()
-        .filter(|i| i.kind == kinds::APP_INFO_UPDATE && i.ok())
+        .filter(|i| i.kind == InboundKind::AppInfoUpdate && i.ok())
         .map(|i| i.resource.as_deref())
         .collect();
     assert_eq!(updated, [Some("r2"), Some("r1")]);
@@ -103,7 +103,7 @@ async fn the_app_info_api_reads_and_updates_config() {
         let text = format!("{:?}", i);
         !text.contains("postgres://rotated/db") && !text.contains(PASSWORD)
     }));
-    assert!(journal.iter().any(|i| i.kind == kinds::APP_INFO_READ));
+    assert!(journal.iter().any(|i| i.kind == InboundKind::AppInfoRead));
     let (st, list) = call(&s, vendor("GET", "/vendor/apps", AUTH, None)).await;
     assert_eq!(st, StatusCode::OK);
     assert_eq!(list.as_array().unwrap().len(), 1);

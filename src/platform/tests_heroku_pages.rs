@@ -8,11 +8,11 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use serde_json::json;
 
-use super::inbound::kinds;
 use super::logplex;
 use super::state::AddonState;
 use super::tests::{V3, api, call, shared, token};
 use crate::heroku::naming::NamingError;
+use crate::record::InboundKind;
 
 fn first(_: usize) -> usize {
     0
@@ -174,8 +174,14 @@ async fn each_app_lists_its_owner_and_a_collaborator() {
     )
     .await;
     assert_eq!(st, StatusCode::FORBIDDEN);
-    let kinds: Vec<String> = s.journal.all().iter().map(|i| i.kind.clone()).collect();
-    assert!(kinds.iter().filter(|k| *k == "collaborator list").count() == 3);
+    let kinds: Vec<InboundKind> = s.journal.all().iter().map(|i| i.kind).collect();
+    assert!(
+        kinds
+            .iter()
+            .filter(|k| **k == InboundKind::CollaboratorList)
+            .count()
+            == 3
+    );
 }
 
 #[tokio::test]
@@ -216,7 +222,7 @@ async fn async_deprovisioning_completes_through_the_action() {
     );
     assert_eq!(s.model().addons["r1"].state, AddonState::Deprovisioning);
     let waiter = s.journal.wait_for(Duration::from_secs(5), |i| {
-        i.kind == kinds::DEPROVISION_ACTION && i.resource.as_deref() == Some("r1") && i.ok()
+        i.kind == InboundKind::DeprovisionAction && i.resource.as_deref() == Some("r1") && i.ok()
     });
     let (st, body) = call(&s, api("POST", action, Some(&t), Some(V3), None)).await;
     assert_eq!(st, StatusCode::OK);
@@ -271,8 +277,8 @@ async fn log_input_is_answered_like_logplex_and_kept_raw() {
     assert!(bytes.is_empty());
     let entry = s.journal.all().last().cloned().unwrap();
     assert_eq!(
-        (entry.kind.as_str(), entry.resource.as_deref()),
-        (kinds::LOG_WRITE, Some("r1"))
+        (entry.kind, entry.resource.as_deref()),
+        (InboundKind::LogWrite, Some("r1"))
     );
     assert!(entry.headers.iter().any(|h| h.name == "user-agent"));
     let writes = s.logs.for_resource("r1");

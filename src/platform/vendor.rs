@@ -13,15 +13,15 @@ use serde_json::{Map, Value, json};
 
 use super::Shared;
 use super::http::{Answer, Call};
-use super::inbound::kinds::{APP_INFO_LIST, APP_INFO_READ, APP_INFO_UPDATE};
 use super::state::{AddonRecord, AddonState, ConfigError, Model};
+use crate::record::InboundKind;
 
-fn kind_of(method: &Method, rest: &[&str]) -> &'static str {
+fn kind_of(method: &Method, rest: &[&str]) -> InboundKind {
     match (method, rest) {
-        (&Method::GET, []) => APP_INFO_LIST,
-        (&Method::GET, [_]) => APP_INFO_READ,
-        (&Method::PUT, [_]) => APP_INFO_UPDATE,
-        _ => "unknown endpoint",
+        (&Method::GET, []) => InboundKind::AppInfoList,
+        (&Method::GET, [_]) => InboundKind::AppInfoRead,
+        (&Method::PUT, [_]) => InboundKind::AppInfoUpdate,
+        _ => InboundKind::UnknownEndpoint,
     }
 }
 
@@ -167,7 +167,7 @@ fn update(
     model: &mut Model,
     call: &Call,
     uuid: &str,
-    kind: &'static str,
+    kind: InboundKind,
 ) -> Answer {
     let invalid = |message: &str| {
         Answer::error(
@@ -261,7 +261,7 @@ fn list(model: &Model, origin: &str) -> Answer {
             })
         })
         .collect();
-    Answer::ok(APP_INFO_LIST, json!(items))
+    Answer::ok(InboundKind::AppInfoList, json!(items))
 }
 
 #[cfg(test)]

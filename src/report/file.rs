@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use crate::events::{Event, EventSink};
+use crate::record::events::{Event, EventSink};
 
 /// A report format: folds the events, then renders the file.
 pub trait Document: Send {

@@ -6,9 +6,9 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use super::file::ErrorSlot;
-use crate::events::{Event, EventSink};
-use crate::outcome::{CheckResult, Outcome, Summary};
-use crate::partner::ledger::Entry;
+use crate::record::events::{Event, EventSink};
+use crate::record::ledger::Entry;
+use crate::record::outcome::{CheckResult, Outcome, Summary};
 
 pub struct GithubReporter<W: Write + Send> {
     out: W,

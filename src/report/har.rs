@@ -8,10 +8,10 @@ use std::time::{Duration, UNIX_EPOCH};
 use serde_json::{Value, json};
 
 use super::file::Document;
-use crate::events::Event;
-use crate::partner::Exchange;
-use crate::partner::exchange::Header;
-use crate::platform::inbound::Inbound;
+use crate::record::Exchange;
+use crate::record::Inbound;
+use crate::record::events::Event;
+use crate::record::exchange::Header;
 
 #[derive(Default)]
 pub struct HarReport {

@@ -8,11 +8,11 @@ use std::fmt::Write as _;
 use std::sync::Arc;
 
 use super::file::Document;
-use crate::events::Event;
-use crate::outcome::{CheckResult, Outcome, Summary};
-use crate::partner::Exchange;
-use crate::partner::ledger::Entry;
-use crate::platform::inbound::Inbound;
+use crate::record::Exchange;
+use crate::record::Inbound;
+use crate::record::events::Event;
+use crate::record::ledger::Entry;
+use crate::record::outcome::{CheckResult, Outcome, Summary};
 
 const CSS: &str = include_str!("html.css");
 

@@ -2,9 +2,9 @@
 
 use serde::Serialize;
 
-use crate::events::Event;
-use crate::outcome::{CheckResult, Summary};
-use crate::partner::ledger::Entry;
+use crate::record::events::Event;
+use crate::record::ledger::Entry;
+use crate::record::outcome::{CheckResult, Summary};
 
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct JsonReport {

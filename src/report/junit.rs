@@ -10,9 +10,9 @@ use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
 use super::file::Document;
 use super::terminal::failure_block;
-use crate::events::Event;
-use crate::outcome::{CheckResult, Outcome};
-use crate::partner::ledger::Entry;
+use crate::record::events::Event;
+use crate::record::ledger::Entry;
+use crate::record::outcome::{CheckResult, Outcome};
 
 #[derive(Default)]
 pub struct JunitReport {
@@ -162,7 +162,7 @@ impl Document for JunitReport {
 mod tests {
     use super::*;
     use crate::catalogue::Level;
-    use crate::outcome::{Evidence, Summary};
+    use crate::record::outcome::{Evidence, Summary};
 
     fn result(id: &str, outcome: Outcome, message: &str) -> CheckResult {
         CheckResult {
@@ -265,7 +265,7 @@ mod tests {
             vec![Entry {
                 uuid: "u-1".into(),
                 label: "provision primary".into(),
-                state: crate::partner::ledger::EntryState::Live,
+                state: crate::record::ledger::EntryState::Live,
                 billable: true,
             }],
         );

@@ -3,9 +3,9 @@
 
 use std::io::Write;
 
-use crate::events::{Event, EventSink};
-use crate::outcome::{CheckResult, Outcome};
-use crate::partner::client::cut;
+use crate::record::cut;
+use crate::record::events::{Event, EventSink};
+use crate::record::outcome::{CheckResult, Outcome};
 
 /// Characters of a request or response body shown in a failure block.
 const BODY_EXCERPT: usize = 600;
@@ -257,7 +257,7 @@ impl<W: Write + Send> EventSink for TerminalReporter<W> {
 mod tests {
     use super::*;
     use crate::catalogue::Level;
-    use crate::outcome::Evidence;
+    use crate::record::outcome::Evidence;
 
     fn events() -> Vec<Event> {
         vec![

@@ -1,7 +1,6 @@
 //! The runner: decides which checks run, runs them in suite order, turns verdicts into results,
 //! cleans up, and emits events. It never prints.
 
-pub mod context;
 pub mod control;
 mod result;
 pub mod selection;
@@ -11,20 +10,19 @@ mod traffic;
 
 use std::time::Instant;
 
-pub use context::{CheckCtx, Provisioned, RunCtx};
+pub use crate::check::RunCtx;
+use crate::check::{CheckCtx, Stop};
 pub use control::{Interrupt, RunControls};
 pub use selection::{Partition, PlannedCheck, PlannedSuite, Selection, billable_estimate};
 
 use crate::catalogue::Catalogue;
-use std::sync::Arc;
 
 use crate::config::Settings;
 use crate::error::{HarnessError, exit};
-use crate::events::{Event, EventSink};
-use crate::outcome::{CheckResult, Outcome, Summary, Verdict};
 use crate::partner::Credentials;
-use crate::partner::ledger::Entry;
-use crate::platform::{Platform, PlatformSettings, ServiceInfo};
+use crate::record::events::{Event, EventSink};
+use crate::record::ledger::Entry;
+use crate::record::outcome::{CheckResult, Outcome, Summary};
 
 /// Everything a run produced.
 #[derive(Debug, Clone)]
@@ -94,42 +92,10 @@ pub async fn run(inputs: RunInputs, sink: &mut dyn EventSink) -> Result<RunRepor
             "set [plans] default = \"<your cheapest plan>\" in the config, or pass --plan",
         ));
     }
-    let manifest = inputs.manifest.clone();
-    let ctx = RunCtx::build(inputs.manifest, settings)?;
-    // One redactor for both sides: what the partner sent us and what it sent the platform.
-    let platform =
-        Arc::new(start_platform(&manifest, &ctx.settings, false, ctx.redactor.clone()).await?);
-    let ctx = ctx.with_platform(platform.clone());
+    let ctx = RunCtx::start(inputs.manifest, settings).await?;
     let report = execute(&ctx, &plan, &inputs.controls, sink).await;
-    drop(ctx);
-    if let Ok(p) = Arc::try_unwrap(platform) {
-        p.stop().await;
-    }
+    ctx.stop().await;
     Ok(report)
-}
-
-/// Starts the fake platform for a run (or alone, with `admin`).
-pub async fn start_platform(
-    manifest: &crate::manifest::Manifest,
-    settings: &Settings,
-    admin: bool,
-    redactor: Arc<crate::redact::Redactor>,
-) -> Result<Platform, HarnessError> {
-    let p = &settings.platform;
-    Platform::start(
-        PlatformSettings {
-            bind: p.bind,
-            url: p.url.as_ref().map(ToString::to_string),
-            client_secret: p.client_secret.clone(),
-            token_ttl: p.token_ttl,
-            grant_ttl: p.grant_ttl,
-            max_body_bytes: p.max_body_bytes,
-            admin,
-        },
-        ServiceInfo::from_manifest(manifest),
-        redactor,
-    )
-    .await
 }
 
 /// Runs the planned suites against the partner.
@@ -142,11 +108,7 @@ pub async fn execute(
     let catalogue = Catalogue::get().ok();
     let checks: usize = plan.iter().map(|s| s.checks.len()).sum();
     sink.emit(&Event::RunStarted {
-        started_unix_ms: ctx
-            .journal
-            .started_wall()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_millis() as u64),
+        started_unix_ms: ctx.journal.clock().started_unix_ms(),
         addon: ctx.manifest.id.clone().unwrap_or_default(),
         target: ctx
             .settings
@@ -154,7 +116,7 @@ pub async fn execute(
             .as_ref()
             .map(ToString::to_string)
             .unwrap_or_default(),
-        platform: ctx.platform.as_ref().map(|p| p.origin().to_owned()),
+        platform: Some(ctx.platform.origin().to_owned()),
         suites: plan.len(),
         checks,
     });
@@ -196,7 +158,7 @@ pub async fn execute(
                     catalogue,
                     suite,
                     planned,
-                    Verdict::Skip(why.clone()),
+                    Err(Stop::Skip(why.clone())),
                     0,
                     0.0,
                 ),
@@ -205,7 +167,7 @@ pub async fn execute(
                     catalogue,
                     suite,
                     planned,
-                    Verdict::Blocked(why),
+                    Err(Stop::Blocked(why)),
                     0,
                     0.0,
                 ),
@@ -284,7 +246,8 @@ fn run_notes(ctx: &RunCtx) -> Vec<String> {
     if s.network.insecure {
         notes.push(crate::network::INSECURE_WARNING.to_owned());
     }
-    if let Some(p) = &ctx.platform {
+    {
+        let p = &ctx.platform;
         notes.push(format!(
             "platform (fake Heroku Identity and API) at {}: callback_url is {}/addons/{{uuid}}{}",
             p.origin(),
@@ -349,10 +312,7 @@ async fn run_one(
 ) -> CheckResult {
     let first_seq = ctx.journal.next_seq();
     let started = Instant::now();
-    let cx = CheckCtx {
-        run: ctx,
-        params: &planned.params,
-    };
+    let cx = CheckCtx::new(ctx);
     let verdict = (planned.check.run)(&cx).await;
     let ms = started.elapsed().as_secs_f64() * 1000.0;
     result::finish(ctx, catalogue, suite, planned, verdict, first_seq, ms)

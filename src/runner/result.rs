@@ -1,8 +1,8 @@
 //! Turns a check's verdict into a reported result: level mapping, redaction, evidence.
 
 use crate::catalogue::{Catalogue, Level};
-use crate::checks::Check;
-use crate::outcome::{CheckResult, Evidence, Outcome, Verdict};
+use crate::check::{Check, Pass, Stop, Verdict};
+use crate::record::outcome::{CheckResult, Evidence, Outcome};
 
 use super::{PlannedCheck, PlannedSuite, RunCtx};
 
@@ -21,11 +21,11 @@ pub(super) fn finish(
     let red = |s: &str| crate::redact::sanitize(&ctx.redactor.text(s));
     let mut evidence = Evidence::default();
     let (outcome, message) = match verdict {
-        Verdict::Pass(note) => (Outcome::Pass, note.unwrap_or_else(|| "ok".to_owned())),
-        Verdict::Skip(why) => (Outcome::Skip, why),
-        Verdict::Blocked(why) => (Outcome::Blocked, why),
-        Verdict::Error(why) => (Outcome::Error, why),
-        Verdict::Violated(f) => {
+        Ok(Pass(note)) => (Outcome::Pass, note.unwrap_or_else(|| "ok".to_owned())),
+        Err(Stop::Skip(why)) => (Outcome::Skip, why),
+        Err(Stop::Blocked(why)) => (Outcome::Blocked, why),
+        Err(Stop::Error(why)) => (Outcome::Error, why),
+        Err(Stop::Violated(f)) => {
             let level = f.level.unwrap_or(check.level);
             let outcome = match level {
                 Level::Must => Outcome::Fail,

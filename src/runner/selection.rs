@@ -1,6 +1,7 @@
 //! Which suites and checks a run executes (`--suite`, `--check`, `--skip`, `--partition`).
 
-use crate::checks::{self, Check};
+use crate::check::{Check, Resource};
+use crate::checks;
 use crate::error::HarnessError;
 use crate::suite::{self, Suite};
 
@@ -67,7 +68,6 @@ pub struct PlannedSuite {
 #[derive(Debug, Clone)]
 pub struct PlannedCheck {
     pub check: &'static Check,
-    pub params: toml::Table,
 }
 
 fn matches(pattern: &str, check: &Check) -> bool {
@@ -99,21 +99,12 @@ impl Selection {
                 continue;
             }
             let mut planned = Vec::new();
-            for sc in &suite.checks {
-                let check = checks::find(&sc.id).ok_or_else(|| {
-                    HarnessError::Internal(format!(
-                        "suite {} names check {} that is not registered",
-                        suite.name, sc.id
-                    ))
-                })?;
+            for &check in suite.checks {
                 let wanted =
                     self.checks.is_empty() || self.checks.iter().any(|p| matches(p, check));
                 let skipped = self.skip.iter().any(|p| matches(p, check));
                 if wanted && !skipped {
-                    planned.push(PlannedCheck {
-                        check,
-                        params: sc.params.clone(),
-                    });
+                    planned.push(PlannedCheck { check });
                 }
             }
             if !planned.is_empty() {
@@ -133,21 +124,16 @@ impl Selection {
 /// The most billable provisions a plan can make: one per shared resource its suites use, plus
 /// what its checks provision themselves (fewer when suites are skipped or blocked).
 pub fn billable_estimate(plan: &[PlannedSuite]) -> usize {
-    let mut shared: Vec<&str> = plan
+    let mut shared: Vec<Resource> = plan
         .iter()
-        .flat_map(|s| s.suite.resources.iter().map(String::as_str))
+        .flat_map(|s| s.suite.resources.iter().copied())
         .collect();
     shared.sort_unstable();
     shared.dedup();
     let own: usize = plan
         .iter()
         .flat_map(|s| &s.checks)
-        .filter_map(|c| {
-            checks::OWN_PROVISIONS
-                .iter()
-                .find(|(id, _)| *id == c.check.id)
-                .map(|(_, n)| n)
-        })
+        .map(|c| c.check.provisions)
         .sum();
     shared.len() + own
 }

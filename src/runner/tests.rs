@@ -4,8 +4,8 @@ use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use super::*;
-use crate::checks::testing::ctx_for;
-use crate::events::Recorder;
+use crate::check::testing::ctx_for;
+use crate::record::events::Recorder;
 
 /// A partner that provisions but cannot deprovision.
 async fn sticky_partner() -> MockServer {
@@ -27,7 +27,7 @@ async fn sticky_partner() -> MockServer {
 #[tokio::test]
 async fn resources_that_cannot_be_removed_are_leftovers_and_fail_the_run() {
     let server = sticky_partner().await;
-    let ctx = ctx_for(&server.uri(), |_| {});
+    let ctx = ctx_for(&server.uri(), |_| {}).await;
     let plan = Selection {
         checks: vec!["PROV-02".into()],
         ..Selection::default()

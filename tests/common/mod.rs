@@ -1,7 +1,7 @@
 //! Helpers shared by the integration tests.
 
 use addon_conformance::demo::DemoOutcome;
-use addon_conformance::events::Recorder;
+use addon_conformance::record::events::Recorder;
 use addon_conformance::reference::FaultSet;
 use addon_conformance::runner::Selection;
 

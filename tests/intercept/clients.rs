@@ -8,6 +8,7 @@ use addon_conformance::intercept::env::Java;
 
 use super::fixture::{self, CONFIG_VAR, Fixture, SECRET, V3};
 use super::netns;
+use addon_conformance::record::InboundKind;
 
 /// The interception environment plus the values the client's script reads. The secrets reach it
 /// as variables, never in the command text.
@@ -121,7 +122,7 @@ fn python_urllib_exchanges_a_grant_and_patches_config() {
         let journal = fx.platform.journal().all();
         let refused = journal
             .iter()
-            .find(|i| i.kind == addon_conformance::intercept::evidence::REFUSED_KIND)
+            .find(|i| i.kind == InboundKind::RefusedOutbound)
             .expect("the refused host is journaled");
         assert_eq!(refused.path, "api.stripe.com:443");
         // The journal's first two entries are the grant exchange and the PATCH.

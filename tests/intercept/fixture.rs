@@ -77,7 +77,7 @@ impl Fixture {
             .journal()
             .all()
             .iter()
-            .map(|i| (i.kind.clone(), i.status))
+            .map(|i| (i.kind.to_string(), i.status))
             .collect()
     }
 

@@ -15,7 +15,7 @@ mod netns;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use addon_conformance::intercept::evidence::{REFUSED_KIND, UNTRUSTED_KIND};
+use addon_conformance::record::InboundKind;
 use fixture::{CONFIG_VAR, SECRET, V3};
 use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -214,7 +214,7 @@ async fn other_targets_are_refused_with_403_and_journaled() {
         .journal()
         .all()
         .iter()
-        .filter(|i| i.kind == REFUSED_KIND)
+        .filter(|i| i.kind == InboundKind::RefusedOutbound)
         .map(|i| (i.method.clone(), i.path.clone()))
         .collect();
     assert_eq!(
@@ -302,13 +302,15 @@ async fn loopback_targets_pass() {
 }
 
 /// Kinds and paths of the journal's interception evidence.
-fn evidence(fx: &fixture::Fixture) -> Vec<(String, String)> {
+fn evidence(fx: &fixture::Fixture) -> Vec<(InboundKind, String)> {
     fx.platform
         .journal()
         .all()
         .iter()
-        .filter(|i| i.kind == REFUSED_KIND || i.kind == UNTRUSTED_KIND)
-        .map(|i| (i.kind.clone(), i.path.clone()))
+        .filter(|i| {
+            i.kind == InboundKind::RefusedOutbound || i.kind == InboundKind::FailedTlsHandshake
+        })
+        .map(|i| (i.kind, i.path.clone()))
         .collect()
 }
 
@@ -339,7 +341,10 @@ async fn a_client_that_does_not_trust_the_ca_is_reported() {
     );
     assert_eq!(
         evidence(&fx),
-        [(UNTRUSTED_KIND.to_owned(), "api.heroku.com:443".to_owned())]
+        [(
+            InboundKind::FailedTlsHandshake,
+            "api.heroku.com:443".to_owned()
+        )]
     );
     let entry = &fx.platform.journal().all()[0];
     assert!(
@@ -375,7 +380,10 @@ async fn the_direct_listener_refuses_other_server_names() {
     assert!(connector.connect(name, tcp).await.is_err());
     assert_eq!(
         evidence(&fx),
-        [(REFUSED_KIND.to_owned(), "api.stripe.com:443".to_owned())]
+        [(
+            InboundKind::RefusedOutbound,
+            "api.stripe.com:443".to_owned()
+        )]
     );
     fx.stop().await;
 }

@@ -1,23 +1,19 @@
 //! API-01.accept: Platform API calls send `Accept: application/vnd.heroku+json; version=3`.
 
-use crate::outcome::{Finding, Verdict};
-use crate::runner::CheckCtx;
+use crate::check::{CheckCtx, Resource, Verdict, pass, skip};
+use crate::record::outcome::Finding;
 
 crate::check!(
     "API-01.accept",
-    "API-01",
     Must,
     "Platform API calls send the v3 Accept header",
     run
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    let s = match super::subject(cx, "async").await {
-        Ok(s) => s,
-        Err(v) => return v,
-    };
+    let s = super::subject(cx, Resource::Async).await?;
     if !s.calls().iter().any(|i| !super::is_token_call(i)) {
-        return Verdict::Skip("no Platform API call for this resource was observed".into());
+        return skip("no Platform API call for this resource was observed");
     }
     let bad: Vec<_> = s
         .calls()
@@ -25,7 +21,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         .filter(|i| i.error.as_deref() == Some("missing_version"))
         .collect();
     if bad.is_empty() {
-        return Verdict::pass();
+        return pass();
     }
     Finding::new(
         "Accept: application/vnd.heroku+json; version=3",
@@ -35,15 +31,4 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     .hint("the Platform API needs the version in the Accept header on every call")
     .inbound(&bad)
     .into()
-}
-
-#[cfg(test)]
-mod tests {
-    use crate::checks::find;
-
-    #[test]
-    fn is_registered() {
-        // Judged on the platform journal; the fault zoo runs it (async-no-accept-header).
-        assert!(find("API-01.accept").is_some());
-    }
 }

@@ -2,13 +2,12 @@
 
 use serde_json::Value;
 
-use crate::checks::inspect::json_object;
+use crate::check::judge::json_object;
+use crate::check::{CheckCtx, Pass, Resource, Stop, Verdict, pass_with};
 use crate::checks::provision::prov_03;
-use crate::outcome::{Finding, Verdict};
-use crate::runner::CheckCtx;
+use crate::record::outcome::Finding;
 
 crate::check!(
-    "ASYNC-09",
     "ASYNC-09",
     Must,
     "a 202 answer carries the provider id",
@@ -16,10 +15,7 @@ crate::check!(
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    let s = match super::subject(cx, "async").await {
-        Ok(s) => s,
-        Err(v) => return v,
-    };
+    let s = super::subject(cx, Resource::Async).await?;
     if !s.is_async() {
         return s.skip_sync();
     }
@@ -35,24 +31,13 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     };
     let heroku_id = s.res.request.get("heroku_id").and_then(Value::as_str);
     let verdict = match prov_03::judge(body.get("id"), heroku_id) {
-        Verdict::Violated(f) => Verdict::violated(f.exchange(&reply.exchange)),
+        Err(Stop::Violated(f)) => Err(Stop::violated(f.exchange(&reply.exchange))),
         v => v,
     };
     match (verdict, body.get("config")) {
-        (Verdict::Pass(_), Some(_)) => Verdict::pass_with(
+        (Ok(Pass(_)), Some(_)) => pass_with(
             "the 202 body carries config, which Heroku ignores: set it through the Platform API",
         ),
         (v, _) => v,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use crate::checks::find;
-
-    #[test]
-    fn reuses_the_id_judgement() {
-        // `prov_03::judge` is tested there; the fault zoo runs this check (async-202-no-id).
-        assert_eq!(find("ASYNC-09").map(|c| c.requirement), Some("ASYNC-09"));
     }
 }

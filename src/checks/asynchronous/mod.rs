@@ -13,14 +13,27 @@ pub mod oauth_04;
 pub mod oauth_05;
 pub mod prov_08;
 
+crate::suite!(
+    async_09,
+    async_03,
+    oauth_05,
+    oauth_01,
+    prov_08,
+    oauth_03,
+    config_02,
+    api_01_token,
+    api_01_accept,
+    oauth_04,
+);
+
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::check::{CheckCtx, Provisioned, Resource, Stop, Verdict, skip};
 use crate::config::format_duration;
-use crate::outcome::Verdict;
 use crate::platform::Platform;
-use crate::platform::inbound::Inbound;
-use crate::runner::{CheckCtx, Provisioned};
+use crate::record::Inbound;
+use crate::record::InboundKind;
 
 /// What the callback checks judge: the async suite's resource and the platform.
 pub struct Subject {
@@ -79,7 +92,7 @@ impl Subject {
     }
 
     pub fn skip_sync(&self) -> Verdict {
-        Verdict::Skip(format!(
+        skip(format!(
             "the partner answered {} on plan `{}`: synchronous provisioning; set [plans] async to a plan it provisions asynchronously",
             self.res
                 .reply
@@ -92,38 +105,35 @@ impl Subject {
 }
 
 /// The async suite's resource (or the shared one) and the platform.
-pub async fn subject(cx: &CheckCtx<'_>, key: &str) -> Result<Subject, Verdict> {
-    let Some(platform) = cx.platform.clone() else {
-        return Err(Verdict::Skip("this run has no platform".into()));
-    };
-    let res = cx.live_resource(key).await?;
+pub async fn subject(cx: &CheckCtx<'_>, which: Resource) -> Result<Subject, Stop> {
+    let res = cx.live_resource(which).await?;
     Ok(Subject {
         res,
-        platform,
-        deadline: cx.settings.timeouts.callback,
+        platform: cx.platform().clone(),
+        deadline: cx.config().timeouts.callback,
     })
 }
 
 /// The async suite's subject after the grant's exchange window: for an asynchronous provision it
 /// waits for the first exchange, up to the grant's lifetime (a partner may exchange any time
 /// before it expires) or the callback budget, whichever is longer.
-pub async fn exchange_window(cx: &CheckCtx<'_>) -> Result<Subject, Verdict> {
-    let t = &cx.settings;
+pub async fn exchange_window(cx: &CheckCtx<'_>) -> Result<Subject, Stop> {
+    let t = cx.config();
     let budget = t
         .timeouts
         .callback
         .max(t.platform.grant_ttl + Duration::from_secs(2));
-    let s = subject(cx, "async").await?.with_deadline(budget);
+    let s = subject(cx, Resource::Async).await?.with_deadline(budget);
     if s.is_async() {
-        s.wait(|i| i.kind == "token exchange").await;
+        s.wait(|i| i.kind == InboundKind::TokenExchange).await;
     }
     Ok(s)
 }
 
 pub fn is_token_call(i: &Inbound) -> bool {
     matches!(
-        i.kind.as_str(),
-        "token exchange" | "token refresh" | "token request"
+        i.kind,
+        InboundKind::TokenExchange | InboundKind::TokenRefresh | InboundKind::TokenRequest
     )
 }
 

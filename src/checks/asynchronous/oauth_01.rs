@@ -1,11 +1,11 @@
 //! OAUTH-01: the grant is exchanged with grant_type=authorization_code, the code and the client
 //! secret.
 
-use crate::outcome::{Finding, Verdict};
-use crate::runner::CheckCtx;
+use crate::check::{CheckCtx, Verdict, pass, pass_with, skip};
+use crate::record::InboundKind;
+use crate::record::outcome::Finding;
 
 crate::check!(
-    "OAUTH-01",
     "OAUTH-01",
     Must,
     "the grant is exchanged with the client secret",
@@ -13,23 +13,20 @@ crate::check!(
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    if cx.platform.as_ref().is_some_and(|p| !p.has_client_secret()) {
-        return Verdict::Skip("no client secret configured: set [platform] client_secret or ADDON_OAUTH_CLIENT_SECRET".into());
+    if !cx.platform().has_client_secret() {
+        return skip(
+            "no client secret configured: set [platform] client_secret or ADDON_OAUTH_CLIENT_SECRET",
+        );
     }
-    let s = match super::exchange_window(cx).await {
-        Ok(s) => s,
-        Err(v) => return v,
-    };
+    let s = super::exchange_window(cx).await?;
     let calls: Vec<_> = s
         .calls()
         .into_iter()
-        .filter(|i| i.kind == "token exchange")
+        .filter(|i| i.kind == InboundKind::TokenExchange)
         .collect();
     if calls.is_empty() {
         if !s.is_async() {
-            return Verdict::Skip(
-                "synchronous provision without a grant exchange; see OAUTH-05".into(),
-            );
+            return skip("synchronous provision without a grant exchange; see OAUTH-05");
         }
         return Finding::new(
             format!(
@@ -49,7 +46,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         .into();
     }
     if calls.iter().any(|c| c.ok()) {
-        return Verdict::pass();
+        return pass();
     }
     let refused: Vec<_> = calls
         .iter()
@@ -57,7 +54,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         .cloned()
         .collect();
     if refused.is_empty() {
-        return Verdict::pass_with("the request was well formed; its timing is PROV-08's");
+        return pass_with("the request was well formed; its timing is PROV-08's");
     }
     Finding::new(
         "an exchange with the right client secret and code",
@@ -67,15 +64,4 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     .hint("send grant_type=authorization_code, code and client_secret (the Partner Portal's OAuth secret), as a form body or query string")
     .inbound(&refused)
     .into()
-}
-
-#[cfg(test)]
-mod tests {
-    use crate::checks::find;
-
-    #[test]
-    fn is_registered() {
-        // Judged on the platform journal; the fault zoo runs it (wrong-client-secret).
-        assert!(find("OAUTH-01").is_some());
-    }
 }

@@ -1,10 +1,9 @@
 //! OAUTH-04: a resource's token is used for that resource only.
 
-use crate::outcome::{Finding, Verdict};
-use crate::runner::CheckCtx;
+use crate::check::{CheckCtx, Resource, Verdict, pass, skip};
+use crate::record::outcome::Finding;
 
 crate::check!(
-    "OAUTH-04",
     "OAUTH-04",
     Must,
     "tokens are used only for their own resource",
@@ -12,17 +11,14 @@ crate::check!(
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    let s = match super::subject(cx, "async").await {
-        Ok(s) => s,
-        Err(v) => return v,
-    };
+    let s = super::subject(cx, Resource::Async).await?;
     let uuid = s.res.uuid.clone();
     if !s
         .calls()
         .iter()
         .any(|i| i.scope.as_deref() == Some(uuid.as_str()))
     {
-        return Verdict::Skip("no call with this resource's token was observed".into());
+        return skip("no call with this resource's token was observed");
     }
     let bad: Vec<_> = s
         .calls()
@@ -32,22 +28,11 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         })
         .collect();
     if bad.is_empty() {
-        return Verdict::pass();
+        return pass();
     }
     Finding::new(format!("calls with this token only about add-on {uuid} and its apps"), super::arrived(&bad))
         .at("platform: request path")
         .hint("keep one token per resource and use it only for that resource; a mix-up leaks data between customers")
         .inbound(&bad)
         .into()
-}
-
-#[cfg(test)]
-mod tests {
-    use crate::checks::find;
-
-    #[test]
-    fn is_registered() {
-        // Judged on the platform journal; the fault zoo runs it (touches-another-resource).
-        assert!(find("OAUTH-04").is_some());
-    }
 }

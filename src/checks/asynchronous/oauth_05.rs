@@ -1,10 +1,10 @@
 //! OAUTH-05: a synchronous partner still exchanges its grant at provision time.
 
-use crate::outcome::{Finding, Verdict};
-use crate::runner::CheckCtx;
+use crate::check::{CheckCtx, Resource, Verdict, pass, skip};
+use crate::record::InboundKind;
+use crate::record::outcome::Finding;
 
 crate::check!(
-    "OAUTH-05",
     "OAUTH-05",
     Should,
     "a synchronous provision still exchanges its grant",
@@ -12,24 +12,22 @@ crate::check!(
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    let s = match super::subject(cx, "primary").await {
-        Ok(s) => s,
-        Err(v) => return v,
-    };
+    let s = super::subject(cx, Resource::Primary).await?;
     if s.is_async() {
-        return Verdict::Skip(
-            "the shared resource is provisioned asynchronously; OAUTH-01 judges its exchange"
-                .into(),
+        return skip(
+            "the shared resource is provisioned asynchronously; OAUTH-01 judges its exchange",
         );
     }
     if !s.platform.has_client_secret() {
-        return Verdict::Skip("no client secret configured: set [platform] client_secret or ADDON_OAUTH_CLIENT_SECRET".into());
+        return skip(
+            "no client secret configured: set [platform] client_secret or ADDON_OAUTH_CLIENT_SECRET",
+        );
     }
-    if s.wait(|i| i.kind == "token exchange" && i.ok())
+    if s.wait(|i| i.kind == InboundKind::TokenExchange && i.ok())
         .await
         .is_some()
     {
-        return Verdict::pass();
+        return pass();
     }
     let calls = s.calls();
     Finding::new(
@@ -40,15 +38,4 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     .hint("exchange the grant at provision time and store the tokens: later work such as credential rotation needs them")
     .inbound(&calls)
     .into()
-}
-
-#[cfg(test)]
-mod tests {
-    use crate::checks::find;
-
-    #[test]
-    fn is_registered() {
-        // Judged on the platform journal; the fault zoo runs it (sync-no-exchange).
-        assert!(find("OAUTH-05").is_some());
-    }
 }

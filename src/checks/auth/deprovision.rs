@@ -1,23 +1,17 @@
 //! AUTH-02.deprovision: deprovision refuses wrong credentials with 401.
 
-use crate::checks::inspect::is_2xx;
-use crate::outcome::Verdict;
-use crate::partner::ledger::EntryState;
-use crate::runner::CheckCtx;
+use crate::check::judge::is_2xx;
+use crate::check::{CheckCtx, Resource, Verdict};
 
 crate::check!(
     "AUTH-02.deprovision",
-    "AUTH-02",
     Must,
     "deprovision requires valid Basic auth",
     run
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    let res = match cx.live_resource("primary").await {
-        Ok(r) => r,
-        Err(v) => return v,
-    };
+    let res = cx.live_resource(Resource::Primary).await?;
     let mut replies = Vec::new();
     for (credentials, what) in super::probes() {
         let label = format!("deprovision with {what}");
@@ -25,7 +19,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         if is_2xx(reply.status) {
             // The partner deleted the shared resource for an unauthenticated caller.
             res.mark_gone("deleted by a DELETE with wrong credentials (AUTH-02.deprovision)");
-            cx.ledger.set(&res.uuid, EntryState::Removed);
+            cx.mark_removed(&res.uuid);
         }
         replies.push((what, reply));
     }
@@ -34,11 +28,19 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
 
 #[cfg(test)]
 mod tests {
-    use crate::checks::testing::{run_against, stub};
+    use crate::check::testing::{found, run_against, stub};
 
     #[tokio::test]
     async fn fails_when_the_partner_accepts() {
         let v = run_against(&super::CHECK, stub(204, "")).await;
-        assert!(matches!(v, crate::outcome::Verdict::Violated(_)), "{v:?}");
+        let f = found(&v);
+        assert_eq!(f.location.as_deref(), Some("status"));
+        for probe in ["no credentials", "wrong password", "wrong username"] {
+            assert!(
+                f.observed.contains(&format!("{probe}: status 204")),
+                "{}",
+                f.observed
+            );
+        }
     }
 }

@@ -1,21 +1,16 @@
 //! AUTH-02.plan-change: plan change refuses wrong credentials with 401.
 
-use crate::outcome::Verdict;
-use crate::runner::CheckCtx;
+use crate::check::{CheckCtx, Resource, Verdict};
 
 crate::check!(
     "AUTH-02.plan-change",
-    "AUTH-02",
     Must,
     "plan change requires valid Basic auth",
     run
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    let res = match cx.live_resource("primary").await {
-        Ok(r) => r,
-        Err(v) => return v,
-    };
+    let res = cx.live_resource(Resource::Primary).await?;
     // The current plan: a partner that wrongly accepts changes nothing.
     let body = serde_json::json!({"plan": res.plan, "uuid": res.uuid});
     let mut replies = Vec::new();
@@ -23,7 +18,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         let label = format!("plan change with {what}");
         replies.push((
             what,
-            cx.partner
+            cx.partner()
                 .plan_change(&res.uuid, &body, credentials, &label)
                 .await,
         ));
@@ -33,11 +28,19 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
 
 #[cfg(test)]
 mod tests {
-    use crate::checks::testing::{run_against, stub};
+    use crate::check::testing::{found, run_against, stub};
 
     #[tokio::test]
     async fn fails_when_the_partner_accepts() {
         let v = run_against(&super::CHECK, stub(200, "{\"id\":\"x\"}")).await;
-        assert!(matches!(v, crate::outcome::Verdict::Violated(_)), "{v:?}");
+        let f = found(&v);
+        assert_eq!(f.location.as_deref(), Some("status"));
+        for probe in ["no credentials", "wrong password", "wrong username"] {
+            assert!(
+                f.observed.contains(&format!("{probe}: status 200")),
+                "{}",
+                f.observed
+            );
+        }
     }
 }

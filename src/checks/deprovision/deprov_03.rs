@@ -1,11 +1,9 @@
 //! DEPROV-03: deprovision of a uuid the partner never saw gets 404 or 410.
 
-use crate::outcome::Verdict;
+use crate::check::{CheckCtx, Verdict};
 use crate::partner::Credentials;
-use crate::runner::CheckCtx;
 
 crate::check!(
-    "DEPROV-03",
     "DEPROV-03",
     Should,
     "deprovision of an unknown uuid answers 404 or 410",
@@ -26,13 +24,14 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
 
 #[cfg(test)]
 mod tests {
-    use crate::checks::testing::{run_against, stub};
+    use crate::check::Pass;
+    use crate::check::testing::{run_against, stub};
 
     #[tokio::test]
     async fn warns_on_success_for_unknown() {
         let v = run_against(&super::CHECK, stub(204, "")).await;
-        assert!(matches!(v, crate::outcome::Verdict::Violated(_)), "{v:?}");
+        crate::check::testing::assert_found(&v, Some("status"), "status 204");
         let v = run_against(&super::CHECK, stub(404, "{}")).await;
-        assert!(matches!(v, crate::outcome::Verdict::Pass(_)), "{v:?}");
+        assert!(matches!(v, Ok(Pass(_))), "{v:?}");
     }
 }

@@ -1,13 +1,12 @@
 //! IDEM-05: a repeated deprovision gets 2xx, 404 or 410; never a 5xx.
 
 use crate::catalogue::Level;
-use crate::checks::inspect::{is_2xx, is_5xx, observed_status};
-use crate::outcome::{Finding, Verdict};
+use crate::check::judge::{is_2xx, is_5xx, observed_status};
+use crate::check::{CheckCtx, Verdict, pass};
 use crate::partner::{Credentials, Reply};
-use crate::runner::CheckCtx;
+use crate::record::outcome::Finding;
 
 crate::check!(
-    "IDEM-05",
     "IDEM-05",
     Should,
     "repeated deprovision answers 2xx, 404 or 410",
@@ -15,10 +14,7 @@ crate::check!(
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    let res = match super::removed_resource(cx).await {
-        Ok(r) => r,
-        Err(v) => return v,
-    };
+    let res = super::removed_resource(cx).await?;
     let reply = cx
         .deprovision(&res.uuid, Credentials::Manifest, "repeat deprovision")
         .await;
@@ -28,8 +24,8 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
 pub fn judge(reply: &Reply) -> Verdict {
     let expected = "2xx, 404 or 410 (Heroku retries deprovisions)";
     match reply.status {
-        s if is_2xx(s) => Verdict::pass(),
-        Some(404 | 410) => Verdict::pass(),
+        s if is_2xx(s) => pass(),
+        Some(404 | 410) => pass(),
         s => Finding::new(expected, observed_status(reply))
             .at("status")
             .level(if is_5xx(s) || s.is_none() {
@@ -46,18 +42,19 @@ pub fn judge(reply: &Reply) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::testing::reply;
+    use crate::check::testing::reply;
+    use crate::check::{Pass, Stop};
 
     #[test]
     fn judges_repeats() {
         for ok in [200, 204, 404, 410] {
-            assert!(matches!(judge(&reply(ok, "")), Verdict::Pass(_)), "{ok}");
+            assert!(matches!(judge(&reply(ok, "")), Ok(Pass(_))), "{ok}");
         }
         assert!(
-            matches!(judge(&reply(500, "")), Verdict::Violated(f) if f.level == Some(Level::Must))
+            matches!(judge(&reply(500, "")), Err(Stop::Violated(f)) if f.level == Some(Level::Must))
         );
         assert!(
-            matches!(judge(&reply(422, "")), Verdict::Violated(f) if f.level == Some(Level::Should))
+            matches!(judge(&reply(422, "")), Err(Stop::Violated(f)) if f.level == Some(Level::Should))
         );
     }
 }

@@ -6,38 +6,40 @@ pub mod deprov_03;
 pub mod idem_05;
 pub mod plan_07;
 
+crate::suite!(deprov_02, idem_05, plan_07, deprov_03);
+
 use std::sync::Arc;
 
 use crate::catalogue::Level;
-use crate::checks::inspect::{is_2xx, is_5xx, observed_status};
-use crate::outcome::{Finding, Outcome, Verdict};
+use crate::check::judge::{is_2xx, is_5xx, observed_status};
+use crate::check::{CheckCtx, Provisioned, Resource, Stop, Verdict, blocked, pass};
 use crate::partner::Reply;
-use crate::runner::{CheckCtx, Provisioned};
+use crate::record::outcome::{Finding, Outcome};
 
 /// The shared resource after DEPROV-02 removed it, or the verdict that blocks the caller.
-pub async fn removed_resource(cx: &CheckCtx<'_>) -> Result<Arc<Provisioned>, Verdict> {
+pub async fn removed_resource(cx: &CheckCtx<'_>) -> Result<Arc<Provisioned>, Stop> {
     match cx.outcome_of("DEPROV-02") {
-        Some(Outcome::Pass | Outcome::Warn) => Ok(cx.resource("primary").await),
-        Some(o) => Err(Verdict::Blocked(format!(
+        Some(Outcome::Pass | Outcome::Warn) => Ok(cx.resource(Resource::Primary).await),
+        Some(o) => blocked(format!(
             "needs the removal made by DEPROV-02, which did not pass ({})",
             o.label().to_lowercase()
-        ))),
-        None => Err(Verdict::Blocked("needs DEPROV-02 to run first".into())),
+        )),
+        None => blocked("needs DEPROV-02 to run first"),
     }
 }
 
 /// 404 or 410 pass; a 2xx or another 4xx warns; a 5xx or no answer fails.
 pub fn judge_gone(reply: &Reply, expected: &str, hint: &str) -> Verdict {
     match reply.status {
-        Some(404 | 410) => Verdict::pass(),
-        s if is_5xx(s) || s.is_none() => Verdict::violated(
+        Some(404 | 410) => pass(),
+        s if is_5xx(s) || s.is_none() => Err(Stop::violated(
             Finding::new(expected, observed_status(reply))
                 .at("status")
                 .level(Level::Must)
                 .hint("a 5xx makes Heroku retry and alarms the customer; answer 404 or 410")
                 .exchange(&reply.exchange),
-        ),
-        s => Verdict::violated(
+        )),
+        s => Err(Stop::violated(
             Finding::new(expected, observed_status(reply))
                 .at("status")
                 .level(Level::Should)
@@ -47,27 +49,22 @@ pub fn judge_gone(reply: &Reply, expected: &str, hint: &str) -> Verdict {
                     "answer 404 (never seen) or 410 (removed)"
                 })
                 .exchange(&reply.exchange),
-        ),
+        )),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::testing::reply;
+    use crate::check::Pass;
+    use crate::check::testing::reply;
 
     #[test]
     fn gone_judgement() {
-        assert!(matches!(
-            judge_gone(&reply(404, ""), "e", "h"),
-            Verdict::Pass(_)
-        ));
-        assert!(matches!(
-            judge_gone(&reply(410, ""), "e", "h"),
-            Verdict::Pass(_)
-        ));
+        assert!(matches!(judge_gone(&reply(404, ""), "e", "h"), Ok(Pass(_))));
+        assert!(matches!(judge_gone(&reply(410, ""), "e", "h"), Ok(Pass(_))));
         let level = |v: Verdict| match v {
-            Verdict::Violated(f) => f.level,
+            Err(Stop::Violated(f)) => f.level,
             _ => None,
         };
         assert_eq!(

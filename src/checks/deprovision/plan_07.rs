@@ -1,11 +1,9 @@
 //! PLAN-07: a plan change for a removed resource gets 404 or 410.
 
-use crate::outcome::Verdict;
+use crate::check::{CheckCtx, Verdict};
 use crate::partner::Credentials;
-use crate::runner::CheckCtx;
 
 crate::check!(
-    "PLAN-07",
     "PLAN-07",
     Should,
     "plan change after deprovision answers 404 or 410",
@@ -13,19 +11,16 @@ crate::check!(
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    let res = match super::removed_resource(cx).await {
-        Ok(r) => r,
-        Err(v) => return v,
-    };
+    let res = super::removed_resource(cx).await?;
     let plan = cx
-        .settings
+        .config()
         .plans
         .upgrade
         .clone()
         .unwrap_or_else(|| res.plan.clone());
     let body = serde_json::json!({"plan": plan, "uuid": res.uuid});
     let reply = cx
-        .partner
+        .partner()
         .plan_change(
             &res.uuid,
             &body,
@@ -38,15 +33,4 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         "404 or 410 for a removed resource",
         "the plan-change handler found the removed resource: check the removal state before changing plans",
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use crate::checks::find;
-
-    #[test]
-    fn is_registered_with_the_shared_judgement() {
-        // The judgement is `deprovision::judge_gone`, tested there; the fault zoo runs this check.
-        assert_eq!(find("PLAN-07").map(|c| c.requirement), Some("PLAN-07"));
-    }
 }

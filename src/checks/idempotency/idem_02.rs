@@ -1,13 +1,12 @@
 //! IDEM-02: the shared resource's provision, delivered again unchanged, is answered like the
 //! first delivery with the same id: one resource.
 
-use crate::checks::inspect::{is_2xx, observed_status};
-use crate::outcome::{Finding, Verdict};
-use crate::partner::{Credentials, Reply};
-use crate::runner::CheckCtx;
+use crate::check::judge::{is_2xx, observed_status};
+use crate::check::{CheckCtx, Resource, Stop, Verdict, pass};
+use crate::partner::Reply;
+use crate::record::outcome::Finding;
 
 crate::check!(
-    "IDEM-02",
     "IDEM-02",
     Must,
     "a repeated provision gives the same resource and id",
@@ -15,23 +14,19 @@ crate::check!(
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    let res = match cx.live_resource("primary").await {
-        Ok(r) => r,
-        Err(v) => return v,
-    };
+    let res = cx.live_resource(Resource::Primary).await?;
     let again = cx
-        .provision(
-            &res.request,
-            Credentials::Manifest,
-            "provision primary again (repeat delivery)",
-        )
+        .resend(&res, "provision primary again (repeat delivery)")
         .await;
     judge(&res.reply, &again)
 }
 
 pub fn judge(first: &Reply, again: &Reply) -> Verdict {
-    let with =
-        |f: Finding| Verdict::violated(f.exchange(&first.exchange).exchange(&again.exchange));
+    let with = |f: Finding| {
+        Err(Stop::violated(
+            f.exchange(&first.exchange).exchange(&again.exchange),
+        ))
+    };
     if !is_2xx(again.status) {
         return with(
             Finding::new(
@@ -53,28 +48,31 @@ pub fn judge(first: &Reply, again: &Reply) -> Verdict {
             .hint("a second id means a second resource: key provisions on the uuid, with a unique constraint"),
         );
     }
-    Verdict::pass()
+    pass()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::testing::reply;
+    use crate::check::Pass;
+    use crate::check::testing::{assert_found, reply};
 
     #[test]
     fn same_id_passes() {
         let first = reply(200, r#"{"id":"a"}"#);
         assert!(matches!(
             judge(&first, &reply(201, r#"{"id":"a"}"#)),
-            Verdict::Pass(_)
+            Ok(Pass(_))
         ));
-        assert!(matches!(
-            judge(&first, &reply(200, r#"{"id":"b"}"#)),
-            Verdict::Violated(_)
-        ));
-        assert!(matches!(
-            judge(&first, &reply(409, r#"{"message":"dup"}"#)),
-            Verdict::Violated(_)
-        ));
+        assert_found(
+            &judge(&first, &reply(200, r#"{"id":"b"}"#)),
+            Some("/id"),
+            "id \"b\"",
+        );
+        assert_found(
+            &judge(&first, &reply(409, r#"{"message":"dup"}"#)),
+            Some("status"),
+            "status 409",
+        );
     }
 }

@@ -1,62 +1,31 @@
 //! IDEM-02 (concurrent): N identical provisions of a fresh uuid sent at once give one resource:
 //! every successful answer carries the same id. N is `[idempotency] concurrent_deliveries`.
 
-use tokio::task::JoinSet;
-
 use crate::catalogue::Level;
-use crate::checks::inspect::{is_2xx, observed_status};
-use crate::outcome::{Finding, Verdict};
-use crate::partner::{Credentials, Reply};
-use crate::runner::CheckCtx;
+use crate::check::judge::{is_2xx, observed_status};
+use crate::check::{CheckCtx, Stop, Verdict, pass, skip};
+use crate::partner::Reply;
+use crate::record::outcome::Finding;
 
 crate::check!(
     "IDEM-02.concurrent",
-    "IDEM-02",
     Must,
     "identical provisions sent at once give one resource",
+    provisions = 1,
     run
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    let n = cx.settings.idempotency.concurrent_deliveries;
+    let n = cx.config().idempotency.concurrent_deliveries;
     if n < 2 {
-        return Verdict::Skip("[idempotency] concurrent_deliveries is below 2".into());
+        return skip("[idempotency] concurrent_deliveries is below 2");
     }
-    let uuid = uuid::Uuid::new_v4().to_string();
-    let body = cx.provision_body(&uuid, cx.default_plan());
-    let mut set = JoinSet::new();
-    for i in 0..n {
-        let client = cx.partner.clone();
-        let body = body.clone();
-        set.spawn(async move {
-            let label = format!("concurrent provision {}/{n}", i + 1);
-            (
-                i,
-                client.provision(&body, Credentials::Manifest, &label).await,
-            )
-        });
-    }
-    let mut replies: Vec<(usize, Reply)> = Vec::new();
-    while let Some(joined) = set.join_next().await {
-        match joined {
-            Ok(r) => replies.push(r),
-            Err(e) => return Verdict::Error(format!("a delivery task failed: {e}")),
-        }
-    }
-    replies.sort_by_key(|(i, _)| *i);
-    let replies: Vec<Reply> = replies.into_iter().map(|(_, r)| r).collect();
-    if let Some(p) = &cx.platform {
-        for r in &replies {
-            p.record_answer(&uuid, r);
-        }
-    }
+    let probe = cx.probe(cx.default_plan());
+    let replies = probe.send_concurrently(n).await.map_err(Stop::Error)?;
     let verdict = judge(&replies);
-    cx.deprovision(
-        &uuid,
-        Credentials::Manifest,
-        "deprovision the concurrently provisioned uuid",
-    )
-    .await;
+    probe
+        .remove("deprovision the concurrently provisioned uuid")
+        .await;
     verdict
 }
 
@@ -77,7 +46,7 @@ pub fn judge(replies: &[Reply]) -> Verdict {
         for r in replies {
             f = f.exchange(&r.exchange);
         }
-        Verdict::violated(f)
+        Err(Stop::violated(f))
     };
     if ids.len() > 1 {
         return finding(
@@ -114,23 +83,36 @@ pub fn judge(replies: &[Reply]) -> Verdict {
             .hint("Heroku retries a refused duplicate; answering it with the stored resource avoids the delay"),
         );
     }
-    Verdict::pass()
+    pass()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::testing::reply;
+    use crate::check::Pass;
+    use crate::check::testing::{found, reply};
 
     #[test]
     fn one_id_passes_several_fail() {
         let a = || reply(200, r#"{"id":"a"}"#);
-        assert!(matches!(judge(&[a(), a(), a()]), Verdict::Pass(_)));
+        assert!(matches!(judge(&[a(), a(), a()]), Ok(Pass(_))));
         let v = judge(&[a(), reply(200, r#"{"id":"b"}"#)]);
-        assert!(matches!(v, Verdict::Violated(f) if f.level == Some(Level::Must)));
+        let f = found(&v);
+        assert_eq!(
+            (f.level, f.location.as_deref()),
+            (Some(Level::Must), Some("/id"))
+        );
+        assert!(f.observed.contains("2 different ids"), "{}", f.observed);
         let v = judge(&[a(), reply(409, "{}")]);
-        assert!(matches!(v, Verdict::Violated(f) if f.level == Some(Level::Should)));
+        let f = found(&v);
+        assert_eq!(
+            (f.level, f.location.as_deref()),
+            (Some(Level::Should), Some("status"))
+        );
+        assert!(f.observed.contains("409"), "{}", f.observed);
         let v = judge(&[reply(500, "{}"), reply(500, "{}")]);
-        assert!(matches!(v, Verdict::Violated(f) if f.level == Some(Level::Must)));
+        let f = found(&v);
+        assert_eq!(f.level, Some(Level::Must));
+        assert!(f.observed.contains("none did"), "{}", f.observed);
     }
 }

@@ -5,6 +5,8 @@ pub mod idem_02;
 pub mod idem_02_concurrent;
 pub mod prov_12;
 
+crate::suite!(idem_02, idem_02_concurrent, prov_12);
+
 use serde_json::Value;
 
 use crate::partner::Reply;

@@ -2,13 +2,12 @@
 //! a silently recreated resource. Uses the `secondary` shared resource, removing it first.
 
 use crate::catalogue::Level;
-use crate::checks::inspect::{is_2xx, is_5xx, message, observed_status};
-use crate::outcome::{Finding, Verdict};
+use crate::check::judge::{is_2xx, is_5xx, message, observed_status};
+use crate::check::{CheckCtx, Resource, Verdict, blocked, pass};
 use crate::partner::{Credentials, Reply};
-use crate::runner::CheckCtx;
+use crate::record::outcome::Finding;
 
 crate::check!(
-    "PROV-12",
     "PROV-12",
     Should,
     "a provision for a removed uuid answers 410",
@@ -16,27 +15,18 @@ crate::check!(
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    let res = match cx.live_resource("secondary").await {
-        Ok(r) => r,
-        Err(v) => return v,
-    };
+    let res = cx.live_resource(Resource::Secondary).await?;
     let removal = cx
         .deprovision(&res.uuid, Credentials::Manifest, "deprovision secondary")
         .await;
     if !(is_2xx(removal.status) || matches!(removal.status, Some(404 | 410))) {
-        return Verdict::Blocked(format!(
+        return blocked(format!(
             "could not remove the secondary resource first: {}",
             removal.exchange.summary()
         ));
     }
     res.mark_gone("deprovisioned by PROV-12");
-    let again = cx
-        .provision(
-            &res.request,
-            Credentials::Manifest,
-            "provision the removed uuid again",
-        )
-        .await;
+    let again = cx.resend(&res, "provision the removed uuid again").await;
     judge(&again)
 }
 
@@ -53,8 +43,8 @@ pub fn judge(reply: &Reply) -> Verdict {
         .into()
     };
     match reply.status {
-        Some(410) => Verdict::pass(),
-        Some(422) if message(reply).is_some() => Verdict::pass(),
+        Some(410) => pass(),
+        Some(422) if message(reply).is_some() => pass(),
         s if is_2xx(s) => finding(
             Level::Should,
             format!(
@@ -75,20 +65,22 @@ pub fn judge(reply: &Reply) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::testing::reply;
+    use crate::check::Pass;
+    use crate::check::Stop;
+    use crate::check::testing::reply;
 
     #[test]
     fn gone_passes_recreation_warns() {
-        assert!(matches!(judge(&reply(410, "{}")), Verdict::Pass(_)));
+        assert!(matches!(judge(&reply(410, "{}")), Ok(Pass(_))));
         assert!(matches!(
             judge(&reply(422, r#"{"message":"removed"}"#)),
-            Verdict::Pass(_)
+            Ok(Pass(_))
         ));
         assert!(
-            matches!(judge(&reply(200, r#"{"id":"a"}"#)), Verdict::Violated(f) if f.level == Some(Level::Should))
+            matches!(judge(&reply(200, r#"{"id":"a"}"#)), Err(Stop::Violated(f)) if f.level == Some(Level::Should))
         );
         assert!(
-            matches!(judge(&reply(500, "{}")), Verdict::Violated(f) if f.level == Some(Level::Must))
+            matches!(judge(&reply(500, "{}")), Err(Stop::Violated(f)) if f.level == Some(Level::Must))
         );
     }
 }

@@ -2,20 +2,14 @@
 
 use serde_json::Value;
 
+use crate::check::{CheckCtx, Verdict, pass};
 use crate::manifest::Manifest;
-use crate::outcome::{Finding, Verdict};
-use crate::runner::CheckCtx;
+use crate::record::outcome::Finding;
 
-crate::check!(
-    "MAN-01",
-    "MAN-01",
-    Must,
-    "manifest id is a lowercase slug",
-    run
-);
+crate::check!("MAN-01", Must, "manifest id is a lowercase slug", run);
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    judge(&cx.manifest)
+    judge(cx.manifest())
 }
 
 pub fn judge(m: &Manifest) -> Verdict {
@@ -30,10 +24,10 @@ pub fn judge(m: &Manifest) -> Verdict {
         {
             Finding::new(expected, format!("`id` is `{s}`"))
         }
-        Some(Value::String(_)) => return Verdict::pass(),
+        Some(Value::String(_)) => return pass(),
         Some(other) => Finding::new(
             expected,
-            format!("`id` is {}", super::super::inspect::kind(other)),
+            format!("`id` is {}", crate::check::judge::kind(other)),
         ),
     };
     finding
@@ -45,13 +39,14 @@ pub fn judge(m: &Manifest) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::{Pass, Stop};
     use crate::checks::manifest::parse;
 
     #[test]
     fn judges_ids() {
         assert!(matches!(
             judge(&parse(r#"{"id":"fast-db","api":{}}"#)),
-            Verdict::Pass(_)
+            Ok(Pass(_))
         ));
         for bad in [
             r#"{"api":{}}"#,
@@ -59,7 +54,10 @@ mod tests {
             r#"{"id":"Fast DB","api":{}}"#,
             r#"{"id":7,"api":{}}"#,
         ] {
-            assert!(matches!(judge(&parse(bad)), Verdict::Violated(_)), "{bad}");
+            assert!(
+                matches!(judge(&parse(bad)), Err(Stop::Violated(_))),
+                "{bad}"
+            );
         }
     }
 }

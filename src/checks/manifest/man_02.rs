@@ -2,19 +2,19 @@
 
 use serde_json::Value;
 
+use crate::check::{CheckCtx, Verdict, pass};
 use crate::manifest::Manifest;
-use crate::outcome::{Finding, Verdict};
-use crate::runner::CheckCtx;
+use crate::record::outcome::Finding;
 
-crate::check!("MAN-02", "MAN-02", Must, "manifest password is set", run);
+crate::check!("MAN-02", Must, "manifest password is set", run);
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    judge(&cx.manifest)
+    judge(cx.manifest())
 }
 
 pub fn judge(m: &Manifest) -> Verdict {
     let observed = match m.api().get("password") {
-        Some(Value::String(s)) if !s.is_empty() => return Verdict::pass(),
+        Some(Value::String(s)) if !s.is_empty() => return pass(),
         Some(Value::String(_)) => "`api.password` is empty",
         None => "`api.password` is missing",
         Some(_) => "`api.password` is not a string",
@@ -28,21 +28,25 @@ pub fn judge(m: &Manifest) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::Pass;
+    use crate::check::testing::assert_found;
     use crate::checks::manifest::parse;
 
     #[test]
     fn judges_passwords() {
         assert!(matches!(
             judge(&parse(r#"{"api":{"password":"x"}}"#)),
-            Verdict::Pass(_)
+            Ok(Pass(_))
         ));
-        assert!(matches!(
-            judge(&parse(r#"{"api":{"password":""}}"#)),
-            Verdict::Violated(_)
-        ));
-        assert!(matches!(
-            judge(&parse(r#"{"api":{}}"#)),
-            Verdict::Violated(_)
-        ));
+        assert_found(
+            &judge(&parse(r#"{"api":{"password":""}}"#)),
+            Some("/api/password"),
+            "`api.password` is empty",
+        );
+        assert_found(
+            &judge(&parse(r#"{"api":{}}"#)),
+            Some("/api/password"),
+            "`api.password` is missing",
+        );
     }
 }

@@ -2,12 +2,11 @@
 
 use serde_json::Value;
 
+use crate::check::{CheckCtx, Verdict, pass};
 use crate::manifest::Manifest;
-use crate::outcome::{Finding, Verdict};
-use crate::runner::CheckCtx;
+use crate::record::outcome::Finding;
 
 crate::check!(
-    "MAN-03",
     "MAN-03",
     Must,
     "manifest regions are known Heroku regions",
@@ -33,7 +32,7 @@ pub const KNOWN_REGIONS: &[&str] = &[
 ];
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    judge(&cx.manifest, &cx.settings.manifest.extra_regions)
+    judge(cx.manifest(), &cx.config().manifest.extra_regions)
 }
 
 pub fn judge(m: &Manifest, extra: &[String]) -> Verdict {
@@ -71,34 +70,38 @@ pub fn judge(m: &Manifest, extra: &[String]) -> Verdict {
                 .into();
         }
     }
-    Verdict::pass()
+    pass()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::Pass;
+    use crate::check::testing::assert_found;
     use crate::checks::manifest::parse;
 
     #[test]
     fn judges_regions() {
         assert!(matches!(
             judge(&parse(r#"{"api":{"regions":["us","eu","tokyo"]}}"#), &[]),
-            Verdict::Pass(_)
+            Ok(Pass(_))
         ));
-        assert!(matches!(
-            judge(&parse(r#"{"api":{"regions":[]}}"#), &[]),
-            Verdict::Violated(_)
-        ));
-        assert!(matches!(
-            judge(&parse(r#"{"api":{"regions":["us-east-1"]}}"#), &[]),
-            Verdict::Violated(_)
-        ));
+        assert_found(
+            &judge(&parse(r#"{"api":{"regions":[]}}"#), &[]),
+            Some("/api/regions"),
+            "`api.regions` is empty",
+        );
+        assert_found(
+            &judge(&parse(r#"{"api":{"regions":["us-east-1"]}}"#), &[]),
+            Some("/api/regions/0"),
+            "unknown region \"us-east-1\"",
+        );
         assert!(matches!(
             judge(
                 &parse(r#"{"api":{"regions":["mars"]}}"#),
                 &["mars".to_owned()]
             ),
-            Verdict::Pass(_)
+            Ok(Pass(_))
         ));
     }
 }

@@ -1,15 +1,15 @@
 //! MAN-04: the production base_url and sso_url are https.
 
+use crate::check::{CheckCtx, Pass, Verdict, pass, pass_with};
 use crate::manifest::Manifest;
-use crate::outcome::{Finding, Verdict};
-use crate::runner::CheckCtx;
+use crate::record::outcome::Finding;
 
-crate::check!("MAN-04", "MAN-04", Must, "production URLs are https", run);
+crate::check!("MAN-04", Must, "production URLs are https", run);
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    match judge(&cx.manifest) {
-        Verdict::Pass(_) if cx.settings.base_url_overridden || cx.settings.sso_url_overridden => {
-            Verdict::pass_with("production URLs are https; this run uses a local override")
+    match judge(cx.manifest()) {
+        Ok(Pass(_)) if cx.settings().base_url_overridden || cx.settings().sso_url_overridden => {
+            pass_with("production URLs are https; this run uses a local override")
         }
         v => v,
     }
@@ -37,25 +37,36 @@ pub fn judge(m: &Manifest) -> Verdict {
                 .into();
         }
     }
-    Verdict::pass()
+    pass()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::testing::assert_found;
+
     use crate::checks::manifest::parse;
 
     #[test]
     fn judges_urls() {
         let ok = r#"{"api":{"production":{"base_url":"https://a.example/heroku/resources","sso_url":"https://a.example/sso"}}}"#;
-        assert!(matches!(judge(&parse(ok)), Verdict::Pass(_)));
+        assert!(matches!(judge(&parse(ok)), Ok(Pass(_))));
         let http = r#"{"api":{"production":{"base_url":"http://a.example/heroku/resources"}}}"#;
-        assert!(matches!(judge(&parse(http)), Verdict::Violated(_)));
+        assert_found(
+            &judge(&parse(http)),
+            Some("/api/production/base_url"),
+            "`http://a.example/heroku/resources`",
+        );
         let sso = r#"{"api":{"production":{"base_url":"https://a.example/r","sso_url":"http://a.example/sso"}}}"#;
-        assert!(matches!(judge(&parse(sso)), Verdict::Violated(_)));
-        assert!(matches!(
-            judge(&parse(r#"{"api":{}}"#)),
-            Verdict::Violated(_)
-        ));
+        assert_found(
+            &judge(&parse(sso)),
+            Some("/api/production/sso_url"),
+            "`http://a.example/sso`",
+        );
+        assert_found(
+            &judge(&parse(r#"{"api":{}}"#)),
+            Some("/api/production/base_url"),
+            "`api.production.base_url` is missing or not a string",
+        );
     }
 }

@@ -2,12 +2,11 @@
 
 use serde_json::Value;
 
+use crate::check::{CheckCtx, Verdict, pass, pass_with};
 use crate::manifest::Manifest;
-use crate::outcome::{Finding, Verdict};
-use crate::runner::CheckCtx;
+use crate::record::outcome::Finding;
 
 crate::check!(
-    "MAN-05",
     "MAN-05",
     Must,
     "config var names match ^[A-Z][0-9A-Z_]+$",
@@ -15,7 +14,7 @@ crate::check!(
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    judge(&cx.manifest)
+    judge(cx.manifest())
 }
 
 pub fn valid_name(name: &str) -> bool {
@@ -28,7 +27,7 @@ pub fn valid_name(name: &str) -> bool {
 pub fn judge(m: &Manifest) -> Verdict {
     let expected = "an array of names matching ^[A-Z][0-9A-Z_]+$";
     let items = match m.api().get("config_vars") {
-        None => return Verdict::pass_with("no config_vars declared"),
+        None => return pass_with("no config_vars declared"),
         Some(Value::Array(items)) => items,
         Some(_) => {
             return Finding::new(expected, "`api.config_vars` is not an array")
@@ -44,12 +43,14 @@ pub fn judge(m: &Manifest) -> Verdict {
                 .into();
         }
     }
-    Verdict::pass()
+    pass()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::Pass;
+    use crate::check::testing::assert_found;
     use crate::checks::manifest::parse;
 
     #[test]
@@ -61,15 +62,17 @@ mod tests {
         assert!(!valid_name("X"));
         assert!(matches!(
             judge(&parse(r#"{"api":{"config_vars":["A_URL"]}}"#)),
-            Verdict::Pass(_)
+            Ok(Pass(_))
         ));
-        assert!(matches!(
-            judge(&parse(r#"{"api":{"config_vars":["A_url"]}}"#)),
-            Verdict::Violated(_)
-        ));
-        assert!(matches!(
-            judge(&parse(r#"{"api":{"config_vars":"A_URL"}}"#)),
-            Verdict::Violated(_)
-        ));
+        assert_found(
+            &judge(&parse(r#"{"api":{"config_vars":["A_url"]}}"#)),
+            Some("/api/config_vars/0"),
+            "entry \"A_url\"",
+        );
+        assert_found(
+            &judge(&parse(r#"{"api":{"config_vars":"A_URL"}}"#)),
+            Some("/api/config_vars"),
+            "`api.config_vars` is not an array",
+        );
     }
 }

@@ -1,19 +1,13 @@
 //! MAN-06: every config var carries the prefix and one `_`.
 
+use crate::check::{CheckCtx, Verdict, pass};
 use crate::manifest::Manifest;
-use crate::outcome::{Finding, Verdict};
-use crate::runner::CheckCtx;
+use crate::record::outcome::Finding;
 
-crate::check!(
-    "MAN-06",
-    "MAN-06",
-    Must,
-    "config vars carry the prefix",
-    run
-);
+crate::check!("MAN-06", Must, "config vars carry the prefix", run);
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    judge(&cx.manifest)
+    judge(cx.manifest())
 }
 
 /// True when `name` is `{prefix}_{suffix}` with a non-empty suffix not starting with `_`.
@@ -36,12 +30,14 @@ pub fn judge(m: &Manifest) -> Verdict {
             .into();
         }
     }
-    Verdict::pass()
+    pass()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::Pass;
+    use crate::check::testing::assert_found;
     use crate::checks::manifest::parse;
 
     #[test]
@@ -51,12 +47,16 @@ mod tests {
         assert!(!has_prefix("FAST_DB_", "FAST_DB"));
         assert!(!has_prefix("FAST_DB__URL", "FAST_DB"));
         let m = parse(r#"{"id":"fast-db","api":{"config_vars":["FAST_DB_URL"]}}"#);
-        assert!(matches!(judge(&m), Verdict::Pass(_)));
+        assert!(matches!(judge(&m), Ok(Pass(_))));
         let m = parse(r#"{"id":"fast-db","api":{"config_vars":["DATABASE_URL"]}}"#);
-        assert!(matches!(judge(&m), Verdict::Violated(_)));
+        assert_found(
+            &judge(&m),
+            Some("/api/config_vars/0"),
+            "`DATABASE_URL` does not",
+        );
         let m = parse(
             r#"{"id":"fast-db","api":{"config_vars_prefix":"FDB","config_vars":["FDB_URL"]}}"#,
         );
-        assert!(matches!(judge(&m), Verdict::Pass(_)));
+        assert!(matches!(judge(&m), Ok(Pass(_))));
     }
 }

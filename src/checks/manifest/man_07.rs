@@ -2,25 +2,19 @@
 
 use serde_json::Value;
 
+use crate::check::{CheckCtx, Verdict, pass};
 use crate::manifest::Manifest;
-use crate::outcome::{Finding, Verdict};
-use crate::runner::CheckCtx;
+use crate::record::outcome::Finding;
 
-crate::check!(
-    "MAN-07",
-    "MAN-07",
-    Should,
-    "manifest declares API version \"3\"",
-    run
-);
+crate::check!("MAN-07", Should, "manifest declares API version \"3\"", run);
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    judge(&cx.manifest)
+    judge(cx.manifest())
 }
 
 pub fn judge(m: &Manifest) -> Verdict {
     match m.api().get("version") {
-        Some(Value::String(v)) if v == "3" => Verdict::pass(),
+        Some(Value::String(v)) if v == "3" => pass(),
         other => Finding::new(
             "\"3\"",
             match other {
@@ -37,21 +31,25 @@ pub fn judge(m: &Manifest) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::Pass;
+    use crate::check::testing::assert_found;
     use crate::checks::manifest::parse;
 
     #[test]
     fn judges_versions() {
         assert!(matches!(
             judge(&parse(r#"{"api":{"version":"3"}}"#)),
-            Verdict::Pass(_)
+            Ok(Pass(_))
         ));
-        assert!(matches!(
-            judge(&parse(r#"{"api":{"version":3}}"#)),
-            Verdict::Violated(_)
-        ));
-        assert!(matches!(
-            judge(&parse(r#"{"api":{}}"#)),
-            Verdict::Violated(_)
-        ));
+        assert_found(
+            &judge(&parse(r#"{"api":{"version":3}}"#)),
+            Some("/api/version"),
+            "`api.version` is 3",
+        );
+        assert_found(
+            &judge(&parse(r#"{"api":{}}"#)),
+            Some("/api/version"),
+            "`api.version` is missing",
+        );
     }
 }

@@ -2,28 +2,22 @@
 
 use serde_json::Value;
 
+use crate::check::{CheckCtx, Verdict, pass, pass_with};
 use crate::manifest::Manifest;
-use crate::outcome::{Finding, Verdict};
-use crate::runner::CheckCtx;
+use crate::record::outcome::Finding;
 
-crate::check!(
-    "MAN-13",
-    "MAN-13",
-    Must,
-    "sso_salt is set when sso_url is",
-    run
-);
+crate::check!("MAN-13", Must, "sso_salt is set when sso_url is", run);
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    judge(&cx.manifest)
+    judge(cx.manifest())
 }
 
 pub fn judge(m: &Manifest) -> Verdict {
     if m.sso_url.is_none() {
-        return Verdict::pass_with("no production sso_url");
+        return pass_with("no production sso_url");
     }
     let observed = match m.api().get("sso_salt") {
-        Some(Value::String(s)) if !s.is_empty() => return Verdict::pass(),
+        Some(Value::String(s)) if !s.is_empty() => return pass(),
         Some(Value::String(_)) => "`api.sso_salt` is empty",
         None => "`api.sso_salt` is missing",
         Some(_) => "`api.sso_salt` is not a string",
@@ -37,14 +31,20 @@ pub fn judge(m: &Manifest) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::Pass;
+    use crate::check::testing::assert_found;
     use crate::checks::manifest::parse;
 
     #[test]
     fn judges_salt() {
         let with = r#"{"api":{"sso_salt":"s","production":{"sso_url":"https://a/sso"}}}"#;
-        assert!(matches!(judge(&parse(with)), Verdict::Pass(_)));
+        assert!(matches!(judge(&parse(with)), Ok(Pass(_))));
         let without = r#"{"api":{"production":{"sso_url":"https://a/sso"}}}"#;
-        assert!(matches!(judge(&parse(without)), Verdict::Violated(_)));
-        assert!(matches!(judge(&parse(r#"{"api":{}}"#)), Verdict::Pass(_)));
+        assert_found(
+            &judge(&parse(without)),
+            Some("/api/sso_salt"),
+            "`api.sso_salt` is missing",
+        );
+        assert!(matches!(judge(&parse(r#"{"api":{}}"#)), Ok(Pass(_))));
     }
 }

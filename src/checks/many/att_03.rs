@@ -1,32 +1,20 @@
 //! ATT-03: two installs on one app are independent resources: each answer carries its own
 //! provider `id` (never one derived from `heroku_id`).
 
-use crate::outcome::{Finding, Verdict};
-use crate::runner::CheckCtx;
+use crate::check::{CheckCtx, Resource, Verdict, pass};
+use crate::record::outcome::Finding;
 
-crate::check!(
-    "ATT-03",
-    "ATT-03",
-    Must,
-    "each install on an app has its own id",
-    run
-);
+crate::check!("ATT-03", Must, "each install on an app has its own id", run);
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    let first = match cx.live_resource("primary").await {
-        Ok(r) => r,
-        Err(v) => return v,
-    };
+    let first = cx.live_resource(Resource::Primary).await?;
     // The answer is the evidence; a later removal (PROV-12, PROV-10) does not matter.
-    let second = match super::answered(cx).await {
-        Ok(r) => r,
-        Err(v) => return v,
-    };
+    let second = super::answered(cx).await?;
     judge(
         super::provider_id(&first.reply),
         super::provider_id(&second.reply),
     )
-    .map_or_else(Verdict::pass, |f| {
+    .map_or_else(pass, |f| {
         f.exchange(&first.reply.exchange)
             .exchange(&second.reply.exchange)
             .into()

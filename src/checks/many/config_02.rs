@@ -1,35 +1,25 @@
 //! CONFIG-02 (many-per-app): the second install on an app answers its config under the
 //! manifest's names too. Renaming per attachment is Heroku's job, not the partner's.
 
-use crate::checks::inspect::config_problem;
-use crate::outcome::Verdict;
-use crate::runner::CheckCtx;
+use crate::check::judge::config_problem;
+use crate::check::{CheckCtx, Resource, Verdict, blocked, pass, pass_with};
 
 crate::check!(
     "CONFIG-02.many",
-    "CONFIG-02",
     Must,
     "a second install answers config under manifest names",
     run
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    let first = match cx.live_resource("primary").await {
-        Ok(r) => r,
-        Err(v) => return v,
-    };
+    let first = cx.live_resource(Resource::Primary).await?;
     if let Some(config) = first.reply.json.as_ref().ok().and_then(|b| b.get("config"))
-        && config_problem(&cx.manifest, config).is_some()
+        && config_problem(cx.manifest(), config).is_some()
     {
-        return Verdict::Blocked(
-            "the first install's config already breaks the rule (see PROV-04)".into(),
-        );
+        return blocked("the first install's config already breaks the rule (see PROV-04)");
     }
     // The answer is the evidence; a later removal (PROV-12, PROV-10) does not matter.
-    let second = match super::answered(cx).await {
-        Ok(r) => r,
-        Err(v) => return v,
-    };
+    let second = super::answered(cx).await?;
     let Some(config) = second
         .reply
         .json
@@ -37,25 +27,13 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         .ok()
         .and_then(|b| b.get("config"))
     else {
-        return Verdict::pass_with("the answer carries no config");
+        return pass_with("the answer carries no config");
     };
-    match config_problem(&cx.manifest, config) {
-        None => Verdict::pass(),
+    match config_problem(cx.manifest(), config) {
+        None => pass(),
         Some(f) => f
             .hint("answer with the manifest's names (e.g. MYADDON_URL) for every install; Heroku renames them per attachment (BALLOON_URL)")
             .exchange(&second.reply.exchange)
             .into(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use crate::checks::find;
-
-    #[test]
-    fn is_registered() {
-        // Judged with the shared inspect::config_problem (tested there); the fault zoo runs it
-        // (renames-second-install).
-        assert!(find("CONFIG-02.many").is_some());
     }
 }

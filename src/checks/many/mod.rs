@@ -9,16 +9,21 @@ pub mod prov_11;
 pub mod prov_11_concurrent;
 pub mod sso_10;
 
+crate::suite!(
+    prov_11,
+    att_03,
+    config_02,
+    prov_11_concurrent,
+    sso_10,
+    prov_10,
+);
+
 use std::sync::Arc;
 
 use serde_json::Value;
 
-use crate::outcome::Verdict;
+use crate::check::{CheckCtx, Provisioned, Resource, Stop, blocked};
 use crate::partner::Reply;
-use crate::runner::{CheckCtx, Provisioned};
-
-/// The shared resource installed on the same app as `primary` (its own uuid).
-pub const SECOND: &str = "secondary";
 
 /// The provider `id` of a provision answer, as text.
 pub fn provider_id(reply: &Reply) -> Option<String> {
@@ -30,14 +35,14 @@ pub fn provider_id(reply: &Reply) -> Option<String> {
 }
 
 /// The second install, if the partner accepted it (whether or not it was removed since).
-pub async fn answered(cx: &CheckCtx<'_>) -> Result<Arc<Provisioned>, Verdict> {
-    let second = cx.resource(SECOND).await;
+pub async fn answered(cx: &CheckCtx<'_>) -> Result<Arc<Provisioned>, Stop> {
+    let second = cx.resource(Resource::Secondary).await;
     if second.reply.is_success() {
         Ok(second)
     } else {
-        Err(Verdict::Blocked(format!(
+        blocked(format!(
             "the second install was refused: {} (see PROV-11)",
             second.reply.exchange.summary()
-        )))
+        ))
     }
 }

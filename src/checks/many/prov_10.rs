@@ -1,13 +1,12 @@
 //! PROV-10: installs are keyed on the uuid: removing the second install on an app leaves the
 //! first working (it still answers a plan change as a resource it knows).
 
-use crate::checks::inspect::observed_status;
-use crate::outcome::{Finding, Verdict};
+use crate::check::judge::observed_status;
+use crate::check::{CheckCtx, Resource, Stop, Verdict, blocked, pass_with};
 use crate::partner::{Credentials, Reply};
-use crate::runner::CheckCtx;
+use crate::record::outcome::Finding;
 
 crate::check!(
-    "PROV-10",
     "PROV-10",
     Should,
     "removing one install on an app leaves the other working",
@@ -15,14 +14,8 @@ crate::check!(
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    let first = match cx.live_resource("primary").await {
-        Ok(r) => r,
-        Err(v) => return v,
-    };
-    let second = match super::answered(cx).await {
-        Ok(r) => r,
-        Err(v) => return v,
-    };
+    let first = cx.live_resource(Resource::Primary).await?;
+    let second = super::answered(cx).await?;
     // PROV-12 may have removed it already; otherwise this check does.
     let removal = match second.gone() {
         Some(_) => None,
@@ -37,7 +30,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     };
     // A 404/410 means the partner lost it, unless an earlier removal of it (one that answered
     // an error) went through after all.
-    let removed_before = cx.journal.all().iter().any(|e| {
+    let removed_before = cx.exchanges().iter().any(|e| {
         e.request.method == "DELETE"
             && e.request.url.ends_with(&format!("/{}", second.uuid))
             && removal.as_ref().is_none_or(|r| r.exchange.seq != e.seq)
@@ -47,7 +40,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
             .as_ref()
             .is_some_and(|r| matches!(r.status, Some(404 | 410)));
     if let Some(r) = removal.as_ref().filter(|r| !lost && !r.is_success()) {
-        return Verdict::Blocked(format!(
+        return blocked(format!(
             "the second install could not be removed: {} (see DEPROV-02)",
             r.exchange.summary()
         ));
@@ -61,7 +54,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     // plan suite did.
     let body = serde_json::json!({"plan": first.current_plan(), "uuid": first.uuid});
     let reply = cx
-        .partner
+        .partner()
         .plan_change(
             &first.uuid,
             &body,
@@ -70,7 +63,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         )
         .await;
     let verdict = judge(&reply);
-    if matches!(verdict, Verdict::Violated(_)) {
+    if matches!(verdict, Err(Stop::Violated(_))) {
         first.mark_gone("the partner removed it with the other install on its app (PROV-10)");
     }
     if let (true, Some(removal)) = (lost, &removal) {
@@ -96,9 +89,9 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
 /// proves neither, so the check is blocked on it.
 pub fn judge(reply: &Reply) -> Verdict {
     let refused_with_message =
-        reply.status == Some(422) && crate::checks::inspect::message(reply).is_some();
+        reply.status == Some(422) && crate::check::judge::message(reply).is_some();
     if reply.is_success() || refused_with_message {
-        return Verdict::pass_with(observed_status(reply));
+        return pass_with(observed_status(reply));
     }
     match reply.status {
         Some(404 | 410) => Finding::new(
@@ -109,7 +102,7 @@ pub fn judge(reply: &Reply) -> Verdict {
         .hint("key installs on the uuid: deprovisioning one uuid must not remove other installs of the same app (heroku_id)")
         .exchange(&reply.exchange)
         .into(),
-        _ => Verdict::Blocked(format!(
+        _ => blocked(format!(
             "the plan change of the first install answered neither 2xx nor 404/410, so whether it still exists is unknown: {}",
             reply.exchange.summary()
         )),
@@ -118,27 +111,29 @@ pub fn judge(reply: &Reply) -> Verdict {
 
 #[cfg(test)]
 mod tests {
-    use crate::checks::testing::reply;
-    use crate::outcome::Verdict;
+    use crate::check::testing::{assert_found, reply};
+    use crate::check::{Pass, Stop};
 
     #[test]
     fn gone_fails_and_known_passes() {
-        assert!(matches!(
-            super::judge(&reply(410, "{}")),
-            Verdict::Violated(_)
-        ));
-        assert!(matches!(
-            super::judge(&reply(404, "{}")),
-            Verdict::Violated(_)
-        ));
-        assert!(matches!(super::judge(&reply(200, "{}")), Verdict::Pass(_)));
+        assert_found(
+            &super::judge(&reply(410, "{}")),
+            Some("status"),
+            "status 410: the partner no longer knows it",
+        );
+        assert_found(
+            &super::judge(&reply(404, "{}")),
+            Some("status"),
+            "status 404: the partner no longer knows it",
+        );
+        assert!(matches!(super::judge(&reply(200, "{}")), Ok(Pass(_))));
         assert!(matches!(
             super::judge(&reply(422, r#"{"message":"already on that plan"}"#)),
-            Verdict::Pass(_)
+            Ok(Pass(_))
         ));
         for unknown in [reply(422, "{}"), reply(500, "{}"), reply(503, "oops")] {
             assert!(
-                matches!(super::judge(&unknown), Verdict::Blocked(_)),
+                matches!(super::judge(&unknown), Err(Stop::Blocked(_))),
                 "{:?}",
                 unknown.status
             );

@@ -1,13 +1,12 @@
 //! PROV-11: a second install on an app that already has the add-on (same `heroku_id`, another
 //! uuid) is accepted: there is no uniqueness constraint on `heroku_id`.
 
-use crate::checks::inspect::observed_status;
-use crate::outcome::{Finding, Verdict};
+use crate::check::judge::observed_status;
+use crate::check::{CheckCtx, Resource, Verdict, pass};
 use crate::partner::Reply;
-use crate::runner::CheckCtx;
+use crate::record::outcome::Finding;
 
 crate::check!(
-    "PROV-11",
     "PROV-11",
     Must,
     "a second install on the same app is accepted",
@@ -15,16 +14,14 @@ crate::check!(
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    if let Err(v) = cx.live_resource("primary").await {
-        return v;
-    }
-    let second = cx.resource(super::SECOND).await;
+    cx.live_resource(Resource::Primary).await?;
+    let second = cx.resource(Resource::Secondary).await;
     judge(&second.reply)
 }
 
 pub fn judge(reply: &Reply) -> Verdict {
     if reply.is_success() {
-        return Verdict::pass();
+        return pass();
     }
     Finding::new(
         "2xx for a second install on the app (same heroku_id, new uuid)",
@@ -38,16 +35,16 @@ pub fn judge(reply: &Reply) -> Verdict {
 
 #[cfg(test)]
 mod tests {
-    use crate::checks::testing::reply;
-    use crate::outcome::Verdict;
+    use crate::check::Pass;
+    use crate::check::testing::reply;
 
     #[test]
     fn fails_on_422_and_passes_on_200() {
         let v = super::judge(&reply(422, "{\"message\":\"already installed\"}"));
-        assert!(matches!(v, Verdict::Violated(_)), "{v:?}");
+        crate::check::testing::assert_found(&v, Some("status"), "status 422");
         assert!(matches!(
             super::judge(&reply(200, "{\"id\":\"x\"}")),
-            Verdict::Pass(_)
+            Ok(Pass(_))
         ));
     }
 }

@@ -1,39 +1,32 @@
 //! PROV-11 (concurrent): two installs on one app sent at once both succeed as independent
 //! resources with distinct ids. Both are removed afterwards.
 
-use crate::checks::inspect::observed_status;
-use crate::outcome::{Finding, Verdict};
-use crate::partner::{Credentials, Reply};
-use crate::runner::CheckCtx;
+use crate::check::judge::observed_status;
+use crate::check::{CheckCtx, Resource, Verdict, pass};
+use crate::partner::Reply;
+use crate::record::outcome::Finding;
 
 crate::check!(
     "PROV-11.concurrent",
-    "PROV-11",
     Must,
     "concurrent installs on one app both succeed with distinct ids",
+    provisions = 2,
     run
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
     // Only meaningful once one install on the app works.
-    if let Err(v) = cx.live_resource("primary").await {
-        return v;
-    }
-    let uuids = [
-        uuid::Uuid::new_v4().to_string(),
-        uuid::Uuid::new_v4().to_string(),
-    ];
-    let plan = cx.default_plan().to_owned();
-    let bodies: Vec<_> = uuids.iter().map(|u| cx.same_app_body(u, &plan)).collect();
+    cx.live_resource(Resource::Primary).await?;
+    let plan = cx.default_plan();
+    let installs = [cx.on_run_app(plan)?, cx.on_run_app(plan)?];
     let (a, b) = tokio::join!(
-        cx.provision(&bodies[0], Credentials::Manifest, "concurrent install 1"),
-        cx.provision(&bodies[1], Credentials::Manifest, "concurrent install 2"),
+        installs[0].send("concurrent install 1"),
+        installs[1].send("concurrent install 2"),
     );
     let verdict = judge(&a, &b);
-    for (uuid, reply) in uuids.iter().zip([&a, &b]) {
+    for (install, reply) in installs.iter().zip([&a, &b]) {
         if reply.is_success() {
-            cx.deprovision(uuid, Credentials::Manifest, "remove a concurrent install")
-                .await;
+            install.remove("remove a concurrent install").await;
         }
     }
     verdict
@@ -64,25 +57,27 @@ pub fn judge(a: &Reply, b: &Reply) -> Verdict {
             .hint("derive ids from the uuid or an atomic sequence, not from a per-app counter read and written in separate steps"),
         );
     }
-    Verdict::pass()
+    pass()
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::checks::testing::reply;
-    use crate::outcome::Verdict;
+    use crate::check::Pass;
+    use crate::check::testing::{assert_found, reply};
 
     #[test]
     fn judges_status_and_ids() {
         let ok = |id: &str| reply(200, &format!("{{\"id\":\"{id}\"}}"));
-        assert!(matches!(super::judge(&ok("a"), &ok("b")), Verdict::Pass(_)));
-        assert!(matches!(
-            super::judge(&ok("a"), &ok("a")),
-            Verdict::Violated(_)
-        ));
-        assert!(matches!(
-            super::judge(&ok("a"), &reply(422, "{}")),
-            Verdict::Violated(_)
-        ));
+        assert!(matches!(super::judge(&ok("a"), &ok("b")), Ok(Pass(_))));
+        assert_found(
+            &super::judge(&ok("a"), &ok("a")),
+            Some("/id"),
+            "both answered id `a`",
+        );
+        assert_found(
+            &super::judge(&ok("a"), &reply(422, "{}")),
+            Some("status"),
+            "status 422",
+        );
     }
 }

@@ -2,35 +2,28 @@
 //! install signs in and lands on its own dashboard, not on the first install's.
 
 use crate::catalogue::Level;
+use crate::check::{CheckCtx, Resource, Verdict, pass_with};
 use crate::checks::sso::{Attempt, valid_login, working_login};
-use crate::outcome::{Finding, Verdict};
-use crate::runner::CheckCtx;
+use crate::record::outcome::Finding;
 
 crate::check!(
     "SSO-10.install",
-    "SSO-10",
     Should,
     "SSO to the second install on an app opens that install",
     run
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    let first = match working_login(cx, "primary").await {
-        Ok(l) => l,
-        Err(v) => return v,
-    };
+    let first = working_login(cx, Resource::Primary).await?;
     // Made by the SSO suite (SSO-03.cross) while the second install existed, or now.
-    let second = match valid_login(cx, super::SECOND).await {
-        Ok(l) => l,
-        Err(v) => return v,
-    };
-    let ids = |res: &crate::runner::Provisioned| {
+    let second = valid_login(cx, Resource::Secondary).await?;
+    let ids = |res: &crate::check::Provisioned| {
         let mut ids = vec![res.uuid.clone()];
         ids.extend(crate::checks::many::provider_id(&res.reply));
         ids
     };
-    let first_ids = ids(&*cx.resource("primary").await);
-    let second_ids = ids(&*cx.resource(super::SECOND).await);
+    let first_ids = ids(&*cx.resource(Resource::Primary).await);
+    let second_ids = ids(&*cx.resource(Resource::Secondary).await);
     judge(&first, &first_ids, &second, &second_ids)
 }
 
@@ -69,7 +62,7 @@ pub fn judge(
     if !second.signed_in() {
         return finding(format!(
             "the login did not sign in: {}",
-            crate::checks::inspect::observed_status(last)
+            crate::check::judge::observed_status(last)
         ))
         .into();
     }
@@ -81,7 +74,7 @@ pub fn judge(
         ))
         .into();
     }
-    Verdict::pass_with(format!(
+    pass_with(format!(
         "landed on {} (the first install's login: {})",
         second.nav.final_url, first.nav.final_url
     ))
@@ -89,14 +82,15 @@ pub fn judge(
 
 #[cfg(test)]
 mod tests {
-    use crate::checks::find;
+    use crate::check::testing::assert_found;
+
     use crate::checks::sso::Attempt;
     use crate::partner::sso::{CookieJar, Navigation};
 
     fn landed(url: &str, body: &str) -> Attempt {
         Attempt {
             nav: Navigation {
-                hops: vec![crate::checks::testing::reply_typed(200, body, "text/html")],
+                hops: vec![crate::check::testing::reply_typed(200, body, "text/html")],
                 final_url: url.to_owned(),
                 broken: None,
             },
@@ -116,16 +110,10 @@ mod tests {
         let short = landed("http://p/7", "");
         assert!(!super::names(&short, &second));
         // Not signed in (no session cookie): a warning whatever the page.
-        assert!(matches!(
-            super::judge(&fixed, &first, &fixed, &second),
-            crate::outcome::Verdict::Violated(_)
-        ));
-    }
-
-    #[test]
-    fn is_registered() {
-        // Judges two browser logins (crate::checks::sso helpers, tested there); the fault zoo
-        // runs it (sso-keys-on-app).
-        assert!(find("SSO-10.install").is_some());
+        assert_found(
+            &super::judge(&fixed, &first, &fixed, &second),
+            Some("header Location"),
+            "the login did not sign in: status 200",
+        );
     }
 }

@@ -1,12 +1,11 @@
 //! IDEM-04: a plan change to the plan the resource is already on is a no-op answered 200.
 
-use crate::checks::inspect::observed_status;
-use crate::outcome::{Finding, Verdict};
+use crate::check::judge::observed_status;
+use crate::check::{CheckCtx, Resource, Verdict, pass};
 use crate::partner::Reply;
-use crate::runner::CheckCtx;
+use crate::record::outcome::Finding;
 
 crate::check!(
-    "IDEM-04",
     "IDEM-04",
     Should,
     "a plan change to the current plan answers 200",
@@ -14,10 +13,7 @@ crate::check!(
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    let res = match cx.live_resource("primary").await {
-        Ok(r) => r,
-        Err(v) => return v,
-    };
+    let res = cx.live_resource(Resource::Primary).await?;
     let plan = res.current_plan();
     let reply = super::change(
         cx,
@@ -31,7 +27,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
 
 pub fn judge(reply: &Reply) -> Verdict {
     if reply.status == Some(200) {
-        return Verdict::pass();
+        return pass();
     }
     Finding::new(
         "200 (a no-op: Heroku is probably retrying)",
@@ -46,14 +42,16 @@ pub fn judge(reply: &Reply) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::testing::reply;
+    use crate::check::Pass;
+    use crate::check::testing::{assert_found, reply};
 
     #[test]
     fn only_200_passes() {
-        assert!(matches!(judge(&reply(200, "{}")), Verdict::Pass(_)));
-        assert!(matches!(
-            judge(&reply(422, r#"{"message":"same"}"#)),
-            Verdict::Violated(_)
-        ));
+        assert!(matches!(judge(&reply(200, "{}")), Ok(Pass(_))));
+        assert_found(
+            &judge(&reply(422, r#"{"message":"same"}"#)),
+            Some("status"),
+            "status 422",
+        );
     }
 }

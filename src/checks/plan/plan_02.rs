@@ -3,25 +3,22 @@
 use serde_json::Value;
 
 use crate::catalogue::Level;
-use crate::checks::inspect::{config_problem, observed_status};
+use crate::check::judge::{config_problem, observed_status};
+use crate::check::{CheckCtx, Resource, Stop, Verdict, skip};
 use crate::manifest::Manifest;
-use crate::outcome::{Finding, Verdict};
 use crate::partner::{Credentials, Reply};
-use crate::runner::CheckCtx;
+use crate::record::outcome::Finding;
 
-crate::check!("PLAN-02", "PLAN-02", Must, "plan upgrade answers 200", run);
+crate::check!("PLAN-02", Must, "plan upgrade answers 200", run);
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    let Some(plan) = cx.settings.plans.upgrade.clone() else {
-        return Verdict::Skip("no upgrade plan: set [plans] upgrade in the config".into());
+    let Some(plan) = cx.config().plans.upgrade.clone() else {
+        return skip("no upgrade plan: set [plans] upgrade in the config");
     };
-    let res = match cx.live_resource("primary").await {
-        Ok(r) => r,
-        Err(v) => return v,
-    };
+    let res = cx.live_resource(Resource::Primary).await?;
     let body = serde_json::json!({"plan": plan, "uuid": res.uuid});
     let reply = cx
-        .partner
+        .partner()
         .plan_change(
             &res.uuid,
             &body,
@@ -29,7 +26,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
             &format!("plan change to {plan}"),
         )
         .await;
-    let verdict = judge(&cx.manifest, &reply);
+    let verdict = judge(cx.manifest(), &reply);
     if reply.is_success() && reply.status != Some(202) {
         res.set_current_plan(&plan);
     }
@@ -37,7 +34,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
 }
 
 pub fn judge(manifest: &Manifest, reply: &Reply) -> Verdict {
-    let with = |f: Finding| Verdict::violated(f.exchange(&reply.exchange));
+    let with = |f: Finding| Err(Stop::violated(f.exchange(&reply.exchange)));
     let mut note = None;
     match reply.status {
         Some(200) => {}
@@ -61,7 +58,10 @@ pub fn judge(manifest: &Manifest, reply: &Reply) -> Verdict {
             );
         }
     }
-    let pass = || note.clone().map_or_else(Verdict::pass, Verdict::pass_with);
+    let pass = || {
+        note.clone()
+            .map_or_else(crate::check::pass, crate::check::pass_with)
+    };
     if reply.body.is_empty() {
         return pass();
     }
@@ -93,32 +93,36 @@ pub fn judge(manifest: &Manifest, reply: &Reply) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::testing::reply;
+    use crate::check::Pass;
+    use crate::check::testing::{assert_found, reply};
 
     #[test]
     fn judges_answers() {
         let m = Manifest::parse(r#"{"id":"x","api":{"config_vars":["X_URL"]}}"#, "m").unwrap();
         assert!(matches!(
             judge(&m, &reply(200, r#"{"message":"ok"}"#)),
-            Verdict::Pass(_)
+            Ok(Pass(_))
         ));
-        assert!(matches!(judge(&m, &reply(200, "")), Verdict::Pass(_)));
-        assert!(matches!(judge(&m, &reply(204, "")), Verdict::Pass(Some(_))));
+        assert!(matches!(judge(&m, &reply(200, "")), Ok(Pass(_))));
+        assert!(matches!(judge(&m, &reply(204, "")), Ok(Pass(Some(_)))));
         assert!(matches!(
             judge(&m, &reply(201, r#"{"message":"ok"}"#)),
-            Verdict::Pass(Some(_))
+            Ok(Pass(Some(_)))
         ));
-        assert!(matches!(
-            judge(&m, &reply(200, r#"{"config":{"Y":"1"}}"#)),
-            Verdict::Violated(_)
-        ));
-        assert!(matches!(
-            judge(&m, &reply(422, r#"{"message":"no"}"#)),
-            Verdict::Violated(_)
-        ));
-        assert!(matches!(
-            judge(&m, &reply(200, "<html>")),
-            Verdict::Violated(_)
-        ));
+        assert_found(
+            &judge(&m, &reply(200, r#"{"config":{"Y":"1"}}"#)),
+            Some("/config/Y"),
+            "key `Y` is not declared in the manifest",
+        );
+        assert_found(
+            &judge(&m, &reply(422, r#"{"message":"no"}"#)),
+            Some("status"),
+            "status 422",
+        );
+        assert_found(
+            &judge(&m, &reply(200, "<html>")),
+            Some("body"),
+            "the body is not a JSON object",
+        );
     }
 }

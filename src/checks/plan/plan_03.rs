@@ -1,11 +1,9 @@
 //! PLAN-03: a plan change to a plan the add-on does not offer gets 422 with a message. The plan
 //! name is random, so it cannot exist (kensa's fixed "foo" broke partners that had one).
 
-use crate::outcome::Verdict;
-use crate::runner::CheckCtx;
+use crate::check::{CheckCtx, Resource, Verdict, pass};
 
 crate::check!(
-    "PLAN-03",
     "PLAN-03",
     Must,
     "a plan change to an unknown plan gets 422 with a message",
@@ -13,20 +11,17 @@ crate::check!(
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    let res = match cx.live_resource("primary").await {
-        Ok(r) => r,
-        Err(v) => return v,
-    };
+    let res = cx.live_resource(Resource::Primary).await?;
     let plan = format!(
         "conformance-no-such-plan-{}",
         &uuid::Uuid::new_v4().simple().to_string()[..8]
     );
     let reply = super::change(cx, &res, &plan, "plan change to an unknown plan").await;
-    match crate::checks::inspect::refusal_problem(
+    match crate::check::judge::refusal_problem(
         &reply,
         "422 with a message: the plan does not exist",
     ) {
-        None => Verdict::pass(),
+        None => pass(),
         Some(f) => f
             .hint("look the plan up and refuse unknown slugs with 422 and a message")
             .into(),
@@ -36,7 +31,8 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::testing::{ctx_for, run_check};
+    use crate::check::Pass;
+    use crate::check::testing::{assert_found, ctx_for, run_check};
     use wiremock::matchers::method;
     use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -50,7 +46,7 @@ mod tests {
             .respond_with(ResponseTemplate::new(status).set_body_string(body))
             .mount(&server)
             .await;
-        let ctx = ctx_for(&server.uri(), |_| {});
+        let ctx = ctx_for(&server.uri(), |_| {}).await;
         run_check(&CHECK, &ctx).await
     }
 
@@ -58,8 +54,12 @@ mod tests {
     async fn judged_as_a_refusal() {
         assert!(matches!(
             verdict(422, r#"{"message":"no such plan"}"#).await,
-            Verdict::Pass(_)
+            Ok(Pass(_))
         ));
-        assert!(matches!(verdict(200, "{}").await, Verdict::Violated(_)));
+        assert_found(
+            &verdict(200, "{}").await,
+            Some("status"),
+            "status 200: the request was carried out",
+        );
     }
 }

@@ -1,11 +1,9 @@
 //! PLAN-08: a plan change for a uuid the partner never saw gets 404 or 410.
 
-use crate::outcome::Verdict;
+use crate::check::{CheckCtx, Verdict};
 use crate::partner::Credentials;
-use crate::runner::CheckCtx;
 
 crate::check!(
-    "PLAN-08",
     "PLAN-08",
     Should,
     "plan change for an unknown uuid answers 404 or 410",
@@ -15,14 +13,14 @@ crate::check!(
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
     let uuid = uuid::Uuid::new_v4().to_string();
     let plan = cx
-        .settings
+        .config()
         .plans
         .upgrade
         .clone()
         .unwrap_or_else(|| cx.default_plan().to_owned());
     let body = serde_json::json!({"plan": plan, "uuid": uuid});
     let reply = cx
-        .partner
+        .partner()
         .plan_change(
             &uuid,
             &body,
@@ -40,17 +38,19 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::testing::{run_against, stub};
+    use crate::check::Pass;
+    use crate::check::testing::{assert_found, run_against, stub};
 
     #[tokio::test]
     async fn not_found_passes_success_warns() {
         assert!(matches!(
             run_against(&CHECK, stub(404, "{}")).await,
-            Verdict::Pass(_)
+            Ok(Pass(_))
         ));
-        assert!(matches!(
-            run_against(&CHECK, stub(200, "{}")).await,
-            Verdict::Violated(_)
-        ));
+        assert_found(
+            &run_against(&CHECK, stub(200, "{}")).await,
+            Some("status"),
+            "status 200",
+        );
     }
 }

@@ -1,19 +1,19 @@
 //! GEN-02: unknown fields in the provision body are tolerated.
 
-use crate::checks::inspect::{is_2xx, observed_status};
-use crate::outcome::{Finding, Verdict};
-use crate::runner::CheckCtx;
+use crate::check::judge::{is_2xx, observed_status};
+use crate::check::{CheckCtx, Verdict, pass};
+use crate::record::outcome::Finding;
 
 crate::check!(
     "GEN-02",
-    "GEN-02",
     Must,
     "unknown request fields are tolerated",
+    provisions = 1,
     run
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    let reply = match super::variant_probe(cx, "unknown fields", |body| {
+    let reply = super::variant_probe(cx, "unknown fields", |body| {
         if let Some(map) = body.as_object_mut() {
             map.insert("conformance_unknown_field".into(), "ignore me".into());
             map.insert(
@@ -22,13 +22,9 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
             );
         }
     })
-    .await
-    {
-        Ok(r) => r,
-        Err(v) => return v,
-    };
+    .await?;
     if is_2xx(reply.status) {
-        return Verdict::pass();
+        return pass();
     }
     Finding::new(
         "the same success as without the unknown fields",
@@ -41,22 +37,22 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
 
 #[cfg(test)]
 mod tests {
-    use crate::checks::testing::{ctx_for, refusing_bodies_with, run_against, run_check, stub};
-    use crate::outcome::Verdict;
+    use crate::check::testing::{ctx_for, refusing_bodies_with, run_against, run_check, stub};
+    use crate::check::{Pass, Stop};
 
     #[tokio::test]
     async fn fails_when_refused() {
         let server = refusing_bodies_with("conformance_unknown_field").await;
-        let ctx = ctx_for(&server.uri(), |_| {});
+        let ctx = ctx_for(&server.uri(), |_| {}).await;
         let v = run_check(&super::CHECK, &ctx).await;
-        assert!(matches!(v, Verdict::Violated(_)), "{v:?}");
+        assert!(matches!(v, Err(Stop::Violated(_))), "{v:?}");
     }
 
     #[tokio::test]
     async fn blocked_when_even_the_baseline_provision_fails() {
         let v = run_against(&super::CHECK, stub(500, "{}")).await;
-        assert!(matches!(v, Verdict::Blocked(_)), "{v:?}");
+        assert!(matches!(v, Err(Stop::Blocked(_))), "{v:?}");
         let v = run_against(&super::CHECK, stub(200, "{\"id\":\"x\"}")).await;
-        assert!(matches!(v, Verdict::Pass(_)), "{v:?}");
+        assert!(matches!(v, Ok(Pass(_))), "{v:?}");
     }
 }

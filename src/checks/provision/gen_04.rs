@@ -1,11 +1,10 @@
 //! GEN-04: a JSON answer is labelled with a JSON content type.
 
-use crate::outcome::{Finding, Verdict};
+use crate::check::{CheckCtx, Resource, Verdict, blocked, pass};
 use crate::partner::Reply;
-use crate::runner::CheckCtx;
+use crate::record::outcome::Finding;
 
 crate::check!(
-    "GEN-04",
     "GEN-04",
     Should,
     "provision answer has a JSON content type",
@@ -13,10 +12,8 @@ crate::check!(
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    match cx.live_resource("primary").await {
-        Ok(res) => judge(&res.reply),
-        Err(v) => v,
-    }
+    let res = cx.live_resource(Resource::Primary).await?;
+    judge(&res.reply)
 }
 
 pub fn is_json_type(content_type: &str) -> bool {
@@ -32,10 +29,10 @@ pub fn is_json_type(content_type: &str) -> bool {
 
 pub fn judge(reply: &Reply) -> Verdict {
     if reply.json.is_err() {
-        return Verdict::Blocked("the body is not JSON (see GEN-01)".to_owned());
+        return blocked("the body is not JSON (see GEN-01)");
     }
     match reply.content_type.as_deref() {
-        Some(ct) if is_json_type(ct) => Verdict::pass(),
+        Some(ct) if is_json_type(ct) => pass(),
         other => Finding::new(
             "Content-Type: application/json",
             format!("Content-Type: {}", other.unwrap_or("(none)")),
@@ -50,7 +47,9 @@ pub fn judge(reply: &Reply) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::testing::reply_typed;
+
+    use crate::check::Pass;
+    use crate::check::testing::{assert_found, reply_typed};
 
     #[test]
     fn judges_types() {
@@ -59,13 +58,14 @@ mod tests {
             "application/vnd.heroku-addons+json; version=3"
         ));
         assert!(!is_json_type("text/html"));
-        assert!(matches!(
-            judge(&reply_typed(200, "{}", "text/html")),
-            Verdict::Violated(_)
-        ));
+        assert_found(
+            &judge(&reply_typed(200, "{}", "text/html")),
+            Some("header Content-Type"),
+            "Content-Type: text/html",
+        );
         assert!(matches!(
             judge(&reply_typed(200, "{}", "application/json")),
-            Verdict::Pass(_)
+            Ok(Pass(_))
         ));
     }
 }

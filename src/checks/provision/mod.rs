@@ -11,23 +11,24 @@ pub mod prov_05;
 pub mod prov_06;
 pub mod prov_14;
 
+crate::suite!(
+    prov_02, gen_01, gen_04, prov_03, prov_04, prov_05, prov_06, prov_14, gen_02, opt_02,
+);
+
 use std::sync::Arc;
 
 use serde_json::Value;
 
-use crate::checks::inspect::is_2xx;
-use crate::outcome::Verdict;
-use crate::partner::{Credentials, Reply};
-use crate::runner::{CheckCtx, Provisioned};
+use crate::check::judge::is_2xx;
+use crate::check::{CheckCtx, Provisioned, Resource, Stop, skip};
+use crate::partner::Reply;
 
 /// The shared resource's synchronous answer, or the verdict for checks that judge one: blocked
 /// when it failed, skipped when the partner answered 202 (config comes later, by API).
-pub async fn sync_answer(cx: &CheckCtx<'_>) -> Result<Arc<Provisioned>, Verdict> {
-    let res = cx.live_resource("primary").await?;
+pub async fn sync_answer(cx: &CheckCtx<'_>) -> Result<Arc<Provisioned>, Stop> {
+    let res = cx.live_resource(Resource::Primary).await?;
     if res.is_async() {
-        return Err(Verdict::Skip(
-            "the partner answered 202: config arrives through the Platform API".into(),
-        ));
+        return skip("the partner answered 202: config arrives through the Platform API");
     }
     Ok(res)
 }
@@ -38,25 +39,15 @@ pub async fn variant_probe(
     cx: &CheckCtx<'_>,
     what: &str,
     alter: impl FnOnce(&mut Value),
-) -> Result<Reply, Verdict> {
-    cx.live_resource("primary").await?;
-    let uuid = uuid::Uuid::new_v4().to_string();
-    let mut body = cx.provision_body(&uuid, cx.default_plan());
-    alter(&mut body);
-    let reply = cx
-        .provision(
-            &body,
-            Credentials::Manifest,
-            &format!("provision with {what}"),
-        )
-        .await;
+) -> Result<Reply, Stop> {
+    cx.live_resource(Resource::Primary).await?;
+    let mut probe = cx.probe(cx.default_plan());
+    alter(&mut probe.body);
+    let reply = probe.send(&format!("provision with {what}")).await;
     if is_2xx(reply.status) {
-        cx.deprovision(
-            &uuid,
-            Credentials::Manifest,
-            &format!("remove the resource with {what}"),
-        )
-        .await;
+        probe
+            .remove(&format!("remove the resource with {what}"))
+            .await;
     }
     Ok(reply)
 }

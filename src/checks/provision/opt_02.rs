@@ -1,30 +1,26 @@
 //! OPT-02: unknown provisioning options are ignored.
 
-use crate::checks::inspect::{is_2xx, observed_status};
-use crate::outcome::{Finding, Verdict};
-use crate::runner::CheckCtx;
+use crate::check::judge::{is_2xx, observed_status};
+use crate::check::{CheckCtx, Verdict, pass};
+use crate::record::outcome::Finding;
 
 crate::check!(
     "OPT-02",
-    "OPT-02",
     Should,
     "unknown provisioning options are ignored",
+    provisions = 1,
     run
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    let reply = match super::variant_probe(cx, "an unknown option", |body| {
+    let reply = super::variant_probe(cx, "an unknown option", |body| {
         if let Some(options) = body.get_mut("options").and_then(|o| o.as_object_mut()) {
             options.insert("conformance-unknown-option".into(), "true".into());
         }
     })
-    .await
-    {
-        Ok(r) => r,
-        Err(v) => return v,
-    };
+    .await?;
     if is_2xx(reply.status) {
-        return Verdict::pass();
+        return pass();
     }
     Finding::new(
         "success, ignoring the unknown option",
@@ -39,22 +35,22 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
 
 #[cfg(test)]
 mod tests {
-    use crate::checks::testing::{ctx_for, refusing_bodies_with, run_against, run_check, stub};
-    use crate::outcome::Verdict;
+    use crate::check::testing::{ctx_for, refusing_bodies_with, run_against, run_check, stub};
+    use crate::check::{Pass, Stop};
 
     #[tokio::test]
     async fn warns_when_refused() {
         let server = refusing_bodies_with("conformance-unknown-option").await;
-        let ctx = ctx_for(&server.uri(), |_| {});
+        let ctx = ctx_for(&server.uri(), |_| {}).await;
         let v = run_check(&super::CHECK, &ctx).await;
-        assert!(matches!(v, Verdict::Violated(_)), "{v:?}");
+        assert!(matches!(v, Err(Stop::Violated(_))), "{v:?}");
     }
 
     #[tokio::test]
     async fn blocked_when_even_the_baseline_provision_fails() {
         let v = run_against(&super::CHECK, stub(500, "{}")).await;
-        assert!(matches!(v, Verdict::Blocked(_)), "{v:?}");
+        assert!(matches!(v, Err(Stop::Blocked(_))), "{v:?}");
         let v = run_against(&super::CHECK, stub(200, "{\"id\":\"x\"}")).await;
-        assert!(matches!(v, Verdict::Pass(_)), "{v:?}");
+        assert!(matches!(v, Ok(Pass(_))), "{v:?}");
     }
 }

@@ -1,21 +1,15 @@
 //! PROV-02: a provision succeeds with 200/201 (sync) or 202 (async).
 
 use crate::catalogue::Level;
-use crate::checks::inspect::observed_status;
-use crate::outcome::{Finding, Verdict};
+use crate::check::judge::observed_status;
+use crate::check::{CheckCtx, Resource, Verdict, pass, pass_with};
 use crate::partner::Reply;
-use crate::runner::CheckCtx;
+use crate::record::outcome::Finding;
 
-crate::check!(
-    "PROV-02",
-    "PROV-02",
-    Must,
-    "provision answers 200, 201 or 202",
-    run
-);
+crate::check!("PROV-02", Must, "provision answers 200, 201 or 202", run);
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    let res = cx.resource("primary").await;
+    let res = cx.resource(Resource::Primary).await;
     judge(&res.reply)
 }
 
@@ -32,8 +26,8 @@ pub fn judge(reply: &Reply) -> Verdict {
         .into();
     }
     match reply.status {
-        Some(200 | 201) => Verdict::pass(),
-        Some(202) => Verdict::pass_with("202: asynchronous provisioning"),
+        Some(200 | 201) => pass(),
+        Some(202) => pass_with("202: asynchronous provisioning"),
         Some(s) if (200..300).contains(&s) => Finding::new(expected, format!("status {s}"))
             .at("status")
             .level(Level::Should)
@@ -53,16 +47,17 @@ pub fn judge(reply: &Reply) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::testing::reply;
+    use crate::check::testing::reply;
+    use crate::check::{Pass, Stop};
 
     #[test]
     fn judges_statuses() {
-        assert!(matches!(judge(&reply(200, "{}")), Verdict::Pass(_)));
-        assert!(matches!(judge(&reply(202, "{}")), Verdict::Pass(_)));
+        assert!(matches!(judge(&reply(200, "{}")), Ok(Pass(_))));
+        assert!(matches!(judge(&reply(202, "{}")), Ok(Pass(_))));
         match judge(&reply(203, "{}")) {
-            Verdict::Violated(f) => assert_eq!(f.level, Some(Level::Should)),
+            Err(Stop::Violated(f)) => assert_eq!(f.level, Some(Level::Should)),
             v => panic!("{v:?}"),
         }
-        assert!(matches!(judge(&reply(500, "{}")), Verdict::Violated(f) if f.level.is_none()));
+        assert!(matches!(judge(&reply(500, "{}")), Err(Stop::Violated(f)) if f.level.is_none()));
     }
 }

@@ -2,12 +2,11 @@
 
 use serde_json::Value;
 
-use crate::checks::inspect::{json_object, kind};
-use crate::outcome::{Finding, Verdict};
-use crate::runner::CheckCtx;
+use crate::check::judge::{json_body, kind};
+use crate::check::{CheckCtx, Resource, Stop, Verdict, pass};
+use crate::record::outcome::Finding;
 
 crate::check!(
-    "PROV-03",
     "PROV-03",
     Must,
     "provision answer has an id not derived from heroku_id",
@@ -15,17 +14,11 @@ crate::check!(
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    let res = match cx.live_resource("primary").await {
-        Ok(r) => r,
-        Err(v) => return v,
-    };
+    let res = cx.live_resource(Resource::Primary).await?;
     let heroku_id = res.request.get("heroku_id").and_then(Value::as_str);
-    let body = match json_object(&res.reply) {
-        Ok(b) => b,
-        Err(why) => return Verdict::Blocked(why),
-    };
+    let body = json_body(&res.reply)?;
     match judge(body.get("id"), heroku_id) {
-        Verdict::Violated(f) => Verdict::violated(f.exchange(&res.reply.exchange)),
+        Err(Stop::Violated(f)) => Err(Stop::violated(f.exchange(&res.reply.exchange))),
         v => v,
     }
 }
@@ -68,29 +61,35 @@ pub fn judge(id: Option<&Value>, heroku_id: Option<&str>) -> Verdict {
             .into();
         }
     }
-    Verdict::pass()
+    pass()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::Pass;
+    use crate::check::testing::found;
     use serde_json::json;
 
     #[test]
     fn judges_ids() {
         let h = Some("app1234567@heroku.com");
-        assert!(matches!(judge(Some(&json!("res-42")), h), Verdict::Pass(_)));
-        assert!(matches!(judge(Some(&json!(42)), h), Verdict::Pass(_)));
-        assert!(matches!(judge(None, h), Verdict::Violated(_)));
-        assert!(matches!(judge(Some(&json!("")), h), Verdict::Violated(_)));
-        assert!(matches!(judge(Some(&json!(null)), h), Verdict::Violated(_)));
-        assert!(matches!(
-            judge(Some(&json!("app1234567@heroku.com")), h),
-            Verdict::Violated(_)
-        ));
-        assert!(matches!(
-            judge(Some(&json!("res-1234567")), h),
-            Verdict::Violated(_)
-        ));
+        assert!(matches!(judge(Some(&json!("res-42")), h), Ok(Pass(_))));
+        assert!(matches!(judge(Some(&json!(42)), h), Ok(Pass(_))));
+        for (id, word) in [
+            (None, "missing"),
+            (Some(json!("")), "empty"),
+            (Some(json!(null)), "null"),
+            (
+                Some(json!("app1234567@heroku.com")),
+                "derived from heroku_id",
+            ),
+            (Some(json!("res-1234567")), "derived from heroku_id"),
+        ] {
+            let v = judge(id.as_ref(), h);
+            let f = found(&v);
+            assert_eq!(f.location.as_deref(), Some("/id"), "{id:?}");
+            assert!(f.observed.contains(word), "{id:?}: {}", f.observed);
+        }
     }
 }

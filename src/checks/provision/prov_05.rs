@@ -2,12 +2,11 @@
 
 use serde_json::Value;
 
-use crate::checks::inspect::json_object;
-use crate::outcome::{Finding, Verdict};
-use crate::runner::CheckCtx;
+use crate::check::judge::json_body;
+use crate::check::{CheckCtx, Stop, Verdict, blocked, pass, pass_with};
+use crate::record::outcome::Finding;
 
 crate::check!(
-    "PROV-05",
     "PROV-05",
     Should,
     "*_URL config values are absolute URIs",
@@ -15,28 +14,22 @@ crate::check!(
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    let res = match super::sync_answer(cx).await {
-        Ok(r) => r,
-        Err(v) => return v,
-    };
-    let body = match json_object(&res.reply) {
-        Ok(b) => b,
-        Err(why) => return Verdict::Blocked(why),
-    };
-    let production = !cx.settings.base_url_overridden;
+    let res = super::sync_answer(cx).await?;
+    let body = json_body(&res.reply)?;
+    let production = !cx.settings().base_url_overridden;
     match body.get("config") {
         Some(config) => match judge(config, production) {
-            Verdict::Violated(f) => Verdict::violated(f.exchange(&res.reply.exchange)),
+            Err(Stop::Violated(f)) => Err(Stop::violated(f.exchange(&res.reply.exchange))),
             v => v,
         },
-        None => Verdict::pass_with("no config in the answer"),
+        None => pass_with("no config in the answer"),
     }
 }
 
 /// `production`: the run targets the production URL, where localhost is wrong.
 pub fn judge(config: &Value, production: bool) -> Verdict {
     let Some(map) = config.as_object() else {
-        return Verdict::Blocked("`config` is not an object (see PROV-04)".into());
+        return blocked("`config` is not an object (see PROV-04)");
     };
     let mut seen = 0;
     for (key, value) in map.iter().filter(|(k, _)| k.ends_with("_URL")) {
@@ -65,42 +58,47 @@ pub fn judge(config: &Value, production: bool) -> Verdict {
         }
     }
     if seen == 0 {
-        Verdict::pass_with("no *_URL config vars in the answer")
+        pass_with("no *_URL config vars in the answer")
     } else {
-        Verdict::pass()
+        pass()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::Pass;
+    use crate::check::testing::assert_found;
     use serde_json::json;
 
     #[test]
     fn judges_urls() {
         assert!(matches!(
             judge(&json!({"X_URL": "postgres://u:p@db.example:5432/d"}), true),
-            Verdict::Pass(_)
+            Ok(Pass(_))
         ));
-        assert!(matches!(
-            judge(&json!({"X_URL": "/relative"}), true),
-            Verdict::Violated(_)
-        ));
-        assert!(matches!(
-            judge(&json!({"X_URL": "mailto:a@b"}), true),
-            Verdict::Violated(_)
-        ));
-        assert!(matches!(
-            judge(&json!({"X_URL": "http://localhost:5000"}), true),
-            Verdict::Violated(_)
-        ));
+        assert_found(
+            &judge(&json!({"X_URL": "/relative"}), true),
+            Some("/config/X_URL"),
+            "`X_URL` does not parse as a URI",
+        );
+        assert_found(
+            &judge(&json!({"X_URL": "mailto:a@b"}), true),
+            Some("/config/X_URL"),
+            "`X_URL` has no host",
+        );
+        assert_found(
+            &judge(&json!({"X_URL": "http://localhost:5000"}), true),
+            Some("/config/X_URL"),
+            "`X_URL` points at localhost in production",
+        );
         assert!(matches!(
             judge(&json!({"X_URL": "http://localhost:5000"}), false),
-            Verdict::Pass(_)
+            Ok(Pass(_))
         ));
         assert!(matches!(
             judge(&json!({"X_TOKEN": "abc"}), true),
-            Verdict::Pass(_)
+            Ok(Pass(_))
         ));
     }
 }

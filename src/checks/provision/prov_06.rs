@@ -2,12 +2,11 @@
 
 use serde_json::Value;
 
-use crate::checks::inspect::json_object;
-use crate::outcome::{Finding, Verdict};
-use crate::runner::CheckCtx;
+use crate::check::judge::json_body;
+use crate::check::{CheckCtx, Resource, Stop, Verdict, pass, skip};
+use crate::record::outcome::Finding;
 
 crate::check!(
-    "PROV-06",
     "PROV-06",
     Must,
     "log_drain_url returned when syslog_drain is required",
@@ -15,22 +14,16 @@ crate::check!(
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    if !cx.manifest.requires("syslog_drain") {
-        return Verdict::Skip("the manifest does not require syslog_drain".into());
+    if !cx.manifest().requires("syslog_drain") {
+        return skip("the manifest does not require syslog_drain");
     }
-    let res = match cx.live_resource("primary").await {
-        Ok(r) => r,
-        Err(v) => return v,
-    };
+    let res = cx.live_resource(Resource::Primary).await?;
     if res.is_async() {
-        return Verdict::Skip("the partner answered 202; the drain is not in the 202 body".into());
+        return skip("the partner answered 202; the drain is not in the 202 body");
     }
-    let body = match json_object(&res.reply) {
-        Ok(b) => b,
-        Err(why) => return Verdict::Blocked(why),
-    };
+    let body = json_body(&res.reply)?;
     match judge(body.get("log_drain_url")) {
-        Verdict::Violated(f) => Verdict::violated(f.exchange(&res.reply.exchange)),
+        Err(Stop::Violated(f)) => Err(Stop::violated(f.exchange(&res.reply.exchange))),
         v => v,
     }
 }
@@ -38,7 +31,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
 pub fn judge(value: Option<&Value>) -> Verdict {
     let expected = "`log_drain_url` starting with https:// or syslog://";
     match value.and_then(Value::as_str) {
-        Some(u) if u.starts_with("https://") || u.starts_with("syslog://") => Verdict::pass(),
+        Some(u) if u.starts_with("https://") || u.starts_with("syslog://") => pass(),
         Some(u) => Finding::new(expected, format!("`{u}`")).at("/log_drain_url").into(),
         None => Finding::new(expected, "no `log_drain_url`")
             .at("/log_drain_url")
@@ -50,22 +43,25 @@ pub fn judge(value: Option<&Value>) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::Pass;
+    use crate::check::testing::assert_found;
     use serde_json::json;
 
     #[test]
     fn judges_drains() {
         assert!(matches!(
             judge(Some(&json!("https://d.example/x"))),
-            Verdict::Pass(_)
+            Ok(Pass(_))
         ));
         assert!(matches!(
             judge(Some(&json!("syslog://d.example:514"))),
-            Verdict::Pass(_)
+            Ok(Pass(_))
         ));
-        assert!(matches!(
-            judge(Some(&json!("http://d.example"))),
-            Verdict::Violated(_)
-        ));
-        assert!(matches!(judge(None), Verdict::Violated(_)));
+        assert_found(
+            &judge(Some(&json!("http://d.example"))),
+            Some("/log_drain_url"),
+            "`http://d.example`",
+        );
+        assert_found(&judge(None), Some("/log_drain_url"), "no `log_drain_url`");
     }
 }

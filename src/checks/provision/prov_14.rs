@@ -1,14 +1,14 @@
 //! PROV-14: a malformed provision body gets a 4xx: never a 5xx, never success.
 
-use crate::checks::inspect::observed_status;
-use crate::outcome::{Finding, Verdict};
-use crate::runner::CheckCtx;
+use crate::check::judge::observed_status;
+use crate::check::{CheckCtx, Verdict, pass_with};
+use crate::record::outcome::Finding;
 
 crate::check!(
     "PROV-14",
-    "PROV-14",
     Should,
     "malformed provision body gets a 4xx",
+    provisions = 1,
     run
 );
 
@@ -20,11 +20,11 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         cx.default_plan()
     );
     let reply = cx
-        .partner
+        .partner()
         .provision_raw(bytes.into_bytes(), &uuid, "malformed provision body")
         .await;
     match reply.status {
-        Some(s) if (400..500).contains(&s) => Verdict::pass_with(format!("status {s}")),
+        Some(s) if (400..500).contains(&s) => pass_with(format!("status {s}")),
         Some(s) if (200..300).contains(&s) => Finding::new(
             "a 4xx (the body is not JSON)",
             format!("status {s}: the malformed request was accepted"),
@@ -41,13 +41,14 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
 
 #[cfg(test)]
 mod tests {
-    use crate::checks::testing::{run_against, stub};
+    use crate::check::Pass;
+    use crate::check::testing::{run_against, stub};
 
     #[tokio::test]
     async fn fails_on_500_and_passes_on_400() {
         let v = run_against(&super::CHECK, stub(500, "{}")).await;
-        assert!(matches!(v, crate::outcome::Verdict::Violated(_)), "{v:?}");
+        crate::check::testing::assert_found(&v, Some("status"), "status 500");
         let v = run_against(&super::CHECK, stub(400, "{\"message\":\"bad json\"}")).await;
-        assert!(matches!(v, crate::outcome::Verdict::Pass(_)), "{v:?}");
+        assert!(matches!(v, Ok(Pass(_))), "{v:?}");
     }
 }

@@ -6,18 +6,19 @@ pub mod region_05_nothing_created;
 pub mod region_07;
 pub mod region_08;
 
+crate::suite!(region_05, region_05_nothing_created, region_08, region_07);
+
 use std::sync::{Arc, Mutex};
 
+use crate::check::{CheckCtx, Stop};
 use crate::partner::{Credentials, Reply};
-use crate::runner::CheckCtx;
 
 /// Uuids whose Private Space provision was refused, for the follow-up deprovision probe.
 #[derive(Debug, Default)]
 pub struct Refused(pub Mutex<Vec<String>>);
 
-pub async fn refused(cx: &CheckCtx<'_>) -> Option<Arc<Refused>> {
-    cx.memo("region-refused", async { Refused::default() })
-        .await
+pub async fn refused(cx: &CheckCtx<'_>) -> Result<Arc<Refused>, Stop> {
+    cx.memo(None, async { Refused::default() }).await
 }
 
 /// Provisions a fresh uuid on `plan` in `region`; returns the uuid and the answer.
@@ -27,10 +28,9 @@ pub async fn provision_in(
     region: &str,
     label: &str,
 ) -> (String, Reply) {
-    let uuid = uuid::Uuid::new_v4().to_string();
-    let body = cx.provision_body_in(&uuid, plan, region);
-    let reply = cx.provision(&body, Credentials::Manifest, label).await;
-    (uuid, reply)
+    let probe = cx.probe_in(plan, region);
+    let reply = probe.send(label).await;
+    (probe.uuid, reply)
 }
 
 /// Removes a resource a probe created (the run's cleanup would do it too, later).

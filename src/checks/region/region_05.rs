@@ -1,29 +1,27 @@
 //! REGION-05: a plan the config marks unavailable in Private Spaces, provisioned in a Private
 //! Space region, gets 422 with an explanatory message.
 
-use crate::checks::inspect::refusal_problem;
-use crate::outcome::{Finding, Verdict};
-use crate::runner::CheckCtx;
+use crate::check::judge::refusal_problem;
+use crate::check::{CheckCtx, Verdict, pass, skip, violated};
+use crate::record::outcome::Finding;
 
 crate::check!(
     "REGION-05",
-    "REGION-05",
     Must,
     "plans unavailable in Private Spaces are refused there with 422 and a message",
+    provisions = 1,
     run
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    let cfg = &cx.settings;
+    let cfg = &cx.config();
     let plans = &cfg.plans.private_space_unavailable;
     if plans.is_empty() {
-        return Verdict::Skip(
-            "no plan is marked unavailable in Private Spaces: list them in [plans] private_space_unavailable".into(),
+        return skip(
+            "no plan is marked unavailable in Private Spaces: list them in [plans] private_space_unavailable",
         );
     }
-    let Some(refused) = super::refused(cx).await else {
-        return Verdict::Error("the region memo holds another type".into());
-    };
+    let refused = super::refused(cx).await?;
     let mut first: Option<Finding> = None;
     for plan in plans {
         for region in &cfg.regions.private_space {
@@ -49,13 +47,15 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
             }
         }
     }
-    first.map_or_else(Verdict::pass, Verdict::violated)
+    first.map_or_else(pass, violated)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::testing::{ctx_for, run_check, start, stub};
+
+    use crate::check::Pass;
+    use crate::check::testing::{assert_found, ctx_for, run_check, start, stub};
 
     #[tokio::test]
     async fn refusal_passes_acceptance_fails() {
@@ -63,13 +63,14 @@ mod tests {
             c.plans.private_space_unavailable = vec!["hobby".into()]
         };
         let server = start(stub(422, r#"{"message":"not in Private Spaces"}"#)).await;
-        let ctx = ctx_for(&server.uri(), tweak);
-        assert!(matches!(run_check(&CHECK, &ctx).await, Verdict::Pass(_)));
+        let ctx = ctx_for(&server.uri(), tweak).await;
+        assert!(matches!(run_check(&CHECK, &ctx).await, Ok(Pass(_))));
         let server = start(stub(200, r#"{"id":"x"}"#)).await;
-        let ctx = ctx_for(&server.uri(), tweak);
-        assert!(matches!(
-            run_check(&CHECK, &ctx).await,
-            Verdict::Violated(_)
-        ));
+        let ctx = ctx_for(&server.uri(), tweak).await;
+        assert_found(
+            &run_check(&CHECK, &ctx).await,
+            Some("status"),
+            "status 200: the request was carried out",
+        );
     }
 }

@@ -3,26 +3,23 @@
 //! arrive later than this check cannot be seen; the reference's fault calls before refusing.
 
 use crate::catalogue::Level;
-use crate::checks::inspect::is_2xx;
-use crate::outcome::{Finding, Verdict};
+use crate::check::judge::is_2xx;
+use crate::check::{CheckCtx, Pass, Verdict, blocked, pass};
 use crate::partner::Credentials;
-use crate::runner::CheckCtx;
+use crate::record::outcome::Finding;
 
 crate::check!(
     "REGION-05.leftover",
-    "REGION-05",
     Must,
     "a refused Private Space provision leaves no resource and makes no callback",
     run
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    let Some(refused) = super::refused(cx).await else {
-        return Verdict::Error("the region memo holds another type".into());
-    };
+    let refused = super::refused(cx).await?;
     let uuids = refused.0.lock().map(|r| r.clone()).unwrap_or_default();
     if uuids.is_empty() {
-        return Verdict::Blocked("no Private Space provision was refused (see REGION-05)".into());
+        return blocked("no Private Space provision was refused (see REGION-05)");
     }
     for uuid in uuids {
         let reply = cx
@@ -44,9 +41,9 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
             )
             .await;
         if !matches!(control.status, Some(404 | 410)) {
-            return Verdict::Blocked(format!(
+            return blocked(format!(
                 "an unknown uuid's deprovision gets {} too (see DEPROV-03), so a leftover cannot be told apart",
-                crate::checks::inspect::observed_status(&control)
+                crate::check::judge::observed_status(&control)
             ));
         }
         if is_2xx(reply.status) {
@@ -64,18 +61,18 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
             .into();
         }
         let v = crate::checks::deprovision::judge_gone(&reply, "404 or 410 for a refused uuid", "");
-        if !matches!(v, Verdict::Pass(_)) {
+        if !matches!(v, Ok(Pass(_))) {
             return v;
         }
     }
-    Verdict::pass()
+    pass()
 }
 
 /// A finding when the platform received calls concerning the refused uuid (a grant exchange,
 /// Platform API calls): a refused provision must not act on Heroku's side either.
 fn callbacks_for(cx: &CheckCtx<'_>, uuid: &str) -> Option<Finding> {
-    let platform = cx.platform.as_ref()?;
-    let calls: Vec<_> = platform
+    let calls: Vec<_> = cx
+        .platform()
         .journal()
         .all()
         .into_iter()
@@ -96,12 +93,16 @@ fn callbacks_for(cx: &CheckCtx<'_>, uuid: &str) -> Option<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::testing::{ctx_for, run_check, start, stub};
+    use crate::check::Stop;
+    use crate::check::testing::{ctx_for, run_check, start, stub};
 
     #[tokio::test]
     async fn blocked_without_a_refusal() {
         let server = start(stub(404, "{}")).await;
-        let ctx = ctx_for(&server.uri(), |_| {});
-        assert!(matches!(run_check(&CHECK, &ctx).await, Verdict::Blocked(_)));
+        let ctx = ctx_for(&server.uri(), |_| {}).await;
+        assert!(matches!(
+            run_check(&CHECK, &ctx).await,
+            Err(Stop::Blocked(_))
+        ));
     }
 }

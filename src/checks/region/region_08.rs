@@ -1,19 +1,19 @@
 //! REGION-08: a plan available in Private Spaces provisions in a Private Space region.
 
-use crate::checks::inspect::{is_2xx, observed_status};
-use crate::outcome::{Finding, Verdict};
-use crate::runner::CheckCtx;
+use crate::check::judge::{is_2xx, observed_status};
+use crate::check::{CheckCtx, Verdict, pass, skip};
+use crate::record::outcome::Finding;
 
 crate::check!(
     "REGION-08",
-    "REGION-08",
     Must,
     "plans available in Private Spaces provision there",
+    provisions = 1,
     run
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    let cfg = &cx.settings;
+    let cfg = &cx.config();
     let unavailable = &cfg.plans.private_space_unavailable;
     let candidates = [
         Some(cx.default_plan().to_owned()),
@@ -25,18 +25,16 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         .flatten()
         .find(|p| !p.is_empty() && !unavailable.contains(p))
     else {
-        return Verdict::Skip(
-            "every configured plan is marked unavailable in Private Spaces".into(),
-        );
+        return skip("every configured plan is marked unavailable in Private Spaces");
     };
     let Some(region) = cfg.regions.private_space.first().cloned() else {
-        return Verdict::Skip("no Private Space region: set [regions] private_space".into());
+        return skip("no Private Space region: set [regions] private_space");
     };
     let (uuid, reply) =
         super::provision_in(cx, &plan, &region, &format!("provision {plan} in {region}")).await;
     if is_2xx(reply.status) {
         super::remove(cx, &uuid, "deprovision the Private Space resource").await;
-        return Verdict::pass();
+        return pass();
     }
     Finding::new(
         format!("2xx: {plan} is available in Private Spaces ({region})"),
@@ -51,17 +49,20 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::testing::{run_against, stub};
+
+    use crate::check::Pass;
+    use crate::check::testing::{assert_found, run_against, stub};
 
     #[tokio::test]
     async fn success_passes_refusal_fails() {
         assert!(matches!(
             run_against(&CHECK, stub(200, r#"{"id":"x"}"#)).await,
-            Verdict::Pass(_)
+            Ok(Pass(_))
         ));
-        assert!(matches!(
-            run_against(&CHECK, stub(422, r#"{"message":"no"}"#)).await,
-            Verdict::Violated(_)
-        ));
+        assert_found(
+            &run_against(&CHECK, stub(422, r#"{"message":"no"}"#)).await,
+            Some("status"),
+            "status 422",
+        );
     }
 }

@@ -7,14 +7,16 @@ pub mod rotate_02;
 pub mod rotate_04;
 pub mod rotate_05;
 
+crate::suite!(rotate_04, rotate_05, rotate_02);
+
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use crate::check::{CheckCtx, Provisioned, Resource, Stop, error, skip};
 use crate::checks::many::provider_id;
 use crate::hooks::{self, HookRun};
-use crate::outcome::Verdict;
-use crate::platform::inbound::Inbound;
-use crate::runner::{CheckCtx, Provisioned};
+use crate::record::Inbound;
+use crate::record::InboundKind;
 
 /// One app the resource is attached to, before and after the rotation.
 #[derive(Debug, Clone)]
@@ -44,9 +46,9 @@ pub struct Rotation {
 pub fn hook_vars(cx: &CheckCtx<'_>, res: &Provisioned) -> BTreeMap<&'static str, String> {
     let mut vars = BTreeMap::from([
         ("resource_uuid", res.uuid.clone()),
-        ("app", cx.app.name.clone()),
-        ("app_id", cx.app.id.clone()),
-        ("heroku_id", cx.app.heroku_id.clone()),
+        ("app", cx.app().name.clone()),
+        ("app_id", cx.app().id.clone()),
+        ("heroku_id", cx.app().heroku_id.clone()),
         ("plan", res.plan.clone()),
     ]);
     if let Some(id) = provider_id(&res.reply) {
@@ -56,20 +58,17 @@ pub fn hook_vars(cx: &CheckCtx<'_>, res: &Provisioned) -> BTreeMap<&'static str,
 }
 
 fn hook_timeout(cx: &CheckCtx<'_>) -> std::time::Duration {
-    cx.settings.hooks.timeout.unwrap_or(hooks::DEFAULT_TIMEOUT)
+    cx.config().hooks.timeout.unwrap_or(hooks::DEFAULT_TIMEOUT)
 }
 
 /// How long to wait for the rotation's config PATCH.
 pub fn rotation_timeout(cx: &CheckCtx<'_>) -> std::time::Duration {
-    let c = &cx.settings;
+    let c = cx.config();
     c.hooks.rotation_timeout.unwrap_or(c.timeouts.callback)
 }
 
 fn views(cx: &CheckCtx<'_>, uuid: &str) -> Vec<AppView> {
-    let Some(p) = &cx.platform else {
-        return Vec::new();
-    };
-    p.with_model(|m| {
+    cx.platform().with_model(|m| {
         m.attachments_of(uuid)
             .iter()
             .filter_map(|a| {
@@ -88,31 +87,28 @@ fn views(cx: &CheckCtx<'_>, uuid: &str) -> Vec<AppView> {
 }
 
 fn partner_config(cx: &CheckCtx<'_>, uuid: &str) -> BTreeMap<String, String> {
-    cx.platform
-        .as_ref()
-        .and_then(|p| p.with_model(|m| m.addons.get(uuid).map(|a| a.config.clone())))
+    cx.platform()
+        .with_model(|m| m.addons.get(uuid).map(|a| a.config.clone()))
         .unwrap_or_default()
 }
 
 /// Runs the rotation once per run (attaching the resource to a second app first when the
 /// manifest is attachable, so propagation is judged too).
-pub async fn rotation(cx: &CheckCtx<'_>) -> Result<Arc<Rotation>, Verdict> {
-    let Some(template) = cx.settings.hooks.rotate.clone() else {
-        return Err(Verdict::Skip(
-            "no rotation hook: set [hooks] rotate to a command that makes your add-on rotate the credentials of {resource_uuid} (e.g. `curl -fsS -X POST https://admin.example/rotate/{resource_uuid}`)".into(),
-        ));
+pub async fn rotation(cx: &CheckCtx<'_>) -> Result<Arc<Rotation>, Stop> {
+    let Some(template) = cx.config().hooks.rotate.clone() else {
+        return skip(
+            "no rotation hook: set [hooks] rotate to a command that makes your add-on rotate the credentials of {resource_uuid} (e.g. `curl -fsS -X POST https://admin.example/rotate/{resource_uuid}`)",
+        );
     };
-    let Some(platform) = cx.platform.clone() else {
-        return Err(Verdict::Skip("this run has no platform".into()));
-    };
-    let res = cx.live_resource("primary").await?;
-    if cx.manifest.requires("attachable") {
+    let platform = cx.platform();
+    let res = cx.live_resource(Resource::Primary).await?;
+    if cx.manifest().requires("attachable") {
         // Propagation to attached apps is part of the judgement; an attach failure is reported
         // by the attachment suite.
         let _ = crate::checks::sharing::attached(cx).await;
     }
     let made = cx
-        .memo("rotation", async {
+        .memo(None, async {
             let before_apps = views(cx, &res.uuid);
             let before = partner_config(cx, &res.uuid);
             let mark = platform.journal().all().len() as u64;
@@ -121,7 +117,7 @@ pub async fn rotation(cx: &CheckCtx<'_>) -> Result<Arc<Rotation>, Verdict> {
                 &hook_vars(cx, &res),
                 &BTreeMap::new(),
                 hook_timeout(cx),
-                &cx.redactor,
+                cx.redactor(),
             )
             .await;
             let uuid = res.uuid.clone();
@@ -133,7 +129,7 @@ pub async fn rotation(cx: &CheckCtx<'_>) -> Result<Arc<Rotation>, Verdict> {
                     .journal()
                     .wait_for(rotation_timeout(cx), |i| {
                         i.seq > mark
-                            && i.kind == "config update"
+                            && i.kind == InboundKind::ConfigUpdate
                             && i.resource.as_deref() == Some(uuid.as_str())
                     })
                     .await
@@ -158,13 +154,12 @@ pub async fn rotation(cx: &CheckCtx<'_>) -> Result<Arc<Rotation>, Verdict> {
                 apps,
             }
         })
-        .await;
-    let made = made.ok_or_else(|| Verdict::Error("the rotation memo has another type".into()))?;
+        .await?;
     if made.hook.failed_here() {
-        return Err(Verdict::Error(format!(
+        return error(format!(
             "the rotate hook failed on the harness's side, so the rotation cannot be judged: {}",
             made.hook.summary()
-        )));
+        ));
     }
     Ok(made)
 }

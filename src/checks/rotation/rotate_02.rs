@@ -6,12 +6,11 @@
 use std::collections::BTreeMap;
 
 use crate::catalogue::Level;
+use crate::check::{CheckCtx, Resource, Verdict, blocked, pass_with, skip};
 use crate::hooks;
-use crate::outcome::{Finding, Verdict};
-use crate::runner::CheckCtx;
+use crate::record::outcome::Finding;
 
 crate::check!(
-    "ROTATE-02",
     "ROTATE-02",
     Should,
     "old credentials still work right after a rotation",
@@ -19,45 +18,39 @@ crate::check!(
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    let Some(template) = cx.settings.hooks.verify_credentials.clone() else {
-        return Verdict::Skip(
-            "no verification hook: set [hooks] verify_credentials to a command that exits 0 when the credentials in its environment (your manifest's config var names, e.g. $MYADDON_URL) work".into(),
+    let Some(template) = cx.config().hooks.verify_credentials.clone() else {
+        return skip(
+            "no verification hook: set [hooks] verify_credentials to a command that exits 0 when the credentials in its environment (your manifest's config var names, e.g. $MYADDON_URL) work",
         );
     };
-    let r = match super::rotation(cx).await {
-        Ok(r) => r,
-        Err(v) => return v,
-    };
+    let r = super::rotation(cx).await?;
     if r.patch.as_ref().is_none_or(|p| !p.ok()) || r.before == r.after {
-        return Verdict::Blocked("no rotation took place (see ROTATE-04, ROTATE-05)".into());
+        return blocked("no rotation took place (see ROTATE-04, ROTATE-05)");
     }
     if let Some(missing) = r.after.keys().find(|k| !r.before.contains_key(*k)) {
-        return Verdict::Blocked(format!(
+        return blocked(format!(
             "the value of {missing} before the rotation is unknown (see PROV-04)"
         ));
     }
-    let res = match cx.live_resource("primary").await {
-        Ok(r) => r,
-        Err(v) => return v,
-    };
+    let res = cx.live_resource(Resource::Primary).await?;
     let vars = super::hook_vars(cx, &res);
     let timeout = super::hook_timeout(cx);
     let verify = |config: &BTreeMap<String, String>| {
         let env = super::as_env(config);
         let template = template.clone();
         let vars = vars.clone();
-        async move { hooks::run(&template, &vars, &env, timeout, &cx.redactor).await }
+        async move { hooks::run(&template, &vars, &env, timeout, cx.redactor()).await }
     };
     let new = verify(&r.after).await;
     if !new.succeeded() {
-        return Verdict::Blocked(format!(
+        return blocked(format!(
             "[hooks] verify_credentials rejects the new credentials too, so it proves nothing: {}",
             new.summary()
         ));
     }
     let old = verify(&r.before).await;
     if old.succeeded() {
-        return Verdict::pass_with(old.summary());
+        return pass_with(old.summary());
     }
     Finding::new(
         "the old credentials still work right after the rotation",
@@ -67,15 +60,4 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     .level(Level::Should)
     .hint("keep old credentials valid until every app has restarted (seed 001: one to two hours; Private Space dynos restart slowly)")
     .into()
-}
-
-#[cfg(test)]
-mod tests {
-    use crate::checks::find;
-
-    #[test]
-    fn is_registered() {
-        // Runs hooks (tested in crate::hooks); the fault zoo runs it (rotation-invalidates-old).
-        assert!(find("ROTATE-02").is_some());
-    }
 }

@@ -1,12 +1,11 @@
 //! ROTATE-05: a rotation sets new values under names Heroku can rename per attachment: the
 //! PATCH changes at least one value, and every changed name carries the manifest's prefix.
 
-use crate::outcome::{Finding, Verdict};
+use crate::check::{CheckCtx, Verdict, blocked, pass_with};
 use crate::platform::state::rename;
-use crate::runner::CheckCtx;
+use crate::record::outcome::Finding;
 
 crate::check!(
-    "ROTATE-05",
     "ROTATE-05",
     Must,
     "a rotation sets new values under prefixed names",
@@ -14,16 +13,13 @@ crate::check!(
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    let r = match super::rotation(cx).await {
-        Ok(r) => r,
-        Err(v) => return v,
-    };
+    let r = super::rotation(cx).await?;
     let Some(patch) = r.patch.as_ref().filter(|p| p.ok()) else {
-        return Verdict::Blocked("no accepted config update (see ROTATE-04)".into());
+        return blocked("no accepted config update (see ROTATE-04)");
     };
-    let prefix = cx.manifest.prefix();
+    let prefix = cx.manifest().prefix();
     match judge(&r, &prefix) {
-        None => Verdict::pass_with(format!(
+        None => pass_with(format!(
             "{} app(s): {}",
             r.apps.len(),
             r.apps

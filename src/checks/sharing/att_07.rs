@@ -2,13 +2,12 @@
 //! resource to a second app (no Partner API call, as on Heroku), the partner still serves it: a
 //! change to the plan it has gets the same class of answer as just before the attachment.
 
-use crate::checks::inspect::observed_status;
-use crate::outcome::{Finding, Verdict};
+use crate::check::judge::observed_status;
+use crate::check::{CheckCtx, Resource, Verdict, pass_with};
 use crate::partner::Reply;
-use crate::runner::CheckCtx;
+use crate::record::outcome::Finding;
 
 crate::check!(
-    "ATT-07",
     "ATT-07",
     Must,
     "a resource attached to another app keeps working",
@@ -16,14 +15,8 @@ crate::check!(
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    let shared = match super::attached(cx).await {
-        Ok(a) => a,
-        Err(v) => return v,
-    };
-    let res = match cx.live_resource("primary").await {
-        Ok(r) => r,
-        Err(v) => return v,
-    };
+    let shared = super::attached(cx).await?;
+    let res = cx.live_resource(Resource::Primary).await?;
     let reply = super::same_plan_change(
         cx,
         &res,
@@ -47,7 +40,7 @@ fn class(reply: &Reply) -> Option<u16> {
 /// Differential: the attachment must not change the class of answer to the same request.
 pub fn judge(before: &Reply, after: &Reply) -> Verdict {
     if class(before) == class(after) || after.is_success() {
-        return Verdict::pass_with(format!(
+        return pass_with(format!(
             "before attaching: {}; attached: {}",
             observed_status(before),
             observed_status(after)
@@ -69,17 +62,17 @@ pub fn judge(before: &Reply, after: &Reply) -> Verdict {
 
 #[cfg(test)]
 mod tests {
-    use crate::checks::testing::reply;
-    use crate::outcome::Verdict;
+    use crate::check::Pass;
+    use crate::check::testing::{assert_found, reply};
 
     #[test]
     fn only_a_change_of_answer_class_fails() {
         let judge = |a: u16, b: u16| super::judge(&reply(a, "{}"), &reply(b, "{}"));
-        assert!(matches!(judge(200, 422), Verdict::Violated(_)));
-        assert!(matches!(judge(200, 500), Verdict::Violated(_)));
-        assert!(matches!(judge(200, 204), Verdict::Pass(_)));
-        assert!(matches!(judge(422, 422), Verdict::Pass(_)));
-        assert!(matches!(judge(422, 200), Verdict::Pass(_)));
-        assert!(matches!(judge(422, 503), Verdict::Violated(_)));
+        assert_found(&judge(200, 422), Some("status"), "status 422");
+        assert_found(&judge(200, 500), Some("status"), "status 500");
+        assert!(matches!(judge(200, 204), Ok(Pass(_))));
+        assert!(matches!(judge(422, 422), Ok(Pass(_))));
+        assert!(matches!(judge(422, 200), Ok(Pass(_))));
+        assert_found(&judge(422, 503), Some("status"), "status 503");
     }
 }

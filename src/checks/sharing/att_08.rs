@@ -4,12 +4,11 @@
 
 use serde_json::Value;
 
+use crate::check::{CheckCtx, Resource, Verdict, pass_with};
 use crate::heroku::naming;
-use crate::outcome::{Finding, Verdict};
-use crate::runner::CheckCtx;
+use crate::record::outcome::Finding;
 
 crate::check!(
-    "ATT-08",
     "ATT-08",
     Should,
     "a recommended_prefix is a valid attachment name",
@@ -17,10 +16,7 @@ crate::check!(
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    let res = match cx.live_resource("primary").await {
-        Ok(r) => r,
-        Err(v) => return v,
-    };
+    let res = cx.live_resource(Resource::Primary).await?;
     let prefix = res
         .reply
         .json
@@ -28,7 +24,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         .ok()
         .and_then(|b| b.get("recommended_prefix"));
     judge(prefix).map_or_else(
-        || Verdict::pass_with(prefix.map_or("none recommended".into(), |p| p.to_string())),
+        || pass_with(prefix.map_or("none recommended".into(), |p| p.to_string())),
         |f| f.exchange(&res.reply.exchange).into(),
     )
 }
@@ -38,7 +34,7 @@ pub fn judge(prefix: Option<&Value>) -> Option<Finding> {
         None | Some(Value::Null) => return None,
         Some(Value::String(s)) if naming::is_valid(s) => return None,
         Some(Value::String(s)) => format!("`{s}`"),
-        Some(other) => format!("{} ({other})", crate::checks::inspect::kind(other)),
+        Some(other) => format!("{} ({other})", crate::check::judge::kind(other)),
     };
     Some(
         Finding::new(

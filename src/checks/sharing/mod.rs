@@ -7,13 +7,14 @@ pub mod att_07;
 pub mod att_08;
 pub mod sso_10;
 
+crate::suite!(att_08, att_07, sso_10);
+
 use std::sync::Arc;
 
+use crate::check::{CheckCtx, Resource, Stop, blocked, skip};
 use crate::heroku::App;
-use crate::outcome::Verdict;
 use crate::partner::{Credentials, Reply};
 use crate::platform::state::Attachment;
-use crate::runner::CheckCtx;
 
 /// The shared resource attached to a second app.
 #[derive(Debug, Clone)]
@@ -26,19 +27,15 @@ pub struct Attached {
 
 /// Attaches `primary` to a second app once per run (with the manifest's `attachable`); the
 /// name is `[sharing] attach_as` or Heroku's heuristic.
-pub async fn attached(cx: &CheckCtx<'_>) -> Result<Arc<Attached>, Verdict> {
-    if !cx.manifest.requires("attachable") {
-        return Err(Verdict::Skip(
-            "the manifest does not declare attachable in api.requires".into(),
-        ));
+pub async fn attached(cx: &CheckCtx<'_>) -> Result<Arc<Attached>, Stop> {
+    if !cx.manifest().requires("attachable") {
+        return skip("the manifest does not declare attachable in api.requires");
     }
-    let Some(platform) = cx.platform.clone() else {
-        return Err(Verdict::Skip("this run has no platform".into()));
-    };
-    let res = cx.live_resource("primary").await?;
-    let name = cx.settings.sharing.attach_as.clone();
+    let platform = cx.platform().clone();
+    let res = cx.live_resource(Resource::Primary).await?;
+    let name = cx.config().sharing.attach_as.clone();
     let made = cx
-        .memo("sharing.attached", async move {
+        .memo(None, async move {
             let app = App::random();
             let baseline = same_plan_change(cx, &res, "plan change before attaching").await;
             platform
@@ -50,14 +47,11 @@ pub async fn attached(cx: &CheckCtx<'_>) -> Result<Arc<Attached>, Verdict> {
                 })
                 .map_err(|e| e.to_string())
         })
-        .await;
-    match made.as_deref() {
-        Some(Ok(a)) => Ok(Arc::new(a.clone())),
-        Some(Err(e)) => Err(Verdict::Blocked(format!(
+        .await?;
+    match made.as_ref() {
+        Ok(a) => Ok(Arc::new(a.clone())),
+        Err(e) => blocked(format!(
             "the platform could not attach the shared resource: {e}; fix [sharing] attach_as"
-        ))),
-        None => Err(Verdict::Error(
-            "the attachment memo has another type".into(),
         )),
     }
 }
@@ -65,11 +59,11 @@ pub async fn attached(cx: &CheckCtx<'_>) -> Result<Arc<Attached>, Verdict> {
 /// A change of `res` to the plan it is on.
 pub async fn same_plan_change(
     cx: &CheckCtx<'_>,
-    res: &crate::runner::Provisioned,
+    res: &crate::check::Provisioned,
     label: &str,
 ) -> Reply {
     let body = serde_json::json!({"plan": res.current_plan(), "uuid": res.uuid});
-    cx.partner
+    cx.partner()
         .plan_change(&res.uuid, &body, Credentials::Manifest, label)
         .await
 }

@@ -2,60 +2,44 @@
 //! is the attached app (and `app` the owning one) signs in to the resource's dashboard.
 
 use crate::catalogue::Level;
+use crate::check::{CheckCtx, Resource, Verdict, pass_with, skip};
 use crate::checks::sso::{self, Flow, same_page, working_login};
 use crate::heroku::sso::{Login, SsoUser};
-use crate::outcome::{Finding, Verdict};
-use crate::runner::CheckCtx;
+use crate::record::outcome::Finding;
 
 crate::check!(
     "SSO-10.attached",
-    "SSO-10",
     Should,
     "SSO from an attached app opens the resource",
     run
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    let shared = match super::attached(cx).await {
-        Ok(a) => a,
-        Err(v) => return v,
-    };
-    let (flow, salt) = match sso::target(cx) {
-        Ok(t) => t,
-        Err(v) => return v,
-    };
+    let shared = super::attached(cx).await?;
+    let (flow, salt) = sso::target(cx)?;
     if matches!(flow, Flow::LegacyGet { .. }) {
-        return Verdict::Skip("the legacy SSO flow carries no context_app".into());
+        return skip("the legacy SSO flow carries no context_app");
     }
-    let own = match working_login(cx, "primary").await {
-        Ok(l) => l,
-        Err(v) => return v,
-    };
-    let res = match cx.live_resource("primary").await {
-        Ok(r) => r,
-        Err(v) => return v,
-    };
+    let own = working_login(cx, Resource::Primary).await?;
+    let res = cx.live_resource(Resource::Primary).await?;
     let user = SsoUser::random();
     let form = Login {
         uuid: &res.uuid,
         salt: &salt,
         timestamp: crate::heroku::sso::now(),
         user: &user,
-        app: &cx.app.name,
+        app: &cx.app().name,
         context_app: &shared.app.name,
     }
     .form();
-    let attempt = match sso::post(cx, &form, &format!("SSO login from {}", shared.app.name)).await {
-        Ok(a) => a,
-        Err(v) => return v,
-    };
+    let attempt = sso::post(cx, &form, &format!("SSO login from {}", shared.app.name)).await?;
     // Where the dashboard lives may depend on the context; any signed-in 2xx page other than
     // the login endpoint itself is the resource opened.
     let Flow::Post { url: login_url } = &flow else {
-        return Verdict::Skip("the legacy SSO flow carries no context_app".into());
+        return skip("the legacy SSO flow carries no context_app");
     };
     if attempt.signed_in() && !same_page(&attempt.nav.final_url, login_url) {
-        return Verdict::pass_with(format!(
+        return pass_with(format!(
             "landed on {} (the owning app's login: {})",
             attempt.nav.final_url, own.nav.final_url
         ));
@@ -64,7 +48,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         "a session on the resource's dashboard, as for a login from the owning app",
         format!(
             "the login ended with {} at {}",
-            crate::checks::inspect::observed_status(attempt.nav.last()),
+            crate::check::judge::observed_status(attempt.nav.last()),
             attempt.nav.final_url
         ),
     )
@@ -74,16 +58,4 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     .exchange(&attempt.nav.first().exchange)
     .exchange(&attempt.nav.last().exchange)
     .into()
-}
-
-#[cfg(test)]
-mod tests {
-    use crate::checks::find;
-
-    #[test]
-    fn is_registered() {
-        // A browser login (crate::checks::sso helpers, tested there); the fault zoo runs it
-        // (sso-rejects-context-app).
-        assert!(find("SSO-10.attached").is_some());
-    }
 }

@@ -1,22 +1,14 @@
 //! AUTH-06: the SSO endpoint answers a browser's form post without Basic auth.
 
-use crate::outcome::{Finding, Verdict};
+use crate::check::{CheckCtx, Resource, Verdict, pass};
 use crate::partner::Reply;
-use crate::runner::CheckCtx;
+use crate::record::outcome::Finding;
 
-crate::check!(
-    "AUTH-06",
-    "AUTH-06",
-    Must,
-    "the SSO endpoint needs no Basic auth",
-    run
-);
+crate::check!("AUTH-06", Must, "the SSO endpoint needs no Basic auth", run);
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    match super::valid_login(cx, "primary").await {
-        Ok(login) => judge(login.nav.first()),
-        Err(v) => v,
-    }
+    let login = super::valid_login(cx, Resource::Primary).await?;
+    judge(login.nav.first())
 }
 
 pub fn judge(first: &Reply) -> Verdict {
@@ -28,7 +20,7 @@ pub fn judge(first: &Reply) -> Verdict {
             "the login form is answered without an Authorization header",
             format!(
                 "{}{}",
-                crate::checks::inspect::observed_status(first),
+                crate::check::judge::observed_status(first),
                 if challenge { " with a Basic challenge" } else { "" }
             ),
         )
@@ -37,18 +29,19 @@ pub fn judge(first: &Reply) -> Verdict {
         .exchange(&first.exchange)
         .into();
     }
-    Verdict::pass()
+    pass()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::testing::reply;
+    use crate::check::Pass;
+    use crate::check::testing::{assert_found, reply};
 
     #[test]
     fn a_401_fails_and_a_redirect_passes() {
-        assert!(matches!(judge(&reply(401, "")), Verdict::Violated(_)));
-        assert!(matches!(judge(&reply(302, "")), Verdict::Pass(_)));
-        assert!(matches!(judge(&reply(403, "")), Verdict::Pass(_)));
+        assert_found(&judge(&reply(401, "")), Some("status"), "status 401");
+        assert!(matches!(judge(&reply(302, "")), Ok(Pass(_))));
+        assert!(matches!(judge(&reply(403, "")), Ok(Pass(_))));
     }
 }

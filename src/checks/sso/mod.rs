@@ -11,14 +11,25 @@ pub mod sso_12;
 pub mod sso_13;
 pub mod sso_14;
 
+crate::suite!(
+    sso_05,
+    auth_06,
+    sso_12,
+    sso_03,
+    sso_03_cross,
+    sso_04,
+    sso_13,
+    sso_14,
+);
+
 use std::sync::Arc;
 
 use crate::catalogue::Level;
-use crate::checks::inspect::{is_2xx, is_5xx, observed_status};
+use crate::check::judge::{is_2xx, is_5xx, observed_status};
+use crate::check::{CheckCtx, Provisioned, Resource, Stop, Verdict, blocked, pass, skip};
 use crate::heroku::sso::{Login, SsoUser, TOKEN_FIELDS, legacy_form, set_field};
-use crate::outcome::{Finding, Verdict};
 use crate::partner::sso::{CookieJar, Navigation};
-use crate::runner::{CheckCtx, Provisioned};
+use crate::record::outcome::Finding;
 
 /// A browser login: where it ended and the cookies it collected.
 #[derive(Debug, Clone)]
@@ -43,8 +54,8 @@ pub enum Flow {
 }
 
 /// The flow and the salt, or why the suite cannot run.
-pub fn target(cx: &CheckCtx<'_>) -> Result<(Flow, String), Verdict> {
-    let flow = match (&cx.settings.sso_url, &cx.settings.base_url) {
+pub fn target(cx: &CheckCtx<'_>) -> Result<(Flow, String), Stop> {
+    let flow = match (&cx.settings().sso_url, &cx.settings().base_url) {
         (Some(url), _) => Flow::Post {
             url: url.to_string(),
         },
@@ -52,15 +63,11 @@ pub fn target(cx: &CheckCtx<'_>) -> Result<(Flow, String), Verdict> {
             base: base.to_string(),
         },
         (None, None) => {
-            return Err(Verdict::Skip(
-                "neither sso_url nor base_url is known: set [partner] sso_url".into(),
-            ));
+            return skip("neither sso_url nor base_url is known: set [partner] sso_url");
         }
     };
-    let Some(salt) = cx.manifest.sso_salt.clone().filter(|s| !s.is_empty()) else {
-        return Err(Verdict::Blocked(
-            "the manifest has no sso_salt to sign logins with (see MAN-13)".into(),
-        ));
+    let Some(salt) = cx.manifest().sso_salt.clone().filter(|s| !s.is_empty()) else {
+        return blocked("the manifest has no sso_salt to sign logins with (see MAN-13)");
     };
     Ok((flow, salt))
 }
@@ -80,7 +87,7 @@ pub fn form(
     res: &Provisioned,
     timestamp: i64,
     user: &SsoUser,
-) -> Result<Vec<(String, String)>, Verdict> {
+) -> Result<Vec<(String, String)>, Stop> {
     let (flow, salt) = target(cx)?;
     Ok(match flow {
         Flow::Post { .. } => Login {
@@ -88,12 +95,12 @@ pub fn form(
             salt: &salt,
             timestamp,
             user,
-            app: &cx.app.name,
-            context_app: &cx.app.name,
+            app: &cx.app().name,
+            context_app: &cx.app().name,
         }
         .form(),
         Flow::LegacyGet { .. } => {
-            legacy_form(&provider_id(res), &salt, timestamp, user, &cx.app.name)
+            legacy_form(&provider_id(res), &salt, timestamp, user, &cx.app().name)
         }
     })
 }
@@ -135,11 +142,11 @@ pub async fn post(
     cx: &CheckCtx<'_>,
     form: &[(String, String)],
     label: &str,
-) -> Result<Attempt, Verdict> {
+) -> Result<Attempt, Stop> {
     let (flow, _) = target(cx)?;
     let mut jar = CookieJar::default();
     let nav = match flow {
-        Flow::Post { url } => cx.partner.sso_post(&url, form, &mut jar, label).await,
+        Flow::Post { url } => cx.partner().sso_post(&url, form, &mut jar, label).await,
         Flow::LegacyGet { base } => {
             let id = form
                 .iter()
@@ -148,53 +155,45 @@ pub async fn post(
                 .unwrap_or_default();
             for (k, v) in form {
                 if TOKEN_FIELDS.contains(&k.as_str()) {
-                    cx.redactor.add("sso_token", v);
+                    cx.redactor().add("sso_token", v);
                 }
             }
             let query = url::form_urlencoded::Serializer::new(String::new())
                 .extend_pairs(form.iter().filter(|(k, _)| k != "id"))
                 .finish();
             let url = format!("{}/{id}?{query}", base.trim_end_matches('/'));
-            cx.partner.browse(&url, &mut jar, label).await
+            cx.partner().browse(&url, &mut jar, label).await
         }
     };
     Ok(Attempt { nav, jar })
 }
 
 /// A correct login to the shared resource `key`, made once per run.
-pub async fn valid_login(cx: &CheckCtx<'_>, key: &'static str) -> Result<Arc<Attempt>, Verdict> {
-    let memo_key = if key == "primary" {
-        "sso-login-primary"
-    } else {
-        "sso-login-secondary"
-    };
-    let made = cx
-        .memo(memo_key, async {
+pub async fn valid_login(cx: &CheckCtx<'_>, key: Resource) -> Result<Arc<Attempt>, Stop> {
+    let made: Arc<Result<Attempt, Stop>> = cx
+        .memo(Some(key), async {
             let res = cx.live_resource(key).await?;
             let user = SsoUser::random();
             let form = form(cx, &res, crate::heroku::sso::now(), &user)?;
             post(cx, &form, &format!("SSO login to {key}")).await
         })
-        .await;
-    match made.as_deref() {
-        Some(Ok(a)) => Ok(Arc::new(a.clone())),
-        Some(Err(v)) => Err(v.clone()),
-        None => Err(Verdict::Error(
-            "the SSO login memo holds another type".into(),
-        )),
+        .await?;
+    match made.as_ref() {
+        Ok(a) => Ok(Arc::new(a.clone())),
+        Err(v) => Err(v.clone()),
     }
 }
 
 /// The valid login to `key` if it signed in; otherwise the verdict that blocks the caller.
-pub async fn working_login(cx: &CheckCtx<'_>, key: &'static str) -> Result<Arc<Attempt>, Verdict> {
+pub async fn working_login(cx: &CheckCtx<'_>, key: Resource) -> Result<Arc<Attempt>, Stop> {
     let login = valid_login(cx, key).await?;
     if login.signed_in() {
         Ok(login)
     } else {
-        Err(Verdict::Blocked(format!(
+        blocked(format!(
             "a correct SSO login to the {key} resource did not sign in ({}); see SSO-05",
             login.nav.last().exchange.summary()
-        )))
+        ))
     }
 }
 
@@ -209,7 +208,7 @@ pub fn judge_refused(attempt: &Attempt, dashboard: &str, why: &str) -> Verdict {
             .exchange(&last.exchange)
     };
     match first.status {
-        Some(403) => Verdict::pass(),
+        Some(403) => pass(),
         s if is_5xx(s) || s.is_none() => finding(observed_status(first))
             .level(Level::Must)
             .hint("a server error is no refusal; compare the token and answer 403")

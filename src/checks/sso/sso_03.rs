@@ -1,40 +1,29 @@
 //! SSO-03: a login whose tokens do not match gets 403.
 
+use crate::check::{CheckCtx, Resource, Verdict};
 use crate::heroku::sso::{SsoUser, now};
-use crate::outcome::Verdict;
-use crate::runner::CheckCtx;
 
-crate::check!("SSO-03", "SSO-03", Must, "a forged SSO token gets 403", run);
+crate::check!("SSO-03", Must, "a forged SSO token gets 403", run);
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    let login = match super::working_login(cx, "primary").await {
-        Ok(l) => l,
-        Err(v) => return v,
-    };
-    let res = match cx.live_resource("primary").await {
-        Ok(r) => r,
-        Err(v) => return v,
-    };
-    let mut form = match super::form(cx, &res, now(), &SsoUser::random()) {
-        Ok(f) => f,
-        Err(v) => return v,
-    };
+    let login = super::working_login(cx, Resource::Primary).await?;
+    let res = cx.live_resource(Resource::Primary).await?;
+    let mut form = super::form(cx, &res, now(), &SsoUser::random())?;
     super::forge(&mut form);
-    match super::post(cx, &form, "SSO login with forged tokens").await {
-        Ok(a) => super::judge_refused(
-            &a,
-            &login.nav.final_url,
-            "the tokens were not signed with the salt",
-        ),
-        Err(v) => v,
-    }
+    let a = super::post(cx, &form, "SSO login with forged tokens").await?;
+    super::judge_refused(
+        &a,
+        &login.nav.final_url,
+        "the tokens were not signed with the salt",
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::super::{Attempt, judge_refused};
-    use crate::checks::testing::reply;
-    use crate::outcome::Verdict;
+    use crate::check::Verdict;
+    use crate::check::testing::reply;
+    use crate::check::{Pass, Stop};
     use crate::partner::sso::{CookieJar, Navigation};
 
     fn attempt(statuses: &[u16], final_url: &str) -> Attempt {
@@ -52,8 +41,8 @@ mod tests {
     fn refusal_judgement() {
         let dash = "http://h/dash/1";
         let level = |v: Verdict| match v {
-            Verdict::Violated(f) => f.level.map(|l| l.to_string()),
-            Verdict::Pass(_) => Some("pass".into()),
+            Err(Stop::Violated(f)) => f.level.map(|l| l.to_string()),
+            Ok(Pass(_)) => Some("pass".into()),
             _ => None,
         };
         assert_eq!(

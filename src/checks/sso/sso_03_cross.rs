@@ -1,56 +1,33 @@
 //! SSO-03 (cross resource): tokens signed for one resource, posted with another resource's id,
 //! get 403.
 
+use crate::check::{CheckCtx, Resource, Verdict};
 use crate::heroku::sso::{SsoUser, now};
-use crate::outcome::Verdict;
-use crate::runner::CheckCtx;
 
 crate::check!(
     "SSO-03.cross",
-    "SSO-03",
     Must,
     "a token for resource A posted with resource B's id gets 403",
     run
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    if let Err(v) = super::working_login(cx, "primary").await {
-        return v;
-    }
+    super::working_login(cx, Resource::Primary).await?;
     // B's own login shows where B's dashboard is, so an accepted cross login is recognised.
-    let other = match super::working_login(cx, "secondary").await {
-        Ok(l) => l,
-        Err(v) => return v,
-    };
+    let other = super::working_login(cx, Resource::Secondary).await?;
     let (a, b) = match (
-        cx.live_resource("primary").await,
-        cx.live_resource("secondary").await,
+        cx.live_resource(Resource::Primary).await,
+        cx.live_resource(Resource::Secondary).await,
     ) {
         (Ok(a), Ok(b)) => (a, b),
-        (Err(v), _) | (_, Err(v)) => return v,
+        (Err(v), _) | (_, Err(v)) => return Err(v),
     };
-    let mut form = match super::form(cx, &a, now(), &SsoUser::random()) {
-        Ok(f) => f,
-        Err(v) => return v,
-    };
+    let mut form = super::form(cx, &a, now(), &SsoUser::random())?;
     super::retarget(&mut form, &b);
-    match super::post(cx, &form, "SSO login to secondary with primary's tokens").await {
-        Ok(attempt) => super::judge_refused(
-            &attempt,
-            &other.nav.final_url,
-            "the tokens were signed for another resource",
-        ),
-        Err(v) => v,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use crate::checks::find;
-
-    #[test]
-    fn shares_the_refusal_judgement() {
-        // `judge_refused` is tested in sso_03; the fault zoo runs this check end to end.
-        assert_eq!(find("SSO-03.cross").map(|c| c.requirement), Some("SSO-03"));
-    }
+    let attempt = super::post(cx, &form, "SSO login to secondary with primary's tokens").await?;
+    super::judge_refused(
+        &attempt,
+        &other.nav.final_url,
+        "the tokens were signed for another resource",
+    )
 }

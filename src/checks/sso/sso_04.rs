@@ -1,11 +1,9 @@
 //! SSO-04: a correctly signed login older than 5 minutes gets 403.
 
+use crate::check::{CheckCtx, Resource, Verdict};
 use crate::heroku::sso::{SsoUser, now};
-use crate::outcome::Verdict;
-use crate::runner::CheckCtx;
 
 crate::check!(
-    "SSO-04",
     "SSO-04",
     Must,
     "an SSO timestamp older than 5 minutes gets 403",
@@ -16,22 +14,11 @@ crate::check!(
 pub const AGE_SECS: i64 = 360;
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    let login = match super::working_login(cx, "primary").await {
-        Ok(l) => l,
-        Err(v) => return v,
-    };
-    let res = match cx.live_resource("primary").await {
-        Ok(r) => r,
-        Err(v) => return v,
-    };
-    let form = match super::form(cx, &res, now() - AGE_SECS, &SsoUser::random()) {
-        Ok(f) => f,
-        Err(v) => return v,
-    };
-    match super::post(cx, &form, "SSO login signed 6 minutes ago").await {
-        Ok(a) => super::judge_refused(&a, &login.nav.final_url, "the timestamp is 6 minutes old"),
-        Err(v) => v,
-    }
+    let login = super::working_login(cx, Resource::Primary).await?;
+    let res = cx.live_resource(Resource::Primary).await?;
+    let form = super::form(cx, &res, now() - AGE_SECS, &SsoUser::random())?;
+    let a = super::post(cx, &form, "SSO login signed 6 minutes ago").await?;
+    super::judge_refused(&a, &login.nav.final_url, "the timestamp is 6 minutes old")
 }
 
 #[cfg(test)]

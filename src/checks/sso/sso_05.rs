@@ -1,12 +1,11 @@
 //! SSO-05: a correct login creates a session (cookie) and lands on the resource's dashboard.
 
-use crate::outcome::{Finding, Verdict};
-use crate::runner::CheckCtx;
+use crate::check::{CheckCtx, Resource, Stop, Verdict, blocked, pass_with};
+use crate::record::outcome::Finding;
 
 use super::Attempt;
 
 crate::check!(
-    "SSO-05",
     "SSO-05",
     Must,
     "a correct SSO login sets a session and lands on the dashboard",
@@ -14,10 +13,8 @@ crate::check!(
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    match super::valid_login(cx, "primary").await {
-        Ok(login) => judge(&login),
-        Err(v) => v,
-    }
+    let login = super::valid_login(cx, Resource::Primary).await?;
+    judge(&login)
 }
 
 pub fn judge(login: &Attempt) -> Verdict {
@@ -25,9 +22,13 @@ pub fn judge(login: &Attempt) -> Verdict {
     let first = nav.first();
     let last = nav.last();
     if first.status == Some(401) {
-        return Verdict::Blocked("the SSO endpoint asked for Basic auth; see AUTH-06".into());
+        return blocked("the SSO endpoint asked for Basic auth; see AUTH-06");
     }
-    let with = |f: Finding| Verdict::violated(f.exchange(&first.exchange).exchange(&last.exchange));
+    let with = |f: Finding| {
+        Err(Stop::violated(
+            f.exchange(&first.exchange).exchange(&last.exchange),
+        ))
+    };
     if let Some(why) = &nav.broken {
         return with(
             Finding::new("redirects that end on the dashboard", why.clone()).at("header Location"),
@@ -37,7 +38,7 @@ pub fn judge(login: &Attempt) -> Verdict {
         return with(
             Finding::new(
                 "a 2xx dashboard page after following the redirects (302, 303 or a 200 page)",
-                format!("the login ended with {}", crate::checks::inspect::observed_status(last)),
+                format!("the login ended with {}", crate::check::judge::observed_status(last)),
             )
             .at("status")
             .hint("check the token formulas: sha1(uuid:salt:timestamp) and sha256(uuid:salt:timestamp:user_id:email), lowercase hex"),
@@ -53,7 +54,7 @@ pub fn judge(login: &Attempt) -> Verdict {
             .hint("create a session after verifying the token and redirect to the dashboard; a token in the URL is no session"),
         );
     }
-    Verdict::pass_with(format!(
+    pass_with(format!(
         "signed in after {} hop(s); cookies: {}",
         nav.hops.len(),
         login.jar.names().join(", ")
@@ -63,7 +64,8 @@ pub fn judge(login: &Attempt) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::testing::{ctx_for, run_check};
+    use crate::check::Pass;
+    use crate::check::testing::{assert_found, ctx_for, run_check};
     use wiremock::matchers::{method, path};
     use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -92,7 +94,8 @@ mod tests {
         let uri = server.uri();
         let ctx = ctx_for(&uri, |c| {
             c.partner.sso_url = format!("{uri}/sso").parse().ok()
-        });
+        })
+        .await;
         run_check(&CHECK, &ctx).await
     }
 
@@ -101,20 +104,25 @@ mod tests {
         let ok = ResponseTemplate::new(302)
             .insert_header("Location", "/dash")
             .insert_header("Set-Cookie", "s=secretvalue; Path=/");
-        assert!(matches!(verdict(ok).await, Verdict::Pass(_)));
+        assert!(matches!(verdict(ok).await, Ok(Pass(_))));
     }
 
     #[tokio::test]
     async fn no_cookie_or_refusal_fail() {
         let no_cookie = ResponseTemplate::new(303).insert_header("Location", "/dash");
-        assert!(matches!(verdict(no_cookie).await, Verdict::Violated(_)));
-        assert!(matches!(
-            verdict(ResponseTemplate::new(403)).await,
-            Verdict::Violated(_)
-        ));
+        assert_found(
+            &verdict(no_cookie).await,
+            Some("header Set-Cookie"),
+            "no cookie was set: the browser holds no session",
+        );
+        assert_found(
+            &verdict(ResponseTemplate::new(403)).await,
+            Some("status"),
+            "the login ended with status 403",
+        );
         assert!(matches!(
             verdict(ResponseTemplate::new(401)).await,
-            Verdict::Blocked(_)
+            Err(Stop::Blocked(_))
         ));
     }
 }

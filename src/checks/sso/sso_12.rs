@@ -2,14 +2,13 @@
 
 use reqwest::Method;
 
-use crate::checks::inspect::{is_2xx, observed_status};
-use crate::outcome::{Finding, Verdict};
+use crate::check::judge::{is_2xx, observed_status};
+use crate::check::{CheckCtx, Resource, Verdict, pass, pass_with};
 use crate::partner::Reply;
 use crate::partner::sso::CookieJar;
-use crate::runner::CheckCtx;
+use crate::record::outcome::Finding;
 
 crate::check!(
-    "SSO-12",
     "SSO-12",
     Must,
     "the dashboard is not reachable without the session",
@@ -17,18 +16,15 @@ crate::check!(
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    let login = match super::working_login(cx, "primary").await {
-        Ok(l) => l,
-        Err(v) => return v,
-    };
+    let login = super::working_login(cx, Resource::Primary).await?;
     if login.nav.hops.len() == 1 {
-        return Verdict::pass_with(
+        return pass_with(
             "the login answered the dashboard itself; there is no separate page to probe",
         );
     }
     let mut empty = CookieJar::default();
     let reply = cx
-        .partner
+        .partner()
         .hop(
             Method::GET,
             &login.nav.final_url,
@@ -51,19 +47,24 @@ pub fn judge(reply: &Reply) -> Verdict {
         .exchange(&reply.exchange)
         .into();
     }
-    Verdict::pass()
+    pass()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::testing::reply;
+    use crate::check::Pass;
+    use crate::check::testing::{assert_found, reply};
 
     #[test]
     fn only_a_2xx_fails() {
-        assert!(matches!(judge(&reply(200, "")), Verdict::Violated(_)));
+        assert_found(
+            &judge(&reply(200, "")),
+            Some("status"),
+            "status 200: the dashboard is open to anyone with the URL",
+        );
         for ok in [302, 401, 403, 404] {
-            assert!(matches!(judge(&reply(ok, "")), Verdict::Pass(_)), "{ok}");
+            assert!(matches!(judge(&reply(ok, "")), Ok(Pass(_))), "{ok}");
         }
     }
 }

@@ -2,15 +2,14 @@
 //! warning: the docs bound the age of a login, not clock skew ahead (§18 Q11).
 
 use crate::catalogue::Level;
-use crate::checks::inspect::observed_status;
+use crate::check::judge::observed_status;
+use crate::check::{CheckCtx, Resource, Verdict, pass};
 use crate::heroku::sso::{SsoUser, now};
-use crate::outcome::{Finding, Verdict};
-use crate::runner::CheckCtx;
+use crate::record::outcome::Finding;
 
 use super::Attempt;
 
 crate::check!(
-    "SSO-13",
     "SSO-13",
     Should,
     "an SSO timestamp 10 minutes in the future is refused",
@@ -18,26 +17,16 @@ crate::check!(
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    if let Err(v) = super::working_login(cx, "primary").await {
-        return v;
-    }
-    let res = match cx.live_resource("primary").await {
-        Ok(r) => r,
-        Err(v) => return v,
-    };
-    let form = match super::form(cx, &res, now() + 600, &SsoUser::random()) {
-        Ok(f) => f,
-        Err(v) => return v,
-    };
-    match super::post(cx, &form, "SSO login signed 10 minutes ahead").await {
-        Ok(a) => judge(&a),
-        Err(v) => v,
-    }
+    super::working_login(cx, Resource::Primary).await?;
+    let res = cx.live_resource(Resource::Primary).await?;
+    let form = super::form(cx, &res, now() + 600, &SsoUser::random())?;
+    let a = super::post(cx, &form, "SSO login signed 10 minutes ahead").await?;
+    judge(&a)
 }
 
 pub fn judge(attempt: &Attempt) -> Verdict {
     if !attempt.signed_in() {
-        return Verdict::pass();
+        return pass();
     }
     Finding::new(
         "a refusal (the login is signed 10 minutes ahead)",
@@ -53,7 +42,8 @@ pub fn judge(attempt: &Attempt) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::testing::reply;
+    use crate::check::Pass;
+    use crate::check::testing::reply;
     use crate::partner::sso::{CookieJar, Navigation};
 
     #[test]
@@ -66,6 +56,6 @@ mod tests {
             },
             jar: CookieJar::default(),
         };
-        assert!(matches!(judge(&refused), Verdict::Pass(_)));
+        assert!(matches!(judge(&refused), Ok(Pass(_))));
     }
 }

@@ -1,15 +1,14 @@
 //! SSO-14: a login with a required field missing gets a 4xx, never a 5xx or a session.
 
 use crate::catalogue::Level;
-use crate::checks::inspect::{is_5xx, observed_status};
+use crate::check::judge::{is_5xx, observed_status};
+use crate::check::{CheckCtx, Resource, Verdict, pass, violated};
 use crate::heroku::sso::{SsoUser, drop_fields, now};
-use crate::outcome::{Finding, Verdict};
-use crate::runner::CheckCtx;
+use crate::record::outcome::Finding;
 
 use super::Attempt;
 
 crate::check!(
-    "SSO-14",
     "SSO-14",
     Must,
     "an SSO login with missing fields gets a 4xx",
@@ -17,29 +16,15 @@ crate::check!(
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    if let Err(v) = super::working_login(cx, "primary").await {
-        return v;
-    }
-    let res = match cx.live_resource("primary").await {
-        Ok(r) => r,
-        Err(v) => return v,
-    };
-    let complete = match super::form(cx, &res, now(), &SsoUser::random()) {
-        Ok(f) => f,
-        Err(v) => return v,
-    };
+    super::working_login(cx, Resource::Primary).await?;
+    let res = cx.live_resource(Resource::Primary).await?;
+    let complete = super::form(cx, &res, now(), &SsoUser::random())?;
     let mut worst: Option<Finding> = None;
     for fields in super::missing_sets(&complete) {
-        let mut form = match super::form(cx, &res, now(), &SsoUser::random()) {
-            Ok(f) => f,
-            Err(v) => return v,
-        };
+        let mut form = super::form(cx, &res, now(), &SsoUser::random())?;
         drop_fields(&mut form, &fields);
         let label = format!("SSO login without {}", fields.join(" and "));
-        let attempt = match super::post(cx, &form, &label).await {
-            Ok(a) => a,
-            Err(v) => return v,
-        };
+        let attempt = super::post(cx, &form, &label).await?;
         if let Some(f) = judge(&attempt, &fields.join(" and ")) {
             let must = f.level == Some(Level::Must);
             if must || worst.is_none() {
@@ -50,7 +35,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
             }
         }
     }
-    worst.map_or_else(Verdict::pass, Verdict::violated)
+    worst.map_or_else(pass, violated)
 }
 
 pub fn judge(attempt: &Attempt, missing: &str) -> Option<Finding> {
@@ -85,7 +70,7 @@ pub fn judge(attempt: &Attempt, missing: &str) -> Option<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::testing::reply;
+    use crate::check::testing::reply;
     use crate::partner::sso::{CookieJar, Navigation};
 
     fn attempt(status: u16) -> Attempt {

@@ -3,10 +3,12 @@
 pub mod time_01;
 pub mod time_02;
 
+crate::suite!(time_01, time_02);
+
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::partner::Exchange;
+use crate::record::Exchange;
 
 pub fn slower_than(xs: &[Arc<Exchange>], limit: Duration) -> impl Iterator<Item = &Arc<Exchange>> {
     let ms = limit.as_secs_f64() * 1000.0;

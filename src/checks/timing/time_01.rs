@@ -1,11 +1,10 @@
 //! TIME-01: partner calls answer within the soft budget (3 s by default).
 
+use crate::check::{CheckCtx, Verdict, pass_with, skip};
 use crate::config::format_duration;
-use crate::outcome::{Finding, Verdict};
-use crate::runner::CheckCtx;
+use crate::record::outcome::Finding;
 
 crate::check!(
-    "TIME-01",
     "TIME-01",
     Should,
     "calls answer within the soft budget",
@@ -13,10 +12,10 @@ crate::check!(
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    let t = cx.settings.timeouts;
-    let all = cx.journal.all();
+    let t = cx.config().timeouts;
+    let all = cx.exchanges();
     if all.is_empty() {
-        return Verdict::Skip("no partner call was made before this check".into());
+        return skip("no partner call was made before this check");
     }
     // Calls beyond the hard limit are TIME-02's.
     let hard: Vec<u64> = super::slower_than(&all, t.fail_after)
@@ -27,7 +26,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         .collect();
     if slow.is_empty() {
         let max = all.iter().map(|x| x.elapsed_ms).fold(0.0, f64::max);
-        return Verdict::pass_with(format!("{} calls, slowest {max:.0} ms", all.len()));
+        return pass_with(format!("{} calls, slowest {max:.0} ms", all.len()));
     }
     let mut f = Finding::new(
         format!("every call answered within {}", format_duration(t.warn_after)),

@@ -1,26 +1,20 @@
 //! TIME-02: partner calls answer before the hard limit (30 s by default).
 
+use crate::check::{CheckCtx, Verdict, pass_with, skip};
 use crate::config::format_duration;
-use crate::outcome::{Finding, Verdict};
-use crate::runner::CheckCtx;
+use crate::record::outcome::Finding;
 
-crate::check!(
-    "TIME-02",
-    "TIME-02",
-    Must,
-    "calls answer before the hard limit",
-    run
-);
+crate::check!("TIME-02", Must, "calls answer before the hard limit", run);
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    let t = cx.settings.timeouts;
-    let all = cx.journal.all();
+    let t = cx.config().timeouts;
+    let all = cx.exchanges();
     if all.is_empty() {
-        return Verdict::Skip("no partner call was made before this check".into());
+        return skip("no partner call was made before this check");
     }
     let slow: Vec<_> = super::slower_than(&all, t.fail_after).collect();
     if slow.is_empty() {
-        return Verdict::pass_with(format!(
+        return pass_with(format!(
             "{} calls within {}",
             all.len(),
             format_duration(t.fail_after)
@@ -40,10 +34,10 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
 
 #[cfg(test)]
 mod tests {
+    use crate::check::Pass;
     use std::time::Duration;
 
-    use crate::checks::testing::{ctx_for, run_check, start, stub};
-    use crate::outcome::Verdict;
+    use crate::check::testing::{assert_found, ctx_for, run_check, start, stub};
     use crate::partner::Credentials;
 
     #[tokio::test]
@@ -54,34 +48,35 @@ mod tests {
         let ctx = ctx_for(&server.uri(), |c| {
             c.timeouts.warn_after = Duration::from_millis(20);
             c.timeouts.fail_after = Duration::from_millis(100);
-        });
+        })
+        .await;
         ctx.partner
             .deprovision("x", Credentials::Manifest, "slow call")
             .await;
-        assert!(matches!(
-            run_check(&super::CHECK, &ctx).await,
-            Verdict::Violated(_)
-        ));
+        assert_found(
+            &run_check(&super::CHECK, &ctx).await,
+            Some("elapsed time"),
+            "1 over the limit: slow call",
+        );
         // Beyond the hard limit: TIME-01 leaves it to TIME-02.
         assert!(matches!(
             run_check(&super::super::time_01::CHECK, &ctx).await,
-            Verdict::Pass(_)
+            Ok(Pass(_))
         ));
 
         let ctx = ctx_for(&server.uri(), |c| {
             c.timeouts.warn_after = Duration::from_millis(20);
             c.timeouts.fail_after = Duration::from_secs(10);
-        });
+        })
+        .await;
         ctx.partner
             .deprovision("x", Credentials::Manifest, "slow call")
             .await;
-        assert!(matches!(
-            run_check(&super::super::time_01::CHECK, &ctx).await,
-            Verdict::Violated(_)
-        ));
-        assert!(matches!(
-            run_check(&super::CHECK, &ctx).await,
-            Verdict::Pass(_)
-        ));
+        assert_found(
+            &run_check(&super::super::time_01::CHECK, &ctx).await,
+            Some("elapsed time"),
+            "1 slower: slow call",
+        );
+        assert!(matches!(run_check(&super::CHECK, &ctx).await, Ok(Pass(_))));
     }
 }

@@ -139,33 +139,6 @@ pub fn cut(mut text: String, max: usize) -> String {
     text
 }
 
-/// A transport error in a few words, with its innermost cause.
-pub(super) fn describe(e: &reqwest::Error) -> String {
-    use std::error::Error;
-    let kind = if e.is_timeout() {
-        "timed out"
-    } else if e.is_connect() {
-        "connection failed"
-    } else if e.is_body() || e.is_decode() {
-        "response body failed"
-    } else if e.is_redirect() {
-        "redirect failed"
-    } else {
-        "transport error"
-    };
-    let mut detail = String::new();
-    let mut source = e.source();
-    while let Some(s) = source {
-        detail = s.to_string();
-        source = s.source();
-    }
-    if detail.is_empty() {
-        kind.to_owned()
-    } else {
-        format!("{kind}: {detail}")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

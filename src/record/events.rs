@@ -4,10 +4,10 @@ use serde::Serialize;
 
 use std::sync::Arc;
 
-use crate::outcome::{CheckResult, Summary};
-use crate::partner::Exchange;
-use crate::partner::ledger::Entry;
-use crate::platform::inbound::Inbound;
+use crate::record::Exchange;
+use crate::record::Inbound;
+use crate::record::ledger::Entry;
+use crate::record::outcome::{CheckResult, Summary};
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "event", rename_all = "snake_case")]

@@ -3,14 +3,13 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Instant, SystemTime};
 
-use crate::partner::exchange::Exchange;
+use super::clock::RunClock;
+use super::exchange::Exchange;
 
 #[derive(Debug)]
 pub struct Journal {
-    started: Instant,
-    started_wall: SystemTime,
+    clock: RunClock,
     next_seq: AtomicU64,
     exchanges: Mutex<Vec<Arc<Exchange>>>,
 }
@@ -23,21 +22,21 @@ impl Default for Journal {
 
 impl Journal {
     pub fn new() -> Self {
+        Self::on(RunClock::start())
+    }
+
+    /// A journal counting from the run's clock.
+    pub fn on(clock: RunClock) -> Self {
         Self {
-            started: Instant::now(),
-            started_wall: SystemTime::now(),
+            clock,
             next_seq: AtomicU64::new(1),
             exchanges: Mutex::new(Vec::new()),
         }
     }
 
-    pub fn started(&self) -> Instant {
-        self.started
-    }
-
-    /// The wall-clock time `started_ms` of exchanges counts from.
-    pub fn started_wall(&self) -> SystemTime {
-        self.started_wall
+    /// The clock `started_ms` of exchanges counts from.
+    pub fn clock(&self) -> RunClock {
+        self.clock
     }
 
     pub fn next_seq(&self) -> u64 {

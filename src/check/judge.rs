@@ -2,9 +2,10 @@
 
 use serde_json::Value;
 
+use super::Stop;
 use crate::manifest::Manifest;
-use crate::outcome::Finding;
 use crate::partner::Reply;
+use crate::record::outcome::Finding;
 
 pub fn is_2xx(status: Option<u16>) -> bool {
     status.is_some_and(|s| (200..300).contains(&s))
@@ -34,6 +35,11 @@ pub fn json_object(reply: &Reply) -> Result<&serde_json::Map<String, Value>, Str
         )),
         Err(e) => Err(format!("the body is not JSON ({e}); see GEN-01")),
     }
+}
+
+/// The reply's JSON object, or blocked (a check that reads fields cannot judge without one).
+pub fn json_body(reply: &Reply) -> Result<&serde_json::Map<String, Value>, Stop> {
+    json_object(reply).map_err(Stop::Blocked)
 }
 
 pub fn kind(v: &Value) -> &'static str {
@@ -159,7 +165,7 @@ mod tests {
     #[test]
     fn refusals() {
         use crate::catalogue::Level;
-        use crate::checks::testing::reply;
+        use crate::check::testing::reply;
         assert!(refusal_problem(&reply(422, r#"{"message":"no"}"#), "e").is_none());
         let level = |s, b| refusal_problem(&reply(s, b), "e").and_then(|f| f.level);
         assert_eq!(level(422, r#"{"message":" "}"#), Some(Level::Must));

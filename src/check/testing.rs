@@ -6,13 +6,12 @@ use std::time::Duration;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::checks::Check;
+use super::{Check, CheckCtx, RunCtx, Stop, Verdict};
 use crate::config::{Config, Overrides, Settings};
 use crate::manifest::Manifest;
-use crate::outcome::Verdict;
 use crate::partner::Reply;
-use crate::partner::exchange::{Credentials, Exchange, RequestRecord};
-use crate::runner::{CheckCtx, RunCtx};
+use crate::record::exchange::{Credentials, Exchange, RequestRecord};
+use crate::record::outcome::Finding;
 
 pub const MANIFEST: &str = r#"{
   "id": "test-addon",
@@ -89,8 +88,9 @@ pub async fn start(stub: Stub) -> MockServer {
     server
 }
 
-/// A run context whose partner is at `base_url`, with the test manifest and a default plan.
-pub fn ctx_for(base_url: &str, tweak: impl FnOnce(&mut Config)) -> RunCtx {
+/// A run context whose partner is at `base_url`, with the test manifest and a default plan, and a
+/// real platform on loopback.
+pub async fn ctx_for(base_url: &str, tweak: impl FnOnce(&mut Config)) -> RunCtx {
     let manifest = Manifest::parse(MANIFEST, "test").unwrap();
     let mut config = Config::default();
     config.plans.default = Some("basic".into());
@@ -102,22 +102,17 @@ pub fn ctx_for(base_url: &str, tweak: impl FnOnce(&mut Config)) -> RunCtx {
         ..Overrides::default()
     };
     let settings = Settings::resolve(&manifest, config, &overrides, "test").unwrap();
-    RunCtx::build(manifest, settings).unwrap()
+    RunCtx::start(manifest, settings).await.unwrap()
 }
 
 pub async fn run_check(check: &Check, ctx: &RunCtx) -> Verdict {
-    let params = toml::Table::new();
-    let cx = CheckCtx {
-        run: ctx,
-        params: &params,
-    };
-    (check.run)(&cx).await
+    (check.run)(&CheckCtx::new(ctx)).await
 }
 
 /// Runs one check against a stub partner.
 pub async fn run_against(check: &Check, stub: Stub) -> Verdict {
     let server = start(stub).await;
-    let ctx = ctx_for(&server.uri(), |_| {});
+    let ctx = ctx_for(&server.uri(), |_| {}).await;
     run_check(check, &ctx).await
 }
 
@@ -138,4 +133,20 @@ pub async fn refusing_bodies_with(marker: &str) -> MockServer {
         .mount(&server)
         .await;
     server
+}
+
+/// The finding of a violated verdict; any other verdict fails the test.
+pub fn found(v: &Verdict) -> &Finding {
+    match v {
+        Err(Stop::Violated(f)) => f,
+        other => panic!("expected a finding, got {other:?}"),
+    }
+}
+
+/// Asserts that `v` is a finding at `location` whose observed text contains `observed`.
+#[track_caller]
+pub fn assert_found(v: &Verdict, location: Option<&str>, observed: &str) {
+    let f = found(v);
+    assert_eq!(f.location.as_deref(), location, "{f:?}");
+    assert!(f.observed.contains(observed), "observed: {}", f.observed);
 }

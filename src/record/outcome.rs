@@ -5,8 +5,8 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::catalogue::Level;
-use crate::partner::Exchange;
-use crate::platform::inbound::Inbound;
+use crate::record::Exchange;
+use crate::record::Inbound;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -90,36 +90,6 @@ impl Finding {
             self.exchanges.push(exchange.clone());
         }
         self
-    }
-}
-
-/// What a check returns.
-#[derive(Debug, Clone)]
-pub enum Verdict {
-    Pass(Option<String>),
-    Violated(Box<Finding>),
-    Skip(String),
-    Blocked(String),
-    Error(String),
-}
-
-impl Verdict {
-    pub fn pass() -> Self {
-        Verdict::Pass(None)
-    }
-
-    pub fn pass_with(note: impl Into<String>) -> Self {
-        Verdict::Pass(Some(note.into()))
-    }
-
-    pub fn violated(finding: Finding) -> Self {
-        Verdict::Violated(Box::new(finding))
-    }
-}
-
-impl From<Finding> for Verdict {
-    fn from(f: Finding) -> Self {
-        Verdict::violated(f)
     }
 }
 

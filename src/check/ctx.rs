@@ -1,0 +1,298 @@
+//! What a run holds (`RunCtx`, owned by the runner; checks see it through a `CheckCtx`): the
+//! inputs, the partner client for requests, the platform, shared resources, typed memos and the
+//! outcomes of earlier checks.
+
+use std::any::{Any, TypeId};
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
+
+use tokio::sync::OnceCell;
+
+use super::resource::{Provision, Provisioned, Resource};
+use super::verdict::{Stop, blocked};
+use crate::config::Settings;
+use crate::error::HarnessError;
+use crate::heroku::{self, App, ProvisionSpec};
+use crate::manifest::Manifest;
+use crate::partner::client::ClientSettings;
+use crate::partner::{Credentials, PartnerClient, Reply};
+use crate::platform::{Platform, PlatformSettings, ServiceInfo};
+use crate::record::RunClock;
+use crate::record::journal::Journal;
+use crate::record::ledger::Ledger;
+use crate::record::outcome::Outcome;
+use crate::redact::Redactor;
+
+/// The state of one run. The runner owns it; checks see it through a `CheckCtx`.
+pub struct RunCtx {
+    pub manifest: Manifest,
+    pub settings: Settings,
+    pub partner: PartnerClient,
+    pub redactor: Arc<Redactor>,
+    pub journal: Arc<Journal>,
+    pub ledger: Arc<Ledger>,
+    /// The app shared resources are installed on.
+    pub app: App,
+    /// The fake Heroku the partner calls back.
+    pub platform: Arc<Platform>,
+    resources: Mutex<HashMap<Resource, Arc<OnceCell<Arc<Provisioned>>>>>,
+    memos: Mutex<HashMap<MemoKey, Arc<OnceCell<Memo>>>>,
+    outcomes: Mutex<HashMap<String, Outcome>>,
+}
+
+type Memo = Arc<dyn Any + Send + Sync>;
+/// A memo is keyed by the type of its value (and the resource it is about).
+type MemoKey = (TypeId, Option<Resource>);
+
+fn locked<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    match m.lock() {
+        Ok(g) => g,
+        Err(poisoned) => poisoned.into_inner(),
+    }
+}
+
+impl RunCtx {
+    /// Builds the context of a run and starts its platform: redactor primed with the manifest's
+    /// secrets, one clock for both journals, ledger and partner client.
+    pub async fn start(manifest: Manifest, settings: Settings) -> Result<Self, HarnessError> {
+        let redactor = Arc::new(Redactor::new());
+        if let Some(salt) = &manifest.sso_salt {
+            redactor.add("sso_salt", salt);
+        }
+        // Config values are secret wherever they appear, even in bodies that are not JSON.
+        for var in &manifest.config_vars {
+            redactor.add_key(var);
+        }
+        redactor.add_key_prefix(&format!("{}_", manifest.prefix()));
+        let clock = RunClock::start();
+        let journal = Arc::new(Journal::on(clock));
+        let ledger = Arc::new(Ledger::default());
+        let t = settings.timeouts;
+        let partner = PartnerClient::new(
+            ClientSettings {
+                base_url: settings.base_url.as_ref().map(ToString::to_string),
+                username: manifest.username().to_owned(),
+                password: manifest.password.clone().unwrap_or_default(),
+                request_timeout: t.request,
+                connect_timeout: t.connect,
+                max_body_bytes: settings.limits.max_body_bytes,
+                network: settings.network.clone(),
+            },
+            redactor.clone(),
+            journal.clone(),
+            ledger.clone(),
+        )?
+        .with_sso_follow_hosts(settings.sso.follow_hosts.clone());
+        // One redactor for both sides: what the partner sent us and what it sent the platform.
+        let platform =
+            Arc::new(start_platform(&manifest, &settings, redactor.clone(), clock).await?);
+        Ok(Self {
+            manifest,
+            settings,
+            partner,
+            redactor,
+            journal,
+            ledger,
+            app: App::random(),
+            platform,
+            resources: Mutex::new(HashMap::new()),
+            memos: Mutex::new(HashMap::new()),
+            outcomes: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// Stops the platform once nothing else holds it.
+    pub async fn stop(self) {
+        if let Ok(p) = Arc::try_unwrap(self.platform) {
+            p.stop().await;
+        }
+    }
+
+    pub fn record_outcome(&self, check: &str, outcome: Outcome) {
+        locked(&self.outcomes).insert(check.to_owned(), outcome);
+    }
+
+    pub fn outcome_of(&self, check: &str) -> Option<Outcome> {
+        locked(&self.outcomes).get(check).copied()
+    }
+
+    /// The default plan; suites that provision are refused up front without one.
+    pub fn default_plan(&self) -> &str {
+        self.settings.default_plan().unwrap_or_default()
+    }
+
+    /// A probe's provision of a fresh uuid on `plan`, with the run's region and options, on an app
+    /// of its own: no two probes share a `heroku_id` (a partner without many_per_app may rightly
+    /// keep heroku_id unique; only the same-app checks install twice on one app).
+    pub fn probe(&self, plan: &str) -> Provision<'_> {
+        self.probe_in(plan, &self.settings.provision.region)
+    }
+
+    /// A probe like `probe`, in `region` (the Private Space probes).
+    pub fn probe_in(&self, plan: &str, region: &str) -> Provision<'_> {
+        let uuid = uuid::Uuid::new_v4().to_string();
+        let app = App::random();
+        let grant =
+            self.platform
+                .register_provision(&uuid, &self.addon_name(&uuid), plan, region, &app);
+        self.provision_with(uuid, plan, region, &app, grant)
+    }
+
+    /// A provision of a fresh uuid on the run's app (shared resources, same-app checks, `exec`);
+    /// `name` asks the platform for that attachment name.
+    pub fn on_run_app(&self, plan: &str, name: Option<&str>) -> Result<Provision<'_>, String> {
+        let uuid = uuid::Uuid::new_v4().to_string();
+        let region = self.settings.provision.region.clone();
+        let addon = self.addon_name(&uuid);
+        let grant = match name {
+            Some(_) => self
+                .platform
+                .register_provision_as(&uuid, &addon, plan, &region, &self.app, name)
+                .map_err(|e| e.to_string())?,
+            None => self
+                .platform
+                .register_provision(&uuid, &addon, plan, &region, &self.app),
+        };
+        Ok(self.provision_with(uuid, plan, &region, &self.app, grant))
+    }
+
+    fn addon_name(&self, uuid: &str) -> String {
+        heroku::addon_name(self.manifest.id.as_deref().unwrap_or("addon"), uuid)
+    }
+
+    fn provision_with(
+        &self,
+        uuid: String,
+        plan: &str,
+        region: &str,
+        app: &App,
+        (grant, grant_expires): (String, SystemTime),
+    ) -> Provision<'_> {
+        let cfg = &self.settings.provision;
+        // Registered by value, so a partner echoing them in an error page cannot leak them.
+        self.redactor.add("code", &grant);
+        self.redactor.add("log_drain_token", &format!("d.{uuid}"));
+        let body = heroku::provision_body(
+            &self.manifest,
+            &ProvisionSpec {
+                uuid: &uuid,
+                plan,
+                region,
+                options: &cfg.options,
+                app,
+                platform_origin: self.platform.origin(),
+                grant_code: &grant,
+                grant_expires,
+                send_heroku_id: cfg.send_heroku_id,
+            },
+        );
+        Provision::new(self, uuid, plan, body)
+    }
+
+    /// Sends a deprovision; when the partner removed the resource, so does the platform.
+    pub async fn deprovision(&self, uuid: &str, credentials: Credentials, label: &str) -> Reply {
+        let real = credentials == Credentials::Manifest;
+        let reply = self.partner.deprovision(uuid, credentials, label).await;
+        // Heroku only considers a resource gone when it asked for the removal itself.
+        let removed = real
+            && reply
+                .status
+                .is_some_and(|s| (200..300).contains(&s) || s == 404 || s == 410);
+        if removed {
+            self.platform.record_deprovision(uuid);
+        }
+        reply
+    }
+
+    /// The shared resource, provisioned on first use. The attempt is returned whatever the partner
+    /// answered; see `live_resource` for a usable one.
+    pub async fn resource(&self, which: Resource) -> Arc<Provisioned> {
+        // Without an async plan, the async suite judges the shared resource.
+        let async_plan = self.settings.plans.async_plan.clone();
+        let which = match (which, &async_plan) {
+            (Resource::Async, None) => Resource::Primary,
+            (w, _) => w,
+        };
+        let plan = match which {
+            Resource::Async => async_plan.unwrap_or_default(),
+            _ => self.default_plan().to_owned(),
+        };
+        let cell = locked(&self.resources).entry(which).or_default().clone();
+        cell.get_or_init(|| async {
+            // Further shared resources join the primary's app only when the add-on allows several
+            // installs per app; otherwise each gets an app of its own.
+            let same_app = which == Resource::Primary || self.manifest.requires("many_per_app");
+            let provision = match same_app.then(|| self.on_run_app(&plan, None)) {
+                Some(Ok(p)) => p,
+                _ => self.probe(&plan),
+            };
+            Arc::new(provision.make(&format!("provision {which}")).await)
+        })
+        .await
+        .clone()
+    }
+
+    /// The shared resource if the partner created it and it still exists; otherwise why the
+    /// calling check is blocked.
+    pub async fn live_resource(&self, which: Resource) -> Result<Arc<Provisioned>, Stop> {
+        let res = self.resource(which).await;
+        if !res.reply.is_success() {
+            return blocked(format!(
+                "the shared resource `{which}` could not be provisioned: {} (see PROV-02)",
+                res.reply.exchange.summary()
+            ));
+        }
+        if let Some(why) = res.gone() {
+            return blocked(format!(
+                "the shared resource `{which}` no longer exists: {why}"
+            ));
+        }
+        Ok(res)
+    }
+
+    /// A value several checks share (e.g. one SSO login), computed on first use by `init`. One
+    /// memo per type (and resource): give each shared value a type of its own.
+    pub async fn memo<T, F>(&self, about: Option<Resource>, init: F) -> Result<Arc<T>, Stop>
+    where
+        T: Any + Send + Sync,
+        F: Future<Output = T>,
+    {
+        let key = (TypeId::of::<T>(), about);
+        let cell = locked(&self.memos).entry(key).or_default().clone();
+        let value = cell
+            .get_or_init(|| async { Arc::new(init.await) as Memo })
+            .await
+            .clone();
+        // Keyed by the type: the downcast cannot miss.
+        value
+            .downcast::<T>()
+            .map_err(|_| Stop::Error("a shared value has another type than its key".into()))
+    }
+}
+
+/// Starts the fake platform of a run, on the run's clock.
+async fn start_platform(
+    manifest: &Manifest,
+    settings: &Settings,
+    redactor: Arc<Redactor>,
+    clock: RunClock,
+) -> Result<Platform, HarnessError> {
+    let p = &settings.platform;
+    Platform::start_on(
+        PlatformSettings {
+            bind: p.bind,
+            url: p.url.as_ref().map(ToString::to_string),
+            client_secret: p.client_secret.clone(),
+            token_ttl: p.token_ttl,
+            grant_ttl: p.grant_ttl,
+            max_body_bytes: p.max_body_bytes,
+            admin: false,
+        },
+        ServiceInfo::from_manifest(manifest),
+        redactor,
+        clock,
+    )
+    .await
+}

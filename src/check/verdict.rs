@@ -1,0 +1,73 @@
+//! What a check concludes: `Ok(Pass)` on evidence that its requirement held, or a `Stop`. Helpers
+//! return `Result<_, Stop>`, so a check body is a sequence of `?`.
+
+use crate::record::outcome::Finding;
+
+/// The requirement held; the note says what was seen when that is worth telling.
+#[derive(Debug, Clone, Default)]
+pub struct Pass(pub Option<String>);
+
+/// Why a check ends without a pass.
+#[derive(Debug, Clone)]
+pub enum Stop {
+    /// The requirement was broken: a finding with its evidence.
+    Violated(Box<Finding>),
+    /// Nothing to judge (the add-on does not use the feature, …); says why.
+    Skip(String),
+    /// A prerequisite failed.
+    Blocked(String),
+    /// The harness could not judge.
+    Error(String),
+}
+
+pub type Verdict = Result<Pass, Stop>;
+
+impl Stop {
+    pub fn violated(finding: Finding) -> Self {
+        Stop::Violated(Box::new(finding))
+    }
+
+    /// The finding, if this is a violation.
+    pub fn finding(&self) -> Option<&Finding> {
+        match self {
+            Stop::Violated(f) => Some(f),
+            _ => None,
+        }
+    }
+}
+
+impl From<Finding> for Stop {
+    fn from(f: Finding) -> Self {
+        Stop::violated(f)
+    }
+}
+
+impl From<Finding> for Verdict {
+    fn from(f: Finding) -> Self {
+        Err(Stop::violated(f))
+    }
+}
+
+pub fn pass() -> Verdict {
+    Ok(Pass(None))
+}
+
+pub fn pass_with(note: impl Into<String>) -> Verdict {
+    Ok(Pass(Some(note.into())))
+}
+
+pub fn skip<T>(why: impl Into<String>) -> Result<T, Stop> {
+    Err(Stop::Skip(why.into()))
+}
+
+pub fn blocked<T>(why: impl Into<String>) -> Result<T, Stop> {
+    Err(Stop::Blocked(why.into()))
+}
+
+pub fn error<T>(why: impl Into<String>) -> Result<T, Stop> {
+    Err(Stop::Error(why.into()))
+}
+
+pub fn violated(finding: Finding) -> Verdict {
+    Err(Stop::violated(finding))
+}

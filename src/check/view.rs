@@ -1,0 +1,123 @@
+//! What one check sees of the run (`CheckCtx`): accessors over the `RunCtx`, never its journal
+//! or ledger.
+
+use std::any::Any;
+use std::future::Future;
+use std::sync::Arc;
+
+use super::ctx::RunCtx;
+use super::resource::{Provision, Provisioned, Resource};
+use super::verdict::Stop;
+use crate::config::Settings;
+use crate::heroku::App;
+use crate::manifest::Manifest;
+use crate::partner::{Credentials, PartnerClient, Reply};
+use crate::platform::Platform;
+use crate::record::Exchange;
+use crate::record::ledger::EntryState;
+use crate::record::outcome::Outcome;
+use crate::redact::Redactor;
+
+/// What one check sees of the run: its inputs, requests to the partner, the platform, shared
+/// resources and memos. No journal or ledger internals.
+pub struct CheckCtx<'a> {
+    run: &'a RunCtx,
+}
+
+impl<'a> CheckCtx<'a> {
+    pub fn new(run: &'a RunCtx) -> Self {
+        Self { run }
+    }
+
+    pub fn manifest(&self) -> &'a Manifest {
+        &self.run.manifest
+    }
+
+    pub fn settings(&self) -> &'a Settings {
+        &self.run.settings
+    }
+
+    /// The run's resolved settings, section by section.
+    pub fn config(&self) -> &'a Settings {
+        &self.run.settings
+    }
+
+    /// The app the shared resources are installed on.
+    pub fn app(&self) -> &'a App {
+        &self.run.app
+    }
+
+    /// The partner client, for requests other than provisions (see `probe`).
+    pub fn partner(&self) -> &'a PartnerClient {
+        &self.run.partner
+    }
+
+    pub fn platform(&self) -> &'a Arc<Platform> {
+        &self.run.platform
+    }
+
+    pub fn redactor(&self) -> &'a Arc<Redactor> {
+        &self.run.redactor
+    }
+
+    /// Every exchange of the run so far.
+    pub fn exchanges(&self) -> Vec<Arc<Exchange>> {
+        self.run.journal.all()
+    }
+
+    pub fn default_plan(&self) -> &'a str {
+        self.run.default_plan()
+    }
+
+    pub fn outcome_of(&self, check: &str) -> Option<Outcome> {
+        self.run.outcome_of(check)
+    }
+
+    pub fn probe(&self, plan: &str) -> Provision<'a> {
+        self.run.probe(plan)
+    }
+
+    pub fn probe_in(&self, plan: &str, region: &str) -> Provision<'a> {
+        self.run.probe_in(plan, region)
+    }
+
+    pub fn on_run_app(&self, plan: &str) -> Result<Provision<'a>, Stop> {
+        self.run.on_run_app(plan, None).map_err(Stop::Error)
+    }
+
+    pub async fn deprovision(&self, uuid: &str, credentials: Credentials, label: &str) -> Reply {
+        self.run.deprovision(uuid, credentials, label).await
+    }
+
+    /// Sends the provision of `res` again, as it was (a repeated delivery).
+    pub async fn resend(&self, res: &Provisioned, label: &str) -> Reply {
+        let reply = self
+            .run
+            .partner
+            .provision(&res.request, Credentials::Manifest, label)
+            .await;
+        self.run.platform.record_answer(&res.uuid, &reply);
+        reply
+    }
+
+    /// Tells the cleanup that a resource was removed by other means than a deprovision.
+    pub fn mark_removed(&self, uuid: &str) {
+        self.run.ledger.set(uuid, EntryState::Removed);
+    }
+
+    pub async fn resource(&self, which: Resource) -> Arc<Provisioned> {
+        self.run.resource(which).await
+    }
+
+    pub async fn live_resource(&self, which: Resource) -> Result<Arc<Provisioned>, Stop> {
+        self.run.live_resource(which).await
+    }
+
+    pub async fn memo<T, F>(&self, about: Option<Resource>, init: F) -> Result<Arc<T>, Stop>
+    where
+        T: Any + Send + Sync,
+        F: Future<Output = T>,
+    {
+        self.run.memo(about, init).await
+    }
+}

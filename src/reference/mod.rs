@@ -73,6 +73,8 @@ pub(crate) struct State {
     pub sso_salt: String,
     /// SSO sessions: cookie value -> resource uuid.
     pub sessions: Mutex<HashMap<String, String>>,
+    /// The first user (email) who signed in to each resource (for the first-user fault).
+    pub first_users: Mutex<HashMap<String, String>>,
     /// The timing faults delay only the first provision.
     pub delayed: AtomicBool,
     /// Secrets the platform sent (OAuth grant codes, tokens, log drain tokens), for leak scans.
@@ -113,6 +115,7 @@ impl ReferencePartner {
             resources: Mutex::new(HashMap::new()),
             sso_salt: sso_salt.clone(),
             sessions: Mutex::new(HashMap::new()),
+            first_users: Mutex::new(HashMap::new()),
             delayed: AtomicBool::new(false),
             received_secrets: Mutex::new(Vec::new()),
             installs: sharing::Installs::default(),

@@ -11,7 +11,8 @@ use axum::response::{Html, IntoResponse, Response};
 
 use super::State;
 use super::behaviour::{
-    Dashboard, Landing, LoginTarget, Stranger, Strictness, TokenCheck, TokenScope,
+    Dashboard, Landing, LoginTarget, Stranger, Strictness, TokenCheck, TokenScope, UserAccess,
+    UserToken,
 };
 use super::routes::{Step, authorise, constant_eq, error};
 use crate::heroku::sso::{now, resource_token, user_scoped_token};
@@ -36,7 +37,10 @@ fn forbidden(why: &str) -> Response {
 /// legacy login signs the provisioning id (the uuid, for this partner) in `token`.
 fn signed_for(state: &State, uuid: &str, f: &HashMap<String, String>, ts: i64) -> bool {
     let field = |k: &str| f.get(k).map(String::as_str).unwrap_or_default();
-    let (given, expected) = match f.get("user_scoped_resource_token") {
+    let user_scoped = f
+        .get("user_scoped_resource_token")
+        .filter(|_| state.behaviour.sso.user_token == UserToken::Verified);
+    let (given, expected) = match user_scoped {
         _ if f.contains_key("token") => (field("token"), resource_token(uuid, &state.sso_salt, ts)),
         Some(t) => (
             t.as_str(),
@@ -130,7 +134,19 @@ fn verify(state: &State, headers: &HeaderMap, f: &Fields) -> Step<String> {
     if !known.contains(&uuid) {
         return Err(error(StatusCode::NOT_FOUND, "no such resource").into());
     }
+    if sso.users == UserAccess::FirstUser && !first_user(state, &uuid, f) {
+        return Err(forbidden("Only the account that created this resource may open it").into());
+    }
     Ok(uuid)
+}
+
+/// Remembers the first user who signed in to `uuid`; true when this login is that user.
+fn first_user(state: &State, uuid: &str, f: &Fields) -> bool {
+    let email = f.get("email").cloned().unwrap_or_default();
+    let Ok(mut first) = state.first_users.lock() else {
+        return false;
+    };
+    first.entry(uuid.to_owned()).or_insert(email.clone()) == &email
 }
 
 fn live_resources(state: &State) -> Vec<String> {

@@ -7,9 +7,11 @@ pub mod sso_03;
 pub mod sso_03_cross;
 pub mod sso_04;
 pub mod sso_05;
+pub mod sso_09;
 pub mod sso_12;
 pub mod sso_13;
 pub mod sso_14;
+pub mod sso_15;
 
 crate::suite!(
     sso_05,
@@ -18,6 +20,8 @@ crate::suite!(
     sso_03,
     sso_03_cross,
     sso_04,
+    sso_09,
+    sso_15,
     sso_13,
     sso_14,
 );

@@ -329,6 +329,27 @@ pub(crate) struct SsoBehaviour {
     pub session: bool,
     pub dashboard: Dashboard,
     pub stranger: Stranger,
+    /// Which users with a valid login get a session.
+    pub users: UserAccess,
+    /// Whether `user_scoped_resource_token` is verified when a login carries it.
+    pub user_token: UserToken,
+}
+
+/// Which users a valid login opens the dashboard for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum UserAccess {
+    Everyone,
+    /// Only the user who signed in to the resource first.
+    FirstUser,
+}
+
+/// What a login carrying both tokens is verified by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum UserToken {
+    /// The user-scoped token (over user_id and email).
+    Verified,
+    /// The resource token only, so user_id and email are taken on trust.
+    Ignored,
 }
 
 /// Where install ids come from.

@@ -347,6 +347,16 @@ fn sso(f: &impl Fn(F) -> bool) -> SsoBehaviour {
         } else {
             Stranger::Forbidden
         },
+        users: if f(F::FirstUserOnly) {
+            UserAccess::FirstUser
+        } else {
+            UserAccess::Everyone
+        },
+        user_token: if f(F::IgnoresUserScopedToken) {
+            UserToken::Ignored
+        } else {
+            UserToken::Verified
+        },
     }
 }
 

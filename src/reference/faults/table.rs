@@ -108,6 +108,10 @@ faults! {
         fail: ["SSO-12"], warn: [];
     SsoMissingField500 = "sso-missing-field-500": "SSO without a timestamp gets 500",
         fail: ["SSO-14"], warn: [];
+    FirstUserOnly = "first-user-only-dashboard": "SSO opens a resource only for the user who signed in to it first",
+        fail: ["SSO-09"], warn: ["SSO-10.attached"];
+    IgnoresUserScopedToken = "ignores-user-scoped-token": "SSO verifies resource_token only and trusts user_id and email as sent",
+        fail: [], warn: ["SSO-15"];
     SluggishProvision = "sluggish-provision": "the first provision takes longer than the soft budget",
         fail: [], warn: ["TIME-01"];
     SlowProvision = "slow-provision": "the first provision takes longer than the hard limit",

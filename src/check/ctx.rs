@@ -18,11 +18,12 @@ use crate::heroku::{self, App, ProvisionSpec};
 use crate::manifest::Manifest;
 use crate::partner::client::ClientSettings;
 use crate::partner::{Credentials, PartnerClient, Reply};
+use crate::platform::state::AddonState;
 use crate::platform::{Platform, PlatformSettings, ServiceInfo};
-use crate::record::RunClock;
 use crate::record::journal::Journal;
 use crate::record::ledger::Ledger;
 use crate::record::outcome::Outcome;
+use crate::record::{Inbound, InboundKind, RunClock};
 use crate::redact::Redactor;
 
 /// The state of one run. The runner owns it; checks see it through a `CheckCtx`.
@@ -40,6 +41,8 @@ pub struct RunCtx {
     resources: Mutex<HashMap<Resource, Arc<OnceCell<Arc<Provisioned>>>>>,
     memos: Mutex<HashMap<MemoKey, Arc<OnceCell<Memo>>>>,
     outcomes: Mutex<HashMap<String, Outcome>>,
+    /// Asynchronous removals (DELETEs answered 202): each one's absolute deadline.
+    removals: Mutex<HashMap<String, tokio::time::Instant>>,
 }
 
 type Memo = Arc<dyn Any + Send + Sync>;
@@ -100,6 +103,7 @@ impl RunCtx {
             resources: Mutex::new(HashMap::new()),
             memos: Mutex::new(HashMap::new()),
             outcomes: Mutex::new(HashMap::new()),
+            removals: Mutex::new(HashMap::new()),
         })
     }
 
@@ -191,19 +195,71 @@ impl RunCtx {
         Provision::new(self, uuid, plan, body)
     }
 
-    /// Sends a deprovision; when the partner removed the resource, so does the platform.
+    /// Sends a deprovision; when the partner removed the resource, so does the platform. Heroku
+    /// considers the resource `deprovisioning` from the moment it sends the DELETE, so an
+    /// asynchronous partner's action may arrive before the 202 does; a 202 leaves it so (gone
+    /// once the action arrives, awaited by `removal`), any other failure restores its state.
     pub async fn deprovision(&self, uuid: &str, credentials: Credentials, label: &str) -> Reply {
         let real = credentials == Credentials::Manifest;
+        let before = self.platform.addon_state(uuid);
+        if before == Some(AddonState::Deprovisioning) {
+            // A removal is pending (a repeat): only the partner's action completes it.
+            return self.partner.deprovision(uuid, credentials, label).await;
+        }
+        let pending = real && self.platform.record_async_deprovision(uuid);
         let reply = self.partner.deprovision(uuid, credentials, label).await;
-        // Heroku only considers a resource gone when it asked for the removal itself.
-        let removed = real
-            && reply
-                .status
-                .is_some_and(|s| (200..300).contains(&s) || s == 404 || s == 410);
-        if removed {
-            self.platform.record_deprovision(uuid);
+        match reply.status {
+            Some(202) if real => {
+                let deadline =
+                    tokio::time::Instant::now() + self.settings.timeouts.deprovision_action;
+                locked(&self.removals)
+                    .entry(uuid.to_owned())
+                    .or_insert(deadline);
+            }
+            // Heroku only considers a resource gone when it asked for the removal itself.
+            Some(s) if real && ((200..300).contains(&s) || s == 404 || s == 410) => {
+                self.platform.record_deprovision(uuid);
+            }
+            _ => {
+                if let (true, Some(state)) = (pending, before) {
+                    self.platform.cancel_async_deprovision(uuid, state);
+                }
+            }
         }
         reply
+    }
+
+    /// The deadline of the asynchronous removal of `uuid` (a DELETE answered 202), fixed when the
+    /// 202 arrived.
+    pub fn removal_deadline(&self, uuid: &str) -> Option<tokio::time::Instant> {
+        locked(&self.removals).get(uuid).copied()
+    }
+
+    /// Waits, up to the removal's one absolute deadline, for the deprovision action that completes
+    /// the asynchronous removal of `uuid`; on arrival the ledger counts it removed. `Ok` with
+    /// the accepted action, `Err` with every call for the resource seen by then (none when no
+    /// removal of `uuid` is pending).
+    pub async fn removal(&self, uuid: &str) -> Result<Arc<Inbound>, Vec<Arc<Inbound>>> {
+        let Some(deadline) = self.removal_deadline(uuid) else {
+            return Err(Vec::new());
+        };
+        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+        let hit = self
+            .platform
+            .journal()
+            .wait_for(left, |i| {
+                i.kind == InboundKind::DeprovisionAction
+                    && i.resource.as_deref() == Some(uuid)
+                    && i.ok()
+            })
+            .await;
+        match hit {
+            Ok(action) => {
+                self.ledger.complete_removal(uuid);
+                Ok(action)
+            }
+            Err(_) => Err(self.platform.journal().for_resource(uuid)),
+        }
     }
 
     /// The shared resource, provisioned on first use. The attempt is returned whatever the partner

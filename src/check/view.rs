@@ -13,9 +13,9 @@ use crate::heroku::App;
 use crate::manifest::Manifest;
 use crate::partner::{Credentials, PartnerClient, Reply};
 use crate::platform::Platform;
-use crate::record::Exchange;
 use crate::record::ledger::EntryState;
 use crate::record::outcome::Outcome;
+use crate::record::{Exchange, Inbound};
 use crate::redact::Redactor;
 
 /// What one check sees of the run: its inputs, requests to the partner, the platform, shared
@@ -87,6 +87,17 @@ impl<'a> CheckCtx<'a> {
 
     pub async fn deprovision(&self, uuid: &str, credentials: Credentials, label: &str) -> Reply {
         self.run.deprovision(uuid, credentials, label).await
+    }
+
+    /// The deadline of the asynchronous removal of `uuid` (its DELETE was answered 202).
+    pub fn removal_deadline(&self, uuid: &str) -> Option<tokio::time::Instant> {
+        self.run.removal_deadline(uuid)
+    }
+
+    /// Waits, up to the removal's deadline, for the deprovision action completing the
+    /// asynchronous removal of `uuid` (see `RunCtx::removal`).
+    pub async fn removal(&self, uuid: &str) -> Result<Arc<Inbound>, Vec<Arc<Inbound>>> {
+        self.run.removal(uuid).await
     }
 
     /// Sends the provision of `res` again, as it was (a repeated delivery).

@@ -105,6 +105,9 @@ callback = "60s"
 # How long an asynchronous provision may take to call actions/provision (Heroku allows 12 hours;
 # set it to what your provisioning takes).
 provision_action = "10m"
+# How long an asynchronous deprovision ([deprovision] async) may take to call
+# actions/deprovision.
+deprovision_action = "10m"
 
 [platform]
 # The fake Heroku your add-on calls back during the run (OAuth token endpoint, Platform API).
@@ -132,6 +135,12 @@ max_body_bytes = 1048576
 # timeout = "30s"
 # How long to wait for the config PATCH after the rotate hook (default: timeouts.callback).
 # rotation_timeout = "30s"
+
+[deprovision]
+# Set when your add-on is enrolled in Heroku's asynchronous deprovisioning beta: it may answer a
+# DELETE with 202 and call POST /addons/{{uuid}}/actions/deprovision when done. Without it, a 202
+# to a DELETE fails DEPROV-02.
+# async = true
 
 [sharing]
 # The name the shared resource gets when attached to a second app (as `--as NAME` would).

@@ -50,6 +50,8 @@ pub struct Config {
     #[serde(default)]
     pub sharing: SharingSection,
     #[serde(default)]
+    pub deprovision: DeprovisionSection,
+    #[serde(default)]
     pub sso: SsoSection,
 }
 
@@ -85,6 +87,7 @@ impl Config {
             ("timeouts.fail_after", t.fail_after, day),
             ("timeouts.callback", t.callback, day),
             ("timeouts.provision_action", t.provision_action, day),
+            ("timeouts.deprovision_action", t.deprovision_action, day),
             ("platform.token_ttl", self.platform.token_ttl, 30 * day),
             ("platform.grant_ttl", self.platform.grant_ttl, 30 * day),
         ];

@@ -169,6 +169,14 @@ pub struct Timeouts {
         serialize_with = "ser_duration"
     )]
     pub provision_action: Duration,
+    /// How long an asynchronous deprovision (answered 202, with `[deprovision] async`) may take
+    /// to call actions/deprovision before ASYNC-07 fails.
+    #[serde(
+        default = "d10m",
+        deserialize_with = "duration",
+        serialize_with = "ser_duration"
+    )]
+    pub deprovision_action: Duration,
     /// How long to wait for a callback the partner owes (grant exchange, provision action).
     #[serde(
         default = "d60s",
@@ -187,6 +195,7 @@ impl Default for Timeouts {
             fail_after: d30s(),
             callback: d60s(),
             provision_action: d10m(),
+            deprovision_action: d10m(),
         }
     }
 }
@@ -252,6 +261,16 @@ pub struct HooksSection {
         serialize_with = "ser_opt_duration"
     )]
     pub rotation_timeout: Option<Duration>,
+}
+
+/// `[deprovision]` in the config.
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeprovisionSection {
+    /// The partner is enrolled in Heroku's asynchronous deprovisioning beta: a DELETE may be
+    /// answered 202, followed by `POST /addons/{uuid}/actions/deprovision`.
+    #[serde(default, rename = "async")]
+    pub asynchronous: bool,
 }
 
 /// `[sharing]` in the config.

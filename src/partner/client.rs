@@ -200,10 +200,13 @@ impl PartnerClient {
                 label,
             })
             .await;
-        if real
-            && matches!(reply.status, Some(s) if (200..300).contains(&s) || s == 404 || s == 410)
-        {
-            self.ledger.set(uuid, EntryState::Removed);
+        match reply.status {
+            // Asynchronous deprovisioning: gone only once the deprovision action arrives.
+            Some(202) if real => self.ledger.set(uuid, EntryState::RemovalRequested),
+            Some(s) if real && ((200..300).contains(&s) || s == 404 || s == 410) => {
+                self.ledger.set(uuid, EntryState::Removed);
+            }
+            _ => {}
         }
         reply
     }

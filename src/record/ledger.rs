@@ -14,7 +14,10 @@ pub enum EntryState {
     Live,
     /// The partner refused (4xx other than timeouts): nothing was created.
     Refused,
-    /// Deprovisioned (2xx, 404 or 410 to a DELETE).
+    /// The partner answered a DELETE with 202 (asynchronous deprovisioning): gone only once its
+    /// deprovision action arrived.
+    RemovalRequested,
+    /// Deprovisioned (2xx other than 202, 404 or 410 to a DELETE, or the deprovision action).
     Removed,
 }
 
@@ -65,10 +68,25 @@ impl Ledger {
         if let Ok(mut e) = self.entries.lock()
             && let Some(x) = e.iter_mut().find(|x| x.uuid == uuid)
         {
-            // A later refusal (e.g. a repeated delivery answered 4xx) does not undo a success.
-            if !(x.state == EntryState::Live && state == EntryState::Refused) {
+            // A later refusal (e.g. a repeated delivery answered 4xx) does not undo a success,
+            // and an asynchronous removal ends only with its action (`complete_removal`).
+            let keep = matches!(
+                (x.state, state),
+                (EntryState::Live, EntryState::Refused)
+                    | (EntryState::RemovalRequested, EntryState::Removed)
+            );
+            if !keep {
                 x.state = state;
             }
+        }
+    }
+
+    /// The deprovision action of an asynchronous removal arrived: the resource is gone.
+    pub fn complete_removal(&self, uuid: &str) {
+        if let Ok(mut e) = self.entries.lock()
+            && let Some(x) = e.iter_mut().find(|x| x.uuid == uuid)
+        {
+            x.state = EntryState::Removed;
         }
     }
 
@@ -80,7 +98,12 @@ impl Ledger {
     pub fn outstanding(&self) -> Vec<Entry> {
         self.entries()
             .into_iter()
-            .filter(|e| matches!(e.state, EntryState::Requested | EntryState::Live))
+            .filter(|e| {
+                matches!(
+                    e.state,
+                    EntryState::Requested | EntryState::Live | EntryState::RemovalRequested
+                )
+            })
             .collect()
     }
 
@@ -91,5 +114,24 @@ impl Ledger {
             .iter()
             .filter(|e| e.billable && e.state != EntryState::Refused)
             .count()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_asynchronous_removal_ends_only_with_its_action() {
+        let l = Ledger::default();
+        l.record("r", "provision", true);
+        l.set("r", EntryState::Live);
+        l.set("r", EntryState::RemovalRequested);
+        // A repeated DELETE answered 410 is no proof: the action is.
+        l.set("r", EntryState::Removed);
+        assert_eq!(l.outstanding().len(), 1);
+        l.complete_removal("r");
+        assert!(l.outstanding().is_empty());
+        assert_eq!(l.billable_count(), 1);
     }
 }

@@ -34,7 +34,16 @@ fn answer(status: StatusCode, message: &str) -> Response {
 
 /// A usable access token for `uuid`, refreshed when close to expiry.
 async fn access(state: &State, uuid: &str) -> Option<Authorization> {
-    let mut auth = state.installs.token(uuid)?;
+    fresh(state, uuid, state.installs.token(uuid)).await
+}
+
+/// `auth`, refreshed when close to expiry.
+pub(crate) async fn fresh(
+    state: &State,
+    uuid: &str,
+    auth: Option<Authorization>,
+) -> Option<Authorization> {
+    let mut auth = auth?;
     if auth.expires > Instant::now() + REFRESH_MARGIN {
         return Some(auth);
     }
@@ -66,7 +75,7 @@ async fn access(state: &State, uuid: &str) -> Option<Authorization> {
     Some(auth)
 }
 
-fn api(
+pub(crate) fn api(
     state: &State,
     auth: &Authorization,
     method: reqwest::Method,

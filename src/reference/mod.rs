@@ -267,6 +267,9 @@ fail_after = "1200ms"
 callback = "3s"
 # How long an asynchronous provision may take before it counts as never completed.
 provision_action = "3s"
+# How long an asynchronous deprovision may take to call actions/deprovision.
+deprovision_action = "3s"
+{deprovision}
 
 [hooks]
 # Make the partner rotate a resource's credentials (it PATCHes the config through the Platform
@@ -296,6 +299,11 @@ grant_ttl = "1s"
             },
             secret = self.client_secret,
             addr = self.addr,
+            deprovision = if self.state.behaviour.deprovision.enrolled {
+                "\n[deprovision]\n# Enrolled in Heroku's asynchronous deprovisioning beta: DELETE answers 202.\nasync = true\n"
+            } else {
+                ""
+            },
         )
     }
 

@@ -21,7 +21,7 @@ use crate::config::Settings;
 use crate::error::{HarnessError, exit};
 use crate::partner::Credentials;
 use crate::record::events::{Event, EventSink};
-use crate::record::ledger::Entry;
+use crate::record::ledger::{Entry, EntryState};
 use crate::record::outcome::{CheckResult, Outcome, Summary};
 
 /// Everything a run produced.
@@ -322,9 +322,15 @@ async fn run_one(
 const CLEANUP_ATTEMPTS: usize = 3;
 
 /// Deprovisions everything the ledger says may still exist, retrying 5xx answers and transport
-/// failures. Returns what could not be removed.
+/// failures, then waits for the deprovision actions of asynchronous removals (each up to the
+/// deadline fixed when its 202 arrived). Returns what could not be removed.
 async fn cleanup(ctx: &RunCtx) -> Vec<Entry> {
-    for entry in ctx.ledger.outstanding() {
+    let to_delete = ctx
+        .ledger
+        .outstanding()
+        .into_iter()
+        .filter(|e| e.state != EntryState::RemovalRequested);
+    for entry in to_delete {
         for attempt in 1..=CLEANUP_ATTEMPTS {
             let label = format!("cleanup (attempt {attempt})");
             let reply = ctx
@@ -333,6 +339,12 @@ async fn cleanup(ctx: &RunCtx) -> Vec<Entry> {
             if !matches!(reply.status, None | Some(500..)) {
                 break;
             }
+        }
+    }
+    for entry in ctx.ledger.outstanding() {
+        if entry.state == EntryState::RemovalRequested {
+            // A removal without its action stays outstanding: a leftover with its curl.
+            let _ = ctx.removal(&entry.uuid).await;
         }
     }
     ctx.ledger.outstanding()

@@ -1,12 +1,13 @@
 //! Deprovision checks. DEPROV-02 removes the shared resource; the checks after it probe the
 //! removed resource and an unknown one.
 
+pub mod async_07;
 pub mod deprov_02;
 pub mod deprov_03;
 pub mod idem_05;
 pub mod plan_07;
 
-crate::suite!(deprov_02, idem_05, plan_07, deprov_03);
+crate::suite!(deprov_02, idem_05, plan_07, deprov_03, async_07);
 
 use std::sync::Arc;
 

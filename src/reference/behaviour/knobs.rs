@@ -236,6 +236,23 @@ pub(crate) struct DeprovisionBehaviour {
     pub repeat: Answer,
     /// The answer once the resource is removed.
     pub done: Answer,
+    /// Which removals are asynchronous (answered 202).
+    pub removal: Removal,
+    /// An asynchronous removal is followed by the deprovision action.
+    pub sends_action: bool,
+    /// Enrolled in the asynchronous deprovisioning beta: the config it writes says so.
+    pub enrolled: bool,
+}
+
+/// Which DELETEs remove a resource asynchronously.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Removal {
+    /// None: every removal is done at once and answered with `done`.
+    Immediate,
+    /// Resources on the plans it also provisions asynchronously (their teardown takes time).
+    AsyncPlans,
+    /// Every removal.
+    Asynchronous,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -269,6 +269,15 @@ fn deprovision(f: &impl Fn(F) -> bool) -> DeprovisionBehaviour {
         } else {
             Answer::NoContent
         },
+        removal: if f(F::VariantSyncDeprovision) {
+            Removal::Immediate
+        } else if f(F::VariantAsyncDeprovisionAll) || f(F::Deprovision202Unenrolled) {
+            Removal::Asynchronous
+        } else {
+            Removal::AsyncPlans
+        },
+        sends_action: !f(F::AsyncDeprovisionNoAction),
+        enrolled: !(f(F::VariantSyncDeprovision) || f(F::Deprovision202Unenrolled)),
     }
 }
 

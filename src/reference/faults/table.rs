@@ -60,6 +60,10 @@ faults! {
         fail: ["PLAN-02", "PLAN-02.downgrade"], warn: [];
     Deprovision500 = "deprovision-500": "deprovision removes the resource but answers 500",
         fail: ["DEPROV-02"], warn: [];
+    AsyncDeprovisionNoAction = "async-deprovision-no-action": "a DELETE answered 202 (asynchronous deprovisioning) is never followed by actions/deprovision",
+        fail: ["ASYNC-07"], warn: [];
+    Deprovision202Unenrolled = "deprovision-202-unenrolled": "answers a DELETE 202 (and calls actions/deprovision) without being enrolled in the beta",
+        fail: ["DEPROV-02"], warn: [];
     RepeatDeprovision500 = "repeat-deprovision-500": "a repeated deprovision gets 500",
         fail: ["IDEM-05"], warn: [];
     UnknownDeprovision204 = "unknown-deprovision-204": "deprovision of an unknown uuid gets 204",
@@ -97,7 +101,7 @@ faults! {
     SsoNoTimestampCheck = "sso-no-timestamp-check": "SSO accepts any timestamp",
         fail: ["SSO-04"], warn: ["SSO-13"];
     SsoForgedToken = "sso-forged-token-accepted": "SSO compares only the token's length",
-        fail: ["SSO-03", "SSO-03.cross"], warn: [];
+        fail: ["SSO-03", "SSO-03.cross"], warn: ["SSO-15"];
     SsoCrossResource = "sso-cross-resource-token": "SSO accepts a token that is valid for any resource",
         fail: ["SSO-03.cross"], warn: [];
     SsoBasicAuth = "sso-basic-auth": "the SSO endpoint demands Basic auth",
@@ -127,11 +131,11 @@ faults! {
     Async202NoId = "async-202-no-id": "the 202 answer has no id",
         fail: ["ASYNC-09"], warn: [];
     LateExchange = "late-exchange": "the grant is exchanged after oauth_grant.expires_at",
-        fail: ["ASYNC-03", "PROV-08", "ROTATE-04"], warn: ["OAUTH-05"];
+        fail: ["ASYNC-03", "ASYNC-07", "PROV-08", "ROTATE-04"], warn: ["OAUTH-05"];
     WrongClientSecret = "wrong-client-secret": "the grant is exchanged with a wrong client secret",
-        fail: ["ASYNC-03", "OAUTH-01", "ROTATE-04"], warn: ["OAUTH-05"];
+        fail: ["ASYNC-03", "ASYNC-07", "OAUTH-01", "ROTATE-04"], warn: ["OAUTH-05"];
     SyncWrongClientSecret = "sync-wrong-client-secret": "every plan is synchronous and the grant is exchanged with a wrong client secret",
-        fail: ["OAUTH-01", "ROTATE-04"], warn: ["OAUTH-05"];
+        fail: ["ASYNC-07", "OAUTH-01", "ROTATE-04"], warn: ["OAUTH-05"];
     VariantSyncOnly = "variant-sync-only": "conformant variant: every plan is provisioned synchronously",
         fail: [], warn: [];
     TouchesAnotherResource = "touches-another-resource": "the partner reads an add-on its token is not scoped to",
@@ -173,6 +177,10 @@ faults! {
     VariantProvision201 = "variant-provision-201": "conformant variant: provision answers 201",
         fail: [], warn: [];
     VariantDeprovision200 = "variant-deprovision-200": "conformant variant: deprovision answers 200 with {}",
+        fail: [], warn: [];
+    VariantSyncDeprovision = "variant-sync-deprovision": "conformant variant: not enrolled in asynchronous deprovisioning; every DELETE removes at once",
+        fail: [], warn: [];
+    VariantAsyncDeprovisionAll = "variant-async-deprovision-all": "conformant variant: every DELETE answers 202 (enrolled in asynchronous deprovisioning) and actions/deprovision follows",
         fail: [], warn: [];
     VariantRepeatDeprovision204 = "variant-repeat-deprovision-204": "conformant variant: a repeated deprovision answers 204",
         fail: [], warn: [];

@@ -130,6 +130,9 @@ async fn rotate(AxState(state): AxState<Arc<State>>, Path(uuid): Path<String>) -
     let config = replace_credentials(&state, &uuid, &current.config);
     let prefix = match r.patch {
         RotationPatch::None => return answer(StatusCode::OK, "rotated"),
+        RotationPatch::AppInfo => {
+            return app_info_update(&state, &auth.origin, &uuid, &config).await;
+        }
         RotationPatch::AttachmentNames => attachment_names(&state, &uuid)
             .await
             .and_then(|n| n.last().cloned())
@@ -156,6 +159,31 @@ async fn rotate(AxState(state): AxState<Arc<State>>, Path(uuid): Path<String>) -
             &format!("the config update got {}", r.status()),
         ),
         Err(_) => answer(StatusCode::BAD_GATEWAY, "the config update failed"),
+    }
+}
+
+/// The v1 way to update config: `PUT /vendor/apps/{uuid}` with the manifest's Basic auth and
+/// `{"config": {NAME: value}}`.
+async fn app_info_update(
+    state: &State,
+    origin: &str,
+    uuid: &str,
+    config: &Map<String, Value>,
+) -> Response {
+    let sent = state
+        .http
+        .put(format!("{origin}/vendor/apps/{uuid}"))
+        .basic_auth(ADDON_ID, Some(&state.password))
+        .json(&json!({ "config": config }))
+        .send()
+        .await;
+    match sent {
+        Ok(r) if r.status().is_success() => answer(StatusCode::OK, "rotated"),
+        Ok(r) => answer(
+            StatusCode::BAD_GATEWAY,
+            &format!("the App Info update got {}", r.status()),
+        ),
+        Err(_) => answer(StatusCode::BAD_GATEWAY, "the App Info update failed"),
     }
 }
 

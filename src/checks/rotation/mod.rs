@@ -34,7 +34,8 @@ pub struct AppView {
 #[derive(Debug)]
 pub struct Rotation {
     pub hook: HookRun,
-    /// The first config update for the resource after the hook started.
+    /// The first config update for the resource after the hook started: a Platform API
+    /// `PATCH /addons/{id}/config` or a legacy App Info `PUT /vendor/apps/{id}`.
     pub patch: Option<Arc<Inbound>>,
     /// Partner-side config (manifest names) before and after.
     pub before: BTreeMap<String, String>,
@@ -129,7 +130,10 @@ pub async fn rotation(cx: &CheckCtx<'_>) -> Result<Arc<Rotation>, Stop> {
                     .journal()
                     .wait_for(rotation_timeout(cx), |i| {
                         i.seq > mark
-                            && i.kind == InboundKind::ConfigUpdate
+                            && matches!(
+                                i.kind,
+                                InboundKind::ConfigUpdate | InboundKind::AppInfoUpdate
+                            )
                             && i.resource.as_deref() == Some(uuid.as_str())
                     })
                     .await

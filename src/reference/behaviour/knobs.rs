@@ -401,6 +401,8 @@ pub(crate) struct SharingBehaviour {
 pub(crate) enum RotationPatch {
     ManifestNames,
     AttachmentNames,
+    /// `PUT /vendor/apps/{uuid}` of the legacy App Info API, manifest names.
+    AppInfo,
     None,
 }
 

@@ -69,6 +69,8 @@ impl Behaviour {
                     RotationPatch::None
                 } else if f(F::RotationAttachmentNames) {
                     RotationPatch::AttachmentNames
+                } else if f(F::RotationAppInfo) {
+                    RotationPatch::AppInfo
                 } else {
                     RotationPatch::ManifestNames
                 },

@@ -162,6 +162,8 @@ faults! {
         fail: ["ROTATE-04"], warn: [];
     RotationAttachmentNames = "rotation-attachment-names": "a rotation PATCHes the config under an attachment's name instead of the manifest's",
         fail: ["ROTATE-04"], warn: [];
+    RotationAppInfo = "rotation-app-info": "a rotation updates the config through the legacy App Info API (PUT /vendor/apps/{id}), past its end of life",
+        fail: [], warn: ["ROTATE-04"];
     RotationSameValues = "rotation-same-values": "a rotation PATCHes the old values again",
         fail: ["ROTATE-05"], warn: [];
     RotationInvalidatesOld = "rotation-invalidates-old": "a rotation invalidates the old credentials at once",

@@ -132,6 +132,9 @@ max_body_bytes = 1048576
 # verify_credentials: exit 0 when the credentials in the environment (your config var names)
 # work; after a rotation it gets the OLD values, which must still work for a while.
 # verify_credentials = "./check-credentials.sh"
+# write_log: make your add-on write a line to the resource's log input (log_input_url), when it
+# does not write one on its own after provisioning (LOG-02, with log_input in api.requires).
+# write_log = "curl -fsS -X POST https://admin.example/log/{{resource_uuid}}"
 # timeout = "30s"
 # How long to wait for the config PATCH after the rotate hook (default: timeouts.callback).
 # rotation_timeout = "30s"

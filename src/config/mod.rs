@@ -132,6 +132,7 @@ impl Config {
         for (field, template) in [
             ("hooks.rotate", &self.hooks.rotate),
             ("hooks.verify_credentials", &self.hooks.verify_credentials),
+            ("hooks.write_log", &self.hooks.write_log),
         ] {
             if let Some(t) = template
                 && let Err(e) = crate::hooks::validate_template(t)

@@ -247,6 +247,9 @@ pub struct HooksSection {
     pub rotate: Option<String>,
     /// Exits 0 when the credentials in its environment (the manifest's config var names) work.
     pub verify_credentials: Option<String>,
+    /// Makes the add-on write a line to `{resource_uuid}`'s log input (LOG-02), for add-ons
+    /// that do not write one on their own after provisioning.
+    pub write_log: Option<String>,
     /// How long a hook may run (default 30s).
     #[serde(
         default,

@@ -298,6 +298,13 @@ fn start_callbacks(state: &Arc<State>, req: &Request, res: &Resource) {
     if let Some(job) = callback_job(state, req, res) {
         tokio::spawn(callbacks::run(state.clone(), job));
     }
+    if let Some(url) = req.fields.get("log_input_url").and_then(Value::as_str) {
+        tokio::spawn(callbacks::write_log(
+            state.clone(),
+            url.to_owned(),
+            format!("provisioned {} on plan {}", req.uuid, req.plan),
+        ));
+    }
 }
 
 fn callback_job(state: &State, req: &Request, res: &Resource) -> Option<callbacks::Job> {

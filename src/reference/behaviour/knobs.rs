@@ -244,6 +244,14 @@ pub(crate) struct DeprovisionBehaviour {
     pub enrolled: bool,
 }
 
+/// How the reference writes its line to the app's log after provisioning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct LogBehaviour {
+    pub content_type: &'static str,
+    /// Added to each frame's octet count (0: exact).
+    pub count_error: usize,
+}
+
 /// Which DELETEs remove a resource asynchronously.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Removal {

@@ -27,6 +27,7 @@ pub(crate) struct Behaviour {
     pub sso: SsoBehaviour,
     pub sharing: SharingBehaviour,
     pub rotation: RotationBehaviour,
+    pub logs: LogBehaviour,
 }
 
 impl Behaviour {
@@ -62,6 +63,14 @@ impl Behaviour {
             callbacks: callbacks(&f),
             sso: sso(&f),
             sharing: sharing(&f),
+            logs: LogBehaviour {
+                content_type: if f(F::LogWrongContentType) {
+                    "text/plain"
+                } else {
+                    "application/logplex-1"
+                },
+                count_error: usize::from(f(F::LogBadOctetCount)),
+            },
             rotation: RotationBehaviour {
                 new_values: !f(F::RotationSameValues),
                 grace: !f(F::RotationInvalidatesOld),

@@ -116,6 +116,10 @@ faults! {
         fail: ["SSO-09"], warn: ["SSO-10.attached"];
     IgnoresUserScopedToken = "ignores-user-scoped-token": "SSO verifies resource_token only and trusts user_id and email as sent",
         fail: [], warn: ["SSO-15"];
+    LogWrongContentType = "log-wrong-content-type": "the log line after provisioning is posted as text/plain",
+        fail: ["LOG-02"], warn: [];
+    LogBadOctetCount = "log-bad-octet-count": "the log line's octet count is one more than its length",
+        fail: ["LOG-02"], warn: [];
     SluggishProvision = "sluggish-provision": "the first provision takes longer than the soft budget",
         fail: [], warn: ["TIME-01"];
     SlowProvision = "slow-provision": "the first provision takes longer than the hard limit",

@@ -148,6 +148,9 @@ max_body_bytes = 1048576
 [sharing]
 # The name the shared resource gets when attached to a second app (as `--as NAME` would).
 # attach_as = "ATTACHED"
+# The name of a second attachment of the shared resource to its own app (default: Heroku's
+# heuristic, which adds a colour).
+# attach_again_as = "REPLICA"
 
 [sso]
 # SSO redirects are followed only to your add-on's own hosts (sso_url, base_url); list other

@@ -158,15 +158,20 @@ impl Config {
                 ));
             }
         }
-        if let Some(name) = &self.sharing.attach_as
-            && !crate::heroku::naming::is_valid(name)
-        {
-            return Err(HarnessError::input(
-                source,
-                "sharing.attach_as",
-                format!("`{name}` is not a valid attachment name"),
-                "use A-Z, 0-9 and _, starting with a letter (e.g. BALLOON)",
-            ));
+        for (field, name) in [
+            ("sharing.attach_as", &self.sharing.attach_as),
+            ("sharing.attach_again_as", &self.sharing.attach_again_as),
+        ] {
+            if let Some(name) = name
+                && !crate::heroku::naming::is_valid(name)
+            {
+                return Err(HarnessError::input(
+                    source,
+                    field,
+                    format!("`{name}` is not a valid attachment name"),
+                    "use A-Z, 0-9 and _, starting with a letter (e.g. BALLOON)",
+                ));
+            }
         }
         Ok(())
     }

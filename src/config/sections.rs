@@ -283,4 +283,7 @@ pub struct SharingSection {
     /// The name the attachment to a second app is given, as a user would with `--as`.
     /// Without it Heroku's heuristic picks one.
     pub attach_as: Option<String>,
+    /// The name of the second attachment of the shared resource to its own app (ATT-06).
+    /// Without it Heroku's heuristic picks one (a colour).
+    pub attach_again_as: Option<String>,
 }

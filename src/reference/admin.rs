@@ -90,6 +90,16 @@ pub(crate) fn api(
 
 /// The names of the resource's attachments, from the Platform API.
 pub(crate) async fn attachment_names(state: &State, uuid: &str) -> Option<Vec<String>> {
+    attachments(state, uuid, "name").await
+}
+
+/// The apps (by id) the resource's attachments are on, one entry per attachment.
+pub(crate) async fn attachment_apps(state: &State, uuid: &str) -> Option<Vec<String>> {
+    attachments(state, uuid, "app").await
+}
+
+/// One field of each of the resource's attachments (`app` gives the app's id).
+async fn attachments(state: &State, uuid: &str, field: &str) -> Option<Vec<String>> {
     let auth = access(state, uuid).await?;
     let list: Value = api(
         state,
@@ -106,7 +116,10 @@ pub(crate) async fn attachment_names(state: &State, uuid: &str) -> Option<Vec<St
     Some(
         list.as_array()?
             .iter()
-            .filter_map(|a| a.get("name").and_then(Value::as_str).map(str::to_owned))
+            .filter_map(|a| {
+                let v = a.get(field)?;
+                v.get("id").unwrap_or(v).as_str().map(str::to_owned)
+            })
             .collect(),
     )
 }

@@ -75,6 +75,8 @@ pub(crate) struct State {
     pub sessions: Mutex<HashMap<String, String>>,
     /// The first user (email) who signed in to each resource (for the first-user fault).
     pub first_users: Mutex<HashMap<String, String>>,
+    /// The most attachments each resource was seen with at a login (for the detach fault).
+    pub attachment_counts: Mutex<HashMap<String, usize>>,
     /// The timing faults delay only the first provision.
     pub delayed: AtomicBool,
     /// Secrets the platform sent (OAuth grant codes, tokens, log drain tokens), for leak scans.
@@ -116,6 +118,7 @@ impl ReferencePartner {
             sso_salt: sso_salt.clone(),
             sessions: Mutex::new(HashMap::new()),
             first_users: Mutex::new(HashMap::new()),
+            attachment_counts: Mutex::new(HashMap::new()),
             delayed: AtomicBool::new(false),
             received_secrets: Mutex::new(Vec::new()),
             installs: sharing::Installs::default(),

@@ -11,8 +11,8 @@ use axum::response::{Html, IntoResponse, Response};
 
 use super::State;
 use super::behaviour::{
-    Dashboard, Landing, LoginTarget, Stranger, Strictness, TokenCheck, TokenScope, UserAccess,
-    UserToken,
+    AttachmentView, Dashboard, Landing, LoginTarget, Stranger, Strictness, TokenCheck, TokenScope,
+    UserAccess, UserToken,
 };
 use super::routes::{Step, authorise, constant_eq, error};
 use crate::heroku::sso::{now, resource_token, user_scoped_token};
@@ -60,7 +60,40 @@ fn signed_for(state: &State, uuid: &str, f: &HashMap<String, String>, ts: i64) -
 /// The v3 login: a form POST to `/sso/login`.
 pub(super) async fn login(AxState(state): S, headers: HeaderMap, body: Bytes) -> Response {
     let f: HashMap<String, String> = url::form_urlencoded::parse(&body).into_owned().collect();
+    if let Some(uuid) = f.get("resource_id")
+        && !attachments_acceptable(&state, uuid).await
+    {
+        return forbidden("This add-on's attachments look inconsistent");
+    }
     sign_in(&state, &headers, f)
+}
+
+/// What the attachment faults make of the resource's attachments; true when they allow a login.
+async fn attachments_acceptable(state: &State, uuid: &str) -> bool {
+    let view = state.behaviour.sso.attachments;
+    if view == AttachmentView::Ignored {
+        return true;
+    }
+    let Some(apps) = super::admin::attachment_apps(state, uuid).await else {
+        return true;
+    };
+    match view {
+        AttachmentView::Ignored => true,
+        AttachmentView::OnePerApp => {
+            let mut distinct = apps.clone();
+            distinct.sort();
+            distinct.dedup();
+            distinct.len() == apps.len()
+        }
+        AttachmentView::NeverFewer => {
+            let Ok(mut seen) = state.attachment_counts.lock() else {
+                return true;
+            };
+            let most = seen.entry(uuid.to_owned()).or_insert(0);
+            *most = (*most).max(apps.len());
+            apps.len() >= *most
+        }
+    }
 }
 
 /// The legacy login (§7.6): a GET to `/heroku/resources/{id}` with the fields in the query.

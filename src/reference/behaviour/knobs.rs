@@ -358,6 +358,19 @@ pub(crate) struct SsoBehaviour {
     pub users: UserAccess,
     /// Whether `user_scoped_resource_token` is verified when a login carries it.
     pub user_token: UserToken,
+    /// What a login makes of the resource's attachments (looked up through the Platform API).
+    pub attachments: AttachmentView,
+}
+
+/// How SSO treats the resource's attachments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AttachmentView {
+    /// They do not matter: the login names the resource.
+    Ignored,
+    /// Two attachments on one app are taken for a broken install: the login is refused.
+    OnePerApp,
+    /// Fewer attachments than seen before are taken for a removal: the login is refused.
+    NeverFewer,
 }
 
 /// Which users a valid login opens the dashboard for.

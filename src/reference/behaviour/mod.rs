@@ -372,6 +372,13 @@ fn sso(f: &impl Fn(F) -> bool) -> SsoBehaviour {
         } else {
             UserAccess::Everyone
         },
+        attachments: if f(F::SsoRefusesDoubleAttachment) {
+            AttachmentView::OnePerApp
+        } else if f(F::SsoDetachIsRemoval) {
+            AttachmentView::NeverFewer
+        } else {
+            AttachmentView::Ignored
+        },
         user_token: if f(F::IgnoresUserScopedToken) {
             UserToken::Ignored
         } else {

@@ -113,13 +113,17 @@ faults! {
     SsoMissingField500 = "sso-missing-field-500": "SSO without a timestamp gets 500",
         fail: ["SSO-14"], warn: [];
     FirstUserOnly = "first-user-only-dashboard": "SSO opens a resource only for the user who signed in to it first",
-        fail: ["SSO-09"], warn: ["SSO-10.attached"];
+        fail: ["SSO-09"], warn: ["ATT-06.detach", "ATT-06.same-app", "SSO-10.attached"];
     IgnoresUserScopedToken = "ignores-user-scoped-token": "SSO verifies resource_token only and trusts user_id and email as sent",
         fail: [], warn: ["SSO-15"];
     LogWrongContentType = "log-wrong-content-type": "the log line after provisioning is posted as text/plain",
         fail: ["LOG-02"], warn: [];
     LogBadOctetCount = "log-bad-octet-count": "the log line's octet count is one more than its length",
         fail: ["LOG-02"], warn: [];
+    SsoRefusesDoubleAttachment = "sso-refuses-double-attachment": "SSO refuses a resource attached twice to one app",
+        fail: [], warn: ["ATT-06.same-app"];
+    SsoDetachIsRemoval = "sso-detach-is-removal": "SSO refuses a resource once one of its attachments was detached",
+        fail: [], warn: ["ATT-06.detach"];
     SluggishProvision = "sluggish-provision": "the first provision takes longer than the soft budget",
         fail: [], warn: ["TIME-01"];
     SlowProvision = "slow-provision": "the first provision takes longer than the hard limit",

@@ -225,4 +225,69 @@ mod tests {
             .unwrap();
         assert_eq!((a.0, again.0, other.0), (1, 1, 3));
     }
+
+    async fn deleting_with(status: u16) -> wiremock::MockServer {
+        use wiremock::matchers::method;
+        use wiremock::{Mock, MockServer, ResponseTemplate};
+        let server = MockServer::start().await;
+        Mock::given(method("DELETE"))
+            .respond_with(ResponseTemplate::new(status))
+            .with_priority(1)
+            .mount(&server)
+            .await;
+        Mock::given(wiremock::matchers::any())
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_raw(r#"{"id":"res-1","config":{}}"#, "application/json"),
+            )
+            .with_priority(2)
+            .mount(&server)
+            .await;
+        server
+    }
+
+    #[tokio::test]
+    async fn a_202_to_a_delete_is_a_pending_removal_until_its_action() {
+        let server = deleting_with(202).await;
+        let ctx = ctx_for(&server.uri(), |c| {
+            c.deprovision.asynchronous = true;
+            c.timeouts.deprovision_action = std::time::Duration::from_millis(50);
+        })
+        .await;
+        let probe = ctx.probe("basic");
+        probe.send("provision").await;
+        assert_eq!(probe.remove("deprovision").await.status, Some(202));
+        assert_eq!(
+            ctx.platform.addon_state(&probe.uuid),
+            Some(AddonState::Deprovisioning),
+            "still attached, tokens valid"
+        );
+        assert!(ctx.removal_deadline(&probe.uuid).is_some());
+        assert!(ctx.removal(&probe.uuid).await.is_err(), "no action arrived");
+        let state = |ctx: &crate::check::ctx::RunCtx| {
+            ctx.ledger
+                .entries()
+                .into_iter()
+                .find(|e| e.uuid == probe.uuid)
+                .map(|e| e.state)
+        };
+        assert_eq!(state(&ctx), Some(EntryState::RemovalRequested));
+        // A repeated DELETE answered 202 again leaves it pending.
+        probe.remove("repeat").await;
+        assert_eq!(state(&ctx), Some(EntryState::RemovalRequested));
+    }
+
+    #[tokio::test]
+    async fn a_failed_delete_restores_the_resource() {
+        let server = deleting_with(500).await;
+        let ctx = ctx_for(&server.uri(), |_| {}).await;
+        let probe = ctx.probe("basic");
+        probe.send("provision").await;
+        probe.remove("deprovision").await;
+        assert_eq!(
+            ctx.platform.addon_state(&probe.uuid),
+            Some(AddonState::Provisioned)
+        );
+        assert!(ctx.removal_deadline(&probe.uuid).is_none());
+    }
 }

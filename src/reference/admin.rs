@@ -25,6 +25,7 @@ pub(crate) fn router(state: Arc<State>) -> Router {
     Router::new()
         .route("/admin/rotate/{uuid}", post(rotate))
         .route("/admin/verify/{uuid}", get(verify))
+        .route("/admin/log/{uuid}", post(write_log))
         .with_state(state)
 }
 
@@ -173,6 +174,20 @@ async fn rotate(AxState(state): AxState<Arc<State>>, Path(uuid): Path<String>) -
         ),
         Err(_) => answer(StatusCode::BAD_GATEWAY, "the config update failed"),
     }
+}
+
+/// Writes a line to the resource's log (what `[hooks] write_log` calls).
+async fn write_log(AxState(state): AxState<Arc<State>>, Path(uuid): Path<String>) -> Response {
+    let url = state
+        .log_inputs
+        .lock()
+        .ok()
+        .and_then(|l| l.get(&uuid).cloned());
+    let Some(url) = url else {
+        return answer(StatusCode::NOT_FOUND, "no log input for this resource");
+    };
+    super::callbacks::write_log(state.clone(), url, format!("hello from {uuid}")).await;
+    answer(StatusCode::OK, "written")
 }
 
 /// The v1 way to update config: `PUT /vendor/apps/{uuid}` with the manifest's Basic auth and

@@ -75,6 +75,8 @@ pub(crate) struct State {
     pub sessions: Mutex<HashMap<String, String>>,
     /// The first user (email) who signed in to each resource (for the first-user fault).
     pub first_users: Mutex<HashMap<String, String>>,
+    /// Each resource's log input URL (the provision's `log_input_url`).
+    pub log_inputs: Mutex<HashMap<String, String>>,
     /// The most attachments each resource was seen with at a login (for the detach fault).
     pub attachment_counts: Mutex<HashMap<String, usize>>,
     /// The timing faults delay only the first provision.
@@ -119,6 +121,7 @@ impl ReferencePartner {
             sessions: Mutex::new(HashMap::new()),
             first_users: Mutex::new(HashMap::new()),
             attachment_counts: Mutex::new(HashMap::new()),
+            log_inputs: Mutex::new(HashMap::new()),
             delayed: AtomicBool::new(false),
             received_secrets: Mutex::new(Vec::new()),
             installs: sharing::Installs::default(),
@@ -280,6 +283,7 @@ deprovision_action = "3s"
 # names, in its environment (after a rotation: the OLD values). Placeholders: {{resource_uuid}},
 # {{provider_id}}, {{app}}, {{app_id}}, {{heroku_id}}, {{plan}}. These use curl.
 rotate = "curl -fsS -X POST http://{addr}/admin/rotate/{{resource_uuid}}"
+write_log = "curl -fsS -X POST http://{addr}/admin/log/{{resource_uuid}}"
 verify_credentials = "curl -fsS -o /dev/null -H \"Authorization: Bearer $CONFORMANCE_REF_API_KEY\" http://{addr}/admin/verify/{{resource_uuid}}"
 timeout = "10s"
 

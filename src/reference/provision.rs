@@ -299,11 +299,16 @@ fn start_callbacks(state: &Arc<State>, req: &Request, res: &Resource) {
         tokio::spawn(callbacks::run(state.clone(), job));
     }
     if let Some(url) = req.fields.get("log_input_url").and_then(Value::as_str) {
-        tokio::spawn(callbacks::write_log(
-            state.clone(),
-            url.to_owned(),
-            format!("provisioned {} on plan {}", req.uuid, req.plan),
-        ));
+        if let Ok(mut inputs) = state.log_inputs.lock() {
+            inputs.insert(req.uuid.clone(), url.to_owned());
+        }
+        if state.behaviour.logs.after_provision {
+            tokio::spawn(callbacks::write_log(
+                state.clone(),
+                url.to_owned(),
+                format!("provisioned {} on plan {}", req.uuid, req.plan),
+            ));
+        }
     }
 }
 

@@ -75,10 +75,10 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
             "no log line arrived at the shared resource's log_input_url{hook_note}; set [hooks] write_log to a command that makes your add-on write one"
         ));
     }
-    judge(&writes, cx)
+    judge(&writes, cx, &hook_note)
 }
 
-fn judge(writes: &[LogWrite], cx: &CheckCtx<'_>) -> Verdict {
+fn judge(writes: &[LogWrite], cx: &CheckCtx<'_>, hook_note: &str) -> Verdict {
     let mut frames = 0;
     for w in writes {
         let j = logplex::judge(&w.post());
@@ -94,7 +94,10 @@ fn judge(writes: &[LogWrite], cx: &CheckCtx<'_>) -> Verdict {
         }
         frames += j.frames.len();
     }
-    pass_with(format!("{} write(s), {frames} frame(s)", writes.len()))
+    pass_with(format!(
+        "{} write(s), {frames} frame(s){hook_note}",
+        writes.len()
+    ))
 }
 
 /// The finding for a write's first defect (the others are listed in `observed`).

@@ -250,6 +250,8 @@ pub(crate) struct LogBehaviour {
     pub content_type: &'static str,
     /// Added to each frame's octet count (0: exact).
     pub count_error: usize,
+    /// Writes a line after provisioning (otherwise only when the admin endpoint asks).
+    pub after_provision: bool,
 }
 
 /// Which DELETEs remove a resource asynchronously.

@@ -70,6 +70,7 @@ impl Behaviour {
                     "application/logplex-1"
                 },
                 count_error: usize::from(f(F::LogBadOctetCount)),
+                after_provision: !f(F::VariantLogOnDemand),
             },
             rotation: RotationBehaviour {
                 new_values: !f(F::RotationSameValues),

@@ -673,7 +673,7 @@ fn exec_runs_the_command_with_the_app_side_config_and_its_exit_status() {
         config.to_str().unwrap(),
     ];
     let mut args = base.to_vec();
-    args.extend(["--as", "BALLOON", "--", "env"]);
+    args.extend(["--as", "BALLOON", "--attach-again", "REPLICA", "--", "env"]);
     // The harness's secrets in its environment (the same values as the manifest's) never reach
     // the command.
     let m: serde_json::Value = serde_json::from_slice(&std::fs::read(&manifest).unwrap()).unwrap();
@@ -707,6 +707,14 @@ fn exec_runs_the_command_with_the_app_side_config_and_its_exit_status() {
         "{env}"
     );
     assert!(!env.contains("CONFORMANCE_REF_URL="), "{env}");
+    // A second attachment to the same app: the command sees both sets of vars, same values.
+    let value = |name: &str| {
+        env.lines()
+            .find_map(|l| l.strip_prefix(name))
+            .map(str::to_owned)
+    };
+    assert!(value("REPLICA_URL=").is_some(), "{env}");
+    assert_eq!(value("REPLICA_URL="), value("BALLOON_URL="));
     assert!(notes.contains("attached as BALLOON"), "{notes}");
     // The notes name the vars but never show their values.
     assert!(!notes.contains("postgres://"), "{notes}");

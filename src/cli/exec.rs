@@ -115,7 +115,11 @@ pub async fn exec(args: ExecArgs) -> Result<u8, HarnessError> {
                 Some(serde_json::Value::Number(n)) => n.to_string(),
                 _ => String::new(),
             };
-            run_command(&platform, &ctx, (&uuid, &provider_id), program, rest).await
+            // A name conflict is bad input, but the resource exists: it is still removed below.
+            match attach_again(&platform, &ctx, &uuid, &args.attach_again) {
+                Ok(()) => run_command(&platform, &ctx, (&uuid, &provider_id), program, rest).await,
+                Err(e) => Err(e),
+            }
         }
     };
     let entry = crate::record::ledger::Entry {
@@ -156,6 +160,24 @@ pub async fn exec(args: ExecArgs) -> Result<u8, HarnessError> {
         Ok(0) if !removed => Ok(exit::PARTNER_FAILED),
         other => other,
     }
+}
+
+/// `--attach-again`: further attachments of the resource to its own app, each with a release.
+fn attach_again(
+    platform: &crate::platform::Platform,
+    ctx: &RunCtx,
+    uuid: &str,
+    names: &[String],
+) -> Result<(), HarnessError> {
+    for name in names {
+        platform.attach(uuid, &ctx.app, Some(name)).map_err(|e| {
+            HarnessError::usage(
+                format!("--attach-again {name}: {e}"),
+                "choose a name the app does not use yet",
+            )
+        })?;
+    }
+    Ok(())
 }
 
 async fn run_command(

@@ -210,8 +210,15 @@ impl RunCtx {
         let reply = self.partner.deprovision(uuid, credentials, label).await;
         match reply.status {
             Some(202) if real => {
-                let deadline =
-                    tokio::time::Instant::now() + self.settings.timeouts.deprovision_action;
+                // Without enrolment in the beta the 202 already fails DEPROV-02: an action is
+                // awaited only as long as any other callback.
+                let t = &self.settings.timeouts;
+                let budget = if self.settings.deprovision.asynchronous {
+                    t.deprovision_action
+                } else {
+                    t.callback
+                };
+                let deadline = tokio::time::Instant::now() + budget;
                 locked(&self.removals)
                     .entry(uuid.to_owned())
                     .or_insert(deadline);

@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
+use super::knobs_pages::{AttachmentView, Removal, UserAccess, UserToken};
 use crate::reference::ASYNC_PLANS;
 
 /// Whether a route demands Basic auth.
@@ -244,27 +245,6 @@ pub(crate) struct DeprovisionBehaviour {
     pub enrolled: bool,
 }
 
-/// How the reference writes its line to the app's log after provisioning.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct LogBehaviour {
-    pub content_type: &'static str,
-    /// Added to each frame's octet count (0: exact).
-    pub count_error: usize,
-    /// Writes a line after provisioning (otherwise only when the admin endpoint asks).
-    pub after_provision: bool,
-}
-
-/// Which DELETEs remove a resource asynchronously.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Removal {
-    /// None: every removal is done at once and answered with `done`.
-    Immediate,
-    /// Resources on the plans it also provisions asynchronously (their teardown takes time).
-    AsyncPlans,
-    /// Every removal.
-    Asynchronous,
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum ClientSecret {
     Issued,
@@ -362,34 +342,6 @@ pub(crate) struct SsoBehaviour {
     pub user_token: UserToken,
     /// What a login makes of the resource's attachments (looked up through the Platform API).
     pub attachments: AttachmentView,
-}
-
-/// How SSO treats the resource's attachments.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum AttachmentView {
-    /// They do not matter: the login names the resource.
-    Ignored,
-    /// Two attachments on one app are taken for a broken install: the login is refused.
-    OnePerApp,
-    /// Fewer attachments than seen before are taken for a removal: the login is refused.
-    NeverFewer,
-}
-
-/// Which users a valid login opens the dashboard for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum UserAccess {
-    Everyone,
-    /// Only the user who signed in to the resource first.
-    FirstUser,
-}
-
-/// What a login carrying both tokens is verified by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum UserToken {
-    /// The user-scoped token (over user_id and email).
-    Verified,
-    /// The resource token only, so user_id and email are taken on trust.
-    Ignored,
 }
 
 /// Where install ids come from.

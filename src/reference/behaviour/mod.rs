@@ -3,12 +3,14 @@
 //! no fault, every knob is conformant.
 
 mod knobs;
+mod knobs_pages;
 
 use std::time::Duration;
 
 use axum::http::StatusCode;
 
 pub(crate) use knobs::*;
+pub(crate) use knobs_pages::*;
 
 use super::PREFIX;
 use super::faults::{Fault as F, FaultSet};

@@ -156,6 +156,9 @@ pub struct CheckResult {
     pub doc: String,
     pub duration_ms: f64,
     pub evidence: Evidence,
+    /// What the add-on printed while the check ran, when the harness started it (redacted).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub partner_log: Vec<crate::launch::LogLine>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]

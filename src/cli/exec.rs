@@ -78,6 +78,13 @@ pub async fn exec(args: ExecArgs) -> Result<u8, HarnessError> {
         crate::runner::start_platform(&manifest, &ctx.settings, false, ctx.redactor.clone())
             .await?,
     );
+    let clock = ctx.journal.started();
+    let target =
+        crate::runner::target::Target::start(&ctx.settings, &platform, ctx.redactor.clone(), clock)
+            .await?;
+    for line in target.iter().flat_map(|t| t.notes()) {
+        note(line);
+    }
     let ctx = ctx.with_platform(platform.clone());
     let uuid = uuid::Uuid::new_v4().to_string();
     if let Some(name) = args.as_name.as_deref() {
@@ -152,6 +159,9 @@ pub async fn exec(args: ExecArgs) -> Result<u8, HarnessError> {
         removed
     };
     drop(ctx);
+    if let Some(t) = target {
+        t.stop().await;
+    }
     if let Ok(p) = Arc::try_unwrap(platform) {
         p.stop().await;
     }

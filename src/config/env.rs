@@ -51,3 +51,43 @@ impl Environment {
         }
     }
 }
+
+/// A variable of the harness's environment that `[partner] env` names by `$NAME`.
+pub fn variable(name: &str) -> Option<String> {
+    std::env::var(name).ok()
+}
+
+/// `[A-Za-z_][A-Za-z0-9_]*`.
+pub fn is_variable_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// What a `[partner] env` value is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnvValue<'a> {
+    /// Taken as it is.
+    Plain,
+    /// `$NAME` or `${NAME}`: read NAME from the harness's environment.
+    Reference(&'a str),
+    /// Starts with `$` but names no variable.
+    Malformed,
+}
+
+pub fn env_value(value: &str) -> EnvValue<'_> {
+    let Some(rest) = value.strip_prefix('$') else {
+        return EnvValue::Plain;
+    };
+    let name = rest
+        .strip_prefix('{')
+        .and_then(|r| r.strip_suffix('}'))
+        .unwrap_or(rest);
+    if is_variable_name(name) {
+        EnvValue::Reference(name)
+    } else {
+        EnvValue::Malformed
+    }
+}

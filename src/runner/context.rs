@@ -38,6 +38,8 @@ pub struct RunCtx {
     pub platform_origin: String,
     /// The fake Heroku the partner calls back; absent in unit tests of single checks.
     pub platform: Option<Arc<Platform>>,
+    /// The interception and the add-on's process, when the run started them.
+    pub target: Option<Arc<super::target::Target>>,
     resources: Mutex<HashMap<String, Arc<OnceCell<Arc<Provisioned>>>>>,
     memos: Mutex<HashMap<&'static str, Arc<OnceCell<Memo>>>>,
     outcomes: Mutex<HashMap<String, Outcome>>,
@@ -143,6 +145,7 @@ impl RunCtx {
             app: App::random(),
             platform_origin: PLACEHOLDER_PLATFORM.to_owned(),
             platform: None,
+            target: None,
             resources: Mutex::new(HashMap::new()),
             memos: Mutex::new(HashMap::new()),
             outcomes: Mutex::new(HashMap::new()),
@@ -166,6 +169,12 @@ impl RunCtx {
     pub fn with_platform(mut self, platform: Arc<Platform>) -> Self {
         self.platform_origin = platform.origin().to_owned();
         self.platform = Some(platform);
+        self
+    }
+
+    /// Attaches what the run started besides the platform (interception, the add-on's process).
+    pub fn with_target(mut self, target: Option<Arc<super::target::Target>>) -> Self {
+        self.target = target;
         self
     }
 

@@ -5,6 +5,7 @@ pub mod context;
 pub mod control;
 mod result;
 pub mod selection;
+pub mod target;
 #[cfg(test)]
 mod tests;
 mod traffic;
@@ -99,9 +100,18 @@ pub async fn run(inputs: RunInputs, sink: &mut dyn EventSink) -> Result<RunRepor
     // One redactor for both sides: what the partner sent us and what it sent the platform.
     let platform =
         Arc::new(start_platform(&manifest, &ctx.settings, false, ctx.redactor.clone()).await?);
-    let ctx = ctx.with_platform(platform.clone());
+    let clock = ctx.journal.started();
+    let target = target::Target::start(&ctx.settings, &platform, ctx.redactor.clone(), clock)
+        .await?
+        .map(Arc::new);
+    let ctx = ctx
+        .with_platform(platform.clone())
+        .with_target(target.clone());
     let report = execute(&ctx, &plan, &inputs.controls, sink).await;
     drop(ctx);
+    if let Some(t) = target.and_then(|t| Arc::try_unwrap(t).ok()) {
+        t.stop().await;
+    }
     if let Ok(p) = Arc::try_unwrap(platform) {
         p.stop().await;
     }
@@ -168,6 +178,7 @@ pub async fn execute(
     let mut results = Vec::new();
     let mut summary = Summary::default();
     let mut stopped = None;
+    let mut exit_noted = false;
     'suites: for suite in plan {
         if controls.interrupt.is_triggered() {
             stopped = Some("interrupted".to_owned());
@@ -230,6 +241,9 @@ pub async fn execute(
                 sink.emit(&traffic);
             }
             results.push(result);
+            if let Some(note) = target::exit_note(ctx, &mut exit_noted) {
+                sink.emit(&Event::Note { text: note });
+            }
             if controls.fail_fast && failed {
                 stopped = Some(format!("--fail-fast: stopped after {id}"));
                 break 'suites;
@@ -312,6 +326,9 @@ fn run_notes(ctx: &RunCtx) -> Vec<String> {
             s.sso_url.as_deref().unwrap_or_default()
         ));
     }
+    if let Some(t) = &ctx.target {
+        notes.extend(t.notes().iter().cloned());
+    }
     notes
 }
 
@@ -332,6 +349,9 @@ fn suite_skip_reason(ctx: &RunCtx, suite: &PlannedSuite) -> Option<String> {
 }
 
 fn blocked_reason(ctx: &RunCtx, suite: &PlannedSuite) -> Option<String> {
+    if let Some(why) = target::exited_reason(ctx) {
+        return Some(why);
+    }
     suite
         .suite
         .blocked_by
@@ -353,13 +373,16 @@ async fn run_one(
 ) -> CheckResult {
     let first_seq = ctx.journal.next_seq();
     let started = Instant::now();
+    let from = ctx.journal.started().elapsed();
     let cx = CheckCtx {
         run: ctx,
         params: &planned.params,
     };
-    let verdict = (planned.check.run)(&cx).await;
+    let verdict = target::guard(ctx, first_seq, (planned.check.run)(&cx)).await;
     let ms = started.elapsed().as_secs_f64() * 1000.0;
-    result::finish(ctx, catalogue, suite, planned, verdict, first_seq, ms)
+    let mut result = result::finish(ctx, catalogue, suite, planned, verdict, first_seq, ms);
+    result.partner_log = target::log_since(ctx, from);
+    result
 }
 
 /// Attempts per resource at cleanup: Heroku retries failed deliveries too.

@@ -152,6 +152,10 @@ pub struct DemoArgs {
     /// Print the faults and exit.
     #[arg(long)]
     pub list_faults: bool,
+    /// The reference partner calls https://id.heroku.com and https://api.heroku.com directly,
+    /// as real add-ons do, and the run intercepts them (`run --intercept`).
+    #[arg(long)]
+    pub hardcoded_heroku_hosts: bool,
     #[command(flatten)]
     pub selection: SelectionArgs,
     #[command(flatten)]
@@ -165,6 +169,11 @@ pub struct ServeArgs {
     pub port: u16,
     #[arg(long = "fault")]
     pub faults: Vec<String>,
+    /// Call https://id.heroku.com and https://api.heroku.com directly, as real add-ons do,
+    /// through the interception proxy in HTTPS_PROXY, trusting SSL_CERT_FILE (for
+    /// `run --intercept --partner-cmd`).
+    #[arg(long)]
+    pub hardcoded_heroku_hosts: bool,
     /// Write the reference add-on's manifest here (after binding).
     #[arg(long)]
     pub write_manifest: Option<PathBuf>,

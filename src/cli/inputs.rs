@@ -97,6 +97,7 @@ impl TargetArgs {
             intercept_proxy: self.launch.intercept_proxy,
             intercept_dir: self.launch.intercept_dir.clone(),
             partner_cmd: self.launch.partner_cmd.clone(),
+            intercept_no_java: false,
         })
     }
 }

@@ -85,8 +85,13 @@ pub(super) async fn platform(args: PlatformArgs) -> Result<u8, HarnessError> {
 
 pub(super) async fn serve(args: ServeArgs) -> Result<u8, HarnessError> {
     let faults = FaultSet::parse(&args.faults)?;
-    let partner =
-        ReferencePartner::start(faults, SocketAddr::from((Ipv4Addr::LOCALHOST, args.port))).await?;
+    let heroku = if args.hardcoded_heroku_hosts {
+        Some(crate::reference::HerokuReach::from_env()?)
+    } else {
+        None
+    };
+    let bind = SocketAddr::from((Ipv4Addr::LOCALHOST, args.port));
+    let partner = ReferencePartner::start_with(faults, bind, heroku).await?;
     for (path, text) in [
         (&args.write_manifest, partner.manifest_text()),
         (&args.write_config, partner.config_text()),

@@ -52,6 +52,28 @@ impl Environment {
     }
 }
 
+/// The interception variables, as an add-on reads them (the reference partner in its
+/// hardcoded-hosts mode).
+#[derive(Debug, Clone, Default)]
+pub struct ProxyEnvironment {
+    /// `HTTPS_PROXY`, else `https_proxy`.
+    pub https_proxy: Option<String>,
+    /// `SSL_CERT_FILE`.
+    pub ssl_cert_file: Option<PathBuf>,
+}
+
+impl ProxyEnvironment {
+    pub fn read() -> Self {
+        Self {
+            https_proxy: std::env::var("HTTPS_PROXY")
+                .or_else(|_| std::env::var("https_proxy"))
+                .ok()
+                .filter(|p| !p.is_empty()),
+            ssl_cert_file: std::env::var_os("SSL_CERT_FILE").map(PathBuf::from),
+        }
+    }
+}
+
 /// A variable of the harness's environment that `[partner] env` names by `$NAME`.
 pub fn variable(name: &str) -> Option<String> {
     std::env::var(name).ok()

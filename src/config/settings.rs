@@ -42,6 +42,8 @@ pub struct Overrides {
     pub intercept_dir: Option<PathBuf>,
     /// `--partner-cmd CMD`.
     pub partner_cmd: Option<String>,
+    /// Do not make the Java trust store (`demo` and tests, which start no Java add-on).
+    pub intercept_no_java: bool,
 }
 
 /// Interception of Heroku's hosts, when the run asks for it.
@@ -51,6 +53,8 @@ pub struct InterceptConfig {
     pub direct: Option<SocketAddr>,
     pub pass: Vec<String>,
     pub dir: PathBuf,
+    /// Make a Java trust store (runs keytool).
+    pub java: bool,
 }
 
 /// The add-on's own process, when the harness starts it.
@@ -244,6 +248,7 @@ fn intercept(
             .intercept_dir
             .clone()
             .unwrap_or_else(|| PathBuf::from(DEFAULT_INTERCEPT_DIR)),
+        java: !overrides.intercept_no_java,
     }))
 }
 

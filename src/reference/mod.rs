@@ -67,7 +67,8 @@ pub(crate) struct State {
     pub behaviour: Behaviour,
     pub password: String,
     pub client_secret: String,
-    /// For callbacks to the platform (loopback only: the origin comes from callback_url).
+    /// For callbacks to the platform: without a proxy to a loopback origin from callback_url,
+    /// or, with hardcoded hosts, through the interception proxy only.
     pub http: reqwest::Client,
     pub resources: Mutex<HashMap<String, Resource>>,
     pub sso_salt: String,
@@ -79,6 +80,64 @@ pub(crate) struct State {
     pub received_secrets: Mutex<Vec<String>>,
     /// Which app each install belongs to (for the sharing faults).
     pub installs: sharing::Installs,
+}
+
+/// How the reference partner reaches `https://id.heroku.com` and `https://api.heroku.com` when
+/// it calls them directly, as real add-ons do: the interception proxy (loopback only, so it
+/// never reaches the real Heroku) and the CA bundle to trust (`HTTPS_PROXY`, `SSL_CERT_FILE`).
+#[derive(Debug, Clone)]
+pub struct HerokuReach {
+    pub proxy: String,
+    /// PEM certificates to trust besides the system roots.
+    pub ca_pem: Option<Vec<u8>>,
+}
+
+impl HerokuReach {
+    /// From the interception environment (`HTTPS_PROXY` or `https_proxy`, and `SSL_CERT_FILE`).
+    pub fn from_env() -> Result<Self, HarnessError> {
+        let env = crate::config::env::ProxyEnvironment::read();
+        let Some(proxy) = env.https_proxy else {
+            return Err(HarnessError::usage(
+                "--hardcoded-heroku-hosts needs HTTPS_PROXY: the reference partner only reaches \
+                 Heroku's hosts through the interception proxy",
+                "run it with the environment `addon-conformance intercept-env` prints, or under \
+                 `run --intercept --partner-cmd`",
+            ));
+        };
+        let ca_pem = match env.ssl_cert_file {
+            Some(path) => Some(std::fs::read(&path).map_err(|source| HarnessError::Io {
+                action: "read",
+                path,
+                source,
+            })?),
+            None => None,
+        };
+        Ok(Self { proxy, ca_pem })
+    }
+
+    fn client(&self) -> Result<reqwest::Client, HarnessError> {
+        if !crate::network::is_loopback(&self.proxy) {
+            return Err(HarnessError::usage(
+                format!(
+                    "the proxy {} is not on loopback; the reference partner reaches Heroku's \
+                     hosts only through the local interception proxy",
+                    self.proxy
+                ),
+                "use the proxy address the run prints (http://127.0.0.1:PORT)",
+            ));
+        }
+        let bad =
+            |e: reqwest::Error| HarnessError::Internal(format!("reference partner proxy: {e}"));
+        let mut builder = reqwest::Client::builder()
+            .no_proxy()
+            .proxy(reqwest::Proxy::all(&self.proxy).map_err(bad)?)
+            .timeout(std::time::Duration::from_secs(5));
+        if let Some(pem) = &self.ca_pem {
+            let certs = reqwest::Certificate::from_pem_bundle(pem).map_err(bad)?;
+            builder = builder.tls_certs_merge(certs);
+        }
+        builder.build().map_err(bad)
+    }
 }
 
 /// A running reference partner.
@@ -95,18 +154,38 @@ pub struct ReferencePartner {
 impl ReferencePartner {
     /// Binds `bind` (use port 0) and serves until `stop`.
     pub async fn start(faults: FaultSet, bind: SocketAddr) -> Result<Self, HarnessError> {
+        Self::start_with(faults, bind, None).await
+    }
+
+    /// Like `start`; with `heroku`, it calls `https://id.heroku.com` and
+    /// `https://api.heroku.com` directly through that proxy instead of deriving the origin from
+    /// callback_url.
+    pub async fn start_with(
+        faults: FaultSet,
+        bind: SocketAddr,
+        heroku: Option<HerokuReach>,
+    ) -> Result<Self, HarnessError> {
+        crate::tls::install_provider();
+        let mut behaviour = Behaviour::of(&faults);
+        let http = match &heroku {
+            Some(reach) => {
+                behaviour.callbacks.hosts = behaviour::HerokuHosts::Hardcoded;
+                reach.client()?
+            }
+            None => reqwest::Client::builder()
+                .no_proxy()
+                .timeout(std::time::Duration::from_secs(5))
+                .build()
+                .map_err(|e| {
+                    HarnessError::Internal(format!("reference partner HTTP client: {e}"))
+                })?,
+        };
         let (listener, addr) = listen(bind).await?;
         let password = secret();
         let sso_salt = secret();
         let client_secret = secret();
-        crate::tls::install_provider();
-        let http = reqwest::Client::builder()
-            .no_proxy()
-            .timeout(std::time::Duration::from_secs(5))
-            .build()
-            .map_err(|e| HarnessError::Internal(format!("reference partner HTTP client: {e}")))?;
         let state = Arc::new(State {
-            behaviour: Behaviour::of(&faults),
+            behaviour,
             password: password.clone(),
             client_secret: client_secret.clone(),
             http,

@@ -46,6 +46,9 @@ impl Target {
             s.proxy = i.proxy;
             s.direct = i.direct;
             s.pass.clone_from(&i.pass);
+            if !i.java {
+                s.java = crate::intercept::env::Java::Skip;
+            }
             let interceptor = Interceptor::start(s, Upstream::platform(platform)).await?;
             target.notes.push(interceptor.note());
             target.notes.push(format!(

@@ -11,6 +11,7 @@
 mod clients;
 mod fixture;
 mod netns;
+mod zoo;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

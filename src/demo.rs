@@ -57,12 +57,13 @@ pub async fn run_hardcoded(
         proxy: format!("http://{proxy}"),
         ca_pem: Some(ca.ca_pem().as_bytes().to_vec()),
     };
-    let partner = ReferencePartner::start_with(
-        faults,
-        SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
-        Some(reach),
-    )
-    .await?;
+    let options = crate::reference::ReferenceOptions {
+        heroku: Some(reach),
+        secrets: None,
+    };
+    let partner =
+        ReferencePartner::start_with(faults, SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), options)
+            .await?;
     let overrides = Overrides {
         intercept: true,
         intercept_proxy: Some(proxy),

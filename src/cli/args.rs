@@ -174,6 +174,20 @@ pub struct ServeArgs {
     /// `run --intercept --partner-cmd`).
     #[arg(long)]
     pub hardcoded_heroku_hosts: bool,
+    /// Its manifest password, instead of a random one (all three secrets or none).
+    #[arg(long, env = "REFERENCE_PASSWORD", hide_env_values = true, hide = true)]
+    pub password: Option<String>,
+    /// Its SSO salt, instead of a random one.
+    #[arg(long, env = "REFERENCE_SSO_SALT", hide_env_values = true, hide = true)]
+    pub sso_salt: Option<String>,
+    /// Its OAuth client secret, instead of a random one.
+    #[arg(
+        long,
+        env = "REFERENCE_CLIENT_SECRET",
+        hide_env_values = true,
+        hide = true
+    )]
+    pub client_secret: Option<String>,
     /// Write the reference add-on's manifest here (after binding).
     #[arg(long)]
     pub write_manifest: Option<PathBuf>,

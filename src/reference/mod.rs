@@ -140,6 +140,24 @@ impl HerokuReach {
     }
 }
 
+/// Secrets the reference partner uses instead of fresh random ones (so a manifest and config
+/// can be written before it starts, as for `run --partner-cmd`).
+#[derive(Debug, Clone)]
+pub struct ReferenceSecrets {
+    pub password: String,
+    pub sso_salt: String,
+    pub client_secret: String,
+}
+
+/// How the reference partner starts, beyond its faults and address.
+#[derive(Debug, Clone, Default)]
+pub struct ReferenceOptions {
+    /// Call Heroku's hosts directly, through this proxy (the hardcoded-hosts mode).
+    pub heroku: Option<HerokuReach>,
+    /// Fixed secrets; random ones without.
+    pub secrets: Option<ReferenceSecrets>,
+}
+
 /// A running reference partner.
 pub struct ReferencePartner {
     pub addr: SocketAddr,
@@ -154,17 +172,18 @@ pub struct ReferencePartner {
 impl ReferencePartner {
     /// Binds `bind` (use port 0) and serves until `stop`.
     pub async fn start(faults: FaultSet, bind: SocketAddr) -> Result<Self, HarnessError> {
-        Self::start_with(faults, bind, None).await
+        Self::start_with(faults, bind, ReferenceOptions::default()).await
     }
 
-    /// Like `start`; with `heroku`, it calls `https://id.heroku.com` and
+    /// Like `start`; with `options.heroku`, it calls `https://id.heroku.com` and
     /// `https://api.heroku.com` directly through that proxy instead of deriving the origin from
     /// callback_url.
     pub async fn start_with(
         faults: FaultSet,
         bind: SocketAddr,
-        heroku: Option<HerokuReach>,
+        options: ReferenceOptions,
     ) -> Result<Self, HarnessError> {
+        let heroku = options.heroku;
         crate::tls::install_provider();
         let mut behaviour = Behaviour::of(&faults);
         let http = match &heroku {
@@ -181,9 +200,15 @@ impl ReferencePartner {
                 })?,
         };
         let (listener, addr) = listen(bind).await?;
-        let password = secret();
-        let sso_salt = secret();
-        let client_secret = secret();
+        let ReferenceSecrets {
+            password,
+            sso_salt,
+            client_secret,
+        } = options.secrets.unwrap_or_else(|| ReferenceSecrets {
+            password: secret(),
+            sso_salt: secret(),
+            client_secret: secret(),
+        });
         let state = Arc::new(State {
             behaviour,
             password: password.clone(),

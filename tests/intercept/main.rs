@@ -10,6 +10,7 @@
 
 mod clients;
 mod fixture;
+mod launched;
 mod netns;
 mod zoo;
 

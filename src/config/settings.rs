@@ -383,4 +383,83 @@ mod tests {
         assert!(e.to_string().contains("api.production.base_url"), "{e}");
         assert_eq!(e.exit_code(), 2);
     }
+
+    #[test]
+    fn interception_sets_herokus_own_origin_and_refuses_a_platform_url() {
+        let on = Overrides {
+            intercept: true,
+            ..Overrides::default()
+        };
+        let s = Settings::resolve(&manifest(), Config::default(), &on, "c.toml").unwrap();
+        assert_eq!(s.platform.url.as_deref(), Some("https://api.heroku.com"));
+        let i = s.intercept.unwrap();
+        assert!(i.proxy.ip().is_loopback() && i.java);
+        assert_eq!(i.dir, PathBuf::from(DEFAULT_INTERCEPT_DIR));
+
+        let both = Overrides {
+            platform_url: "https://tunnel.example".parse().ok(),
+            ..on.clone()
+        };
+        let e = Settings::resolve(&manifest(), Config::default(), &both, "c.toml").unwrap_err();
+        assert!(e.to_string().contains("--platform-url"), "{e}");
+        assert_eq!(e.exit_code(), 2);
+
+        let file = Config::parse(
+            "[platform]\nintercept = true\nurl = \"https://tunnel.example\"\n",
+            "c.toml",
+        )
+        .unwrap();
+        let e = Settings::resolve(&manifest(), file, &Overrides::default(), "c.toml").unwrap_err();
+        assert!(e.to_string().contains("platform.url"), "{e}");
+
+        let stray = Overrides {
+            intercept_pass: vec!["api.stripe.com".into()],
+            ..Overrides::default()
+        };
+        let e = Settings::resolve(&manifest(), Config::default(), &stray, "c.toml").unwrap_err();
+        assert!(e.to_string().contains("--intercept-pass needs"), "{e}");
+    }
+
+    #[test]
+    fn partner_env_references_are_read_from_the_environment_and_kept_secret() {
+        // PATH is set in every test environment; its value stands in for a secret.
+        let path = std::env::var("PATH").unwrap();
+        let file = Config::parse(
+            "[partner]\ncommand = \"./server\"\nready_timeout = \"5s\"\nenv = { MODE = \"test\", TOKEN = \"$PATH\", OTHER = \"${PATH}\" }\n",
+            "c.toml",
+        )
+        .unwrap();
+        let s = Settings::resolve(&manifest(), file, &Overrides::default(), "c.toml").unwrap();
+        let launch = s.launch.unwrap();
+        assert_eq!(launch.command, "./server");
+        assert_eq!(launch.ready_timeout, Duration::from_secs(5));
+        assert_eq!(launch.env.get("MODE").map(String::as_str), Some("test"));
+        assert_eq!(launch.secret_env.get("TOKEN"), Some(&path));
+        assert_eq!(launch.secret_env.get("OTHER"), Some(&path));
+
+        for (value, says) in [
+            ("$ADDON_CONFORMANCE_SURELY_UNSET_VARIABLE", "is not set"),
+            ("$not a name", "not a $VARIABLE reference"),
+        ] {
+            let file = Config::parse(
+                &format!("[partner]\ncommand = \"x\"\nenv = {{ T = \"{value}\" }}\n"),
+                "c.toml",
+            )
+            .unwrap();
+            let e =
+                Settings::resolve(&manifest(), file, &Overrides::default(), "c.toml").unwrap_err();
+            let text = e.to_string();
+            assert!(
+                text.contains("partner.env.T") && text.contains(says),
+                "{text}"
+            );
+        }
+
+        let cli = Overrides {
+            partner_cmd: Some("./other".into()),
+            ..Overrides::default()
+        };
+        let s = Settings::resolve(&manifest(), Config::default(), &cli, "c.toml").unwrap();
+        assert_eq!(s.launch.unwrap().command, "./other");
+    }
 }

@@ -14,6 +14,9 @@ use crate::launch::{ExitInfo, LaunchSpec, LogLine, PartnerProcess};
 use crate::platform::Platform;
 use crate::redact::Redactor;
 
+/// How long a check that saw a transport failure waits for the add-on's exit to be noticed.
+const EXIT_SETTLE: Duration = Duration::from_secs(1);
+
 /// Log lines shown with the add-on's exit.
 pub const EXIT_LINES: usize = 10;
 
@@ -263,15 +266,19 @@ pub(super) async fn guard(
         v = &mut check => Some(v),
         () = t.exited() => tokio::time::timeout(ctx.settings.timeouts.connect, &mut check).await.ok(),
     };
-    let Some(exit) = t.exit() else {
-        return finished.unwrap_or_else(|| Verdict::Error("the check did not finish".into()));
-    };
-    let cut_off = finished.is_none();
     let unreachable = ctx
         .journal
         .since(first_seq)
         .iter()
         .any(|x| x.error.is_some());
+    if unreachable && t.exit().is_none() {
+        // A connection the add-on dropped as it died is often seen before its exit is.
+        let _ = tokio::time::timeout(EXIT_SETTLE, t.exited()).await;
+    }
+    let Some(exit) = t.exit() else {
+        return finished.unwrap_or_else(|| Verdict::Error("the check did not finish".into()));
+    };
+    let cut_off = finished.is_none();
     match finished {
         Some(v @ (Verdict::Pass(_) | Verdict::Skip(_) | Verdict::Blocked(_))) => v,
         Some(v) if !unreachable && !cut_off => v,

@@ -30,24 +30,40 @@ class H(http.server.BaseHTTPRequestHandler):
 http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
 "#;
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
+/// Provisions well-formed requests; on a malformed body it dies without answering.
+const FRAGILE: &str = r#"
+import http.server, json, os, sys
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        raw = self.rfile.read(int(self.headers.get("content-length", 0)))
+        try:
+            body = json.loads(raw)
+            uuid = body["uuid"]
+        except Exception as e:
+            sys.stderr.write("fatal: cannot parse the provision: %r\n" % (e,))
+            sys.stderr.flush()
+            os._exit(3)
+        print("provisioned " + uuid, flush=True)
+        answer = json.dumps({"id": "r-" + uuid, "config": {"CRASHY_URL": "https://crashy.example/" + uuid}}).encode()
+        self.send_response(200)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(answer)))
+        self.end_headers()
+        self.wfile.write(answer)
+    def do_DELETE(self):
+        self.send_response(204)
+        self.end_headers()
+    def log_message(self, *args):
+        pass
+http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
+"#;
 
-#[test]
-fn a_crashing_add_on_shows_its_log_and_blocks_what_follows() {
-    let name = "launched::a_crashing_add_on_shows_its_log_and_blocks_what_follows";
-    if !netns::inside(name, &["python3", "ip"]) {
-        return;
-    }
-    netns::assert_isolated();
+/// Runs the provision suite against `script` started by `--partner-cmd`; the exit code, the
+/// terminal output and the JSON report.
+fn run_script(script: &str) -> (Option<i32>, String, serde_json::Value) {
     let dir = crate::fixture::scratch_dir("crash");
     let port = free_port();
-    std::fs::write(dir.join("app.py"), CRASHING).unwrap();
+    std::fs::write(dir.join("app.py"), script).unwrap();
     std::fs::write(
         dir.join("addon-manifest.json"),
         format!(
@@ -78,8 +94,62 @@ fn a_crashing_add_on_shows_its_log_and_blocks_what_follows() {
         ])
         .output()
         .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(1), "{text}");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let report = std::fs::read(dir.join("report.json"))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default();
+    let _ = std::fs::remove_dir_all(&dir);
+    (out.status.code(), text, report)
+}
+
+#[test]
+fn a_check_during_which_the_add_on_died_is_blocked_not_failed() {
+    let name = "launched::a_check_during_which_the_add_on_died_is_blocked_not_failed";
+    if !netns::inside(name, &["python3", "ip"]) {
+        return;
+    }
+    netns::assert_isolated();
+    let (_, text, report) = run_script(FRAGILE);
+    assert_eq!(ids(&report, "fail"), Vec::<String>::new(), "{text}");
+    let prov14 = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "PROV-14")
+        .unwrap();
+    assert_eq!(prov14["outcome"], "blocked", "{text}");
+    let message = prov14["message"].as_str().unwrap();
+    assert!(
+        message.contains("your add-on exited with status 3")
+            && message.contains("during this check"),
+        "{message}"
+    );
+    assert!(text.contains("fatal: cannot parse the provision"), "{text}");
+    assert_eq!(
+        ids(&report, "blocked"),
+        ["GEN-02", "OPT-02", "PROV-14"],
+        "{text}"
+    );
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+#[test]
+fn a_crashing_add_on_shows_its_log_and_blocks_what_follows() {
+    let name = "launched::a_crashing_add_on_shows_its_log_and_blocks_what_follows";
+    if !netns::inside(name, &["python3", "ip"]) {
+        return;
+    }
+    netns::assert_isolated();
+    let (code, text, report) = run_script(CRASHING);
+    assert_eq!(code, Some(1), "{text}");
     assert!(
         text.contains("note: your add-on exited with status 1 after #"),
         "{text}"
@@ -90,8 +160,6 @@ fn a_crashing_add_on_shows_its_log_and_blocks_what_follows() {
         text.contains("callback_url is https://api.heroku.com/addons/{uuid}"),
         "{text}"
     );
-    let report: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(dir.join("report.json")).unwrap()).unwrap();
     let checks = report["checks"].as_array().unwrap();
     let failed: Vec<&serde_json::Value> =
         checks.iter().filter(|c| c["outcome"] == "fail").collect();
@@ -121,7 +189,6 @@ fn a_crashing_add_on_shows_its_log_and_blocks_what_follows() {
         .map(|e| format!("{e} at {}", e.instance_path))
         .collect();
     assert!(errors.is_empty(), "{errors:#?}");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// The manifest and config of a reference partner on `port` with fixed secrets, and the

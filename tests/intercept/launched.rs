@@ -251,7 +251,7 @@ fn run_reference(fault: Option<&str>) -> (Option<i32>, String, serde_json::Value
     std::fs::write(dir.join("conformance.toml"), config).unwrap();
     let out = Command::new(BIN)
         .current_dir(&dir)
-        .envs(vars)
+        .envs(vars.clone())
         .args([
             "run",
             "--intercept-dir",
@@ -268,11 +268,19 @@ fn run_reference(fault: Option<&str>) -> (Option<i32>, String, serde_json::Value
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
-    let report = std::fs::read(dir.join("report.json"))
+    let report: serde_json::Value = std::fs::read(dir.join("report.json"))
         .ok()
         .and_then(|b| serde_json::from_slice(&b).ok())
         .unwrap_or_default();
     let _ = std::fs::remove_dir_all(&dir);
+    // The secrets handed to the add-on through [partner] env appear in no output.
+    let json = report.to_string();
+    for (name, value) in &vars {
+        assert!(
+            !text.contains(value.as_str()) && !json.contains(value.as_str()),
+            "{name} leaked"
+        );
+    }
     (out.status.code(), text, report)
 }
 

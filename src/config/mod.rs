@@ -4,6 +4,7 @@
 mod duration;
 pub mod env;
 mod errors;
+mod launch;
 mod scenario;
 mod sections;
 mod settings;

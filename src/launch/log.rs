@@ -40,6 +40,23 @@ impl LogLine {
     }
 }
 
+/// The last `n` of `lines` as shown in a failure block, after a line saying how many earlier
+/// ones the reports hold.
+pub fn excerpt(lines: &[LogLine], n: usize) -> String {
+    let skipped = lines.len().saturating_sub(n);
+    let mut text = String::new();
+    if skipped > 0 {
+        text.push_str(&format!(
+            "({skipped} earlier lines in the JSON, HTML and JUnit reports)\n"
+        ));
+    }
+    for line in &lines[skipped..] {
+        text.push_str(&line.display());
+        text.push('\n');
+    }
+    text
+}
+
 fn as_ms<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_u64(d.as_millis() as u64)
 }

@@ -75,22 +75,6 @@ impl<W: Write + Send> TerminalReporter<W> {
 /// Lines of the add-on's log a failure block shows (the reports hold them all).
 pub const LOG_LINES: usize = 5;
 
-/// The add-on's last lines during a check, with how many earlier ones the reports hold.
-fn log_excerpt(log: &[crate::launch::LogLine]) -> String {
-    let skipped = log.len().saturating_sub(LOG_LINES);
-    let mut text = String::new();
-    if skipped > 0 {
-        text.push_str(&format!(
-            "({skipped} earlier lines in the JSON, HTML and JUnit reports)\n"
-        ));
-    }
-    for line in &log[skipped..] {
-        text.push_str(&line.display());
-        text.push('\n');
-    }
-    text
-}
-
 /// The failure block of one result, without colour.
 pub fn failure_block(r: &CheckResult) -> String {
     let e = &r.evidence;
@@ -135,7 +119,10 @@ pub fn failure_block(r: &CheckResult) -> String {
         );
     }
     if !r.partner_log.is_empty() {
-        row("add-on log", &log_excerpt(&r.partner_log));
+        row(
+            "add-on log",
+            &crate::launch::log::excerpt(&r.partner_log, LOG_LINES),
+        );
     }
     if let Some(h) = &e.hint {
         row("hint", h);

@@ -63,21 +63,7 @@ http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
 fn run_script(script: &str) -> (Option<i32>, String, serde_json::Value) {
     let dir = crate::fixture::scratch_dir("crash");
     let port = free_port();
-    std::fs::write(dir.join("app.py"), script).unwrap();
-    std::fs::write(
-        dir.join("addon-manifest.json"),
-        format!(
-            r#"{{"id":"crashy","name":"Crashy","api":{{"config_vars":["CRASHY_URL"],"password":"pw-crashy-1234567890","sso_salt":"salt-crashy-1234567890","regions":["us"],"requires":[],"production":{{"base_url":"http://127.0.0.1:{port}/heroku/resources","sso_url":"http://127.0.0.1:{port}/sso"}},"version":"3"}}}}"#
-        ),
-    )
-    .unwrap();
-    std::fs::write(
-        dir.join("conformance.toml"),
-        format!(
-            "[partner]\ncommand = \"python3 app.py {port}\"\nready_timeout = \"20s\"\n[plans]\ndefault = \"basic\"\n[timeouts]\ncallback = \"2s\"\nprovision_action = \"2s\"\n"
-        ),
-    )
-    .unwrap();
+    write_inputs(&dir, script, port);
     let out = Command::new(BIN)
         .current_dir(&dir)
         .args([
@@ -131,6 +117,60 @@ fn a_check_during_which_the_add_on_died_is_blocked_not_failed() {
         ["GEN-02", "OPT-02", "PROV-14"],
         "{text}"
     );
+}
+
+#[test]
+fn exec_starts_the_add_on_provisions_runs_and_stops_it() {
+    let name = "launched::exec_starts_the_add_on_provisions_runs_and_stops_it";
+    if !netns::inside(name, &["python3", "ip"]) {
+        return;
+    }
+    netns::assert_isolated();
+    let dir = crate::fixture::scratch_dir("exec");
+    let port = free_port();
+    write_inputs(&dir, FRAGILE, port);
+    let out = Command::new(BIN)
+        .current_dir(&dir)
+        .args([
+            "exec",
+            "--intercept",
+            "--intercept-dir",
+            "ca",
+            "--",
+            "sh",
+            "-c",
+        ])
+        .arg("echo \"url=$CRASHY_URL\"")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+    assert!(
+        stdout.contains("url=https://crashy.example/"),
+        "{stdout}{stderr}"
+    );
+    assert!(stderr.contains("started your add-on"), "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The manifest and config of a Python add-on on `port` whose code is `script`.
+fn write_inputs(dir: &std::path::Path, script: &str, port: u16) {
+    std::fs::write(dir.join("app.py"), script).unwrap();
+    std::fs::write(
+        dir.join("addon-manifest.json"),
+        format!(
+            r#"{{"id":"crashy","name":"Crashy","api":{{"config_vars":["CRASHY_URL"],"password":"pw-crashy-1234567890","sso_salt":"salt-crashy-1234567890","regions":["us"],"requires":[],"production":{{"base_url":"http://127.0.0.1:{port}/heroku/resources","sso_url":"http://127.0.0.1:{port}/sso"}},"version":"3"}}}}"#
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("conformance.toml"),
+        format!(
+            "[partner]\ncommand = \"python3 app.py {port}\"\nready_timeout = \"20s\"\n[plans]\ndefault = \"basic\"\n[timeouts]\ncallback = \"2s\"\nprovision_action = \"2s\"\n"
+        ),
+    )
+    .unwrap();
 }
 
 fn free_port() -> u16 {

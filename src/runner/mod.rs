@@ -261,11 +261,17 @@ pub async fn execute(
         sink.emit(&traffic);
     }
     let billable_provisions = ctx.ledger.billable_count();
+    if let Some(note) = target::exit_note(ctx, &mut exit_noted) {
+        sink.emit(&Event::Note { text: note });
+    }
     sink.emit(&Event::Cleanup {
         billable_provisions,
         leftovers: leftovers.clone(),
     });
-    let exit_code = exit_code(&summary, &leftovers, controls, stopped.is_some());
+    let exit_code = target::exit_code(
+        ctx,
+        exit_code(&summary, &leftovers, controls, stopped.is_some()),
+    );
     sink.emit(&Event::RunFinished {
         summary: summary.clone(),
         exit_code,

@@ -229,6 +229,15 @@ pub(super) fn exit_note(ctx: &super::RunCtx, noted: &mut bool) -> Option<String>
     ))
 }
 
+/// A run during which the add-on's process exited does not pass.
+pub(super) fn exit_code(ctx: &super::RunCtx, code: u8) -> u8 {
+    use crate::error::exit;
+    match ctx.target.as_ref().and_then(|t| t.exit()) {
+        Some(_) if code == exit::PASS => exit::PARTNER_FAILED,
+        _ => code,
+    }
+}
+
 /// The add-on's log lines from `from` until now.
 pub(super) fn log_since(ctx: &super::RunCtx, from: Duration) -> Vec<LogLine> {
     match &ctx.target {

@@ -75,12 +75,21 @@ fn run_script(script: &str) -> (Option<i32>, String, serde_json::Value) {
             "ca",
             "--report-json",
             "report.json",
+            "--report-html",
+            "report.html",
+            "--report-junit",
+            "report.xml",
             "--color",
             "never",
         ])
         .output()
         .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
+    // The other reports, for the caller's searches.
+    for file in ["report.html", "report.xml"] {
+        let body = std::fs::read_to_string(dir.join(file)).unwrap_or_default();
+        text.push_str(&format!("\n=== {file}\n{body}"));
+    }
     let report = std::fs::read(dir.join("report.json"))
         .ok()
         .and_then(|b| serde_json::from_slice(&b).ok())
@@ -196,6 +205,19 @@ fn a_crashing_add_on_shows_its_log_and_blocks_what_follows() {
     );
     assert!(text.contains("add-on log"), "{text}");
     assert!(text.contains("stderr | KeyError: 'plan_id'"), "{text}");
+    let (html, junit) = text
+        .split_once("=== report.html")
+        .and_then(|(_, rest)| rest.split_once("=== report.xml"))
+        .unwrap();
+    assert!(
+        html.contains("add-on log") && html.contains("KeyError: &#39;plan_id&#39;"),
+        "{html}"
+    );
+    let system_err = junit.split("<system-err>").nth(1).unwrap_or_default();
+    assert!(
+        system_err.contains("KeyError: &apos;plan_id&apos;"),
+        "{junit}"
+    );
     assert!(
         text.contains("callback_url is https://api.heroku.com/addons/{uuid}"),
         "{text}"

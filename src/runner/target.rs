@@ -174,10 +174,16 @@ async fn ready_addr(settings: &Settings) -> Result<SocketAddr, HarnessError> {
     let host = url.host_str().ok_or_else(missing)?;
     let port = url.port_or_known_default().ok_or_else(missing)?;
     let host = host.trim_start_matches('[').trim_end_matches(']');
-    tokio::net::lookup_host((host, port))
+    // `localhost` may resolve to ::1 first while the add-on listens on 127.0.0.1 only.
+    let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host, port))
         .await
-        .ok()
-        .and_then(|mut addrs| addrs.next())
+        .map(Iterator::collect)
+        .unwrap_or_default();
+    addrs
+        .iter()
+        .find(|a| a.is_ipv4())
+        .or(addrs.first())
+        .copied()
         .ok_or_else(|| {
             HarnessError::usage(
                 format!("base_url's host {host} does not resolve"),

@@ -36,6 +36,58 @@ pub async fn run_with(
 ) -> Result<DemoOutcome, HarnessError> {
     let partner =
         ReferencePartner::start(faults, SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await?;
+    against(partner, Overrides::default(), selection, controls, sink).await
+}
+
+/// The demo with the reference partner calling `https://id.heroku.com` and
+/// `https://api.heroku.com` directly, as real add-ons do, and the run intercepting them: the
+/// CA is made in `dir` first, so the partner's client trusts it, and the proxy gets a free
+/// loopback port the partner is told.
+pub async fn run_hardcoded(
+    faults: FaultSet,
+    selection: Selection,
+    controls: RunControls,
+    dir: &std::path::Path,
+    sink: &mut dyn EventSink,
+) -> Result<DemoOutcome, HarnessError> {
+    crate::tls::install_provider();
+    let ca = crate::intercept::CertAuthority::load_or_create(dir)?;
+    let proxy = free_loopback_port()?;
+    let reach = crate::reference::HerokuReach {
+        proxy: format!("http://{proxy}"),
+        ca_pem: Some(ca.ca_pem().as_bytes().to_vec()),
+    };
+    let options = crate::reference::ReferenceOptions {
+        heroku: Some(reach),
+        secrets: None,
+    };
+    let partner =
+        ReferencePartner::start_with(faults, SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), options)
+            .await?;
+    let overrides = Overrides {
+        intercept: true,
+        intercept_proxy: Some(proxy),
+        intercept_dir: Some(dir.to_owned()),
+        intercept_no_java: true,
+        ..Overrides::default()
+    };
+    against(partner, overrides, selection, controls, sink).await
+}
+
+/// A loopback address with a port free a moment ago.
+fn free_loopback_port() -> Result<SocketAddr, HarnessError> {
+    std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+        .and_then(|l| l.local_addr())
+        .map_err(|e| HarnessError::Internal(format!("no free loopback port: {e}")))
+}
+
+async fn against(
+    partner: ReferencePartner,
+    overrides: Overrides,
+    selection: Selection,
+    controls: RunControls,
+    sink: &mut dyn EventSink,
+) -> Result<DemoOutcome, HarnessError> {
     let manifest = Manifest::parse(&partner.manifest_text(), "reference addon-manifest.json")?;
     let config = Config::parse(&partner.config_text(), "reference config")?;
     let result = runner::run(
@@ -43,7 +95,7 @@ pub async fn run_with(
             manifest,
             config,
             config_source: "reference config".into(),
-            overrides: Overrides::default(),
+            overrides,
             selection,
             controls,
         },

@@ -37,6 +37,8 @@ pub struct RunCtx {
     pub app: App,
     /// The fake Heroku the partner calls back.
     pub platform: Arc<Platform>,
+    /// The interception and the add-on's process, when the run started them.
+    pub target: Option<Arc<crate::target::Target>>,
     resources: Mutex<HashMap<Resource, Arc<OnceCell<Arc<Provisioned>>>>>,
     memos: Mutex<HashMap<MemoKey, Arc<OnceCell<Memo>>>>,
     outcomes: Mutex<HashMap<String, Outcome>>,
@@ -97,6 +99,7 @@ impl RunCtx {
             ledger,
             app: App::random(),
             platform,
+            target: None,
             resources: Mutex::new(HashMap::new()),
             memos: Mutex::new(HashMap::new()),
             outcomes: Mutex::new(HashMap::new()),
@@ -104,7 +107,17 @@ impl RunCtx {
     }
 
     /// Stops the platform once nothing else holds it.
+    /// Attaches what the run started besides the platform (interception, the add-on's process).
+    pub fn with_target(mut self, target: Option<crate::target::Target>) -> Self {
+        self.target = target.map(Arc::new);
+        self
+    }
+
+    /// Stops the add-on's process and the interception (after the cleanup), then the platform.
     pub async fn stop(self) {
+        if let Some(t) = self.target.and_then(|t| Arc::try_unwrap(t).ok()) {
+            t.stop().await;
+        }
         if let Ok(p) = Arc::try_unwrap(self.platform) {
             p.stop().await;
         }

@@ -8,6 +8,7 @@ mod exec;
 pub mod handoff;
 mod init;
 mod inputs;
+mod intercept_env;
 mod plan_view;
 mod run;
 mod serve;
@@ -66,6 +67,7 @@ async fn dispatch(command: Command) -> Result<u8, HarnessError> {
             say(catalogue_view::explain(&id)?.trim_end());
             Ok(exit::PASS)
         }
+        Command::InterceptEnv(args) => intercept_env::run(&args),
         Command::Completions(args) => completions::completions(&args),
         Command::Man => completions::man(),
     }

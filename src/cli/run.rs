@@ -55,7 +55,16 @@ pub(super) async fn demo(args: DemoArgs) -> Result<u8, HarnessError> {
     };
     let env = crate::config::env::Environment::read();
     let mut sinks = Sinks::new(&args.output, controls.strict, &env);
-    let outcome = crate::demo::run_with(faults, selection, controls, &mut sinks.fanout).await?;
+    let outcome = if args.hardcoded_heroku_hosts {
+        let dir =
+            std::env::temp_dir().join(format!("addon-conformance-demo-{}", uuid::Uuid::new_v4()));
+        let outcome =
+            crate::demo::run_hardcoded(faults, selection, controls, &dir, &mut sinks.fanout).await;
+        let _ = std::fs::remove_dir_all(&dir);
+        outcome?
+    } else {
+        crate::demo::run_with(faults, selection, controls, &mut sinks.fanout).await?
+    };
     sinks.check()?;
     Ok(outcome.report.exit_code)
 }

@@ -126,6 +126,9 @@ pub struct CheckResult {
     pub doc: String,
     pub duration_ms: f64,
     pub evidence: Evidence,
+    /// What the add-on printed while the check ran, when the harness started it (redacted).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub partner_log: Vec<crate::record::partner_log::LogLine>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]

@@ -165,6 +165,10 @@ impl HtmlReport {
                 row("body", body, true);
             }
         }
+        if !r.partner_log.is_empty() {
+            let log: Vec<String> = r.partner_log.iter().map(|l| l.display()).collect();
+            row("add-on log", &log.join("\n"), true);
+        }
         html.push_str("</dl>");
         if !r.doc.is_empty() {
             let _ = write!(html, "<p><a href=\"{0}\">{0}</a></p>", esc(&r.doc));

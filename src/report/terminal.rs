@@ -87,6 +87,9 @@ impl<W: Write + Send> TerminalReporter<W> {
     }
 }
 
+/// Lines of the add-on's log a failure block shows (the reports hold them all).
+pub const LOG_LINES: usize = 5;
+
 /// The failure block of one result, without colour.
 pub fn failure_block(r: &CheckResult) -> String {
     let e = &r.evidence;
@@ -128,6 +131,12 @@ pub fn failure_block(r: &CheckResult) -> String {
         row(
             "inbound",
             &format!("#{} at {} ms: {}", i.seq, i.at_ms, i.summary()),
+        );
+    }
+    if !r.partner_log.is_empty() {
+        row(
+            "add-on log",
+            &crate::launch::log::excerpt(&r.partner_log, LOG_LINES),
         );
     }
     if let Some(h) = &e.hint {
@@ -283,6 +292,7 @@ mod tests {
                     doc: String::new(),
                     duration_ms: 2500.0,
                     evidence: Evidence::default(),
+                    partner_log: Vec::new(),
                 }),
             },
         ]

@@ -4,6 +4,7 @@
 pub mod control;
 mod result;
 pub mod selection;
+pub mod target;
 #[cfg(test)]
 mod tests;
 mod traffic;
@@ -93,6 +94,22 @@ pub async fn run(inputs: RunInputs, sink: &mut dyn EventSink) -> Result<RunRepor
         ));
     }
     let ctx = RunCtx::start(inputs.manifest, settings).await?;
+    let clock = ctx.journal.clock().started();
+    let target = match crate::target::Target::start(
+        &ctx.settings,
+        &ctx.platform,
+        ctx.redactor.clone(),
+        clock,
+    )
+    .await
+    {
+        Ok(t) => t,
+        Err(e) => {
+            ctx.stop().await;
+            return Err(e);
+        }
+    };
+    let ctx = ctx.with_target(target);
     let report = execute(&ctx, &plan, &inputs.controls, sink).await;
     ctx.stop().await;
     Ok(report)
@@ -126,6 +143,7 @@ pub async fn execute(
     let mut results = Vec::new();
     let mut summary = Summary::default();
     let mut stopped = None;
+    let mut exit_noted = false;
     'suites: for suite in plan {
         if controls.interrupt.is_triggered() {
             stopped = Some("interrupted".to_owned());
@@ -188,6 +206,9 @@ pub async fn execute(
                 sink.emit(&traffic);
             }
             results.push(result);
+            if let Some(note) = target::exit_note(ctx, &mut exit_noted) {
+                sink.emit(&Event::Note { text: note });
+            }
             if controls.fail_fast && failed {
                 stopped = Some(format!("--fail-fast: stopped after {id}"));
                 break 'suites;
@@ -205,11 +226,17 @@ pub async fn execute(
         sink.emit(&traffic);
     }
     let billable_provisions = ctx.ledger.billable_count();
+    if let Some(note) = target::exit_note(ctx, &mut exit_noted) {
+        sink.emit(&Event::Note { text: note });
+    }
     sink.emit(&Event::Cleanup {
         billable_provisions,
         leftovers: leftovers.clone(),
     });
-    let exit_code = exit_code(&summary, &leftovers, controls, stopped.is_some());
+    let exit_code = target::exit_code(
+        ctx,
+        exit_code(&summary, &leftovers, controls, stopped.is_some()),
+    );
     sink.emit(&Event::RunFinished {
         summary: summary.clone(),
         exit_code,
@@ -271,6 +298,9 @@ fn run_notes(ctx: &RunCtx) -> Vec<String> {
             s.sso_url.as_deref().unwrap_or_default()
         ));
     }
+    if let Some(t) = &ctx.target {
+        notes.extend(t.notes().iter().cloned());
+    }
     notes
 }
 
@@ -291,6 +321,9 @@ fn suite_skip_reason(ctx: &RunCtx, suite: &PlannedSuite) -> Option<String> {
 }
 
 fn blocked_reason(ctx: &RunCtx, suite: &PlannedSuite) -> Option<String> {
+    if let Some(why) = target::exited_reason(ctx) {
+        return Some(why);
+    }
     suite
         .suite
         .blocked_by
@@ -312,10 +345,13 @@ async fn run_one(
 ) -> CheckResult {
     let first_seq = ctx.journal.next_seq();
     let started = Instant::now();
+    let from = ctx.journal.clock().started().elapsed();
     let cx = CheckCtx::new(ctx);
-    let verdict = (planned.check.run)(&cx).await;
+    let verdict = target::guard(ctx, first_seq, (planned.check.run)(&cx)).await;
     let ms = started.elapsed().as_secs_f64() * 1000.0;
-    result::finish(ctx, catalogue, suite, planned, verdict, first_seq, ms)
+    let mut result = result::finish(ctx, catalogue, suite, planned, verdict, first_seq, ms);
+    result.partner_log = target::log_since(ctx, from);
+    result
 }
 
 /// Attempts per resource at cleanup: Heroku retries failed deliveries too.

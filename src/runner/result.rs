@@ -73,5 +73,6 @@ pub(super) fn finish(
         },
         duration_ms,
         evidence,
+        partner_log: Vec::new(),
     }
 }

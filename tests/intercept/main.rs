@@ -10,7 +10,9 @@
 
 mod clients;
 mod fixture;
+mod launched;
 mod netns;
+mod zoo;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

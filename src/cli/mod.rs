@@ -9,6 +9,7 @@ pub mod handoff;
 mod init;
 mod inputs;
 mod plan_view;
+mod preflight;
 mod run;
 mod serve;
 mod signals;

@@ -288,7 +288,10 @@ impl Document for HtmlReport {
                 title: title.clone(),
                 results: Vec::new(),
             }),
-            Event::CheckStarted { .. } | Event::Waiting { .. } => {}
+            Event::CheckStarted { .. }
+            | Event::Waiting { .. }
+            | Event::WaitingFor { .. }
+            | Event::Exchange { .. } => {}
             Event::CheckFinished { result } => {
                 if let Some(s) = self.suites.last_mut() {
                     s.results.push((**result).clone());

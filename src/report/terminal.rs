@@ -3,12 +3,30 @@
 
 use std::io::Write;
 
+use super::causes;
 use crate::events::{Event, EventSink};
 use crate::outcome::{CheckResult, Outcome};
 use crate::partner::client::cut;
 
 /// Characters of a request or response body shown in a failure block.
 const BODY_EXCERPT: usize = 600;
+
+/// How much the terminal shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub enum Verbosity {
+    /// Failures, warnings, errors and the summary only.
+    Quiet,
+    /// One line per check, then findings and the summary.
+    #[default]
+    Normal,
+    /// Also each exchange as it completes: method, URL, status, time.
+    Exchanges,
+    /// Also the exchanges' (redacted) bodies.
+    Bodies,
+}
+
+/// Without a terminal, a long wait prints a line this often, so a CI log never goes silent.
+const HEARTBEAT_S: u64 = 30;
 
 pub struct TerminalReporter<W: Write + Send> {
     out: W,
@@ -17,9 +35,15 @@ pub struct TerminalReporter<W: Write + Send> {
     progress: bool,
     /// A progress line is on screen and must be cleared before the next output.
     progress_shown: bool,
+    verbosity: Verbosity,
     /// Title of the running check, for progress lines.
     running: String,
-    findings: Vec<CheckResult>,
+    /// The last heartbeat's check and 30-second step, so each step prints once.
+    heartbeat: (String, u64),
+    /// Blocked reasons already shown as a per-check line (later ones are folded into it).
+    blocked_shown: Vec<String>,
+    addon: String,
+    results: Vec<CheckResult>,
 }
 
 impl<W: Write + Send> TerminalReporter<W> {
@@ -29,14 +53,24 @@ impl<W: Write + Send> TerminalReporter<W> {
             color,
             progress: false,
             progress_shown: false,
+            verbosity: Verbosity::Normal,
             running: String::new(),
-            findings: Vec::new(),
+            heartbeat: (String::new(), 0),
+            blocked_shown: Vec::new(),
+            addon: String::new(),
+            results: Vec::new(),
         }
     }
 
-    /// Shows which check is running while waiting on the partner; for terminals only.
+    /// Shows which check is running while waiting on the partner; for terminals only. Without
+    /// it, long waits print a heartbeat line every 30 s instead.
     pub fn with_progress(mut self, progress: bool) -> Self {
         self.progress = progress;
+        self
+    }
+
+    pub fn with_verbosity(mut self, verbosity: Verbosity) -> Self {
+        self.verbosity = verbosity;
         self
     }
 
@@ -69,6 +103,184 @@ impl<W: Write + Send> TerminalReporter<W> {
         // A closed pipe (e.g. `| head`) is not worth failing the run for.
         let _ = self.out.write_all(text.as_bytes());
         let _ = self.out.flush();
+    }
+
+    fn normal(&self) -> bool {
+        self.verbosity >= Verbosity::Normal
+    }
+
+    /// A progress line on a terminal, or every 30 s a heartbeat line without one.
+    fn still_running(&mut self, id: &str, elapsed_ms: u64, text: &str) {
+        if self.progress {
+            let line = format!("  {} {id:<20} {text}", self.paint("2", "RUNNING"));
+            self.write(&line);
+            self.progress_shown = true;
+            return;
+        }
+        let step = elapsed_ms / 1000 / HEARTBEAT_S;
+        if step > 0 && self.heartbeat != (id.to_owned(), step) {
+            self.heartbeat = (id.to_owned(), step);
+            self.write(&format!("  … {id} {text}\n"));
+        }
+    }
+
+    fn exchange(&mut self, x: &crate::partner::Exchange) {
+        let outcome = match (&x.response, &x.error) {
+            (Some(r), _) => r.status.to_string(),
+            (None, Some(e)) => format!("no answer: {e}"),
+            (None, None) => "no answer".to_owned(),
+        };
+        let mut text = format!(
+            "      {} {} {} -> {outcome} ({:.0} ms)\n",
+            self.paint("2", &format!("#{}", x.seq)),
+            x.request.method,
+            x.request.url,
+            x.elapsed_ms
+        );
+        if self.verbosity >= Verbosity::Bodies {
+            if let Some(body) = &x.request.body {
+                text.push_str(&indent("        > ", &cut(body.clone(), BODY_EXCERPT)));
+            }
+            if let Some(r) = x.response.as_ref().filter(|r| !r.body.is_empty()) {
+                text.push_str(&indent("        < ", &cut(r.body.clone(), BODY_EXCERPT)));
+            }
+        }
+        self.write(&text);
+    }
+
+    fn finished(&mut self, result: &CheckResult) {
+        self.results.push(result.clone());
+        let shown = match result.outcome {
+            Outcome::Fail | Outcome::Warn | Outcome::Error => true,
+            Outcome::Blocked => {
+                // One line per cause: the first blocked check stands for the rest.
+                let first = !self.blocked_shown.contains(&result.message);
+                if first {
+                    self.blocked_shown.push(result.message.clone());
+                }
+                first && self.normal()
+            }
+            Outcome::Pass | Outcome::Skip => self.normal(),
+        };
+        if !shown {
+            return;
+        }
+        let line = format!(
+            "  {} {:<20} {} ({:.0} ms){}\n",
+            self.outcome(result.outcome),
+            result.id,
+            result.title,
+            result.duration_ms,
+            match result.outcome {
+                Outcome::Pass if result.message == "ok" => String::new(),
+                Outcome::Blocked => format!(
+                    ": {} (checks blocked for the same reason are counted in the summary)",
+                    result.message
+                ),
+                _ => format!(": {}", result.message),
+            }
+        );
+        self.write(&line);
+    }
+
+    fn run_finished(&mut self, summary: &crate::outcome::Summary, exit_code: u8) {
+        let results = std::mem::take(&mut self.results);
+        let findings: Vec<&CheckResult> = results
+            .iter()
+            .filter(|r| matches!(r.outcome, Outcome::Fail | Outcome::Warn))
+            .collect();
+        if !findings.is_empty() {
+            self.write("\nFindings\n");
+        }
+        let mut exports_said = false;
+        for r in findings {
+            let mut block = failure_block(r);
+            if !exports_said && let Some(line) = exports_line(r, &self.addon) {
+                exports_said = true;
+                block.push_str(&line);
+            }
+            let block = match r.outcome {
+                Outcome::Fail => block.replacen("FAIL", &self.paint("1;31", "FAIL"), 1),
+                _ => block.replacen("WARN", &self.paint("33", "WARN"), 1),
+            };
+            self.write(&format!("\n{block}"));
+        }
+        let mut text = String::new();
+        let causes = causes::failure_causes(&results);
+        if !causes.is_empty() {
+            text.push_str(&format!("\n{}\n", self.paint("1", "Failures by cause")));
+            for c in &causes {
+                let n = c.ids.len();
+                text.push_str(&format!(
+                    "  {n} {}: {}\n      {}\n",
+                    if n == 1 { "check" } else { "checks" },
+                    c.text,
+                    causes::short_list(&c.ids)
+                ));
+            }
+        }
+        let blocked = causes::blockages(&results);
+        if !blocked.is_empty() {
+            text.push_str(&format!("\n{}\n", self.paint("1", "Blocked")));
+            for b in &blocked {
+                text.push_str(&format!("  {}\n", b.line()));
+            }
+        }
+        text.push_str(&format!(
+            "\n{} passed, {} failed, {} warned, {} skipped, {} blocked, {} errors (exit {exit_code})\n",
+            summary.passed,
+            summary.failed,
+            summary.warned,
+            summary.skipped,
+            summary.blocked,
+            summary.errors
+        ));
+        self.write(&text);
+    }
+}
+
+/// A wait's limit as people write it: `10m`, `90s`, `1h`, `500ms`.
+fn human_limit(ms: u64) -> String {
+    match ms {
+        ms if ms % 3_600_000 == 0 && ms > 0 => format!("{}h", ms / 3_600_000),
+        ms if ms % 60_000 == 0 && ms > 0 => format!("{}m", ms / 60_000),
+        ms if ms % 1000 == 0 && ms > 0 => format!("{}s", ms / 1000),
+        ms => format!("{ms}ms"),
+    }
+}
+
+fn indent(prefix: &str, text: &str) -> String {
+    text.lines().map(|l| format!("{prefix}{l}\n")).collect()
+}
+
+/// Once, in the first block with a reproducer: the variables its curl commands use.
+fn exports_line(r: &CheckResult, addon: &str) -> Option<String> {
+    let curl = r.evidence.curl.as_deref()?;
+    let mut vars = Vec::new();
+    if curl.contains("$ADDON_ID") {
+        vars.push(format!("ADDON_ID={}", shell_word(addon)));
+    }
+    if curl.contains("$ADDON_PASSWORD") {
+        vars.push("ADDON_PASSWORD='<api.password of your manifest>'".to_owned());
+    }
+    (!vars.is_empty()).then(|| {
+        format!(
+            "  {:<12} export {} (every reproduce line uses these)\n",
+            "setup",
+            vars.join(" ")
+        )
+    })
+}
+
+fn shell_word(text: &str) -> String {
+    if !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+    {
+        text.to_owned()
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
     }
 }
 
@@ -137,37 +349,50 @@ impl<W: Write + Send> EventSink for TerminalReporter<W> {
                 checks,
                 ..
             } => {
-                let line = format!(
-                    "addon-conformance: {addon} at {target} ({suites} suites, {checks} checks)\n"
-                );
-                self.write(&line);
+                addon.clone_into(&mut self.addon);
+                if self.normal() {
+                    let line = format!(
+                        "addon-conformance: {addon} at {target} ({suites} suites, {checks} checks)\n"
+                    );
+                    self.write(&line);
+                }
             }
             Event::Note { text } => {
-                let line = format!("note: {text}\n");
-                self.write(&line);
+                if self.normal() {
+                    self.write(&format!("note: {text}\n"));
+                }
             }
             Event::SuiteStarted { name, title } => {
-                let line = format!("\n{} ({name})\n", self.paint("1", title));
-                self.write(&line);
+                if self.normal() {
+                    let line = format!("\n{} ({name})\n", self.paint("1", title));
+                    self.write(&line);
+                }
             }
             Event::CheckStarted { id, title, .. } => {
+                self.running = title.clone();
                 if self.progress {
                     let line = format!("  {} {id:<20} {title} …", self.paint("2", "RUNNING"));
                     self.write(&line);
                     self.progress_shown = true;
-                    self.running = title.clone();
                 }
             }
             Event::Waiting { id, elapsed_ms } => {
-                if self.progress {
-                    let line = format!(
-                        "  {} {id:<20} {} … waiting {} s",
-                        self.paint("2", "RUNNING"),
-                        self.running,
-                        elapsed_ms / 1000
-                    );
-                    self.write(&line);
-                    self.progress_shown = true;
+                let text = format!("{} … still running: {} s", self.running, elapsed_ms / 1000);
+                self.still_running(id, *elapsed_ms, &text);
+            }
+            Event::WaitingFor {
+                id,
+                what,
+                elapsed_ms,
+                limit_ms,
+            } => {
+                let limit = human_limit(*limit_ms);
+                let text = format!("waiting for {what}: {} s of {limit}", elapsed_ms / 1000);
+                self.still_running(id, *elapsed_ms, &text);
+            }
+            Event::Exchange { exchange, .. } => {
+                if self.verbosity >= Verbosity::Exchanges {
+                    self.exchange(exchange);
                 }
             }
             Event::Traffic { .. } => {}
@@ -178,27 +403,14 @@ impl<W: Write + Send> EventSink for TerminalReporter<W> {
                 );
                 self.write(&line);
             }
-            Event::CheckFinished { result } => {
-                let line = format!(
-                    "  {} {:<20} {} ({:.0} ms){}\n",
-                    self.outcome(result.outcome),
-                    result.id,
-                    result.title,
-                    result.duration_ms,
-                    match result.outcome {
-                        Outcome::Pass if result.message == "ok" => String::new(),
-                        _ => format!(": {}", result.message),
-                    }
-                );
-                self.write(&line);
-                if matches!(result.outcome, Outcome::Fail | Outcome::Warn) {
-                    self.findings.push((**result).clone());
-                }
-            }
+            Event::CheckFinished { result } => self.finished(result),
             Event::Cleanup {
                 billable_provisions,
                 leftovers,
             } => {
+                if leftovers.is_empty() && !self.normal() {
+                    return;
+                }
                 let mut text = format!("\ncleanup: {billable_provisions} billable provisions made");
                 if leftovers.is_empty() {
                     text.push_str(", nothing left behind\n");
@@ -210,30 +422,7 @@ impl<W: Write + Send> EventSink for TerminalReporter<W> {
                 }
                 self.write(&text);
             }
-            Event::RunFinished { summary, exit_code } => {
-                let findings = std::mem::take(&mut self.findings);
-                if !findings.is_empty() {
-                    self.write("\nFindings\n");
-                }
-                for r in &findings {
-                    let block = failure_block(r);
-                    let block = match r.outcome {
-                        Outcome::Fail => block.replacen("FAIL", &self.paint("1;31", "FAIL"), 1),
-                        _ => block.replacen("WARN", &self.paint("33", "WARN"), 1),
-                    };
-                    self.write(&format!("\n{block}"));
-                }
-                let line = format!(
-                    "\n{} passed, {} failed, {} warned, {} skipped, {} blocked, {} errors (exit {exit_code})\n",
-                    summary.passed,
-                    summary.failed,
-                    summary.warned,
-                    summary.skipped,
-                    summary.blocked,
-                    summary.errors
-                );
-                self.write(&line);
-            }
+            Event::RunFinished { summary, exit_code } => self.run_finished(summary, *exit_code),
         }
     }
 }
@@ -285,7 +474,7 @@ mod tests {
     fn progress_shows_the_waiting_check_and_is_overwritten() {
         let out = render(true);
         assert!(out.contains("RUNNING TIME-01"), "{out:?}");
-        assert!(out.contains("waiting 2 s"), "{out:?}");
+        assert!(out.contains("still running: 2 s"), "{out:?}");
         // The final line replaces the progress line.
         assert!(out.contains("\r\x1b[K  PASS    TIME-01"), "{out:?}");
     }
@@ -295,5 +484,162 @@ mod tests {
         let out = render(false);
         assert!(!out.contains("RUNNING") && !out.contains('\r'), "{out:?}");
         assert!(out.starts_with("  PASS    TIME-01"), "{out:?}");
+    }
+
+    fn finished(id: &str, outcome: Outcome, message: &str) -> Event {
+        let mut r = crate::report::causes::tests::result(id, outcome, message);
+        if outcome == Outcome::Fail {
+            r.evidence.curl = Some("curl -u \"$ADDON_ID:$ADDON_PASSWORD\" x".into());
+            r.evidence.hint = Some("answer 401 to wrong credentials".into());
+        }
+        Event::CheckFinished {
+            result: Box::new(r),
+        }
+    }
+
+    fn run_end() -> Event {
+        Event::RunFinished {
+            summary: crate::outcome::Summary::default(),
+            exit_code: 1,
+        }
+    }
+
+    fn render_with(verbosity: Verbosity, events: &[Event]) -> String {
+        let mut t = TerminalReporter::new(Vec::new(), false).with_verbosity(verbosity);
+        for e in events {
+            t.emit(e);
+        }
+        String::from_utf8(t.into_inner()).unwrap()
+    }
+
+    #[test]
+    fn blocked_cascades_are_one_line_per_cause_and_failures_are_grouped() {
+        let why = "prerequisite PROV-02 did not pass (fail)";
+        let mut events = vec![
+            Event::RunStarted {
+                started_unix_ms: 0,
+                addon: "myaddon".into(),
+                target: "http://127.0.0.1:1".into(),
+                platform: None,
+                suites: 1,
+                checks: 5,
+            },
+            finished("AUTH-02", Outcome::Fail, "accepted a wrong password"),
+            finished("AUTH-03", Outcome::Fail, "accepted no password"),
+        ];
+        events.extend((0..3).map(|i| finished(&format!("X-0{i}"), Outcome::Blocked, why)));
+        events.push(run_end());
+        let out = render_with(Verbosity::Normal, &events);
+        assert_eq!(out.matches("BLOCKED X-").count(), 1, "{out}");
+        assert!(
+            out.contains("3 checks blocked by PROV-02: prerequisite PROV-02"),
+            "{out}"
+        );
+        assert!(
+            out.contains("2 checks: answer 401 to wrong credentials\n      AUTH-02, AUTH-03"),
+            "{out}"
+        );
+        // The variables of the reproducers are named once, in the first block.
+        assert_eq!(out.matches("export ADDON_ID=myaddon").count(), 1, "{out}");
+    }
+
+    #[test]
+    fn quiet_shows_only_failures_and_the_summary() {
+        let events = [
+            Event::SuiteStarted {
+                name: "auth".into(),
+                title: "Authentication".into(),
+            },
+            finished("A-01", Outcome::Pass, "ok"),
+            finished("A-02", Outcome::Fail, "bad"),
+            run_end(),
+        ];
+        let out = render_with(Verbosity::Quiet, &events);
+        assert!(
+            !out.contains("A-01") && !out.contains("Authentication"),
+            "{out}"
+        );
+        assert!(
+            out.contains("FAIL    A-02") && out.contains("passed,"),
+            "{out}"
+        );
+    }
+
+    fn exchange_event() -> Event {
+        use crate::partner::exchange::{Exchange, RequestRecord, ResponseRecord};
+        let x = Exchange {
+            seq: 7,
+            label: "provision".into(),
+            started_ms: 0,
+            elapsed_ms: 12.0,
+            request: RequestRecord {
+                method: "POST".into(),
+                url: "http://127.0.0.1:9/heroku/resources".into(),
+                headers: Vec::new(),
+                credentials: crate::partner::Credentials::Manifest,
+                body: Some("{\"plan\":\"test\"}".into()),
+            },
+            response: Some(ResponseRecord {
+                status: 201,
+                headers: Vec::new(),
+                body: "{\"id\":\"1\"}".into(),
+                body_bytes: 8,
+                body_truncated: false,
+            }),
+            error: None,
+        };
+        Event::Exchange {
+            check: Some("PROV-02".into()),
+            exchange: std::sync::Arc::new(x),
+        }
+    }
+
+    #[test]
+    fn the_verbosity_ladder_shows_exchanges_then_bodies() {
+        let normal = render_with(Verbosity::Normal, &[exchange_event()]);
+        assert!(normal.is_empty(), "{normal}");
+        let v = render_with(Verbosity::Exchanges, &[exchange_event()]);
+        assert!(
+            v.contains("#7 POST http://127.0.0.1:9/heroku/resources -> 201 (12 ms)"),
+            "{v}"
+        );
+        assert!(!v.contains("plan"), "{v}");
+        let vv = render_with(Verbosity::Bodies, &[exchange_event()]);
+        assert!(
+            vv.contains("> {\"plan\":\"test\"}") && vv.contains("< {\"id\""),
+            "{vv}"
+        );
+    }
+
+    fn waiting_for(elapsed_ms: u64) -> Event {
+        Event::WaitingFor {
+            id: "ASYNC-03".into(),
+            what: "actions/provision".into(),
+            elapsed_ms,
+            limit_ms: 600_000,
+        }
+    }
+
+    #[test]
+    fn long_waits_say_what_for_and_until_when() {
+        let mut t = TerminalReporter::new(Vec::new(), false).with_progress(true);
+        t.emit(&waiting_for(12_400));
+        let out = String::from_utf8(t.into_inner()).unwrap();
+        assert!(
+            out.contains("ASYNC-03             waiting for actions/provision: 12 s of 10m"),
+            "{out:?}"
+        );
+    }
+
+    #[test]
+    fn without_a_terminal_a_wait_prints_a_heartbeat_every_30_s() {
+        let events: Vec<Event> = (1..=65).map(|s| waiting_for(s * 1000)).collect();
+        let out = render_with(Verbosity::Normal, &events);
+        assert_eq!(out.lines().count(), 2, "{out}");
+        assert!(
+            out.contains("… ASYNC-03 waiting for actions/provision: 30 s of 10m"),
+            "{out}"
+        );
+        assert!(out.contains(": 60 s of 10m"), "{out}");
     }
 }

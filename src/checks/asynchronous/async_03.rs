@@ -21,7 +21,12 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         return s.skip_sync();
     }
     let uuid = s.res.uuid.clone();
-    match s.wait(|i| i.kind == "provision action" && i.ok()).await {
+    match s
+        .wait_named("actions/provision", |i| {
+            i.kind == "provision action" && i.ok()
+        })
+        .await
+    {
         Some(hit) => Verdict::pass_with(format!("provisioned at {} ms", hit.at_ms)),
         None => {
             let calls = s.calls();

@@ -2,7 +2,6 @@
 //! through the environment, `GITHUB_OUTPUT` a file) against the reference partner. The install
 //! step (`cargo install --path`) is not run: it builds what this test already uses.
 #![expect(
-    clippy::expect_used,
     clippy::unwrap_used,
     reason = "test code: a panic is how a test reports its failure"
 )]

@@ -53,7 +53,8 @@ impl Sinks {
         sinks.fanout.sinks.push(Box::new(
             TerminalReporter::new(screen, color)
                 .with_progress(terminal)
-                .with_verbosity(verbosity),
+                .with_verbosity(verbosity)
+                .with_github_groups(env.github_actions),
         ));
         if let Some(path) = &output.report_events {
             sinks.events(path);

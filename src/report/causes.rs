@@ -34,6 +34,13 @@ pub fn cause_of(r: &CheckResult) -> String {
         .filter(|s| *s == 401 || *s == 403 || *s >= 500)
         && e.exchanges.iter().all(|x| x.status() == Some(status))
     {
+        let manifest_credentials = e
+            .exchanges
+            .iter()
+            .all(|x| x.request.credentials == crate::partner::Credentials::Manifest);
+        if status == 401 && manifest_credentials {
+            return "every request with your manifest's id and api.password was answered 401: check that the add-on expects this password (ADDON_PASSWORD replaces the manifest's)".to_owned();
+        }
         return format!("every request was answered {status}");
     }
     if let Some(h) = &e.hint {
@@ -69,21 +76,59 @@ pub fn failure_causes(results: &[CheckResult]) -> Vec<Cause> {
     out
 }
 
-/// Blocked checks folded per reason, largest first.
+/// Blocked checks folded per root cause, largest first: checks blocked by the same check are one
+/// group, and a check blocked by a check that was itself blocked counts towards that one's cause
+/// (`DEPROV-01.repeat` blocked by `DEPROV-02`, blocked by `PROV-02`: all under `PROV-02`).
+/// Without a named check, the reason text is the cause.
 pub fn blockages(results: &[CheckResult]) -> Vec<Blockage> {
     let mut out: Vec<Blockage> = Vec::new();
     for r in results.iter().filter(|r| r.outcome == Outcome::Blocked) {
-        match out.iter_mut().find(|b| b.reason == r.message) {
+        let by = root_cause(results, r);
+        let same = |b: &&mut Blockage| match (&b.by, &by) {
+            (Some(a), Some(c)) => a == c,
+            (None, None) => b.reason == r.message,
+            _ => false,
+        };
+        match out.iter_mut().find(same) {
             Some(b) => b.ids.push(r.id.clone()),
             None => out.push(Blockage {
-                by: named_id(&r.message),
-                reason: r.message.clone(),
+                reason: by
+                    .as_ref()
+                    .and_then(|id| results.iter().find(|x| &x.id == id))
+                    .filter(|x| x.id != r.id && named_id(&r.message) != Some(x.id.clone()))
+                    .map_or_else(
+                        || r.message.clone(),
+                        |x| {
+                            format!(
+                                "{} did not pass ({})",
+                                x.id,
+                                x.outcome.label().to_lowercase()
+                            )
+                        },
+                    ),
+                by,
                 ids: vec![r.id.clone()],
             }),
         }
     }
     out.sort_by_key(|b| std::cmp::Reverse(b.ids.len()));
     out
+}
+
+/// The check at the root of a blocked chain, as far as the reasons name checks.
+fn root_cause(results: &[CheckResult], blocked: &CheckResult) -> Option<String> {
+    let mut by = named_id(&blocked.message)?;
+    for _ in 0..results.len() {
+        match results
+            .iter()
+            .find(|x| x.id == by && x.outcome == Outcome::Blocked)
+            .and_then(|x| named_id(&x.message))
+        {
+            Some(next) if next != by => by = next,
+            _ => break,
+        }
+    }
+    Some(by)
 }
 
 /// The first check or requirement ID a text names (`PROV-02`, `AUTH-02.username`).
@@ -174,6 +219,40 @@ pub(crate) mod tests {
         let causes = failure_causes(&[c, a, b]);
         assert_eq!(causes[0].ids, ["A-01", "B-01"]);
         assert_eq!(causes[1].text, "something else");
+    }
+
+    #[test]
+    fn a_chain_of_blocked_checks_counts_towards_its_root() {
+        let results = vec![
+            result("PROV-02", Outcome::Fail, "refused"),
+            result(
+                "A-01",
+                Outcome::Blocked,
+                "`primary` could not be provisioned (see PROV-02)",
+            ),
+            result(
+                "A-02",
+                Outcome::Blocked,
+                "`async` could not be provisioned (see PROV-02)",
+            ),
+            result(
+                "DEPROV-02",
+                Outcome::Blocked,
+                "`primary` could not be provisioned (see PROV-02)",
+            ),
+            result(
+                "DEPROV-01",
+                Outcome::Blocked,
+                "needs the removal made by DEPROV-02",
+            ),
+        ];
+        let b = blockages(&results);
+        assert_eq!(b.len(), 1, "{b:?}");
+        assert_eq!(b[0].ids.len(), 4);
+        assert_eq!(
+            b[0].line(),
+            "4 checks blocked by PROV-02: `primary` could not be provisioned (see PROV-02)"
+        );
     }
 
     #[test]

@@ -100,8 +100,24 @@ impl DryRun<'_> {
         );
         for suite in self.plan {
             out.push_str(&format!("\n{} ({})\n", suite.suite.title, suite.suite.name));
+            // One reason for the whole suite is said once, under its title.
+            let first = suite.checks.first().and_then(|c| self.skip(c.check.id));
+            let whole = first.filter(|f| {
+                suite.checks.iter().all(|c| {
+                    self.skip(c.check.id)
+                        .is_some_and(|s| s.reason == f.reason && s.certain == f.certain)
+                })
+            });
+            if let Some(s) = whole {
+                let word = if s.certain {
+                    "every check will skip"
+                } else {
+                    "every check may skip"
+                };
+                out.push_str(&format!("  ({word}: {})\n", s.reason));
+            }
             for c in &suite.checks {
-                let mark = match self.skip(c.check.id) {
+                let mark = match self.skip(c.check.id).filter(|_| whole.is_none()) {
                     Some(s) if s.certain => format!("\n      SKIP: {}", s.reason),
                     Some(s) => format!("\n      may skip: {}", s.reason),
                     None => String::new(),
@@ -180,6 +196,36 @@ impl DryRun<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_reason_shared_by_a_whole_suite_is_said_once() {
+        let plan = crate::runner::Selection {
+            suites: vec!["rotation".into()],
+            ..Default::default()
+        }
+        .plan()
+        .unwrap();
+        let skips = plan[0]
+            .checks
+            .iter()
+            .map(|c| ExpectedSkip {
+                check: c.check.id.to_owned(),
+                certain: true,
+                reason: "no rotation hook".into(),
+            })
+            .collect();
+        let text = DryRun {
+            plan: &plan,
+            skips,
+            problems: Vec::new(),
+        }
+        .render(DryRunFormat::Human);
+        assert_eq!(text.matches("no rotation hook").count(), 1, "{text}");
+        assert!(
+            text.contains("(every check will skip: no rotation hook)"),
+            "{text}"
+        );
+    }
 
     #[test]
     fn unwritable_report_paths_are_named_and_dash_is_stdout() {

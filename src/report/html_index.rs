@@ -14,8 +14,9 @@ pub fn banner(summary: &Summary, exit_code: u8, leftovers: usize) -> String {
             "pass",
             "PASS",
             format!(
-                "{} checks passed, {} skipped; nothing failed",
-                summary.passed, summary.skipped
+                "{} passed, {} skipped; nothing failed",
+                checks(summary.passed),
+                summary.skipped
             ),
         ),
         1 if summary.failed == 0 && summary.warned > 0 => (
@@ -32,8 +33,10 @@ pub fn banner(summary: &Summary, exit_code: u8, leftovers: usize) -> String {
             "fail",
             "FAIL",
             format!(
-                "{} checks failed, {} warned, {} blocked",
-                summary.failed, summary.warned, summary.blocked
+                "{} failed, {} warned, {} blocked",
+                checks(summary.failed),
+                summary.warned,
+                summary.blocked
             ),
         ),
         130 => ("fail", "STOPPED", "the run was interrupted".to_owned()),
@@ -47,6 +50,10 @@ pub fn banner(summary: &Summary, exit_code: u8, leftovers: usize) -> String {
         "<p class=\"banner {class}\" id=\"verdict\"><strong>{verdict}</strong> {}</p>",
         esc(&why)
     )
+}
+
+fn checks(n: usize) -> String {
+    format!("{n} {}", if n == 1 { "check" } else { "checks" })
 }
 
 /// Links to every failure, warning and error, and one line per blocked cause.
@@ -143,7 +150,7 @@ mod tests {
             failed: 1,
             ..Summary::default()
         };
-        assert!(banner(&s, 1, 0).contains("<strong>FAIL</strong> 1 checks failed"));
+        assert!(banner(&s, 1, 0).contains("<strong>FAIL</strong> 1 check failed"));
         assert!(banner(&Summary::default(), 0, 0).contains("class=\"banner pass\""));
         assert!(banner(&s, 3, 0).contains("ERROR"));
     }

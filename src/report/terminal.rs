@@ -433,6 +433,16 @@ impl<W: Write + Send> EventSink for TerminalReporter<W> {
                     self.exchange(exchange);
                 }
             }
+            // The cleanup's exchanges happen outside any check: shown when it ends.
+            Event::Traffic {
+                check: None,
+                exchanges,
+                ..
+            } if self.verbosity >= Verbosity::Exchanges => {
+                for x in exchanges {
+                    self.exchange(x);
+                }
+            }
             Event::Traffic { .. } => {}
             Event::Stopped { reason } => {
                 self.close_group();

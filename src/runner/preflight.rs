@@ -165,3 +165,56 @@ fn check_skip(id: &str, suite: &str, manifest: &Manifest, s: &Settings) -> Optio
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Config, Overrides};
+    use crate::runner::Selection;
+
+    fn manifest(requires: &str) -> Manifest {
+        Manifest::parse(
+            &format!(
+                r#"{{"id":"myaddon","api":{{"password":"p","sso_salt":"s","regions":["us"],"requires":[{requires}],"version":"3","production":{{"base_url":"https://x.example/heroku/resources","sso_url":"https://x.example/sso"}},"config_vars":["MYADDON_URL"]}}}}"#
+            ),
+            "m.json",
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn skips_follow_the_settings_and_the_manifest_flags() {
+        let plan = Selection::default().plan().unwrap();
+        let m = manifest("");
+        let s = Settings::resolve(&m, Config::default(), &Overrides::default(), "c.toml").unwrap();
+        let skips = expected_skips(&plan, &m, &s);
+        let reason = |id: &str| {
+            skips
+                .iter()
+                .find(|x| x.check == id)
+                .map(|x| x.reason.clone())
+        };
+        assert!(reason("PLAN-02").unwrap().contains("[plans] upgrade"));
+        assert!(reason("ROTATE-02").unwrap().contains("verify_credentials"));
+        assert!(reason("ROTATE-04").unwrap().contains("[hooks] rotate"));
+        assert!(reason("OAUTH-03").unwrap().contains("token_ttl"));
+        let sharing = plan.iter().find(|p| p.suite.name == "sharing").unwrap();
+        for c in &sharing.checks {
+            assert!(
+                reason(c.check.id).unwrap().contains("attachable"),
+                "{}",
+                c.check.id
+            );
+        }
+        let asynchronous = skips.iter().find(|x| x.check == "ASYNC-03").unwrap();
+        assert!(!asynchronous.certain);
+        // Without plans nothing can be provisioned: a problem, not a skip.
+        let problems = problems(&plan, &m, &s, "c.toml", None);
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.to_string().contains("plans.default")),
+            "{problems:?}"
+        );
+    }
+}

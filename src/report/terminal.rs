@@ -144,7 +144,8 @@ impl<W: Write + Send> TerminalReporter<W> {
     }
 
     /// A progress line on a terminal, or every 30 s a heartbeat line without one.
-    fn still_running(&mut self, id: &str, elapsed_ms: u64, text: &str) {
+    /// `key` tells waits apart (a check may wait several times); each prints its own steps.
+    fn still_running(&mut self, id: &str, key: &str, elapsed_ms: u64, text: &str) {
         if self.progress {
             let line = format!("  {} {id:<20} {text}", self.paint("2", "RUNNING"));
             self.write(&line);
@@ -152,8 +153,9 @@ impl<W: Write + Send> TerminalReporter<W> {
             return;
         }
         let step = elapsed_ms / 1000 / HEARTBEAT_S;
-        if step > 0 && self.heartbeat != (id.to_owned(), step) {
-            self.heartbeat = (id.to_owned(), step);
+        let key = format!("{id} {key}");
+        if step > 0 && self.heartbeat != (key.clone(), step) {
+            self.heartbeat = (key, step);
             self.write(&format!("  … {id} {text}\n"));
         }
     }
@@ -416,7 +418,7 @@ impl<W: Write + Send> EventSink for TerminalReporter<W> {
             }
             Event::Waiting { id, elapsed_ms } => {
                 let text = format!("{} … still running: {} s", self.running, elapsed_ms / 1000);
-                self.still_running(id, *elapsed_ms, &text);
+                self.still_running(id, "", *elapsed_ms, &text);
             }
             Event::WaitingFor {
                 id,
@@ -426,7 +428,7 @@ impl<W: Write + Send> EventSink for TerminalReporter<W> {
             } => {
                 let limit = human_limit(*limit_ms);
                 let text = format!("waiting for {what}: {} s of {limit}", elapsed_ms / 1000);
-                self.still_running(id, *elapsed_ms, &text);
+                self.still_running(id, what, *elapsed_ms, &text);
             }
             Event::Exchange { exchange, .. } => {
                 if self.verbosity >= Verbosity::Exchanges {

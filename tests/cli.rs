@@ -849,7 +849,7 @@ fn sigterm_while_exec_waits_for_the_provision_skips_the_command_and_deprovisions
         .spawn()
         .unwrap();
     let stderr = lines_of(child.stderr.take().unwrap());
-    read_until(&stderr, |l| l.contains("waiting for it to finish"));
+    read_until(&stderr, |l| l.contains("for its actions/provision call"));
     let started = std::time::Instant::now();
     signal(&child, "TERM");
     let rest = read_until(&stderr, |l| l.contains("not starting it"));

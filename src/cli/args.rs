@@ -268,9 +268,19 @@ pub struct SelectionArgs {
     /// SHOULD violations (warnings) fail the run too.
     #[arg(long)]
     pub strict: bool,
-    /// Print the planned suites, checks and billable provisions, and send nothing.
+    /// Preflight: check every input a run would reject (exit 2), list the planned suites and
+    /// checks with the ones that will skip and why, and the billable bound; send nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Format of the `--dry-run` output.
+    #[arg(long, value_enum, default_value_t = DryRunFormat::Human, requires = "dry_run")]
+    pub format: DryRunFormat,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum DryRunFormat {
+    Human,
+    Json,
 }
 
 fn parse_partition(text: &str) -> Result<Partition, String> {
@@ -279,21 +289,56 @@ fn parse_partition(text: &str) -> Result<Partition, String> {
 
 #[derive(Args)]
 pub struct OutputArgs {
-    /// Also write the JSON report here.
+    /// Also write the JSON report here (`-`: standard output; the terminal report then goes to
+    /// standard error).
     #[arg(long)]
     pub report_json: Option<PathBuf>,
-    /// Also write a JUnit XML report here.
+    /// Also write a JUnit XML report here (`-`: standard output).
     #[arg(long)]
     pub report_junit: Option<PathBuf>,
-    /// Also write a HAR 1.2 file of every exchange here.
+    /// Also write a HAR 1.2 file of every exchange here (`-`: standard output).
     #[arg(long)]
     pub report_har: Option<PathBuf>,
-    /// Also write a self-contained HTML report here.
+    /// Also write a self-contained HTML report here (`-`: standard output).
     #[arg(long)]
     pub report_html: Option<PathBuf>,
+    /// Stream every event as one JSON object per line here, as it happens (`-`: standard
+    /// output), for tools that follow a run.
+    #[arg(long, value_name = "PATH")]
+    pub report_events: Option<PathBuf>,
+    /// Only failures, warnings and the summary on the terminal.
+    #[arg(long, short = 'q', conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// More on the terminal: `-v` each exchange as it happens (method, URL, status, time),
+    /// `-vv` with its redacted bodies too.
+    #[arg(long, short = 'v', action = clap::ArgAction::Count)]
+    pub verbose: u8,
     /// Colour on the terminal (NO_COLOR is honoured by auto).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+}
+
+impl OutputArgs {
+    /// Each `--report-*` flag given, with its path.
+    pub fn report_paths(&self) -> Vec<(&'static str, &std::path::Path)> {
+        [
+            ("--report-json", &self.report_json),
+            ("--report-junit", &self.report_junit),
+            ("--report-har", &self.report_har),
+            ("--report-html", &self.report_html),
+            ("--report-events", &self.report_events),
+        ]
+        .into_iter()
+        .filter_map(|(flag, p)| p.as_deref().map(|p| (flag, p)))
+        .collect()
+    }
+
+    /// True when some report goes to standard output (the terminal report moves to stderr).
+    pub fn stdout_taken(&self) -> bool {
+        self.report_paths()
+            .iter()
+            .any(|(_, p)| *p == std::path::Path::new("-"))
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]

@@ -111,7 +111,10 @@ pub async fn exec(args: ExecArgs) -> Result<u8, HarnessError> {
         Ok(exit::PARTNER_FAILED)
     } else {
         if reply.status == Some(202) && !interrupt.is_triggered() {
-            note("the partner provisions asynchronously; waiting for it to finish");
+            note(&format!(
+                "the partner provisions asynchronously; waiting up to {} for its actions/provision call",
+                crate::config::format_duration(callback)
+            ));
             let done = platform.journal().wait_for(callback, |i| {
                 i.kind == InboundKind::ProvisionAction
                     && i.resource.as_deref() == Some(uuid.as_str())

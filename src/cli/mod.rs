@@ -10,6 +10,7 @@ mod init;
 mod inputs;
 mod intercept_env;
 mod plan_view;
+mod preflight;
 mod run;
 mod serve;
 mod signals;

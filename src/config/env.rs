@@ -24,6 +24,8 @@ pub struct Environment {
     pub github_actions: bool,
     /// `GITHUB_STEP_SUMMARY`: the file the step summary is appended to.
     pub github_step_summary: Option<PathBuf>,
+    /// `PATH`, where hook programs are looked up before a run.
+    pub path: Option<String>,
 }
 
 impl Environment {
@@ -36,6 +38,7 @@ impl Environment {
             no_color: std::env::var_os("NO_COLOR").is_some(),
             github_actions: std::env::var_os("GITHUB_ACTIONS").is_some(),
             github_step_summary: std::env::var_os("GITHUB_STEP_SUMMARY").map(PathBuf::from),
+            path: text("PATH"),
         }
     }
 

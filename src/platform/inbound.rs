@@ -3,7 +3,7 @@
 //! the deadline passes, and a miss reports what did arrive instead.
 
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tokio::sync::watch;
 
@@ -17,7 +17,34 @@ pub struct InboundJournal {
     clock: RunClock,
     entries: Mutex<Vec<Arc<Inbound>>>,
     count: watch::Sender<usize>,
+    /// The waits in progress, newest last, for progress output ("waiting for …: 12 s of 10m").
+    pending: Mutex<Vec<PendingWait>>,
 }
+
+/// A wait on the journal in progress: what for, since when, and for how long at most.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingWait {
+    pub id: u64,
+    pub what: String,
+    pub since: Instant,
+    pub limit: Duration,
+}
+
+/// Removes its wait from the pending list when the wait ends (also when it is cancelled).
+struct PendingGuard<'a> {
+    journal: &'a InboundJournal,
+    id: u64,
+}
+
+impl Drop for PendingGuard<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut p) = self.journal.pending.lock() {
+            p.retain(|w| w.id != self.id);
+        }
+    }
+}
+
+static NEXT_WAIT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 impl Default for InboundJournal {
     fn default() -> Self {
@@ -32,6 +59,7 @@ impl InboundJournal {
             clock,
             entries: Mutex::new(Vec::new()),
             count: watch::Sender::new(0),
+            pending: Mutex::new(Vec::new()),
         }
     }
 
@@ -77,6 +105,11 @@ impl InboundJournal {
         self.count.subscribe()
     }
 
+    /// The newest wait in progress, if any.
+    pub fn pending_wait(&self) -> Option<PendingWait> {
+        self.pending.lock().ok().and_then(|p| p.last().cloned())
+    }
+
     /// Waits until `matches` accepts an entry, or `deadline` passes. On a miss, returns every
     /// entry seen, so the caller can say what arrived instead.
     pub async fn wait_for(
@@ -84,6 +117,27 @@ impl InboundJournal {
         deadline: Duration,
         matches: impl Fn(&Inbound) -> bool,
     ) -> Result<Arc<Inbound>, Vec<Arc<Inbound>>> {
+        self.wait_for_what("a callback from the add-on", deadline, matches)
+            .await
+    }
+
+    /// `wait_for`, saying what it waits for (shown while it waits, e.g. "actions/provision").
+    pub async fn wait_for_what(
+        &self,
+        what: &str,
+        deadline: Duration,
+        matches: impl Fn(&Inbound) -> bool,
+    ) -> Result<Arc<Inbound>, Vec<Arc<Inbound>>> {
+        let id = NEXT_WAIT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if let Ok(mut p) = self.pending.lock() {
+            p.push(PendingWait {
+                id,
+                what: what.to_owned(),
+                since: Instant::now(),
+                limit: deadline,
+            });
+        }
+        let _guard = PendingGuard { journal: self, id };
         let mut rx = self.count.subscribe();
         let give_up = tokio::time::Instant::now() + deadline;
         loop {
@@ -137,6 +191,32 @@ mod tests {
         let hit = waiter.await.unwrap().unwrap();
         assert_eq!(hit.kind, InboundKind::ConfigUpdate);
         assert_eq!(hit.seq, 2);
+    }
+
+    #[tokio::test]
+    async fn a_wait_in_progress_says_what_it_waits_for_until_it_ends() {
+        let j = Arc::new(InboundJournal::default());
+        let j2 = j.clone();
+        let mut rx = j.subscribe();
+        let waiter = tokio::spawn(async move {
+            j2.wait_for_what("actions/provision", Duration::from_secs(5), |i| {
+                i.kind == InboundKind::ProvisionAction
+            })
+            .await
+        });
+        // The waiter registers before it first looks at the journal; poll the board by events.
+        let pending = loop {
+            if let Some(p) = j.pending_wait() {
+                break p;
+            }
+            tokio::task::yield_now().await;
+        };
+        assert_eq!(pending.what, "actions/provision");
+        assert_eq!(pending.limit, Duration::from_secs(5));
+        j.push(entry(InboundKind::ProvisionAction));
+        rx.changed().await.unwrap();
+        waiter.await.unwrap().unwrap();
+        assert_eq!(j.pending_wait(), None);
     }
 
     #[tokio::test]

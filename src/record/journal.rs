@@ -12,6 +12,8 @@ pub struct Journal {
     clock: RunClock,
     next_seq: AtomicU64,
     exchanges: Mutex<Vec<Arc<Exchange>>>,
+    /// Changes with every exchange pushed, for live output.
+    pushed: tokio::sync::watch::Sender<usize>,
 }
 
 impl Default for Journal {
@@ -31,6 +33,7 @@ impl Journal {
             clock,
             next_seq: AtomicU64::new(1),
             exchanges: Mutex::new(Vec::new()),
+            pushed: tokio::sync::watch::Sender::new(0),
         }
     }
 
@@ -52,6 +55,12 @@ impl Journal {
         if let Ok(mut x) = self.exchanges.lock() {
             x.push(exchange);
         }
+        self.pushed.send_modify(|n| *n += 1);
+    }
+
+    /// A receiver that changes whenever an exchange is pushed.
+    pub fn subscribe(&self) -> tokio::sync::watch::Receiver<usize> {
+        self.pushed.subscribe()
     }
 
     pub fn all(&self) -> Vec<Arc<Exchange>> {

@@ -133,6 +133,8 @@ impl Document for JunitReport {
             Event::RunStarted { .. }
             | Event::CheckStarted { .. }
             | Event::Waiting { .. }
+            | Event::WaitingFor { .. }
+            | Event::Exchange { .. }
             | Event::Traffic { .. }
             | Event::RunFinished { .. } => {}
         }

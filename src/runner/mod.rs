@@ -2,6 +2,7 @@
 //! cleans up, and emits events. It never prints.
 
 pub mod control;
+pub mod preflight;
 mod result;
 pub mod selection;
 pub mod target;
@@ -77,21 +78,17 @@ pub async fn run(inputs: RunInputs, sink: &mut dyn EventSink) -> Result<RunRepor
         &inputs.overrides,
         &inputs.config_source,
     )?;
-    if plan.iter().any(|s| s.suite.network) && settings.base_url.is_none() {
-        return Err(HarnessError::input(
-            &inputs.manifest.source,
-            "api.production.base_url",
-            "missing, and no override given",
-            "set it in the manifest, or pass --base-url (or [partner] base_url in the config) for a local run",
-        ));
-    }
-    if plan.iter().any(|s| !s.suite.resources.is_empty()) && settings.default_plan().is_none() {
-        return Err(HarnessError::input(
-            &inputs.config_source,
-            "plans.default",
-            "missing: the harness does not guess plan names",
-            "set [plans] default = \"<your cheapest plan>\" in the config, or pass --plan",
-        ));
+    if let Some(problem) = preflight::problems(
+        &plan,
+        &inputs.manifest,
+        &settings,
+        &inputs.config_source,
+        None,
+    )
+    .into_iter()
+    .next()
+    {
+        return Err(problem);
     }
     let ctx = RunCtx::start(inputs.manifest, settings).await?;
     let clock = ctx.journal.clock().started();
@@ -191,7 +188,7 @@ pub async fn execute(
                 ),
                 (None, None) => {
                     let check = run_one(ctx, catalogue, suite, planned);
-                    traffic::waiting(check, planned.check.id, sink).await
+                    traffic::waiting(ctx, check, planned.check.id, sink).await
                 }
             };
             ctx.record_outcome(&result.id, result.outcome);

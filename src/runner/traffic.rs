@@ -44,8 +44,10 @@ impl Mark {
 }
 
 /// Runs a check, telling the sinks every second that it is still waiting (slow partners, async
-/// callbacks) so a terminal can show progress.
+/// callbacks; with what it waits for when the wait is named) so a terminal can show progress, and
+/// passing on each exchange as soon as it completes.
 pub(super) async fn waiting<F: std::future::Future<Output = CheckResult>>(
+    ctx: &RunCtx,
     check: F,
     id: &str,
     sink: &mut dyn EventSink,
@@ -53,14 +55,46 @@ pub(super) async fn waiting<F: std::future::Future<Output = CheckResult>>(
     let started = Instant::now();
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
     tick.tick().await;
+    let mut pushed = ctx.journal.subscribe();
+    let mut seen = ctx.journal.peek_next();
     tokio::pin!(check);
     loop {
         tokio::select! {
-            result = &mut check => return result,
-            _ = tick.tick() => sink.emit(&Event::Waiting {
-                id: id.to_owned(),
-                elapsed_ms: started.elapsed().as_millis() as u64,
-            }),
+            result = &mut check => {
+                live_exchanges(ctx, id, &mut seen, sink);
+                return result;
+            }
+            Ok(()) = pushed.changed() => live_exchanges(ctx, id, &mut seen, sink),
+            _ = tick.tick() => {
+                let pending = ctx.platform.journal().pending_wait();
+                sink.emit(&match pending {
+                    Some(w) => Event::WaitingFor {
+                        id: id.to_owned(),
+                        what: w.what,
+                        elapsed_ms: w.since.elapsed().as_millis() as u64,
+                        limit_ms: w.limit.as_millis() as u64,
+                    },
+                    None => Event::Waiting {
+                        id: id.to_owned(),
+                        elapsed_ms: started.elapsed().as_millis() as u64,
+                    },
+                });
+            }
         }
+    }
+}
+
+/// Emits the exchanges completed since `seen` (sequence numbers are taken when a request
+/// starts, so concurrent requests may complete out of order: each is passed on once).
+fn live_exchanges(ctx: &RunCtx, id: &str, seen: &mut u64, sink: &mut dyn EventSink) {
+    let fresh = ctx.journal.since(*seen);
+    for x in &fresh {
+        sink.emit(&Event::Exchange {
+            check: Some(id.to_owned()),
+            exchange: x.clone(),
+        });
+    }
+    if let Some(last) = fresh.iter().map(|x| x.seq).max() {
+        *seen = last + 1;
     }
 }

@@ -21,7 +21,9 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     }
     let uuid = s.res.uuid.clone();
     match s
-        .wait(|i| i.kind == InboundKind::ProvisionAction && i.ok())
+        .wait_named("actions/provision", |i| {
+            i.kind == InboundKind::ProvisionAction && i.ok()
+        })
         .await
     {
         Some(hit) => pass_with(format!("provisioned at {} ms", hit.at_ms)),

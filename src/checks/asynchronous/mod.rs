@@ -77,10 +77,20 @@ impl Subject {
 
     /// Waits for a call concerning the resource that `matches`, up to the deadline.
     pub async fn wait(&self, matches: impl Fn(&Inbound) -> bool) -> Option<Arc<Inbound>> {
+        self.wait_named("a callback about this resource", matches)
+            .await
+    }
+
+    /// `wait`, saying what it waits for (shown on the terminal while it waits).
+    pub async fn wait_named(
+        &self,
+        what: &str,
+        matches: impl Fn(&Inbound) -> bool,
+    ) -> Option<Arc<Inbound>> {
         let uuid = self.res.uuid.clone();
         self.platform
             .journal()
-            .wait_for(self.deadline, |i| {
+            .wait_for_what(what, self.deadline, |i| {
                 i.resource.as_deref() == Some(uuid.as_str()) && matches(i)
             })
             .await
@@ -125,7 +135,10 @@ pub async fn exchange_window(cx: &CheckCtx<'_>) -> Result<Subject, Stop> {
         .max(t.platform.grant_ttl + Duration::from_secs(2));
     let s = subject(cx, Resource::Async).await?.with_deadline(budget);
     if s.is_async() {
-        s.wait(|i| i.kind == InboundKind::TokenExchange).await;
+        s.wait_named("the token exchange (POST /oauth/token)", |i| {
+            i.kind == InboundKind::TokenExchange
+        })
+        .await;
     }
     Ok(s)
 }

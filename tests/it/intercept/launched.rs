@@ -5,7 +5,7 @@
 
 use std::process::Command;
 
-use crate::netns;
+use crate::intercept::netns;
 
 const BIN: &str = env!("CARGO_BIN_EXE_addon-conformance");
 
@@ -61,7 +61,7 @@ http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
 /// Runs the provision suite against `script` started by `--partner-cmd`; the exit code, the
 /// terminal output and the JSON report.
 fn run_script(script: &str) -> (Option<i32>, String, serde_json::Value) {
-    let dir = crate::fixture::scratch_dir("crash");
+    let dir = crate::intercept::fixture::scratch_dir("crash");
     let port = free_port();
     write_inputs(&dir, script, port);
     let out = Command::new(BIN)
@@ -100,7 +100,7 @@ fn run_script(script: &str) -> (Option<i32>, String, serde_json::Value) {
 
 #[test]
 fn a_check_during_which_the_add_on_died_is_blocked_not_failed() {
-    let name = "launched::a_check_during_which_the_add_on_died_is_blocked_not_failed";
+    let name = "intercept::launched::a_check_during_which_the_add_on_died_is_blocked_not_failed";
     if !netns::inside(name, &["python3", "ip"]) {
         return;
     }
@@ -130,12 +130,12 @@ fn a_check_during_which_the_add_on_died_is_blocked_not_failed() {
 
 #[test]
 fn exec_starts_the_add_on_provisions_runs_and_stops_it() {
-    let name = "launched::exec_starts_the_add_on_provisions_runs_and_stops_it";
+    let name = "intercept::launched::exec_starts_the_add_on_provisions_runs_and_stops_it";
     if !netns::inside(name, &["python3", "ip"]) {
         return;
     }
     netns::assert_isolated();
-    let dir = crate::fixture::scratch_dir("exec");
+    let dir = crate::intercept::fixture::scratch_dir("exec");
     let port = free_port();
     write_inputs(&dir, FRAGILE, port);
     let out = Command::new(BIN)
@@ -192,7 +192,7 @@ fn free_port() -> u16 {
 
 #[test]
 fn a_crashing_add_on_shows_its_log_and_blocks_what_follows() {
-    let name = "launched::a_crashing_add_on_shows_its_log_and_blocks_what_follows";
+    let name = "intercept::launched::a_crashing_add_on_shows_its_log_and_blocks_what_follows";
     if !netns::inside(name, &["python3", "ip"]) {
         return;
     }
@@ -244,7 +244,7 @@ fn a_crashing_add_on_shows_its_log_and_blocks_what_follows() {
     assert!(blocked >= 3, "{report:#}");
     // The report, partner_log included, still follows its schema.
     let schema: serde_json::Value =
-        serde_json::from_str(include_str!("../../schema/report.schema.json")).unwrap();
+        serde_json::from_str(include_str!("../../../schema/report.schema.json")).unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();
     let errors: Vec<String> = validator
         .iter_errors(&report)
@@ -294,7 +294,7 @@ fn reference_files(port: u16) -> (String, String, Vec<(&'static str, String)>) {
 /// hardcoded-hosts mode (with `fault`, if any); returns the exit code, the terminal output and
 /// the JSON report.
 fn run_reference(fault: Option<&str>) -> (Option<i32>, String, serde_json::Value) {
-    let dir = crate::fixture::scratch_dir("launched-ref");
+    let dir = crate::intercept::fixture::scratch_dir("launched-ref");
     let port = free_port();
     let (manifest, config, vars) = reference_files(port);
     let fault = fault.map(|f| format!(" --fault {f}")).unwrap_or_default();
@@ -360,7 +360,8 @@ fn ids(report: &serde_json::Value, outcome: &str) -> Vec<String> {
 
 #[test]
 fn the_hardcoded_hosts_reference_started_by_the_run_passes_everything() {
-    let name = "launched::the_hardcoded_hosts_reference_started_by_the_run_passes_everything";
+    let name =
+        "intercept::launched::the_hardcoded_hosts_reference_started_by_the_run_passes_everything";
     if !netns::inside(name, &["curl", "ip"]) {
         return;
     }
@@ -387,7 +388,8 @@ fn the_hardcoded_hosts_reference_started_by_the_run_passes_everything() {
 
 #[test]
 fn an_async_fault_of_the_started_reference_fails_exactly_its_checks() {
-    let name = "launched::an_async_fault_of_the_started_reference_fails_exactly_its_checks";
+    let name =
+        "intercept::launched::an_async_fault_of_the_started_reference_fails_exactly_its_checks";
     if !netns::inside(name, &["curl", "ip"]) {
         return;
     }

@@ -1,10 +1,6 @@
 //! The GitHub Action (`action.yml`): its shell steps, run here as GitHub would run them (inputs
 //! through the environment, `GITHUB_OUTPUT` a file) against the reference partner. The install
 //! step (`cargo install --path`) is not run: it builds what this test already uses.
-#![expect(
-    clippy::unwrap_used,
-    reason = "test code: a panic is how a test reports its failure"
-)]
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
@@ -12,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
 const BIN: &str = env!("CARGO_BIN_EXE_addon-conformance");
-const ACTION: &str = include_str!("../action.yml");
+const ACTION: &str = include_str!("../../action.yml");
 
 /// One step of the composite action, as far as the test needs it.
 #[derive(Debug, Default)]

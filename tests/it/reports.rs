@@ -1,11 +1,6 @@
 //! Report tests: snapshots (`snapshots.rs`), the JSON schema, and a scan for leaked secrets.
-#![expect(
-    clippy::expect_used,
-    clippy::unwrap_used,
-    reason = "test code: a panic is how a test reports its failure"
-)]
 
-mod common;
+use crate::common;
 #[path = "reports/snapshots.rs"]
 mod snapshots;
 
@@ -72,7 +67,8 @@ fn github_output(events: &[addon_conformance::record::events::Event]) -> String 
 }
 
 fn validate(report: &Value) {
-    let schema: Value = serde_json::from_str(include_str!("../schema/report.schema.json")).unwrap();
+    let schema: Value =
+        serde_json::from_str(include_str!("../../schema/report.schema.json")).unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();
     let errors: Vec<String> = validator
         .iter_errors(report)
@@ -99,7 +95,8 @@ fn json_reports_validate_against_the_schema() {
 fn the_schema_rejects_a_report_without_summary_counts() {
     let mut report = demo(&[]).json;
     report["summary"].as_object_mut().unwrap().remove("failed");
-    let schema: Value = serde_json::from_str(include_str!("../schema/report.schema.json")).unwrap();
+    let schema: Value =
+        serde_json::from_str(include_str!("../../schema/report.schema.json")).unwrap();
     assert!(
         !jsonschema::validator_for(&schema)
             .unwrap()

@@ -1,13 +1,7 @@
 //! The binary as a user runs it: exit codes, bad inputs, and `run` against `serve-reference`
 //! giving the same verdicts as `demo`.
-#![expect(
-    clippy::expect_used,
-    clippy::unwrap_used,
-    reason = "test code: a panic is how a test reports its failure"
-)]
 
-#[path = "common/sso_page.rs"]
-mod sso_page;
+use crate::common::sso_page;
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};

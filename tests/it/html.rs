@@ -8,7 +8,7 @@
     reason = "test code: a panic is how a test reports its failure"
 )]
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

@@ -44,7 +44,7 @@ fn selection() -> Selection {
 
 /// Runs the demo in hardcoded-hosts mode with `faults`; what differs from `fail`/`warn`.
 async fn judge(names: Vec<String>, fail: BTreeSet<String>, warn: BTreeSet<String>) -> Vec<String> {
-    let dir = crate::fixture::scratch_dir("zoo");
+    let dir = crate::intercept::fixture::scratch_dir("zoo");
     let faults = FaultSet::parse(&names).unwrap();
     let mut recorder = Recorder::default();
     let outcome = addon_conformance::demo::run_hardcoded(

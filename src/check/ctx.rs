@@ -107,6 +107,26 @@ impl RunCtx {
     }
 
     /// Stops the platform once nothing else holds it.
+    /// Like `start`, then starts what the settings ask for besides the platform (the interception
+    /// of Heroku's hosts, the add-on's process); on failure the platform is stopped again.
+    pub async fn start_with_target(
+        manifest: Manifest,
+        settings: Settings,
+    ) -> Result<Self, HarnessError> {
+        let ctx = Self::start(manifest, settings).await?;
+        let clock = ctx.journal.clock().started();
+        let started =
+            crate::target::Target::start(&ctx.settings, &ctx.platform, ctx.redactor.clone(), clock)
+                .await;
+        match started {
+            Ok(target) => Ok(ctx.with_target(target)),
+            Err(e) => {
+                ctx.stop().await;
+                Err(e)
+            }
+        }
+    }
+
     /// Attaches what the run started besides the platform (interception, the add-on's process).
     pub fn with_target(mut self, target: Option<crate::target::Target>) -> Self {
         self.target = target.map(Arc::new);

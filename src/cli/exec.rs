@@ -73,26 +73,10 @@ pub async fn exec(args: ExecArgs) -> Result<u8, HarnessError> {
         })
     });
     let callback = settings.timeouts.callback;
-    let ctx = RunCtx::start(manifest.clone(), settings).await?;
-    let clock = ctx.journal.clock().started();
-    let target = match crate::target::Target::start(
-        &ctx.settings,
-        &ctx.platform,
-        ctx.redactor.clone(),
-        clock,
-    )
-    .await
-    {
-        Ok(t) => t,
-        Err(e) => {
-            ctx.stop().await;
-            return Err(e);
-        }
-    };
-    for line in target.iter().flat_map(|t| t.notes()) {
+    let ctx = RunCtx::start_with_target(manifest.clone(), settings).await?;
+    for line in ctx.target.iter().flat_map(|t| t.notes()) {
         note(line);
     }
-    let ctx = ctx.with_target(target);
     let platform = ctx.platform.clone();
     let provision = ctx
         .on_run_app(&plan, args.as_name.as_deref())

@@ -90,23 +90,7 @@ pub async fn run(inputs: RunInputs, sink: &mut dyn EventSink) -> Result<RunRepor
     {
         return Err(problem);
     }
-    let ctx = RunCtx::start(inputs.manifest, settings).await?;
-    let clock = ctx.journal.clock().started();
-    let target = match crate::target::Target::start(
-        &ctx.settings,
-        &ctx.platform,
-        ctx.redactor.clone(),
-        clock,
-    )
-    .await
-    {
-        Ok(t) => t,
-        Err(e) => {
-            ctx.stop().await;
-            return Err(e);
-        }
-    };
-    let ctx = ctx.with_target(target);
+    let ctx = RunCtx::start_with_target(inputs.manifest, settings).await?;
     let report = execute(&ctx, &plan, &inputs.controls, sink).await;
     ctx.stop().await;
     Ok(report)

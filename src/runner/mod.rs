@@ -106,6 +106,8 @@ pub async fn execute(
     sink: &mut dyn EventSink,
 ) -> RunReport {
     let catalogue = Catalogue::get().ok();
+    // Every wait of the run (callbacks, deadlines, hooks) ends when the interrupt triggers.
+    ctx.watch_interrupt(&controls.interrupt);
     let checks: usize = plan.iter().map(|s| s.checks.len()).sum();
     sink.emit(&Event::RunStarted {
         started_unix_ms: ctx.journal.clock().started_unix_ms(),

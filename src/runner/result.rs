@@ -25,6 +25,7 @@ pub(super) fn finish(
         Err(Stop::Skip(why)) => (Outcome::Skip, why),
         Err(Stop::Blocked(why)) => (Outcome::Blocked, why),
         Err(Stop::Error(why)) => (Outcome::Error, why),
+        Err(Stop::Interrupted(what)) => (Outcome::Blocked, interrupted_message(&what)),
         Err(Stop::Violated(f)) => {
             let level = f.level.unwrap_or(check.level);
             let outcome = match level {
@@ -74,4 +75,9 @@ pub(super) fn finish(
         duration_ms,
         evidence,
     }
+}
+
+/// The message of a check the run's interrupt stopped while it waited (reported as blocked).
+pub(crate) fn interrupted_message(waiting_for: &str) -> String {
+    format!("interrupted: the run was stopped while this check waited for {waiting_for}")
 }

@@ -10,7 +10,7 @@ use std::time::SystemTime;
 
 use tokio::sync::OnceCell;
 
-use super::owed::{GRANT_GRACE, Owed, OwedKind, instant_of};
+use super::owed::{Cancel, GRANT_GRACE, Owed, OwedKind, instant_of};
 use super::resource::{Provision, Provisioned, Resource};
 use super::verdict::{Stop, blocked, interrupted};
 use crate::config::Settings;
@@ -26,7 +26,6 @@ use crate::record::ledger::Ledger;
 use crate::record::outcome::Outcome;
 use crate::record::{Inbound, RunClock};
 use crate::redact::Redactor;
-use crate::runner::control::Interrupt;
 
 /// The state of one run. The runner owns it; checks see it through a `CheckCtx`.
 pub struct RunCtx {
@@ -46,7 +45,7 @@ pub struct RunCtx {
     /// Deadlines of the callbacks the partner owes.
     owed: Owed,
     /// The run's interrupt: every wait ends when it triggers.
-    interrupt: Mutex<Interrupt>,
+    interrupt: Mutex<Cancel>,
 }
 
 type Memo = Arc<dyn Any + Send + Sync>;
@@ -108,7 +107,7 @@ impl RunCtx {
             memos: Mutex::new(HashMap::new()),
             outcomes: Mutex::new(HashMap::new()),
             owed: Owed::default(),
-            interrupt: Mutex::new(Interrupt::new()),
+            interrupt: Mutex::new(Cancel::default()),
         })
     }
 
@@ -119,12 +118,13 @@ impl RunCtx {
         }
     }
 
-    /// Makes every wait of the run end when `interrupt` triggers (the runner calls it).
-    pub fn watch_interrupt(&self, interrupt: &Interrupt) {
-        *locked(&self.interrupt) = interrupt.clone();
+    /// Makes every wait of the run end when `interrupt` triggers (the runner gives it the
+    /// run's interrupt).
+    pub fn watch_interrupt(&self, interrupt: Cancel) {
+        *locked(&self.interrupt) = interrupt;
     }
 
-    pub fn interrupt(&self) -> Interrupt {
+    pub fn interrupt(&self) -> Cancel {
         locked(&self.interrupt).clone()
     }
 

@@ -18,7 +18,7 @@ use std::pin::Pin;
 use crate::catalogue::Level;
 
 pub use ctx::RunCtx;
-pub use owed::OwedKind;
+pub use owed::{Cancel, OwedKind};
 pub use resource::{Provisioned, Resource};
 pub use verdict::{
     Pass, Stop, Verdict, blocked, error, interrupted, pass, pass_with, skip, violated,

@@ -52,6 +52,30 @@ impl Owed {
     }
 }
 
+/// The run's interrupt as checks see it: every wait ends when it triggers.
+#[derive(Debug, Clone, Default)]
+pub struct Cancel(Option<tokio::sync::watch::Receiver<bool>>);
+
+impl Cancel {
+    /// Triggered once the channel holds `true` (the runner hands out its interrupt's).
+    pub fn of(rx: tokio::sync::watch::Receiver<bool>) -> Self {
+        Self(Some(rx))
+    }
+
+    /// Resolves once the run is interrupted (never, for a context without an interrupt).
+    pub async fn triggered(&self) {
+        match &self.0 {
+            Some(rx) => {
+                let mut rx = rx.clone();
+                if rx.wait_for(|set| *set).await.is_err() {
+                    std::future::pending::<()>().await;
+                }
+            }
+            None => std::future::pending().await,
+        }
+    }
+}
+
 /// The instant a wall-clock time falls on (the grant's `expires_at` is wall-clock).
 pub fn instant_of(at: SystemTime) -> Instant {
     let now_wall = SystemTime::now();

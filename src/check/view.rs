@@ -6,7 +6,7 @@ use std::future::Future;
 use std::sync::Arc;
 
 use super::ctx::RunCtx;
-use super::owed::OwedKind;
+use super::owed::{Cancel, OwedKind};
 use super::resource::{Provision, Provisioned, Resource};
 use super::verdict::Stop;
 use crate::config::Settings;
@@ -18,7 +18,6 @@ use crate::record::ledger::EntryState;
 use crate::record::outcome::Outcome;
 use crate::record::{Exchange, Inbound};
 use crate::redact::Redactor;
-use crate::runner::control::Interrupt;
 
 /// What one check sees of the run: its inputs, requests to the partner, the platform, shared
 /// resources and memos. No journal or ledger internals.
@@ -76,7 +75,7 @@ impl<'a> CheckCtx<'a> {
     }
 
     /// The run's interrupt (every wait must end when it triggers).
-    pub fn interrupt(&self) -> Interrupt {
+    pub fn interrupt(&self) -> Cancel {
         self.run.interrupt()
     }
 

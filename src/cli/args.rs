@@ -214,6 +214,10 @@ pub struct SelectionArgs {
     /// SHOULD violations (warnings) fail the run too.
     #[arg(long)]
     pub strict: bool,
+    /// Suites run at once (independent ones side by side; reports keep the serial order).
+    /// 1 is the serial run (and so is every --fail-fast run). Default: `[run] jobs`, else 4.
+    #[arg(long, env = "ADDON_JOBS", value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub jobs: Option<u16>,
     /// Print the planned suites, checks and billable provisions, and send nothing.
     #[arg(long)]
     pub dry_run: bool,

@@ -57,7 +57,7 @@ async fn complete(state: &State, job: &Job) -> Result<(), reqwest::Error> {
     let Some(origin) = loopback_origin(job) else {
         return Ok(());
     };
-    if !job.asynchronous && !c.sync_exchange {
+    if (!job.asynchronous && !c.sync_exchange) || state.options.never_exchange {
         return Ok(());
     }
     if !c.exchange_delay.is_zero() {

@@ -6,6 +6,7 @@ mod admin;
 mod behaviour;
 mod callbacks;
 pub mod faults;
+mod pace;
 mod plans;
 mod provision;
 mod regions;
@@ -22,6 +23,7 @@ use serde_json::json;
 use tokio::sync::oneshot;
 
 pub use faults::{Fault, FaultSet};
+pub use pace::ReferenceOptions;
 
 use behaviour::{Behaviour, SsoFlow};
 
@@ -79,6 +81,8 @@ pub(crate) struct State {
     pub received_secrets: Mutex<Vec<String>>,
     /// Which app each install belongs to (for the sharing faults).
     pub installs: sharing::Installs,
+    /// Latency and grant handling (not faults).
+    pub options: ReferenceOptions,
 }
 
 /// A running reference partner.
@@ -95,6 +99,15 @@ pub struct ReferencePartner {
 impl ReferencePartner {
     /// Binds `bind` (use port 0) and serves until `stop`.
     pub async fn start(faults: FaultSet, bind: SocketAddr) -> Result<Self, HarnessError> {
+        Self::start_with(faults, bind, ReferenceOptions::default()).await
+    }
+
+    /// `start` with options that are not faults (latency, grants never exchanged).
+    pub async fn start_with(
+        faults: FaultSet,
+        bind: SocketAddr,
+        options: ReferenceOptions,
+    ) -> Result<Self, HarnessError> {
         let (listener, addr) = listen(bind).await?;
         let password = secret();
         let sso_salt = secret();
@@ -116,6 +129,7 @@ impl ReferencePartner {
             delayed: AtomicBool::new(false),
             received_secrets: Mutex::new(Vec::new()),
             installs: sharing::Installs::default(),
+            options,
         });
         let app = routes::router(state.clone()).merge(admin::router(state.clone()));
         let (tx, rx) = oneshot::channel::<()>();

@@ -35,7 +35,7 @@ pub(super) fn finish(
             };
             let mut exchanges = f.exchanges.clone();
             if first_seq > 0 {
-                for x in ctx.journal.since(first_seq) {
+                for x in ctx.journal.since_for(first_seq, check.id) {
                     if !exchanges.iter().any(|e| e.seq == x.seq) {
                         exchanges.push(x);
                     }

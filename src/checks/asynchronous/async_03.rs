@@ -48,9 +48,8 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
 mod tests {
     use std::time::Duration;
 
-    use crate::check::Stop;
     use crate::check::testing::{ctx_for, run_check, start, stub};
-    use crate::runner::Interrupt;
+    use crate::check::{Cancel, Stop};
 
     #[tokio::test]
     async fn an_interrupt_ends_the_wait_for_the_provision_action() {
@@ -59,9 +58,8 @@ mod tests {
             c.timeouts.provision_action = Duration::from_secs(3600);
         })
         .await;
-        let interrupt = Interrupt::new();
-        ctx.watch_interrupt(&interrupt);
-        interrupt.trigger();
+        let (_interrupt, triggered) = tokio::sync::watch::channel(true);
+        ctx.watch_interrupt(Cancel::of(triggered));
         match run_check(&super::CHECK, &ctx).await {
             Err(Stop::Interrupted(what)) => assert!(what.contains("callback"), "{what}"),
             other => panic!("expected an interrupted wait, got {other:?}"),

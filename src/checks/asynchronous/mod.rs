@@ -31,13 +31,14 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use crate::check::{CheckCtx, OwedKind, Provisioned, Resource, Stop, Verdict, interrupted, skip};
+use crate::check::{
+    Cancel, CheckCtx, OwedKind, Provisioned, Resource, Stop, Verdict, interrupted, skip,
+};
 use crate::config::format_duration;
 use crate::platform::Platform;
 use crate::platform::inbound::Waited;
 use crate::record::Inbound;
 use crate::record::InboundKind;
-use crate::runner::Interrupt;
 
 /// What the callback checks judge: the async suite's resource and the platform, with the
 /// deadline of the callback being judged (absolute: fixed when the obligation started).
@@ -47,7 +48,7 @@ pub struct Subject {
     /// The budget the deadline stands for, for messages.
     pub budget: Duration,
     pub until: Instant,
-    interrupt: Interrupt,
+    interrupt: Cancel,
 }
 
 impl Subject {
@@ -126,15 +127,19 @@ impl Subject {
 /// budget after its provision was answered.
 pub async fn subject(cx: &CheckCtx<'_>, which: Resource) -> Result<Subject, Stop> {
     let res = cx.live_resource(which).await?;
+    Ok(subject_of(cx, res))
+}
+
+fn subject_of(cx: &CheckCtx<'_>, res: Arc<Provisioned>) -> Subject {
     let budget = cx.config().timeouts.callback;
     let until = answered_at(cx, &res) + budget;
-    Ok(Subject {
+    Subject {
         res,
         platform: cx.platform().clone(),
         budget,
         until,
         interrupt: cx.interrupt(),
-    })
+    }
 }
 
 /// When the partner's answer to the resource's provision arrived.
@@ -146,8 +151,15 @@ pub fn answered_at(cx: &CheckCtx<'_>, res: &Provisioned) -> Instant {
 /// The subject judged until the grant's exchange deadline (its `expires_at` plus a little
 /// grace, at least the callback budget), fixed when the provision was made: every check about
 /// the exchange waits until the same instant, so the window is paid once per run.
+/// The grant is owed from the provision on, whatever later checks do to the resource: a removal
+/// after the provision does not make the check blocked.
 pub async fn grant_subject(cx: &CheckCtx<'_>, which: Resource) -> Result<Subject, Stop> {
-    let s = subject(cx, which).await?;
+    let res = cx.resource(which).await;
+    if !res.reply.is_success() {
+        // Says why, as for every check on an unprovisioned shared resource.
+        cx.live_resource(which).await?;
+    }
+    let s = subject_of(cx, res);
     let t = cx.config();
     let budget = t
         .timeouts

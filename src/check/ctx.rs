@@ -23,7 +23,7 @@ use crate::platform::inbound::Waited;
 use crate::platform::{Platform, PlatformSettings, ServiceInfo};
 use crate::record::journal::Journal;
 use crate::record::ledger::Ledger;
-use crate::record::outcome::Outcome;
+use crate::record::outcome::{EndpointLatency, Outcome};
 use crate::record::{Inbound, RunClock};
 use crate::redact::Redactor;
 
@@ -44,6 +44,8 @@ pub struct RunCtx {
     outcomes: Mutex<HashMap<String, Outcome>>,
     /// Deadlines of the callbacks the partner owes.
     owed: Owed,
+    /// Latency figures a check measured, by check ID, for its result.
+    latency: Mutex<HashMap<String, Vec<EndpointLatency>>>,
     /// The run's interrupt: every wait ends when it triggers.
     interrupt: Mutex<Cancel>,
 }
@@ -107,6 +109,7 @@ impl RunCtx {
             memos: Mutex::new(HashMap::new()),
             outcomes: Mutex::new(HashMap::new()),
             owed: Owed::default(),
+            latency: Mutex::new(HashMap::new()),
             interrupt: Mutex::new(Cancel::default()),
         })
     }
@@ -163,6 +166,17 @@ impl RunCtx {
             Waited::Missed => Ok(None),
             Waited::Cancelled => interrupted(waiting_for),
         }
+    }
+
+    /// Latency figures for the result of the check running now.
+    pub fn measured(&self, figures: Vec<EndpointLatency>) {
+        if let Some(id) = crate::record::journal::current_check() {
+            locked(&self.latency).insert(id.to_string(), figures);
+        }
+    }
+
+    pub fn take_latency(&self, check: &str) -> Option<Vec<EndpointLatency>> {
+        locked(&self.latency).remove(check)
     }
 
     pub fn record_outcome(&self, check: &str, outcome: Outcome) {

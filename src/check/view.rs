@@ -109,6 +109,11 @@ impl<'a> CheckCtx<'a> {
         self.run.wait_inbound(deadline, waiting_for, matches).await
     }
 
+    /// Latency figures for this check's result (the JSON report carries them).
+    pub fn measured(&self, figures: Vec<crate::record::outcome::EndpointLatency>) {
+        self.run.measured(figures);
+    }
+
     pub fn probe(&self, plan: &str) -> Provision<'a> {
         self.run.probe(plan)
     }

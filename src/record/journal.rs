@@ -18,6 +18,11 @@ pub async fn as_check<F: std::future::Future>(id: &str, fut: F) -> F::Output {
     CHECK.scope(Arc::from(id), fut).await
 }
 
+/// The check whose future is running, if any.
+pub fn current_check() -> Option<Arc<str>> {
+    CHECK.try_with(Arc::clone).ok()
+}
+
 /// Runs `fut` (e.g. a spawned task) as the work of the check running now, if any.
 pub fn in_current_check<F: std::future::Future>(
     fut: F,

@@ -74,6 +74,7 @@ pub(super) fn finish(
         },
         duration_ms,
         evidence,
+        latency: ctx.take_latency(check.id),
     }
 }
 

@@ -7,7 +7,7 @@ use crate::config::{Config, Overrides};
 use crate::error::HarnessError;
 use crate::manifest::Manifest;
 use crate::record::events::EventSink;
-use crate::reference::{FaultSet, ReferencePartner};
+use crate::reference::{FaultSet, ReferenceOptions, ReferencePartner};
 use crate::runner::{self, RunControls, RunInputs, RunReport, Selection};
 
 /// The result of a demo run, with what the reference partner still holds afterwards.
@@ -27,15 +27,35 @@ pub async fn run(
     run_with(faults, selection, RunControls::default(), sink).await
 }
 
-/// `run` with run controls (interrupt, `--fail-fast`, `--strict`).
+/// `run` with run controls (interrupt, `--fail-fast`, `--strict`, `--jobs`).
 pub async fn run_with(
     faults: FaultSet,
     selection: Selection,
     controls: RunControls,
     sink: &mut dyn EventSink,
 ) -> Result<DemoOutcome, HarnessError> {
+    run_against(
+        faults,
+        ReferenceOptions::default(),
+        selection,
+        controls,
+        sink,
+    )
+    .await
+}
+
+/// `run_with` against a reference partner started with `options` (latency, grants never
+/// exchanged).
+pub async fn run_against(
+    faults: FaultSet,
+    options: ReferenceOptions,
+    selection: Selection,
+    controls: RunControls,
+    sink: &mut dyn EventSink,
+) -> Result<DemoOutcome, HarnessError> {
     let partner =
-        ReferencePartner::start(faults, SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await?;
+        ReferencePartner::start_with(faults, SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), options)
+            .await?;
     against(partner, Overrides::default(), selection, controls, sink).await
 }
 
@@ -59,7 +79,7 @@ pub async fn run_hardcoded(
     };
     let options = crate::reference::ReferenceOptions {
         heroku: Some(reach),
-        secrets: None,
+        ..crate::reference::ReferenceOptions::default()
     };
     let partner =
         ReferencePartner::start_with(faults, SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), options)

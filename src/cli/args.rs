@@ -268,6 +268,10 @@ pub struct SelectionArgs {
     /// SHOULD violations (warnings) fail the run too.
     #[arg(long)]
     pub strict: bool,
+    /// Suites run at once (independent ones side by side; reports keep the serial order).
+    /// 1 is the serial run (and so is every --fail-fast run). Default: `[run] jobs`, else 4.
+    #[arg(long, env = "ADDON_JOBS", value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub jobs: Option<u16>,
     /// Preflight: check every input a run would reject (exit 2), list the planned suites and
     /// checks with the ones that will skip and why, and the billable bound; send nothing.
     #[arg(long)]

@@ -155,6 +155,11 @@ intercept = false
 # hosts of yours the login goes through (bare names, *.example.com for subdomains).
 # follow_hosts = ["login.example.com"]
 
+[run]
+# Suites run at once: independent suites side by side, reports in the serial order (`--jobs`
+# overrides it; 1 is the serial run). The default is 4.
+# jobs = 4
+
 [limits]
 # Response bodies beyond this many bytes are not read further.
 max_body_bytes = 1048576

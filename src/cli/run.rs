@@ -178,6 +178,7 @@ fn prepare(args: &SelectionArgs) -> Result<Result<(Selection, RunControls), u8>,
         interrupt: Interrupt::new(),
         fail_fast: args.fail_fast,
         strict: args.strict,
+        jobs: args.jobs.map(usize::from),
     };
     signals::watch(controls.interrupt.clone());
     Ok(Ok((selection, controls)))

@@ -99,7 +99,11 @@ pub(super) async fn serve(args: ServeArgs) -> Result<u8, HarnessError> {
             ));
         }
     };
-    let options = crate::reference::ReferenceOptions { heroku, secrets };
+    let options = crate::reference::ReferenceOptions {
+        heroku,
+        secrets,
+        ..crate::reference::ReferenceOptions::default()
+    };
     let partner = ReferencePartner::start_with(faults, bind, options).await?;
     for (path, text) in [
         (&args.write_manifest, partner.manifest_text()),

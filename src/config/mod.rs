@@ -54,6 +54,8 @@ pub struct Config {
     pub sharing: SharingSection,
     #[serde(default)]
     pub sso: SsoSection,
+    #[serde(default)]
+    pub run: RunSection,
 }
 
 pub use crate::partner::sso::SsoSection;

@@ -292,3 +292,11 @@ pub struct SharingSection {
     /// Without it Heroku's heuristic picks one.
     pub attach_as: Option<String>,
 }
+
+/// `[run]` in the config: how the run is carried out.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunSection {
+    /// Suites run at once (`--jobs` overrides it); 1 is the serial run.
+    pub jobs: Option<usize>,
+}

@@ -11,7 +11,7 @@ use super::launch::{intercept, launch};
 use super::values::HttpUrl;
 use super::{
     Config, HooksSection, IdempotencySection, Limits, ManifestSection, Plans, ProvisionSection,
-    RegionsSection, SharingSection, Timeouts,
+    RegionsSection, RunSection, SharingSection, Timeouts,
 };
 use crate::error::HarnessError;
 use crate::manifest::Manifest;
@@ -81,6 +81,8 @@ pub struct Settings {
     pub platform: PlatformConfig,
     pub hooks: HooksSection,
     pub sharing: SharingSection,
+    /// `[run]`: suites at once.
+    pub run: RunSection,
     /// `[sso]`: further hosts SSO redirects may be followed to.
     pub sso: crate::partner::sso::SsoSection,
     pub network: Network,
@@ -161,6 +163,7 @@ impl Settings {
             platform,
             hooks: config.hooks,
             sharing: config.sharing,
+            run: config.run,
             sso: config.sso,
             network: overrides.network.clone(),
             intercept,

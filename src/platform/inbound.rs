@@ -128,29 +128,73 @@ impl InboundJournal {
         deadline: Duration,
         matches: impl Fn(&Inbound) -> bool,
     ) -> Result<Arc<Inbound>, Vec<Arc<Inbound>>> {
+        let give_up = tokio::time::Instant::now() + deadline;
+        match self
+            .wait_until_what(what, give_up, std::future::pending::<()>(), matches)
+            .await
+        {
+            Waited::Arrived(hit) => Ok(hit),
+            Waited::Missed | Waited::Cancelled => Err(self.all()),
+        }
+    }
+
+    /// Waits until `matches` accepts an entry, the absolute `deadline` passes, or `cancel`
+    /// resolves (the run's interrupt). A deadline already past looks once and returns.
+    pub async fn wait_until(
+        &self,
+        deadline: tokio::time::Instant,
+        cancel: impl std::future::Future<Output = ()>,
+        matches: impl Fn(&Inbound) -> bool,
+    ) -> Waited {
+        self.wait_until_what("a callback from the add-on", deadline, cancel, matches)
+            .await
+    }
+
+    /// `wait_until`, saying what it waits for (shown while it waits).
+    pub async fn wait_until_what(
+        &self,
+        what: &str,
+        deadline: tokio::time::Instant,
+        cancel: impl std::future::Future<Output = ()>,
+        matches: impl Fn(&Inbound) -> bool,
+    ) -> Waited {
         let id = NEXT_WAIT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         if let Ok(mut p) = self.pending.lock() {
             p.push(PendingWait {
                 id,
                 what: what.to_owned(),
                 since: Instant::now(),
-                limit: deadline,
+                limit: deadline.saturating_duration_since(tokio::time::Instant::now()),
             });
         }
         let _guard = PendingGuard { journal: self, id };
         let mut rx = self.count.subscribe();
-        let give_up = tokio::time::Instant::now() + deadline;
+        tokio::pin!(cancel);
         loop {
             rx.borrow_and_update();
             if let Some(hit) = self.all().into_iter().find(|i| matches(i)) {
-                return Ok(hit);
+                return Waited::Arrived(hit);
             }
-            match tokio::time::timeout_at(give_up, rx.changed()).await {
-                Ok(Ok(())) => continue,
-                Ok(Err(_)) | Err(_) => return Err(self.all()),
+            tokio::select! {
+                biased;
+                () = &mut cancel => return Waited::Cancelled,
+                changed = tokio::time::timeout_at(deadline, rx.changed()) => match changed {
+                    Ok(Ok(())) => continue,
+                    Ok(Err(_)) | Err(_) => return Waited::Missed,
+                },
             }
         }
     }
+}
+
+/// How a wait on the journal ended.
+#[derive(Debug, Clone)]
+pub enum Waited {
+    Arrived(Arc<Inbound>),
+    /// The deadline passed without a matching entry.
+    Missed,
+    /// The wait was cancelled (the run was interrupted).
+    Cancelled,
 }
 
 #[cfg(test)]
@@ -212,7 +256,10 @@ mod tests {
             tokio::task::yield_now().await;
         };
         assert_eq!(pending.what, "actions/provision");
-        assert_eq!(pending.limit, Duration::from_secs(5));
+        assert!(
+            pending.limit <= Duration::from_secs(5) && pending.limit > Duration::from_secs(4),
+            "{pending:?}"
+        );
         j.push(entry(InboundKind::ProvisionAction));
         rx.changed().await.unwrap();
         waiter.await.unwrap().unwrap();
@@ -230,5 +277,36 @@ mod tests {
             .await
             .unwrap_err();
         assert_eq!(miss.len(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_cancelled_wait_ends_before_its_deadline() {
+        let j = InboundJournal::default();
+        let far = tokio::time::Instant::now() + Duration::from_secs(3600);
+        let waited = j
+            .wait_until(far, std::future::ready(()), |i| {
+                i.kind == InboundKind::AppInfo
+            })
+            .await;
+        assert!(matches!(waited, Waited::Cancelled), "{waited:?}");
+    }
+
+    #[tokio::test]
+    async fn a_past_deadline_looks_once() {
+        let j = InboundJournal::default();
+        j.push(entry(InboundKind::TokenExchange));
+        let past = tokio::time::Instant::now();
+        let hit = j
+            .wait_until(past, std::future::pending(), |i| {
+                i.kind == InboundKind::TokenExchange
+            })
+            .await;
+        assert!(matches!(hit, Waited::Arrived(_)));
+        let miss = j
+            .wait_until(past, std::future::pending(), |i| {
+                i.kind == InboundKind::AppInfo
+            })
+            .await;
+        assert!(matches!(miss, Waited::Missed));
     }
 }

@@ -74,7 +74,7 @@ async fn complete(state: &State, job: &Job) -> Result<(), reqwest::Error> {
         return Ok(());
     };
     let origin = origin.as_str();
-    if !job.asynchronous && !c.sync_exchange {
+    if (!job.asynchronous && !c.sync_exchange) || state.options.never_exchange {
         return Ok(());
     }
     if !c.exchange_delay.is_zero() {

@@ -6,6 +6,7 @@ mod admin;
 mod behaviour;
 mod callbacks;
 pub mod faults;
+mod pace;
 mod plans;
 mod provision;
 mod reach;
@@ -82,6 +83,8 @@ pub(crate) struct State {
     pub received_secrets: Mutex<Vec<String>>,
     /// Which app each install belongs to (for the sharing faults).
     pub installs: sharing::Installs,
+    /// Latency and grant handling (not faults).
+    pub options: ReferenceOptions,
 }
 
 /// A running reference partner.
@@ -101,15 +104,15 @@ impl ReferencePartner {
         Self::start_with(faults, bind, ReferenceOptions::default()).await
     }
 
-    /// Like `start`; with `options.heroku`, it calls `https://id.heroku.com` and
-    /// `https://api.heroku.com` directly through that proxy instead of deriving the origin from
-    /// callback_url.
+    /// Like `start`, with options that are not faults: latency, grants never exchanged, and with
+    /// `options.heroku` calls to `https://id.heroku.com` and `https://api.heroku.com` directly
+    /// through that proxy instead of deriving the origin from callback_url.
     pub async fn start_with(
         faults: FaultSet,
         bind: SocketAddr,
         options: ReferenceOptions,
     ) -> Result<Self, HarnessError> {
-        let heroku = options.heroku;
+        let heroku = options.heroku.clone();
         crate::tls::install_provider();
         let mut behaviour = Behaviour::of(&faults);
         let http = match &heroku {
@@ -130,7 +133,7 @@ impl ReferencePartner {
             password,
             sso_salt,
             client_secret,
-        } = options.secrets.unwrap_or_else(|| ReferenceSecrets {
+        } = options.secrets.clone().unwrap_or_else(|| ReferenceSecrets {
             password: secret(),
             sso_salt: secret(),
             client_secret: secret(),
@@ -146,6 +149,7 @@ impl ReferencePartner {
             delayed: AtomicBool::new(false),
             received_secrets: Mutex::new(Vec::new()),
             installs: sharing::Installs::default(),
+            options,
         });
         let app = routes::router(state.clone()).merge(admin::router(state.clone()));
         let (tx, rx) = oneshot::channel::<()>();

@@ -78,4 +78,10 @@ pub struct ReferenceOptions {
     pub heroku: Option<HerokuReach>,
     /// Fixed secrets; random ones without.
     pub secrets: Option<ReferenceSecrets>,
+    /// Added to every Partner API and SSO call before it is handled.
+    pub call_latency: std::time::Duration,
+    /// Added to every provision, on top of `call_latency`.
+    pub provision_latency: std::time::Duration,
+    /// The partner never exchanges its grants (so it never completes an async provision).
+    pub never_exchange: bool,
 }

@@ -191,6 +191,7 @@ pub(crate) mod tests {
             duration_ms: 1.0,
             evidence: Evidence::default(),
             partner_log: Vec::new(),
+            latency: None,
         }
     }
 

@@ -189,6 +189,7 @@ mod tests {
                 ..Evidence::default()
             },
             partner_log: Vec::new(),
+            latency: None,
         }
     }
 

@@ -28,6 +28,7 @@ fn events() -> Vec<Event> {
                 duration_ms: 2500.0,
                 evidence: Evidence::default(),
                 partner_log: Vec::new(),
+                latency: None,
             }),
         },
     ]

@@ -15,13 +15,12 @@ pub(super) fn exited_reason(ctx: &RunCtx) -> Option<String> {
 }
 
 /// The run note about the exit, once: the message and the add-on's last lines.
-pub(super) fn exit_note(ctx: &RunCtx, noted: &mut bool) -> Option<String> {
-    if *noted {
-        return None;
-    }
+pub(super) fn exit_note(ctx: &RunCtx, noted: &std::sync::atomic::AtomicBool) -> Option<String> {
     let t = ctx.target.as_ref()?;
     let exit = t.exit()?;
-    *noted = true;
+    if noted.swap(true, std::sync::atomic::Ordering::SeqCst) {
+        return None;
+    }
     let last = t.last_lines(EXIT_LINES);
     let tail = if last.is_empty() {
         "; it printed nothing".to_owned()

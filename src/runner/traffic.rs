@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use super::RunCtx;
+use super::stream::Stream;
 use crate::record::Inbound;
 use crate::record::events::{Event, EventSink};
 use crate::record::outcome::CheckResult;
@@ -24,8 +25,18 @@ impl Mark {
         }
     }
 
-    /// The `Traffic` event of the stretch, if anything went over the wire.
-    pub fn traffic(&self, ctx: &RunCtx, check: Option<String>) -> Option<Event> {
+    /// The `Traffic` event of a check: the exchanges it made and the inbound calls that
+    /// arrived while it ran and no check running beside it claimed first.
+    pub fn traffic(&self, ctx: &RunCtx, stream: &Stream<'_>, check: &str) -> Option<Event> {
+        let exchanges = ctx.journal.since_for(self.exchanges, check);
+        let all = ctx.platform.journal().all();
+        let from = stream.claim_inbound(self.inbound, all.len());
+        let inbound: Vec<Arc<Inbound>> = all.into_iter().skip(from).collect();
+        Self::event(Some(check.to_owned()), exchanges, inbound)
+    }
+
+    /// The `Traffic` event of the cleanup (nothing runs beside it).
+    pub fn cleanup_traffic(&self, ctx: &RunCtx) -> Option<Event> {
         let exchanges = ctx.journal.since(self.exchanges);
         // Both journals count from the run clock: no shifting.
         let inbound: Vec<Arc<Inbound>> = ctx
@@ -35,6 +46,14 @@ impl Mark {
             .into_iter()
             .skip(self.inbound)
             .collect();
+        Self::event(None, exchanges, inbound)
+    }
+
+    fn event(
+        check: Option<String>,
+        exchanges: Vec<Arc<crate::record::Exchange>>,
+        inbound: Vec<Arc<Inbound>>,
+    ) -> Option<Event> {
         (!exchanges.is_empty() || !inbound.is_empty()).then_some(Event::Traffic {
             check,
             exchanges,

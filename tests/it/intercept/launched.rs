@@ -276,8 +276,8 @@ fn reference_files(port: u16) -> (String, String, Vec<(&'static str, String)>) {
         .unwrap();
     let (manifest, config) = runtime.block_on(async {
         let options = ReferenceOptions {
-            heroku: None,
             secrets: Some(secrets),
+            ..ReferenceOptions::default()
         };
         let bind = std::net::SocketAddr::from(([127, 0, 0, 1], port));
         let partner = ReferencePartner::start_with(FaultSet::default(), bind, options)

@@ -10,19 +10,21 @@ use std::time::SystemTime;
 
 use tokio::sync::OnceCell;
 
+use super::owed::{Cancel, GRANT_GRACE, Owed, OwedKind, instant_of};
 use super::resource::{Provision, Provisioned, Resource};
-use super::verdict::{Stop, blocked};
+use super::verdict::{Stop, blocked, interrupted};
 use crate::config::Settings;
 use crate::error::HarnessError;
 use crate::heroku::{self, App, ProvisionSpec};
 use crate::manifest::Manifest;
 use crate::partner::client::ClientSettings;
 use crate::partner::{Credentials, PartnerClient, Reply};
+use crate::platform::inbound::Waited;
 use crate::platform::state::AddonState;
 use crate::platform::{Platform, PlatformSettings, ServiceInfo};
 use crate::record::journal::Journal;
 use crate::record::ledger::Ledger;
-use crate::record::outcome::Outcome;
+use crate::record::outcome::{EndpointLatency, Outcome};
 use crate::record::{Inbound, InboundKind, RunClock};
 use crate::redact::Redactor;
 
@@ -38,11 +40,27 @@ pub struct RunCtx {
     pub app: App,
     /// The fake Heroku the partner calls back.
     pub platform: Arc<Platform>,
+    /// The interception and the add-on's process, when the run started them.
+    pub target: Option<Arc<crate::target::Target>>,
     resources: Mutex<HashMap<Resource, Arc<OnceCell<Arc<Provisioned>>>>>,
     memos: Mutex<HashMap<MemoKey, Arc<OnceCell<Memo>>>>,
     outcomes: Mutex<HashMap<String, Outcome>>,
-    /// Asynchronous removals (DELETEs answered 202): each one's absolute deadline.
-    removals: Mutex<HashMap<String, tokio::time::Instant>>,
+    /// Deadlines of the callbacks the partner owes.
+    owed: Owed,
+    /// Latency figures a check measured, by check ID, for its result.
+    latency: Mutex<HashMap<String, Vec<EndpointLatency>>>,
+    /// The run's interrupt: every wait ends when it triggers.
+    interrupt: Mutex<Cancel>,
+}
+
+/// How an asynchronous removal (a DELETE answered 202) ended.
+#[derive(Debug)]
+pub enum Removal {
+    /// The accepted deprovision action.
+    Completed(Arc<Inbound>),
+    /// No accepted action by the deadline: every call for the resource seen by then (none when
+    /// no removal of the resource is pending).
+    Missing(Vec<Arc<Inbound>>),
 }
 
 type Memo = Arc<dyn Any + Send + Sync>;
@@ -100,18 +118,109 @@ impl RunCtx {
             ledger,
             app: App::random(),
             platform,
+            target: None,
             resources: Mutex::new(HashMap::new()),
             memos: Mutex::new(HashMap::new()),
             outcomes: Mutex::new(HashMap::new()),
-            removals: Mutex::new(HashMap::new()),
+            owed: Owed::default(),
+            latency: Mutex::new(HashMap::new()),
+            interrupt: Mutex::new(Cancel::default()),
         })
     }
 
     /// Stops the platform once nothing else holds it.
+    /// Like `start`, then starts what the settings ask for besides the platform (the interception
+    /// of Heroku's hosts, the add-on's process); on failure the platform is stopped again.
+    pub async fn start_with_target(
+        manifest: Manifest,
+        settings: Settings,
+    ) -> Result<Self, HarnessError> {
+        let ctx = Self::start(manifest, settings).await?;
+        let clock = ctx.journal.clock().started();
+        let started =
+            crate::target::Target::start(&ctx.settings, &ctx.platform, ctx.redactor.clone(), clock)
+                .await;
+        match started {
+            Ok(target) => Ok(ctx.with_target(target)),
+            Err(e) => {
+                ctx.stop().await;
+                Err(e)
+            }
+        }
+    }
+
+    /// Attaches what the run started besides the platform (interception, the add-on's process).
+    pub fn with_target(mut self, target: Option<crate::target::Target>) -> Self {
+        self.target = target.map(Arc::new);
+        self
+    }
+
+    /// Stops the add-on's process and the interception (after the cleanup), then the platform.
     pub async fn stop(self) {
+        if let Some(t) = self.target.and_then(|t| Arc::try_unwrap(t).ok()) {
+            t.stop().await;
+        }
         if let Ok(p) = Arc::try_unwrap(self.platform) {
             p.stop().await;
         }
+    }
+
+    /// Makes every wait of the run end when `interrupt` triggers (the runner gives it the
+    /// run's interrupt).
+    pub fn watch_interrupt(&self, interrupt: Cancel) {
+        *locked(&self.interrupt) = interrupt;
+    }
+
+    pub fn interrupt(&self) -> Cancel {
+        locked(&self.interrupt).clone()
+    }
+
+    /// Starts an obligation of the partner's with its deadline, unless it started already;
+    /// returns the deadline in force (one per obligation and run).
+    pub fn owe(
+        &self,
+        uuid: &str,
+        kind: OwedKind,
+        deadline: tokio::time::Instant,
+    ) -> tokio::time::Instant {
+        self.owed.owe(uuid, kind, deadline)
+    }
+
+    pub fn owed_deadline(&self, uuid: &str, kind: OwedKind) -> Option<tokio::time::Instant> {
+        self.owed.deadline(uuid, kind)
+    }
+
+    /// Waits for an inbound call that `matches`, until the absolute `deadline`: `Some` on the
+    /// call, `None` once the deadline has passed (at once if it already has), and a `Stop`
+    /// saying the check was interrupted when the run's interrupt triggers first.
+    pub async fn wait_inbound(
+        &self,
+        deadline: tokio::time::Instant,
+        waiting_for: &str,
+        matches: impl Fn(&Inbound) -> bool,
+    ) -> Result<Option<Arc<Inbound>>, Stop> {
+        let interrupt = self.interrupt();
+        match self
+            .platform
+            .journal()
+            .wait_until(deadline, interrupt.triggered(), matches)
+            .await
+        {
+            Waited::Arrived(hit) => Ok(Some(hit)),
+            Waited::Missed => Ok(None),
+            Waited::Cancelled => interrupted(waiting_for),
+        }
+    }
+
+    /// Latency figures for the result of the check running now.
+    pub fn measured(&self, figures: Vec<EndpointLatency>) {
+        if let Some(id) = crate::record::journal::current_check() {
+            locked(&self.latency).insert(id.to_string(), figures);
+        }
+    }
+
+    pub fn take_latency(&self, check: &str) -> Option<Vec<EndpointLatency>> {
+        locked(&self.latency).remove(check)
     }
 
     pub fn record_outcome(&self, check: &str, outcome: Outcome) {
@@ -178,6 +287,14 @@ impl RunCtx {
         // Registered by value, so a partner echoing them in an error page cannot leak them.
         self.redactor.add("code", &grant);
         self.redactor.add("log_drain_token", &format!("d.{uuid}"));
+        // The grant is owed an exchange from now until it expires (with a little grace for an
+        // exchange in flight), and never less than the callback budget.
+        let start = tokio::time::Instant::now();
+        self.owe(
+            &uuid,
+            OwedKind::GrantExchange,
+            (instant_of(grant_expires) + GRANT_GRACE).max(start + self.settings.timeouts.callback),
+        );
         let body = heroku::provision_body(
             &self.manifest,
             &ProvisionSpec {
@@ -218,10 +335,11 @@ impl RunCtx {
                 } else {
                     t.callback
                 };
-                let deadline = tokio::time::Instant::now() + budget;
-                locked(&self.removals)
-                    .entry(uuid.to_owned())
-                    .or_insert(deadline);
+                self.owe(
+                    uuid,
+                    OwedKind::DeprovisionAction,
+                    tokio::time::Instant::now() + budget,
+                );
             }
             // Heroku only considers a resource gone when it asked for the removal itself.
             Some(s) if real && ((200..300).contains(&s) || s == 404 || s == 410) => {
@@ -239,33 +357,49 @@ impl RunCtx {
     /// The deadline of the asynchronous removal of `uuid` (a DELETE answered 202), fixed when the
     /// 202 arrived.
     pub fn removal_deadline(&self, uuid: &str) -> Option<tokio::time::Instant> {
-        locked(&self.removals).get(uuid).copied()
+        self.owed_deadline(uuid, OwedKind::DeprovisionAction)
     }
 
     /// Waits, up to the removal's one absolute deadline, for the deprovision action that completes
-    /// the asynchronous removal of `uuid`; on arrival the ledger counts it removed. `Ok` with
-    /// the accepted action, `Err` with every call for the resource seen by then (none when no
-    /// removal of `uuid` is pending).
-    pub async fn removal(&self, uuid: &str) -> Result<Arc<Inbound>, Vec<Arc<Inbound>>> {
+    /// the asynchronous removal of `uuid`; on arrival the ledger counts it removed. A `Stop` when
+    /// the run's interrupt triggers first (a check's wait).
+    pub async fn removal(&self, uuid: &str) -> Result<Removal, Stop> {
+        let interrupt = self.interrupt();
+        match self.removal_until(uuid, interrupt.triggered()).await {
+            Some(removal) => Ok(removal),
+            None => interrupted("the deprovision action"),
+        }
+    }
+
+    /// `removal` for the cleanup, which an interrupt does not cut short: it runs after the first
+    /// one, to prove what it removed (a second signal ends the process at once).
+    pub async fn cleanup_removal(&self, uuid: &str) -> Removal {
+        self.removal_until(uuid, std::future::pending())
+            .await
+            .unwrap_or(Removal::Missing(Vec::new()))
+    }
+
+    /// The wait of `removal`, ended early by `cancel` (`None`).
+    async fn removal_until(&self, uuid: &str, cancel: impl Future<Output = ()>) -> Option<Removal> {
         let Some(deadline) = self.removal_deadline(uuid) else {
-            return Err(Vec::new());
+            return Some(Removal::Missing(Vec::new()));
         };
-        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
-        let hit = self
+        let waited = self
             .platform
             .journal()
-            .wait_for(left, |i| {
+            .wait_until_what("the deprovision action", deadline, cancel, |i| {
                 i.kind == InboundKind::DeprovisionAction
                     && i.resource.as_deref() == Some(uuid)
                     && i.ok()
             })
             .await;
-        match hit {
-            Ok(action) => {
+        match waited {
+            Waited::Arrived(action) => {
                 self.ledger.complete_removal(uuid);
-                Ok(action)
+                Some(Removal::Completed(action))
             }
-            Err(_) => Err(self.platform.journal().for_resource(uuid)),
+            Waited::Missed => Some(Removal::Missing(self.platform.journal().for_resource(uuid))),
+            Waited::Cancelled => None,
         }
     }
 

@@ -139,13 +139,13 @@ impl<'r> Provision<'r> {
         for i in 0..n {
             let client = self.run.partner.clone();
             let body = self.body.clone();
-            set.spawn(async move {
+            set.spawn(crate::record::journal::in_current_check(async move {
                 let label = format!("concurrent provision {}/{n}", i + 1);
                 (
                     i,
                     client.provision(&body, Credentials::Manifest, &label).await,
                 )
-            });
+            }));
         }
         let mut replies: Vec<(usize, Reply)> = Vec::new();
         while let Some(joined) = set.join_next().await {
@@ -263,7 +263,13 @@ mod tests {
             "still attached, tokens valid"
         );
         assert!(ctx.removal_deadline(&probe.uuid).is_some());
-        assert!(ctx.removal(&probe.uuid).await.is_err(), "no action arrived");
+        assert!(
+            matches!(
+                ctx.removal(&probe.uuid).await,
+                Ok(crate::check::Removal::Missing(_))
+            ),
+            "no action arrived"
+        );
         let state = |ctx: &crate::check::ctx::RunCtx| {
             ctx.ledger
                 .entries()
@@ -275,6 +281,27 @@ mod tests {
         // A repeated DELETE answered 202 again leaves it pending.
         probe.remove("repeat").await;
         assert_eq!(state(&ctx), Some(EntryState::RemovalRequested));
+    }
+
+    #[tokio::test]
+    async fn an_interrupt_ends_the_wait_for_the_deprovision_action() {
+        let server = deleting_with(202).await;
+        let ctx = ctx_for(&server.uri(), |c| {
+            c.deprovision.asynchronous = true;
+            c.timeouts.deprovision_action = std::time::Duration::from_secs(3600);
+        })
+        .await;
+        let probe = ctx.probe("basic");
+        probe.send("provision").await;
+        probe.remove("deprovision").await;
+        let (_interrupt, triggered) = tokio::sync::watch::channel(true);
+        ctx.watch_interrupt(crate::check::Cancel::of(triggered));
+        match ctx.removal(&probe.uuid).await {
+            Err(crate::check::Stop::Interrupted(what)) => {
+                assert!(what.contains("deprovision action"), "{what}");
+            }
+            other => panic!("expected an interrupted wait, got {other:?}"),
+        }
     }
 
     #[tokio::test]

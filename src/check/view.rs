@@ -6,6 +6,7 @@ use std::future::Future;
 use std::sync::Arc;
 
 use super::ctx::RunCtx;
+use super::owed::{Cancel, OwedKind};
 use super::resource::{Provision, Provisioned, Resource};
 use super::verdict::Stop;
 use crate::config::Settings;
@@ -73,6 +74,46 @@ impl<'a> CheckCtx<'a> {
         self.run.outcome_of(check)
     }
 
+    /// The run's interrupt (every wait must end when it triggers).
+    pub fn interrupt(&self) -> Cancel {
+        self.run.interrupt()
+    }
+
+    /// The instant `ms` after the run started (journals' `at_ms` / `started_ms`).
+    pub fn at_run_ms(&self, ms: f64) -> tokio::time::Instant {
+        let started = tokio::time::Instant::from_std(self.run.journal.clock().started());
+        started + std::time::Duration::from_secs_f64(ms.max(0.0) / 1000.0)
+    }
+
+    /// Starts an obligation (first registration wins); the deadline in force.
+    pub fn owe(
+        &self,
+        uuid: &str,
+        kind: OwedKind,
+        deadline: tokio::time::Instant,
+    ) -> tokio::time::Instant {
+        self.run.owe(uuid, kind, deadline)
+    }
+
+    pub fn owed_deadline(&self, uuid: &str, kind: OwedKind) -> Option<tokio::time::Instant> {
+        self.run.owed_deadline(uuid, kind)
+    }
+
+    /// Waits for an inbound call until an absolute deadline; see `RunCtx::wait_inbound`.
+    pub async fn wait_inbound(
+        &self,
+        deadline: tokio::time::Instant,
+        waiting_for: &str,
+        matches: impl Fn(&Inbound) -> bool,
+    ) -> Result<Option<Arc<Inbound>>, Stop> {
+        self.run.wait_inbound(deadline, waiting_for, matches).await
+    }
+
+    /// Latency figures for this check's result (the JSON report carries them).
+    pub fn measured(&self, figures: Vec<crate::record::outcome::EndpointLatency>) {
+        self.run.measured(figures);
+    }
+
     pub fn probe(&self, plan: &str) -> Provision<'a> {
         self.run.probe(plan)
     }
@@ -95,8 +136,8 @@ impl<'a> CheckCtx<'a> {
     }
 
     /// Waits, up to the removal's deadline, for the deprovision action completing the
-    /// asynchronous removal of `uuid` (see `RunCtx::removal`).
-    pub async fn removal(&self, uuid: &str) -> Result<Arc<Inbound>, Vec<Arc<Inbound>>> {
+    /// asynchronous removal of `uuid` (see `RunCtx::removal`); interrupt-aware.
+    pub async fn removal(&self, uuid: &str) -> Result<super::Removal, Stop> {
         self.run.removal(uuid).await
     }
 

@@ -50,7 +50,7 @@ pub(crate) async fn fresh(
     }
     let renewed: Value = state
         .http
-        .post(format!("{}/oauth/token", auth.origin))
+        .post(format!("{}/oauth/token", auth.identity))
         .form(&[
             ("grant_type", "refresh_token"),
             ("refresh_token", auth.refresh.as_str()),

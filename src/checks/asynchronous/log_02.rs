@@ -1,13 +1,16 @@
 //! LOG-02: with `log_input` in the manifest's `api.requires`, what the partner writes to the
 //! provision's `log_input_url` must be Logplex's format: `Content-Type: application/logplex-1`,
 //! a User-Agent, an exact Content-Length, octet-counted RFC 5424 frames (`logplex::judge`). The
-//! shared resource's writes are judged; `[hooks] write_log` makes the add-on write one when it
-//! has not. Without a hook the wait ends `timeouts.callback` after the provision was sent, a
-//! deadline mostly spent by the time this suite runs.
+//! writes for the async suite's resource (the shared one without `[plans] async`, so the suite
+//! reads no other resource) are judged; `[hooks] write_log` makes the add-on write one when it
+//! has not. Without a hook the wait ends `timeouts.callback` after the provision was sent; every
+//! wait ends on the run's interrupt.
 
 use std::time::Duration;
 
-use crate::check::{CheckCtx, Resource, Verdict, error, pass_with, skip};
+use tokio::time::Instant;
+
+use crate::check::{CheckCtx, Resource, Verdict, error, interrupted, pass_with, skip};
 use crate::checks::rotation::hook_vars;
 use crate::hooks;
 use crate::platform::logplex;
@@ -26,21 +29,22 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     if !cx.manifest().requires("log_input") {
         return skip("the manifest does not require log_input, so no log_input_url is sent");
     }
-    let res = cx.live_resource(Resource::Primary).await?;
+    let res = cx.live_resource(Resource::Async).await?;
     let platform = cx.platform();
     let mut hook_note = String::new();
     if platform.log_writes(&res.uuid).is_empty() {
-        let wait = match &cx.config().hooks.write_log {
+        let until = match &cx.config().hooks.write_log {
             Some(template) => {
                 let timeout = cx.config().hooks.timeout.unwrap_or(hooks::DEFAULT_TIMEOUT);
-                let run = hooks::run(
-                    template,
-                    &hook_vars(cx, &res),
-                    &Default::default(),
-                    timeout,
-                    cx.redactor(),
-                )
-                .await;
+                let vars = hook_vars(cx, &res);
+                let env = Default::default();
+                let ran = hooks::run(template, &vars, &env, timeout, cx.redactor());
+                // An interrupt ends the hook (its process group is killed on drop).
+                let interrupt = cx.interrupt();
+                let run = tokio::select! {
+                    run = ran => run,
+                    () = interrupt.triggered() => return interrupted("the write_log hook"),
+                };
                 if run.failed_here() {
                     return error(format!(
                         "the write_log hook failed on the harness's side: {}",
@@ -48,31 +52,31 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
                     ));
                 }
                 hook_note = format!(" after the write_log hook ({})", run.summary());
-                cx.config().timeouts.callback
+                Instant::now() + cx.config().timeouts.callback
             }
             None => {
                 let since = platform
                     .journal()
                     .elapsed_ms()
                     .saturating_sub(res.reply.exchange.started_ms);
-                cx.config()
+                let left = cx
+                    .config()
                     .timeouts
                     .callback
-                    .saturating_sub(Duration::from_millis(since))
+                    .saturating_sub(Duration::from_millis(since));
+                Instant::now() + left
             }
         };
         let uuid = res.uuid.clone();
-        let _ = platform
-            .journal()
-            .wait_for(wait, |i| {
-                i.kind == InboundKind::LogWrite && i.resource.as_deref() == Some(uuid.as_str())
-            })
-            .await;
+        cx.wait_inbound(until, "a log line at log_input_url", |i| {
+            i.kind == InboundKind::LogWrite && i.resource.as_deref() == Some(uuid.as_str())
+        })
+        .await?;
     }
     let writes = platform.log_writes(&res.uuid);
     if writes.is_empty() {
         return skip(format!(
-            "no log line arrived at the shared resource's log_input_url{hook_note}; set [hooks] write_log to a command that makes your add-on write one"
+            "no log line arrived at the log_input_url of the async suite's resource{hook_note}; set [hooks] write_log to a command that makes your add-on write one"
         ));
     }
     judge(&writes, cx, &hook_note)

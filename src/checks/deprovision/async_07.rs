@@ -9,7 +9,7 @@
 use std::sync::Arc;
 
 use crate::check::judge::observed_status;
-use crate::check::{CheckCtx, Resource, Stop, Verdict, pass_with, skip};
+use crate::check::{CheckCtx, Removal, Resource, Stop, Verdict, pass_with, skip};
 use crate::checks::asynchronous::arrived;
 use crate::config::format_duration;
 use crate::partner::Credentials;
@@ -34,12 +34,12 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         Some(_) => primary.uuid.clone(),
         None => remove_async_resource(cx).await?,
     };
-    match cx.removal(&uuid).await {
-        Ok(action) => pass_with(format!(
+    match cx.removal(&uuid).await? {
+        Removal::Completed(action) => pass_with(format!(
             "the deprovision action arrived at {} ms",
             action.at_ms
         )),
-        Err(calls) => judge(&uuid, &calls, cx.config().timeouts.deprovision_action),
+        Removal::Missing(calls) => judge(&uuid, &calls, cx.config().timeouts.deprovision_action),
     }
 }
 

@@ -10,8 +10,9 @@ use std::time::SystemTime;
 
 use tokio::sync::OnceCell;
 
+use super::contact::Contact;
 use super::resource::{Provision, Provisioned, Resource};
-use super::verdict::{Stop, blocked};
+use super::verdict::{Stop, blocked, blocked_by};
 use crate::config::Settings;
 use crate::error::HarnessError;
 use crate::heroku::{self, App, ProvisionSpec};
@@ -22,7 +23,7 @@ use crate::platform::{Platform, PlatformSettings, ServiceInfo};
 use crate::record::RunClock;
 use crate::record::journal::Journal;
 use crate::record::ledger::Ledger;
-use crate::record::outcome::Outcome;
+use crate::record::outcome::{Outcome, RootCause};
 use crate::redact::Redactor;
 
 /// The state of one run. The runner owns it; checks see it through a `CheckCtx`.
@@ -37,6 +38,8 @@ pub struct RunCtx {
     pub app: App,
     /// The fake Heroku the partner calls back.
     pub platform: Arc<Platform>,
+    /// Whether the partner answers at all (the runner reviews verdicts through it).
+    pub contact: Contact,
     resources: Mutex<HashMap<Resource, Arc<OnceCell<Arc<Provisioned>>>>>,
     memos: Mutex<HashMap<MemoKey, Arc<OnceCell<Memo>>>>,
     outcomes: Mutex<HashMap<String, Outcome>>,
@@ -97,6 +100,7 @@ impl RunCtx {
             ledger,
             app: App::random(),
             platform,
+            contact: Contact::default(),
             resources: Mutex::new(HashMap::new()),
             memos: Mutex::new(HashMap::new()),
             outcomes: Mutex::new(HashMap::new()),
@@ -238,11 +242,15 @@ impl RunCtx {
     /// calling check is blocked.
     pub async fn live_resource(&self, which: Resource) -> Result<Arc<Provisioned>, Stop> {
         let res = self.resource(which).await;
-        if !res.reply.is_success() {
-            return blocked(format!(
-                "the shared resource `{which}` could not be provisioned: {} (see PROV-02)",
-                res.reply.exchange.summary()
-            ));
+        if let Some(why) = super::triage::provision_failure(&res.reply, self.manifest.username()) {
+            let cause = match which {
+                Resource::Primary => "PROV-02".to_owned(),
+                other => format!("provision-{other}"),
+            };
+            return blocked_by(
+                RootCause::new(cause, why.clone()),
+                format!("the shared resource `{which}` could not be provisioned: {why}"),
+            );
         }
         if let Some(why) = res.gone() {
             return blocked(format!(

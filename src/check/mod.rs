@@ -3,11 +3,13 @@
 //! checks share (`judge`). The runner drives checks through this room; checks import only this
 //! room, the Heroku logic and the records.
 
+pub mod contact;
 pub mod ctx;
 pub mod judge;
 pub mod resource;
 #[cfg(test)]
 pub mod testing;
+pub mod triage;
 pub mod verdict;
 pub mod view;
 
@@ -18,7 +20,9 @@ use crate::catalogue::Level;
 
 pub use ctx::RunCtx;
 pub use resource::{Provisioned, Resource};
-pub use verdict::{Pass, Stop, Verdict, blocked, error, pass, pass_with, skip, violated};
+pub use verdict::{
+    Blocker, Pass, Stop, Verdict, blocked, blocked_by, error, pass, pass_with, skip, violated,
+};
 pub use view::CheckCtx;
 
 pub type CheckFuture<'a> = Pin<Box<dyn Future<Output = Verdict> + Send + 'a>>;

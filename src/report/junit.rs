@@ -181,6 +181,7 @@ mod tests {
                 location: Some("status".into()),
                 ..Evidence::default()
             },
+            blocked_by: None,
         }
     }
 

@@ -283,6 +283,7 @@ mod tests {
                     doc: String::new(),
                     duration_ms: 2500.0,
                     evidence: Evidence::default(),
+                    blocked_by: None,
                 }),
             },
         ]

@@ -11,7 +11,7 @@ mod traffic;
 use std::time::Instant;
 
 pub use crate::check::RunCtx;
-use crate::check::{CheckCtx, Stop};
+use crate::check::{Blocker, CheckCtx, Stop};
 pub use control::{Interrupt, RunControls};
 pub use selection::{Partition, PlannedCheck, PlannedSuite, Selection, billable_estimate};
 
@@ -22,7 +22,7 @@ use crate::error::{HarnessError, exit};
 use crate::partner::Credentials;
 use crate::record::events::{Event, EventSink};
 use crate::record::ledger::Entry;
-use crate::record::outcome::{CheckResult, Outcome, Summary};
+use crate::record::outcome::{CheckResult, Outcome, RootCause, Summary};
 
 /// Everything a run produced.
 #[derive(Debug, Clone)]
@@ -153,6 +153,23 @@ pub async fn execute(
             }
             let mark = traffic::Mark::now(ctx);
             let result = match (&skip, blocked_reason(ctx, suite)) {
+                // Nothing answers: the checks that talk to the partner are not run.
+                (None, None) if suite.suite.network && ctx.contact.unreachable().is_some() => {
+                    let cause = ctx.contact.unreachable();
+                    let why = format!(
+                        "not run: {}",
+                        cause.as_ref().map(|c| c.text.as_str()).unwrap_or_default()
+                    );
+                    result::finish(
+                        ctx,
+                        catalogue,
+                        suite,
+                        planned,
+                        Err(Stop::Blocked(Blocker { why, cause })),
+                        0,
+                        0.0,
+                    )
+                }
                 (Some(why), _) => result::finish(
                     ctx,
                     catalogue,
@@ -162,12 +179,12 @@ pub async fn execute(
                     0,
                     0.0,
                 ),
-                (None, Some(why)) => result::finish(
+                (None, Some(blocker)) => result::finish(
                     ctx,
                     catalogue,
                     suite,
                     planned,
-                    Err(Stop::Blocked(why)),
+                    Err(Stop::Blocked(blocker)),
                     0,
                     0.0,
                 ),
@@ -176,6 +193,9 @@ pub async fn execute(
                     traffic::waiting(check, planned.check.id, sink).await
                 }
             };
+            for text in ctx.contact.take_notes() {
+                sink.emit(&Event::Note { text });
+            }
             ctx.record_outcome(&result.id, result.outcome);
             summary.add(result.outcome);
             sink.emit(&Event::CheckFinished {
@@ -290,16 +310,22 @@ fn suite_skip_reason(ctx: &RunCtx, suite: &PlannedSuite) -> Option<String> {
     })
 }
 
-fn blocked_reason(ctx: &RunCtx, suite: &PlannedSuite) -> Option<String> {
+fn blocked_reason(ctx: &RunCtx, suite: &PlannedSuite) -> Option<Blocker> {
     suite
         .suite
         .blocked_by
         .iter()
         .find_map(|id| match ctx.outcome_of(id) {
-            Some(o @ (Outcome::Fail | Outcome::Blocked | Outcome::Error)) => Some(format!(
-                "prerequisite {id} did not pass ({})",
-                o.label().to_lowercase()
-            )),
+            Some(o @ (Outcome::Fail | Outcome::Blocked | Outcome::Error)) => {
+                let why = format!(
+                    "prerequisite {id} did not pass ({})",
+                    o.label().to_lowercase()
+                );
+                Some(Blocker {
+                    cause: Some(RootCause::new(id.clone(), why.clone())),
+                    why,
+                })
+            }
             _ => None,
         })
 }
@@ -314,6 +340,9 @@ async fn run_one(
     let started = Instant::now();
     let cx = CheckCtx::new(ctx);
     let verdict = (planned.check.run)(&cx).await;
+    let verdict = ctx
+        .contact
+        .review(planned.check.id, &ctx.journal.since(first_seq), verdict);
     let ms = started.elapsed().as_secs_f64() * 1000.0;
     result::finish(ctx, catalogue, suite, planned, verdict, first_seq, ms)
 }

@@ -274,6 +274,20 @@ pub(crate) enum TokenCheck {
     LengthOnly,
 }
 
+/// Which token of a login the partner verifies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TokenKinds {
+    /// The best one present: user_scoped_resource_token, else resource_token, else the legacy
+    /// id/token pair.
+    Best,
+    /// Only the legacy pair: `id` names the resource (the provider id), `token` signs it.
+    LegacyPair,
+    ResourceTokenOnly,
+    UserScopedOnly,
+    /// As `Best`, but a login with only the legacy pair crashes the handler.
+    LegacyPairCrashes,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum TokenScope {
     Resource,
@@ -320,6 +334,7 @@ pub(crate) struct SsoBehaviour {
     pub missing_timestamp: Answer,
     pub checks_timestamp: bool,
     pub token_check: TokenCheck,
+    pub token_kinds: TokenKinds,
     pub token_scope: TokenScope,
     /// Logins whose context_app is not the owning app.
     pub foreign_context: Strictness,

@@ -313,6 +313,17 @@ fn sso(f: &impl Fn(F) -> bool) -> SsoBehaviour {
         } else {
             TokenCheck::Exact
         },
+        token_kinds: if f(F::VariantSsoLegacyPair) {
+            TokenKinds::LegacyPair
+        } else if f(F::SsoRefusesUserScopedOnly) {
+            TokenKinds::ResourceTokenOnly
+        } else if f(F::SsoRefusesResourceTokenOnly) {
+            TokenKinds::UserScopedOnly
+        } else if f(F::SsoLegacyPair500) {
+            TokenKinds::LegacyPairCrashes
+        } else {
+            TokenKinds::Best
+        },
         token_scope: if f(F::SsoCrossResource) {
             TokenScope::AnyResource
         } else {

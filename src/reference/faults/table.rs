@@ -108,6 +108,12 @@ faults! {
         fail: ["SSO-12"], warn: [];
     SsoMissingField500 = "sso-missing-field-500": "SSO without a timestamp gets 500",
         fail: ["SSO-14"], warn: [];
+    SsoRefusesUserScopedOnly = "sso-refuses-user-scoped-only": "SSO verifies only resource_token: a login carrying only user_scoped_resource_token is refused",
+        fail: [], warn: ["SSO-06"];
+    SsoRefusesResourceTokenOnly = "sso-refuses-resource-token-only": "SSO verifies only user_scoped_resource_token: a login carrying only resource_token is refused",
+        fail: [], warn: ["SSO-06.resource-token"];
+    SsoLegacyPair500 = "sso-legacy-pair-500": "a login carrying only the legacy id/token pair gets 500",
+        fail: [], warn: ["SSO-06.legacy"];
     SluggishProvision = "sluggish-provision": "the first provision takes longer than the soft budget",
         fail: [], warn: ["TIME-01"];
     SlowProvision = "slow-provision": "the first provision takes longer than the hard limit",
@@ -175,6 +181,8 @@ faults! {
     VariantIntegerId = "variant-integer-id": "conformant variant: the provider id is an integer",
         fail: [], warn: [];
     VariantLegacySso = "variant-legacy-sso": "conformant variant: the manifest has no sso_url; logins use the legacy GET to base_url/{id}",
+        fail: [], warn: [];
+    VariantSsoLegacyPair = "variant-sso-legacy-pair": "conformant variant: SSO verifies only the legacy id/token pair of Heroku's form (the id names the resource)",
         fail: [], warn: [];
     VariantSsoContextPath = "variant-sso-context-path": "conformant variant: SSO lands on a path naming the app the user came from (/heroku/dashboard/{uuid}/from/{context_app})",
         fail: [], warn: [];

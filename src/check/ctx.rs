@@ -11,6 +11,7 @@ use std::time::SystemTime;
 use tokio::sync::OnceCell;
 
 use super::contact::Contact;
+use super::own_id::OwnIds;
 use super::resource::{Provision, Provisioned, Resource};
 use super::verdict::{Stop, blocked, blocked_by};
 use crate::config::Settings;
@@ -40,6 +41,8 @@ pub struct RunCtx {
     pub platform: Arc<Platform>,
     /// Whether the partner answers at all (the runner reviews verdicts through it).
     pub contact: Contact,
+    /// 404s for resources the partner keys by its own id (the runner reviews verdicts with it).
+    pub own_ids: OwnIds,
     resources: Mutex<HashMap<Resource, Arc<OnceCell<Arc<Provisioned>>>>>,
     memos: Mutex<HashMap<MemoKey, Arc<OnceCell<Memo>>>>,
     outcomes: Mutex<HashMap<String, Outcome>>,
@@ -87,7 +90,8 @@ impl RunCtx {
             journal.clone(),
             ledger.clone(),
         )?
-        .with_sso_follow_hosts(settings.sso.follow_hosts.clone());
+        .with_sso_follow_hosts(settings.sso.follow_hosts.clone())
+        .with_path_id(settings.provision.path_id);
         // One redactor for both sides: what the partner sent us and what it sent the platform.
         let platform =
             Arc::new(start_platform(&manifest, &settings, redactor.clone(), clock).await?);
@@ -101,6 +105,7 @@ impl RunCtx {
             app: App::random(),
             platform,
             contact: Contact::default(),
+            own_ids: OwnIds::default(),
             resources: Mutex::new(HashMap::new()),
             memos: Mutex::new(HashMap::new()),
             outcomes: Mutex::new(HashMap::new()),

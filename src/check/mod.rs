@@ -6,6 +6,7 @@
 pub mod contact;
 pub mod ctx;
 pub mod judge;
+pub mod own_id;
 pub mod resource;
 #[cfg(test)]
 pub mod testing;

@@ -5,6 +5,9 @@
 use crate::partner::Reply;
 use crate::record::Exchange;
 
+/// Said by every callback check when nothing at all reached the platform during the run.
+pub const NO_CALLBACK: &str = "no request of any kind reached the platform; an add-on that calls https://id.heroku.com and https://api.heroku.com directly cannot reach this run's platform — use --intercept";
+
 /// How much of a body an explanation quotes.
 const EXCERPT_CHARS: usize = 200;
 

@@ -53,6 +53,7 @@ pub struct Config {
     pub sso: SsoSection,
 }
 
+pub use crate::partner::PathId;
 pub use crate::partner::sso::SsoSection;
 
 impl Config {

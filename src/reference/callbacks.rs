@@ -54,7 +54,7 @@ fn loopback_origin(job: &Job) -> Option<&str> {
 
 async fn complete(state: &State, job: &Job) -> Result<(), reqwest::Error> {
     let c = &state.behaviour.callbacks;
-    let Some(origin) = loopback_origin(job) else {
+    let Some(origin) = loopback_origin(job).filter(|_| !c.calls_heroku_directly) else {
         return Ok(());
     };
     if !job.asynchronous && !c.sync_exchange {

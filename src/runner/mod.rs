@@ -193,7 +193,8 @@ pub async fn execute(
                     traffic::waiting(check, planned.check.id, sink).await
                 }
             };
-            for text in ctx.contact.take_notes() {
+            let notes = ctx.contact.take_notes().into_iter();
+            for text in notes.chain(ctx.own_ids.take_notes()) {
                 sink.emit(&Event::Note { text });
             }
             ctx.record_outcome(&result.id, result.outcome);
@@ -340,9 +341,13 @@ async fn run_one(
     let started = Instant::now();
     let cx = CheckCtx::new(ctx);
     let verdict = (planned.check.run)(&cx).await;
+    let made = ctx.journal.since(first_seq);
+    let id = planned.check.id;
+    let verdict = ctx.contact.review(id, &made, verdict);
+    let path_id = ctx.settings.provision.path_id;
     let verdict = ctx
-        .contact
-        .review(planned.check.id, &ctx.journal.since(first_seq), verdict);
+        .own_ids
+        .review(id, &made, &ctx.partner, path_id, verdict);
     let ms = started.elapsed().as_secs_f64() * 1000.0;
     result::finish(ctx, catalogue, suite, planned, verdict, first_seq, ms)
 }

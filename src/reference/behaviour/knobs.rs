@@ -158,6 +158,8 @@ pub(crate) struct ProvisionBehaviour {
     pub status_override: Option<Answer>,
     pub answer: ProvisionAnswer,
     pub id_scheme: IdScheme,
+    /// Plan changes and removals name the resource by the provider id, not the uuid.
+    pub keyed_by_own_id: bool,
     pub repeat: Repeat,
     pub after_removal: Repeat,
     pub insert: Insert,
@@ -259,6 +261,8 @@ pub(crate) struct CallbackBehaviour {
     /// PATCHes a config var the manifest does not declare.
     pub undeclared_config: bool,
     pub marks_provisioned: bool,
+    /// Calls Heroku's own hosts, not the run's platform: nothing reaches the platform.
+    pub calls_heroku_directly: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

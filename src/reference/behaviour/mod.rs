@@ -142,11 +142,12 @@ fn provision(f: &impl Fn(F) -> bool) -> ProvisionBehaviour {
         answer: provision_answer(f),
         id_scheme: if f(F::IdFromHerokuId) {
             IdScheme::FromHerokuId
-        } else if f(F::VariantIntegerId) {
+        } else if f(F::VariantIntegerId) || f(F::VariantOwnIntegerId) {
             IdScheme::Counter
         } else {
             IdScheme::Uuid
         },
+        keyed_by_own_id: f(F::VariantOwnIntegerId),
         repeat: if f(F::DuplicateOnRepeat) {
             Repeat::NewResource
         } else {
@@ -291,6 +292,7 @@ fn callbacks(f: &impl Fn(F) -> bool) -> CallbackBehaviour {
         touches_other_resource: f(F::TouchesAnotherResource),
         undeclared_config: f(F::AsyncUndeclaredConfig),
         marks_provisioned: !f(F::AsyncNeverCompletes),
+        calls_heroku_directly: f(F::CallsHerokuDirectly),
     }
 }
 

@@ -140,6 +140,8 @@ faults! {
         fail: ["OAUTH-04"], warn: [];
     NoRefresh = "no-refresh": "short-lived tokens are never refreshed",
         fail: ["OAUTH-03"], warn: [];
+    CallsHerokuDirectly = "calls-heroku-directly": "the partner calls Heroku's own hosts: no request reaches the run's platform",
+        fail: ["ASYNC-03", "OAUTH-01", "ROTATE-04"], warn: ["OAUTH-05"];
     SyncNoExchange = "sync-no-exchange": "a synchronous provision never exchanges its grant",
         fail: ["ROTATE-04"], warn: ["OAUTH-05"];
     DedupeHerokuId = "dedupe-heroku-id": "a second install on an app (same heroku_id) is refused with 422",
@@ -179,6 +181,8 @@ faults! {
     VariantRepeatDeprovision204 = "variant-repeat-deprovision-204": "conformant variant: a repeated deprovision answers 204",
         fail: [], warn: [];
     VariantIntegerId = "variant-integer-id": "conformant variant: the provider id is an integer",
+        fail: [], warn: [];
+    VariantOwnIntegerId = "variant-own-integer-id": "conformant variant: the provider id is an integer and plan changes and removals name the resource by it; its config sets [provision] path_id = \"provider\"",
         fail: [], warn: [];
     VariantLegacySso = "variant-legacy-sso": "conformant variant: the manifest has no sso_url; logins use the legacy GET to base_url/{id}",
         fail: [], warn: [];

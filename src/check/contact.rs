@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 use super::triage::{no_contact, unreachable};
 use super::verdict::{Blocker, Stop, Verdict};
 use crate::record::Exchange;
+use crate::record::exchange::Credentials;
 use crate::record::outcome::RootCause;
 
 /// The cause id of checks blocked because the partner stopped accepting connections.
@@ -36,8 +37,14 @@ impl Lost {
 struct State {
     /// The last exchange that got an answer: its sequence number and label.
     answered: Option<(u64, String)>,
+    /// A request with the manifest's credentials got an answer other than 401/403.
+    credentials_accepted: bool,
+    /// The manifest's credentials were refused before they were ever accepted.
+    credentials_refused: Option<RootCause>,
     lost: Option<Lost>,
     notes: Vec<String>,
+    /// The manifest id, for messages about refused credentials.
+    addon_id: String,
 }
 
 /// What the run knows about reaching the partner; the runner reviews every verdict through it.
@@ -47,6 +54,16 @@ pub struct Contact {
 }
 
 impl Contact {
+    /// The contact of a run whose add-on id (Basic auth username) is `addon_id`.
+    pub fn new(addon_id: &str) -> Self {
+        Self {
+            state: Mutex::new(State {
+                addon_id: addon_id.to_owned(),
+                ..State::default()
+            }),
+        }
+    }
+
     fn state(&self) -> std::sync::MutexGuard<'_, State> {
         match self.state.lock() {
             Ok(g) => g,
@@ -75,7 +92,7 @@ impl Contact {
             st.follow(id, x, &verdict);
         }
         let Some(lost) = st.lost.clone() else {
-            return verdict;
+            return st.review_credentials(id, made, verdict);
         };
         if made.iter().any(|x| x.response.is_some()) {
             return verdict;
@@ -104,8 +121,51 @@ impl Contact {
     }
 }
 
+/// True for a request made with the manifest's credentials that got 401 or 403.
+fn credentials_refused(x: &Exchange) -> bool {
+    x.request.credentials == Credentials::Manifest && matches!(x.status(), Some(401 | 403))
+}
+
 impl State {
+    /// While the partner has refused the manifest's credentials and never accepted them, a
+    /// check whose every request with them was refused is blocked by that root cause.
+    fn review_credentials(&self, id: &str, made: &[Arc<Exchange>], verdict: Verdict) -> Verdict {
+        let Some(cause) = self.credentials_refused.as_ref().filter(|c| c.id != id) else {
+            return verdict;
+        };
+        let with_credentials: Vec<_> = made
+            .iter()
+            .filter(|x| x.request.credentials == Credentials::Manifest)
+            .collect();
+        let all_refused =
+            !with_credentials.is_empty() && with_credentials.iter().all(|x| credentials_refused(x));
+        match verdict {
+            v @ Err(Stop::Skip(_)) => v,
+            Err(Stop::Blocked(b)) if b.cause.is_some() => Err(Stop::Blocked(b)),
+            _ if all_refused => Err(Stop::Blocked(Blocker {
+                why: cause.text.clone(),
+                cause: Some(cause.clone()),
+            })),
+            v => v,
+        }
+    }
+
     fn follow(&mut self, id: &str, x: &Exchange, verdict: &Verdict) {
+        if x.request.credentials == Credentials::Manifest && x.response.is_some() {
+            if credentials_refused(x) {
+                if !self.credentials_accepted && self.credentials_refused.is_none() {
+                    let text = format!(
+                        "your add-on refused Basic auth for id {} with {}: does api.password / ADDON_PASSWORD match?",
+                        self.addon_id,
+                        x.status().unwrap_or_default()
+                    );
+                    self.credentials_refused = Some(RootCause::new(id, text));
+                }
+            } else {
+                self.credentials_accepted = true;
+                self.credentials_refused = None;
+            }
+        }
         if x.response.is_some() {
             self.answered = Some((x.seq, x.label.clone()));
             self.lost = None;
@@ -117,13 +177,18 @@ impl State {
         self.lost = Some(match &self.answered {
             None => {
                 let text = unreachable(x);
-                self.notes.push(format!(
-                    "{text}; the checks that need your add-on do not run, cleanup follows"
-                ));
                 let root = match verdict {
                     Err(Stop::Violated(_)) => id,
                     _ => UNREACHABLE,
                 };
+                // The root check says why; the note says what follows from it.
+                self.notes.push(if root == UNREACHABLE {
+                    format!("{text}; the checks that need your add-on do not run, cleanup follows")
+                } else {
+                    format!(
+                        "nothing answers at your add-on (see {root}): the checks that need it do not run, cleanup follows"
+                    )
+                });
                 Lost::Unreachable(RootCause::new(root, text))
             }
             Some((seq, label)) => {
@@ -166,6 +231,44 @@ mod tests {
 
     fn fail() -> Verdict {
         Finding::new("x", "y").into()
+    }
+
+    #[test]
+    fn refused_credentials_block_checks_refused_the_same_way() {
+        let c = Contact::new("my-addon");
+        let refused = |seq: u64| {
+            let x = exchange(seq, true);
+            let mut x = (*x).clone();
+            if let Some(r) = x.response.as_mut() {
+                r.status = 401;
+            }
+            Arc::new(x)
+        };
+        assert!(matches!(
+            c.review("PROV-02", &[refused(1)], fail()),
+            Err(Stop::Violated(_))
+        ));
+        match c.review("PLAN-08", &[refused(2)], fail()) {
+            Err(Stop::Blocked(b)) => {
+                let cause = b.cause.unwrap();
+                assert_eq!(cause.id, "PROV-02");
+                assert!(
+                    cause
+                        .text
+                        .contains("refused Basic auth for id my-addon with 401")
+                );
+            }
+            v => panic!("{v:?}"),
+        }
+        // Once the credentials are accepted, a 401 is judged as usual.
+        assert!(matches!(
+            c.review("X", &[exchange(3, true)], pass()),
+            Ok(Pass(_))
+        ));
+        assert!(matches!(
+            c.review("Y", &[refused(4)], fail()),
+            Err(Stop::Violated(_))
+        ));
     }
 
     #[test]

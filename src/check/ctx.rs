@@ -95,6 +95,7 @@ impl RunCtx {
         // One redactor for both sides: what the partner sent us and what it sent the platform.
         let platform =
             Arc::new(start_platform(&manifest, &settings, redactor.clone(), clock).await?);
+        let contact = Contact::new(manifest.username());
         Ok(Self {
             manifest,
             settings,
@@ -104,7 +105,7 @@ impl RunCtx {
             ledger,
             app: App::random(),
             platform,
-            contact: Contact::default(),
+            contact,
             own_ids: OwnIds::default(),
             resources: Mutex::new(HashMap::new()),
             memos: Mutex::new(HashMap::new()),

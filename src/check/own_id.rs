@@ -86,7 +86,7 @@ impl OwnIds {
         );
         st.cause = Some(RootCause::new(id, text.clone()));
         st.notes.push(format!(
-            "{text}; later checks that meet the same 404 are blocked by {id} (set [provision] path_id = \"provider\" in the config to see the rest of the run)"
+            "{id}: your add-on may key resources by its own id; later checks that meet the same 404 are blocked by {id} (set [provision] path_id = \"provider\" in the config to see the rest of the run)"
         ));
         let hint = "look resources up by the uuid of the provision request (keep your own id as well if you need it); [provision] path_id = \"provider\" sends your id instead, to see the rest of the run";
         let finding = match verdict {

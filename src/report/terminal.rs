@@ -1,11 +1,11 @@
-//! The terminal report: one line per check as it finishes, then a block per failure and warning,
-//! then the summary.
+//! The terminal report: one line per check as it finishes (checks blocked by a root cause are
+//! collapsed to one line per cause), then a block per failure and warning, then the summary.
 
 use std::io::Write;
 
 use crate::record::cut;
 use crate::record::events::{Event, EventSink};
-use crate::record::outcome::{CheckResult, Outcome};
+use crate::record::outcome::{CheckResult, Outcome, RootCause};
 
 /// Characters of a request or response body shown in a failure block.
 const BODY_EXCERPT: usize = 600;
@@ -20,6 +20,8 @@ pub struct TerminalReporter<W: Write + Send> {
     /// Title of the running check, for progress lines.
     running: String,
     findings: Vec<CheckResult>,
+    /// Checks blocked by a root cause, per cause in order of first appearance.
+    cascades: Vec<(RootCause, Vec<String>)>,
     /// Under GitHub Actions: no line may start a workflow command (`::`).
     github: bool,
 }
@@ -33,6 +35,7 @@ impl<W: Write + Send> TerminalReporter<W> {
             progress_shown: false,
             running: String::new(),
             findings: Vec::new(),
+            cascades: Vec::new(),
             github: false,
         }
     }
@@ -86,6 +89,37 @@ impl<W: Write + Send> TerminalReporter<W> {
         let _ = self.out.flush();
     }
 }
+
+impl<W: Write + Send> TerminalReporter<W> {
+    /// One line per root cause: how many checks it blocked, which, and why.
+    fn cascade_lines(&mut self) -> String {
+        let cascades = std::mem::take(&mut self.cascades);
+        let mut text = String::new();
+        for (cause, ids) in &cascades {
+            let shown: Vec<&str> = ids.iter().take(CASCADE_IDS).map(String::as_str).collect();
+            let more = match ids.len().saturating_sub(CASCADE_IDS) {
+                0 => String::new(),
+                n => format!(" and {n} more"),
+            };
+            let checks = if ids.len() == 1 { "check" } else { "checks" };
+            text.push_str(&format!(
+                "\n{} {} {checks} blocked by {}: {} ({}{more})",
+                self.outcome(Outcome::Blocked),
+                ids.len(),
+                cause.id,
+                cause.text,
+                shown.join(", ")
+            ));
+        }
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        text
+    }
+}
+
+/// Check IDs a cascade line names before "and N more".
+const CASCADE_IDS: usize = 6;
 
 /// The failure block of one result, without colour.
 pub fn failure_block(r: &CheckResult) -> String {
@@ -193,6 +227,16 @@ impl<W: Write + Send> EventSink for TerminalReporter<W> {
                 );
                 self.write(&line);
             }
+            Event::CheckFinished { result } if result.blocked_by.is_some() => {
+                if let Some(cause) = &result.blocked_by {
+                    match self.cascades.iter_mut().find(|(c, _)| c.id == cause.id) {
+                        Some((_, ids)) => ids.push(result.id.clone()),
+                        None => self.cascades.push((cause.clone(), vec![result.id.clone()])),
+                    }
+                }
+                // Clears a progress line; the cascade is said once, after the last check.
+                self.write("");
+            }
             Event::CheckFinished { result } => {
                 let line = format!(
                     "  {} {:<20} {} ({:.0} ms){}\n",
@@ -214,6 +258,8 @@ impl<W: Write + Send> EventSink for TerminalReporter<W> {
                 billable_provisions,
                 leftovers,
             } => {
+                let cascades = self.cascade_lines();
+                self.write(&cascades);
                 let mut text = format!("\ncleanup: {billable_provisions} billable provisions made");
                 if leftovers.is_empty() {
                     text.push_str(", nothing left behind\n");
@@ -304,6 +350,38 @@ mod tests {
         assert!(out.contains("waiting 2 s"), "{out:?}");
         // The final line replaces the progress line.
         assert!(out.contains("\r\x1b[K  PASS    TIME-01"), "{out:?}");
+    }
+
+    #[test]
+    fn a_cascade_is_one_line_per_cause() {
+        let mut t = TerminalReporter::new(Vec::new(), false);
+        let cause = RootCause::new("PROV-02", "cannot reach your add-on at http://x/");
+        for id in ["GEN-01", "GEN-02", "PLAN-02"] {
+            let Event::CheckFinished { result } = &events()[2] else {
+                unreachable!()
+            };
+            let mut r = (**result).clone();
+            r.id = id.into();
+            r.outcome = Outcome::Blocked;
+            r.message = format!("not run: {}", cause.text);
+            r.blocked_by = Some(cause.clone());
+            t.emit(&Event::CheckFinished {
+                result: Box::new(r),
+            });
+        }
+        t.emit(&Event::Cleanup {
+            billable_provisions: 0,
+            leftovers: vec![],
+        });
+        let out = String::from_utf8(t.into_inner()).unwrap();
+        assert_eq!(out.matches("blocked by PROV-02").count(), 1, "{out}");
+        assert!(
+            out.contains(
+                "BLOCKED 3 checks blocked by PROV-02: cannot reach your add-on at http://x/ (GEN-01, GEN-02, PLAN-02)"
+            ),
+            "{out}"
+        );
+        assert!(!out.contains("not run:"), "{out}");
     }
 
     #[test]

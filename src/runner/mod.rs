@@ -193,15 +193,16 @@ pub async fn execute(
                     traffic::waiting(check, planned.check.id, sink).await
                 }
             };
-            let notes = ctx.contact.take_notes().into_iter();
-            for text in notes.chain(ctx.own_ids.take_notes()) {
-                sink.emit(&Event::Note { text });
-            }
             ctx.record_outcome(&result.id, result.outcome);
             summary.add(result.outcome);
             sink.emit(&Event::CheckFinished {
                 result: Box::new(result.clone()),
             });
+            // What the check found out about the partner, said once, after the check's line.
+            let notes = ctx.contact.take_notes().into_iter();
+            for text in notes.chain(ctx.own_ids.take_notes()) {
+                sink.emit(&Event::Note { text });
+            }
             let failed = result.outcome == Outcome::Fail
                 || (controls.strict && result.outcome == Outcome::Warn);
             let id = result.id.clone();

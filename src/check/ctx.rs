@@ -249,8 +249,17 @@ impl RunCtx {
     pub async fn live_resource(&self, which: Resource) -> Result<Arc<Provisioned>, Stop> {
         let res = self.resource(which).await;
         if let Some(why) = super::triage::provision_failure(&res.reply, self.manifest.username()) {
+            // A further shared resource failing as the primary did shares PROV-02's cause.
+            let primary = match which {
+                Resource::Primary => None,
+                _ => Some(self.resource(Resource::Primary).await),
+            };
+            let same_as_primary = primary.is_none_or(|p| {
+                super::triage::provision_failure(&p.reply, self.manifest.username()).as_ref()
+                    == Some(&why)
+            });
             let cause = match which {
-                Resource::Primary => "PROV-02".to_owned(),
+                _ if same_as_primary => "PROV-02".to_owned(),
                 other => format!("provision-{other}"),
             };
             return blocked_by(

@@ -45,6 +45,9 @@ struct State {
     notes: Vec<String>,
     /// The manifest id, for messages about refused credentials.
     addon_id: String,
+    /// `host:port` of the base URL: only refused connections there mean the partner is gone
+    /// (an SSO redirect to another host that is down says nothing about the add-on's API).
+    origin: Option<String>,
 }
 
 /// What the run knows about reaching the partner; the runner reviews every verdict through it.
@@ -54,11 +57,13 @@ pub struct Contact {
 }
 
 impl Contact {
-    /// The contact of a run whose add-on id (Basic auth username) is `addon_id`.
-    pub fn new(addon_id: &str) -> Self {
+    /// The contact of a run whose add-on id (Basic auth username) is `addon_id` and whose
+    /// provisions go to `base_url`.
+    pub fn new(addon_id: &str, base_url: Option<&str>) -> Self {
         Self {
             state: Mutex::new(State {
                 addon_id: addon_id.to_owned(),
+                origin: base_url.and_then(origin),
                 ..State::default()
             }),
         }
@@ -121,6 +126,16 @@ impl Contact {
     }
 }
 
+/// `host:port` of a URL.
+fn origin(url: &str) -> Option<String> {
+    let u = url::Url::parse(url).ok()?;
+    Some(format!(
+        "{}:{}",
+        u.host_str()?,
+        u.port_or_known_default().unwrap_or(0)
+    ))
+}
+
 /// True for a request made with the manifest's credentials that got 401 or 403.
 fn credentials_refused(x: &Exchange) -> bool {
     x.request.credentials == Credentials::Manifest && matches!(x.status(), Some(401 | 403))
@@ -171,7 +186,8 @@ impl State {
             self.lost = None;
             return;
         }
-        if !no_contact(x) || self.lost.is_some() {
+        let elsewhere = self.origin.is_some() && origin(&x.request.url) != self.origin;
+        if !no_contact(x) || self.lost.is_some() || elsewhere {
             return;
         }
         self.lost = Some(match &self.answered {
@@ -235,7 +251,7 @@ mod tests {
 
     #[test]
     fn refused_credentials_block_checks_refused_the_same_way() {
-        let c = Contact::new("my-addon");
+        let c = Contact::new("my-addon", Some("http://127.0.0.1:1/heroku/resources"));
         let refused = |seq: u64| {
             let x = exchange(seq, true);
             let mut x = (*x).clone();
@@ -269,6 +285,19 @@ mod tests {
             c.review("Y", &[refused(4)], fail()),
             Err(Stop::Violated(_))
         ));
+    }
+
+    #[test]
+    fn a_dead_host_elsewhere_is_not_the_partner_going_away() {
+        let c = Contact::new("my-addon", Some("http://127.0.0.1:1/heroku/resources"));
+        let mut other = (*exchange(2, false)).clone();
+        other.request.url = "http://127.0.0.1:9/dashboard".into();
+        assert!(matches!(
+            c.review("SSO-05", &[exchange(1, true), Arc::new(other)], fail()),
+            Err(Stop::Violated(_))
+        ));
+        assert!(matches!(c.review("X", &[], fail()), Err(Stop::Violated(_))));
+        assert!(c.take_notes().is_empty());
     }
 
     #[test]

@@ -95,7 +95,8 @@ impl RunCtx {
         // One redactor for both sides: what the partner sent us and what it sent the platform.
         let platform =
             Arc::new(start_platform(&manifest, &settings, redactor.clone(), clock).await?);
-        let contact = Contact::new(manifest.username());
+        let base = settings.base_url.as_ref().map(ToString::to_string);
+        let contact = Contact::new(manifest.username(), base.as_deref());
         Ok(Self {
             manifest,
             settings,

@@ -42,7 +42,8 @@ struct State {
     /// The manifest's credentials were refused before they were ever accepted.
     credentials_refused: Option<RootCause>,
     lost: Option<Lost>,
-    notes: Vec<String>,
+    /// Notes for the run's output, each with the check whose review found it out.
+    notes: Vec<(String, String)>,
     /// The manifest id, for messages about refused credentials.
     addon_id: String,
     /// `host:port` of the base URL: only refused connections there mean the partner is gone
@@ -84,9 +85,10 @@ impl Contact {
         }
     }
 
-    /// Notes for the run's output (said once each), taken.
-    pub fn take_notes(&self) -> Vec<String> {
-        std::mem::take(&mut self.state().notes)
+    /// The notes check `id`'s review found (said once each), taken: they follow that check's
+    /// line, even while other suites' checks are reviewed beside it.
+    pub fn take_notes(&self, id: &str) -> Vec<String> {
+        take_notes_of(&mut self.state().notes, id)
     }
 
     /// Follows the exchanges check `id` made, in order, and returns its verdict, or `Blocked` by
@@ -124,6 +126,15 @@ impl Contact {
             (_, v) => v,
         }
     }
+}
+
+/// The notes of check `id`, removed from `notes`.
+pub(super) fn take_notes_of(notes: &mut Vec<(String, String)>, id: &str) -> Vec<String> {
+    let (mine, others) = std::mem::take(notes)
+        .into_iter()
+        .partition(|(by, _)| by == id);
+    *notes = others;
+    mine.into_iter().map(|(_, text)| text).collect()
 }
 
 /// `host:port` of a URL.
@@ -198,20 +209,22 @@ impl State {
                     _ => UNREACHABLE,
                 };
                 // The root check says why; the note says what follows from it.
-                self.notes.push(if root == UNREACHABLE {
+                let note = if root == UNREACHABLE {
                     format!("{text}; the checks that need your add-on do not run, cleanup follows")
                 } else {
                     format!(
                         "nothing answers at your add-on (see {root}): the checks that need it do not run, cleanup follows"
                     )
-                });
+                };
+                self.notes.push((id.to_owned(), note));
                 Lost::Unreachable(RootCause::new(root, text))
             }
             Some((seq, label)) => {
                 let text =
                     format!("your add-on stopped accepting connections after #{seq} ({label})");
-                self.notes.push(format!(
-                    "{text}; checks that get no answer from now on are blocked by it"
+                self.notes.push((
+                    id.to_owned(),
+                    format!("{text}; checks that get no answer from now on are blocked by it"),
                 ));
                 Lost::Gone(RootCause::new(GONE, text))
             }
@@ -297,7 +310,7 @@ mod tests {
             Err(Stop::Violated(_))
         ));
         assert!(matches!(c.review("X", &[], fail()), Err(Stop::Violated(_))));
-        assert!(c.take_notes().is_empty());
+        assert!(c.take_notes("SSO-05").is_empty() && c.take_notes("X").is_empty());
     }
 
     #[test]
@@ -315,7 +328,7 @@ mod tests {
                 .text
                 .starts_with("cannot reach your add-on at http://127.0.0.1:1/")
         );
-        assert_eq!(c.take_notes().len(), 1);
+        assert_eq!(c.take_notes("PROV-02").len(), 1);
         match c.review("GEN-02", &[exchange(2, false)], pass()) {
             Err(Stop::Blocked(b)) => assert_eq!(b.cause.unwrap().id, "PROV-02"),
             v => panic!("{v:?}"),
@@ -343,7 +356,8 @@ mod tests {
             Err(Stop::Blocked(_))
         ));
         assert!(matches!(c.review("X-2", &[], pass()), Ok(Pass(_))));
-        assert_eq!(c.take_notes().len(), 1, "said once");
+        assert_eq!(c.take_notes("GEN-02").len(), 1, "said once");
+        assert!(c.take_notes("X-1").is_empty());
         assert!(
             c.unreachable().is_none(),
             "it answered once: the run goes on"

@@ -6,6 +6,7 @@
 pub mod contact;
 pub mod ctx;
 pub mod judge;
+pub mod owed;
 pub mod own_id;
 pub mod resource;
 #[cfg(test)]
@@ -20,9 +21,11 @@ use std::pin::Pin;
 use crate::catalogue::Level;
 
 pub use ctx::RunCtx;
+pub use owed::{Cancel, OwedKind};
 pub use resource::{Provisioned, Resource};
 pub use verdict::{
-    Blocker, Pass, Stop, Verdict, blocked, blocked_by, error, pass, pass_with, skip, violated,
+    Blocker, Pass, Stop, Verdict, blocked, blocked_by, error, interrupted, pass, pass_with, skip,
+    violated,
 };
 pub use view::CheckCtx;
 

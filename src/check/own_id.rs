@@ -16,7 +16,8 @@ use crate::record::outcome::{Finding, RootCause};
 #[derive(Debug, Default)]
 struct State {
     cause: Option<RootCause>,
-    notes: Vec<String>,
+    /// Notes for the run's output, each with the check whose review found it out.
+    notes: Vec<(String, String)>,
 }
 
 /// Follows 404s for resources the partner knows under its own id.
@@ -50,9 +51,9 @@ impl OwnIds {
         }
     }
 
-    /// Notes for the run's output, taken.
-    pub fn take_notes(&self) -> Vec<String> {
-        std::mem::take(&mut self.state().notes)
+    /// The notes check `id`'s review found, taken.
+    pub fn take_notes(&self, id: &str) -> Vec<String> {
+        super::contact::take_notes_of(&mut self.state().notes, id)
     }
 
     /// Reviews check `id`'s verdict: the first check with such a 404 reports the root cause, the
@@ -85,8 +86,11 @@ impl OwnIds {
             "your add-on answered 404 for {path}; it returned id {provider_id} and may key resources by its own id — Heroku v3 sends the uuid"
         );
         st.cause = Some(RootCause::new(id, text.clone()));
-        st.notes.push(format!(
-            "{id}: your add-on may key resources by its own id; later checks that meet the same 404 are blocked by {id} (set [provision] path_id = \"provider\" in the config to see the rest of the run)"
+        st.notes.push((
+            id.to_owned(),
+            format!(
+                "{id}: your add-on may key resources by its own id; later checks that meet the same 404 are blocked by {id} (set [provision] path_id = \"provider\" in the config to see the rest of the run)"
+            ),
         ));
         let hint = "look resources up by the uuid of the provision request (keep your own id as well if you need it); [provision] path_id = \"provider\" sends your id instead, to see the rest of the run";
         let finding = match verdict {

@@ -18,6 +18,9 @@ pub enum Stop {
     Blocked(Blocker),
     /// The harness could not judge.
     Error(String),
+    /// The run was interrupted while the check waited; says what it was waiting for. Reported
+    /// as blocked, with a message starting "interrupted".
+    Interrupted(String),
 }
 
 pub type Verdict = Result<Pass, Stop>;
@@ -49,6 +52,11 @@ impl std::fmt::Display for Blocker {
 }
 
 impl Stop {
+    /// The run's interrupt cut a wait short.
+    pub fn interrupted<T>(waiting_for: impl Into<String>) -> Result<T, Stop> {
+        Err(Stop::Interrupted(waiting_for.into()))
+    }
+
     pub fn violated(finding: Finding) -> Self {
         Stop::Violated(Box::new(finding))
     }
@@ -100,6 +108,11 @@ pub fn blocked_by<T>(cause: RootCause, why: impl Into<String>) -> Result<T, Stop
 
 pub fn error<T>(why: impl Into<String>) -> Result<T, Stop> {
     Err(Stop::Error(why.into()))
+}
+
+/// The run's interrupt cut a wait short.
+pub fn interrupted<T>(waiting_for: impl Into<String>) -> Result<T, Stop> {
+    Err(Stop::Interrupted(waiting_for.into()))
 }
 
 pub fn violated(finding: Finding) -> Verdict {

@@ -263,6 +263,18 @@ pub(crate) struct CallbackBehaviour {
     pub marks_provisioned: bool,
     /// Calls Heroku's own hosts, not the run's platform: nothing reaches the platform.
     pub calls_heroku_directly: bool,
+    /// Where its calls to Heroku go.
+    pub hosts: HerokuHosts,
+}
+
+/// Where the reference partner sends its calls to Heroku.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum HerokuHosts {
+    /// The origin derived from callback_url (a loopback platform only).
+    FromCallbackUrl,
+    /// `https://id.heroku.com` and `https://api.heroku.com`, as real add-ons do (through the
+    /// interception proxy, which the partner's HTTP client is given).
+    Hardcoded,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

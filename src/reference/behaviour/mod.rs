@@ -293,6 +293,7 @@ fn callbacks(f: &impl Fn(F) -> bool) -> CallbackBehaviour {
         undeclared_config: f(F::AsyncUndeclaredConfig),
         marks_provisioned: !f(F::AsyncNeverCompletes),
         calls_heroku_directly: f(F::CallsHerokuDirectly),
+        hosts: HerokuHosts::FromCallbackUrl,
     }
 }
 

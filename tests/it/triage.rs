@@ -1,10 +1,6 @@
 //! The first failure, triaged (issue 11 §1 and §3), against the reference partner: an add-on
 //! keyed by its own id meets the default `path_id` and gets one root cause; a wrong password
 //! and a closed port are said plainly, once.
-#![expect(
-    clippy::unwrap_used,
-    reason = "test code: a panic is how a test reports its failure"
-)]
 
 use addon_conformance::config::{Config, Overrides, PathId};
 use addon_conformance::manifest::Manifest;

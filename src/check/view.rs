@@ -66,6 +66,22 @@ impl<'a> CheckCtx<'a> {
         self.run.journal.all()
     }
 
+    /// The hint of a finding about a missing callback: `usual`, or, when no request of any kind
+    /// reached the platform during the run, that (a longer wait would not help). Log lines do
+    /// not count: they go to the `log_input_url` the provision names, which an add-on that
+    /// hardcodes Heroku's API hosts still uses.
+    pub fn callback_hint(&self, usual: &str) -> String {
+        let calls = self.run.platform.journal().all();
+        if calls
+            .iter()
+            .all(|i| i.kind == crate::record::InboundKind::LogWrite)
+        {
+            super::triage::NO_CALLBACK.to_owned()
+        } else {
+            usual.to_owned()
+        }
+    }
+
     pub fn default_plan(&self) -> &'a str {
         self.run.default_plan()
     }

@@ -113,7 +113,7 @@ faults! {
     SsoMissingField500 = "sso-missing-field-500": "SSO without a timestamp gets 500",
         fail: ["SSO-14"], warn: [];
     FirstUserOnly = "first-user-only-dashboard": "SSO opens a resource only for the user who signed in to it first",
-        fail: ["SSO-09"], warn: ["ATT-06.detach", "ATT-06.same-app", "SSO-10.attached"];
+        fail: ["SSO-09"], warn: ["ATT-06.detach", "ATT-06.same-app", "SSO-06", "SSO-06.resource-token", "SSO-10.attached"];
     IgnoresUserScopedToken = "ignores-user-scoped-token": "SSO verifies resource_token only and trusts user_id and email as sent",
         fail: [], warn: ["SSO-15"];
     LogWrongContentType = "log-wrong-content-type": "the log line after provisioning is posted as text/plain",
@@ -124,6 +124,12 @@ faults! {
         fail: [], warn: ["ATT-06.same-app"];
     SsoDetachIsRemoval = "sso-detach-is-removal": "SSO refuses a resource once one of its attachments was detached",
         fail: [], warn: ["ATT-06.detach"];
+    SsoRefusesUserScopedOnly = "sso-refuses-user-scoped-only": "SSO verifies only resource_token: a login carrying only user_scoped_resource_token is refused",
+        fail: [], warn: ["SSO-06", "SSO-15"];
+    SsoRefusesResourceTokenOnly = "sso-refuses-resource-token-only": "SSO verifies only user_scoped_resource_token: a login carrying only resource_token is refused",
+        fail: [], warn: ["SSO-06.resource-token"];
+    SsoLegacyPair500 = "sso-legacy-pair-500": "a login carrying only the legacy id/token pair gets 500",
+        fail: [], warn: ["SSO-06.legacy"];
     SluggishProvision = "sluggish-provision": "the first provision takes longer than the soft budget",
         fail: [], warn: ["TIME-01"];
     SlowProvision = "slow-provision": "the first provision takes longer than the hard limit",
@@ -150,6 +156,8 @@ faults! {
         fail: ["OAUTH-04"], warn: [];
     NoRefresh = "no-refresh": "short-lived tokens are never refreshed",
         fail: ["OAUTH-03"], warn: [];
+    CallsHerokuDirectly = "calls-heroku-directly": "the partner calls Heroku's own hosts: no request reaches the run's platform",
+        fail: ["ASYNC-03", "ASYNC-07", "OAUTH-01", "ROTATE-04"], warn: ["OAUTH-05"];
     SyncNoExchange = "sync-no-exchange": "a synchronous provision never exchanges its grant",
         fail: ["ROTATE-04"], warn: ["OAUTH-05"];
     DedupeHerokuId = "dedupe-heroku-id": "a second install on an app (same heroku_id) is refused with 422",
@@ -196,8 +204,12 @@ faults! {
         fail: [], warn: [];
     VariantIntegerId = "variant-integer-id": "conformant variant: the provider id is an integer",
         fail: [], warn: [];
+    VariantOwnIntegerId = "variant-own-integer-id": "conformant variant: the provider id is an integer and plan changes and removals name the resource by it; its config sets [provision] path_id = \"provider\"",
+        fail: [], warn: [];
     VariantLegacySso = "variant-legacy-sso": "conformant variant: the manifest has no sso_url; logins use the legacy GET to base_url/{id}",
         fail: [], warn: [];
+    SsoLegacyPairOnly = "sso-legacy-pair-only": "SSO verifies only the legacy id/token pair of Heroku's form (the id names the resource): accepted everywhere, but the user is taken on trust",
+        fail: [], warn: ["SSO-15"];
     VariantSsoContextPath = "variant-sso-context-path": "conformant variant: SSO lands on a path naming the app the user came from (/heroku/dashboard/{uuid}/from/{context_app})",
         fail: [], warn: [];
     VariantSsoSessionDashboard = "variant-sso-session-dashboard": "conformant variant: SSO lands on a fixed /heroku/dashboard that shows the session's resource",

@@ -57,6 +57,15 @@ impl RunCtx {
     /// Builds the context of a run and starts its platform: redactor primed with the manifest's
     /// secrets, one clock for both journals, ledger and partner client.
     pub async fn start(manifest: Manifest, settings: Settings) -> Result<Self, HarnessError> {
+        Self::start_with(manifest, settings, Arc::default()).await
+    }
+
+    /// `start` with the ledger the run keeps (on disk for `run`).
+    pub async fn start_with(
+        manifest: Manifest,
+        settings: Settings,
+        ledger: Arc<Ledger>,
+    ) -> Result<Self, HarnessError> {
         let redactor = Arc::new(Redactor::new());
         if let Some(salt) = &manifest.sso_salt {
             redactor.add("sso_salt", salt);
@@ -68,7 +77,6 @@ impl RunCtx {
         redactor.add_key_prefix(&format!("{}_", manifest.prefix()));
         let clock = RunClock::start();
         let journal = Arc::new(Journal::on(clock));
-        let ledger = Arc::new(Ledger::default());
         let t = settings.timeouts;
         let partner = PartnerClient::new(
             ClientSettings {

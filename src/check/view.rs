@@ -14,7 +14,6 @@ use crate::manifest::Manifest;
 use crate::partner::{Credentials, PartnerClient, Reply};
 use crate::platform::Platform;
 use crate::record::Exchange;
-use crate::record::ledger::EntryState;
 use crate::record::outcome::Outcome;
 use crate::redact::Redactor;
 
@@ -102,7 +101,7 @@ impl<'a> CheckCtx<'a> {
 
     /// Tells the cleanup that a resource was removed by other means than a deprovision.
     pub fn mark_removed(&self, uuid: &str) {
-        self.run.ledger.set(uuid, EntryState::Removed);
+        self.run.ledger.removed(uuid);
     }
 
     pub async fn resource(&self, which: Resource) -> Arc<Provisioned> {

@@ -118,12 +118,7 @@ pub async fn exec(args: ExecArgs) -> Result<u8, HarnessError> {
             run_command(&platform, &ctx, (&uuid, &provider_id), program, rest).await
         }
     };
-    let entry = crate::record::ledger::Entry {
-        uuid: uuid.clone(),
-        label: "exec provision".into(),
-        state: crate::record::ledger::EntryState::Live,
-        billable: true,
-    };
+    let entry = crate::record::ledger::Entry::new(&uuid, "exec provision", true);
     let removed = if args.keep && reply.is_success() {
         note(&format!(
             "--keep: resource {uuid} stays provisioned (`addon-conformance sso --resource {uuid}` opens it); remove it with: {}",

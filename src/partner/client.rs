@@ -12,7 +12,7 @@ use crate::record::exchange::{
     Credentials, EXCERPT_BYTES, Exchange, Header, RequestRecord, ResponseRecord, cut,
 };
 use crate::record::journal::Journal;
-use crate::record::ledger::{EntryState, Ledger};
+use crate::record::ledger::{Ledger, ProvisionResult};
 use crate::redact::Redactor;
 
 /// The Accept header Heroku sends to partners.
@@ -30,6 +30,19 @@ pub struct Reply {
     pub body: Vec<u8>,
     /// The body parsed as JSON, or why it is not JSON.
     pub json: Result<Value, String>,
+    /// Whether the request reached the partner and was answered.
+    pub delivery: Delivery,
+}
+
+/// How far a request got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delivery {
+    /// A status line came back.
+    Answered,
+    /// The connection failed before anything was written (refused, DNS, TLS, connect timeout).
+    NotSent,
+    /// Sent, and no definite answer (timeout, reset after sending).
+    NoAnswer,
 }
 
 impl Reply {
@@ -130,7 +143,7 @@ impl PartnerClient {
     pub async fn provision(&self, body: &Value, credentials: Credentials, label: &str) -> Reply {
         let uuid = body.get("uuid").and_then(Value::as_str).unwrap_or_default();
         self.ledger
-            .record(uuid, label, credentials == Credentials::Manifest);
+            .plan(uuid, label, credentials == Credentials::Manifest);
         let reply = self
             .send(Request {
                 method: Method::POST,
@@ -146,7 +159,7 @@ impl PartnerClient {
 
     /// `POST {base_url}` with raw bytes (malformed-body probes). `uuid` is what the bytes claim.
     pub async fn provision_raw(&self, bytes: Vec<u8>, uuid: &str, label: &str) -> Reply {
-        self.ledger.record(uuid, label, true);
+        self.ledger.plan(uuid, label, true);
         let reply = self
             .send(Request {
                 method: Method::POST,
@@ -161,13 +174,17 @@ impl PartnerClient {
     }
 
     fn note_provision(&self, uuid: &str, reply: &Reply) {
-        match reply.status {
-            Some(s) if (200..300).contains(&s) => self.ledger.set(uuid, EntryState::Live),
-            Some(s) if (400..500).contains(&s) && s != 408 && s != 429 => {
-                self.ledger.set(uuid, EntryState::Refused)
-            }
-            _ => {}
-        }
+        let id = match reply.json.as_ref().ok().and_then(|j| j.get("id")) {
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(Value::Number(n)) => Some(n.to_string()),
+            _ => None,
+        };
+        let result = match (reply.status, reply.delivery) {
+            (Some(s), _) => ProvisionResult::Status(s, id.as_deref()),
+            (None, Delivery::NotSent) => ProvisionResult::NotSent,
+            (None, _) => ProvisionResult::NoAnswer,
+        };
+        self.ledger.provisioned(uuid, result);
     }
 
     /// `PUT {base_url}/{uuid}`.
@@ -188,22 +205,34 @@ impl PartnerClient {
         .await
     }
 
-    /// `DELETE {base_url}/{uuid}`; a 2xx, 404 or 410 with real credentials clears the ledger.
+    /// `DELETE {base_url}/{uuid}`; what a removal with real credentials got goes into the
+    /// ledger (which decides whether it proves the resource gone).
     pub async fn deprovision(&self, uuid: &str, credentials: Credentials, label: &str) -> Reply {
+        self.deprovision_at(uuid, uuid, credentials, label).await
+    }
+
+    /// `DELETE {base_url}/{path_id}` for the ledger's `uuid`: `path_id` is the uuid or the
+    /// partner's own id for it.
+    pub async fn deprovision_at(
+        &self,
+        uuid: &str,
+        path_id: &str,
+        credentials: Credentials,
+        label: &str,
+    ) -> Reply {
         let real = credentials == Credentials::Manifest;
         let reply = self
             .send(Request {
                 method: Method::DELETE,
-                path: format!("/{uuid}"),
+                path: format!("/{path_id}"),
                 body: None,
                 credentials,
                 label,
             })
             .await;
-        if real
-            && matches!(reply.status, Some(s) if (200..300).contains(&s) || s == 404 || s == 410)
-        {
-            self.ledger.set(uuid, EntryState::Removed);
+        if real && reply.delivery != Delivery::NotSent {
+            self.ledger
+                .removal_answered(uuid, reply.status, path_id == uuid);
         }
         reply
     }
@@ -303,6 +332,7 @@ impl PartnerClient {
         let mut body = Vec::new();
         let mut truncated = false;
         let mut error = None;
+        let mut delivery = Delivery::Answered;
         match builder.send().await {
             Ok(mut resp) => {
                 status = Some(resp.status().as_u16());
@@ -351,7 +381,14 @@ impl PartnerClient {
                     }
                 }
             }
-            Err(e) => error = Some(describe(&e)),
+            Err(e) => {
+                delivery = if e.is_connect() {
+                    Delivery::NotSent
+                } else {
+                    Delivery::NoAnswer
+                };
+                error = Some(describe(&e));
+            }
         }
         let elapsed_ms = clock.elapsed().as_secs_f64() * 1000.0;
 
@@ -392,6 +429,7 @@ impl PartnerClient {
             headers: raw_headers,
             body,
             json,
+            delivery,
         }
     }
 

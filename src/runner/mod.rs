@@ -1,6 +1,7 @@
 //! The runner: decides which checks run, runs them in suite order, turns verdicts into results,
 //! cleans up, and emits events. It never prints.
 
+pub mod cleanup;
 pub mod control;
 mod result;
 pub mod selection;
@@ -19,10 +20,16 @@ use crate::catalogue::Catalogue;
 
 use crate::config::Settings;
 use crate::error::{HarnessError, exit};
-use crate::partner::Credentials;
 use crate::record::events::{Event, EventSink};
-use crate::record::ledger::Entry;
+use crate::record::ledger::{Entry, Ledger, RunInfo};
 use crate::record::outcome::{CheckResult, Outcome, Summary};
+use std::sync::Arc;
+
+/// The directory `run` keeps its ledgers in unless given `--ledger FILE`.
+pub const LEDGER_DIR: &str = ".addon-conformance";
+
+/// What a check cut short by an interrupt reports.
+const INTERRUPTED: &str = "interrupted: the run was stopped while this check was running";
 
 /// Everything a run produced.
 #[derive(Debug, Clone)]
@@ -92,10 +99,52 @@ pub async fn run(inputs: RunInputs, sink: &mut dyn EventSink) -> Result<RunRepor
             "set [plans] default = \"<your cheapest plan>\" in the config, or pass --plan",
         ));
     }
-    let ctx = RunCtx::start(inputs.manifest, settings).await?;
+    let ledger = match &inputs.controls.ledger_file {
+        Some(path) => Arc::new(open_ledger(path, &inputs.manifest, &settings)?),
+        None => Arc::default(),
+    };
+    let ctx = RunCtx::start_with(inputs.manifest, settings, ledger).await?;
     let report = execute(&ctx, &plan, &inputs.controls, sink).await;
+    if let (true, Some(path)) = (report.leftovers.is_empty(), ctx.ledger.path()) {
+        // Nothing may remain: the ledger has done its job (and its default directory, if empty).
+        let _ = std::fs::remove_file(&path);
+        if let Some(dir) = path
+            .parent()
+            .filter(|d| d.file_name().is_some_and(|n| n == LEDGER_DIR))
+        {
+            let _ = std::fs::remove_dir(dir);
+        }
+    }
     ctx.stop().await;
     Ok(report)
+}
+
+/// Creates the run's ledger file; a run that cannot keep one does not start.
+fn open_ledger(
+    path: &std::path::Path,
+    manifest: &crate::manifest::Manifest,
+    settings: &Settings,
+) -> Result<Ledger, HarnessError> {
+    let run = RunInfo {
+        run: path
+            .file_stem()
+            .map(|s| s.to_string_lossy().trim_start_matches("ledger-").to_owned())
+            .unwrap_or_default(),
+        addon: manifest.id.clone().unwrap_or_default(),
+        base_url: settings
+            .base_url
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default(),
+        started_unix_ms: std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX)),
+    };
+    Ledger::on_disk(path, &run).map_err(|source| HarnessError::Io {
+        action: "create the ledger",
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 /// Runs the planned suites against the partner.
@@ -173,7 +222,22 @@ pub async fn execute(
                 ),
                 (None, None) => {
                     let check = run_one(ctx, catalogue, suite, planned);
-                    traffic::waiting(check, planned.check.id, sink).await
+                    let started = Instant::now();
+                    let first_seq = ctx.journal.peek_next();
+                    tokio::select! {
+                        r = traffic::waiting(check, planned.check.id, sink) => r,
+                        // The first signal cuts the check short; whatever it had sent is in
+                        // the ledger, and cleanup follows.
+                        () = controls.interrupt.triggered() => result::finish(
+                            ctx,
+                            catalogue,
+                            suite,
+                            planned,
+                            Err(Stop::Skip(INTERRUPTED.to_owned())),
+                            first_seq,
+                            started.elapsed().as_secs_f64() * 1000.0,
+                        ),
+                    }
                 }
             };
             ctx.record_outcome(&result.id, result.outcome);
@@ -188,6 +252,10 @@ pub async fn execute(
                 sink.emit(&traffic);
             }
             results.push(result);
+            if controls.interrupt.is_triggered() {
+                stopped = Some("interrupted".to_owned());
+                break 'suites;
+            }
             if controls.fail_fast && failed {
                 stopped = Some(format!("--fail-fast: stopped after {id}"));
                 break 'suites;
@@ -200,11 +268,25 @@ pub async fn execute(
         });
     }
     let mark = traffic::Mark::now(ctx);
-    let leftovers = cleanup(ctx).await;
+    let budget = if controls.interrupt.is_triggered() {
+        cleanup::INTERRUPTED_BUDGET
+    } else {
+        cleanup::RUN_BUDGET
+    };
+    let leftovers = cleanup::run(&ctx.partner, &ctx.ledger, budget).await;
     if let Some(traffic) = mark.traffic(ctx, None) {
         sink.emit(&traffic);
     }
     let billable_provisions = ctx.ledger.billable_count();
+    if let (false, Some(path)) = (leftovers.is_empty(), ctx.ledger.path()) {
+        sink.emit(&Event::Note {
+            text: format!(
+                "the ledger {} lists what may remain: `addon-conformance cleanup --ledger {}` retries",
+                path.display(),
+                path.display()
+            ),
+        });
+    }
     sink.emit(&Event::Cleanup {
         billable_provisions,
         leftovers: leftovers.clone(),
@@ -316,24 +398,4 @@ async fn run_one(
     let verdict = (planned.check.run)(&cx).await;
     let ms = started.elapsed().as_secs_f64() * 1000.0;
     result::finish(ctx, catalogue, suite, planned, verdict, first_seq, ms)
-}
-
-/// Attempts per resource at cleanup: Heroku retries failed deliveries too.
-const CLEANUP_ATTEMPTS: usize = 3;
-
-/// Deprovisions everything the ledger says may still exist, retrying 5xx answers and transport
-/// failures. Returns what could not be removed.
-async fn cleanup(ctx: &RunCtx) -> Vec<Entry> {
-    for entry in ctx.ledger.outstanding() {
-        for attempt in 1..=CLEANUP_ATTEMPTS {
-            let label = format!("cleanup (attempt {attempt})");
-            let reply = ctx
-                .deprovision(&entry.uuid, Credentials::Manifest, &label)
-                .await;
-            if !matches!(reply.status, None | Some(500..)) {
-                break;
-            }
-        }
-    }
-    ctx.ledger.outstanding()
 }

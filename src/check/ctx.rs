@@ -217,14 +217,9 @@ impl RunCtx {
     /// The shared resource, provisioned on first use. The attempt is returned whatever the partner
     /// answered; see `live_resource` for a usable one.
     pub async fn resource(&self, which: Resource) -> Arc<Provisioned> {
-        // Without an async plan, the async suite judges the shared resource.
-        let async_plan = self.settings.plans.async_plan.clone();
-        let which = match (which, &async_plan) {
-            (Resource::Async, None) => Resource::Primary,
-            (w, _) => w,
-        };
+        let which = self.shared(which);
         let plan = match which {
-            Resource::Async => async_plan.unwrap_or_default(),
+            Resource::Async => self.settings.plans.async_plan.clone().unwrap_or_default(),
             _ => self.default_plan().to_owned(),
         };
         let cell = locked(&self.resources).entry(which).or_default().clone();
@@ -240,6 +235,34 @@ impl RunCtx {
         })
         .await
         .clone()
+    }
+
+    /// Which shared resource `which` is: without an async plan, the async suite judges the
+    /// primary.
+    fn shared(&self, which: Resource) -> Resource {
+        match (which, &self.settings.plans.async_plan) {
+            (Resource::Async, None) => Resource::Primary,
+            (w, _) => w,
+        }
+    }
+
+    /// A probe destroyed the shared resource `res` (a request the partner should have refused
+    /// removed it): it is gone for the checks that hold it, cleanup still asks for its removal
+    /// with real credentials (a 404 then proves it), and the checks after this one get a fresh
+    /// one, with fresh memos.
+    pub fn lost_to_probe(&self, which: Resource, res: &Provisioned, why: &str) {
+        res.mark_gone(why);
+        self.ledger.removal_may_have_happened(&res.uuid);
+        let which = self.shared(which);
+        let mut resources = locked(&self.resources);
+        if resources
+            .get(&which)
+            .and_then(|cell| cell.get())
+            .is_some_and(|current| current.uuid == res.uuid)
+        {
+            resources.remove(&which);
+            locked(&self.memos).retain(|(_, about), _| *about != Some(which));
+        }
     }
 
     /// The shared resource if the partner created it and it still exists; otherwise why the

@@ -90,6 +90,20 @@ pub struct Entry {
     /// then proves it.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub removal_tried: bool,
+    /// The partner keeps copies behind this uuid (a 2xx to a removal was followed by another
+    /// 2xx): only a 404/410 proves the last one gone.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub copies: bool,
+    /// Provisions of this uuid the partner answered 2xx: at most this many copies can exist.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub deliveries: u32,
+    /// Removals of it the partner answered 2xx.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub removals: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 impl Entry {
@@ -103,6 +117,9 @@ impl Entry {
             provider_id: None,
             why: None,
             removal_tried: false,
+            copies: false,
+            deliveries: 0,
+            removals: 0,
         }
     }
 
@@ -142,6 +159,7 @@ impl Entry {
             }
             ProvisionResult::Status(s, id) if (200..300).contains(&s) => {
                 self.state = S::Answered;
+                self.deliveries += 1;
                 self.billed |= self.billable;
                 self.why = None;
                 if let Some(id) = id {
@@ -170,8 +188,12 @@ impl Entry {
     /// run never asked it to remove before) may only mean it keys resources by another id.
     fn removal(&mut self, status: Option<u16>, by_uuid: bool) {
         let form = if by_uuid { "uuid" } else { "provider id" };
+        if status.is_some_and(|s| (200..300).contains(&s)) {
+            self.removals += 1;
+        }
         let proven = match status {
-            Some(s) if (200..300).contains(&s) => true,
+            // A partner keeping one row per delivery holds at most one per accepted delivery.
+            Some(s) if (200..300).contains(&s) => !self.copies || self.removals >= self.deliveries,
             Some(410) => true,
             Some(404) => !self.state.may_have_been_created() || self.removal_tried,
             _ => false,
@@ -182,6 +204,10 @@ impl Entry {
             return;
         }
         self.why = Some(match status {
+            Some(s) if (200..300).contains(&s) => format!(
+                "the removal by {form} answered {s} again: the partner keeps copies behind this \
+                 uuid, and only a 404 or 410 proves the last one gone"
+            ),
             Some(404) => format!(
                 "the removal by {form} answered 404, but the partner {} this provision, so that \
                  is no proof it is gone",
@@ -303,6 +329,33 @@ impl Ledger {
         self.update(uuid, |e| {
             e.state = EntryState::Removed;
             e.why = None;
+        });
+    }
+
+    /// Something other than a removal with real credentials may have removed the resource (the
+    /// partner answered 2xx to a DELETE it should have refused): a later 404 proves it gone.
+    pub fn removal_may_have_happened(&self, uuid: &str) {
+        self.update(uuid, |e| e.removal_tried = true);
+    }
+
+    /// The partner still holds a copy of the resource after a removal it answered 2xx: the
+    /// entry is outstanding again, and only a 404/410 proves it gone.
+    pub fn copies_survived(&self, uuid: &str) {
+        self.update(uuid, |e| {
+            e.copies = true;
+            e.removal_tried = true;
+            if e.removals >= e.deliveries {
+                // As many removals as deliveries: not even a row per delivery can remain.
+                return;
+            }
+            if e.state == EntryState::Removed {
+                e.state = EntryState::Answered;
+            }
+            e.why = Some(
+                "a copy survived its removal: the partner keeps one row per delivery behind this \
+                 uuid"
+                    .into(),
+            );
         });
     }
 

@@ -18,6 +18,8 @@ pub const RUN_BUDGET: Duration = Duration::from_secs(30);
 pub const INTERRUPTED_BUDGET: Duration = Duration::from_secs(4);
 /// Attempts per resource on a 5xx or no answer: Heroku retries failed deliveries too.
 const ATTEMPTS: u32 = 3;
+/// At most this many removals of one resource the partner keeps copies of.
+const MAX_REMOVALS: u32 = 16;
 /// At most this many removals in flight at once.
 const PARALLEL: usize = 8;
 
@@ -60,8 +62,10 @@ pub async fn run(client: &PartnerClient, ledger: &Arc<Ledger>, budget: Duration)
 async fn remove(client: &PartnerClient, entry: &Entry) {
     let ledger = client.ledger();
     let mut last = None;
-    for attempt in 1..=ATTEMPTS {
-        let label = format!("cleanup (attempt {attempt})");
+    let (mut sent, mut failures) = (0, 0);
+    while failures < ATTEMPTS && sent < MAX_REMOVALS {
+        sent += 1;
+        let label = format!("cleanup (attempt {sent})");
         let reply = client
             .deprovision(&entry.uuid, Credentials::Manifest, &label)
             .await;
@@ -79,10 +83,21 @@ async fn remove(client: &PartnerClient, entry: &Entry) {
                 ),
             ),
             (None, _) | (Some(500..), _) => {}
+            // Another copy went; the next removal may find one more.
+            (Some(200..=299), _) if entry.copies => {
+                if ledger
+                    .entry(&entry.uuid)
+                    .is_none_or(|e| e.state == EntryState::Removed)
+                {
+                    return;
+                }
+                continue;
+            }
             (Some(_), _) => break,
         }
-        if attempt < ATTEMPTS {
-            tokio::time::sleep(Duration::from_millis(200 * u64::from(attempt))).await;
+        failures += 1;
+        if failures < ATTEMPTS {
+            tokio::time::sleep(Duration::from_millis(200 * u64::from(failures))).await;
         }
     }
     let Some(now) = ledger.entry(&entry.uuid) else {

@@ -149,6 +149,8 @@ fn provision(f: &impl Fn(F) -> bool) -> ProvisionBehaviour {
         },
         repeat: if f(F::DuplicateOnRepeat) {
             Repeat::NewResource
+        } else if f(F::DuplicateRows) {
+            Repeat::ExtraRow
         } else {
             Repeat::SameResource
         },

@@ -441,10 +441,12 @@ fn sigterm_then_a_second_signal_aborts_at_once() {
     // first provision (for up to a minute) while both signals arrive.
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let silent = format!("http://{}/heroku/resources", listener.local_addr().unwrap());
+    let (accepted, connected) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let mut held = Vec::new();
         for stream in listener.incoming().flatten() {
             held.push(stream);
+            let _ = accepted.send(());
         }
     });
     let mut run = start_run_with(
@@ -460,8 +462,11 @@ fn sigterm_then_a_second_signal_aborts_at_once() {
         ],
     );
     read_until(&run.stdout, |l| l.starts_with("Provision"));
+    // The first provision is in flight (and in the ledger, written before the connection).
+    connected.recv().unwrap();
     signal(&run.child, "TERM");
     read_until(&run.stderr, |l| l.starts_with("interrupted:"));
+    // The interrupted run's cleanup now waits on the silent partner: the second signal aborts it.
     signal(&run.child, "INT");
     let status = run.child.wait().unwrap();
     let out: Vec<String> = run.stdout.iter().collect();

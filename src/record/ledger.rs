@@ -313,13 +313,14 @@ impl Ledger {
         self.update(uuid, |e| e.removal(status, by_uuid));
     }
 
-    /// The partner accepted the removal for later (asynchronous deprovisioning).
+    /// The partner accepted the removal for later (a 202 to the deprovision of an add-on with
+    /// asynchronous deprovisioning; call it after the deprovision, which recorded the 2xx as a
+    /// removal): the resource stays outstanding until `removed` (its actions/deprovision arrived)
+    /// or a later removal proves it gone.
     pub fn removal_requested(&self, uuid: &str) {
         self.update(uuid, |e| {
-            if e.state != EntryState::Removed {
-                e.state = EntryState::RemovalRequested;
-                e.why = None;
-            }
+            e.state = EntryState::RemovalRequested;
+            e.why = Some("the removal was accepted for later and not yet confirmed".into());
         });
     }
 

@@ -21,11 +21,22 @@ const ATTEMPTS: u32 = 3;
 /// At most this many removals of one resource the partner keeps copies of.
 const MAX_REMOVALS: u32 = 16;
 /// At most this many removals in flight at once.
-const PARALLEL: usize = 8;
+const PARALLEL: usize = 16;
 
 /// Removes what the ledger says may still exist, within `budget`; returns what may remain, each
 /// with why.
 pub async fn run(client: &PartnerClient, ledger: &Arc<Ledger>, budget: Duration) -> Vec<Entry> {
+    run_until(client, ledger, budget, None).await
+}
+
+/// `run`, cut down to `INTERRUPTED_BUDGET` from the moment `interrupt` fires (a signal during the
+/// cleanup at the end of a run).
+pub async fn run_until(
+    client: &PartnerClient,
+    ledger: &Arc<Ledger>,
+    budget: Duration,
+    interrupt: Option<&crate::runner::Interrupt>,
+) -> Vec<Entry> {
     let outstanding = ledger.outstanding();
     if outstanding.is_empty() {
         return outstanding;
@@ -40,7 +51,21 @@ pub async fn run(client: &PartnerClient, ledger: &Arc<Ledger>, budget: Duration)
         });
     }
     let all = async { while set.join_next().await.is_some() {} };
-    if tokio::time::timeout(budget, all).await.is_err() {
+    let cut = async {
+        match interrupt {
+            Some(i) => {
+                i.triggered().await;
+                tokio::time::sleep(INTERRUPTED_BUDGET).await;
+            }
+            None => std::future::pending().await,
+        }
+    };
+    let finished = tokio::select! {
+        () = all => true,
+        () = tokio::time::sleep(budget) => false,
+        () = cut => false,
+    };
+    if !finished {
         set.abort_all();
         for e in ledger.outstanding() {
             if e.why.is_none() {

@@ -28,6 +28,9 @@ use std::sync::Arc;
 /// The directory `run` keeps its ledgers in unless given `--ledger FILE`.
 pub const LEDGER_DIR: &str = ".addon-conformance";
 
+/// How long a check may still run after an interrupt before it is cut short.
+const INTERRUPT_GRACE: std::time::Duration = std::time::Duration::from_millis(500);
+
 /// What a check cut short by an interrupt reports.
 const INTERRUPTED: &str = "interrupted: the run was stopped while this check was running";
 
@@ -226,9 +229,14 @@ pub async fn execute(
                     let first_seq = ctx.journal.peek_next();
                     tokio::select! {
                         r = traffic::waiting(check, planned.check.id, sink) => r,
-                        // The first signal cuts the check short; whatever it had sent is in
-                        // the ledger, and cleanup follows.
-                        () = controls.interrupt.triggered() => result::finish(
+                        // The first signal cuts the check short after a moment's grace (a
+                        // request in flight to a responsive partner gets its answer, so the
+                        // ledger knows what exists); whatever it had sent is in the ledger, and
+                        // cleanup follows.
+                        () = async {
+                            controls.interrupt.triggered().await;
+                            tokio::time::sleep(INTERRUPT_GRACE).await;
+                        } => result::finish(
                             ctx,
                             catalogue,
                             suite,
@@ -273,7 +281,8 @@ pub async fn execute(
     } else {
         cleanup::RUN_BUDGET
     };
-    let leftovers = cleanup::run(&ctx.partner, &ctx.ledger, budget).await;
+    let leftovers =
+        cleanup::run_until(&ctx.partner, &ctx.ledger, budget, Some(&controls.interrupt)).await;
     if let Some(traffic) = mark.traffic(ctx, None) {
         sink.emit(&traffic);
     }
@@ -291,7 +300,9 @@ pub async fn execute(
         billable_provisions,
         leftovers: leftovers.clone(),
     });
-    let exit_code = exit_code(&summary, &leftovers, controls, stopped.is_some());
+    // An interrupt during the cleanup ends the run as interrupted too.
+    let interrupted = stopped.is_some() || controls.interrupt.is_triggered();
+    let exit_code = exit_code(&summary, &leftovers, controls, interrupted);
     sink.emit(&Event::RunFinished {
         summary: summary.clone(),
         exit_code,

@@ -90,3 +90,22 @@ async fn nothing_outstanding_sends_nothing() {
             .is_empty()
     );
 }
+
+#[tokio::test]
+async fn an_interrupt_cuts_the_cleanup_to_its_own_budget() {
+    let server = MockServer::start().await;
+    Mock::given(method("DELETE"))
+        .respond_with(ResponseTemplate::new(204).set_delay(Duration::from_secs(60)))
+        .mount(&server)
+        .await;
+    let ctx = ctx_for(&server.uri(), |_| {}).await;
+    ctx.ledger.plan("a", "probe", true);
+    ctx.ledger
+        .provisioned("a", ProvisionResult::Status(200, None));
+    let interrupt = crate::runner::Interrupt::new();
+    interrupt.trigger();
+    let started = Instant::now();
+    let left = run_until(&ctx.partner, &ctx.ledger, RUN_BUDGET, Some(&interrupt)).await;
+    assert!(started.elapsed() < RUN_BUDGET);
+    assert_eq!(left.len(), 1);
+}

@@ -488,7 +488,8 @@ fn sigterm_then_a_second_signal_aborts_at_once() {
 fn a_killed_run_loses_nothing_cleanup_from_its_ledger_empties_the_partner() {
     let manifest = tmp("addon-manifest.json");
     let config = manifest.with_file_name("conformance.toml");
-    let ledger = manifest.with_file_name("ledger.jsonl");
+    let dir = manifest.parent().unwrap().to_path_buf();
+    let ledger = dir.join(".addon-conformance").join("ledger-killed.jsonl");
     // Slow first provision: the shared one is still in flight at the partner for a while.
     let server = serve_reference(&["sluggish-provision"], &manifest, &config);
     let mut run = start_run_with(&manifest, &config, &["--ledger", ledger.to_str().unwrap()]);
@@ -533,6 +534,24 @@ fn a_killed_run_loses_nothing_cleanup_from_its_ledger_empties_the_partner() {
     assert_eq!(live_at(&server), Vec::<String>::new());
     // Idempotent: the ledger now says every resource is gone, and nothing is sent.
     cleanup("nothing outstanding");
+    // Without --ledger, every ledger in ./.addon-conformance/; a finished one is removed.
+    let out = Command::new(BIN)
+        .current_dir(&dir)
+        .args(["cleanup", "--manifest", manifest.to_str().unwrap()])
+        .args(["--config", config.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("nothing outstanding"), "{text}");
+    assert!(!ledger.exists());
+    let again = Command::new(BIN)
+        .current_dir(&dir)
+        .args(["cleanup", "--manifest", manifest.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&again.stdout).contains("nothing to clean up"));
 }
 
 fn run_via(

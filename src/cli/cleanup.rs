@@ -72,6 +72,7 @@ pub(super) async fn cleanup(args: CleanupArgs) -> Result<u8, HarnessError> {
         } else if !explicit {
             // Everything in it is proven gone; a default ledger has done its job.
             let _ = std::fs::remove_file(&path);
+            let _ = std::fs::remove_dir(LEDGER_DIR);
         }
     }
     Ok(code)

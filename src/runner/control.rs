@@ -35,6 +35,11 @@ impl Interrupt {
         *self.tx.borrow()
     }
 
+    /// The interrupt as checks see it (`check::Cancel`): their waits end when it triggers.
+    pub fn cancel(&self) -> crate::check::Cancel {
+        crate::check::Cancel::of(self.tx.subscribe())
+    }
+
     /// Resolves once the interrupt has been triggered.
     pub async fn triggered(&self) {
         let mut rx = self.tx.subscribe();
@@ -53,6 +58,8 @@ pub struct RunControls {
     /// Where the run keeps its ledger on disk (`run` always gives one; tests and `demo` keep it in
     /// memory).
     pub ledger_file: Option<std::path::PathBuf>,
+    /// Suites run at once (`--jobs`); None: `[run] jobs`, else the default.
+    pub jobs: Option<usize>,
 }
 
 #[cfg(test)]

@@ -3,8 +3,13 @@
 
 pub mod cleanup;
 pub mod control;
+pub mod preflight;
 mod result;
+pub mod schedule;
 pub mod selection;
+mod stream;
+mod suites;
+pub mod target;
 #[cfg(test)]
 mod tests;
 mod traffic;
@@ -44,6 +49,9 @@ pub struct RunReport {
     /// Why the run stopped before its last check (interrupt, `--fail-fast`).
     pub stopped: Option<String>,
     pub exit_code: u8,
+    /// When each result was judged (ms on the run clock), beside `results`: with `--jobs` the
+    /// judging order differs from the report order.
+    pub judged_ms: Vec<u64>,
 }
 
 impl RunReport {
@@ -86,27 +94,23 @@ pub async fn run(inputs: RunInputs, sink: &mut dyn EventSink) -> Result<RunRepor
         &inputs.overrides,
         &inputs.config_source,
     )?;
-    if plan.iter().any(|s| s.suite.network) && settings.base_url.is_none() {
-        return Err(HarnessError::input(
-            &inputs.manifest.source,
-            "api.production.base_url",
-            "missing, and no override given",
-            "set it in the manifest, or pass --base-url (or [partner] base_url in the config) for a local run",
-        ));
-    }
-    if plan.iter().any(|s| !s.suite.resources.is_empty()) && settings.default_plan().is_none() {
-        return Err(HarnessError::input(
-            &inputs.config_source,
-            "plans.default",
-            "missing: the harness does not guess plan names",
-            "set [plans] default = \"<your cheapest plan>\" in the config, or pass --plan",
-        ));
+    if let Some(problem) = preflight::problems(
+        &plan,
+        &inputs.manifest,
+        &settings,
+        &inputs.config_source,
+        None,
+    )
+    .into_iter()
+    .next()
+    {
+        return Err(problem);
     }
     let ledger = match &inputs.controls.ledger_file {
         Some(path) => Arc::new(open_ledger(path, &inputs.manifest, &settings)?),
         None => Arc::default(),
     };
-    let ctx = RunCtx::start_with(inputs.manifest, settings, ledger).await?;
+    let ctx = RunCtx::start_with_target(inputs.manifest, settings, ledger).await?;
     let report = execute(&ctx, &plan, &inputs.controls, sink).await;
     if let (true, Some(path)) = (report.leftovers.is_empty(), ctx.ledger.path()) {
         // Nothing may remain: the ledger has done its job (and its default directory, if empty).
@@ -158,6 +162,8 @@ pub async fn execute(
     sink: &mut dyn EventSink,
 ) -> RunReport {
     let catalogue = Catalogue::get().ok();
+    // Every wait of the run (callbacks, deadlines, hooks) ends when the interrupt triggers.
+    ctx.watch_interrupt(controls.interrupt.cancel());
     let checks: usize = plan.iter().map(|s| s.checks.len()).sum();
     sink.emit(&Event::RunStarted {
         started_unix_ms: ctx.journal.clock().started_unix_ms(),
@@ -175,106 +181,35 @@ pub async fn execute(
     for note in run_notes(ctx) {
         sink.emit(&Event::Note { text: note });
     }
-    let mut results = Vec::new();
+    let stream = stream::Stream::new(sink, plan.len());
+    let stop = suites::StopFlag::default();
+    let exit_noted = std::sync::atomic::AtomicBool::new(false);
+    let per_suite = run_suites(
+        &suites::SuiteRun {
+            ctx,
+            catalogue,
+            controls,
+            stream: &stream,
+            stop: &stop,
+            exit_noted: &exit_noted,
+        },
+        plan,
+        jobs(ctx, controls),
+    )
+    .await;
+    let (results, judged_ms): (Vec<CheckResult>, Vec<u64>) =
+        per_suite.into_iter().flatten().unzip();
     let mut summary = Summary::default();
-    let mut stopped = None;
-    'suites: for suite in plan {
-        if controls.interrupt.is_triggered() {
-            stopped = Some("interrupted".to_owned());
-            break;
-        }
-        sink.emit(&Event::SuiteStarted {
-            name: suite.suite.name.clone(),
-            title: suite.suite.title.clone(),
-        });
-        let skip = suite_skip_reason(ctx, suite);
-        for planned in &suite.checks {
-            if controls.interrupt.is_triggered() {
-                stopped = Some("interrupted".to_owned());
-                break 'suites;
-            }
-            sink.emit(&Event::CheckStarted {
-                id: planned.check.id.to_owned(),
-                suite: suite.suite.name.clone(),
-                title: planned.check.title.to_owned(),
-            });
-            // A trigger from the sink (a test) or a signal during the event stops before the check.
-            if controls.interrupt.is_triggered() {
-                stopped = Some("interrupted".to_owned());
-                break 'suites;
-            }
-            let mark = traffic::Mark::now(ctx);
-            let result = match (&skip, blocked_reason(ctx, suite)) {
-                (Some(why), _) => result::finish(
-                    ctx,
-                    catalogue,
-                    suite,
-                    planned,
-                    Err(Stop::Skip(why.clone())),
-                    0,
-                    0.0,
-                ),
-                (None, Some(why)) => result::finish(
-                    ctx,
-                    catalogue,
-                    suite,
-                    planned,
-                    Err(Stop::Blocked(why)),
-                    0,
-                    0.0,
-                ),
-                (None, None) => {
-                    let check = run_one(ctx, catalogue, suite, planned);
-                    let started = Instant::now();
-                    let first_seq = ctx.journal.peek_next();
-                    tokio::select! {
-                        r = traffic::waiting(check, planned.check.id, sink) => r,
-                        // The first signal cuts the check short after a moment's grace (a
-                        // request in flight to a responsive partner gets its answer, so the
-                        // ledger knows what exists); whatever it had sent is in the ledger, and
-                        // cleanup follows.
-                        () = async {
-                            controls.interrupt.triggered().await;
-                            tokio::time::sleep(INTERRUPT_GRACE).await;
-                        } => result::finish(
-                            ctx,
-                            catalogue,
-                            suite,
-                            planned,
-                            Err(Stop::Skip(INTERRUPTED.to_owned())),
-                            first_seq,
-                            started.elapsed().as_secs_f64() * 1000.0,
-                        ),
-                    }
-                }
-            };
-            ctx.record_outcome(&result.id, result.outcome);
-            summary.add(result.outcome);
-            sink.emit(&Event::CheckFinished {
-                result: Box::new(result.clone()),
-            });
-            let failed = result.outcome == Outcome::Fail
-                || (controls.strict && result.outcome == Outcome::Warn);
-            let id = result.id.clone();
-            if let Some(traffic) = mark.traffic(ctx, Some(id.clone())) {
-                sink.emit(&traffic);
-            }
-            results.push(result);
-            if controls.interrupt.is_triggered() {
-                stopped = Some("interrupted".to_owned());
-                break 'suites;
-            }
-            if controls.fail_fast && failed {
-                stopped = Some(format!("--fail-fast: stopped after {id}"));
-                break 'suites;
-            }
-        }
+    for r in &results {
+        summary.add(r.outcome);
     }
+    let stopped = stop.get();
     if let Some(reason) = &stopped {
-        sink.emit(&Event::Stopped {
+        stream.emit_run(&Event::Stopped {
             reason: reason.clone(),
         });
     }
+    let sink = stream.into_sink();
     let mark = traffic::Mark::now(ctx);
     let budget = if controls.interrupt.is_triggered() {
         cleanup::INTERRUPTED_BUDGET
@@ -283,10 +218,13 @@ pub async fn execute(
     };
     let leftovers =
         cleanup::run_until(&ctx.partner, &ctx.ledger, budget, Some(&controls.interrupt)).await;
-    if let Some(traffic) = mark.traffic(ctx, None) {
+    if let Some(traffic) = mark.cleanup_traffic(ctx) {
         sink.emit(&traffic);
     }
     let billable_provisions = ctx.ledger.billable_count();
+    if let Some(note) = target::exit_note(ctx, &exit_noted) {
+        sink.emit(&Event::Note { text: note });
+    }
     if let (false, Some(path)) = (leftovers.is_empty(), ctx.ledger.path()) {
         sink.emit(&Event::Note {
             text: format!(
@@ -302,7 +240,7 @@ pub async fn execute(
     });
     // An interrupt during the cleanup ends the run as interrupted too.
     let interrupted = stopped.is_some() || controls.interrupt.is_triggered();
-    let exit_code = exit_code(&summary, &leftovers, controls, interrupted);
+    let exit_code = target::exit_code(ctx, exit_code(&summary, &leftovers, controls, interrupted));
     sink.emit(&Event::RunFinished {
         summary: summary.clone(),
         exit_code,
@@ -314,7 +252,74 @@ pub async fn execute(
         leftovers,
         stopped,
         exit_code,
+        judged_ms,
     }
+}
+
+/// How many suites run at once: `--jobs`, else `[run] jobs`, else the measured default.
+/// `--fail-fast` runs serially: the first failure is then the same in every run.
+fn jobs(ctx: &RunCtx, controls: &RunControls) -> usize {
+    if controls.fail_fast {
+        return 1;
+    }
+    controls
+        .jobs
+        .or(ctx.settings.run.jobs)
+        .unwrap_or(schedule::DEFAULT_JOBS)
+        .max(1)
+}
+
+/// Runs the suites, up to `jobs` at once, each as soon as the earlier suites it conflicts with
+/// have finished (`schedule`). All run in this task: no suite outlives the run. Returns the
+/// results suite by suite, in plan order.
+async fn run_suites(
+    run: &suites::SuiteRun<'_, '_>,
+    plan: &[PlannedSuite],
+    jobs: usize,
+) -> Vec<Vec<(CheckResult, u64)>> {
+    use std::future::Future;
+    use std::pin::Pin;
+    use std::task::Poll;
+    type Running<'f> = Pin<Box<dyn Future<Output = Vec<(CheckResult, u64)>> + Send + 'f>>;
+    let deps = schedule::dependencies(plan, run.ctx.settings.plans.async_plan.is_none());
+    let mut done = vec![false; plan.len()];
+    let mut started = vec![false; plan.len()];
+    let mut results: Vec<Vec<(CheckResult, u64)>> = vec![Vec::new(); plan.len()];
+    let mut running: Vec<(usize, Running<'_>)> = Vec::new();
+    loop {
+        if !run.stop.stopping(run.controls) {
+            for i in 0..plan.len() {
+                if running.len() >= jobs {
+                    break;
+                }
+                if !started[i] && deps[i].iter().all(|&d| done[d]) {
+                    started[i] = true;
+                    running.push((i, Box::pin(run.run(i, &plan[i]))));
+                }
+            }
+        }
+        if running.is_empty() {
+            break;
+        }
+        let (slot, out) = std::future::poll_fn(|cx| {
+            for (slot, (_, fut)) in running.iter_mut().enumerate() {
+                if let Poll::Ready(out) = fut.as_mut().poll(cx) {
+                    return Poll::Ready((slot, out));
+                }
+            }
+            Poll::Pending
+        })
+        .await;
+        let (i, _) = running.swap_remove(slot);
+        done[i] = true;
+        results[i] = out;
+        run.stream.finish(i);
+    }
+    // Suites that never started (the run stopped) let the buffered events of later ones out.
+    for (i, _) in started.iter().enumerate().filter(|(_, s)| !**s) {
+        run.stream.finish(i);
+    }
+    results
 }
 
 fn exit_code(summary: &Summary, leftovers: &[Entry], controls: &RunControls, stopped: bool) -> u8 {
@@ -364,10 +369,13 @@ fn run_notes(ctx: &RunCtx) -> Vec<String> {
             s.sso_url.as_deref().unwrap_or_default()
         ));
     }
+    if let Some(t) = &ctx.target {
+        notes.extend(t.notes().iter().cloned());
+    }
     notes
 }
 
-fn suite_skip_reason(ctx: &RunCtx, suite: &PlannedSuite) -> Option<String> {
+pub(super) fn suite_skip_reason(ctx: &RunCtx, suite: &PlannedSuite) -> Option<String> {
     let missing: Vec<&str> = suite
         .suite
         .requires
@@ -383,7 +391,10 @@ fn suite_skip_reason(ctx: &RunCtx, suite: &PlannedSuite) -> Option<String> {
     })
 }
 
-fn blocked_reason(ctx: &RunCtx, suite: &PlannedSuite) -> Option<String> {
+pub(super) fn blocked_reason(ctx: &RunCtx, suite: &PlannedSuite) -> Option<String> {
+    if let Some(why) = target::exited_reason(ctx) {
+        return Some(why);
+    }
     suite
         .suite
         .blocked_by
@@ -397,16 +408,35 @@ fn blocked_reason(ctx: &RunCtx, suite: &PlannedSuite) -> Option<String> {
         })
 }
 
-async fn run_one(
+pub(super) async fn run_one(
     ctx: &RunCtx,
     catalogue: Option<&Catalogue>,
     suite: &PlannedSuite,
     planned: &PlannedCheck,
+    interrupt: &Interrupt,
 ) -> CheckResult {
     let first_seq = ctx.journal.next_seq();
     let started = Instant::now();
+    let from = ctx.journal.clock().started().elapsed();
     let cx = CheckCtx::new(ctx);
-    let verdict = (planned.check.run)(&cx).await;
+    // The check's exchanges are told apart from those of checks running beside it.
+    let check = target::guard(
+        ctx,
+        first_seq,
+        crate::record::journal::as_check(planned.check.id, (planned.check.run)(&cx)),
+    );
+    let verdict = tokio::select! {
+        v = check => v,
+        // A wait ends at once on the interrupt (as interrupted); anything else the check does
+        // gets a moment's grace, so a request in flight to a responsive partner gets its answer
+        // and the ledger knows what exists. Then it is cut short; cleanup follows.
+        () = async {
+            interrupt.triggered().await;
+            tokio::time::sleep(INTERRUPT_GRACE).await;
+        } => Err(Stop::Blocked(INTERRUPTED.to_owned())),
+    };
     let ms = started.elapsed().as_secs_f64() * 1000.0;
-    result::finish(ctx, catalogue, suite, planned, verdict, first_seq, ms)
+    let mut result = result::finish(ctx, catalogue, suite, planned, verdict, first_seq, ms);
+    result.partner_log = target::log_since(ctx, from);
+    result
 }

@@ -25,6 +25,7 @@ pub(super) fn finish(
         Err(Stop::Skip(why)) => (Outcome::Skip, why),
         Err(Stop::Blocked(why)) => (Outcome::Blocked, why),
         Err(Stop::Error(why)) => (Outcome::Error, why),
+        Err(Stop::Interrupted(what)) => (Outcome::Blocked, interrupted_message(&what)),
         Err(Stop::Violated(f)) => {
             let level = f.level.unwrap_or(check.level);
             let outcome = match level {
@@ -34,7 +35,7 @@ pub(super) fn finish(
             };
             let mut exchanges = f.exchanges.clone();
             if first_seq > 0 {
-                for x in ctx.journal.since(first_seq) {
+                for x in ctx.journal.since_for(first_seq, check.id) {
                     if !exchanges.iter().any(|e| e.seq == x.seq) {
                         exchanges.push(x);
                     }
@@ -73,5 +74,12 @@ pub(super) fn finish(
         },
         duration_ms,
         evidence,
+        partner_log: Vec::new(),
+        latency: ctx.take_latency(check.id),
     }
+}
+
+/// The message of a check the run's interrupt stopped while it waited (reported as blocked).
+pub(crate) fn interrupted_message(waiting_for: &str) -> String {
+    format!("interrupted: the run was stopped while this check waited for {waiting_for}")
 }

@@ -54,7 +54,7 @@ pub fn judge(before: &Reply, after: &Reply) -> Verdict {
         observed_status(after),
     )
     .at("status")
-    .hint("attachments are Heroku's business (seed 002: attachable needs no other change); serve a shared resource like any other")
+    .hint("attachments are Heroku's business (Heroku: `attachable` needs no other change); serve a shared resource like any other")
     .exchange(&before.exchange)
     .exchange(&after.exchange)
     .into()

@@ -42,7 +42,7 @@ pub fn judge(prefix: Option<&Value>) -> Option<Finding> {
             observed,
         )
         .at("/recommended_prefix")
-        .hint("Heroku uses it as the attachment name, the prefix of every app-side var: upper case, underscores, no dashes (the syntax is inferred from attachment names, partner-api §18 Q13)"),
+        .hint("Heroku uses it as the attachment name, the prefix of every app-side var: upper case, underscores, no dashes (Heroku does not publish the syntax; this one is inferred from the attachment names it uses)"),
     )
 }
 

@@ -17,6 +17,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     if all.is_empty() {
         return skip("no partner call was made before this check");
     }
+    let figures = super::measure(cx, &all);
     // Calls beyond the hard limit are TIME-02's.
     let hard: Vec<u64> = super::slower_than(&all, t.fail_after)
         .map(|x| x.seq)
@@ -26,7 +27,10 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         .collect();
     if slow.is_empty() {
         let max = all.iter().map(|x| x.elapsed_ms).fold(0.0, f64::max);
-        return pass_with(format!("{} calls, slowest {max:.0} ms", all.len()));
+        return pass_with(format!(
+            "{} calls, slowest {max:.0} ms ({figures})",
+            all.len()
+        ));
     }
     let mut f = Finding::new(
         format!("every call answered within {}", format_duration(t.warn_after)),

@@ -12,10 +12,11 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     if all.is_empty() {
         return skip("no partner call was made before this check");
     }
+    let figures = super::measure(cx, &all);
     let slow: Vec<_> = super::slower_than(&all, t.fail_after).collect();
     if slow.is_empty() {
         return pass_with(format!(
-            "{} calls within {}",
+            "{} calls within {} ({figures})",
             all.len(),
             format_duration(t.fail_after)
         ));

@@ -2,7 +2,7 @@
 
 use crate::catalogue::{Catalogue, Level};
 use crate::check::{Check, Pass, Stop, Verdict};
-use crate::record::outcome::{CheckResult, Evidence, Outcome};
+use crate::record::outcome::{CheckResult, Evidence, Outcome, RootCause};
 
 use super::{PlannedCheck, PlannedSuite, RunCtx};
 
@@ -20,10 +20,17 @@ pub(super) fn finish(
     // Redacted, and with control characters escaped: a partner's text must not drive a terminal.
     let red = |s: &str| crate::redact::sanitize(&ctx.redactor.text(s));
     let mut evidence = Evidence::default();
+    let mut blocked_by = None;
     let (outcome, message) = match verdict {
         Ok(Pass(note)) => (Outcome::Pass, note.unwrap_or_else(|| "ok".to_owned())),
         Err(Stop::Skip(why)) => (Outcome::Skip, why),
-        Err(Stop::Blocked(why)) => (Outcome::Blocked, why),
+        Err(Stop::Blocked(b)) => {
+            blocked_by = b.cause.map(|c| RootCause {
+                text: red(&c.text),
+                id: c.id,
+            });
+            (Outcome::Blocked, b.why)
+        }
         Err(Stop::Error(why)) => (Outcome::Error, why),
         Err(Stop::Interrupted(what)) => (Outcome::Blocked, interrupted_message(&what)),
         Err(Stop::Violated(f)) => {
@@ -74,6 +81,7 @@ pub(super) fn finish(
         },
         duration_ms,
         evidence,
+        blocked_by,
         partner_log: Vec::new(),
         latency: ctx.take_latency(check.id),
     }

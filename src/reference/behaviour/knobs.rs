@@ -160,6 +160,8 @@ pub(crate) struct ProvisionBehaviour {
     pub status_override: Option<Answer>,
     pub answer: ProvisionAnswer,
     pub id_scheme: IdScheme,
+    /// Plan changes and removals name the resource by the provider id, not the uuid.
+    pub keyed_by_own_id: bool,
     pub repeat: Repeat,
     pub after_removal: Repeat,
     pub insert: Insert,
@@ -261,6 +263,8 @@ pub(crate) struct CallbackBehaviour {
     /// PATCHes a config var the manifest does not declare.
     pub undeclared_config: bool,
     pub marks_provisioned: bool,
+    /// Calls Heroku's own hosts, not the run's platform: nothing reaches the platform.
+    pub calls_heroku_directly: bool,
     /// Where its calls to Heroku go.
     pub hosts: HerokuHosts,
 }
@@ -286,6 +290,20 @@ pub(crate) enum SsoFlow {
 pub(crate) enum TokenCheck {
     Exact,
     LengthOnly,
+}
+
+/// Which token of a login the partner verifies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TokenKinds {
+    /// The best one present: user_scoped_resource_token, else resource_token, else the legacy
+    /// id/token pair.
+    Best,
+    /// Only the legacy pair: `id` names the resource (the provider id), `token` signs it.
+    LegacyPair,
+    ResourceTokenOnly,
+    UserScopedOnly,
+    /// As `Best`, but a login with only the legacy pair crashes the handler.
+    LegacyPairCrashes,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -334,6 +352,7 @@ pub(crate) struct SsoBehaviour {
     pub missing_timestamp: Answer,
     pub checks_timestamp: bool,
     pub token_check: TokenCheck,
+    pub token_kinds: TokenKinds,
     pub token_scope: TokenScope,
     /// Logins whose context_app is not the owning app.
     pub foreign_context: Strictness,

@@ -26,6 +26,7 @@ pub(crate) fn router(state: Arc<State>) -> Router {
         .route("/admin/rotate/{uuid}", post(rotate))
         .route("/admin/verify/{uuid}", get(verify))
         .route("/admin/log/{uuid}", post(write_log))
+        .route("/admin/resources", get(resources))
         .with_state(state)
 }
 
@@ -123,6 +124,22 @@ async fn attachments(state: &State, uuid: &str, field: &str) -> Option<Vec<Strin
             })
             .collect(),
     )
+}
+
+/// What the partner holds: the uuids of its resources that were not removed (tests ask this after
+/// a run and its cleanup).
+async fn resources(AxState(state): AxState<Arc<State>>) -> Response {
+    let live: Vec<String> = state
+        .resources
+        .lock()
+        .map(|r| {
+            r.iter()
+                .filter(|(_, x)| !x.removed)
+                .map(|(uuid, _)| uuid.clone())
+                .collect()
+        })
+        .unwrap_or_default();
+    (StatusCode::OK, axum::Json(json!({ "live": live }))).into_response()
 }
 
 async fn rotate(AxState(state): AxState<Arc<State>>, Path(uuid): Path<String>) -> Response {

@@ -1,6 +1,7 @@
 //! The runner: decides which checks run, runs them in suite order, turns verdicts into results,
 //! cleans up, and emits events. It never prints.
 
+pub mod cleanup;
 pub mod control;
 pub mod preflight;
 mod result;
@@ -16,8 +17,8 @@ mod traffic;
 use std::time::Instant;
 
 use crate::check::Blocker;
-use crate::check::CheckCtx;
 pub use crate::check::RunCtx;
+use crate::check::{CheckCtx, Removal, Stop};
 pub use control::{Interrupt, RunControls};
 pub use selection::{Partition, PlannedCheck, PlannedSuite, Selection, billable_estimate};
 
@@ -25,10 +26,19 @@ use crate::catalogue::Catalogue;
 
 use crate::config::Settings;
 use crate::error::{HarnessError, exit};
-use crate::partner::Credentials;
 use crate::record::events::{Event, EventSink};
-use crate::record::ledger::{Entry, EntryState};
+use crate::record::ledger::{Entry, EntryState, Ledger, RunInfo};
 use crate::record::outcome::{CheckResult, Outcome, RootCause, Summary};
+use std::sync::Arc;
+
+/// The directory `run` keeps its ledgers in unless given `--ledger FILE`.
+pub const LEDGER_DIR: &str = ".addon-conformance";
+
+/// How long a check may still run after an interrupt before it is cut short.
+const INTERRUPT_GRACE: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// What a check cut short by an interrupt reports.
+const INTERRUPTED: &str = "interrupted: the run was stopped while this check was running";
 
 /// Everything a run produced.
 #[derive(Debug, Clone)]
@@ -97,10 +107,52 @@ pub async fn run(inputs: RunInputs, sink: &mut dyn EventSink) -> Result<RunRepor
     {
         return Err(problem);
     }
-    let ctx = RunCtx::start_with_target(inputs.manifest, settings).await?;
+    let ledger = match &inputs.controls.ledger_file {
+        Some(path) => Arc::new(open_ledger(path, &inputs.manifest, &settings)?),
+        None => Arc::default(),
+    };
+    let ctx = RunCtx::start_with_target(inputs.manifest, settings, ledger).await?;
     let report = execute(&ctx, &plan, &inputs.controls, sink).await;
+    if let (true, Some(path)) = (report.leftovers.is_empty(), ctx.ledger.path()) {
+        // Nothing may remain: the ledger has done its job (and its default directory, if empty).
+        let _ = std::fs::remove_file(&path);
+        if let Some(dir) = path
+            .parent()
+            .filter(|d| d.file_name().is_some_and(|n| n == LEDGER_DIR))
+        {
+            let _ = std::fs::remove_dir(dir);
+        }
+    }
     ctx.stop().await;
     Ok(report)
+}
+
+/// Creates the run's ledger file; a run that cannot keep one does not start.
+fn open_ledger(
+    path: &std::path::Path,
+    manifest: &crate::manifest::Manifest,
+    settings: &Settings,
+) -> Result<Ledger, HarnessError> {
+    let run = RunInfo {
+        run: path
+            .file_stem()
+            .map(|s| s.to_string_lossy().trim_start_matches("ledger-").to_owned())
+            .unwrap_or_default(),
+        addon: manifest.id.clone().unwrap_or_default(),
+        base_url: settings
+            .base_url
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default(),
+        started_unix_ms: std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX)),
+    };
+    Ledger::on_disk(path, &run).map_err(|source| HarnessError::Io {
+        action: "create the ledger",
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 /// Runs the planned suites against the partner.
@@ -160,7 +212,12 @@ pub async fn execute(
     }
     let sink = stream.into_sink();
     let mark = traffic::Mark::now(ctx);
-    let leftovers = cleanup(ctx).await;
+    let budget = if controls.interrupt.is_triggered() {
+        cleanup::INTERRUPTED_BUDGET
+    } else {
+        cleanup::RUN_BUDGET
+    };
+    let leftovers = cleanup_all(ctx, budget, &controls.interrupt).await;
     if let Some(traffic) = mark.cleanup_traffic(ctx) {
         sink.emit(&traffic);
     }
@@ -168,14 +225,22 @@ pub async fn execute(
     if let Some(note) = target::exit_note(ctx, &exit_noted) {
         sink.emit(&Event::Note { text: note });
     }
+    if let (false, Some(path)) = (leftovers.is_empty(), ctx.ledger.path()) {
+        sink.emit(&Event::Note {
+            text: format!(
+                "the ledger {} lists what may remain: `addon-conformance cleanup --ledger {}` retries",
+                path.display(),
+                path.display()
+            ),
+        });
+    }
     sink.emit(&Event::Cleanup {
         billable_provisions,
         leftovers: leftovers.clone(),
     });
-    let exit_code = target::exit_code(
-        ctx,
-        exit_code(&summary, &leftovers, controls, stopped.is_some()),
-    );
+    // An interrupt during the cleanup ends the run as interrupted too.
+    let interrupted = stopped.is_some() || controls.interrupt.is_triggered();
+    let exit_code = target::exit_code(ctx, exit_code(&summary, &leftovers, controls, interrupted));
     sink.emit(&Event::RunFinished {
         summary: summary.clone(),
         exit_code,
@@ -354,6 +419,7 @@ pub(super) async fn run_one(
     catalogue: Option<&Catalogue>,
     suite: &PlannedSuite,
     planned: &PlannedCheck,
+    interrupt: &Interrupt,
 ) -> CheckResult {
     let first_seq = ctx.journal.next_seq();
     let started = Instant::now();
@@ -361,12 +427,21 @@ pub(super) async fn run_one(
     let cx = CheckCtx::new(ctx);
     // The check's exchanges are told apart from those of checks running beside it.
     let id = planned.check.id;
-    let verdict = target::guard(
+    let check = target::guard(
         ctx,
         first_seq,
         crate::record::journal::as_check(id, (planned.check.run)(&cx)),
-    )
-    .await;
+    );
+    let verdict = tokio::select! {
+        v = check => v,
+        // A wait ends at once on the interrupt (as interrupted); anything else the check does
+        // gets a moment's grace, so a request in flight to a responsive partner gets its answer
+        // and the ledger knows what exists. Then it is cut short; cleanup follows.
+        () = async {
+            interrupt.triggered().await;
+            tokio::time::sleep(INTERRUPT_GRACE).await;
+        } => Err(Stop::Blocked(Blocker::from(INTERRUPTED.to_owned()))),
+    };
     // What the partner's answers (or silence) say beyond this check: reviewed in this check's
     // exchanges only.
     let made = ctx.journal.since_for(first_seq, id);
@@ -381,34 +456,55 @@ pub(super) async fn run_one(
     result
 }
 
-/// Attempts per resource at cleanup: Heroku retries failed deliveries too.
-const CLEANUP_ATTEMPTS: usize = 3;
-
-/// Deprovisions everything the ledger says may still exist, retrying 5xx answers and transport
-/// failures, then waits for the deprovision actions of asynchronous removals (each up to the
-/// deadline fixed when its 202 arrived). Returns what could not be removed.
-async fn cleanup(ctx: &RunCtx) -> Vec<Entry> {
-    let to_delete = ctx
+/// Cleanup at the end of a run: the deprovisions of `cleanup::run_until`, then each
+/// asynchronous removal (a DELETE answered 202, during the run or the cleanup) waits for its
+/// deprovision action up to the one deadline fixed when its 202 arrived (even after an
+/// interrupt), so these waits overlap everything before them. A removal whose action did not
+/// arrive stays a leftover, with its curl. Returns what may remain.
+async fn cleanup_all(
+    ctx: &RunCtx,
+    budget: std::time::Duration,
+    interrupt: &Interrupt,
+) -> Vec<Entry> {
+    // Heroku considers a resource `deprovisioning` from the moment it sends the DELETE, as
+    // `RunCtx::deprovision` does for the run's own removals.
+    let pending: Vec<_> = ctx
         .ledger
         .outstanding()
         .into_iter()
-        .filter(|e| e.state != EntryState::RemovalRequested);
-    for entry in to_delete {
-        for attempt in 1..=CLEANUP_ATTEMPTS {
-            let label = format!("cleanup (attempt {attempt})");
-            let reply = ctx
-                .deprovision(&entry.uuid, Credentials::Manifest, &label)
-                .await;
-            if !matches!(reply.status, None | Some(500..)) {
-                break;
-            }
+        .filter(|e| e.state != EntryState::RemovalRequested)
+        .filter_map(|e| {
+            let before = ctx.platform.addon_state(&e.uuid)?;
+            ctx.platform
+                .record_async_deprovision(&e.uuid)
+                .then_some((e.uuid, before))
+        })
+        .collect();
+    cleanup::run_until(&ctx.partner, &ctx.ledger, budget, Some(interrupt)).await;
+    for (uuid, before) in pending {
+        match ctx.ledger.entry(&uuid).map(|e| e.state) {
+            Some(EntryState::RemovalRequested) => {}
+            Some(EntryState::Removed) => ctx.platform.record_deprovision(&uuid),
+            _ => ctx.platform.cancel_async_deprovision(&uuid, before),
         }
     }
     for entry in ctx.ledger.outstanding() {
-        if entry.state == EntryState::RemovalRequested {
-            // A removal without its action stays outstanding: a leftover with its curl. The
-            // wait runs to its deadline even after an interrupt.
-            ctx.cleanup_removal(&entry.uuid).await;
+        // A 202 the cleanup got owes its action from now.
+        if entry.state == EntryState::RemovalRequested
+            && ctx.removal_deadline(&entry.uuid).is_none()
+        {
+            ctx.owe_removal(&entry.uuid);
+        }
+    }
+    for entry in ctx.ledger.outstanding() {
+        if entry.state == EntryState::RemovalRequested
+            && matches!(ctx.cleanup_removal(&entry.uuid).await, Removal::Missing(_))
+        {
+            ctx.ledger.note(
+                &entry.uuid,
+                "the partner accepted its removal for later (202), and its deprovision action \
+                 did not arrive by its deadline",
+            );
         }
     }
     ctx.ledger.outstanding()

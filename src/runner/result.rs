@@ -20,13 +20,16 @@ pub(super) fn finish(
     // Redacted, and with control characters escaped: a partner's text must not drive a terminal.
     let red = |s: &str| crate::redact::sanitize(&ctx.redactor.text(s));
     let mut evidence = Evidence::default();
+    // The level shown is the one that produced the outcome (a SHOULD check can find a MUST
+    // breach and the other way round); a verdict without a finding shows the check's own.
+    let mut level = check.level;
     let (outcome, message) = match verdict {
         Ok(Pass(note)) => (Outcome::Pass, note.unwrap_or_else(|| "ok".to_owned())),
         Err(Stop::Skip(why)) => (Outcome::Skip, why),
         Err(Stop::Blocked(why)) => (Outcome::Blocked, why),
         Err(Stop::Error(why)) => (Outcome::Error, why),
         Err(Stop::Violated(f)) => {
-            let level = f.level.unwrap_or(check.level);
+            level = f.level.unwrap_or(check.level);
             let outcome = match level {
                 Level::Must => Outcome::Fail,
                 Level::Should => Outcome::Warn,
@@ -64,7 +67,7 @@ pub(super) fn finish(
         title: check.title.to_owned(),
         requirement: check.requirement.to_owned(),
         requirement_text: requirement.map(|r| r.statement.clone()).unwrap_or_default(),
-        level: check.level,
+        level,
         outcome,
         message: red(&message),
         doc: match (catalogue, requirement) {

@@ -9,14 +9,15 @@ crate::check!("TIME-02", Must, "calls answer before the hard limit", run);
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
     let t = cx.config().timeouts;
     let all = cx.exchanges();
-    if all.is_empty() {
-        return skip("no partner call was made before this check");
-    }
+    let answered = super::answered(&all);
     let slow: Vec<_> = super::slower_than(&all, t.fail_after).collect();
+    // A call cut off after waiting past the budget is evidence; a refused connection is not.
+    if slow.is_empty() && answered == 0 {
+        return skip(super::NONE_ANSWERED);
+    }
     if slow.is_empty() {
         return pass_with(format!(
-            "{} calls within {}",
-            all.len(),
+            "{answered} answered calls within {}",
             format_duration(t.fail_after)
         ));
     }

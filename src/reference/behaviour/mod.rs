@@ -362,9 +362,9 @@ fn sharing(f: &impl Fn(F) -> bool) -> SharingBehaviour {
         recommended_prefix: if f(F::InvalidRecommendedPrefix) {
             Some("conformance-ref")
         } else if f(F::VariantRecommendedPrefix) {
-            Some("REFDB")
+            Some("REF_DB_2")
         } else {
-            None
+            Some("REFDB")
         },
         deprovision_scope: if f(F::DeprovisionByHerokuId) {
             DeprovisionScope::App

@@ -65,11 +65,11 @@ faults! {
     UnknownDeprovision204 = "unknown-deprovision-204": "deprovision of an unknown uuid gets 204",
         fail: [], warn: ["DEPROV-03"];
     UnknownDeprovision500 = "unknown-deprovision-500": "deprovision of an unknown uuid gets 500",
-        fail: ["DEPROV-03"], warn: [];
+        fail: [], warn: ["DEPROV-03"];
     RemovedPlanChange200 = "removed-plan-change-200": "plan change of a removed resource gets 200",
         fail: [], warn: ["PLAN-07"];
     UnknownPlanAccepted = "unknown-plan-accepted": "plan change accepts a plan the add-on does not offer",
-        fail: ["PLAN-03"], warn: [];
+        fail: [], warn: ["PLAN-03"];
     SamePlan422 = "same-plan-422": "a plan change to the current plan gets 422",
         fail: [], warn: ["IDEM-04"];
     ForbiddenTransitionAllowed = "forbidden-transition-allowed": "the forbidden change premium -> hobby is carried out",
@@ -77,7 +77,7 @@ faults! {
     UnknownPlanChange200 = "unknown-plan-change-200": "plan change of an unknown uuid gets 200",
         fail: [], warn: ["PLAN-08"];
     Error422NoMessage = "422-without-message": "every 422 has an empty JSON object as its body",
-        fail: ["PLAN-03", "PLAN-03.forbidden", "REGION-05", "REGION-07"], warn: [];
+        fail: ["PLAN-03.forbidden", "REGION-05", "REGION-07"], warn: ["PLAN-03"];
     PrivateSpacePlanProvisioned = "private-space-plan-provisioned": "the hobby plan is provisioned in a Private Space region",
         fail: ["REGION-05"], warn: [];
     PrivateSpaceRefusalLeaves = "private-space-refusal-leaves-resource": "the Private Space refusal still stores the resource",
@@ -162,7 +162,7 @@ faults! {
         fail: [], warn: ["SSO-10.install"];
     SsoRejectsContextApp = "sso-rejects-context-app": "SSO refuses logins whose context_app is not the owning app",
         fail: [], warn: ["SSO-10.attached"];
-    VariantRecommendedPrefix = "variant-recommended-prefix": "conformant variant: the provision answer recommends the attachment name REFDB",
+    VariantRecommendedPrefix = "variant-recommended-prefix": "conformant variant: the provision answer recommends the attachment name REF_DB_2 (digits and underscores)",
         fail: [], warn: [];
     VariantAsyncAll = "variant-async-all": "conformant variant: every plan is provisioned asynchronously",
         fail: [], warn: [];

@@ -226,6 +226,15 @@ fn provider_id(state: &State, req: &Request) -> Value {
                 .unwrap_or_default()
         )),
         IdScheme::Counter => json!(state.resources.lock().map(|r| r.len()).unwrap_or(0) + 1000),
+        IdScheme::Constant => json!("1"),
+        IdScheme::LiveCount => json!(
+            state
+                .resources
+                .lock()
+                .map(|r| r.values().filter(|x| !x.removed).count())
+                .unwrap_or(0)
+                + 1
+        ),
     }
 }
 

@@ -5,8 +5,9 @@ pub mod deprov_02;
 pub mod deprov_03;
 pub mod idem_05;
 pub mod plan_07;
+pub mod prov_03_unique;
 
-crate::suite!(deprov_02, idem_05, plan_07, deprov_03);
+crate::suite!(deprov_02, idem_05, plan_07, deprov_03, prov_03_unique);
 
 use std::sync::Arc;
 

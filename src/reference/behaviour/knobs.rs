@@ -90,6 +90,10 @@ pub(crate) enum IdScheme {
     FromHerokuId,
     /// An integer counting resources from 1000.
     Counter,
+    /// The same id for every resource.
+    Constant,
+    /// The number of live resources plus one: repeats after a removal.
+    LiveCount,
 }
 
 /// What a provision for a uuid the partner already saw does.

@@ -144,6 +144,10 @@ fn provision(f: &impl Fn(F) -> bool) -> ProvisionBehaviour {
             IdScheme::FromHerokuId
         } else if f(F::VariantIntegerId) {
             IdScheme::Counter
+        } else if f(F::ConstantId) {
+            IdScheme::Constant
+        } else if f(F::ReusedId) {
+            IdScheme::LiveCount
         } else {
             IdScheme::Uuid
         },

@@ -29,7 +29,11 @@ faults! {
     ProvisionInvalidJson = "provision-invalid-json": "provision answers 200 with a plain-text body",
         fail: ["GEN-01"], warn: [];
     IdFromHerokuId = "id-from-heroku-id": "the provider id is built from heroku_id",
-        fail: ["ASYNC-09", "ATT-03", "PROV-03", "PROV-11.concurrent"], warn: [];
+        fail: ["ASYNC-09", "ATT-03", "PROV-03", "PROV-03.unique", "PROV-11.concurrent"], warn: [];
+    ConstantId = "constant-id": "every resource gets the provider id \"1\"",
+        fail: ["ATT-03", "PROV-03.unique", "PROV-11.concurrent"], warn: [];
+    ReusedId = "reused-id": "the provider id is the number of live resources plus one, so it repeats after a removal",
+        fail: ["PROV-03.unique"], warn: [];
     ConfigUndeclaredVar = "config-undeclared-var": "provision config has a var the manifest does not declare",
         fail: ["CONFIG-02", "PLAN-02", "PLAN-02.downgrade", "PROV-04", "ROTATE-04"], warn: [];
     ConfigNonStringValue = "config-non-string-value": "provision config has a number as a value",
@@ -145,7 +149,7 @@ faults! {
     DeprovisionByHerokuId = "deprovision-by-heroku-id": "deprovisioning one install removes every install of the app",
         fail: [], warn: ["PROV-10"];
     AppCounterRace = "app-counter-race": "ids come from a per-app counter that concurrent installs race on",
-        fail: ["PROV-11.concurrent"], warn: [];
+        fail: ["PROV-03.unique", "PROV-11.concurrent"], warn: [];
     RefusesSharedChanges = "refuses-shared-changes": "plan changes of a resource attached to several apps get 422",
         fail: ["ATT-07"], warn: [];
     InvalidRecommendedPrefix = "invalid-recommended-prefix": "the provision answer recommends the prefix `conformance-ref`, not a valid attachment name",

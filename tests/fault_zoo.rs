@@ -86,6 +86,7 @@ fn expect_exact(expected: &Expectation) -> Result<(), Failed> {
             r.ids(Outcome::Skip)
         ));
     }
+    problems.extend(r.results.iter().filter_map(evidence_problem));
     if outcome.live_after != 0 || !r.leftovers.is_empty() {
         problems.push(format!(
             "cleanup left {} live resources, leftovers {:?}",
@@ -97,6 +98,36 @@ fn expect_exact(expected: &Expectation) -> Result<(), Failed> {
     } else {
         Err(problems.join("\n").into())
     }
+}
+
+/// A failing or warning check cites first the exchange that shows the violation, and its curl
+/// repeats that request (method and path); a finding without a curl cites only callbacks or
+/// nothing from the partner at all.
+fn evidence_problem(c: &addon_conformance::record::outcome::CheckResult) -> Option<String> {
+    if !matches!(c.outcome, Outcome::Fail | Outcome::Warn) {
+        return None;
+    }
+    let e = &c.evidence;
+    let Some(curl) = &e.curl else {
+        return None;
+    };
+    let Some(first) = e.exchanges.first() else {
+        return Some(format!("{}: a curl but no cited exchange", c.id));
+    };
+    let path = |url: &str| {
+        url::Url::parse(url)
+            .map(|u| u.path().to_owned())
+            .unwrap_or_default()
+    };
+    let method = format!("-X {} ", first.request.method);
+    let curl_url = curl.split('\'').nth(1).map(path).unwrap_or_default();
+    if !curl.contains(&method) || curl_url != path(&first.request.url) {
+        return Some(format!(
+            "{}: the curl ({curl}) does not repeat the first cited exchange ({} {})",
+            c.id, first.request.method, first.request.url
+        ));
+    }
+    None
 }
 
 fn main() {

@@ -14,7 +14,7 @@ use super::behaviour::{
     Dashboard, Landing, LoginTarget, Stranger, Strictness, TokenCheck, TokenScope,
 };
 use super::routes::{Step, authorise, constant_eq, error};
-use crate::heroku::sso::{now, resource_token, user_scoped_token};
+use crate::heroku::sso::{TOKEN_FIELDS, now, resource_token, user_scoped_token};
 
 const COOKIE: &str = "conformance_ref_session";
 /// Logins older (or newer) than this are refused.
@@ -47,9 +47,15 @@ fn signed_for(state: &State, uuid: &str, f: &HashMap<String, String>, ts: i64) -
             resource_token(uuid, &state.sso_salt, ts),
         ),
     };
+    let exact = constant_eq(given, &expected);
     match state.behaviour.sso.token_check {
         TokenCheck::LengthOnly => !given.is_empty() && given.len() == expected.len(),
-        TokenCheck::Exact => constant_eq(given, &expected),
+        TokenCheck::Exact | TokenCheck::AnyRecentTimestamp => exact,
+        TokenCheck::AcceptsZeros => {
+            exact || (!given.is_empty() && given.bytes().all(|b| b == b'0'))
+        }
+        TokenCheck::SkipsEmpty => exact || given.is_empty(),
+        TokenCheck::Prefix => !given.is_empty() && expected.starts_with(given),
     }
 }
 
@@ -103,17 +109,28 @@ fn verify(state: &State, headers: &HeaderMap, f: &Fields) -> Step<String> {
         None => return Err(sso.missing_timestamp.render().into()),
     };
     let no_token = |k: &str| f.get(k).is_none_or(String::is_empty);
-    if no_token("resource_token") && no_token("user_scoped_resource_token") && no_token("token") {
+    let empty_passes = sso.token_check == TokenCheck::SkipsEmpty
+        && TOKEN_FIELDS
+            .iter()
+            .any(|k| f.get(*k).is_some_and(String::is_empty));
+    if no_token("resource_token")
+        && no_token("user_scoped_resource_token")
+        && no_token("token")
+        && !empty_passes
+    {
         return Err(forbidden("The login carries no token").into());
     }
     if sso.checks_timestamp && (now() - ts).abs() > MAX_SKEW_SECS {
         return Err(forbidden("This login link has expired").into());
     }
-    let known = live_resources(state);
-    let valid = match sso.token_scope {
-        TokenScope::AnyResource => known.iter().any(|k| signed_for(state, k, f, ts)),
-        TokenScope::Resource => signed_for(state, uuid, f, ts),
+    let known = live_resources(state, sso.removed_resources == Strictness::Tolerate);
+    let signed_at = |t: i64| match sso.token_scope {
+        TokenScope::AnyResource => known.iter().any(|k| signed_for(state, k, f, t)),
+        TokenScope::Resource => signed_for(state, uuid, f, t),
     };
+    let valid = signed_at(ts)
+        || (sso.token_check == TokenCheck::AnyRecentTimestamp
+            && (now() - MAX_SKEW_SECS..=now()).any(signed_at));
     if !valid {
         return Err(forbidden("The login token is not valid").into());
     }
@@ -128,18 +145,19 @@ fn verify(state: &State, headers: &HeaderMap, f: &Fields) -> Step<String> {
         LoginTarget::Named => uuid.clone(),
     };
     if !known.contains(&uuid) {
-        return Err(error(StatusCode::NOT_FOUND, "no such resource").into());
+        return Err(sso.unknown_resource.render().into());
     }
     Ok(uuid)
 }
 
-fn live_resources(state: &State) -> Vec<String> {
+/// The resources a login may open: the live ones, and the removed ones with `removed`.
+fn live_resources(state: &State, removed: bool) -> Vec<String> {
     state
         .resources
         .lock()
         .map(|r| {
             r.iter()
-                .filter(|(_, x)| !x.removed)
+                .filter(|(_, x)| removed || !x.removed)
                 .map(|(k, _)| k.clone())
                 .collect()
         })

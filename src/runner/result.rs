@@ -35,26 +35,32 @@ pub(super) fn finish(
                 Level::Should => Outcome::Warn,
                 Level::May => Outcome::Pass,
             };
+            // The exchanges the finding cites come first, in the order it cites them (the one
+            // that shows the violation first); then the check's other traffic, in order.
+            let mut others: Vec<_> = if first_seq > 0 {
+                ctx.journal
+                    .since(first_seq)
+                    .into_iter()
+                    .filter(|x| !f.exchanges.iter().any(|e| e.seq == x.seq))
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            others.sort_by_key(|x| x.seq);
             let mut exchanges = f.exchanges.clone();
-            if first_seq > 0 {
-                for x in ctx.journal.since(first_seq) {
-                    if !exchanges.iter().any(|e| e.seq == x.seq) {
-                        exchanges.push(x);
-                    }
-                }
-            }
-            exchanges.sort_by_key(|x| x.seq);
+            exchanges.extend(others);
             evidence = Evidence {
                 expected: Some(red(&f.expected)),
                 observed: Some(red(&f.observed)),
                 location: f.location.as_deref().map(red),
                 hint: f.hint.as_deref().map(red),
-                // Reproduce the exchange the finding cites, else the check's last one.
-                curl: f
-                    .exchanges
-                    .last()
-                    .or(exchanges.last())
-                    .map(|x| red(&x.curl())),
+                // Reproduce the exchange the finding cites first; a finding that cites only
+                // callbacks (or none, on the platform's side) has no partner request to repeat.
+                curl: match f.exchanges.first() {
+                    Some(x) => Some(red(&x.curl())),
+                    None if f.platform_only || !f.inbound.is_empty() => None,
+                    None => exchanges.last().map(|x| red(&x.curl())),
+                },
                 exchanges,
                 inbound: f.inbound.clone(),
             };

@@ -3,8 +3,15 @@
 //! run; the other checks compare their attempts with it.
 
 pub mod auth_06;
+pub mod forgery;
 pub mod sso_03;
 pub mod sso_03_cross;
+pub mod sso_03_empty;
+pub mod sso_03_prefix;
+pub mod sso_03_removed;
+pub mod sso_03_timestamp;
+pub mod sso_03_unknown;
+pub mod sso_03_zeros;
 pub mod sso_04;
 pub mod sso_05;
 pub mod sso_12;
@@ -17,6 +24,12 @@ crate::suite!(
     sso_12,
     sso_03,
     sso_03_cross,
+    sso_03_zeros,
+    sso_03_empty,
+    sso_03_prefix,
+    sso_03_timestamp,
+    sso_03_removed,
+    sso_03_unknown,
     sso_04,
     sso_13,
     sso_14,
@@ -73,7 +86,7 @@ pub fn target(cx: &CheckCtx<'_>) -> Result<(Flow, String), Stop> {
 }
 
 /// The partner's provisioning id of `res` (legacy logins carry it), as text.
-fn provider_id(res: &Provisioned) -> String {
+pub fn provider_id(res: &Provisioned) -> String {
     match res.reply.json.as_ref().ok().and_then(|v| v.get("id")) {
         Some(serde_json::Value::String(s)) => s.clone(),
         Some(v @ serde_json::Value::Number(_)) => v.to_string(),
@@ -88,10 +101,22 @@ pub fn form(
     timestamp: i64,
     user: &SsoUser,
 ) -> Result<Vec<(String, String)>, Stop> {
+    form_for(cx, &res.uuid, &provider_id(res), timestamp, user)
+}
+
+/// The login Heroku would send for the resource `uuid` (provisioning id `id`), signed with the
+/// manifest's salt: for a resource the harness never provisioned too.
+pub fn form_for(
+    cx: &CheckCtx<'_>,
+    uuid: &str,
+    id: &str,
+    timestamp: i64,
+    user: &SsoUser,
+) -> Result<Vec<(String, String)>, Stop> {
     let (flow, salt) = target(cx)?;
     Ok(match flow {
         Flow::Post { .. } => Login {
-            uuid: &res.uuid,
+            uuid,
             salt: &salt,
             timestamp,
             user,
@@ -99,9 +124,7 @@ pub fn form(
             context_app: &cx.app().name,
         }
         .form(),
-        Flow::LegacyGet { .. } => {
-            legacy_form(&provider_id(res), &salt, timestamp, user, &cx.app().name)
-        }
+        Flow::LegacyGet { .. } => legacy_form(id, &salt, timestamp, user, &cx.app().name),
     })
 }
 

@@ -276,6 +276,14 @@ pub(crate) enum SsoFlow {
 pub(crate) enum TokenCheck {
     Exact,
     LengthOnly,
+    /// Exact, but a token of zeros (a debug bypass) passes too.
+    AcceptsZeros,
+    /// Exact, but an empty token skips the comparison.
+    SkipsEmpty,
+    /// A non-empty prefix of the expected token passes.
+    Prefix,
+    /// The token may be signed for any timestamp of the last five minutes, not the one sent.
+    AnyRecentTimestamp,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -325,6 +333,10 @@ pub(crate) struct SsoBehaviour {
     pub checks_timestamp: bool,
     pub token_check: TokenCheck,
     pub token_scope: TokenScope,
+    /// Whether a login to a deprovisioned resource is refused (`Refuse`) or signs in.
+    pub removed_resources: Strictness,
+    /// The answer to a correctly signed login for a resource never provisioned.
+    pub unknown_resource: Answer,
     /// Logins whose context_app is not the owning app.
     pub foreign_context: Strictness,
     pub target: LoginTarget,

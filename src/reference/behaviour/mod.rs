@@ -314,8 +314,22 @@ fn sso(f: &impl Fn(F) -> bool) -> SsoBehaviour {
         checks_timestamp: !f(F::SsoNoTimestampCheck),
         token_check: if f(F::SsoForgedToken) {
             TokenCheck::LengthOnly
+        } else if f(F::SsoZeroToken) {
+            TokenCheck::AcceptsZeros
+        } else if f(F::SsoEmptyToken) {
+            TokenCheck::SkipsEmpty
+        } else if f(F::SsoTokenPrefix) {
+            TokenCheck::Prefix
+        } else if f(F::SsoTokenAnyTimestamp) {
+            TokenCheck::AnyRecentTimestamp
         } else {
             TokenCheck::Exact
+        },
+        removed_resources: strictness(!f(F::SsoRemovedResource)),
+        unknown_resource: if f(F::SsoUnknownResource500) {
+            SERVER_ERROR
+        } else {
+            Answer::Message(StatusCode::NOT_FOUND, "no such resource")
         },
         token_scope: if f(F::SsoCrossResource) {
             TokenScope::AnyResource

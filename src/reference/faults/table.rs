@@ -101,7 +101,19 @@ faults! {
     SsoNoTimestampCheck = "sso-no-timestamp-check": "SSO accepts any timestamp",
         fail: ["SSO-04"], warn: ["SSO-13"];
     SsoForgedToken = "sso-forged-token-accepted": "SSO compares only the token's length",
-        fail: ["SSO-03", "SSO-03.cross"], warn: [];
+        fail: ["SSO-03", "SSO-03.cross", "SSO-03.timestamp", "SSO-03.zeros"], warn: [];
+    SsoZeroToken = "sso-zero-token": "SSO accepts a token made of zeros (a debug bypass)",
+        fail: ["SSO-03.zeros"], warn: [];
+    SsoEmptyToken = "sso-empty-token": "SSO skips the comparison when the token is empty",
+        fail: ["SSO-03.empty"], warn: [];
+    SsoTokenPrefix = "sso-token-prefix": "SSO accepts any non-empty prefix of the expected token",
+        fail: ["SSO-03.prefix"], warn: [];
+    SsoTokenAnyTimestamp = "sso-token-any-timestamp": "SSO accepts a token signed for any recent timestamp, not the one the login carries",
+        fail: ["SSO-03.timestamp"], warn: [];
+    SsoRemovedResource = "sso-removed-resource": "SSO signs in to a deprovisioned resource",
+        fail: ["SSO-03.removed"], warn: [];
+    SsoUnknownResource500 = "sso-unknown-resource-500": "a correctly signed login for a resource the add-on does not hold (never provisioned, or deprovisioned) gets 500",
+        fail: ["SSO-03.removed", "SSO-03.unknown"], warn: [];
     SsoCrossResource = "sso-cross-resource-token": "SSO accepts a token that is valid for any resource",
         fail: ["SSO-03.cross"], warn: [];
     SsoBasicAuth = "sso-basic-auth": "the SSO endpoint demands Basic auth",

@@ -85,7 +85,7 @@ mod tests {
             text.contains("PROV-14") && text.contains("nothing is sent"),
             "{text}"
         );
-        assert!(text.contains("billable provisions: at most 12"), "{text}");
+        assert!(text.contains("billable provisions: at most 15"), "{text}");
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 pub mod ctx;
 pub mod judge;
+pub mod leftover;
 pub mod resource;
 #[cfg(test)]
 pub mod testing;

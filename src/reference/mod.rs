@@ -258,7 +258,7 @@ region = "amazon-web-services::us-east-1"
 # The reference answers in milliseconds, so short budgets keep the timing faults quick.
 request = "5s"
 connect = "2s"
-warn_after = "400ms"
+warn_after = "600ms"
 fail_after = "1200ms"
 # How long to wait for callbacks the partner owes (grant exchange, provision action).
 callback = "3s"

@@ -150,6 +150,8 @@ pub(crate) struct ProvisionAnswer {
     /// The 202 answer carries the id.
     pub async_answer_id: bool,
     pub log_drain_url: bool,
+    /// A synchronous answer carries `config`.
+    pub sync_config: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -168,6 +170,8 @@ pub(crate) struct ProvisionBehaviour {
     /// How long the first provision takes.
     pub first_delay: Duration,
     pub asynchrony: Asynchrony,
+    /// A malformed body is refused with 400 and a success body, and provisioned anyway.
+    pub malformed_creates: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -136,6 +136,7 @@ fn provision(f: &impl Fn(F) -> bool) -> ProvisionBehaviour {
         } else {
             Answer::Message(StatusCode::BAD_REQUEST, "the body is not a JSON object")
         },
+        malformed_creates: f(F::RefusedButCreated),
         unknown_fields: strictness(f(F::RejectsUnknownFields)),
         unknown_options: strictness(f(F::RejectsUnknownOptions)),
         status_override: f(F::Provision500).then_some(SERVER_ERROR),
@@ -204,6 +205,7 @@ fn provision_answer(f: &impl Fn(F) -> bool) -> ProvisionAnswer {
         },
         async_answer_id: !f(F::Async202NoId),
         log_drain_url: !f(F::NoLogDrainUrl),
+        sync_config: !f(F::SyncNoConfig),
     }
 }
 

@@ -13,9 +13,9 @@ faults! {
     ManifestHttpBaseUrl = "manifest-http-base-url": "the manifest's production base_url is http",
         fail: ["MAN-04"], warn: [];
     ManifestBadConfigVarName = "manifest-bad-config-var-name": "the manifest declares a lower-case config var",
-        fail: ["MAN-05"], warn: [];
+        fail: ["MAN-05"], warn: ["PROV-15"];
     ManifestUnprefixedConfigVar = "manifest-unprefixed-config-var": "the manifest declares DATABASE_URL, without the prefix",
-        fail: ["MAN-06"], warn: [];
+        fail: ["MAN-06"], warn: ["PROV-15"];
     ManifestVersion1 = "manifest-version-1": "the manifest says version \"1\"",
         fail: [], warn: ["MAN-07"];
     ManifestUsername = "manifest-username": "the manifest carries the deprecated api.username",
@@ -38,12 +38,16 @@ faults! {
         fail: ["CONFIG-02", "PLAN-02", "PLAN-02.downgrade", "PROV-04", "ROTATE-04"], warn: [];
     ConfigNonStringValue = "config-non-string-value": "provision config has a number as a value",
         fail: ["CONFIG-02", "PLAN-02", "PLAN-02.downgrade", "PROV-04"], warn: [];
+    SyncNoConfig = "sync-no-config": "a synchronous provision answers 200 without `config`",
+        fail: [], warn: ["PROV-15"];
     ConfigUrlRelative = "config-url-relative": "the *_URL config value is a relative path",
         fail: [], warn: ["PROV-05"];
     NoLogDrainUrl = "no-log-drain-url": "no log_drain_url although the manifest requires syslog_drain",
         fail: ["PROV-06"], warn: [];
     MalformedBody500 = "malformed-body-500": "a provision body that is not JSON gets 500",
         fail: [], warn: ["PROV-14"];
+    RefusedButCreated = "refused-but-created": "a malformed provision is answered 400 with a success body (id, config) and provisioned anyway",
+        fail: ["PROV-14"], warn: [];
     RejectsUnknownFields = "rejects-unknown-fields": "provision refuses request fields it does not know",
         fail: ["GEN-02"], warn: [];
     RejectsUnknownOptions = "rejects-unknown-options": "provision refuses options it does not know",

@@ -3,11 +3,21 @@
 
 pub mod deprov_02;
 pub mod deprov_03;
+pub mod gen_01_run;
+pub mod gen_05;
 pub mod idem_05;
 pub mod plan_07;
 pub mod prov_03_unique;
 
-crate::suite!(deprov_02, idem_05, plan_07, deprov_03, prov_03_unique);
+crate::suite!(
+    deprov_02,
+    idem_05,
+    plan_07,
+    deprov_03,
+    prov_03_unique,
+    gen_01_run,
+    gen_05,
+);
 
 use std::sync::Arc;
 

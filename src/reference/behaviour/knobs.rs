@@ -81,6 +81,8 @@ pub(crate) struct AuthBehaviour {
     pub credentials: CredentialCheck,
     /// The status of a refusal.
     pub refusal: StatusCode,
+    /// The refusal body is a JavaScript-style object with unquoted keys, not JSON.
+    pub unquoted_body: bool,
 }
 
 /// How the provider id is made.
@@ -235,6 +237,8 @@ pub(crate) struct PlanBehaviour {
     /// Plan changes of a resource attached to several apps.
     pub shared_resource: Strictness,
     pub answer_api_key: ValueForm,
+    /// A successful plan change answers the plain text `ok`.
+    pub answer_text: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -45,6 +45,7 @@ impl Behaviour {
                 } else {
                     StatusCode::UNAUTHORIZED
                 },
+                unquoted_body: f(F::ErrorUnquotedKeys),
             },
             provision: provision(&f),
             config: ConfigBehaviour {
@@ -248,6 +249,7 @@ fn plans(f: &impl Fn(F) -> bool) -> PlanBehaviour {
         forbidden_transitions: strictness(!f(F::ForbiddenTransitionAllowed)),
         shared_resource: strictness(f(F::RefusesSharedChanges)),
         answer_api_key: value_form(f(F::PlanChangeBadConfig)),
+        answer_text: f(F::PlanChangeTextOk),
     }
 }
 

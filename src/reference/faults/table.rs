@@ -27,7 +27,7 @@ faults! {
     ProvisionHtmlContentType = "provision-html-content-type": "provision answers JSON labelled text/html",
         fail: [], warn: ["GEN-04"];
     ProvisionInvalidJson = "provision-invalid-json": "provision answers 200 with a plain-text body",
-        fail: ["GEN-01"], warn: [];
+        fail: ["GEN-01", "GEN-01.run"], warn: [];
     IdFromHerokuId = "id-from-heroku-id": "the provider id is built from heroku_id",
         fail: ["ASYNC-09", "ATT-03", "PROV-03", "PROV-03.unique", "PROV-11.concurrent"], warn: [];
     ConstantId = "constant-id": "every resource gets the provider id \"1\"",
@@ -44,8 +44,8 @@ faults! {
         fail: [], warn: ["PROV-05"];
     NoLogDrainUrl = "no-log-drain-url": "no log_drain_url although the manifest requires syslog_drain",
         fail: ["PROV-06"], warn: [];
-    MalformedBody500 = "malformed-body-500": "a provision body that is not JSON gets 500",
-        fail: [], warn: ["PROV-14"];
+    MalformedBody500 = "malformed-body-500": "a provision body that is not JSON gets 500 with a plain-text body",
+        fail: [], warn: ["GEN-05", "PROV-14"];
     RefusedButCreated = "refused-but-created": "a malformed provision is answered 400 with a success body (id, config) and provisioned anyway",
         fail: ["PROV-14"], warn: [];
     RejectsUnknownFields = "rejects-unknown-fields": "provision refuses request fields it does not know",
@@ -64,6 +64,10 @@ faults! {
         fail: ["AUTH-02.deprovision", "AUTH-02.plan-change", "AUTH-02.provision"], warn: [];
     PlanChange500 = "plan-change-500": "every plan change gets 500",
         fail: ["PLAN-02"], warn: ["IDEM-04"];
+    PlanChangeTextOk = "plan-change-text-ok": "a successful plan change answers 200 with the text `ok`",
+        fail: ["GEN-01.run", "PLAN-02", "PLAN-02.downgrade"], warn: [];
+    ErrorUnquotedKeys = "error-unquoted-keys": "a refusal of wrong credentials answers {message: \"Unauthorized\"} (keys unquoted, not JSON)",
+        fail: [], warn: ["GEN-05"];
     PlanChangeBadConfig = "plan-change-bad-config": "plan change answers config with a number value",
         fail: ["PLAN-02", "PLAN-02.downgrade"], warn: [];
     Deprovision500 = "deprovision-500": "deprovision removes the resource but answers 500",

@@ -160,11 +160,12 @@ fn the_dry_run_estimate_matches_a_conformant_run() {
         &mut Recorder::default(),
     );
     // The estimate counts every provision the plan sends with real credentials; the run counts
-    // only those the partner accepted (the conformant reference refuses its three probes:
-    // the malformed body, the Private Space plan, the unknown region).
+    // only those the partner accepted (the conformant reference refuses four: the malformed
+    // body, the Private Space plan, the unknown region and the removed uuid sent again). A
+    // refusal proven to have created nothing (its deprovision answered 404) stays unbilled.
     assert_eq!(
         billable_estimate(&plan),
-        outcome.report.billable_provisions + 3
+        outcome.report.billable_provisions + 4
     );
     for check in ["PROV-14", "GEN-02", "OPT-02", "AUTH-02.provision", "MAN-01"] {
         let selection = Selection {

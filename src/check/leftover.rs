@@ -18,7 +18,10 @@ pub async fn left_nothing(cx: &CheckCtx<'_>, uuid: &str, refusal: &Reply) -> Res
         .deprovision(uuid, Credentials::Manifest, "deprovision the refused uuid")
         .await;
     match reply.status {
-        Some(404 | 410) => callbacks_for(cx, uuid).map_or(Ok(()), |f| Err(f.into())),
+        Some(404 | 410) => {
+            cx.mark_never_created(uuid);
+            callbacks_for(cx, uuid).map_or(Ok(()), |f| Err(f.into()))
+        }
         s if is_2xx(s) => {
             // A control: a uuid nobody provisioned. If it gets a 2xx too, the partner answers
             // every deprovision alike (DEPROV-03) and a leftover cannot be told apart.

@@ -105,6 +105,12 @@ impl<'a> CheckCtx<'a> {
         self.run.ledger.set(uuid, EntryState::Removed);
     }
 
+    /// Tells the cleanup that a refused provision was proven to have created nothing (the
+    /// deprovision that proved it answered 404/410): not billable, not a leftover.
+    pub fn mark_never_created(&self, uuid: &str) {
+        self.run.ledger.set(uuid, EntryState::Refused);
+    }
+
     pub async fn resource(&self, which: Resource) -> Arc<Provisioned> {
         self.run.resource(which).await
     }

@@ -62,7 +62,7 @@ pub fn judge(r: &super::Rotation, prefix: &str) -> Option<Finding> {
                 format!("{stray} changed"),
             )
             .at(format!("platform: PATCH config /config {stray}"))
-            .hint("PATCH the manifest's names (MYADDON_URL); Heroku renames them per attachment (seed 002)"),
+            .hint("PATCH the manifest's names (MYADDON_URL); Heroku renames them per attachment"),
         );
     }
     None

@@ -45,7 +45,7 @@ pub fn judge(prefix: Option<&Value>) -> Option<Finding> {
             observed,
         )
         .at("/recommended_prefix")
-        .hint("Heroku uses it as the attachment name, the prefix of every app-side var: upper case, underscores, no dashes (the syntax is inferred from attachment names, partner-api §18 Q13)"),
+        .hint("Heroku uses it as the attachment name, the prefix of every app-side var: upper case, underscores, no dashes (the syntax is inferred from Heroku's attachment names)"),
     )
 }
 

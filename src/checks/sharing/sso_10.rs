@@ -54,7 +54,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     )
     .at("status")
     .level(Level::Should)
-    .hint("context_app names the app the user came from; an attached app's users may open the dashboard too (seed 002)")
+    .hint("context_app names the app the user came from; an attached app's users may open the dashboard too")
     .exchange(&attempt.nav.first().exchange)
     .exchange(&attempt.nav.last().exchange)
     .into()

@@ -211,6 +211,8 @@ pub(crate) enum PrivateSpacePlans {
 pub(crate) enum RefusalBody {
     Message,
     Empty,
+    /// The message as plain text, not JSON.
+    PlainText,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

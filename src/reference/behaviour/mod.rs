@@ -228,6 +228,8 @@ fn regions(f: &impl Fn(F) -> bool) -> RegionBehaviour {
         refusal_exchanges_grant: f(F::PrivateSpaceRefusalCallsBack),
         refusal_body: if f(F::Error422NoMessage) {
             RefusalBody::Empty
+        } else if f(F::Error422PlainText) {
+            RefusalBody::PlainText
         } else {
             RefusalBody::Message
         },

@@ -90,6 +90,8 @@ faults! {
         fail: [], warn: ["PLAN-08"];
     Error422NoMessage = "422-without-message": "every 422 has an empty JSON object as its body",
         fail: ["PLAN-03.forbidden", "REGION-05", "REGION-07"], warn: ["PLAN-03"];
+    Error422PlainText = "422-plain-text": "every 422 (plan and region refusals) carries its message as plain text",
+        fail: ["GEN-01.run", "PLAN-03.forbidden", "REGION-05", "REGION-07"], warn: ["PLAN-03"];
     PrivateSpacePlanProvisioned = "private-space-plan-provisioned": "the hobby plan is provisioned in a Private Space region",
         fail: ["REGION-05"], warn: [];
     PrivateSpaceRefusalLeaves = "private-space-refusal-leaves-resource": "the Private Space refusal still stores the resource",

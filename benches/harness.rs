@@ -15,8 +15,8 @@ use std::time::{Duration, Instant};
 use addon_conformance::platform::inbound::InboundJournal;
 use addon_conformance::record::events::Recorder;
 use addon_conformance::record::{Inbound, InboundKind};
-use addon_conformance::reference::{FaultSet, ReferencePartner};
-use addon_conformance::runner::Selection;
+use addon_conformance::reference::{FaultSet, ReferenceOptions, ReferencePartner};
+use addon_conformance::runner::{RunControls, RunReport, Selection};
 
 fn median(mut xs: Vec<f64>) -> f64 {
     xs.sort_by(|a, b| a.total_cmp(b));
@@ -42,6 +42,125 @@ async fn demo_once() -> (f64, usize) {
         started.elapsed().as_secs_f64() * 1000.0,
         outcome.report.billable_provisions,
     )
+}
+
+/// One full run against a reference partner started with `options`, its config edited by
+/// `edits` (text replacements), with `jobs` suites at once (None: the default). Wall ms.
+async fn timed_run(
+    faults: &[&str],
+    options: ReferenceOptions,
+    edits: &[(&str, &str)],
+    jobs: Option<usize>,
+) -> (f64, RunReport) {
+    use addon_conformance::config::{Config, Overrides};
+    let names: Vec<String> = faults.iter().map(|f| (*f).to_owned()).collect();
+    let faults = FaultSet::parse(&names).expect("faults");
+    let partner =
+        ReferencePartner::start_with(faults, SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), options)
+            .await
+            .expect("reference");
+    let mut config_text = partner.config_text();
+    for (from, to) in edits {
+        assert!(
+            config_text.contains(from),
+            "the reference config has {from}"
+        );
+        config_text = config_text.replace(from, to);
+    }
+    let manifest = addon_conformance::manifest::Manifest::parse(&partner.manifest_text(), "bench")
+        .expect("manifest");
+    let config = Config::parse(&config_text, "bench").expect("config");
+    let started = Instant::now();
+    let report = addon_conformance::runner::run(
+        addon_conformance::runner::RunInputs {
+            manifest,
+            config,
+            config_source: "bench".into(),
+            overrides: Overrides::default(),
+            selection: Selection::default(),
+            controls: RunControls {
+                jobs,
+                ..RunControls::default()
+            },
+        },
+        &mut Recorder::default(),
+    )
+    .await
+    .expect("run");
+    let wall = started.elapsed().as_secs_f64() * 1000.0;
+    partner.stop().await;
+    (wall, report)
+}
+
+/// A staging-like partner: 200 ms per call, 2 s more per provision. Serial and default walls.
+async fn staging_like() -> (f64, f64) {
+    let options = ReferenceOptions {
+        call_latency: Duration::from_millis(200),
+        provision_latency: Duration::from_secs(2),
+        ..ReferenceOptions::default()
+    };
+    // Budgets of a real partner: the latency is not a finding here, the wall is the figure.
+    let edits = [
+        ("request = \"5s\"", "request = \"30s\""),
+        ("warn_after = \"400ms\"", "warn_after = \"3s\""),
+        ("fail_after = \"1200ms\"", "fail_after = \"30s\""),
+        ("provision_action = \"3s\"", "provision_action = \"10s\""),
+        ("callback = \"3s\"", "callback = \"10s\""),
+    ];
+    let (serial, _) = timed_run(&[], options.clone(), &edits, Some(1)).await;
+    let (default, _) = timed_run(&[], options, &edits, None).await;
+    (serial, default)
+}
+
+/// Grant lifetime and provision budget of the never-exchanging runs.
+const G: &str = "3s";
+const P: &str = "4s";
+
+fn never_exchanging_edits() -> [(&'static str, String); 3] {
+    [
+        ("grant_ttl = \"1s\"", format!("grant_ttl = \"{G}\"")),
+        (
+            "provision_action = \"3s\"",
+            format!("provision_action = \"{P}\""),
+        ),
+        ("callback = \"3s\"", "callback = \"1s\"".to_owned()),
+    ]
+}
+
+/// A partner that never exchanges its grants: the wall of a full run (async, or with every
+/// plan synchronous), and for the synchronous one when the last result of a suite that does not
+/// wait for the grant was judged, beside the grant's deadline (both ms on the run clock).
+async fn never_exchanging(sync: bool) -> (f64, Option<(u64, u64)>) {
+    let options = ReferenceOptions {
+        never_exchange: true,
+        ..ReferenceOptions::default()
+    };
+    let edits = never_exchanging_edits();
+    let edits: Vec<(&str, &str)> = edits.iter().map(|(a, b)| (*a, b.as_str())).collect();
+    let faults: &[&str] = if sync { &["variant-sync-only"] } else { &[] };
+    let (wall, report) = timed_run(faults, options, &edits, None).await;
+    if !sync {
+        return (wall, None);
+    }
+    // Suites ordered after the grant's window: async (it is judged there), deprovision (it
+    // removes the resource the grant belongs to) and timing (it judges every call).
+    let waits = ["async", "deprovision", "timing"];
+    let others = report
+        .results
+        .iter()
+        .zip(&report.judged_ms)
+        .filter(|(r, _)| !waits.contains(&r.suite.as_str()))
+        .map(|(_, ms)| *ms)
+        .max()
+        .unwrap_or(0);
+    let window = report
+        .results
+        .iter()
+        .zip(&report.judged_ms)
+        .find(|(r, _)| r.id == "OAUTH-05")
+        .map(|(_, ms)| *ms)
+        .unwrap_or(0);
+    (wall, Some((others, window)))
 }
 
 fn entry() -> Inbound {
@@ -302,6 +421,40 @@ fn main() {
             format!("{:.0} ms", storm().await),
             "< 200 ms",
         );
+        let (serial, parallel) = staging_like().await;
+        row(
+            "staging-like reference (200 ms per call, 2 s per provision): full run, --jobs 1",
+            format!("{:.1} s", serial / 1000.0),
+            "",
+        );
+        row(
+            "the same, default --jobs",
+            format!(
+                "{:.1} s ({:.2}× of --jobs 1)",
+                parallel / 1000.0,
+                parallel / serial
+            ),
+            "<= 0.4×",
+        );
+        let (wall, _) = never_exchanging(false).await;
+        row(
+            &format!("reference never exchanging its grant, async, G = {G}, P = {P}: full run"),
+            format!("{:.1} s", wall / 1000.0),
+            "<= max(G, P) + 2 s = 6 s",
+        );
+        let (wall, judged) = never_exchanging(true).await;
+        row(
+            &format!("synchronous reference never exchanging, G = {G}: full run"),
+            format!("{:.1} s", wall / 1000.0),
+            "<= G + 2 s = 5 s",
+        );
+        if let Some((others, window)) = judged {
+            row(
+                "… suites not waiting for the grant (all but async, deprovision, timing): last judged",
+                format!("{:.1} s (OAUTH-05 judged at {:.1} s)", others as f64 / 1000.0, window as f64 / 1000.0),
+                "before the window closes",
+            );
+        }
     });
     match startup_ms() {
         Some(ms) => row(

@@ -46,9 +46,19 @@ pub struct Requirement {
     pub level: Level,
     pub side: Side,
     pub source: String,
-    #[serde(default)]
+    /// Stated by one of the core Dev Center pages (internal bookkeeping; never shown).
+    #[serde(default, skip_serializing)]
     pub seed: bool,
+    /// A rule the harness adds beyond what Heroku's documentation states (robust handling).
+    #[serde(default)]
+    pub ours: bool,
     pub statement: String,
+    /// What the checks of this requirement send, for `explain`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sends: Option<String>,
+    /// An answer that passes, for `explain`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub passing_example: Option<String>,
     pub why: String,
     #[serde(default)]
     pub causes: Vec<String>,

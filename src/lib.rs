@@ -27,5 +27,6 @@ pub mod report;
 pub mod runner;
 pub mod serve;
 pub mod suite;
+pub mod target;
 pub mod text;
 pub mod tls;

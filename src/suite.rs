@@ -67,9 +67,35 @@ pub struct Suite {
     /// Checks whose failure makes this whole suite blocked.
     #[serde(default)]
     pub blocked_by: Vec<String>,
+    /// Shared state the suite's checks read (`--jobs`: it never runs beside a suite changing it).
+    #[serde(default)]
+    pub reads: Vec<Shared>,
+    /// Shared state the suite's checks change (it runs alone among that state's users).
+    #[serde(default)]
+    pub changes: Vec<Shared>,
+    /// Runs after every earlier suite has finished (the timing suite judges every call).
+    #[serde(default)]
+    pub after_all: bool,
     /// The suite's checks in run order, as its `suite!` lists them in `src/checks/`.
     #[serde(skip)]
     pub checks: &'static [&'static Check],
+}
+
+/// Shared state suites declare they read or change, for running suites side by side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Shared {
+    /// The shared resource on the default plan: its existence, plan, config and attachments.
+    Primary,
+    /// The async suite's resource (the primary when there is no `[plans] async`).
+    Async,
+    /// The second shared resource.
+    Secondary,
+    /// The callbacks the primary's provision is owed (its grant exchange): ended by removing it.
+    PrimaryGrant,
+    /// The order of installs on the run's app (a partner may treat a second install on an app
+    /// differently): the primary is installed first, then the async resource.
+    RunApp,
 }
 
 fn yes() -> bool {

@@ -1,6 +1,7 @@
 //! The fault zoo: the harness runs in-process against the reference partner once conformant and
 //! once per named fault, and each run must fail and warn exactly the checks the fault declares
-//! beside its definition (`src/reference/faults/table.rs`).
+//! beside its definition (`src/reference/faults/table.rs`), with the default `--jobs` and with
+//! the serial run (`--jobs 1`).
 
 use std::collections::BTreeSet;
 
@@ -8,7 +9,7 @@ use addon_conformance::checks::REGISTRY;
 use addon_conformance::record::events::Recorder;
 use addon_conformance::record::outcome::Outcome;
 use addon_conformance::reference::{FaultSet, faults};
-use addon_conformance::runner::Selection;
+use addon_conformance::runner::{RunControls, Selection};
 use libtest_mimic::{Arguments, Failed, Trial};
 
 /// A trial: the faults to run with, and the checks that must fail and warn.
@@ -35,29 +36,55 @@ fn fixture() -> Vec<Expectation> {
         .collect()
 }
 
-fn run_demo(fault_names: &[String]) -> Result<addon_conformance::demo::DemoOutcome, Failed> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
+/// `jobs`: None runs with the default `--jobs`, Some(1) is the serial run.
+fn run_demo(
+    fault_names: &[String],
+    jobs: Option<usize>,
+) -> Result<addon_conformance::demo::DemoOutcome, Failed> {
+    // Two workers, as the binary has on a small CI machine: suites running side by side do not
+    // wait for each other's CPU work, so a loaded machine does not turn into slow calls.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
         .enable_all()
         .build()
         .map_err(|e| Failed::from(e.to_string()))?;
     let faults = FaultSet::parse(fault_names).map_err(|e| Failed::from(e.to_string()))?;
     let mut recorder = Recorder::default();
     runtime
-        .block_on(addon_conformance::demo::run(
+        .block_on(addon_conformance::demo::run_with(
             faults,
             Selection::default(),
+            RunControls {
+                jobs,
+                ..RunControls::default()
+            },
             &mut recorder,
         ))
         .map_err(|e| Failed::from(e.to_string()))
 }
 
+/// The expected sets, with the default `--jobs` and with the serial run.
 fn expect_exact(expected: &Expectation) -> Result<(), Failed> {
+    let mut problems = Vec::new();
+    for (mode, jobs) in [("default --jobs", None), ("--jobs 1", Some(1))] {
+        if let Err(e) = expect_exact_with(expected, jobs) {
+            problems.push(format!("{mode}: {}", e.message().unwrap_or_default()));
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("\n").into())
+    }
+}
+
+fn expect_exact_with(expected: &Expectation, jobs: Option<usize>) -> Result<(), Failed> {
     let names = if expected.name == "conformant" {
         vec![]
     } else {
         vec![expected.name.clone()]
     };
-    let outcome = run_demo(&names)?;
+    let outcome = run_demo(&names, jobs)?;
     let r = &outcome.report;
     let sorted = |v: &[String]| v.iter().cloned().collect::<BTreeSet<_>>();
     let got_fail: BTreeSet<_> = r.ids(Outcome::Fail).into_iter().collect();

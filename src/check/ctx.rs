@@ -10,19 +10,21 @@ use std::time::SystemTime;
 
 use tokio::sync::OnceCell;
 
+use super::owed::{Cancel, GRANT_GRACE, Owed, OwedKind, instant_of};
 use super::resource::{Provision, Provisioned, Resource};
-use super::verdict::{Stop, blocked};
+use super::verdict::{Stop, blocked, interrupted};
 use crate::config::Settings;
 use crate::error::HarnessError;
 use crate::heroku::{self, App, ProvisionSpec};
 use crate::manifest::Manifest;
 use crate::partner::client::ClientSettings;
 use crate::partner::{Credentials, PartnerClient, Reply};
+use crate::platform::inbound::Waited;
 use crate::platform::{Platform, PlatformSettings, ServiceInfo};
-use crate::record::RunClock;
 use crate::record::journal::Journal;
 use crate::record::ledger::Ledger;
-use crate::record::outcome::Outcome;
+use crate::record::outcome::{EndpointLatency, Outcome};
+use crate::record::{Inbound, RunClock};
 use crate::redact::Redactor;
 
 /// The state of one run. The runner owns it; checks see it through a `CheckCtx`.
@@ -37,9 +39,17 @@ pub struct RunCtx {
     pub app: App,
     /// The fake Heroku the partner calls back.
     pub platform: Arc<Platform>,
+    /// The interception and the add-on's process, when the run started them.
+    pub target: Option<Arc<crate::target::Target>>,
     resources: Mutex<HashMap<Resource, Arc<OnceCell<Arc<Provisioned>>>>>,
     memos: Mutex<HashMap<MemoKey, Arc<OnceCell<Memo>>>>,
     outcomes: Mutex<HashMap<String, Outcome>>,
+    /// Deadlines of the callbacks the partner owes.
+    owed: Owed,
+    /// Latency figures a check measured, by check ID, for its result.
+    latency: Mutex<HashMap<String, Vec<EndpointLatency>>>,
+    /// The run's interrupt: every wait ends when it triggers.
+    interrupt: Mutex<Cancel>,
 }
 
 type Memo = Arc<dyn Any + Send + Sync>;
@@ -97,17 +107,109 @@ impl RunCtx {
             ledger,
             app: App::random(),
             platform,
+            target: None,
             resources: Mutex::new(HashMap::new()),
             memos: Mutex::new(HashMap::new()),
             outcomes: Mutex::new(HashMap::new()),
+            owed: Owed::default(),
+            latency: Mutex::new(HashMap::new()),
+            interrupt: Mutex::new(Cancel::default()),
         })
     }
 
     /// Stops the platform once nothing else holds it.
+    /// Like `start`, then starts what the settings ask for besides the platform (the interception
+    /// of Heroku's hosts, the add-on's process); on failure the platform is stopped again.
+    pub async fn start_with_target(
+        manifest: Manifest,
+        settings: Settings,
+    ) -> Result<Self, HarnessError> {
+        let ctx = Self::start(manifest, settings).await?;
+        let clock = ctx.journal.clock().started();
+        let started =
+            crate::target::Target::start(&ctx.settings, &ctx.platform, ctx.redactor.clone(), clock)
+                .await;
+        match started {
+            Ok(target) => Ok(ctx.with_target(target)),
+            Err(e) => {
+                ctx.stop().await;
+                Err(e)
+            }
+        }
+    }
+
+    /// Attaches what the run started besides the platform (interception, the add-on's process).
+    pub fn with_target(mut self, target: Option<crate::target::Target>) -> Self {
+        self.target = target.map(Arc::new);
+        self
+    }
+
+    /// Stops the add-on's process and the interception (after the cleanup), then the platform.
     pub async fn stop(self) {
+        if let Some(t) = self.target.and_then(|t| Arc::try_unwrap(t).ok()) {
+            t.stop().await;
+        }
         if let Ok(p) = Arc::try_unwrap(self.platform) {
             p.stop().await;
         }
+    }
+
+    /// Makes every wait of the run end when `interrupt` triggers (the runner gives it the
+    /// run's interrupt).
+    pub fn watch_interrupt(&self, interrupt: Cancel) {
+        *locked(&self.interrupt) = interrupt;
+    }
+
+    pub fn interrupt(&self) -> Cancel {
+        locked(&self.interrupt).clone()
+    }
+
+    /// Starts an obligation of the partner's with its deadline, unless it started already;
+    /// returns the deadline in force (one per obligation and run).
+    pub fn owe(
+        &self,
+        uuid: &str,
+        kind: OwedKind,
+        deadline: tokio::time::Instant,
+    ) -> tokio::time::Instant {
+        self.owed.owe(uuid, kind, deadline)
+    }
+
+    pub fn owed_deadline(&self, uuid: &str, kind: OwedKind) -> Option<tokio::time::Instant> {
+        self.owed.deadline(uuid, kind)
+    }
+
+    /// Waits for an inbound call that `matches`, until the absolute `deadline`: `Some` on the
+    /// call, `None` once the deadline has passed (at once if it already has), and a `Stop`
+    /// saying the check was interrupted when the run's interrupt triggers first.
+    pub async fn wait_inbound(
+        &self,
+        deadline: tokio::time::Instant,
+        waiting_for: &str,
+        matches: impl Fn(&Inbound) -> bool,
+    ) -> Result<Option<Arc<Inbound>>, Stop> {
+        let interrupt = self.interrupt();
+        match self
+            .platform
+            .journal()
+            .wait_until(deadline, interrupt.triggered(), matches)
+            .await
+        {
+            Waited::Arrived(hit) => Ok(Some(hit)),
+            Waited::Missed => Ok(None),
+            Waited::Cancelled => interrupted(waiting_for),
+        }
+    }
+
+    /// Latency figures for the result of the check running now.
+    pub fn measured(&self, figures: Vec<EndpointLatency>) {
+        if let Some(id) = crate::record::journal::current_check() {
+            locked(&self.latency).insert(id.to_string(), figures);
+        }
+    }
+
+    pub fn take_latency(&self, check: &str) -> Option<Vec<EndpointLatency>> {
+        locked(&self.latency).remove(check)
     }
 
     pub fn record_outcome(&self, check: &str, outcome: Outcome) {
@@ -174,6 +276,14 @@ impl RunCtx {
         // Registered by value, so a partner echoing them in an error page cannot leak them.
         self.redactor.add("code", &grant);
         self.redactor.add("log_drain_token", &format!("d.{uuid}"));
+        // The grant is owed an exchange from now until it expires (with a little grace for an
+        // exchange in flight), and never less than the callback budget.
+        let start = tokio::time::Instant::now();
+        self.owe(
+            &uuid,
+            OwedKind::GrantExchange,
+            (instant_of(grant_expires) + GRANT_GRACE).max(start + self.settings.timeouts.callback),
+        );
         let body = heroku::provision_body(
             &self.manifest,
             &ProvisionSpec {

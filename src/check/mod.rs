@@ -6,6 +6,7 @@
 pub mod ctx;
 pub mod judge;
 pub mod leftover;
+pub mod owed;
 pub mod resource;
 #[cfg(test)]
 pub mod testing;
@@ -18,8 +19,11 @@ use std::pin::Pin;
 use crate::catalogue::Level;
 
 pub use ctx::RunCtx;
+pub use owed::{Cancel, OwedKind};
 pub use resource::{Provisioned, Resource};
-pub use verdict::{Pass, Stop, Verdict, blocked, error, pass, pass_with, skip, violated};
+pub use verdict::{
+    Pass, Stop, Verdict, blocked, error, interrupted, pass, pass_with, skip, violated,
+};
 pub use view::CheckCtx;
 
 pub type CheckFuture<'a> = Pin<Box<dyn Future<Output = Verdict> + Send + 'a>>;

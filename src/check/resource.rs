@@ -139,13 +139,13 @@ impl<'r> Provision<'r> {
         for i in 0..n {
             let client = self.run.partner.clone();
             let body = self.body.clone();
-            set.spawn(async move {
+            set.spawn(crate::record::journal::in_current_check(async move {
                 let label = format!("concurrent provision {}/{n}", i + 1);
                 (
                     i,
                     client.provision(&body, Credentials::Manifest, &label).await,
                 )
-            });
+            }));
         }
         let mut replies: Vec<(usize, Reply)> = Vec::new();
         while let Some(joined) = set.join_next().await {

@@ -18,11 +18,19 @@ pub enum Stop {
     Blocked(String),
     /// The harness could not judge.
     Error(String),
+    /// The run was interrupted while the check waited; says what it was waiting for. Reported
+    /// as blocked, with a message starting "interrupted".
+    Interrupted(String),
 }
 
 pub type Verdict = Result<Pass, Stop>;
 
 impl Stop {
+    /// The run's interrupt cut a wait short.
+    pub fn interrupted<T>(waiting_for: impl Into<String>) -> Result<T, Stop> {
+        Err(Stop::Interrupted(waiting_for.into()))
+    }
+
     pub fn violated(finding: Finding) -> Self {
         Stop::Violated(Box::new(finding))
     }
@@ -66,6 +74,11 @@ pub fn blocked<T>(why: impl Into<String>) -> Result<T, Stop> {
 
 pub fn error<T>(why: impl Into<String>) -> Result<T, Stop> {
     Err(Stop::Error(why.into()))
+}
+
+/// The run's interrupt cut a wait short.
+pub fn interrupted<T>(waiting_for: impl Into<String>) -> Result<T, Stop> {
+    Err(Stop::Interrupted(waiting_for.into()))
 }
 
 pub fn violated(finding: Finding) -> Verdict {

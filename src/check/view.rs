@@ -6,6 +6,7 @@ use std::future::Future;
 use std::sync::Arc;
 
 use super::ctx::RunCtx;
+use super::owed::{Cancel, OwedKind};
 use super::resource::{Provision, Provisioned, Resource};
 use super::verdict::Stop;
 use crate::config::Settings;
@@ -13,9 +14,9 @@ use crate::heroku::App;
 use crate::manifest::Manifest;
 use crate::partner::{Credentials, PartnerClient, Reply};
 use crate::platform::Platform;
-use crate::record::Exchange;
 use crate::record::ledger::EntryState;
 use crate::record::outcome::Outcome;
+use crate::record::{Exchange, Inbound};
 use crate::redact::Redactor;
 
 /// What one check sees of the run: its inputs, requests to the partner, the platform, shared
@@ -71,6 +72,46 @@ impl<'a> CheckCtx<'a> {
 
     pub fn outcome_of(&self, check: &str) -> Option<Outcome> {
         self.run.outcome_of(check)
+    }
+
+    /// The run's interrupt (every wait must end when it triggers).
+    pub fn interrupt(&self) -> Cancel {
+        self.run.interrupt()
+    }
+
+    /// The instant `ms` after the run started (journals' `at_ms` / `started_ms`).
+    pub fn at_run_ms(&self, ms: f64) -> tokio::time::Instant {
+        let started = tokio::time::Instant::from_std(self.run.journal.clock().started());
+        started + std::time::Duration::from_secs_f64(ms.max(0.0) / 1000.0)
+    }
+
+    /// Starts an obligation (first registration wins); the deadline in force.
+    pub fn owe(
+        &self,
+        uuid: &str,
+        kind: OwedKind,
+        deadline: tokio::time::Instant,
+    ) -> tokio::time::Instant {
+        self.run.owe(uuid, kind, deadline)
+    }
+
+    pub fn owed_deadline(&self, uuid: &str, kind: OwedKind) -> Option<tokio::time::Instant> {
+        self.run.owed_deadline(uuid, kind)
+    }
+
+    /// Waits for an inbound call until an absolute deadline; see `RunCtx::wait_inbound`.
+    pub async fn wait_inbound(
+        &self,
+        deadline: tokio::time::Instant,
+        waiting_for: &str,
+        matches: impl Fn(&Inbound) -> bool,
+    ) -> Result<Option<Arc<Inbound>>, Stop> {
+        self.run.wait_inbound(deadline, waiting_for, matches).await
+    }
+
+    /// Latency figures for this check's result (the JSON report carries them).
+    pub fn measured(&self, figures: Vec<crate::record::outcome::EndpointLatency>) {
+        self.run.measured(figures);
     }
 
     pub fn probe(&self, plan: &str) -> Provision<'a> {

@@ -52,6 +52,8 @@ pub enum Command {
     Explain { id: String },
     /// Open the partner's dashboard for a resource in your browser via a signed SSO login.
     Sso(super::sso::SsoArgs),
+    /// Make the interception CA and print the environment an add-on you start yourself needs.
+    InterceptEnv(crate::intercept::command::InterceptEnvArgs),
     /// Print a shell completion script (e.g. `addon-conformance completions bash > …`).
     Completions(super::completions::CompletionsArgs),
     /// Print the man page (roff) on standard output.
@@ -82,6 +84,35 @@ pub struct TargetArgs {
     pub platform_url: Option<HttpUrl>,
     #[command(flatten)]
     pub network: NetworkArgs,
+    #[command(flatten)]
+    pub launch: LaunchArgs,
+}
+
+/// Interception of Heroku's hosts, and the add-on's process run by the harness.
+#[derive(Args)]
+pub struct LaunchArgs {
+    /// Intercept your add-on's calls to https://id.heroku.com and https://api.heroku.com (a
+    /// local proxy with a CA made for the run); callback_url takes Heroku's own form.
+    #[arg(long, env = "ADDON_INTERCEPT")]
+    pub intercept: bool,
+    /// Let your add-on reach HOST through the proxy: this sends its traffic to that host
+    /// (repeatable; every other host is refused).
+    #[arg(long = "intercept-pass", value_name = "HOST")]
+    pub intercept_pass: Vec<String>,
+    /// Also serve the intercepted hosts' TLS directly on ADDR, for runtimes that ignore proxy
+    /// variables (map both host names to it).
+    #[arg(long, value_name = "ADDR", value_parser = parse_socket_addr)]
+    pub intercept_listen: Option<SocketAddr>,
+    /// Where the proxy listens (default: a free loopback port); as given to `intercept-env`.
+    #[arg(long, env = "ADDON_INTERCEPT_PROXY", value_name = "ADDR", value_parser = parse_socket_addr)]
+    pub intercept_proxy: Option<SocketAddr>,
+    /// The directory holding the run's CA (made when missing), as given to `intercept-env`.
+    #[arg(long, env = "ADDON_INTERCEPT_DIR", value_name = "DIR")]
+    pub intercept_dir: Option<PathBuf>,
+    /// Start your add-on with `sh -c 'CMD'` for the run and stop it afterwards (overrides
+    /// [partner] command). Secrets belong in [partner] env as $VARIABLE references.
+    #[arg(long, value_name = "CMD")]
+    pub partner_cmd: Option<String>,
 }
 
 #[derive(Args)]
@@ -121,6 +152,10 @@ pub struct DemoArgs {
     /// Print the faults and exit.
     #[arg(long)]
     pub list_faults: bool,
+    /// The reference partner calls https://id.heroku.com and https://api.heroku.com directly,
+    /// as real add-ons do, and the run intercepts them (`run --intercept`).
+    #[arg(long)]
+    pub hardcoded_heroku_hosts: bool,
     #[command(flatten)]
     pub selection: SelectionArgs,
     #[command(flatten)]
@@ -134,6 +169,25 @@ pub struct ServeArgs {
     pub port: u16,
     #[arg(long = "fault")]
     pub faults: Vec<String>,
+    /// Call https://id.heroku.com and https://api.heroku.com directly, as real add-ons do,
+    /// through the interception proxy in HTTPS_PROXY, trusting SSL_CERT_FILE (for
+    /// `run --intercept --partner-cmd`).
+    #[arg(long)]
+    pub hardcoded_heroku_hosts: bool,
+    /// Its manifest password, instead of a random one (all three secrets or none).
+    #[arg(long, env = "REFERENCE_PASSWORD", hide_env_values = true, hide = true)]
+    pub password: Option<String>,
+    /// Its SSO salt, instead of a random one.
+    #[arg(long, env = "REFERENCE_SSO_SALT", hide_env_values = true, hide = true)]
+    pub sso_salt: Option<String>,
+    /// Its OAuth client secret, instead of a random one.
+    #[arg(
+        long,
+        env = "REFERENCE_CLIENT_SECRET",
+        hide_env_values = true,
+        hide = true
+    )]
+    pub client_secret: Option<String>,
     /// Write the reference add-on's manifest here (after binding).
     #[arg(long)]
     pub write_manifest: Option<PathBuf>,
@@ -214,9 +268,23 @@ pub struct SelectionArgs {
     /// SHOULD violations (warnings) fail the run too.
     #[arg(long)]
     pub strict: bool,
-    /// Print the planned suites, checks and billable provisions, and send nothing.
+    /// Suites run at once (independent ones side by side; reports keep the serial order).
+    /// 1 is the serial run (and so is every --fail-fast run). Default: `[run] jobs`, else 4.
+    #[arg(long, env = "ADDON_JOBS", value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub jobs: Option<u16>,
+    /// Preflight: check every input a run would reject (exit 2), list the planned suites and
+    /// checks with the ones that will skip and why, and the billable bound; send nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Format of the `--dry-run` output.
+    #[arg(long, value_enum, default_value_t = DryRunFormat::Human, requires = "dry_run")]
+    pub format: DryRunFormat,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum DryRunFormat {
+    Human,
+    Json,
 }
 
 fn parse_partition(text: &str) -> Result<Partition, String> {
@@ -225,21 +293,56 @@ fn parse_partition(text: &str) -> Result<Partition, String> {
 
 #[derive(Args)]
 pub struct OutputArgs {
-    /// Also write the JSON report here.
+    /// Also write the JSON report here (`-`: standard output; the terminal report then goes to
+    /// standard error).
     #[arg(long)]
     pub report_json: Option<PathBuf>,
-    /// Also write a JUnit XML report here.
+    /// Also write a JUnit XML report here (`-`: standard output).
     #[arg(long)]
     pub report_junit: Option<PathBuf>,
-    /// Also write a HAR 1.2 file of every exchange here.
+    /// Also write a HAR 1.2 file of every exchange here (`-`: standard output).
     #[arg(long)]
     pub report_har: Option<PathBuf>,
-    /// Also write a self-contained HTML report here.
+    /// Also write a self-contained HTML report here (`-`: standard output).
     #[arg(long)]
     pub report_html: Option<PathBuf>,
+    /// Stream every event as one JSON object per line here, as it happens (`-`: standard
+    /// output), for tools that follow a run.
+    #[arg(long, value_name = "PATH")]
+    pub report_events: Option<PathBuf>,
+    /// Only failures, warnings and the summary on the terminal.
+    #[arg(long, short = 'q', conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// More on the terminal: `-v` each exchange as it happens (method, URL, status, time),
+    /// `-vv` with its redacted bodies too.
+    #[arg(long, short = 'v', action = clap::ArgAction::Count)]
+    pub verbose: u8,
     /// Colour on the terminal (NO_COLOR is honoured by auto).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+}
+
+impl OutputArgs {
+    /// Each `--report-*` flag given, with its path.
+    pub fn report_paths(&self) -> Vec<(&'static str, &std::path::Path)> {
+        [
+            ("--report-json", &self.report_json),
+            ("--report-junit", &self.report_junit),
+            ("--report-har", &self.report_har),
+            ("--report-html", &self.report_html),
+            ("--report-events", &self.report_events),
+        ]
+        .into_iter()
+        .filter_map(|(flag, p)| p.as_deref().map(|p| (flag, p)))
+        .collect()
+    }
+
+    /// True when some report goes to standard output (the terminal report moves to stderr).
+    pub fn stdout_taken(&self) -> bool {
+        self.report_paths()
+            .iter()
+            .any(|(_, p)| *p == std::path::Path::new("-"))
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]

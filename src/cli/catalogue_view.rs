@@ -107,9 +107,12 @@ pub(crate) fn explain(id: &str) -> Result<String, HarnessError> {
         }
     }
     out.push_str(&format!("docs: {}\n", cat.doc_url(r)));
-    if r.seed {
-        out.push_str("stated in one of the seed pages\n");
+    if r.ours {
+        out.push_str(
+            "this rule is the harness's reading of robust handling, beyond what the documentation states\n",
+        );
     }
+    out.push_str(&sends_and_example(r, check.map(|c| c.id)));
     match r.side {
         Side::Heroku => {
             out.push_str("Heroku's side: the harness reproduces it; no partner check\n")
@@ -131,4 +134,56 @@ pub(crate) fn explain(id: &str) -> Result<String, HarnessError> {
         }
     }
     Ok(out)
+}
+
+/// What the check sends and an answer that passes: from the catalogue, or else from the suite
+/// that runs the check.
+fn sends_and_example(r: &crate::catalogue::Requirement, check: Option<&str>) -> String {
+    let mut out = String::new();
+    let sends = r.sends.clone().or_else(|| {
+        let suites = suite::all().ok()?;
+        let id = check.or_else(|| {
+            checks::REGISTRY
+                .iter()
+                .find(|c| c.requirement == r.id)
+                .map(|c| c.id)
+        })?;
+        suites
+            .iter()
+            .find(|s| s.checks.iter().any(|c| c.id == id))
+            .map(|s| format!("as part of the {} suite: {}", s.name, s.description))
+    });
+    if let Some(sends) = sends {
+        out.push_str(&format!("sends: {sends}\n"));
+    }
+    if let Some(example) = &r.passing_example {
+        out.push_str(&format!("passes, e.g.: {example}\n"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn explain_says_what_is_sent_and_what_passes_without_internal_markers() {
+        let text = explain("PROV-02").unwrap();
+        assert!(text.contains("sends: POST"), "{text}");
+        assert!(text.contains("passes, e.g.: HTTP/1.1 200"), "{text}");
+        for r in &Catalogue::get().unwrap().requirements {
+            let text = explain(&r.id).unwrap();
+            for marker in ["seed", "§", "new:"] {
+                assert!(!text.contains(marker), "{}: {marker} in {text}", r.id);
+            }
+        }
+    }
+
+    #[test]
+    fn every_checked_requirement_says_what_it_sends() {
+        for c in checks::REGISTRY.iter() {
+            let text = explain(c.id).unwrap();
+            assert!(text.contains("sends: "), "{}: {text}", c.id);
+        }
+    }
 }

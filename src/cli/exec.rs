@@ -73,7 +73,10 @@ pub async fn exec(args: ExecArgs) -> Result<u8, HarnessError> {
         })
     });
     let callback = settings.timeouts.callback;
-    let ctx = RunCtx::start(manifest.clone(), settings).await?;
+    let ctx = RunCtx::start_with_target(manifest.clone(), settings).await?;
+    for line in ctx.target.iter().flat_map(|t| t.notes()) {
+        note(line);
+    }
     let platform = ctx.platform.clone();
     let provision = ctx
         .on_run_app(&plan, args.as_name.as_deref())
@@ -92,7 +95,10 @@ pub async fn exec(args: ExecArgs) -> Result<u8, HarnessError> {
         Ok(exit::PARTNER_FAILED)
     } else {
         if reply.status == Some(202) && !interrupt.is_triggered() {
-            note("the partner provisions asynchronously; waiting for it to finish");
+            note(&format!(
+                "the partner provisions asynchronously; waiting up to {} for its actions/provision call",
+                crate::config::format_duration(callback)
+            ));
             let done = platform.journal().wait_for(callback, |i| {
                 i.kind == InboundKind::ProvisionAction
                     && i.resource.as_deref() == Some(uuid.as_str())

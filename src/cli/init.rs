@@ -52,6 +52,15 @@ pub fn config_for(manifest: &Manifest, path: &Path) -> String {
 # URLs ({base} and {sso}) are still what the manifest suite checks.
 # base_url = "http://localhost:3000/heroku/resources"
 # sso_url = "http://localhost:3000/sso/login"
+# Start your add-on for the run (with sh -c, in its own process group; also --partner-cmd). The
+# run waits until base_url's port accepts connections, shows the add-on's log lines beside each
+# finding, and stops it at the end. Secrets go in `env` as $VARIABLE references, read from the
+# harness's environment, never in the command text.
+# command = "bundle exec rails server -p 3000"
+# How long it may take to accept connections.
+ready_timeout = "60s"
+# Variables for its environment: plain values, or "$NAME" read from the harness's environment.
+# env = {{ RAILS_ENV = "test", HEROKU_OAUTH_SECRET = "$ADDON_OAUTH_CLIENT_SECRET" }}
 
 [plans]
 # REQUIRED. The plan every shared resource is provisioned on; each provision may be billed, so
@@ -120,6 +129,10 @@ token_ttl = "8h"
 grant_ttl = "5m"
 # Larger callback bodies get 413.
 max_body_bytes = 1048576
+# Intercept your add-on's own calls to https://id.heroku.com and https://api.heroku.com through
+# a local proxy with a CA made for the run (also --intercept): for add-ons that hardcode them.
+# callback_url then takes Heroku's own form, so url must stay unset.
+intercept = false
 
 [hooks]
 # Commands (run with sh -c) that make your add-on act. Without them the rotation suite skips.
@@ -141,6 +154,11 @@ max_body_bytes = 1048576
 # SSO redirects are followed only to your add-on's own hosts (sso_url, base_url); list other
 # hosts of yours the login goes through (bare names, *.example.com for subdomains).
 # follow_hosts = ["login.example.com"]
+
+[run]
+# Suites run at once: independent suites side by side, reports in the serial order (`--jobs`
+# overrides it; 1 is the serial run). The default is 4.
+# jobs = 4
 
 [limits]
 # Response bodies beyond this many bytes are not read further.

@@ -91,6 +91,13 @@ impl TargetArgs {
             platform_bind: self.platform_bind,
             platform_url: self.platform_url.clone(),
             client_secret: env.oauth_client_secret.clone(),
+            intercept: self.launch.intercept,
+            intercept_pass: self.launch.intercept_pass.clone(),
+            intercept_listen: self.launch.intercept_listen,
+            intercept_proxy: self.launch.intercept_proxy,
+            intercept_dir: self.launch.intercept_dir.clone(),
+            partner_cmd: self.launch.partner_cmd.clone(),
+            intercept_no_java: false,
         })
     }
 }

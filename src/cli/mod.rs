@@ -8,7 +8,9 @@ mod exec;
 pub mod handoff;
 mod init;
 mod inputs;
+mod intercept_env;
 mod plan_view;
+mod preflight;
 mod run;
 mod serve;
 mod signals;
@@ -66,6 +68,7 @@ async fn dispatch(command: Command) -> Result<u8, HarnessError> {
             say(catalogue_view::explain(&id)?.trim_end());
             Ok(exit::PASS)
         }
+        Command::InterceptEnv(args) => intercept_env::run(&args),
         Command::Completions(args) => completions::completions(&args),
         Command::Man => completions::man(),
     }

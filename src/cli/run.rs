@@ -3,7 +3,7 @@
 
 use super::args::{DemoArgs, RunArgs, SelectionArgs};
 use super::sinks::Sinks;
-use super::{inputs, note, plan_view, say, signals};
+use super::{inputs, note, plan_view, preflight, say, signals};
 use crate::error::{HarnessError, exit};
 use crate::reference::{FaultSet, faults};
 use crate::runner::{Interrupt, RunControls, RunInputs, Selection};
@@ -14,15 +14,31 @@ pub(super) async fn run(args: RunArgs) -> Result<u8, HarnessError> {
         args.target.config.as_deref(),
     )?;
     let overrides = args.target.overrides(args.sso_url.clone(), &inputs.env)?;
+    if let Some(line) = &inputs.picked_up {
+        note(line);
+    }
+    if args.selection.dry_run {
+        return dry_run(&args, inputs, &overrides);
+    }
     let (selection, controls) = match prepare(&args.selection)? {
         Ok(x) => x,
         Err(code) => return Ok(code),
     };
-    if let Some(line) = &inputs.picked_up {
-        note(line);
+    // Everything a run would reject, before the first request (report paths included).
+    if let Some(problem) = preflight::report_paths(&args.output).into_iter().next() {
+        return Err(problem);
     }
-    if selection.plan()?.iter().any(|s| s.suite.network) {
-        inputs.manifest.check_can_authenticate()?;
+    let settings = crate::config::Settings::resolve(
+        &inputs.manifest,
+        inputs.config.clone(),
+        &overrides,
+        &inputs.config_source,
+    )?;
+    if let Some(problem) = problems(&selection.plan()?, &inputs, &settings)
+        .into_iter()
+        .next()
+    {
+        return Err(problem);
     }
     let mut sinks = Sinks::new(&args.output, controls.strict, &inputs.env);
     let report = crate::runner::run(
@@ -41,6 +57,63 @@ pub(super) async fn run(args: RunArgs) -> Result<u8, HarnessError> {
     Ok(report.exit_code)
 }
 
+/// What makes a run of `plan` impossible: a manifest no request can authenticate with, and the
+/// runner's own preflight (plans, base URL, hook programs).
+fn problems(
+    plan: &[crate::runner::PlannedSuite],
+    inputs: &inputs::Inputs,
+    settings: &crate::config::Settings,
+) -> Vec<HarnessError> {
+    let mut out = Vec::new();
+    if plan.iter().any(|s| s.suite.network)
+        && let Err(e) = inputs.manifest.check_can_authenticate()
+    {
+        out.push(e);
+    }
+    out.extend(crate::runner::preflight::problems(
+        plan,
+        &inputs.manifest,
+        settings,
+        &inputs.config_source,
+        inputs.env.path.as_deref(),
+    ));
+    out
+}
+
+/// `run --dry-run`: the preflight, printed; exit 2 when a real run would refuse to start.
+fn dry_run(
+    args: &RunArgs,
+    inputs: inputs::Inputs,
+    overrides: &crate::config::Overrides,
+) -> Result<u8, HarnessError> {
+    let mut selection = args.selection.selection();
+    if let Some(prev) = &args.selection.rerun_failed {
+        selection.checks = plan_view::failed_in(prev)?;
+    }
+    let plan = selection.plan()?;
+    let mut problems = preflight::report_paths(&args.output);
+    let mut skips = Vec::new();
+    match crate::config::Settings::resolve(
+        &inputs.manifest,
+        inputs.config.clone(),
+        overrides,
+        &inputs.config_source,
+    ) {
+        Ok(settings) => {
+            problems.extend(self::problems(&plan, &inputs, &settings));
+            skips = crate::runner::preflight::expected_skips(&plan, &inputs.manifest, &settings);
+        }
+        Err(e) => problems.push(e),
+    }
+    let report = preflight::DryRun {
+        plan: &plan,
+        skips,
+        problems,
+    };
+    say(report.render(args.selection.format).trim_end());
+    Ok(report.exit_code())
+}
+
 pub(super) async fn demo(args: DemoArgs) -> Result<u8, HarnessError> {
     if args.list_faults {
         for (_, name, doc) in faults::ALL {
@@ -53,9 +126,21 @@ pub(super) async fn demo(args: DemoArgs) -> Result<u8, HarnessError> {
         Ok(x) => x,
         Err(code) => return Ok(code),
     };
+    if let Some(problem) = preflight::report_paths(&args.output).into_iter().next() {
+        return Err(problem);
+    }
     let env = crate::config::env::Environment::read();
     let mut sinks = Sinks::new(&args.output, controls.strict, &env);
-    let outcome = crate::demo::run_with(faults, selection, controls, &mut sinks.fanout).await?;
+    let outcome = if args.hardcoded_heroku_hosts {
+        let dir =
+            std::env::temp_dir().join(format!("addon-conformance-demo-{}", uuid::Uuid::new_v4()));
+        let outcome =
+            crate::demo::run_hardcoded(faults, selection, controls, &dir, &mut sinks.fanout).await;
+        let _ = std::fs::remove_dir_all(&dir);
+        outcome?
+    } else {
+        crate::demo::run_with(faults, selection, controls, &mut sinks.fanout).await?
+    };
     sinks.check()?;
     Ok(outcome.report.exit_code)
 }
@@ -93,6 +178,7 @@ fn prepare(args: &SelectionArgs) -> Result<Result<(Selection, RunControls), u8>,
         interrupt: Interrupt::new(),
         fail_fast: args.fail_fast,
         strict: args.strict,
+        jobs: args.jobs.map(usize::from),
     };
     signals::watch(controls.interrupt.clone());
     Ok(Ok((selection, controls)))

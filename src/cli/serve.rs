@@ -77,8 +77,34 @@ pub(super) async fn platform(args: PlatformArgs) -> Result<u8, HarnessError> {
 
 pub(super) async fn serve(args: ServeArgs) -> Result<u8, HarnessError> {
     let faults = FaultSet::parse(&args.faults)?;
-    let partner =
-        ReferencePartner::start(faults, SocketAddr::from((Ipv4Addr::LOCALHOST, args.port))).await?;
+    let heroku = if args.hardcoded_heroku_hosts {
+        Some(crate::reference::HerokuReach::from_env()?)
+    } else {
+        None
+    };
+    let bind = SocketAddr::from((Ipv4Addr::LOCALHOST, args.port));
+    let secrets = match (&args.password, &args.sso_salt, &args.client_secret) {
+        (Some(password), Some(sso_salt), Some(client_secret)) => {
+            Some(crate::reference::ReferenceSecrets {
+                password: password.clone(),
+                sso_salt: sso_salt.clone(),
+                client_secret: client_secret.clone(),
+            })
+        }
+        (None, None, None) => None,
+        _ => {
+            return Err(HarnessError::usage(
+                "give all of REFERENCE_PASSWORD, REFERENCE_SSO_SALT and REFERENCE_CLIENT_SECRET, or none",
+                "set the three variables, or unset them for random secrets",
+            ));
+        }
+    };
+    let options = crate::reference::ReferenceOptions {
+        heroku,
+        secrets,
+        ..crate::reference::ReferenceOptions::default()
+    };
+    let partner = ReferencePartner::start_with(faults, bind, options).await?;
     for (path, text) in [
         (&args.write_manifest, partner.manifest_text()),
         (&args.write_config, partner.config_text()),

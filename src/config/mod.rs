@@ -4,6 +4,7 @@
 mod duration;
 pub mod env;
 mod errors;
+mod launch;
 mod scenario;
 mod sections;
 mod settings;
@@ -17,7 +18,9 @@ use serde::{Deserialize, Serialize};
 pub use duration::{ConfigDuration, DURATION_FORM, format_duration, parse_duration};
 pub use errors::INIT_FIX;
 pub use sections::*;
-pub use settings::{Overrides, PlatformConfig, Settings};
+pub use settings::{
+    DEFAULT_INTERCEPT_DIR, InterceptConfig, LaunchConfig, Overrides, PlatformConfig, Settings,
+};
 pub use values::{HttpUrl, parse_socket_addr};
 
 use crate::error::HarnessError;
@@ -51,6 +54,8 @@ pub struct Config {
     pub sharing: SharingSection,
     #[serde(default)]
     pub sso: SsoSection,
+    #[serde(default)]
+    pub run: RunSection,
 }
 
 pub use crate::partner::sso::SsoSection;

@@ -37,6 +37,9 @@ pub struct PlatformSection {
     /// Larger callback bodies get 413.
     #[serde(default = "mib")]
     pub max_body_bytes: usize,
+    /// Intercept the add-on's calls to id.heroku.com and api.heroku.com (`--intercept`).
+    #[serde(default)]
+    pub intercept: bool,
 }
 
 impl Default for PlatformSection {
@@ -48,6 +51,7 @@ impl Default for PlatformSection {
             token_ttl: d8h(),
             grant_ttl: d5m(),
             max_body_bytes: mib(),
+            intercept: false,
         }
     }
 }
@@ -70,12 +74,38 @@ pub struct ManifestSection {
     pub extra_regions: Vec<String>,
 }
 
-/// Where the partner listens, overriding the manifest's production URLs (for local runs).
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+/// Where the partner listens, overriding the manifest's production URLs (for local runs), and
+/// how to start it when the harness runs it.
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PartnerSection {
     pub base_url: Option<HttpUrl>,
     pub sso_url: Option<HttpUrl>,
+    /// Start the add-on with `sh -c` for the run (`--partner-cmd`).
+    pub command: Option<String>,
+    /// How long the started add-on may take to accept connections on base_url's port.
+    #[serde(
+        default = "d60s",
+        deserialize_with = "duration",
+        serialize_with = "ser_duration"
+    )]
+    pub ready_timeout: Duration,
+    /// Variables for the started add-on; a value `$NAME` (or `${NAME}`) is read from the
+    /// harness's environment and kept secret.
+    #[serde(default)]
+    pub env: BTreeMap<String, String>,
+}
+
+impl Default for PartnerSection {
+    fn default() -> Self {
+        Self {
+            base_url: None,
+            sso_url: None,
+            command: None,
+            ready_timeout: d60s(),
+            env: BTreeMap::new(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -261,4 +291,12 @@ pub struct SharingSection {
     /// The name the attachment to a second app is given, as a user would with `--as`.
     /// Without it Heroku's heuristic picks one.
     pub attach_as: Option<String>,
+}
+
+/// `[run]` in the config: how the run is carried out.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunSection {
+    /// Suites run at once (`--jobs` overrides it); 1 is the serial run.
+    pub jobs: Option<usize>,
 }

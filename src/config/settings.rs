@@ -3,12 +3,15 @@
 //! [`Config`]; every value a run uses is a typed field here.
 
 use std::net::{Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
 use std::time::Duration;
 
+pub use super::launch::{DEFAULT_INTERCEPT_DIR, InterceptConfig, LaunchConfig};
+use super::launch::{intercept, launch};
 use super::values::HttpUrl;
 use super::{
     Config, HooksSection, IdempotencySection, Limits, ManifestSection, Plans, ProvisionSection,
-    RegionsSection, SharingSection, Timeouts,
+    RegionsSection, RunSection, SharingSection, Timeouts,
 };
 use crate::error::HarnessError;
 use crate::manifest::Manifest;
@@ -28,6 +31,20 @@ pub struct Overrides {
     pub platform_url: Option<HttpUrl>,
     /// ADDON_OAUTH_CLIENT_SECRET (read by `config::env`).
     pub client_secret: Option<String>,
+    /// `--intercept`.
+    pub intercept: bool,
+    /// `--intercept-pass HOST` (repeatable).
+    pub intercept_pass: Vec<String>,
+    /// `--intercept-listen ADDR`.
+    pub intercept_listen: Option<SocketAddr>,
+    /// `--intercept-proxy ADDR`: where the proxy listens (default: a free loopback port).
+    pub intercept_proxy: Option<SocketAddr>,
+    /// `--intercept-dir DIR`: where the run's CA is kept.
+    pub intercept_dir: Option<PathBuf>,
+    /// `--partner-cmd CMD`.
+    pub partner_cmd: Option<String>,
+    /// Do not make the Java trust store (`demo` and tests, which start no Java add-on).
+    pub intercept_no_java: bool,
 }
 
 /// The fake platform's effective settings.
@@ -64,9 +81,15 @@ pub struct Settings {
     pub platform: PlatformConfig,
     pub hooks: HooksSection,
     pub sharing: SharingSection,
+    /// `[run]`: suites at once.
+    pub run: RunSection,
     /// `[sso]`: further hosts SSO redirects may be followed to.
     pub sso: crate::partner::sso::SsoSection,
     pub network: Network,
+    /// Interception of Heroku's hosts (`--intercept`, `[platform] intercept`).
+    pub intercept: Option<InterceptConfig>,
+    /// The add-on's process (`--partner-cmd`, `[partner] command`).
+    pub launch: Option<LaunchConfig>,
 }
 
 impl Settings {
@@ -74,7 +97,7 @@ impl Settings {
         manifest: &Manifest,
         config: Config,
         overrides: &Overrides,
-        _config_source: &str,
+        config_source: &str,
     ) -> Result<Self, HarnessError> {
         let manifest_url = |field: &str, value: &Option<String>| {
             value
@@ -108,12 +131,18 @@ impl Settings {
         timeouts.request = overrides.request_timeout.unwrap_or(timeouts.request);
         timeouts.callback = overrides.callback_timeout.unwrap_or(timeouts.callback);
         let p = config.platform;
+        let intercept = intercept(overrides, p.intercept, p.url.is_some(), config_source)?;
+        let launch = launch(overrides, &config.partner, config_source)?;
         let platform = PlatformConfig {
             bind: overrides
                 .platform_bind
                 .or(p.bind)
                 .unwrap_or(SocketAddr::from((Ipv4Addr::LOCALHOST, 0))),
-            url: overrides.platform_url.clone().or(p.url),
+            url: match &intercept {
+                // callback_url takes Heroku's own form: https://api.heroku.com/addons/{uuid}.
+                Some(_) => crate::intercept::HEROKU_API_ORIGIN.parse().ok(),
+                None => overrides.platform_url.clone().or(p.url),
+            },
             client_secret: overrides.client_secret.clone().or(p.client_secret),
             token_ttl: p.token_ttl,
             grant_ttl: p.grant_ttl,
@@ -134,8 +163,11 @@ impl Settings {
             platform,
             hooks: config.hooks,
             sharing: config.sharing,
+            run: config.run,
             sso: config.sso,
             network: overrides.network.clone(),
+            intercept,
+            launch,
         })
     }
 
@@ -214,5 +246,84 @@ mod tests {
         let e = Settings::resolve(&m, Config::default(), &Overrides::default(), "-").unwrap_err();
         assert!(e.to_string().contains("api.production.base_url"), "{e}");
         assert_eq!(e.exit_code(), 2);
+    }
+
+    #[test]
+    fn interception_sets_herokus_own_origin_and_refuses_a_platform_url() {
+        let on = Overrides {
+            intercept: true,
+            ..Overrides::default()
+        };
+        let s = Settings::resolve(&manifest(), Config::default(), &on, "c.toml").unwrap();
+        assert_eq!(s.platform.url.as_deref(), Some("https://api.heroku.com"));
+        let i = s.intercept.unwrap();
+        assert!(i.proxy.ip().is_loopback() && i.java);
+        assert_eq!(i.dir, PathBuf::from(DEFAULT_INTERCEPT_DIR));
+
+        let both = Overrides {
+            platform_url: "https://tunnel.example".parse().ok(),
+            ..on.clone()
+        };
+        let e = Settings::resolve(&manifest(), Config::default(), &both, "c.toml").unwrap_err();
+        assert!(e.to_string().contains("--platform-url"), "{e}");
+        assert_eq!(e.exit_code(), 2);
+
+        let file = Config::parse(
+            "[platform]\nintercept = true\nurl = \"https://tunnel.example\"\n",
+            "c.toml",
+        )
+        .unwrap();
+        let e = Settings::resolve(&manifest(), file, &Overrides::default(), "c.toml").unwrap_err();
+        assert!(e.to_string().contains("platform.url"), "{e}");
+
+        let stray = Overrides {
+            intercept_pass: vec!["api.stripe.com".into()],
+            ..Overrides::default()
+        };
+        let e = Settings::resolve(&manifest(), Config::default(), &stray, "c.toml").unwrap_err();
+        assert!(e.to_string().contains("--intercept-pass needs"), "{e}");
+    }
+
+    #[test]
+    fn partner_env_references_are_read_from_the_environment_and_kept_secret() {
+        // PATH is set in every test environment; its value stands in for a secret.
+        let path = std::env::var("PATH").unwrap();
+        let file = Config::parse(
+            "[partner]\ncommand = \"./server\"\nready_timeout = \"5s\"\nenv = { MODE = \"test\", TOKEN = \"$PATH\", OTHER = \"${PATH}\" }\n",
+            "c.toml",
+        )
+        .unwrap();
+        let s = Settings::resolve(&manifest(), file, &Overrides::default(), "c.toml").unwrap();
+        let launch = s.launch.unwrap();
+        assert_eq!(launch.command, "./server");
+        assert_eq!(launch.ready_timeout, Duration::from_secs(5));
+        assert_eq!(launch.env.get("MODE").map(String::as_str), Some("test"));
+        assert_eq!(launch.secret_env.get("TOKEN"), Some(&path));
+        assert_eq!(launch.secret_env.get("OTHER"), Some(&path));
+
+        for (value, says) in [
+            ("$ADDON_CONFORMANCE_SURELY_UNSET_VARIABLE", "is not set"),
+            ("$not a name", "not a $VARIABLE reference"),
+        ] {
+            let file = Config::parse(
+                &format!("[partner]\ncommand = \"x\"\nenv = {{ T = \"{value}\" }}\n"),
+                "c.toml",
+            )
+            .unwrap();
+            let e =
+                Settings::resolve(&manifest(), file, &Overrides::default(), "c.toml").unwrap_err();
+            let text = e.to_string();
+            assert!(
+                text.contains("partner.env.T") && text.contains(says),
+                "{text}"
+            );
+        }
+
+        let cli = Overrides {
+            partner_cmd: Some("./other".into()),
+            ..Overrides::default()
+        };
+        let s = Settings::resolve(&manifest(), Config::default(), &cli, "c.toml").unwrap();
+        assert_eq!(s.launch.unwrap().command, "./other");
     }
 }

@@ -10,7 +10,9 @@ use std::time::{Duration, Instant};
 use crate::redact::Redactor;
 
 mod mask;
+mod program;
 pub use mask::{mask_credentials, referenced_env};
+pub use program::program_problem;
 
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 

@@ -6,42 +6,27 @@ use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use serde::Serialize;
 use tokio::io::{AsyncRead, AsyncReadExt};
 
 use crate::redact::Redactor;
 
-/// Which stream a line came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Stream {
-    Stdout,
-    Stderr,
-}
+pub use crate::record::partner_log::{LogLine, Stream};
 
-/// One line the add-on printed, redacted.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct LogLine {
-    /// Since the run's clock started.
-    #[serde(rename = "at_ms", serialize_with = "as_ms")]
-    pub at: Duration,
-    pub stream: Stream,
-    pub text: String,
-}
-
-impl LogLine {
-    /// `+1.234s stderr | text`, for a failure block.
-    pub fn display(&self) -> String {
-        let stream = match self.stream {
-            Stream::Stdout => "stdout",
-            Stream::Stderr => "stderr",
-        };
-        format!("+{:.3}s {stream} | {}", self.at.as_secs_f64(), self.text)
+/// The last `n` of `lines` as shown in a failure block, after a line saying how many earlier
+/// ones the reports hold.
+pub fn excerpt(lines: &[LogLine], n: usize) -> String {
+    let skipped = lines.len().saturating_sub(n);
+    let mut text = String::new();
+    if skipped > 0 {
+        text.push_str(&format!(
+            "({skipped} earlier lines in the JSON, HTML and JUnit reports)\n"
+        ));
     }
-}
-
-fn as_ms<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_u64(d.as_millis() as u64)
+    for line in &lines[skipped..] {
+        text.push_str(&line.display());
+        text.push('\n');
+    }
+    text
 }
 
 /// How much of the log is kept.

@@ -223,3 +223,31 @@ fn the_command_shown_is_redacted() {
         process.stop().await;
     });
 }
+
+#[test]
+fn a_failure_block_shows_the_last_lines_and_counts_the_rest() {
+    let line = |i: u64| LogLine {
+        at: Duration::from_millis(1000 + i),
+        stream: if i.is_multiple_of(2) {
+            Stream::Stdout
+        } else {
+            Stream::Stderr
+        },
+        text: format!("line {i}"),
+    };
+    let lines: Vec<LogLine> = (0..7).map(line).collect();
+    let text = log::excerpt(&lines, 5);
+    let shown: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        shown,
+        [
+            "(2 earlier lines in the JSON, HTML and JUnit reports)",
+            "+1.002s stdout | line 2",
+            "+1.003s stderr | line 3",
+            "+1.004s stdout | line 4",
+            "+1.005s stderr | line 5",
+            "+1.006s stdout | line 6",
+        ]
+    );
+    assert_eq!(log::excerpt(&lines[..2], 5).lines().count(), 2);
+}

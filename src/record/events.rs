@@ -42,6 +42,21 @@ pub enum Event {
         id: String,
         elapsed_ms: u64,
     },
+    /// A running check waits for something named (a callback such as `actions/provision`):
+    /// emitted every second while the wait lasts, so reporters can tick and heartbeat.
+    WaitingFor {
+        id: String,
+        what: String,
+        /// How long this wait has lasted, and its limit.
+        elapsed_ms: u64,
+        limit_ms: u64,
+    },
+    /// One exchange with the partner, as soon as it completes (live output; `Traffic` still
+    /// carries it for the reports).
+    Exchange {
+        check: Option<String>,
+        exchange: Arc<Exchange>,
+    },
     CheckFinished {
         result: Box<CheckResult>,
     },

@@ -10,6 +10,7 @@ pub mod inbound;
 pub mod journal;
 pub mod ledger;
 pub mod outcome;
+pub mod partner_log;
 
 pub use clock::RunClock;
 pub use exchange::{Credentials, Exchange, Header, cut};

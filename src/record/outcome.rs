@@ -135,6 +135,24 @@ pub struct CheckResult {
     pub doc: String,
     pub duration_ms: f64,
     pub evidence: Evidence,
+    /// What the add-on printed while the check ran, when the harness started it (redacted).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub partner_log: Vec<crate::record::partner_log::LogLine>,
+    /// Latency per endpoint (the timing checks): count, p50, p95 and max of the calls that got
+    /// an answer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latency: Option<Vec<EndpointLatency>>,
+}
+
+/// The latency of one kind of partner call.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EndpointLatency {
+    /// `provision`, `plan_change`, `deprovision` or `sso`.
+    pub endpoint: String,
+    pub count: usize,
+    pub p50_ms: f64,
+    pub p95_ms: f64,
+    pub max_ms: f64,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]

@@ -40,7 +40,7 @@ async fn access(state: &State, uuid: &str) -> Option<Authorization> {
     }
     let renewed: Value = state
         .http
-        .post(format!("{}/oauth/token", auth.origin))
+        .post(format!("{}/oauth/token", auth.identity))
         .form(&[
             ("grant_type", "refresh_token"),
             ("refresh_token", auth.refresh.as_str()),

@@ -1,5 +1,6 @@
 //! The reference partner's side of the callbacks: it derives Heroku's Identity and API origin
-//! from `callback_url`, exchanges the grant, refreshes short-lived tokens, and, for asynchronous
+//! from `callback_url` (or, in the hardcoded-hosts mode, calls `https://id.heroku.com` and
+//! `https://api.heroku.com` as real add-ons do), exchanges the grant, refreshes short-lived tokens, and, for asynchronous
 //! provisions, sets config through the Platform API and marks the add-on provisioned.
 
 use std::sync::Arc;
@@ -8,7 +9,7 @@ use std::time::Duration;
 use serde_json::{Map, Value, json};
 
 use super::State;
-use super::behaviour::ClientSecret;
+use super::behaviour::{ClientSecret, HerokuHosts};
 
 /// Tokens expiring within this many seconds are refreshed before use (as Heroku's sample does).
 const REFRESH_MARGIN_SECS: u64 = 90;
@@ -52,18 +53,34 @@ fn loopback_origin(job: &Job) -> Option<&str> {
     loopback.then_some(origin)
 }
 
+/// Heroku's origins as the add-on addresses them: (Identity, Platform API).
+pub(crate) const IDENTITY: &str = "https://id.heroku.com";
+pub(crate) const API: &str = "https://api.heroku.com";
+
+/// Where the token endpoint and the Platform API are, for this job.
+fn origins(state: &State, job: &Job) -> Option<(String, String)> {
+    match state.behaviour.callbacks.hosts {
+        HerokuHosts::Hardcoded => Some((IDENTITY.to_owned(), API.to_owned())),
+        HerokuHosts::FromCallbackUrl => {
+            let origin = loopback_origin(job)?;
+            Some((origin.to_owned(), origin.to_owned()))
+        }
+    }
+}
+
 async fn complete(state: &State, job: &Job) -> Result<(), reqwest::Error> {
     let c = &state.behaviour.callbacks;
-    let Some(origin) = loopback_origin(job) else {
+    let Some((identity, origin)) = origins(state, job) else {
         return Ok(());
     };
-    if !job.asynchronous && !c.sync_exchange {
+    let origin = origin.as_str();
+    if (!job.asynchronous && !c.sync_exchange) || state.options.never_exchange {
         return Ok(());
     }
     if !c.exchange_delay.is_zero() {
         tokio::time::sleep(c.exchange_delay).await;
     }
-    let Some(access) = authorize(state, origin, job).await? else {
+    let Some(access) = authorize(state, (&identity, origin), job).await? else {
         return Ok(());
     };
     if job.asynchronous {
@@ -100,13 +117,13 @@ async fn token_call(
 /// calls, and returns the access token.
 async fn authorize(
     state: &State,
-    origin: &str,
+    (identity, origin): (&str, &str),
     job: &Job,
 ) -> Result<Option<String>, reqwest::Error> {
     let secret = client_secret(state);
     let token = token_call(
         state,
-        origin,
+        identity,
         &[
             ("grant_type", "authorization_code"),
             ("code", &job.code),
@@ -126,7 +143,7 @@ async fn authorize(
     if expires_in <= REFRESH_MARGIN_SECS && state.behaviour.callbacks.refresh {
         let renewed = token_call(
             state,
-            origin,
+            identity,
             &[
                 ("grant_type", "refresh_token"),
                 ("refresh_token", &refresh),
@@ -141,6 +158,7 @@ async fn authorize(
     state.installs.keep_token(
         &job.uuid,
         super::sharing::Authorization {
+            identity: identity.to_owned(),
             origin: origin.to_owned(),
             access: access.clone(),
             refresh,

@@ -6,8 +6,10 @@ mod admin;
 mod behaviour;
 mod callbacks;
 pub mod faults;
+mod pace;
 mod plans;
 mod provision;
+mod reach;
 mod regions;
 mod routes;
 mod sharing;
@@ -22,6 +24,7 @@ use serde_json::json;
 use tokio::sync::oneshot;
 
 pub use faults::{Fault, FaultSet};
+pub use reach::{HerokuReach, ReferenceOptions, ReferenceSecrets};
 
 use behaviour::{Behaviour, SsoFlow};
 
@@ -67,7 +70,8 @@ pub(crate) struct State {
     pub behaviour: Behaviour,
     pub password: String,
     pub client_secret: String,
-    /// For callbacks to the platform (loopback only: the origin comes from callback_url).
+    /// For callbacks to the platform: without a proxy to a loopback origin from callback_url,
+    /// or, with hardcoded hosts, through the interception proxy only.
     pub http: reqwest::Client,
     pub resources: Mutex<HashMap<String, Resource>>,
     pub sso_salt: String,
@@ -79,6 +83,8 @@ pub(crate) struct State {
     pub received_secrets: Mutex<Vec<String>>,
     /// Which app each install belongs to (for the sharing faults).
     pub installs: sharing::Installs,
+    /// Latency and grant handling (not faults).
+    pub options: ReferenceOptions,
 }
 
 /// A running reference partner.
@@ -95,18 +101,45 @@ pub struct ReferencePartner {
 impl ReferencePartner {
     /// Binds `bind` (use port 0) and serves until `stop`.
     pub async fn start(faults: FaultSet, bind: SocketAddr) -> Result<Self, HarnessError> {
-        let (listener, addr) = listen(bind).await?;
-        let password = secret();
-        let sso_salt = secret();
-        let client_secret = secret();
+        Self::start_with(faults, bind, ReferenceOptions::default()).await
+    }
+
+    /// Like `start`, with options that are not faults: latency, grants never exchanged, and with
+    /// `options.heroku` calls to `https://id.heroku.com` and `https://api.heroku.com` directly
+    /// through that proxy instead of deriving the origin from callback_url.
+    pub async fn start_with(
+        faults: FaultSet,
+        bind: SocketAddr,
+        options: ReferenceOptions,
+    ) -> Result<Self, HarnessError> {
+        let heroku = options.heroku.clone();
         crate::tls::install_provider();
-        let http = reqwest::Client::builder()
-            .no_proxy()
-            .timeout(std::time::Duration::from_secs(5))
-            .build()
-            .map_err(|e| HarnessError::Internal(format!("reference partner HTTP client: {e}")))?;
+        let mut behaviour = Behaviour::of(&faults);
+        let http = match &heroku {
+            Some(reach) => {
+                behaviour.callbacks.hosts = behaviour::HerokuHosts::Hardcoded;
+                reach.client()?
+            }
+            None => reqwest::Client::builder()
+                .no_proxy()
+                .timeout(std::time::Duration::from_secs(5))
+                .build()
+                .map_err(|e| {
+                    HarnessError::Internal(format!("reference partner HTTP client: {e}"))
+                })?,
+        };
+        let (listener, addr) = listen(bind).await?;
+        let ReferenceSecrets {
+            password,
+            sso_salt,
+            client_secret,
+        } = options.secrets.clone().unwrap_or_else(|| ReferenceSecrets {
+            password: secret(),
+            sso_salt: secret(),
+            client_secret: secret(),
+        });
         let state = Arc::new(State {
-            behaviour: Behaviour::of(&faults),
+            behaviour,
             password: password.clone(),
             client_secret: client_secret.clone(),
             http,
@@ -116,6 +149,7 @@ impl ReferencePartner {
             delayed: AtomicBool::new(false),
             received_secrets: Mutex::new(Vec::new()),
             installs: sharing::Installs::default(),
+            options,
         });
         let app = routes::router(state.clone()).merge(admin::router(state.clone()));
         let (tx, rx) = oneshot::channel::<()>();

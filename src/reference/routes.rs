@@ -34,6 +34,10 @@ pub(crate) fn router(state: Arc<State>) -> Router {
             state.clone(),
             super::sharing::layer,
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            super::pace::layer,
+        ))
         .with_state(state)
 }
 

@@ -23,6 +23,9 @@ const MAX_BODY: usize = 4 * 1024 * 1024;
 /// A resource's Platform API authorization, kept for later calls (rotation).
 #[derive(Debug, Clone)]
 pub(crate) struct Authorization {
+    /// Where the token endpoint is.
+    pub identity: String,
+    /// Where the Platform API is.
     pub origin: String,
     pub access: String,
     pub refresh: String,

@@ -18,6 +18,8 @@ pub struct GithubReporter<W: Write + Send> {
     addon: String,
     notes: Vec<String>,
     findings: Vec<CheckResult>,
+    /// Blocked checks, folded per cause in the summary.
+    blocked: Vec<CheckResult>,
     billable: usize,
     leftovers: Vec<Entry>,
     stopped: Option<String>,
@@ -33,6 +35,7 @@ impl<W: Write + Send> GithubReporter<W> {
             addon: String::new(),
             notes: Vec::new(),
             findings: Vec::new(),
+            blocked: Vec::new(),
             billable: 0,
             leftovers: Vec::new(),
             stopped: None,
@@ -86,17 +89,11 @@ impl<W: Write + Send> GithubReporter<W> {
         for note in self.notes.iter().chain(&self.stopped) {
             md.push_str(&format!("> {}\n\n", note.replace('\n', " ")));
         }
-        if !self.findings.is_empty() {
-            md.push_str("| outcome | check | level | observed |\n| --- | --- | --- | --- |\n");
-            for r in &self.findings {
-                md.push_str(&format!(
-                    "| {} | `{}` | {} | {} |\n",
-                    r.outcome.label(),
-                    r.id,
-                    r.level,
-                    cell(&r.message)
-                ));
-            }
+        md.push_str(&findings_table(&self.findings));
+        for b in super::causes::blockages(&self.blocked) {
+            md.push_str(&format!("- {}\n", cell(&b.line())));
+        }
+        if !self.blocked.is_empty() {
             md.push('\n');
         }
         if !self.leftovers.is_empty() {
@@ -111,6 +108,33 @@ impl<W: Write + Send> GithubReporter<W> {
         }
         md
     }
+}
+
+/// One row per finding with what to do about it: the hint and the requirement's documentation.
+fn findings_table(findings: &[CheckResult]) -> String {
+    if findings.is_empty() {
+        return String::new();
+    }
+    let mut md = String::from(
+        "| outcome | check | level | observed | hint | docs |\n| --- | --- | --- | --- | --- | --- |\n",
+    );
+    for r in findings {
+        let docs = if r.doc.starts_with("https://") {
+            format!("[docs]({})", r.doc.replace(['(', ')', ' '], ""))
+        } else {
+            String::new()
+        };
+        md.push_str(&format!(
+            "| {} | `{}` | {} | {} | {} | {docs} |\n",
+            r.outcome.label(),
+            r.id,
+            r.level,
+            cell(&r.message),
+            cell(r.evidence.hint.as_deref().unwrap_or_default()),
+        ));
+    }
+    md.push('\n');
+    md
 }
 
 fn cell(text: &str) -> String {
@@ -160,6 +184,9 @@ impl<W: Write + Send> EventSink for GithubReporter<W> {
             {
                 self.annotate(result);
                 self.findings.push((**result).clone());
+            }
+            Event::CheckFinished { result } if result.outcome == Outcome::Blocked => {
+                self.blocked.push((**result).clone());
             }
             Event::Stopped { reason } => self.stopped = Some(format!("stopped: {reason}")),
             Event::Cleanup {
@@ -218,6 +245,33 @@ mod tests {
             "{out}"
         );
         assert_eq!(out.replace('\u{200b}', ""), text);
+    }
+
+    #[test]
+    fn the_step_summary_gives_hint_and_docs_per_failure_and_folds_blocked_checks() {
+        let mut fail = crate::report::causes::tests::result("AUTH-02", Outcome::Fail, "took it");
+        fail.evidence.hint = Some("compare the password | in constant time".into());
+        fail.doc = "https://devcenter.heroku.com/articles/add-on-partner-api-reference".into();
+        let why = "prerequisite AUTH-02 did not pass (fail)";
+        let mut g = GithubReporter::new(Vec::new(), None, false);
+        g.emit(&Event::CheckFinished {
+            result: Box::new(fail),
+        });
+        for id in ["X-01", "X-02"] {
+            g.emit(&Event::CheckFinished {
+                result: Box::new(crate::report::causes::tests::result(
+                    id,
+                    Outcome::Blocked,
+                    why,
+                )),
+            });
+        }
+        let md = g.summary_markdown(&Summary::default(), 1);
+        assert!(
+            md.contains("| compare the password \\| in constant time | [docs](https://devcenter.heroku.com/articles/add-on-partner-api-reference) |"),
+            "{md}"
+        );
+        assert!(md.contains("- 2 checks blocked by AUTH-02"), "{md}");
     }
 
     #[test]

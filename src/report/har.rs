@@ -20,7 +20,9 @@ pub struct HarReport {
     /// The fake platform's origin, for inbound URLs.
     platform: String,
     pages: Vec<Value>,
-    entries: Vec<Value>,
+    /// With their sort key (time, outbound before inbound, number): HAR entries go in time
+    /// order, also when checks ran side by side (`--jobs`).
+    entries: Vec<((u64, u8, u64), Value)>,
     /// Run-wide notes (the `--insecure` warning, overrides), as the log's comment.
     notes: Vec<String>,
 }
@@ -205,7 +207,7 @@ impl Document for HarReport {
                 }));
                 // Both kinds in the order they happened; exchanges started in the same
                 // millisecond (concurrent sends) in the order they were numbered.
-                let mut timed: Vec<((u64, u8, u64), Value)> = exchanges
+                let timed: Vec<((u64, u8, u64), Value)> = exchanges
                     .iter()
                     .map(|x| ((x.started_ms, 0, x.seq), self.entry(&page, x)))
                     .chain(
@@ -214,20 +216,22 @@ impl Document for HarReport {
                             .map(|i| ((i.at_ms, 1, i.seq), self.inbound_entry(&page, i))),
                     )
                     .collect();
-                timed.sort_by_key(|(t, _)| *t);
-                self.entries.extend(timed.into_iter().map(|(_, e)| e));
+                self.entries.extend(timed);
             }
             _ => {}
         }
     }
 
     fn render(&self) -> Result<Vec<u8>, String> {
+        let mut timed: Vec<&((u64, u8, u64), Value)> = self.entries.iter().collect();
+        timed.sort_by_key(|(t, _)| *t);
+        let entries: Vec<&Value> = timed.into_iter().map(|(_, e)| e).collect();
         let mut har = json!({
             "log": {
                 "version": "1.2",
                 "creator": {"name": env!("CARGO_PKG_NAME"), "version": env!("CARGO_PKG_VERSION")},
                 "pages": self.pages,
-                "entries": self.entries,
+                "entries": entries,
             }
         });
         if !self.notes.is_empty() {

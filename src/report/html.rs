@@ -41,7 +41,7 @@ pub struct HtmlReport {
 }
 
 /// Escapes text for HTML content and attribute values.
-fn esc(text: &str) -> String {
+pub(super) fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -96,6 +96,17 @@ impl HtmlReport {
             );
         }
         html.push_str("</header>");
+        html.push_str(&super::html_index::banner(
+            &self.summary,
+            self.exit_code,
+            self.leftovers.len(),
+        ));
+        let results: Vec<CheckResult> = self
+            .suites
+            .iter()
+            .flat_map(|s| s.results.iter().cloned())
+            .collect();
+        html.push_str(&super::html_index::failures_index(&results));
     }
 
     fn check(&self, html: &mut String, r: &CheckResult) {
@@ -164,6 +175,10 @@ impl HtmlReport {
             if let Some(body) = &i.body {
                 row("body", body, true);
             }
+        }
+        if !r.partner_log.is_empty() {
+            let log: Vec<String> = r.partner_log.iter().map(|l| l.display()).collect();
+            row("add-on log", &log.join("\n"), true);
         }
         html.push_str("</dl>");
         if !r.doc.is_empty() {
@@ -266,6 +281,7 @@ fn timeline(html: &mut String, traffic: &[Arc<Exchange>], inbound: &[Arc<Inbound
             width = b.width / span * 100.0,
         );
     }
+    html.push_str(&super::html_index::time_scale(span));
     html.push_str("</div>");
 }
 
@@ -288,7 +304,10 @@ impl Document for HtmlReport {
                 title: title.clone(),
                 results: Vec::new(),
             }),
-            Event::CheckStarted { .. } | Event::Waiting { .. } => {}
+            Event::CheckStarted { .. }
+            | Event::Waiting { .. }
+            | Event::WaitingFor { .. }
+            | Event::Exchange { .. } => {}
             Event::CheckFinished { result } => {
                 if let Some(s) = self.suites.last_mut() {
                     s.results.push((**result).clone());

@@ -48,6 +48,8 @@ impl JsonReport {
             Event::SuiteStarted { .. }
             | Event::CheckStarted { .. }
             | Event::Waiting { .. }
+            | Event::WaitingFor { .. }
+            | Event::Exchange { .. }
             | Event::Traffic { .. } => {}
             Event::Stopped { reason } => self.stopped = Some(reason.clone()),
             Event::CheckFinished { result } => self.checks.push((**result).clone()),

@@ -4,6 +4,7 @@
 //! passing testcase whose block goes to `<system-out>` (a `<failure>` under `--strict`).
 //! Leftovers of the cleanup are a failing `cleanup` testcase.
 
+use crate::launch::LogLine;
 use std::time::Duration;
 
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
@@ -65,6 +66,10 @@ impl JunitReport {
             .set_time(Duration::from_secs_f64(r.duration_ms.max(0.0) / 1000.0));
         if r.outcome == Outcome::Warn && !self.strict {
             case.set_system_out(block.as_str());
+        }
+        if !r.partner_log.is_empty() {
+            let log: Vec<String> = r.partner_log.iter().map(LogLine::display).collect();
+            case.set_system_err(log.join("\n"));
         }
         case
     }
@@ -128,6 +133,8 @@ impl Document for JunitReport {
             Event::RunStarted { .. }
             | Event::CheckStarted { .. }
             | Event::Waiting { .. }
+            | Event::WaitingFor { .. }
+            | Event::Exchange { .. }
             | Event::Traffic { .. }
             | Event::RunFinished { .. } => {}
         }
@@ -181,6 +188,8 @@ mod tests {
                 location: Some("status".into()),
                 ..Evidence::default()
             },
+            partner_log: Vec::new(),
+            latency: None,
         }
     }
 

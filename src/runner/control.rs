@@ -35,6 +35,11 @@ impl Interrupt {
         *self.tx.borrow()
     }
 
+    /// The interrupt as checks see it (`check::Cancel`): their waits end when it triggers.
+    pub fn cancel(&self) -> crate::check::Cancel {
+        crate::check::Cancel::of(self.tx.subscribe())
+    }
+
     /// Resolves once the interrupt has been triggered.
     pub async fn triggered(&self) {
         let mut rx = self.tx.subscribe();
@@ -50,6 +55,8 @@ pub struct RunControls {
     pub fail_fast: bool,
     /// SHOULD violations (warnings) fail the run.
     pub strict: bool,
+    /// Suites run at once (`--jobs`); None: `[run] jobs`, else the default.
+    pub jobs: Option<usize>,
 }
 
 #[cfg(test)]

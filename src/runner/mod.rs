@@ -2,16 +2,21 @@
 //! cleans up, and emits events. It never prints.
 
 pub mod control;
+pub mod preflight;
 mod result;
+pub mod schedule;
 pub mod selection;
+mod stream;
+mod suites;
+pub mod target;
 #[cfg(test)]
 mod tests;
 mod traffic;
 
 use std::time::Instant;
 
+use crate::check::CheckCtx;
 pub use crate::check::RunCtx;
-use crate::check::{CheckCtx, Stop};
 pub use control::{Interrupt, RunControls};
 pub use selection::{Partition, PlannedCheck, PlannedSuite, Selection, billable_estimate};
 
@@ -34,6 +39,9 @@ pub struct RunReport {
     /// Why the run stopped before its last check (interrupt, `--fail-fast`).
     pub stopped: Option<String>,
     pub exit_code: u8,
+    /// When each result was judged (ms on the run clock), beside `results`: with `--jobs` the
+    /// judging order differs from the report order.
+    pub judged_ms: Vec<u64>,
 }
 
 impl RunReport {
@@ -76,23 +84,19 @@ pub async fn run(inputs: RunInputs, sink: &mut dyn EventSink) -> Result<RunRepor
         &inputs.overrides,
         &inputs.config_source,
     )?;
-    if plan.iter().any(|s| s.suite.network) && settings.base_url.is_none() {
-        return Err(HarnessError::input(
-            &inputs.manifest.source,
-            "api.production.base_url",
-            "missing, and no override given",
-            "set it in the manifest, or pass --base-url (or [partner] base_url in the config) for a local run",
-        ));
+    if let Some(problem) = preflight::problems(
+        &plan,
+        &inputs.manifest,
+        &settings,
+        &inputs.config_source,
+        None,
+    )
+    .into_iter()
+    .next()
+    {
+        return Err(problem);
     }
-    if plan.iter().any(|s| !s.suite.resources.is_empty()) && settings.default_plan().is_none() {
-        return Err(HarnessError::input(
-            &inputs.config_source,
-            "plans.default",
-            "missing: the harness does not guess plan names",
-            "set [plans] default = \"<your cheapest plan>\" in the config, or pass --plan",
-        ));
-    }
-    let ctx = RunCtx::start(inputs.manifest, settings).await?;
+    let ctx = RunCtx::start_with_target(inputs.manifest, settings).await?;
     let report = execute(&ctx, &plan, &inputs.controls, sink).await;
     ctx.stop().await;
     Ok(report)
@@ -106,6 +110,8 @@ pub async fn execute(
     sink: &mut dyn EventSink,
 ) -> RunReport {
     let catalogue = Catalogue::get().ok();
+    // Every wait of the run (callbacks, deadlines, hooks) ends when the interrupt triggers.
+    ctx.watch_interrupt(controls.interrupt.cancel());
     let checks: usize = plan.iter().map(|s| s.checks.len()).sum();
     sink.emit(&Event::RunStarted {
         started_unix_ms: ctx.journal.clock().started_unix_ms(),
@@ -123,93 +129,52 @@ pub async fn execute(
     for note in run_notes(ctx) {
         sink.emit(&Event::Note { text: note });
     }
-    let mut results = Vec::new();
+    let stream = stream::Stream::new(sink, plan.len());
+    let stop = suites::StopFlag::default();
+    let exit_noted = std::sync::atomic::AtomicBool::new(false);
+    let per_suite = run_suites(
+        &suites::SuiteRun {
+            ctx,
+            catalogue,
+            controls,
+            stream: &stream,
+            stop: &stop,
+            exit_noted: &exit_noted,
+        },
+        plan,
+        jobs(ctx, controls),
+    )
+    .await;
+    let (results, judged_ms): (Vec<CheckResult>, Vec<u64>) =
+        per_suite.into_iter().flatten().unzip();
     let mut summary = Summary::default();
-    let mut stopped = None;
-    'suites: for suite in plan {
-        if controls.interrupt.is_triggered() {
-            stopped = Some("interrupted".to_owned());
-            break;
-        }
-        sink.emit(&Event::SuiteStarted {
-            name: suite.suite.name.clone(),
-            title: suite.suite.title.clone(),
-        });
-        let skip = suite_skip_reason(ctx, suite);
-        for planned in &suite.checks {
-            if controls.interrupt.is_triggered() {
-                stopped = Some("interrupted".to_owned());
-                break 'suites;
-            }
-            sink.emit(&Event::CheckStarted {
-                id: planned.check.id.to_owned(),
-                suite: suite.suite.name.clone(),
-                title: planned.check.title.to_owned(),
-            });
-            // A trigger from the sink (a test) or a signal during the event stops before the check.
-            if controls.interrupt.is_triggered() {
-                stopped = Some("interrupted".to_owned());
-                break 'suites;
-            }
-            let mark = traffic::Mark::now(ctx);
-            let result = match (&skip, blocked_reason(ctx, suite)) {
-                (Some(why), _) => result::finish(
-                    ctx,
-                    catalogue,
-                    suite,
-                    planned,
-                    Err(Stop::Skip(why.clone())),
-                    0,
-                    0.0,
-                ),
-                (None, Some(why)) => result::finish(
-                    ctx,
-                    catalogue,
-                    suite,
-                    planned,
-                    Err(Stop::Blocked(why)),
-                    0,
-                    0.0,
-                ),
-                (None, None) => {
-                    let check = run_one(ctx, catalogue, suite, planned);
-                    traffic::waiting(check, planned.check.id, sink).await
-                }
-            };
-            ctx.record_outcome(&result.id, result.outcome);
-            summary.add(result.outcome);
-            sink.emit(&Event::CheckFinished {
-                result: Box::new(result.clone()),
-            });
-            let failed = result.outcome == Outcome::Fail
-                || (controls.strict && result.outcome == Outcome::Warn);
-            let id = result.id.clone();
-            if let Some(traffic) = mark.traffic(ctx, Some(id.clone())) {
-                sink.emit(&traffic);
-            }
-            results.push(result);
-            if controls.fail_fast && failed {
-                stopped = Some(format!("--fail-fast: stopped after {id}"));
-                break 'suites;
-            }
-        }
+    for r in &results {
+        summary.add(r.outcome);
     }
+    let stopped = stop.get();
     if let Some(reason) = &stopped {
-        sink.emit(&Event::Stopped {
+        stream.emit_run(&Event::Stopped {
             reason: reason.clone(),
         });
     }
+    let sink = stream.into_sink();
     let mark = traffic::Mark::now(ctx);
     let leftovers = cleanup(ctx).await;
-    if let Some(traffic) = mark.traffic(ctx, None) {
+    if let Some(traffic) = mark.cleanup_traffic(ctx) {
         sink.emit(&traffic);
     }
     let billable_provisions = ctx.ledger.billable_count();
+    if let Some(note) = target::exit_note(ctx, &exit_noted) {
+        sink.emit(&Event::Note { text: note });
+    }
     sink.emit(&Event::Cleanup {
         billable_provisions,
         leftovers: leftovers.clone(),
     });
-    let exit_code = exit_code(&summary, &leftovers, controls, stopped.is_some());
+    let exit_code = target::exit_code(
+        ctx,
+        exit_code(&summary, &leftovers, controls, stopped.is_some()),
+    );
     sink.emit(&Event::RunFinished {
         summary: summary.clone(),
         exit_code,
@@ -221,7 +186,74 @@ pub async fn execute(
         leftovers,
         stopped,
         exit_code,
+        judged_ms,
     }
+}
+
+/// How many suites run at once: `--jobs`, else `[run] jobs`, else the measured default.
+/// `--fail-fast` runs serially: the first failure is then the same in every run.
+fn jobs(ctx: &RunCtx, controls: &RunControls) -> usize {
+    if controls.fail_fast {
+        return 1;
+    }
+    controls
+        .jobs
+        .or(ctx.settings.run.jobs)
+        .unwrap_or(schedule::DEFAULT_JOBS)
+        .max(1)
+}
+
+/// Runs the suites, up to `jobs` at once, each as soon as the earlier suites it conflicts with
+/// have finished (`schedule`). All run in this task: no suite outlives the run. Returns the
+/// results suite by suite, in plan order.
+async fn run_suites(
+    run: &suites::SuiteRun<'_, '_>,
+    plan: &[PlannedSuite],
+    jobs: usize,
+) -> Vec<Vec<(CheckResult, u64)>> {
+    use std::future::Future;
+    use std::pin::Pin;
+    use std::task::Poll;
+    type Running<'f> = Pin<Box<dyn Future<Output = Vec<(CheckResult, u64)>> + Send + 'f>>;
+    let deps = schedule::dependencies(plan, run.ctx.settings.plans.async_plan.is_none());
+    let mut done = vec![false; plan.len()];
+    let mut started = vec![false; plan.len()];
+    let mut results: Vec<Vec<(CheckResult, u64)>> = vec![Vec::new(); plan.len()];
+    let mut running: Vec<(usize, Running<'_>)> = Vec::new();
+    loop {
+        if !run.stop.stopping(run.controls) {
+            for i in 0..plan.len() {
+                if running.len() >= jobs {
+                    break;
+                }
+                if !started[i] && deps[i].iter().all(|&d| done[d]) {
+                    started[i] = true;
+                    running.push((i, Box::pin(run.run(i, &plan[i]))));
+                }
+            }
+        }
+        if running.is_empty() {
+            break;
+        }
+        let (slot, out) = std::future::poll_fn(|cx| {
+            for (slot, (_, fut)) in running.iter_mut().enumerate() {
+                if let Poll::Ready(out) = fut.as_mut().poll(cx) {
+                    return Poll::Ready((slot, out));
+                }
+            }
+            Poll::Pending
+        })
+        .await;
+        let (i, _) = running.swap_remove(slot);
+        done[i] = true;
+        results[i] = out;
+        run.stream.finish(i);
+    }
+    // Suites that never started (the run stopped) let the buffered events of later ones out.
+    for (i, _) in started.iter().enumerate().filter(|(_, s)| !**s) {
+        run.stream.finish(i);
+    }
+    results
 }
 
 fn exit_code(summary: &Summary, leftovers: &[Entry], controls: &RunControls, stopped: bool) -> u8 {
@@ -271,10 +303,13 @@ fn run_notes(ctx: &RunCtx) -> Vec<String> {
             s.sso_url.as_deref().unwrap_or_default()
         ));
     }
+    if let Some(t) = &ctx.target {
+        notes.extend(t.notes().iter().cloned());
+    }
     notes
 }
 
-fn suite_skip_reason(ctx: &RunCtx, suite: &PlannedSuite) -> Option<String> {
+pub(super) fn suite_skip_reason(ctx: &RunCtx, suite: &PlannedSuite) -> Option<String> {
     let missing: Vec<&str> = suite
         .suite
         .requires
@@ -290,7 +325,10 @@ fn suite_skip_reason(ctx: &RunCtx, suite: &PlannedSuite) -> Option<String> {
     })
 }
 
-fn blocked_reason(ctx: &RunCtx, suite: &PlannedSuite) -> Option<String> {
+pub(super) fn blocked_reason(ctx: &RunCtx, suite: &PlannedSuite) -> Option<String> {
+    if let Some(why) = target::exited_reason(ctx) {
+        return Some(why);
+    }
     suite
         .suite
         .blocked_by
@@ -304,7 +342,7 @@ fn blocked_reason(ctx: &RunCtx, suite: &PlannedSuite) -> Option<String> {
         })
 }
 
-async fn run_one(
+pub(super) async fn run_one(
     ctx: &RunCtx,
     catalogue: Option<&Catalogue>,
     suite: &PlannedSuite,
@@ -312,10 +350,19 @@ async fn run_one(
 ) -> CheckResult {
     let first_seq = ctx.journal.next_seq();
     let started = Instant::now();
+    let from = ctx.journal.clock().started().elapsed();
     let cx = CheckCtx::new(ctx);
-    let verdict = (planned.check.run)(&cx).await;
+    // The check's exchanges are told apart from those of checks running beside it.
+    let verdict = target::guard(
+        ctx,
+        first_seq,
+        crate::record::journal::as_check(planned.check.id, (planned.check.run)(&cx)),
+    )
+    .await;
     let ms = started.elapsed().as_secs_f64() * 1000.0;
-    result::finish(ctx, catalogue, suite, planned, verdict, first_seq, ms)
+    let mut result = result::finish(ctx, catalogue, suite, planned, verdict, first_seq, ms);
+    result.partner_log = target::log_since(ctx, from);
+    result
 }
 
 /// Attempts per resource at cleanup: Heroku retries failed deliveries too.

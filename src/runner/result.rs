@@ -28,6 +28,7 @@ pub(super) fn finish(
         Err(Stop::Skip(why)) => (Outcome::Skip, why),
         Err(Stop::Blocked(why)) => (Outcome::Blocked, why),
         Err(Stop::Error(why)) => (Outcome::Error, why),
+        Err(Stop::Interrupted(what)) => (Outcome::Blocked, interrupted_message(&what)),
         Err(Stop::Violated(f)) => {
             level = f.level.unwrap_or(check.level);
             let outcome = match level {
@@ -39,7 +40,7 @@ pub(super) fn finish(
             // that shows the violation first); then the check's other traffic, in order.
             let mut others: Vec<_> = if first_seq > 0 {
                 ctx.journal
-                    .since(first_seq)
+                    .since_for(first_seq, check.id)
                     .into_iter()
                     .filter(|x| !f.exchanges.iter().any(|e| e.seq == x.seq))
                     .collect()
@@ -82,5 +83,12 @@ pub(super) fn finish(
         },
         duration_ms,
         evidence,
+        partner_log: Vec::new(),
+        latency: ctx.take_latency(check.id),
     }
+}
+
+/// The message of a check the run's interrupt stopped while it waited (reported as blocked).
+pub(crate) fn interrupted_message(waiting_for: &str) -> String {
+    format!("interrupted: the run was stopped while this check waited for {waiting_for}")
 }

@@ -29,17 +29,26 @@ crate::suite!(
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::check::{CheckCtx, Provisioned, Resource, Stop, Verdict, skip};
+use tokio::time::Instant;
+
+use crate::check::{
+    Cancel, CheckCtx, OwedKind, Provisioned, Resource, Stop, Verdict, interrupted, skip,
+};
 use crate::config::format_duration;
 use crate::platform::Platform;
+use crate::platform::inbound::Waited;
 use crate::record::Inbound;
 use crate::record::InboundKind;
 
-/// What the callback checks judge: the async suite's resource and the platform.
+/// What the callback checks judge: the async suite's resource and the platform, with the
+/// deadline of the callback being judged (absolute: fixed when the obligation started).
 pub struct Subject {
     pub res: Arc<Provisioned>,
     pub platform: Arc<Platform>,
-    pub deadline: Duration,
+    /// The budget the deadline stands for, for messages.
+    pub budget: Duration,
+    pub until: Instant,
+    interrupt: Cancel,
 }
 
 impl Subject {
@@ -69,26 +78,46 @@ impl Subject {
             .collect()
     }
 
-    /// The same subject with another waiting budget.
-    pub fn with_deadline(mut self, deadline: Duration) -> Self {
-        self.deadline = deadline;
+    /// The same subject judged until `until`, which stands for `budget`.
+    pub fn until(mut self, until: Instant, budget: Duration) -> Self {
+        self.until = until;
+        self.budget = budget;
         self
     }
 
-    /// Waits for a call concerning the resource that `matches`, up to the deadline.
-    pub async fn wait(&self, matches: impl Fn(&Inbound) -> bool) -> Option<Arc<Inbound>> {
+    /// Waits for a call concerning the resource that `matches`, until the deadline (at once
+    /// when it has passed); a `Stop` when the run is interrupted first.
+    pub async fn wait(
+        &self,
+        matches: impl Fn(&Inbound) -> bool,
+    ) -> Result<Option<Arc<Inbound>>, Stop> {
+        self.wait_named("a callback about this resource", matches)
+            .await
+    }
+
+    /// `wait`, saying what it waits for (shown on the terminal while it waits).
+    pub async fn wait_named(
+        &self,
+        what: &str,
+        matches: impl Fn(&Inbound) -> bool,
+    ) -> Result<Option<Arc<Inbound>>, Stop> {
         let uuid = self.res.uuid.clone();
-        self.platform
+        match self
+            .platform
             .journal()
-            .wait_for(self.deadline, |i| {
+            .wait_until_what(what, self.until, self.interrupt.triggered(), |i| {
                 i.resource.as_deref() == Some(uuid.as_str()) && matches(i)
             })
             .await
-            .ok()
+        {
+            Waited::Arrived(hit) => Ok(Some(hit)),
+            Waited::Missed => Ok(None),
+            Waited::Cancelled => interrupted(format!("a callback about add-on {uuid}")),
+        }
     }
 
     pub fn within(&self) -> String {
-        format_duration(self.deadline)
+        format_duration(self.budget)
     }
 
     pub fn skip_sync(&self) -> Verdict {
@@ -104,28 +133,66 @@ impl Subject {
     }
 }
 
-/// The async suite's resource (or the shared one) and the platform.
+/// The async suite's resource (or the shared one) and the platform, judged until the callback
+/// budget after its provision was answered.
 pub async fn subject(cx: &CheckCtx<'_>, which: Resource) -> Result<Subject, Stop> {
     let res = cx.live_resource(which).await?;
-    Ok(Subject {
-        res,
-        platform: cx.platform().clone(),
-        deadline: cx.config().timeouts.callback,
-    })
+    Ok(subject_of(cx, res))
 }
 
-/// The async suite's subject after the grant's exchange window: for an asynchronous provision it
-/// waits for the first exchange, up to the grant's lifetime (a partner may exchange any time
-/// before it expires) or the callback budget, whichever is longer.
-pub async fn exchange_window(cx: &CheckCtx<'_>) -> Result<Subject, Stop> {
+fn subject_of(cx: &CheckCtx<'_>, res: Arc<Provisioned>) -> Subject {
+    let budget = cx.config().timeouts.callback;
+    let until = answered_at(cx, &res) + budget;
+    Subject {
+        res,
+        platform: cx.platform().clone(),
+        budget,
+        until,
+        interrupt: cx.interrupt(),
+    }
+}
+
+/// When the partner's answer to the resource's provision arrived.
+pub fn answered_at(cx: &CheckCtx<'_>, res: &Provisioned) -> Instant {
+    let x = &res.reply.exchange;
+    cx.at_run_ms(x.started_ms as f64 + x.elapsed_ms)
+}
+
+/// The subject judged until the grant's exchange deadline (its `expires_at` plus a little
+/// grace, at least the callback budget), fixed when the provision was made: every check about
+/// the exchange waits until the same instant, so the window is paid once per run.
+/// The grant is owed from the provision on, whatever later checks do to the resource: a removal
+/// after the provision does not make the check blocked.
+pub async fn grant_subject(cx: &CheckCtx<'_>, which: Resource) -> Result<Subject, Stop> {
+    let res = cx.resource(which).await;
+    if !res.reply.is_success() {
+        // Says why, as for every check on an unprovisioned shared resource.
+        cx.live_resource(which).await?;
+    }
+    let s = subject_of(cx, res);
     let t = cx.config();
     let budget = t
         .timeouts
         .callback
-        .max(t.platform.grant_ttl + Duration::from_secs(2));
-    let s = subject(cx, Resource::Async).await?.with_deadline(budget);
+        .max(t.platform.grant_ttl + crate::check::owed::GRANT_GRACE);
+    let until = cx.owe(
+        &s.res.uuid,
+        OwedKind::GrantExchange,
+        s.until.max(Instant::now()),
+    );
+    Ok(s.until(until, budget))
+}
+
+/// The async suite's subject after the grant's exchange window: for an asynchronous provision it
+/// waits for the first exchange until the grant's deadline (a partner may exchange any time
+/// before it expires).
+pub async fn exchange_window(cx: &CheckCtx<'_>) -> Result<Subject, Stop> {
+    let s = grant_subject(cx, Resource::Async).await?;
     if s.is_async() {
-        s.wait(|i| i.kind == InboundKind::TokenExchange).await;
+        s.wait_named("the token exchange (POST /oauth/token)", |i| {
+            i.kind == InboundKind::TokenExchange
+        })
+        .await?;
     }
     Ok(s)
 }

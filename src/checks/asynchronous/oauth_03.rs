@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use crate::check::{CheckCtx, Resource, Verdict, blocked, pass, skip};
+use crate::check::{CheckCtx, OwedKind, Resource, Verdict, blocked, pass, skip};
 use crate::config::format_duration;
 use crate::record::InboundKind;
 use crate::record::outcome::Finding;
@@ -26,15 +26,23 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
             "judged on asynchronous provisions, where the partner uses its token during the run",
         );
     }
-    if !s
+    let Some(exchange) = s
         .calls()
-        .iter()
-        .any(|c| c.kind == InboundKind::TokenExchange && c.ok())
-    {
+        .into_iter()
+        .find(|c| c.kind == InboundKind::TokenExchange && c.ok())
+    else {
         return blocked("no successful grant exchange (see OAUTH-01 and PROV-08)");
-    }
+    };
+    // The refresh is owed from the exchange that issued the token.
+    let budget = s.budget;
+    let until = cx.owe(
+        &s.res.uuid,
+        OwedKind::Refresh,
+        cx.at_run_ms(exchange.at_ms as f64) + budget,
+    );
+    let s = s.until(until, budget);
     if s.wait(|i| i.kind == InboundKind::TokenRefresh && i.ok())
-        .await
+        .await?
         .is_some()
     {
         return pass();

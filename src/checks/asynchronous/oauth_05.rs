@@ -12,7 +12,7 @@ crate::check!(
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    let s = super::subject(cx, Resource::Primary).await?;
+    let s = super::grant_subject(cx, Resource::Primary).await?;
     if s.is_async() {
         return skip(
             "the shared resource is provisioned asynchronously; OAUTH-01 judges its exchange",
@@ -24,7 +24,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         );
     }
     if s.wait(|i| i.kind == InboundKind::TokenExchange && i.ok())
-        .await
+        .await?
         .is_some()
     {
         return pass();

@@ -12,7 +12,7 @@ crate::suite!(rotate_04, rotate_05, rotate_02);
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crate::check::{CheckCtx, Provisioned, Resource, Stop, error, skip};
+use crate::check::{CheckCtx, Provisioned, Resource, Stop, error, interrupted, skip};
 use crate::checks::many::provider_id;
 use crate::hooks::{self, HookRun};
 use crate::record::Inbound;
@@ -40,6 +40,8 @@ pub struct Rotation {
     pub before: BTreeMap<String, String>,
     pub after: BTreeMap<String, String>,
     pub apps: Vec<AppView>,
+    /// The run was interrupted during the hook or the wait for its PATCH.
+    pub interrupted: bool,
 }
 
 /// Placeholders for a hook about `res`.
@@ -112,28 +114,47 @@ pub async fn rotation(cx: &CheckCtx<'_>) -> Result<Arc<Rotation>, Stop> {
             let before_apps = views(cx, &res.uuid);
             let before = partner_config(cx, &res.uuid);
             let mark = platform.journal().all().len() as u64;
-            let hook = hooks::run(
-                &template,
-                &hook_vars(cx, &res),
-                &BTreeMap::new(),
-                hook_timeout(cx),
-                cx.redactor(),
-            )
-            .await;
+            // Owed from the hook's start: one deadline, however long the hook itself takes.
+            let until = tokio::time::Instant::now() + rotation_timeout(cx);
+            let interrupt = cx.interrupt();
+            let vars = hook_vars(cx, &res);
+            let env = BTreeMap::new();
+            let ran = hooks::run(&template, &vars, &env, hook_timeout(cx), cx.redactor());
+            // An interrupt ends the hook (its process group is killed on drop).
+            let hook = tokio::select! {
+                hook = ran => Some(hook),
+                () = interrupt.triggered() => None,
+            };
             let uuid = res.uuid.clone();
-            // A hook that failed here causes nothing worth waiting for.
-            let patch = if hook.failed_here() {
-                None
-            } else {
-                platform
-                    .journal()
-                    .wait_for(rotation_timeout(cx), |i| {
-                        i.seq > mark
-                            && i.kind == InboundKind::ConfigUpdate
-                            && i.resource.as_deref() == Some(uuid.as_str())
-                    })
-                    .await
-                    .ok()
+            let (hook, patch, interrupted) = match hook {
+                None => (
+                    HookRun {
+                        command: template.clone(),
+                        status: None,
+                        timed_out: false,
+                        error: Some("interrupted".to_owned()),
+                        stdout: String::new(),
+                        stderr: String::new(),
+                        elapsed: std::time::Duration::ZERO,
+                    },
+                    None,
+                    true,
+                ),
+                // A hook that failed here causes nothing worth waiting for.
+                Some(hook) if hook.failed_here() => (hook, None, false),
+                Some(hook) => {
+                    let waited = cx
+                        .wait_inbound(until, "the rotation's config update", |i| {
+                            i.seq > mark
+                                && i.kind == InboundKind::ConfigUpdate
+                                && i.resource.as_deref() == Some(uuid.as_str())
+                        })
+                        .await;
+                    match waited {
+                        Ok(patch) => (hook, patch, false),
+                        Err(_) => (hook, None, true),
+                    }
+                }
             };
             let after = partner_config(cx, &res.uuid);
             let apps = views(cx, &res.uuid)
@@ -152,9 +173,13 @@ pub async fn rotation(cx: &CheckCtx<'_>) -> Result<Arc<Rotation>, Stop> {
                 before,
                 after,
                 apps,
+                interrupted,
             }
         })
         .await?;
+    if made.interrupted {
+        return interrupted("the rotation hook and its config update");
+    }
     if made.hook.failed_here() {
         return error(format!(
             "the rotate hook failed on the harness's side, so the rotation cannot be judged: {}",

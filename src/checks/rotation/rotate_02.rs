@@ -58,6 +58,6 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     )
     .at("hooks.verify_credentials")
     .level(Level::Should)
-    .hint("keep old credentials valid until every app has restarted (one to two hours; Private Space dynos restart slowly)")
+    .hint("keep old credentials valid until every app has restarted (Heroku advises one to two hours: Private Space dynos restart slowly)")
     .into()
 }

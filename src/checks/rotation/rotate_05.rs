@@ -94,6 +94,7 @@ mod tests {
                 .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
                 .collect(),
             apps: Vec::new(),
+            interrupted: false,
         }
     }
 

@@ -60,7 +60,7 @@ pub fn judge(before: &Reply, after: &Reply) -> Verdict {
         observed_status(after),
     )
     .at("status")
-    .hint("attachments are Heroku's business (the add-on needs no change to be attachable); serve a shared resource like any other")
+    .hint("attachments are Heroku's business (Heroku: `attachable` needs no other change); serve a shared resource like any other")
     .exchange(&after.exchange)
     .exchange(&before.exchange)
     .into()

@@ -45,7 +45,7 @@ pub fn judge(prefix: Option<&Value>) -> Option<Finding> {
             observed,
         )
         .at("/recommended_prefix")
-        .hint("Heroku uses it as the attachment name, the prefix of every app-side var: upper case, underscores, no dashes (the syntax is inferred from Heroku's attachment names)"),
+        .hint("Heroku uses it as the attachment name, the prefix of every app-side var: upper case, underscores, no dashes (Heroku does not publish the syntax; this one is inferred from the attachment names it uses)"),
     )
 }
 

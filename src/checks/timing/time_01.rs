@@ -14,7 +14,11 @@ crate::check!(
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
     let t = cx.config().timeouts;
     let all = cx.exchanges();
+    if all.is_empty() {
+        return skip("no partner call was made before this check");
+    }
     let answered = super::answered(&all);
+    let figures = super::measure(cx, &all);
     // Calls beyond the hard limit are TIME-02's.
     let hard: Vec<u64> = super::slower_than(&all, t.fail_after)
         .map(|x| x.seq)
@@ -32,7 +36,9 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
             .filter(|x| x.response.is_some())
             .map(|x| x.elapsed_ms)
             .fold(0.0, f64::max);
-        return pass_with(format!("{answered} answered calls, slowest {max:.0} ms"));
+        return pass_with(format!(
+            "{answered} answered calls, slowest {max:.0} ms ({figures})"
+        ));
     }
     let mut f = Finding::new(
         format!("every call answered within {}", format_duration(t.warn_after)),

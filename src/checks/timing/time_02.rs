@@ -9,7 +9,11 @@ crate::check!("TIME-02", Must, "calls answer before the hard limit", run);
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
     let t = cx.config().timeouts;
     let all = cx.exchanges();
+    if all.is_empty() {
+        return skip("no partner call was made before this check");
+    }
     let answered = super::answered(&all);
+    let figures = super::measure(cx, &all);
     let slow: Vec<_> = super::slower_than(&all, t.fail_after).collect();
     // A call cut off after waiting past the budget is evidence; a refused connection is not.
     if slow.is_empty() && answered == 0 {
@@ -17,7 +21,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     }
     if slow.is_empty() {
         return pass_with(format!(
-            "{answered} answered calls within {}",
+            "{answered} answered calls within {} ({figures})",
             format_duration(t.fail_after)
         ));
     }

@@ -273,6 +273,18 @@ pub(crate) struct CallbackBehaviour {
     /// PATCHes a config var the manifest does not declare.
     pub undeclared_config: bool,
     pub marks_provisioned: bool,
+    /// Where its calls to Heroku go.
+    pub hosts: HerokuHosts,
+}
+
+/// Where the reference partner sends its calls to Heroku.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum HerokuHosts {
+    /// The origin derived from callback_url (a loopback platform only).
+    FromCallbackUrl,
+    /// `https://id.heroku.com` and `https://api.heroku.com`, as real add-ons do (through the
+    /// interception proxy, which the partner's HTTP client is given).
+    Hardcoded,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

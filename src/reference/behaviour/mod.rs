@@ -301,6 +301,7 @@ fn callbacks(f: &impl Fn(F) -> bool) -> CallbackBehaviour {
         touches_other_resource: f(F::TouchesAnotherResource),
         undeclared_config: f(F::AsyncUndeclaredConfig),
         marks_provisioned: !f(F::AsyncNeverCompletes),
+        hosts: HerokuHosts::FromCallbackUrl,
     }
 }
 

@@ -1,9 +1,5 @@
 //! Hostile and broken partners: each misbehaviour must end as a partner failure with evidence,
 //! within the configured deadline plus a margin, with bounded memory and without a panic.
-#![expect(
-    clippy::unwrap_used,
-    reason = "test code: a panic is how a test reports its failure"
-)]
 
 use std::time::{Duration, Instant};
 

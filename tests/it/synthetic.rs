@@ -6,14 +6,8 @@
 //! *current* class instead, so the list can only shrink: when a fix makes a pending check match
 //! (or changes it otherwise), the test fails until the entry is removed or updated. A report
 //! that merely printed stale entries would let a pending check regress unnoticed later.
-#![expect(
-    clippy::expect_used,
-    clippy::unwrap_used,
-    reason = "test code: a panic is how a test reports its failure"
-)]
 
-#[path = "common/synthetic.rs"]
-mod synthetic;
+use crate::common::synthetic;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;

@@ -1,9 +1,5 @@
 //! Safety properties of issue 17 that cut across modules: encoded secrets in hook output, SSO
 //! redirects that leave the partner, report files written atomically.
-#![expect(
-    clippy::unwrap_used,
-    reason = "test code: a panic is how a test reports its failure"
-)]
 
 use std::collections::BTreeMap;
 use std::time::Duration;

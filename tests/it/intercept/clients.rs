@@ -74,7 +74,7 @@ curl -sS --fail-with-body -X PATCH "https://api.heroku.com/addons/$UUID/config" 
 #[test]
 fn curl_exchanges_a_grant_and_patches_config() {
     if !netns::inside(
-        "clients::curl_exchanges_a_grant_and_patches_config",
+        "intercept::clients::curl_exchanges_a_grant_and_patches_config",
         &["curl", "ip"],
     ) {
         return;
@@ -110,7 +110,7 @@ except urllib.error.URLError as e:
 
 #[test]
 fn python_urllib_exchanges_a_grant_and_patches_config() {
-    let name = "clients::python_urllib_exchanges_a_grant_and_patches_config";
+    let name = "intercept::clients::python_urllib_exchanges_a_grant_and_patches_config";
     if !netns::inside(name, &["python3", "ip"]) {
         return;
     }
@@ -171,7 +171,7 @@ public class Client {
 
 #[test]
 fn java_http_client_exchanges_a_grant_and_patches_config() {
-    let name = "clients::java_http_client_exchanges_a_grant_and_patches_config";
+    let name = "intercept::clients::java_http_client_exchanges_a_grant_and_patches_config";
     if !netns::inside(name, &["java", "keytool", "ip"]) {
         return;
     }
@@ -209,7 +209,7 @@ signal.pause()
 #[test]
 fn a_launched_add_on_reaches_the_platform_and_its_log_is_redacted() {
     use addon_conformance::launch::{LaunchSpec, PartnerProcess};
-    let name = "clients::a_launched_add_on_reaches_the_platform_and_its_log_is_redacted";
+    let name = "intercept::clients::a_launched_add_on_reaches_the_platform_and_its_log_is_redacted";
     if !netns::inside(name, &["python3", "ip"]) {
         return;
     }

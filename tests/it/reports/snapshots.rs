@@ -8,7 +8,7 @@ use super::{Run, demo};
 
 fn settings() -> insta::Settings {
     let mut s = insta::Settings::clone_current();
-    s.set_snapshot_path("../../snapshots");
+    s.set_snapshot_path("../../../snapshots");
     s.set_prepend_module_to_snapshot(false);
     for (re, rep) in [
         (r"127\.0\.0\.1:\d{2,5}", "127.0.0.1:[port]"),

@@ -1,11 +1,6 @@
 //! Report tests: snapshots (`snapshots.rs`), the JSON schema, and a scan for leaked secrets.
-#![expect(
-    clippy::expect_used,
-    clippy::unwrap_used,
-    reason = "test code: a panic is how a test reports its failure"
-)]
 
-mod common;
+use crate::common;
 #[path = "reports/snapshots.rs"]
 mod snapshots;
 
@@ -22,6 +17,9 @@ pub(crate) struct Run {
     har: String,
     html: String,
     github: String,
+    /// The terminal at `-vv` (every exchange with its bodies) and the `--report-events` stream.
+    verbose: String,
+    event_lines: String,
     events: Vec<addon_conformance::record::events::Event>,
     secrets: Vec<String>,
 }
@@ -32,6 +30,13 @@ pub(crate) fn demo(faults: &[&str]) -> Run {
     for e in &recorder.events {
         addon_conformance::record::events::EventSink::emit(&mut terminal, e);
     }
+    let mut verbose = TerminalReporter::new(Vec::new(), false)
+        .with_verbosity(addon_conformance::report::terminal::Verbosity::Bodies);
+    let mut lines = addon_conformance::report::EventLines::new(Vec::new());
+    for e in &recorder.events {
+        addon_conformance::record::events::EventSink::emit(&mut verbose, e);
+        addon_conformance::record::events::EventSink::emit(&mut lines, e);
+    }
     let json = serde_json::to_value(JsonReport::from_events(&recorder.events)).unwrap();
     let junit = render(JunitReport::new(false), &recorder.events).unwrap();
     Run {
@@ -41,6 +46,8 @@ pub(crate) fn demo(faults: &[&str]) -> Run {
         github: github_output(&recorder.events),
         html: String::from_utf8(render(HtmlReport::default(), &recorder.events).unwrap()).unwrap(),
         har: String::from_utf8(render(HarReport::default(), &recorder.events).unwrap()).unwrap(),
+        verbose: String::from_utf8(verbose.into_inner()).unwrap(),
+        event_lines: String::from_utf8(lines.into_inner()).unwrap(),
         events: recorder.events,
         secrets: outcome.secrets,
     }
@@ -60,7 +67,8 @@ fn github_output(events: &[addon_conformance::record::events::Event]) -> String 
 }
 
 fn validate(report: &Value) {
-    let schema: Value = serde_json::from_str(include_str!("../schema/report.schema.json")).unwrap();
+    let schema: Value =
+        serde_json::from_str(include_str!("../../schema/report.schema.json")).unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();
     let errors: Vec<String> = validator
         .iter_errors(report)
@@ -87,7 +95,8 @@ fn json_reports_validate_against_the_schema() {
 fn the_schema_rejects_a_report_without_summary_counts() {
     let mut report = demo(&[]).json;
     report["summary"].as_object_mut().unwrap().remove("failed");
-    let schema: Value = serde_json::from_str(include_str!("../schema/report.schema.json")).unwrap();
+    let schema: Value =
+        serde_json::from_str(include_str!("../../schema/report.schema.json")).unwrap();
     assert!(
         !jsonschema::validator_for(&schema)
             .unwrap()
@@ -130,9 +139,19 @@ fn no_secret_reaches_any_output() {
             !run.github.contains(secret.as_str()),
             "GitHub output leaks {secret}"
         );
+        assert!(!run.verbose.contains(secret.as_str()), "-vv leaks {secret}");
+        assert!(
+            !run.event_lines.contains(secret.as_str()),
+            "the event stream leaks {secret}"
+        );
     }
     // The redaction is visible, so the scan is not vacuous.
     assert!(run.terminal.contains("[REDACTED:config]"));
+    assert!(
+        run.verbose.contains("[REDACTED:code]"),
+        "-vv shows request bodies"
+    );
+    assert!(run.event_lines.contains("\"event\":\"exchange\""));
     assert!(json.contains("[REDACTED:code]"));
     // Inbound calls (token exchange, config updates) are in the HAR, redacted.
     let har: Value = serde_json::from_str(&run.har).unwrap();

@@ -1,10 +1,6 @@
 //! Network options: a private CA (`--cacert`), `--insecure` and its warning in every report.
 //! The TLS partner is a minimal HTTPS responder on loopback with the test certificate in
 //! `fixtures/tls` (signed by a CA no system trusts).
-#![expect(
-    clippy::unwrap_used,
-    reason = "test code: a panic is how a test reports its failure"
-)]
 
 use std::sync::Arc;
 use std::time::Duration;

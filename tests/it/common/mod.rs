@@ -1,5 +1,8 @@
 //! Helpers shared by the integration tests.
 
+pub mod sso_page;
+pub mod synthetic;
+
 use addon_conformance::demo::DemoOutcome;
 use addon_conformance::record::events::Recorder;
 use addon_conformance::reference::FaultSet;

@@ -8,7 +8,7 @@
     reason = "test code: a panic is how a test reports its failure"
 )]
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -125,5 +125,23 @@ fn the_html_report_shows_every_failing_check_in_chromium() {
     // Evidence and the timeline of a failing check are rendered.
     assert!(dom.contains("reproduce") && dom.contains("class=\"timeline\""));
     assert!(dom.contains(&format!("{} failed", failing.len())));
+    // Failures first: the verdict banner, then an index linking every failure to its block.
+    assert!(
+        dom.contains("class=\"banner fail\" id=\"verdict\"><strong>FAIL</strong>"),
+        "{dom}"
+    );
+    let index = dom
+        .split("<nav id=\"failures\">")
+        .nth(1)
+        .expect("failures index");
+    let index = index.split("</nav>").next().unwrap();
+    for id in failing.iter().chain(&warning) {
+        assert!(
+            index.contains(&format!("<a href=\"#check-{id}\">{id}</a>")),
+            "{id} is not linked from the index"
+        );
+    }
+    // Each timeline has a time scale.
+    assert!(dom.contains("class=\"track scale\"") && dom.contains(">0 ms<"));
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -2,15 +2,12 @@
 //! platform through the proxy as `https://id.heroku.com` and `https://api.heroku.com`; other
 //! targets are refused and journaled; loopback passes. curl and Python run in a private network
 //! namespace (see `netns.rs`).
-#![expect(
-    clippy::expect_used,
-    clippy::unwrap_used,
-    reason = "test code: a panic is how a test reports its failure"
-)]
 
 mod clients;
 mod fixture;
+mod launched;
 mod netns;
+mod zoo;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

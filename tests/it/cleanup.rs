@@ -1,10 +1,6 @@
 //! The cleanup ledger under pressure: interrupted runs, `--fail-fast`, `--strict`, and the
 //! billable estimate of `--dry-run` against real runs. The reference partner tells what it still
 //! holds afterwards.
-#![expect(
-    clippy::unwrap_used,
-    reason = "test code: a panic is how a test reports its failure"
-)]
 
 use addon_conformance::record::events::{Event, EventSink, Recorder};
 use addon_conformance::record::outcome::Outcome;

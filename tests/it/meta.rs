@@ -208,6 +208,79 @@ mod rooms {
     }
 }
 
+/// Internal markers that must never reach a partner: "new:" prefixes, section signs and open
+/// question numbers of our notes, "seed" pages.
+fn internal_marker(text: &str) -> Option<&'static str> {
+    let lower = text.to_lowercase();
+    if lower.contains("new:") {
+        return Some("new:");
+    }
+    if text.contains('§') {
+        return Some("§");
+    }
+    if lower.contains("seed") {
+        return Some("seed");
+    }
+    let bytes = text.as_bytes();
+    for (i, w) in bytes.windows(2).enumerate() {
+        let boundary = i == 0 || !bytes[i - 1].is_ascii_alphanumeric();
+        if boundary && w[0] == b'Q' && w[1].is_ascii_digit() {
+            let digits: String = text[i + 1..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            let end = i + 1 + digits.len();
+            let after_ok = bytes.get(end).is_none_or(|b| !b.is_ascii_alphanumeric());
+            if after_ok && digits.parse::<u32>().is_ok_and(|n| (1..=20).contains(&n)) {
+                return Some("Q<n>");
+            }
+        }
+    }
+    None
+}
+
+#[test]
+fn no_internal_markers_in_user_facing_catalogue_and_suite_text() {
+    let cat = Catalogue::get().unwrap();
+    let mut bad = Vec::new();
+    for r in &cat.requirements {
+        let texts = [Some(&r.statement), Some(&r.why), r.out_of_scope.as_ref()]
+            .into_iter()
+            .flatten()
+            .chain(&r.causes)
+            .chain(&r.sends)
+            .chain(&r.passing_example);
+        for t in texts {
+            if let Some(m) = internal_marker(t) {
+                bad.push(format!("{}: {m}: {t}", r.id));
+            }
+        }
+    }
+    for s in suite::all().unwrap() {
+        for t in [&s.title, &s.description] {
+            if let Some(m) = internal_marker(t) {
+                bad.push(format!("suite {}: {m}: {t}", s.name));
+            }
+        }
+    }
+    for c in REGISTRY.iter() {
+        if let Some(m) = internal_marker(c.title) {
+            bad.push(format!("{}: {m}: {}", c.id, c.title));
+        }
+    }
+    assert!(bad.is_empty(), "internal markers:\n{}", bad.join("\n"));
+}
+
+#[test]
+fn the_marker_scan_finds_what_it_looks_for() {
+    for t in ["new: x", "see §18", "seed 002", "(Q11)", "Q3;"] {
+        assert!(internal_marker(t).is_some(), "{t}");
+    }
+    for t in ["Queue", "a Q&A", "QA1", "HTTP/1.1 200"] {
+        assert!(internal_marker(t).is_none(), "{t}");
+    }
+}
+
 #[test]
 fn no_import_cycle_between_rooms() {
     let graph = rooms::room_imports();
@@ -260,4 +333,17 @@ fn every_check_file_is_listed_in_its_suite() {
         );
     }
     assert_eq!(declared, REGISTRY.len());
+}
+
+#[test]
+fn doc_links_point_to_the_dev_center_where_a_page_exists() {
+    let cat = Catalogue::get().unwrap();
+    for r in &cat.requirements {
+        let url = cat.doc_url(r);
+        assert!(
+            url.starts_with("https://devcenter.heroku.com/"),
+            "{}: {url} is not a Dev Center page",
+            r.id
+        );
+    }
 }

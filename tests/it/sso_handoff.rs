@@ -1,8 +1,4 @@
 //! The `sso` command's page, submitted as a browser would, signs in to the reference partner.
-#![expect(
-    clippy::expect_used,
-    reason = "test code: a panic is how a test reports its failure"
-)]
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
@@ -13,8 +9,7 @@ use addon_conformance::heroku::sso::SsoUser;
 use addon_conformance::manifest::Manifest;
 use addon_conformance::reference::{FaultSet, ReferencePartner};
 
-#[path = "common/sso_page.rs"]
-mod sso_page;
+use crate::common::sso_page;
 
 use sso_page::{parse_form, sign_in};
 

@@ -1,13 +1,7 @@
 //! The binary as a user runs it: exit codes, bad inputs, and `run` against `serve-reference`
 //! giving the same verdicts as `demo`.
-#![expect(
-    clippy::expect_used,
-    clippy::unwrap_used,
-    reason = "test code: a panic is how a test reports its failure"
-)]
 
-#[path = "common/sso_page.rs"]
-mod sso_page;
+use crate::common::sso_page;
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
@@ -850,7 +844,7 @@ fn sigterm_while_exec_waits_for_the_provision_skips_the_command_and_deprovisions
         .spawn()
         .unwrap();
     let stderr = lines_of(child.stderr.take().unwrap());
-    read_until(&stderr, |l| l.contains("waiting for it to finish"));
+    read_until(&stderr, |l| l.contains("for its actions/provision call"));
     let started = std::time::Instant::now();
     signal(&child, "TERM");
     let rest = read_until(&stderr, |l| l.contains("not starting it"));
@@ -1027,4 +1021,153 @@ fn exec_gives_the_resource_ids_keeps_on_request_and_exits_127_for_a_missing_comm
         notes.contains("command not found") && notes.contains("nothing was provisioned"),
         "{notes}"
     );
+}
+
+/// Rewrites lines of a config that start with one of `keys` (`key = ` prefix) to `value`.
+fn edit_config(config: &std::path::Path, edits: &[(&str, &str)]) {
+    let text = std::fs::read_to_string(config).unwrap();
+    let text = text
+        .lines()
+        .map(|l| {
+            edits
+                .iter()
+                .find(|(k, _)| l.starts_with(&format!("{k} = ")))
+                .map_or_else(|| l.to_owned(), |(_, v)| (*v).to_owned())
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(config, text).unwrap();
+}
+
+#[test]
+fn dry_run_is_a_preflight_with_every_problem_and_the_skips() {
+    let manifest = tmp("addon-manifest.json");
+    let config = manifest.with_file_name("conformance.toml");
+    drop(serve_reference(&[], &manifest, &config));
+    edit_config(
+        &config,
+        &[
+            ("default", "# no default plan"),
+            (
+                "rotate",
+                "rotate = \"no-such-rotate-program {resource_uuid}\"",
+            ),
+            ("token_ttl", "token_ttl = \"1h\""),
+        ],
+    );
+    let unwritable = manifest.with_file_name("missing-dir/report.json");
+    let base = [
+        "run",
+        "--manifest",
+        manifest.to_str().unwrap(),
+        "--config",
+        config.to_str().unwrap(),
+    ];
+    let mut args = base.to_vec();
+    args.extend(["--dry-run", "--report-json", unwritable.to_str().unwrap()]);
+    let out = cmd(&args);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    for needle in [
+        "plans.default",
+        "hooks.rotate: `no-such-rotate-program` is not found on PATH",
+        "--report-json",
+        "does not exist",
+        "OAUTH-03",
+        "SKIP: tokens live 3600s",
+    ] {
+        assert!(text.contains(needle), "{needle} in {text}");
+    }
+    args.extend(["--format", "json"]);
+    let out = cmd(&args);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["ok"], false);
+    assert_eq!(json["problems"].as_array().unwrap().len(), 3, "{json}");
+    let skip = json["suites"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["checks"].as_array().unwrap().clone())
+        .find(|c| c["id"] == "OAUTH-03")
+        .unwrap();
+    assert_eq!(skip["skip"]["certain"], true, "{skip}");
+    // The real run refuses the same inputs before sending anything: exit 2, not 3 at the end.
+    let mut args = base.to_vec();
+    args.extend([
+        "--suite",
+        "provision",
+        "--plan",
+        "test",
+        "--report-json",
+        unwritable.to_str().unwrap(),
+    ]);
+    let out = cmd(&args);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("--report-json"), "{err}");
+    assert!(String::from_utf8_lossy(&out.stdout).is_empty());
+}
+
+#[test]
+fn dry_run_of_a_good_config_is_ok() {
+    let manifest = tmp("addon-manifest.json");
+    let config = manifest.with_file_name("conformance.toml");
+    drop(serve_reference(&[], &manifest, &config));
+    let out = cmd(&[
+        "run",
+        "--manifest",
+        manifest.to_str().unwrap(),
+        "--config",
+        config.to_str().unwrap(),
+        "--dry-run",
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("preflight: ok"), "{text}");
+}
+
+#[test]
+fn reports_go_to_standard_output_with_dash_and_events_stream_as_json_lines() {
+    let manifest = tmp("addon-manifest.json");
+    let config = manifest.with_file_name("conformance.toml");
+    let _server = serve_reference(&[], &manifest, &config);
+    let events = manifest.with_file_name("events.jsonl");
+    let out = cmd(&[
+        "run",
+        "--manifest",
+        manifest.to_str().unwrap(),
+        "--config",
+        config.to_str().unwrap(),
+        "--suite",
+        "auth",
+        "--report-json",
+        "-",
+        "--report-events",
+        events.to_str().unwrap(),
+        "-v",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Standard output is the JSON report alone; the terminal report moved to standard error.
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(json["checks"].as_array().is_some_and(|c| !c.is_empty()));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("passed,"), "{err}");
+    // -v: each exchange with method, URL, status and time.
+    assert!(
+        err.contains(" POST http://127.0.0.1:") && err.contains(" ms)"),
+        "{err}"
+    );
+    let lines = std::fs::read_to_string(&events).unwrap();
+    let kinds: Vec<String> = lines
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["event"].to_string())
+        .collect();
+    assert_eq!(kinds.first().map(String::as_str), Some("\"run_started\""));
+    assert_eq!(kinds.last().map(String::as_str), Some("\"run_finished\""));
+    assert!(kinds.iter().any(|k| k == "\"exchange\""), "{kinds:?}");
 }

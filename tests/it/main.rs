@@ -14,6 +14,7 @@ mod cli;
 mod hostile;
 mod html;
 mod intercept;
+mod interrupts;
 mod meta;
 mod network;
 mod reports;

@@ -185,7 +185,7 @@ mod tests {
         crate::tls::install_provider();
         let h = Handoff::start("<p>page</p>".into()).await.unwrap();
         let url = h.url.clone();
-        let client = reqwest::Client::new();
+        let client = reqwest::Client::builder().no_proxy().build().unwrap();
         let other = url.rsplit_once('/').unwrap().0.to_owned() + "/favicon.ico";
         assert_eq!(client.get(&other).send().await.unwrap().status(), 404);
         let first = client.get(&url).send().await.unwrap();

@@ -136,9 +136,18 @@ pub struct PartnerProcess {
 /// How long output may still be read once the group is gone.
 const DRAIN_GRACE: Duration = Duration::from_secs(1);
 
+/// Signals the add-on's whole process group with the shell's own `kill` (a builtin in every
+/// POSIX shell, so no `kill` binary is needed on the machine). `signal` is `TERM` or `KILL`.
 fn signal_group(pgid: u32, signal: &str) {
-    let _ = std::process::Command::new("kill")
-        .args([signal, "--", &format!("-{pgid}")])
+    // A group that is already gone makes `kill` fail: nothing left to stop.
+    let _ = std::process::Command::new("sh")
+        .args([
+            "-c",
+            r#"kill -s "$1" -- "-$2""#,
+            "sh",
+            signal,
+            &pgid.to_string(),
+        ])
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
@@ -343,11 +352,11 @@ impl PartnerProcess {
             return self.exited();
         };
         if self.exited().is_none() {
-            signal_group(pgid, "-TERM");
+            signal_group(pgid, "TERM");
         }
         let mut info = self.wait_exit(self.grace).await;
         // Also after a clean exit: children it left in its group go too.
-        signal_group(pgid, "-KILL");
+        signal_group(pgid, "KILL");
         if info.is_none() {
             info = self.wait_exit(self.grace).await;
         }
@@ -361,7 +370,7 @@ impl Drop for PartnerProcess {
         if !self.stopped
             && let Some(pgid) = self.pgid
         {
-            signal_group(pgid, "-KILL");
+            signal_group(pgid, "KILL");
         }
     }
 }

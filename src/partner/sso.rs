@@ -211,7 +211,14 @@ impl PartnerClient {
         let port = next.port_or_known_default().unwrap_or(443);
         let (mut addresses, mut partner) = (Vec::new(), Vec::new());
         if scope.needs_lookup(next) {
-            addresses = hosts::resolve(next.host_str().unwrap_or_default(), port).await;
+            let host = next.host_str().unwrap_or_default();
+            addresses = hosts::resolve(host, port).await;
+            if addresses.is_empty() {
+                // Unchecked is not safe: the connection would resolve the name again.
+                return Decision::Stop(format!(
+                    "the redirect goes to {host}, which did not resolve when the harness checked where it points"
+                ));
+            }
             if addresses.iter().any(|ip| hosts::special(*ip).is_some()) {
                 for name in scope.partner_names() {
                     partner.extend(hosts::resolve(name, port).await);

@@ -263,6 +263,7 @@ async fn sso_command_prints_a_page_that_signs_in() {
     let c: toml::Table = toml::from_str(&std::fs::read_to_string(&config).unwrap()).unwrap();
     let base = c["partner"]["base_url"].as_str().unwrap().to_owned();
     let http = reqwest::Client::builder()
+        .no_proxy()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();

@@ -284,7 +284,10 @@ mod platform {
     }
 
     async fn post_grant(origin: &str, token: Option<&str>) -> u16 {
-        let mut request = reqwest::Client::new()
+        let mut request = reqwest::Client::builder()
+            .no_proxy()
+            .build()
+            .unwrap()
             .post(format!("{origin}/conformance/grants"))
             .body(r#"{"uuid": "0b6b7d6e-8d3c-4f57-9a4a-2f7c1f3a9b10"}"#);
         if let Some(t) = token {
@@ -316,7 +319,10 @@ mod platform {
         let redactor = Arc::new(Redactor::new());
         let platform = standalone(redactor.clone()).await;
         let known = redactor.learned();
-        let status = reqwest::Client::new()
+        let status = reqwest::Client::builder()
+            .no_proxy()
+            .build()
+            .unwrap()
             .patch(format!("{}/addons/some-uuid/config", platform.origin()))
             .bearer_auth("not-a-token")
             .json(

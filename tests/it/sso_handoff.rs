@@ -23,6 +23,7 @@ async fn the_served_form_signs_in_to_the_reference_partner() {
     .unwrap();
     addon_conformance::tls::install_provider();
     let http = reqwest::Client::builder()
+        .no_proxy()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();

@@ -10,9 +10,11 @@ use std::time::SystemTime;
 
 use tokio::sync::OnceCell;
 
+use super::contact::Contact;
 use super::owed::{Cancel, GRANT_GRACE, Owed, OwedKind, instant_of};
+use super::own_id::OwnIds;
 use super::resource::{Provision, Provisioned, Resource};
-use super::verdict::{Stop, blocked, interrupted};
+use super::verdict::{Stop, blocked, blocked_by, interrupted};
 use crate::config::Settings;
 use crate::error::HarnessError;
 use crate::heroku::{self, App, ProvisionSpec};
@@ -23,7 +25,7 @@ use crate::platform::inbound::Waited;
 use crate::platform::{Platform, PlatformSettings, ServiceInfo};
 use crate::record::journal::Journal;
 use crate::record::ledger::Ledger;
-use crate::record::outcome::{EndpointLatency, Outcome};
+use crate::record::outcome::{EndpointLatency, Outcome, RootCause};
 use crate::record::{Inbound, RunClock};
 use crate::redact::Redactor;
 
@@ -39,6 +41,10 @@ pub struct RunCtx {
     pub app: App,
     /// The fake Heroku the partner calls back.
     pub platform: Arc<Platform>,
+    /// Whether the partner answers at all (the runner reviews verdicts through it).
+    pub contact: Contact,
+    /// 404s for resources the partner keys by its own id (the runner reviews verdicts with it).
+    pub own_ids: OwnIds,
     /// The interception and the add-on's process, when the run started them.
     pub target: Option<Arc<crate::target::Target>>,
     resources: Mutex<HashMap<Resource, Arc<OnceCell<Arc<Provisioned>>>>>,
@@ -94,10 +100,13 @@ impl RunCtx {
             journal.clone(),
             ledger.clone(),
         )?
-        .with_sso_follow_hosts(settings.sso.follow_hosts.clone());
+        .with_sso_follow_hosts(settings.sso.follow_hosts.clone())
+        .with_path_id(settings.provision.path_id);
         // One redactor for both sides: what the partner sent us and what it sent the platform.
         let platform =
             Arc::new(start_platform(&manifest, &settings, redactor.clone(), clock).await?);
+        let base = settings.base_url.as_ref().map(ToString::to_string);
+        let contact = Contact::new(manifest.username(), base.as_deref());
         Ok(Self {
             manifest,
             settings,
@@ -107,6 +116,8 @@ impl RunCtx {
             ledger,
             app: App::random(),
             platform,
+            contact,
+            own_ids: OwnIds::default(),
             target: None,
             resources: Mutex::new(HashMap::new()),
             memos: Mutex::new(HashMap::new()),
@@ -348,11 +359,24 @@ impl RunCtx {
     /// calling check is blocked.
     pub async fn live_resource(&self, which: Resource) -> Result<Arc<Provisioned>, Stop> {
         let res = self.resource(which).await;
-        if !res.reply.is_success() {
-            return blocked(format!(
-                "the shared resource `{which}` could not be provisioned: {} (see PROV-02)",
-                res.reply.exchange.summary()
-            ));
+        if let Some(why) = super::triage::provision_failure(&res.reply, self.manifest.username()) {
+            // A further shared resource failing as the primary did shares PROV-02's cause.
+            let primary = match which {
+                Resource::Primary => None,
+                _ => Some(self.resource(Resource::Primary).await),
+            };
+            let same_as_primary = primary.is_none_or(|p| {
+                super::triage::provision_failure(&p.reply, self.manifest.username()).as_ref()
+                    == Some(&why)
+            });
+            let cause = match which {
+                _ if same_as_primary => "PROV-02".to_owned(),
+                other => format!("provision-{other}"),
+            };
+            return blocked_by(
+                RootCause::new(cause, why.clone()),
+                format!("the shared resource `{which}` could not be provisioned: {why}"),
+            );
         }
         if let Some(why) = res.gone() {
             return blocked(format!(

@@ -39,7 +39,7 @@ pub fn json_object(reply: &Reply) -> Result<&serde_json::Map<String, Value>, Str
 
 /// The reply's JSON object, or blocked (a check that reads fields cannot judge without one).
 pub fn json_body(reply: &Reply) -> Result<&serde_json::Map<String, Value>, Stop> {
-    json_object(reply).map_err(Stop::Blocked)
+    json_object(reply).map_err(|why| Stop::Blocked(why.into()))
 }
 
 pub fn kind(v: &Value) -> &'static str {

@@ -3,13 +3,16 @@
 //! checks share (`judge`). The runner drives checks through this room; checks import only this
 //! room, the Heroku logic and the records.
 
+pub mod contact;
 pub mod ctx;
 pub mod judge;
 pub mod leftover;
 pub mod owed;
+pub mod own_id;
 pub mod resource;
 #[cfg(test)]
 pub mod testing;
+pub mod triage;
 pub mod verdict;
 pub mod view;
 
@@ -22,7 +25,8 @@ pub use ctx::RunCtx;
 pub use owed::{Cancel, OwedKind};
 pub use resource::{Provisioned, Resource};
 pub use verdict::{
-    Pass, Stop, Verdict, blocked, error, interrupted, pass, pass_with, skip, violated,
+    Blocker, Pass, Stop, Verdict, blocked, blocked_by, error, interrupted, pass, pass_with, skip,
+    violated,
 };
 pub use view::CheckCtx;
 

@@ -1,7 +1,7 @@
 //! What a check concludes: `Ok(Pass)` on evidence that its requirement held, or a `Stop`. Helpers
 //! return `Result<_, Stop>`, so a check body is a sequence of `?`.
 
-use crate::record::outcome::Finding;
+use crate::record::outcome::{Finding, RootCause};
 
 /// The requirement held; the note says what was seen when that is worth telling.
 #[derive(Debug, Clone, Default)]
@@ -15,7 +15,7 @@ pub enum Stop {
     /// Nothing to judge (the add-on does not use the feature, …); says why.
     Skip(String),
     /// A prerequisite failed.
-    Blocked(String),
+    Blocked(Blocker),
     /// The harness could not judge.
     Error(String),
     /// The run was interrupted while the check waited; says what it was waiting for. Reported
@@ -24,6 +24,32 @@ pub enum Stop {
 }
 
 pub type Verdict = Result<Pass, Stop>;
+
+/// Why a check is blocked, and the root cause when one is known (the check or condition that
+/// blocks this one and others: reporters collapse a cascade to one line per cause).
+#[derive(Debug, Clone)]
+pub struct Blocker {
+    pub why: String,
+    pub cause: Option<RootCause>,
+}
+
+impl From<String> for Blocker {
+    fn from(why: String) -> Self {
+        Self { why, cause: None }
+    }
+}
+
+impl From<&str> for Blocker {
+    fn from(why: &str) -> Self {
+        why.to_owned().into()
+    }
+}
+
+impl std::fmt::Display for Blocker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.why)
+    }
+}
 
 impl Stop {
     /// The run's interrupt cut a wait short.
@@ -69,7 +95,15 @@ pub fn skip<T>(why: impl Into<String>) -> Result<T, Stop> {
 }
 
 pub fn blocked<T>(why: impl Into<String>) -> Result<T, Stop> {
-    Err(Stop::Blocked(why.into()))
+    Err(Stop::Blocked(Blocker::from(why.into())))
+}
+
+/// Blocked by `cause`: `why` is this check's message, `cause` what every check it blocks shares.
+pub fn blocked_by<T>(cause: RootCause, why: impl Into<String>) -> Result<T, Stop> {
+    Err(Stop::Blocked(Blocker {
+        why: why.into(),
+        cause: Some(cause),
+    }))
 }
 
 pub fn error<T>(why: impl Into<String>) -> Result<T, Stop> {

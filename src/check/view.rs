@@ -66,6 +66,16 @@ impl<'a> CheckCtx<'a> {
         self.run.journal.all()
     }
 
+    /// The hint of a finding about a missing callback: `usual`, or, when no request of any kind
+    /// reached the platform during the run, that (a longer wait would not help).
+    pub fn callback_hint(&self, usual: &str) -> String {
+        if self.run.platform.journal().all().is_empty() {
+            super::triage::NO_CALLBACK.to_owned()
+        } else {
+            usual.to_owned()
+        }
+    }
+
     pub fn default_plan(&self) -> &'a str {
         self.run.default_plan()
     }

@@ -59,6 +59,7 @@ pub fn login_page(
     }
     let form = Login {
         uuid: &req.resource,
+        provider_id: None,
         salt: &salt,
         timestamp: now(),
         user: &req.user,

@@ -87,6 +87,9 @@ region = "amazon-web-services::us-east-1"
 options = {{}}
 # Send the legacy heroku_id field alongside the v3 fields.
 send_heroku_id = true
+# The id in PUT/DELETE {{base_url}}/{{id}}: "uuid" (what Heroku v3 sends) or "provider" (the id
+# your add-on answered at provision; for add-ons that still key resources by it).
+path_id = "uuid"
 
 [regions]
 # Heroku does not publish the region string of a Private Space provision. The default is the AWS

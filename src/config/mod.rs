@@ -58,6 +58,7 @@ pub struct Config {
     pub run: RunSection,
 }
 
+pub use crate::partner::PathId;
 pub use crate::partner::sso::SsoSection;
 
 impl Config {

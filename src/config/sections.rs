@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::DEFAULT_REGION;
 use super::duration::{duration, opt_duration, ser_duration, ser_opt_duration};
 use super::values::HttpUrl;
+use crate::partner::PathId;
 
 /// The fake platform (Heroku's Identity and Platform API) the partner calls back.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -141,6 +142,9 @@ pub struct ProvisionSection {
     /// Send the legacy `heroku_id` field (§18 Q18: on by default).
     #[serde(default = "yes")]
     pub send_heroku_id: bool,
+    /// Which id goes in `PUT/DELETE {base_url}/{id}`.
+    #[serde(default)]
+    pub path_id: PathId,
 }
 
 impl Default for ProvisionSection {
@@ -149,6 +153,7 @@ impl Default for ProvisionSection {
             region: default_region(),
             options: BTreeMap::new(),
             send_heroku_id: true,
+            path_id: PathId::Uuid,
         }
     }
 }

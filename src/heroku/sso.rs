@@ -58,6 +58,9 @@ impl SsoUser {
 #[derive(Debug, Clone)]
 pub struct Login<'a> {
     pub uuid: &'a str,
+    /// The partner's own id from its provision answer, for the legacy `id`/`token` pair; `None`
+    /// when it is not known (the uuid is sent, which is right for add-ons that answer id = uuid).
+    pub provider_id: Option<&'a str>,
     pub salt: &'a str,
     pub timestamp: i64,
     pub user: &'a SsoUser,
@@ -68,9 +71,11 @@ pub struct Login<'a> {
 }
 
 impl Login<'_> {
-    /// The form fields, in the order Heroku's hand-off lists them.
+    /// The form fields Heroku's hand-off sends (the keys of its SSO response type): the v3
+    /// fields, then the legacy `id` and `token` pair.
     pub fn form(&self) -> Vec<(String, String)> {
         let ts = self.timestamp;
+        let id = self.provider_id.unwrap_or(self.uuid);
         let fields = [
             ("resource_id", self.uuid.to_owned()),
             ("resource_token", resource_token(self.uuid, self.salt, ts)),
@@ -84,6 +89,8 @@ impl Login<'_> {
             ("app", self.app.to_owned()),
             ("context_app", self.context_app.to_owned()),
             ("nav-data", nav_data(self.app)),
+            ("id", id.to_owned()),
+            ("token", resource_token(id, self.salt, ts)),
         ];
         fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
     }
@@ -221,6 +228,7 @@ mod tests {
         let user = SsoUser::random();
         let login = Login {
             uuid: "u",
+            provider_id: Some("7"),
             salt: "s",
             timestamp: 5,
             user: &user,
@@ -239,9 +247,15 @@ mod tests {
                 "email",
                 "app",
                 "context_app",
-                "nav-data"
+                "nav-data",
+                "id",
+                "token"
             ]
         );
+        let form = login.form();
+        let field = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+        assert_eq!(field("id").as_deref(), Some("7"));
+        assert_eq!(field("token"), Some(resource_token("7", "s", 5)));
     }
 
     #[test]

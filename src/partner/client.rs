@@ -1,7 +1,8 @@
 //! Sends what Heroku sends: Basic auth from the manifest, v3 JSON bodies, Heroku's headers. Every
 //! call returns a `Reply`: the raw answer for checks and a redacted `Exchange` for evidence.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use reqwest::Method;
@@ -14,6 +15,18 @@ use crate::record::exchange::{
 use crate::record::journal::Journal;
 use crate::record::ledger::{EntryState, Ledger};
 use crate::redact::Redactor;
+
+/// The id in the path of plan changes and removals (`[provision] path_id`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PathId {
+    /// The Heroku uuid, as Heroku v3 sends it.
+    #[default]
+    Uuid,
+    /// The id the add-on answered at provision (legacy add-ons key on it); the uuid when the
+    /// answer had none.
+    Provider,
+}
 
 /// The Accept header Heroku sends to partners.
 pub const ACCEPT: &str = "application/vnd.heroku-addons+json; version=3";
@@ -59,6 +72,10 @@ pub struct PartnerClient {
     ledger: Arc<Ledger>,
     /// `[sso] follow_hosts`: where SSO redirects may go besides the partner's own hosts.
     sso_follow: Arc<Vec<crate::partner::sso::FollowHost>>,
+    /// `[provision] path_id`.
+    path_id: PathId,
+    /// uuid -> the id the partner answered for it, when that differs from the uuid.
+    provider_ids: Arc<Mutex<HashMap<String, String>>>,
 }
 
 /// What to send; the client adds headers, auth and records.
@@ -101,7 +118,28 @@ impl PartnerClient {
             journal,
             ledger,
             sso_follow: Arc::default(),
+            path_id: PathId::Uuid,
+            provider_ids: Arc::default(),
         })
+    }
+
+    /// Which id plan changes and removals put in the path.
+    pub fn with_path_id(mut self, path_id: PathId) -> Self {
+        self.path_id = path_id;
+        self
+    }
+
+    /// The id the partner answered for `uuid`, when it differs from the uuid.
+    pub fn provider_id_of(&self, uuid: &str) -> Option<String> {
+        self.provider_ids.lock().ok()?.get(uuid).cloned()
+    }
+
+    /// `/{id}` for the resource `uuid`, by `[provision] path_id`.
+    fn resource_path(&self, uuid: &str) -> String {
+        match (self.path_id, self.provider_id_of(uuid)) {
+            (PathId::Provider, Some(id)) => format!("/{id}"),
+            _ => format!("/{uuid}"),
+        }
     }
 
     /// Hosts besides the partner's own that SSO redirects may be followed to.
@@ -161,6 +199,16 @@ impl PartnerClient {
     }
 
     fn note_provision(&self, uuid: &str, reply: &Reply) {
+        let id = match reply.json.as_ref().ok().and_then(|v| v.get("id")) {
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(v @ Value::Number(_)) => Some(v.to_string()),
+            _ => None,
+        };
+        if let Some(id) = id.filter(|id| reply.is_success() && !id.is_empty() && id != uuid)
+            && let Ok(mut ids) = self.provider_ids.lock()
+        {
+            ids.insert(uuid.to_owned(), id);
+        }
         match reply.status {
             Some(s) if (200..300).contains(&s) => self.ledger.set(uuid, EntryState::Live),
             Some(s) if (400..500).contains(&s) && s != 408 && s != 429 => {
@@ -170,7 +218,7 @@ impl PartnerClient {
         }
     }
 
-    /// `PUT {base_url}/{uuid}`.
+    /// `PUT {base_url}/{uuid}` (or the provider id, by `[provision] path_id`).
     pub async fn plan_change(
         &self,
         uuid: &str,
@@ -180,7 +228,7 @@ impl PartnerClient {
     ) -> Reply {
         self.send(Request {
             method: Method::PUT,
-            path: format!("/{uuid}"),
+            path: self.resource_path(uuid),
             body: Some(body.to_string().into_bytes()),
             credentials,
             label,
@@ -194,7 +242,7 @@ impl PartnerClient {
         let reply = self
             .send(Request {
                 method: Method::DELETE,
-                path: format!("/{uuid}"),
+                path: self.resource_path(uuid),
                 body: None,
                 credentials,
                 label,

@@ -4,4 +4,4 @@ pub mod client;
 pub mod sso;
 
 pub use crate::record::exchange::Credentials;
-pub use client::{PartnerClient, Reply};
+pub use client::{PartnerClient, PathId, Reply};

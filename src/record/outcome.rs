@@ -121,6 +121,23 @@ pub struct Evidence {
     pub inbound: Vec<Arc<Inbound>>,
 }
 
+/// What blocks a cascade of checks: the check that failed (`PROV-02`) or a condition of the run
+/// (`partner-gone`), with one text every check it blocks shares.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RootCause {
+    pub id: String,
+    pub text: String,
+}
+
+impl RootCause {
+    pub fn new(id: impl Into<String>, text: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            text: text.into(),
+        }
+    }
+}
+
 /// One check's result, as reported.
 #[derive(Debug, Clone, Serialize)]
 pub struct CheckResult {
@@ -135,6 +152,9 @@ pub struct CheckResult {
     pub doc: String,
     pub duration_ms: f64,
     pub evidence: Evidence,
+    /// For a blocked check, the root cause it shares with the others it blocks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blocked_by: Option<RootCause>,
     /// What the add-on printed while the check ran, when the harness started it (redacted).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub partner_log: Vec<crate::record::partner_log::LogLine>,

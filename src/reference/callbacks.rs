@@ -70,7 +70,7 @@ fn origins(state: &State, job: &Job) -> Option<(String, String)> {
 
 async fn complete(state: &State, job: &Job) -> Result<(), reqwest::Error> {
     let c = &state.behaviour.callbacks;
-    let Some((identity, origin)) = origins(state, job) else {
+    let Some((identity, origin)) = origins(state, job).filter(|_| !c.calls_heroku_directly) else {
         return Ok(());
     };
     let origin = origin.as_str();

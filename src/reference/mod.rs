@@ -66,6 +66,29 @@ pub(crate) struct Resource {
     pub removed: bool,
 }
 
+impl State {
+    /// The uuid of the resource a plan change or removal names in its path: the path id itself,
+    /// or for a partner keyed by its own id, the uuid of the resource with that provider id.
+    pub(crate) fn key_of(&self, path_id: &str) -> String {
+        if !self.behaviour.provision.keyed_by_own_id {
+            return path_id.to_owned();
+        }
+        let text = |v: &serde_json::Value| match v {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        self.resources
+            .lock()
+            .ok()
+            .and_then(|r| {
+                r.iter()
+                    .find(|(_, x)| text(&x.provider_id) == path_id)
+                    .map(|(k, _)| k.clone())
+            })
+            .unwrap_or_else(|| format!("no-resource-with-id:{path_id}"))
+    }
+}
+
 pub(crate) struct State {
     pub behaviour: Behaviour,
     pub password: String,
@@ -286,7 +309,7 @@ unknown = "amazon-web-services::xx-conformance-1"
 concurrent_deliveries = 5
 
 [provision]
-region = "amazon-web-services::us-east-1"
+region = "amazon-web-services::us-east-1"{path_id}
 
 [timeouts]
 # The reference answers in milliseconds, so short budgets keep the timing faults quick.
@@ -327,6 +350,11 @@ grant_ttl = "1s"
             },
             secret = self.client_secret,
             addr = self.addr,
+            path_id = if self.state.behaviour.provision.keyed_by_own_id {
+                "\n# This partner names resources by its own id in plan changes and removals.\npath_id = \"provider\""
+            } else {
+                ""
+            },
         )
     }
 

@@ -26,6 +26,7 @@ pub(super) async fn plan_change(
     if let Err(refusal) = authorise(&state, &headers, p.guard) {
         return refusal.into_response();
     }
+    let uuid = state.key_of(&uuid);
     let Some(plan) = serde_json::from_slice::<Value>(&body)
         .ok()
         .and_then(|v| v.get("plan").and_then(Value::as_str).map(str::to_owned))

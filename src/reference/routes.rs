@@ -110,6 +110,7 @@ async fn deprovision(AxState(state): S, Path(uuid): Path<String>, headers: Heade
     if let Err(refusal) = authorise(&state, &headers, d.guard) {
         return refusal.into_response();
     }
+    let uuid = state.key_of(&uuid);
     let Ok(mut resources) = state.resources.lock() else {
         return error(StatusCode::INTERNAL_SERVER_ERROR, "state unavailable");
     };

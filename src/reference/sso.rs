@@ -11,7 +11,8 @@ use axum::response::{Html, IntoResponse, Response};
 
 use super::State;
 use super::behaviour::{
-    Dashboard, Landing, LoginTarget, Stranger, Strictness, TokenCheck, TokenScope,
+    Dashboard, Landing, LoginTarget, SsoFlow, Stranger, Strictness, TokenCheck, TokenKinds,
+    TokenScope,
 };
 use super::routes::{Step, authorise, constant_eq, error};
 use crate::heroku::sso::{TOKEN_FIELDS, now, resource_token, user_scoped_token};
@@ -32,23 +33,85 @@ fn forbidden(why: &str) -> Response {
         .into_response()
 }
 
-/// True when the posted tokens were signed for `uuid`. The user-scoped token is preferred; a
-/// legacy login signs the provisioning id (the uuid, for this partner) in `token`.
-fn signed_for(state: &State, uuid: &str, f: &HashMap<String, String>, ts: i64) -> bool {
+/// A token kind of Heroku's login form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    UserScoped,
+    Resource,
+    /// `token`, signing the provider id in `id`.
+    Legacy,
+}
+
+fn present(f: &Fields, k: &str) -> bool {
+    f.get(k).is_some_and(|v| !v.is_empty())
+}
+
+/// The token this partner verifies in a login, if the login carries it.
+fn chosen(kinds: TokenKinds, f: &Fields) -> Option<Kind> {
+    let (user, res, legacy) = (
+        present(f, "user_scoped_resource_token"),
+        present(f, "resource_token"),
+        present(f, "token"),
+    );
+    match kinds {
+        TokenKinds::Best | TokenKinds::LegacyPairCrashes if user => Some(Kind::UserScoped),
+        TokenKinds::Best | TokenKinds::LegacyPairCrashes if res => Some(Kind::Resource),
+        TokenKinds::Best | TokenKinds::LegacyPairCrashes | TokenKinds::LegacyPair if legacy => {
+            Some(Kind::Legacy)
+        }
+        TokenKinds::ResourceTokenOnly if res => Some(Kind::Resource),
+        TokenKinds::UserScopedOnly if user => Some(Kind::UserScoped),
+        _ => None,
+    }
+}
+
+/// The provider id this partner answered for `uuid`, as text.
+fn provider_id_of(state: &State, uuid: &str) -> String {
+    let id = state
+        .resources
+        .lock()
+        .ok()
+        .and_then(|r| r.get(uuid).map(|x| x.provider_id.clone()));
+    match id {
+        Some(serde_json::Value::String(s)) => s,
+        Some(v @ serde_json::Value::Number(_)) => v.to_string(),
+        _ => uuid.to_owned(),
+    }
+}
+
+/// The uuid of the live resource whose provider id is `id`.
+fn uuid_of_provider_id(state: &State, id: &str) -> Option<String> {
+    live_resources(state, false)
+        .into_iter()
+        .find(|u| provider_id_of(state, u) == id)
+}
+
+/// True when the token this partner verifies was signed for `uuid`. The user-scoped token is
+/// preferred; the legacy `token` signs the provider id.
+fn signed_for(state: &State, uuid: &str, f: &Fields, ts: i64) -> bool {
     let field = |k: &str| f.get(k).map(String::as_str).unwrap_or_default();
-    let (given, expected) = match f.get("user_scoped_resource_token") {
-        _ if f.contains_key("token") => (field("token"), resource_token(uuid, &state.sso_salt, ts)),
-        Some(t) => (
-            t.as_str(),
-            user_scoped_token(uuid, &state.sso_salt, ts, field("user_id"), field("email")),
+    let salt = &state.sso_salt;
+    let check = state.behaviour.sso.token_check;
+    let (given, expected) = match chosen(state.behaviour.sso.token_kinds, f) {
+        // A partner that skips the comparison for an empty token lets such a login through.
+        None => {
+            return check == TokenCheck::SkipsEmpty
+                && TOKEN_FIELDS
+                    .iter()
+                    .any(|k| f.get(*k).is_some_and(String::is_empty));
+        }
+        Some(Kind::Legacy) => (
+            field("token"),
+            resource_token(&provider_id_of(state, uuid), salt, ts),
         ),
-        None => (
-            field("resource_token"),
-            resource_token(uuid, &state.sso_salt, ts),
+        Some(Kind::UserScoped) => (
+            field("user_scoped_resource_token"),
+            user_scoped_token(uuid, salt, ts, field("user_id"), field("email")),
         ),
+        Some(Kind::Resource) => (field("resource_token"), resource_token(uuid, salt, ts)),
     };
     let exact = constant_eq(given, &expected);
-    match state.behaviour.sso.token_check {
+    match check {
         TokenCheck::LengthOnly => !given.is_empty() && given.len() == expected.len(),
         TokenCheck::Exact | TokenCheck::AnyRecentTimestamp => exact,
         TokenCheck::AcceptsZeros => {
@@ -98,9 +161,21 @@ fn sign_in(state: &Arc<State>, headers: &HeaderMap, f: Fields) -> Response {
 fn verify(state: &State, headers: &HeaderMap, f: &Fields) -> Step<String> {
     let sso = &state.behaviour.sso;
     authorise(state, headers, sso.guard)?;
-    let Some(uuid) = f.get("resource_id").filter(|u| !u.is_empty()) else {
-        return Err(error(StatusCode::BAD_REQUEST, "resource_id is required").into());
+    let named = match sso.token_kinds {
+        TokenKinds::LegacyPair if sso.flow == SsoFlow::V3 => f
+            .get("id")
+            .filter(|u| !u.is_empty())
+            .map(|id| uuid_of_provider_id(state, id).unwrap_or_else(|| id.clone())),
+        _ => f.get("resource_id").filter(|u| !u.is_empty()).cloned(),
     };
+    let Some(uuid) = named.as_ref() else {
+        return Err(error(StatusCode::BAD_REQUEST, "the login names no resource").into());
+    };
+    if sso.token_kinds == TokenKinds::LegacyPairCrashes
+        && chosen(sso.token_kinds, f) == Some(Kind::Legacy)
+    {
+        return Err(error(StatusCode::INTERNAL_SERVER_ERROR, "internal error").into());
+    }
     let ts = match f.get("timestamp").map(|t| t.parse::<i64>()) {
         Some(Ok(ts)) => ts,
         Some(Err(_)) => {

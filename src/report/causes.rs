@@ -76,10 +76,12 @@ pub fn failure_causes(results: &[CheckResult]) -> Vec<Cause> {
     out
 }
 
-/// Blocked checks folded per root cause, largest first: checks blocked by the same check are one
-/// group, and a check blocked by a check that was itself blocked counts towards that one's cause
-/// (`DEPROV-01.repeat` blocked by `DEPROV-02`, blocked by `PROV-02`: all under `PROV-02`).
-/// Without a named check, the reason text is the cause.
+/// Blocked checks folded per root cause, largest first: checks blocked by the same check (or
+/// condition of the run, such as `partner-gone`) are one group, and a check blocked by a check
+/// that was itself blocked counts towards that one's cause (`DEPROV-01.repeat` blocked by
+/// `DEPROV-02`, blocked by `PROV-02`: all under `PROV-02`). The cause is the root cause a result
+/// carries (`blocked_by`) when it has one, else the first check its reason names; without either,
+/// the reason text is the cause.
 pub fn blockages(results: &[CheckResult]) -> Vec<Blockage> {
     let mut out: Vec<Blockage> = Vec::new();
     for r in results.iter().filter(|r| r.outcome == Outcome::Blocked) {
@@ -92,20 +94,7 @@ pub fn blockages(results: &[CheckResult]) -> Vec<Blockage> {
         match out.iter_mut().find(same) {
             Some(b) => b.ids.push(r.id.clone()),
             None => out.push(Blockage {
-                reason: by
-                    .as_ref()
-                    .and_then(|id| results.iter().find(|x| &x.id == id))
-                    .filter(|x| x.id != r.id && named_id(&r.message) != Some(x.id.clone()))
-                    .map_or_else(
-                        || r.message.clone(),
-                        |x| {
-                            format!(
-                                "{} did not pass ({})",
-                                x.id,
-                                x.outcome.label().to_lowercase()
-                            )
-                        },
-                    ),
+                reason: reason_of(results, r, by.as_deref()),
                 by,
                 ids: vec![r.id.clone()],
             }),
@@ -115,14 +104,55 @@ pub fn blockages(results: &[CheckResult]) -> Vec<Blockage> {
     out
 }
 
-/// The check at the root of a blocked chain, as far as the reasons name checks.
+/// What a group's line says: the root cause's own text when the result carries it, else that the
+/// root check did not pass (when the reason names another check), else the reason.
+fn reason_of(results: &[CheckResult], r: &CheckResult, root: Option<&str>) -> String {
+    if let Some(c) = r
+        .blocked_by
+        .as_ref()
+        .filter(|c| root == Some(c.id.as_str()))
+    {
+        return c.text.clone();
+    }
+    root.and_then(|id| results.iter().find(|x| x.id == id))
+        .filter(|x| x.id != r.id && named_id(&r.message) != Some(x.id.clone()))
+        .map_or_else(
+            || r.message.clone(),
+            |x| {
+                format!(
+                    "{} did not pass ({})",
+                    x.id,
+                    x.outcome.label().to_lowercase()
+                )
+            },
+        )
+}
+
+/// What the terminal folds a blocked result's line by: its root cause's id when it carries one,
+/// else its reason.
+pub fn blocked_key(r: &CheckResult) -> String {
+    match &r.blocked_by {
+        Some(c) => format!("blocked by {}", c.id),
+        None => r.message.clone(),
+    }
+}
+
+/// The check or condition a blocked result names as its cause.
+fn cause_id(r: &CheckResult) -> Option<String> {
+    match &r.blocked_by {
+        Some(c) => Some(c.id.clone()),
+        None => named_id(&r.message),
+    }
+}
+
+/// The check at the root of a blocked chain, as far as the results name their causes.
 fn root_cause(results: &[CheckResult], blocked: &CheckResult) -> Option<String> {
-    let mut by = named_id(&blocked.message)?;
+    let mut by = cause_id(blocked)?;
     for _ in 0..results.len() {
         match results
             .iter()
             .find(|x| x.id == by && x.outcome == Outcome::Blocked)
-            .and_then(|x| named_id(&x.message))
+            .and_then(cause_id)
         {
             Some(next) if next != by => by = next,
             _ => break,
@@ -192,6 +222,7 @@ pub(crate) mod tests {
             evidence: Evidence::default(),
             partner_log: Vec::new(),
             latency: None,
+            blocked_by: None,
         }
     }
 
@@ -255,6 +286,42 @@ pub(crate) mod tests {
             b[0].line(),
             "4 checks blocked by PROV-02: `primary` could not be provisioned (see PROV-02)"
         );
+    }
+
+    #[test]
+    fn blocked_checks_fold_by_the_root_cause_they_carry() {
+        use crate::record::outcome::RootCause;
+        let gone = RootCause::new("partner-gone", "the add-on stopped answering after GEN-01");
+        let mut results = vec![result("PROV-02", Outcome::Fail, "refused")];
+        for (id, why) in [
+            ("A-01", "not run: the add-on went away"),
+            ("B-01", "no answer (see GEN-01)"),
+        ] {
+            let mut r = result(id, Outcome::Blocked, why);
+            r.blocked_by = Some(gone.clone());
+            results.push(r);
+        }
+        let mut c = result(
+            "C-01",
+            Outcome::Blocked,
+            "not run: cannot reach your add-on",
+        );
+        c.blocked_by = Some(RootCause::new(
+            "PROV-02",
+            "cannot reach your add-on at http://x/",
+        ));
+        results.push(c);
+        let b = blockages(&results);
+        assert_eq!(b.len(), 2, "{b:?}");
+        assert_eq!(
+            b[0].line(),
+            "2 checks blocked by partner-gone: the add-on stopped answering after GEN-01"
+        );
+        assert_eq!(
+            b[1].line(),
+            "1 check blocked by PROV-02: cannot reach your add-on at http://x/"
+        );
+        assert_eq!(blocked_key(&results[1]), blocked_key(&results[2]));
     }
 
     #[test]

@@ -188,6 +188,7 @@ mod tests {
                 location: Some("status".into()),
                 ..Evidence::default()
             },
+            blocked_by: None,
             partner_log: Vec::new(),
             latency: None,
         }

@@ -1,5 +1,6 @@
-//! The terminal report: one line per check as it finishes, then a block per failure and warning,
-//! then the summary.
+//! The terminal report: one line per check as it finishes (the first check blocked for a cause
+//! stands for the rest), then a block per failure and warning, the failures and blocked checks
+//! per cause, then the summary.
 
 use std::io::Write;
 
@@ -40,7 +41,8 @@ pub struct TerminalReporter<W: Write + Send> {
     running: String,
     /// The last heartbeat's check and 30-second step, so each step prints once.
     heartbeat: (String, u64),
-    /// Blocked reasons already shown as a per-check line (later ones are folded into it).
+    /// Blocked causes already shown as a per-check line (later ones are folded into it): the
+    /// root cause's id when the result carries one, else the reason.
     blocked_shown: Vec<String>,
     addon: String,
     results: Vec<CheckResult>,
@@ -184,9 +186,10 @@ impl<W: Write + Send> TerminalReporter<W> {
             Outcome::Fail | Outcome::Warn | Outcome::Error => true,
             Outcome::Blocked => {
                 // One line per cause: the first blocked check stands for the rest.
-                let first = !self.blocked_shown.contains(&result.message);
+                let cause = causes::blocked_key(result);
+                let first = !self.blocked_shown.contains(&cause);
                 if first {
-                    self.blocked_shown.push(result.message.clone());
+                    self.blocked_shown.push(cause);
                 }
                 first && self.normal()
             }

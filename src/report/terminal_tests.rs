@@ -29,6 +29,7 @@ fn events() -> Vec<Event> {
                 evidence: Evidence::default(),
                 partner_log: Vec::new(),
                 latency: None,
+                blocked_by: None,
             }),
         },
     ]
@@ -238,4 +239,34 @@ fn without_a_terminal_a_wait_prints_a_heartbeat_every_30_s() {
         "{out}"
     );
     assert!(out.contains(": 60 s of 10m"), "{out}");
+}
+
+#[test]
+fn checks_blocked_by_one_root_cause_are_one_line_and_one_summary_line() {
+    let cause =
+        crate::record::outcome::RootCause::new("PROV-02", "cannot reach your add-on at http://x/");
+    let mut events: Vec<Event> = ["GEN-01", "GEN-02", "PLAN-02"]
+        .iter()
+        .enumerate()
+        .map(|(i, id)| {
+            // Different reasons, one root cause: folded by the cause.
+            let mut r = crate::report::causes::tests::result(
+                id,
+                Outcome::Blocked,
+                &format!("not run ({i}): {}", cause.text),
+            );
+            r.blocked_by = Some(cause.clone());
+            Event::CheckFinished {
+                result: Box::new(r),
+            }
+        })
+        .collect();
+    events.push(run_end());
+    let out = render_with(Verbosity::Normal, &events);
+    assert_eq!(out.matches("BLOCKED ").count(), 1, "{out}");
+    assert_eq!(out.matches("blocked by PROV-02").count(), 1, "{out}");
+    assert!(
+        out.contains("3 checks blocked by PROV-02: cannot reach your add-on at http://x/"),
+        "{out}"
+    );
 }

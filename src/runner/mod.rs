@@ -15,6 +15,7 @@ mod traffic;
 
 use std::time::Instant;
 
+use crate::check::Blocker;
 use crate::check::CheckCtx;
 pub use crate::check::RunCtx;
 pub use control::{Interrupt, RunControls};
@@ -27,7 +28,7 @@ use crate::error::{HarnessError, exit};
 use crate::partner::Credentials;
 use crate::record::events::{Event, EventSink};
 use crate::record::ledger::Entry;
-use crate::record::outcome::{CheckResult, Outcome, Summary};
+use crate::record::outcome::{CheckResult, Outcome, RootCause, Summary};
 
 /// Everything a run produced.
 #[derive(Debug, Clone)]
@@ -325,19 +326,25 @@ pub(super) fn suite_skip_reason(ctx: &RunCtx, suite: &PlannedSuite) -> Option<St
     })
 }
 
-pub(super) fn blocked_reason(ctx: &RunCtx, suite: &PlannedSuite) -> Option<String> {
+pub(super) fn blocked_reason(ctx: &RunCtx, suite: &PlannedSuite) -> Option<Blocker> {
     if let Some(why) = target::exited_reason(ctx) {
-        return Some(why);
+        return Some(target::exit_blocker(why.clone(), why));
     }
     suite
         .suite
         .blocked_by
         .iter()
         .find_map(|id| match ctx.outcome_of(id) {
-            Some(o @ (Outcome::Fail | Outcome::Blocked | Outcome::Error)) => Some(format!(
-                "prerequisite {id} did not pass ({})",
-                o.label().to_lowercase()
-            )),
+            Some(o @ (Outcome::Fail | Outcome::Blocked | Outcome::Error)) => {
+                let why = format!(
+                    "prerequisite {id} did not pass ({})",
+                    o.label().to_lowercase()
+                );
+                Some(Blocker {
+                    cause: Some(RootCause::new(id.clone(), why.clone())),
+                    why,
+                })
+            }
             _ => None,
         })
 }
@@ -353,12 +360,21 @@ pub(super) async fn run_one(
     let from = ctx.journal.clock().started().elapsed();
     let cx = CheckCtx::new(ctx);
     // The check's exchanges are told apart from those of checks running beside it.
+    let id = planned.check.id;
     let verdict = target::guard(
         ctx,
         first_seq,
-        crate::record::journal::as_check(planned.check.id, (planned.check.run)(&cx)),
+        crate::record::journal::as_check(id, (planned.check.run)(&cx)),
     )
     .await;
+    // What the partner's answers (or silence) say beyond this check: reviewed in this check's
+    // exchanges only.
+    let made = ctx.journal.since_for(first_seq, id);
+    let verdict = ctx.contact.review(id, &made, verdict);
+    let path_id = ctx.settings.provision.path_id;
+    let verdict = ctx
+        .own_ids
+        .review(id, &made, &ctx.partner, path_id, verdict);
     let ms = started.elapsed().as_secs_f64() * 1000.0;
     let mut result = result::finish(ctx, catalogue, suite, planned, verdict, first_seq, ms);
     result.partner_log = target::log_since(ctx, from);

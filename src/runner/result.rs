@@ -2,7 +2,7 @@
 
 use crate::catalogue::{Catalogue, Level};
 use crate::check::{Check, Pass, Stop, Verdict};
-use crate::record::outcome::{CheckResult, Evidence, Outcome};
+use crate::record::outcome::{CheckResult, Evidence, Outcome, RootCause};
 
 use super::{PlannedCheck, PlannedSuite, RunCtx};
 
@@ -23,10 +23,17 @@ pub(super) fn finish(
     // The level shown is the one that produced the outcome (a SHOULD check can find a MUST
     // breach and the other way round); a verdict without a finding shows the check's own.
     let mut level = check.level;
+    let mut blocked_by = None;
     let (outcome, message) = match verdict {
         Ok(Pass(note)) => (Outcome::Pass, note.unwrap_or_else(|| "ok".to_owned())),
         Err(Stop::Skip(why)) => (Outcome::Skip, why),
-        Err(Stop::Blocked(why)) => (Outcome::Blocked, why),
+        Err(Stop::Blocked(b)) => {
+            blocked_by = b.cause.map(|c| RootCause {
+                text: red(&c.text),
+                id: c.id,
+            });
+            (Outcome::Blocked, b.why)
+        }
         Err(Stop::Error(why)) => (Outcome::Error, why),
         Err(Stop::Interrupted(what)) => (Outcome::Blocked, interrupted_message(&what)),
         Err(Stop::Violated(f)) => {
@@ -83,6 +90,7 @@ pub(super) fn finish(
         },
         duration_ms,
         evidence,
+        blocked_by,
         partner_log: Vec::new(),
         latency: ctx.take_latency(check.id),
     }

@@ -9,7 +9,7 @@ use super::{
     PlannedSuite, RunControls, RunCtx, blocked_reason, result, run_one, suite_skip_reason, traffic,
 };
 use crate::catalogue::Catalogue;
-use crate::check::Stop;
+use crate::check::{Blocker, Stop};
 use crate::record::events::Event;
 use crate::record::outcome::{CheckResult, Outcome};
 
@@ -86,8 +86,17 @@ impl SuiteRun<'_, '_> {
             let mark = traffic::Mark::now(ctx);
             let early = |stop| result::finish(ctx, catalogue, suite, planned, Err(stop), 0, 0.0);
             let result = match (&skip, blocked_reason(ctx, suite)) {
+                // Nothing answers: the checks that talk to the partner are not run.
+                (None, None) if suite.suite.network && ctx.contact.unreachable().is_some() => {
+                    let cause = ctx.contact.unreachable();
+                    let why = format!(
+                        "not run: {}",
+                        cause.as_ref().map(|c| c.text.as_str()).unwrap_or_default()
+                    );
+                    early(Stop::Blocked(Blocker { why, cause }))
+                }
                 (Some(why), _) => early(Stop::Skip(why.clone())),
-                (None, Some(why)) => early(Stop::Blocked(why)),
+                (None, Some(blocker)) => early(Stop::Blocked(blocker)),
                 (None, None) => {
                     let check = run_one(ctx, catalogue, suite, planned);
                     traffic::waiting(ctx, check, planned.check.id, &mut sink).await
@@ -100,6 +109,11 @@ impl SuiteRun<'_, '_> {
                     result: Box::new(result.clone()),
                 },
             );
+            // What the check found out about the partner, said once, after the check's line.
+            let notes = ctx.contact.take_notes(&result.id).into_iter();
+            for text in notes.chain(ctx.own_ids.take_notes(&result.id)) {
+                self.stream.emit(index, &Event::Note { text });
+            }
             let failed = result.outcome == Outcome::Fail
                 || (self.controls.strict && result.outcome == Outcome::Warn);
             let id = result.id.clone();

@@ -3,8 +3,9 @@
 
 use std::time::Duration;
 
-use crate::check::RunCtx;
+use crate::check::{Blocker, RunCtx};
 use crate::launch::LogLine;
+use crate::record::outcome::RootCause;
 use crate::target::{EXIT_LINES, EXIT_SETTLE, exit_message, lines};
 
 /// Why a check cannot run: the add-on's process has exited.
@@ -12,6 +13,18 @@ pub(super) fn exited_reason(ctx: &RunCtx) -> Option<String> {
     let t = ctx.target.as_ref()?;
     let exit = t.exit()?;
     Some(exit_message(&exit, &ctx.journal))
+}
+
+/// The root cause id of checks blocked because the add-on's process exited.
+pub(crate) const EXITED: &str = "partner-exited";
+
+/// A check blocked by the add-on's exit (`exit` says how it exited): the exit is the root cause,
+/// which later reviews of the verdict keep.
+pub(super) fn exit_blocker(why: String, exit: String) -> Blocker {
+    Blocker {
+        why,
+        cause: Some(RootCause::new(EXITED, exit)),
+    }
 }
 
 /// The run note about the exit, once: the message and the add-on's last lines.
@@ -95,9 +108,12 @@ pub(super) async fn guard(
     match finished {
         Some(v @ (Ok(_) | Err(Stop::Skip(_) | Stop::Blocked(_)))) => v,
         Some(v) if !unreachable && !cut_off => v,
-        _ => Err(Stop::Blocked(format!(
-            "{} during this check, which then could not reach it",
-            exit_message(&exit, &ctx.journal)
-        ))),
+        _ => {
+            let exit = exit_message(&exit, &ctx.journal);
+            Err(Stop::Blocked(exit_blocker(
+                format!("{exit} during this check, which then could not reach it"),
+                exit,
+            )))
+        }
     }
 }

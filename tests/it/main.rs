@@ -21,3 +21,4 @@ mod reports;
 mod safety;
 mod sso_handoff;
 mod synthetic;
+mod triage;

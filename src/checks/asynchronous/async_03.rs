@@ -39,7 +39,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
                 format!("none; arrived for this resource: {}", super::arrived(&calls)),
             )
             .at("platform: actions/provision")
-            .hint("after answering 202, exchange the grant, PATCH the config, then POST actions/provision; Heroku removes add-ons never marked provisioned. If your provisioning legitimately takes longer, raise [timeouts] provision_action")
+            .hint(cx.callback_hint("after answering 202, exchange the grant, PATCH the config, then POST actions/provision; Heroku removes add-ons never marked provisioned. If your provisioning legitimately takes longer, raise [timeouts] provision_action"))
             .inbound(&calls)
             .into()
         }

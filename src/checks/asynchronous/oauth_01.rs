@@ -40,7 +40,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
             ),
         )
         .at("platform: /oauth/token")
-        .hint("exchange oauth_grant.code at {callback origin}/oauth/token with your client secret, as a form body (application/x-www-form-urlencoded) or query string")
+        .hint(cx.callback_hint("exchange oauth_grant.code at {callback origin}/oauth/token with your client secret, as a form body (application/x-www-form-urlencoded) or query string"))
         .inbound(&s.calls())
         .inbound(&s.stray_token_calls())
         .into();

@@ -35,7 +35,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         format!("none; calls for this resource: {}", super::arrived(&calls)),
     )
     .at("platform: /oauth/token")
-    .hint("exchange the grant at provision time and store the tokens: later work such as credential rotation needs them")
+    .hint(cx.callback_hint("exchange the grant at provision time and store the tokens: later work such as credential rotation needs them"))
     .inbound(&calls)
     .into()
 }

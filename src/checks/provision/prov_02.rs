@@ -2,6 +2,7 @@
 
 use crate::catalogue::Level;
 use crate::check::judge::observed_status;
+use crate::check::triage;
 use crate::check::{CheckCtx, Resource, Verdict, pass, pass_with};
 use crate::partner::Reply;
 use crate::record::outcome::Finding;
@@ -10,10 +11,11 @@ crate::check!("PROV-02", Must, "provision answers 200, 201 or 202", run);
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
     let res = cx.resource(Resource::Primary).await;
-    judge(&res.reply)
+    judge(&res.reply, cx.manifest().username())
 }
 
-pub fn judge(reply: &Reply) -> Verdict {
+/// Judges the shared provision; a failure is said once, plainly, by its likely cause.
+pub fn judge(reply: &Reply, addon_id: &str) -> Verdict {
     let expected = "200 or 201 (synchronous) or 202 (asynchronous)";
     if let (Some(_), Some(e)) = (reply.status, &reply.exchange.error) {
         return Finding::new(
@@ -36,11 +38,15 @@ pub fn judge(reply: &Reply) -> Verdict {
             )
             .exchange(&reply.exchange)
             .into(),
-        _ => Finding::new(expected, observed_status(reply))
-            .at("status")
-            .hint("the provision request was refused or failed; see the response body")
-            .exchange(&reply.exchange)
-            .into(),
+        _ => {
+            let why = triage::provision_failure(reply, addon_id)
+                .unwrap_or_else(|| observed_status(reply));
+            Finding::new(expected, why)
+                .at("status")
+                .hint("every suite after this one needs the shared resource: fix this first")
+                .exchange(&reply.exchange)
+                .into()
+        }
     }
 }
 
@@ -50,14 +56,18 @@ mod tests {
     use crate::check::testing::reply;
     use crate::check::{Pass, Stop};
 
+    fn judge_(reply: &Reply) -> Verdict {
+        judge(reply, "my-addon")
+    }
+
     #[test]
     fn judges_statuses() {
-        assert!(matches!(judge(&reply(200, "{}")), Ok(Pass(_))));
-        assert!(matches!(judge(&reply(202, "{}")), Ok(Pass(_))));
-        match judge(&reply(203, "{}")) {
+        assert!(matches!(judge_(&reply(200, "{}")), Ok(Pass(_))));
+        assert!(matches!(judge_(&reply(202, "{}")), Ok(Pass(_))));
+        match judge_(&reply(203, "{}")) {
             Err(Stop::Violated(f)) => assert_eq!(f.level, Some(Level::Should)),
             v => panic!("{v:?}"),
         }
-        assert!(matches!(judge(&reply(500, "{}")), Err(Stop::Violated(f)) if f.level.is_none()));
+        assert!(matches!(judge_(&reply(500, "{}")), Err(Stop::Violated(f)) if f.level.is_none()));
     }
 }

@@ -23,8 +23,10 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     let own = working_login(cx, Resource::Primary).await?;
     let res = cx.live_resource(Resource::Primary).await?;
     let user = SsoUser::random();
+    let provider_id = sso::provider_id(&res);
     let form = Login {
         uuid: &res.uuid,
+        provider_id: Some(&provider_id),
         salt: &salt,
         timestamp: crate::heroku::sso::now(),
         user: &user,

@@ -249,4 +249,35 @@ mod tests {
         let values: Vec<&str> = form.iter().map(|(_, v)| v.as_str()).collect();
         assert_eq!(values, ["u", "ab", "ef", "ij"]);
     }
+
+    #[test]
+    fn the_login_heroku_sends_has_every_token_field_and_all_change() {
+        let user = SsoUser::random();
+        let mut form = crate::heroku::sso::Login {
+            uuid: "u",
+            provider_id: Some("7"),
+            salt: "s",
+            timestamp: 5,
+            user: &user,
+            app: "a",
+            context_app: "a",
+        }
+        .form();
+        let tokens = |form: &[(String, String)]| -> Vec<String> {
+            form.iter()
+                .filter(|(k, _)| TOKEN_FIELDS.contains(&k.as_str()))
+                .map(|(_, v)| v.clone())
+                .collect()
+        };
+        let before = tokens(&form);
+        assert_eq!(before.len(), TOKEN_FIELDS.len());
+        map_tokens(&mut form, |t| "0".repeat(t.len()));
+        let after = tokens(&form);
+        assert!(
+            before
+                .iter()
+                .zip(&after)
+                .all(|(b, a)| b != a && a.bytes().all(|c| c == b'0'))
+        );
+    }
 }

@@ -14,6 +14,9 @@ pub mod sso_03_unknown;
 pub mod sso_03_zeros;
 pub mod sso_04;
 pub mod sso_05;
+pub mod sso_06;
+pub mod sso_06_legacy;
+pub mod sso_06_resource_token;
 pub mod sso_12;
 pub mod sso_13;
 pub mod sso_14;
@@ -33,16 +36,21 @@ crate::suite!(
     sso_04,
     sso_13,
     sso_14,
+    sso_06,
+    sso_06_resource_token,
+    sso_06_legacy,
 );
 
 use std::sync::Arc;
 
 use crate::catalogue::Level;
 use crate::check::judge::{is_2xx, is_5xx, observed_status};
-use crate::check::{CheckCtx, Provisioned, Resource, Stop, Verdict, blocked, pass, skip};
+use crate::check::{
+    CheckCtx, Provisioned, Resource, Stop, Verdict, blocked, blocked_by, pass, skip,
+};
 use crate::heroku::sso::{Login, SsoUser, TOKEN_FIELDS, legacy_form, set_field};
 use crate::partner::sso::{CookieJar, Navigation};
-use crate::record::outcome::Finding;
+use crate::record::outcome::{Finding, RootCause};
 
 /// A browser login: where it ended and the cookies it collected.
 #[derive(Debug, Clone)]
@@ -117,6 +125,7 @@ pub fn form_for(
     Ok(match flow {
         Flow::Post { .. } => Login {
             uuid,
+            provider_id: Some(id),
             salt: &salt,
             timestamp,
             user,
@@ -137,25 +146,31 @@ pub fn forge(form: &mut [(String, String)]) {
     }
 }
 
-/// Points `form` at `other` without re-signing it.
+/// True for the legacy GET login (§7.6), which carries no `resource_id`.
+fn is_legacy(form: &[(String, String)]) -> bool {
+    !form.iter().any(|(k, _)| k == "resource_id")
+}
+
+/// Points `form` at `other` without re-signing it: every field naming the resource.
 pub fn retarget(form: &mut Vec<(String, String)>, other: &Provisioned) {
+    if !is_legacy(form) {
+        set_field(form, "resource_id", &other.uuid);
+    }
     if form.iter().any(|(k, _)| k == "id") {
         set_field(form, "id", &provider_id(other));
-    } else {
-        set_field(form, "resource_id", &other.uuid);
     }
 }
 
 /// The field sets an incomplete login lacks, one attempt each.
 pub fn missing_sets(form: &[(String, String)]) -> Vec<Vec<&'static str>> {
-    if form.iter().any(|(k, _)| k == "id") {
+    if is_legacy(form) {
         // Legacy: the id is the URL path, not a field that can go missing.
         vec![vec!["token"], vec!["timestamp"]]
     } else {
         vec![
-            vec!["resource_token", "user_scoped_resource_token"],
+            TOKEN_FIELDS.to_vec(),
             vec!["timestamp"],
-            vec!["resource_id"],
+            vec!["resource_id", "id"],
         ]
     }
 }
@@ -213,15 +228,30 @@ pub async fn working_login(cx: &CheckCtx<'_>, key: Resource) -> Result<Arc<Attem
     if login.signed_in() {
         Ok(login)
     } else {
-        blocked(format!(
-            "a correct SSO login to the {key} resource did not sign in ({}); see SSO-05",
+        let why = format!(
+            "a correct SSO login to the {key} resource did not sign in ({})",
             login.nav.last().exchange.summary()
-        ))
+        );
+        blocked_by(
+            RootCause::new("SSO-05", why.clone()),
+            format!("{why}; see SSO-05"),
+        )
     }
 }
 
-/// Judges an attempt that must be refused with 403. `dashboard` is where a valid login lands.
+/// Judges an attempt with a wrong token that must be refused with 403. `dashboard` is where a
+/// valid login lands.
 pub fn judge_refused(attempt: &Attempt, dashboard: &str, why: &str) -> Verdict {
+    judge_refused_for(
+        attempt,
+        dashboard,
+        why,
+        "recompute the token the login carries from its fields and the salt, and compare before creating a session",
+    )
+}
+
+/// As `judge_refused`, with `fix`: what the partner should check to refuse this attempt.
+pub fn judge_refused_for(attempt: &Attempt, dashboard: &str, why: &str, fix: &str) -> Verdict {
     let first = attempt.nav.first();
     let last = attempt.nav.last();
     let finding = |observed: String| {
@@ -234,7 +264,9 @@ pub fn judge_refused(attempt: &Attempt, dashboard: &str, why: &str) -> Verdict {
         Some(403) => pass(),
         s if is_5xx(s) || s.is_none() => finding(observed_status(first))
             .level(Level::Must)
-            .hint("a server error is no refusal; compare the token and answer 403")
+            .hint(format!(
+                "a server error is no refusal: {fix}, and answer 403"
+            ))
             .into(),
         _ if attempt.nav.landed() && same_page(&attempt.nav.final_url, dashboard) => {
             finding(format!(
@@ -243,13 +275,16 @@ pub fn judge_refused(attempt: &Attempt, dashboard: &str, why: &str) -> Verdict {
                 observed_status(last)
             ))
             .level(Level::Must)
-            .hint("recompute the token from resource_id, timestamp and the salt and compare before creating a session")
+            .hint(fix)
             .into()
         }
-        s if is_2xx(s) => finding(format!("{} (a page instead of a refusal)", observed_status(first)))
-            .level(Level::Must)
-            .hint("answer 403; a 2xx page tells Heroku and the browser the login worked")
-            .into(),
+        s if is_2xx(s) => finding(format!(
+            "{} (a page instead of a refusal)",
+            observed_status(first)
+        ))
+        .level(Level::Must)
+        .hint("answer 403; a 2xx page tells Heroku and the browser the login worked")
+        .into(),
         _ => finding(observed_status(first))
             .level(Level::Should)
             .hint("Heroku documents 403 for refused logins")
@@ -309,6 +344,7 @@ mod tests {
     #[test]
     fn missing_sets_follow_the_flow() {
         assert_eq!(missing_sets(&v3()).len(), 3);
+        assert_eq!(missing_sets(&v3())[0], TOKEN_FIELDS);
         let legacy = vec![
             ("id".to_owned(), "1".to_owned()),
             ("token".to_owned(), "t".to_owned()),

@@ -18,7 +18,13 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     let res = cx.live_resource(Resource::Primary).await?;
     let form = super::form(cx, &res, now() - AGE_SECS, &SsoUser::random())?;
     let a = super::post(cx, &form, "SSO login signed 6 minutes ago").await?;
-    super::judge_refused(&a, &login.nav.final_url, "the timestamp is 6 minutes old")
+    // The token is right for its timestamp: only the age can refuse it.
+    super::judge_refused_for(
+        &a,
+        &login.nav.final_url,
+        "the timestamp is 6 minutes old",
+        "the token is correctly signed; compare the timestamp with the current time and refuse logins older than 5 minutes",
+    )
 }
 
 #[cfg(test)]

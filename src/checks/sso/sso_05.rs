@@ -38,10 +38,13 @@ pub fn judge(login: &Attempt) -> Verdict {
         return with(
             Finding::new(
                 "a 2xx dashboard page after following the redirects (302, 303 or a 200 page)",
-                format!("the login ended with {}", crate::check::judge::observed_status(last)),
+                format!(
+                    "the login ended with {}",
+                    crate::check::judge::observed_status(last)
+                ),
             )
             .at("status")
-            .hint("check the token formulas: sha1(uuid:salt:timestamp) and sha256(uuid:salt:timestamp:user_id:email), lowercase hex"),
+            .hint(not_landed_hint(last)),
         );
     }
     if login.jar.is_empty() {
@@ -59,6 +62,25 @@ pub fn judge(login: &Attempt) -> Verdict {
         nav.hops.len(),
         login.jar.names().join(", ")
     ))
+}
+
+/// What to look at when a correct login did not land, from what the last hop showed.
+fn not_landed_hint(last: &crate::partner::Reply) -> String {
+    let body = String::from_utf8_lossy(&last.body).to_ascii_lowercase();
+    match last.status {
+        Some(s @ 500..) => format!(
+            "your SSO handler failed with {s}: the login was correct, so the error is in the handler (see the response body)"
+        ),
+        Some(403) => "the login was correct and complete (resource_id, resource_token, user_scoped_resource_token, the legacy id and token, timestamp, user_id, email): verify one token with the manifest's sso_salt — sha256(uuid:salt:timestamp:user_id:email), sha1(uuid:salt:timestamp), or the legacy sha1(id:salt:timestamp) — as lowercase hex, and allow timestamps up to 5 minutes old".to_owned(),
+        Some(404 | 405) => "nothing handles a POST at sso_url: check api.production.sso_url in the manifest".to_owned(),
+        Some(400 | 415 | 422) if body.contains("csrf") => {
+            "the login was refused as cross-site: exempt sso_url from CSRF protection (the form is posted from Heroku's domain)".to_owned()
+        }
+        Some(400 | 415 | 422) => "the login was correct and complete: Heroku posts its fields form-encoded (application/x-www-form-urlencoded), not JSON; parse the form body".to_owned(),
+        Some(s) if (200..300).contains(&s) => "the login answered a page but not the dashboard; redirect to the resource's dashboard after creating the session".to_owned(),
+        Some(s) => format!("a correct login got {s}; Heroku expects a redirect to the dashboard (302 or 303) or the dashboard page itself"),
+        None => "the login got no answer; is sso_url served by your add-on?".to_owned(),
+    }
 }
 
 #[cfg(test)]
@@ -119,6 +141,24 @@ mod tests {
             &verdict(ResponseTemplate::new(403)).await,
             Some("status"),
             "the login ended with status 403",
+        );
+        let hint = |v: &Verdict| {
+            crate::check::testing::found(v)
+                .hint
+                .clone()
+                .unwrap_or_default()
+        };
+        let crashed = verdict(ResponseTemplate::new(500)).await;
+        assert!(
+            hint(&crashed).contains("handler failed with 500"),
+            "{crashed:?}"
+        );
+        assert!(!hint(&crashed).contains("sha1"));
+        let unparsed = verdict(ResponseTemplate::new(400)).await;
+        assert!(hint(&unparsed).contains("form-encoded"), "{unparsed:?}");
+        assert!(
+            hint(&verdict(ResponseTemplate::new(403)).await)
+                .contains("legacy sha1(id:salt:timestamp)")
         );
         assert!(matches!(
             verdict(ResponseTemplate::new(401)).await,

@@ -166,6 +166,8 @@ pub(crate) struct ProvisionBehaviour {
     pub status_override: Option<Answer>,
     pub answer: ProvisionAnswer,
     pub id_scheme: IdScheme,
+    /// Plan changes and removals name the resource by the provider id, not the uuid.
+    pub keyed_by_own_id: bool,
     pub repeat: Repeat,
     pub after_removal: Repeat,
     pub insert: Insert,
@@ -273,6 +275,8 @@ pub(crate) struct CallbackBehaviour {
     /// PATCHes a config var the manifest does not declare.
     pub undeclared_config: bool,
     pub marks_provisioned: bool,
+    /// Calls Heroku's own hosts, not the run's platform: nothing reaches the platform.
+    pub calls_heroku_directly: bool,
     /// Where its calls to Heroku go.
     pub hosts: HerokuHosts,
 }
@@ -306,6 +310,20 @@ pub(crate) enum TokenCheck {
     Prefix,
     /// The token may be signed for any timestamp of the last five minutes, not the one sent.
     AnyRecentTimestamp,
+}
+
+/// Which token of a login the partner verifies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TokenKinds {
+    /// The best one present: user_scoped_resource_token, else resource_token, else the legacy
+    /// id/token pair.
+    Best,
+    /// Only the legacy pair: `id` names the resource (the provider id), `token` signs it.
+    LegacyPair,
+    ResourceTokenOnly,
+    UserScopedOnly,
+    /// As `Best`, but a login with only the legacy pair crashes the handler.
+    LegacyPairCrashes,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -354,6 +372,7 @@ pub(crate) struct SsoBehaviour {
     pub missing_timestamp: Answer,
     pub checks_timestamp: bool,
     pub token_check: TokenCheck,
+    pub token_kinds: TokenKinds,
     pub token_scope: TokenScope,
     /// Whether a login to a deprovisioned resource is refused (`Refuse`) or signs in.
     pub removed_resources: Strictness,

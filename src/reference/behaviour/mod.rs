@@ -144,7 +144,7 @@ fn provision(f: &impl Fn(F) -> bool) -> ProvisionBehaviour {
         answer: provision_answer(f),
         id_scheme: if f(F::IdFromHerokuId) {
             IdScheme::FromHerokuId
-        } else if f(F::VariantIntegerId) {
+        } else if f(F::VariantIntegerId) || f(F::VariantOwnIntegerId) {
             IdScheme::Counter
         } else if f(F::ConstantId) {
             IdScheme::Constant
@@ -153,6 +153,7 @@ fn provision(f: &impl Fn(F) -> bool) -> ProvisionBehaviour {
         } else {
             IdScheme::Uuid
         },
+        keyed_by_own_id: f(F::VariantOwnIntegerId),
         repeat: if f(F::DuplicateOnRepeat) {
             Repeat::NewResource
         } else {
@@ -301,6 +302,7 @@ fn callbacks(f: &impl Fn(F) -> bool) -> CallbackBehaviour {
         touches_other_resource: f(F::TouchesAnotherResource),
         undeclared_config: f(F::AsyncUndeclaredConfig),
         marks_provisioned: !f(F::AsyncNeverCompletes),
+        calls_heroku_directly: f(F::CallsHerokuDirectly),
         hosts: HerokuHosts::FromCallbackUrl,
     }
 }
@@ -337,6 +339,17 @@ fn sso(f: &impl Fn(F) -> bool) -> SsoBehaviour {
             SERVER_ERROR
         } else {
             Answer::Message(StatusCode::NOT_FOUND, "no such resource")
+        },
+        token_kinds: if f(F::VariantSsoLegacyPair) {
+            TokenKinds::LegacyPair
+        } else if f(F::SsoRefusesUserScopedOnly) {
+            TokenKinds::ResourceTokenOnly
+        } else if f(F::SsoRefusesResourceTokenOnly) {
+            TokenKinds::UserScopedOnly
+        } else if f(F::SsoLegacyPair500) {
+            TokenKinds::LegacyPairCrashes
+        } else {
+            TokenKinds::Best
         },
         token_scope: if f(F::SsoCrossResource) {
             TokenScope::AnyResource

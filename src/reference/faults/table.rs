@@ -134,6 +134,12 @@ faults! {
         fail: ["SSO-12"], warn: [];
     SsoMissingField500 = "sso-missing-field-500": "SSO without a timestamp gets 500",
         fail: ["SSO-14"], warn: [];
+    SsoRefusesUserScopedOnly = "sso-refuses-user-scoped-only": "SSO verifies only resource_token: a login carrying only user_scoped_resource_token is refused",
+        fail: [], warn: ["SSO-06"];
+    SsoRefusesResourceTokenOnly = "sso-refuses-resource-token-only": "SSO verifies only user_scoped_resource_token: a login carrying only resource_token is refused",
+        fail: [], warn: ["SSO-06.resource-token"];
+    SsoLegacyPair500 = "sso-legacy-pair-500": "a login carrying only the legacy id/token pair gets 500",
+        fail: [], warn: ["SSO-06.legacy"];
     SluggishProvision = "sluggish-provision": "the first provision takes longer than the soft budget",
         fail: [], warn: ["TIME-01"];
     SlowProvision = "slow-provision": "the first provision takes longer than the hard limit",
@@ -160,6 +166,8 @@ faults! {
         fail: ["OAUTH-04"], warn: [];
     NoRefresh = "no-refresh": "short-lived tokens are never refreshed",
         fail: ["OAUTH-03"], warn: [];
+    CallsHerokuDirectly = "calls-heroku-directly": "the partner calls Heroku's own hosts: no request reaches the run's platform",
+        fail: ["ASYNC-03", "OAUTH-01", "ROTATE-04"], warn: ["OAUTH-05"];
     SyncNoExchange = "sync-no-exchange": "a synchronous provision never exchanges its grant",
         fail: ["ROTATE-04"], warn: ["OAUTH-05"];
     DedupeHerokuId = "dedupe-heroku-id": "a second install on an app (same heroku_id) is refused with 422",
@@ -200,7 +208,11 @@ faults! {
         fail: [], warn: [];
     VariantIntegerId = "variant-integer-id": "conformant variant: the provider id is an integer",
         fail: [], warn: [];
+    VariantOwnIntegerId = "variant-own-integer-id": "conformant variant: the provider id is an integer and plan changes and removals name the resource by it; its config sets [provision] path_id = \"provider\"",
+        fail: [], warn: [];
     VariantLegacySso = "variant-legacy-sso": "conformant variant: the manifest has no sso_url; logins use the legacy GET to base_url/{id}",
+        fail: [], warn: [];
+    VariantSsoLegacyPair = "variant-sso-legacy-pair": "conformant variant: SSO verifies only the legacy id/token pair of Heroku's form (the id names the resource)",
         fail: [], warn: [];
     VariantSsoContextPath = "variant-sso-context-path": "conformant variant: SSO lands on a path naming the app the user came from (/heroku/dashboard/{uuid}/from/{context_app})",
         fail: [], warn: [];

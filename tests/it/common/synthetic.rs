@@ -10,7 +10,8 @@
 //! - *broken*: 500 with a JSON `message` to everything.
 //! - *quitter*: answers like the yes-man until its first provision, and stops listening before
 //!   it writes that answer: a partner that went away after one success (the run's first request
-//!   is the shared provision). Later connects are refused, deterministically.
+//!   is the shared provision: it runs with `--jobs 1`). Later connects are refused,
+//!   deterministically.
 //!
 //! The harness runs as the binary, with a manifest and config written for every suite, and the
 //! per-check outcomes are read from its JSON report.
@@ -330,7 +331,13 @@ fn scratch_dir(kind: Kind) -> PathBuf {
 
 /// Runs every suite of the binary `bin` against a fresh `kind` partner.
 pub fn run(bin: &Path, kind: Kind) -> RunResult {
-    run_with(bin, kind, &[])
+    match kind {
+        // It goes away after the run's first provision, which is the shared one only when the
+        // suites run one after another: beside it, another suite's provision (or a connection
+        // queued while it quits, then reset) may come first.
+        Kind::Quitter => run_with(bin, kind, &["--jobs", "1"]),
+        _ => run_with(bin, kind, &[]),
+    }
 }
 
 /// [`run`] with extra command-line arguments (e.g. `--skip ID`).

@@ -73,6 +73,15 @@ impl RunCtx {
     /// Builds the context of a run and starts its platform: redactor primed with the manifest's
     /// secrets, one clock for both journals, ledger and partner client.
     pub async fn start(manifest: Manifest, settings: Settings) -> Result<Self, HarnessError> {
+        Self::start_with(manifest, settings, Arc::default()).await
+    }
+
+    /// `start` with the ledger the run keeps (on disk for `run`).
+    pub async fn start_with(
+        manifest: Manifest,
+        settings: Settings,
+        ledger: Arc<Ledger>,
+    ) -> Result<Self, HarnessError> {
         let redactor = Arc::new(Redactor::new());
         if let Some(salt) = &manifest.sso_salt {
             redactor.add("sso_salt", salt);
@@ -84,7 +93,6 @@ impl RunCtx {
         redactor.add_key_prefix(&format!("{}_", manifest.prefix()));
         let clock = RunClock::start();
         let journal = Arc::new(Journal::on(clock));
-        let ledger = Arc::new(Ledger::default());
         let t = settings.timeouts;
         let partner = PartnerClient::new(
             ClientSettings {
@@ -128,14 +136,14 @@ impl RunCtx {
         })
     }
 
-    /// Stops the platform once nothing else holds it.
-    /// Like `start`, then starts what the settings ask for besides the platform (the interception
+    /// Like `start_with`, then starts what the settings ask for besides the platform (the interception
     /// of Heroku's hosts, the add-on's process); on failure the platform is stopped again.
     pub async fn start_with_target(
         manifest: Manifest,
         settings: Settings,
+        ledger: Arc<Ledger>,
     ) -> Result<Self, HarnessError> {
-        let ctx = Self::start(manifest, settings).await?;
+        let ctx = Self::start_with(manifest, settings, ledger).await?;
         let clock = ctx.journal.clock().started();
         let started =
             crate::target::Target::start(&ctx.settings, &ctx.platform, ctx.redactor.clone(), clock)
@@ -330,14 +338,9 @@ impl RunCtx {
     /// The shared resource, provisioned on first use. The attempt is returned whatever the partner
     /// answered; see `live_resource` for a usable one.
     pub async fn resource(&self, which: Resource) -> Arc<Provisioned> {
-        // Without an async plan, the async suite judges the shared resource.
-        let async_plan = self.settings.plans.async_plan.clone();
-        let which = match (which, &async_plan) {
-            (Resource::Async, None) => Resource::Primary,
-            (w, _) => w,
-        };
+        let which = self.shared(which);
         let plan = match which {
-            Resource::Async => async_plan.unwrap_or_default(),
+            Resource::Async => self.settings.plans.async_plan.clone().unwrap_or_default(),
             _ => self.default_plan().to_owned(),
         };
         let cell = locked(&self.resources).entry(which).or_default().clone();
@@ -353,6 +356,34 @@ impl RunCtx {
         })
         .await
         .clone()
+    }
+
+    /// Which shared resource `which` is: without an async plan, the async suite judges the
+    /// primary.
+    fn shared(&self, which: Resource) -> Resource {
+        match (which, &self.settings.plans.async_plan) {
+            (Resource::Async, None) => Resource::Primary,
+            (w, _) => w,
+        }
+    }
+
+    /// A probe destroyed the shared resource `res` (a request the partner should have refused
+    /// removed it): it is gone for the checks that hold it, cleanup still asks for its removal
+    /// with real credentials (a 404 then proves it), and the checks after this one get a fresh
+    /// one, with fresh memos.
+    pub fn lost_to_probe(&self, which: Resource, res: &Provisioned, why: &str) {
+        res.mark_gone(why);
+        self.ledger.removal_may_have_happened(&res.uuid);
+        let which = self.shared(which);
+        let mut resources = locked(&self.resources);
+        if resources
+            .get(&which)
+            .and_then(|cell| cell.get())
+            .is_some_and(|current| current.uuid == res.uuid)
+        {
+            resources.remove(&which);
+            locked(&self.memos).retain(|(_, about), _| *about != Some(which));
+        }
     }
 
     /// The shared resource if the partner created it and it still exists; otherwise why the

@@ -199,7 +199,7 @@ mod tests {
             .entries()
             .into_iter()
             .find(|e| e.uuid == probe.uuid);
-        assert_eq!(entry.map(|e| e.state), Some(EntryState::Live));
+        assert_eq!(entry.map(|e| e.state), Some(EntryState::Answered));
         let state = ctx.platform.with_model(|m| {
             m.addons
                 .get(&probe.uuid)

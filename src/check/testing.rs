@@ -53,6 +53,7 @@ pub fn reply_typed(status: u16, body: &str, content_type: &str) -> Reply {
         } else {
             serde_json::from_str(body).map_err(|e| e.to_string())
         },
+        delivery: crate::partner::client::Delivery::Answered,
     }
 }
 

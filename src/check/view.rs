@@ -14,7 +14,6 @@ use crate::heroku::App;
 use crate::manifest::Manifest;
 use crate::partner::{Credentials, PartnerClient, Reply};
 use crate::platform::Platform;
-use crate::record::ledger::EntryState;
 use crate::record::outcome::Outcome;
 use crate::record::{Exchange, Inbound};
 use crate::redact::Redactor;
@@ -151,15 +150,27 @@ impl<'a> CheckCtx<'a> {
         reply
     }
 
+    /// Tells the cleanup that a copy of a removed resource survived (the partner keeps one row
+    /// per delivery): only a 404/410 proves it gone.
+    pub fn copies_survived(&self, uuid: &str) {
+        self.run.ledger.copies_survived(uuid);
+    }
+
     /// Tells the cleanup that a resource was removed by other means than a deprovision.
     pub fn mark_removed(&self, uuid: &str) {
-        self.run.ledger.set(uuid, EntryState::Removed);
+        self.run.ledger.removed(uuid);
+    }
+
+    /// A probe the partner should have refused destroyed the shared resource `res`: later checks
+    /// get a fresh one.
+    pub fn lost_to_probe(&self, which: Resource, res: &Provisioned, why: &str) {
+        self.run.lost_to_probe(which, res, why);
     }
 
     /// Tells the cleanup that a refused provision was proven to have created nothing (the
     /// deprovision that proved it answered 404/410): not billable, not a leftover.
     pub fn mark_never_created(&self, uuid: &str) {
-        self.run.ledger.set(uuid, EntryState::Refused);
+        self.run.ledger.never_created(uuid);
     }
 
     pub async fn resource(&self, which: Resource) -> Arc<Provisioned> {

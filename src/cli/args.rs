@@ -38,6 +38,8 @@ pub enum Command {
     Run(Box<RunArgs>),
     /// Provision one resource, run a command with its app-side config vars, then deprovision.
     Exec(Box<ExecArgs>),
+    /// Remove what a previous run left behind, from its ledger (idempotent).
+    Cleanup(Box<CleanupArgs>),
     /// Run every suite against the built-in reference partner.
     Demo(DemoArgs),
     /// Run the reference partner alone (a conformant example, and a target for `run`).
@@ -122,10 +124,23 @@ pub struct RunArgs {
     /// Send SSO logins here instead of api.production.sso_url.
     #[arg(long, env = "ADDON_SSO_URL", value_parser = clap::value_parser!(HttpUrl))]
     pub sso_url: Option<HttpUrl>,
+    /// Keep the cleanup ledger in this file (default: .addon-conformance/ledger-<run>.jsonl, removed
+    /// again when the run leaves nothing behind).
+    #[arg(long, value_name = "FILE")]
+    pub ledger: Option<PathBuf>,
     #[command(flatten)]
     pub selection: SelectionArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+#[derive(Args)]
+pub struct CleanupArgs {
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// The ledger of the run to clean up after (default: every ledger in .addon-conformance/).
+    #[arg(long, value_name = "FILE")]
+    pub ledger: Option<PathBuf>,
 }
 
 #[derive(Args)]

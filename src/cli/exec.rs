@@ -73,7 +73,7 @@ pub async fn exec(args: ExecArgs) -> Result<u8, HarnessError> {
         })
     });
     let callback = settings.timeouts.callback;
-    let ctx = RunCtx::start_with_target(manifest.clone(), settings).await?;
+    let ctx = RunCtx::start_with_target(manifest.clone(), settings, Default::default()).await?;
     for line in ctx.target.iter().flat_map(|t| t.notes()) {
         note(line);
     }
@@ -124,12 +124,7 @@ pub async fn exec(args: ExecArgs) -> Result<u8, HarnessError> {
             run_command(&platform, &ctx, (&uuid, &provider_id), program, rest).await
         }
     };
-    let entry = crate::record::ledger::Entry {
-        uuid: uuid.clone(),
-        label: "exec provision".into(),
-        state: crate::record::ledger::EntryState::Live,
-        billable: true,
-    };
+    let entry = crate::record::ledger::Entry::new(&uuid, "exec provision", true);
     let removed = if args.keep && reply.is_success() {
         note(&format!(
             "--keep: resource {uuid} stays provisioned (`addon-conformance sso --resource {uuid}` opens it); remove it with: {}",

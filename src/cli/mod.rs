@@ -3,6 +3,7 @@
 
 mod args;
 mod catalogue_view;
+mod cleanup;
 mod completions;
 mod exec;
 pub mod handoff;
@@ -55,6 +56,7 @@ async fn dispatch(command: Command) -> Result<u8, HarnessError> {
     match command {
         Command::Run(args) => run::run(*args).await,
         Command::Exec(args) => exec::exec(*args).await,
+        Command::Cleanup(args) => cleanup::cleanup(*args).await,
         Command::Demo(args) => run::demo(args).await,
         Command::ServeReference(args) => serve::serve(args).await,
         Command::Init(args) => init::write(&args),

@@ -20,7 +20,11 @@ pub(super) async fn run(args: RunArgs) -> Result<u8, HarnessError> {
     if args.selection.dry_run {
         return dry_run(&args, inputs, &overrides);
     }
-    let (selection, controls) = match prepare(&args.selection)? {
+    let ledger = args
+        .ledger
+        .clone()
+        .unwrap_or_else(super::cleanup::default_ledger);
+    let (selection, controls) = match prepare(&args.selection, Some(ledger))? {
         Ok(x) => x,
         Err(code) => return Ok(code),
     };
@@ -122,7 +126,7 @@ pub(super) async fn demo(args: DemoArgs) -> Result<u8, HarnessError> {
         return Ok(exit::PASS);
     }
     let faults = FaultSet::parse(&args.faults)?;
-    let (selection, controls) = match prepare(&args.selection)? {
+    let (selection, controls) = match prepare(&args.selection, None)? {
         Ok(x) => x,
         Err(code) => return Ok(code),
     };
@@ -147,7 +151,10 @@ pub(super) async fn demo(args: DemoArgs) -> Result<u8, HarnessError> {
 
 /// The selection and controls of a run, or the exit code when there is nothing to send
 /// (`--dry-run`, or `--rerun-failed` with nothing to rerun).
-fn prepare(args: &SelectionArgs) -> Result<Result<(Selection, RunControls), u8>, HarnessError> {
+fn prepare(
+    args: &SelectionArgs,
+    ledger_file: Option<std::path::PathBuf>,
+) -> Result<Result<(Selection, RunControls), u8>, HarnessError> {
     let mut selection = args.selection();
     if let Some(prev) = &args.rerun_failed {
         let ids = plan_view::failed_in(prev)?;
@@ -178,8 +185,9 @@ fn prepare(args: &SelectionArgs) -> Result<Result<(Selection, RunControls), u8>,
         interrupt: Interrupt::new(),
         fail_fast: args.fail_fast,
         strict: args.strict,
+        ledger_file,
         jobs: args.jobs.map(usize::from),
     };
-    signals::watch(controls.interrupt.clone());
+    signals::watch(controls.interrupt.clone(), controls.ledger_file.clone());
     Ok(Ok((selection, controls)))
 }

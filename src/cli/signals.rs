@@ -1,11 +1,15 @@
-//! SIGINT and SIGTERM: the first stops the run after the current check and lets cleanup run; a
-//! second one aborts at once.
+//! SIGINT and SIGTERM: the first cuts the current check short, lets cleanup run within its own
+//! budget and the reports be written (exit 130); a second one aborts at once, printing what the
+//! ledger says may still exist, with the curl lines that remove it.
+
+use std::path::PathBuf;
 
 use crate::error::exit;
 use crate::runner::Interrupt;
 
-/// Watches for signals for the rest of the process and drives `interrupt`.
-pub fn watch(interrupt: Interrupt) {
+/// Watches for signals for the rest of the process and drives `interrupt`; `ledger` is the run's
+/// ledger file, read on the second signal.
+pub fn watch(interrupt: Interrupt, ledger: Option<PathBuf>) {
     // Installed before returning, so a signal right after the run starts is never missed.
     let Some(mut signals) = Signals::install() else {
         return;
@@ -16,18 +20,46 @@ pub fn watch(interrupt: Interrupt) {
             seen += 1;
             if seen == 1 {
                 super::note(
-                    "\ninterrupted: finishing the current check, then deprovisioning what the run \
-                     created; send the signal again to abort at once (cleanup is then skipped)",
+                    "\ninterrupted: stopping the current check, then deprovisioning what the run \
+                     created (a few seconds at most); send the signal again to abort at once",
                 );
                 interrupt.trigger();
             } else {
-                super::note(
-                    "\naborted: cleanup skipped; resources this run provisioned may still exist",
-                );
+                super::note(&abort_text(ledger.as_deref()));
                 std::process::exit(i32::from(exit::INTERRUPTED));
             }
         }
     });
+}
+
+/// What the abort says: the resources that may remain, from the ledger file.
+fn abort_text(ledger: Option<&std::path::Path>) -> String {
+    let Some(path) = ledger else {
+        return "\naborted: cleanup skipped; resources this run provisioned may still exist".into();
+    };
+    let left: Vec<_> = match crate::record::ledger::read_file(path) {
+        Ok((_, entries)) => entries
+            .into_iter()
+            .filter(|e| e.state.may_exist())
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    if left.is_empty() {
+        return format!(
+            "\naborted: cleanup skipped; the ledger ({}) lists nothing that may still exist",
+            path.display()
+        );
+    }
+    let mut text = format!(
+        "\naborted: cleanup skipped; {} resources may still exist. Remove them with \
+         `addon-conformance cleanup --ledger {}`, or one by one:",
+        left.len(),
+        path.display()
+    );
+    for e in &left {
+        text.push_str(&format!("\n  {}", e.leftover_line()));
+    }
+    text
 }
 
 /// SIGINT and SIGTERM as one stream, registered once so no signal falls between two waits.

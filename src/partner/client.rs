@@ -13,7 +13,7 @@ use crate::record::exchange::{
     Credentials, EXCERPT_BYTES, Exchange, Header, RequestRecord, ResponseRecord, cut,
 };
 use crate::record::journal::Journal;
-use crate::record::ledger::{EntryState, Ledger};
+use crate::record::ledger::{Ledger, ProvisionResult};
 use crate::redact::Redactor;
 
 /// The id in the path of plan changes and removals (`[provision] path_id`).
@@ -43,6 +43,19 @@ pub struct Reply {
     pub body: Vec<u8>,
     /// The body parsed as JSON, or why it is not JSON.
     pub json: Result<Value, String>,
+    /// Whether the request reached the partner and was answered.
+    pub delivery: Delivery,
+}
+
+/// How far a request got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delivery {
+    /// A status line came back.
+    Answered,
+    /// The connection failed before anything was written (refused, DNS, TLS, connect timeout).
+    NotSent,
+    /// Sent, and no definite answer (timeout, reset after sending).
+    NoAnswer,
 }
 
 impl Reply {
@@ -136,9 +149,14 @@ impl PartnerClient {
 
     /// `/{id}` for the resource `uuid`, by `[provision] path_id`.
     fn resource_path(&self, uuid: &str) -> String {
+        format!("/{}", self.resource_id(uuid))
+    }
+
+    /// The id in the path for `uuid`, by `[provision] path_id`.
+    fn resource_id(&self, uuid: &str) -> String {
         match (self.path_id, self.provider_id_of(uuid)) {
-            (PathId::Provider, Some(id)) => format!("/{id}"),
-            _ => format!("/{uuid}"),
+            (PathId::Provider, Some(id)) => id,
+            _ => uuid.to_owned(),
         }
     }
 
@@ -168,7 +186,7 @@ impl PartnerClient {
     pub async fn provision(&self, body: &Value, credentials: Credentials, label: &str) -> Reply {
         let uuid = body.get("uuid").and_then(Value::as_str).unwrap_or_default();
         self.ledger
-            .record(uuid, label, credentials == Credentials::Manifest);
+            .plan(uuid, label, credentials == Credentials::Manifest);
         let reply = self
             .send(Request {
                 method: Method::POST,
@@ -184,7 +202,7 @@ impl PartnerClient {
 
     /// `POST {base_url}` with raw bytes (malformed-body probes). `uuid` is what the bytes claim.
     pub async fn provision_raw(&self, bytes: Vec<u8>, uuid: &str, label: &str) -> Reply {
-        self.ledger.record(uuid, label, true);
+        self.ledger.plan(uuid, label, true);
         let reply = self
             .send(Request {
                 method: Method::POST,
@@ -199,23 +217,24 @@ impl PartnerClient {
     }
 
     fn note_provision(&self, uuid: &str, reply: &Reply) {
-        let id = match reply.json.as_ref().ok().and_then(|v| v.get("id")) {
+        let id = match reply.json.as_ref().ok().and_then(|j| j.get("id")) {
             Some(Value::String(s)) => Some(s.clone()),
-            Some(v @ Value::Number(_)) => Some(v.to_string()),
+            Some(Value::Number(n)) => Some(n.to_string()),
             _ => None,
         };
-        if let Some(id) = id.filter(|id| reply.is_success() && !id.is_empty() && id != uuid)
+        let result = match (reply.status, reply.delivery) {
+            (Some(s), _) => ProvisionResult::Status(s, id.as_deref()),
+            (None, Delivery::NotSent) => ProvisionResult::NotSent,
+            (None, _) => ProvisionResult::NoAnswer,
+        };
+        if let Some(id) = id
+            .as_ref()
+            .filter(|id| reply.is_success() && !id.is_empty() && id.as_str() != uuid)
             && let Ok(mut ids) = self.provider_ids.lock()
         {
-            ids.insert(uuid.to_owned(), id);
+            ids.insert(uuid.to_owned(), id.clone());
         }
-        match reply.status {
-            Some(s) if (200..300).contains(&s) => self.ledger.set(uuid, EntryState::Live),
-            Some(s) if (400..500).contains(&s) && s != 408 && s != 429 => {
-                self.ledger.set(uuid, EntryState::Refused)
-            }
-            _ => {}
-        }
+        self.ledger.provisioned(uuid, result);
     }
 
     /// `PUT {base_url}/{uuid}` (or the provider id, by `[provision] path_id`).
@@ -236,22 +255,36 @@ impl PartnerClient {
         .await
     }
 
-    /// `DELETE {base_url}/{uuid}`; a 2xx, 404 or 410 with real credentials clears the ledger.
+    /// `DELETE {base_url}/{uuid}` (or the provider id, by `[provision] path_id`); what a removal with real credentials got goes into the
+    /// ledger (which decides whether it proves the resource gone).
     pub async fn deprovision(&self, uuid: &str, credentials: Credentials, label: &str) -> Reply {
+        let path_id = self.resource_id(uuid);
+        self.deprovision_at(uuid, &path_id, credentials, label)
+            .await
+    }
+
+    /// `DELETE {base_url}/{path_id}` for the ledger's `uuid`: `path_id` is the uuid or the
+    /// partner's own id for it.
+    pub async fn deprovision_at(
+        &self,
+        uuid: &str,
+        path_id: &str,
+        credentials: Credentials,
+        label: &str,
+    ) -> Reply {
         let real = credentials == Credentials::Manifest;
         let reply = self
             .send(Request {
                 method: Method::DELETE,
-                path: self.resource_path(uuid),
+                path: format!("/{path_id}"),
                 body: None,
                 credentials,
                 label,
             })
             .await;
-        if real
-            && matches!(reply.status, Some(s) if (200..300).contains(&s) || s == 404 || s == 410)
-        {
-            self.ledger.set(uuid, EntryState::Removed);
+        if real && reply.delivery != Delivery::NotSent {
+            self.ledger
+                .removal_answered(uuid, reply.status, path_id == uuid);
         }
         reply
     }
@@ -356,6 +389,7 @@ impl PartnerClient {
         let mut body = Vec::new();
         let mut truncated = false;
         let mut error = None;
+        let mut delivery = Delivery::Answered;
         match builder.send().await {
             Ok(mut resp) => {
                 status = Some(resp.status().as_u16());
@@ -404,7 +438,14 @@ impl PartnerClient {
                     }
                 }
             }
-            Err(e) => error = Some(describe(&e)),
+            Err(e) => {
+                delivery = if e.is_connect() {
+                    Delivery::NotSent
+                } else {
+                    Delivery::NoAnswer
+                };
+                error = Some(describe(&e));
+            }
         }
         let elapsed_ms = clock.elapsed().as_secs_f64() * 1000.0;
 
@@ -445,6 +486,7 @@ impl PartnerClient {
             headers: raw_headers,
             body,
             json,
+            delivery,
         }
     }
 

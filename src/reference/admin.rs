@@ -25,6 +25,7 @@ pub(crate) fn router(state: Arc<State>) -> Router {
     Router::new()
         .route("/admin/rotate/{uuid}", post(rotate))
         .route("/admin/verify/{uuid}", get(verify))
+        .route("/admin/resources", get(resources))
         .with_state(state)
 }
 
@@ -100,6 +101,22 @@ pub(crate) async fn attachment_names(state: &State, uuid: &str) -> Option<Vec<St
             .filter_map(|a| a.get("name").and_then(Value::as_str).map(str::to_owned))
             .collect(),
     )
+}
+
+/// What the partner holds: the uuids of its resources that were not removed (tests ask this after
+/// a run and its cleanup).
+async fn resources(AxState(state): AxState<Arc<State>>) -> Response {
+    let live: Vec<String> = state
+        .resources
+        .lock()
+        .map(|r| {
+            r.iter()
+                .filter(|(_, x)| !x.removed)
+                .map(|(uuid, _)| uuid.clone())
+                .collect()
+        })
+        .unwrap_or_default();
+    (StatusCode::OK, axum::Json(json!({ "live": live }))).into_response()
 }
 
 async fn rotate(AxState(state): AxState<Arc<State>>, Path(uuid): Path<String>) -> Response {

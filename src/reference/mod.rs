@@ -64,6 +64,9 @@ pub(crate) struct Resource {
     pub plan: String,
     pub config: serde_json::Map<String, serde_json::Value>,
     pub removed: bool,
+    /// Rows stored behind the uuid beyond the first (the duplicate-rows fault): each removal
+    /// deletes one row.
+    pub extra_rows: u32,
 }
 
 impl State {

@@ -194,6 +194,10 @@ fn repeated(state: &State, req: &Request) -> Option<Response> {
     };
     Some(match repeat {
         Repeat::SameResource => answer(state, &req.uuid, &existing),
+        Repeat::ExtraRow => {
+            add_row(state, &req.uuid);
+            answer(state, &req.uuid, &existing)
+        }
         Repeat::Gone => error(StatusCode::GONE, "this resource was deprovisioned"),
         Repeat::NewResource => {
             let res = fresh(state, req, json!(uuid::Uuid::new_v4().to_string()));
@@ -227,7 +231,12 @@ fn create(state: &Arc<State>, req: &Request) -> Step<Resource> {
     let res = fresh(state, req, provider_id(state, req));
     let (stored, created) = match state.resources.lock() {
         Ok(mut r) => match r.entry(req.uuid.clone()) {
-            Entry::Occupied(e) => (e.get().clone(), false),
+            Entry::Occupied(mut e) => {
+                if p_repeat(state) == Repeat::ExtraRow && !e.get().removed {
+                    e.get_mut().extra_rows += 1;
+                }
+                (e.get().clone(), false)
+            }
             Entry::Vacant(v) => (v.insert(res).clone(), true),
         },
         Err(_) => {
@@ -239,6 +248,19 @@ fn create(state: &Arc<State>, req: &Request) -> Step<Resource> {
         start_callbacks(state, req, &stored);
     }
     Ok(stored)
+}
+
+fn p_repeat(state: &State) -> Repeat {
+    state.behaviour.provision.repeat
+}
+
+/// Stores one more row behind `uuid` (the duplicate-rows fault).
+fn add_row(state: &State, uuid: &str) {
+    if let Ok(mut r) = state.resources.lock()
+        && let Some(res) = r.get_mut(uuid)
+    {
+        res.extra_rows += 1;
+    }
 }
 
 fn provider_id(state: &State, req: &Request) -> Value {
@@ -270,6 +292,7 @@ fn fresh(state: &State, req: &Request, provider_id: Value) -> Resource {
         plan: req.plan.clone(),
         config: new_config(state, &req.uuid),
         removed: false,
+        extra_rows: 0,
     }
 }
 

@@ -117,6 +117,11 @@ async fn deprovision(AxState(state): S, Path(uuid): Path<String>, headers: Heade
     match resources.get_mut(&uuid) {
         None => d.unknown.render(),
         Some(res) if res.removed => d.repeat.render(),
+        Some(res) if res.extra_rows > 0 => {
+            // One row of several goes; the uuid still finds the others.
+            res.extra_rows -= 1;
+            d.done.render()
+        }
         Some(res) => {
             res.removed = true;
             d.done.render()

@@ -272,12 +272,7 @@ mod tests {
         let x = xml(
             false,
             &[],
-            vec![Entry {
-                uuid: "u-1".into(),
-                label: "provision primary".into(),
-                state: crate::record::ledger::EntryState::Live,
-                billable: true,
-            }],
+            vec![Entry::new("u-1", "provision primary", true)],
         );
         assert!(
             x.contains(r#"message="1 resources could not be removed""#),

@@ -55,6 +55,9 @@ pub struct RunControls {
     pub fail_fast: bool,
     /// SHOULD violations (warnings) fail the run.
     pub strict: bool,
+    /// Where the run keeps its ledger on disk (`run` always gives one; tests and `demo` keep it in
+    /// memory).
+    pub ledger_file: Option<std::path::PathBuf>,
     /// Suites run at once (`--jobs`); None: `[run] jobs`, else the default.
     pub jobs: Option<usize>,
 }

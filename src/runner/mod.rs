@@ -1,6 +1,7 @@
 //! The runner: decides which checks run, runs them in suite order, turns verdicts into results,
 //! cleans up, and emits events. It never prints.
 
+pub mod cleanup;
 pub mod control;
 pub mod preflight;
 mod result;
@@ -16,8 +17,8 @@ mod traffic;
 use std::time::Instant;
 
 use crate::check::Blocker;
-use crate::check::CheckCtx;
 pub use crate::check::RunCtx;
+use crate::check::{CheckCtx, Stop};
 pub use control::{Interrupt, RunControls};
 pub use selection::{Partition, PlannedCheck, PlannedSuite, Selection, billable_estimate};
 
@@ -25,10 +26,19 @@ use crate::catalogue::Catalogue;
 
 use crate::config::Settings;
 use crate::error::{HarnessError, exit};
-use crate::partner::Credentials;
 use crate::record::events::{Event, EventSink};
-use crate::record::ledger::Entry;
+use crate::record::ledger::{Entry, Ledger, RunInfo};
 use crate::record::outcome::{CheckResult, Outcome, RootCause, Summary};
+use std::sync::Arc;
+
+/// The directory `run` keeps its ledgers in unless given `--ledger FILE`.
+pub const LEDGER_DIR: &str = ".addon-conformance";
+
+/// How long a check may still run after an interrupt before it is cut short.
+const INTERRUPT_GRACE: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// What a check cut short by an interrupt reports.
+const INTERRUPTED: &str = "interrupted: the run was stopped while this check was running";
 
 /// Everything a run produced.
 #[derive(Debug, Clone)]
@@ -97,10 +107,52 @@ pub async fn run(inputs: RunInputs, sink: &mut dyn EventSink) -> Result<RunRepor
     {
         return Err(problem);
     }
-    let ctx = RunCtx::start_with_target(inputs.manifest, settings).await?;
+    let ledger = match &inputs.controls.ledger_file {
+        Some(path) => Arc::new(open_ledger(path, &inputs.manifest, &settings)?),
+        None => Arc::default(),
+    };
+    let ctx = RunCtx::start_with_target(inputs.manifest, settings, ledger).await?;
     let report = execute(&ctx, &plan, &inputs.controls, sink).await;
+    if let (true, Some(path)) = (report.leftovers.is_empty(), ctx.ledger.path()) {
+        // Nothing may remain: the ledger has done its job (and its default directory, if empty).
+        let _ = std::fs::remove_file(&path);
+        if let Some(dir) = path
+            .parent()
+            .filter(|d| d.file_name().is_some_and(|n| n == LEDGER_DIR))
+        {
+            let _ = std::fs::remove_dir(dir);
+        }
+    }
     ctx.stop().await;
     Ok(report)
+}
+
+/// Creates the run's ledger file; a run that cannot keep one does not start.
+fn open_ledger(
+    path: &std::path::Path,
+    manifest: &crate::manifest::Manifest,
+    settings: &Settings,
+) -> Result<Ledger, HarnessError> {
+    let run = RunInfo {
+        run: path
+            .file_stem()
+            .map(|s| s.to_string_lossy().trim_start_matches("ledger-").to_owned())
+            .unwrap_or_default(),
+        addon: manifest.id.clone().unwrap_or_default(),
+        base_url: settings
+            .base_url
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default(),
+        started_unix_ms: std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX)),
+    };
+    Ledger::on_disk(path, &run).map_err(|source| HarnessError::Io {
+        action: "create the ledger",
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 /// Runs the planned suites against the partner.
@@ -160,7 +212,13 @@ pub async fn execute(
     }
     let sink = stream.into_sink();
     let mark = traffic::Mark::now(ctx);
-    let leftovers = cleanup(ctx).await;
+    let budget = if controls.interrupt.is_triggered() {
+        cleanup::INTERRUPTED_BUDGET
+    } else {
+        cleanup::RUN_BUDGET
+    };
+    let leftovers =
+        cleanup::run_until(&ctx.partner, &ctx.ledger, budget, Some(&controls.interrupt)).await;
     if let Some(traffic) = mark.cleanup_traffic(ctx) {
         sink.emit(&traffic);
     }
@@ -168,14 +226,22 @@ pub async fn execute(
     if let Some(note) = target::exit_note(ctx, &exit_noted) {
         sink.emit(&Event::Note { text: note });
     }
+    if let (false, Some(path)) = (leftovers.is_empty(), ctx.ledger.path()) {
+        sink.emit(&Event::Note {
+            text: format!(
+                "the ledger {} lists what may remain: `addon-conformance cleanup --ledger {}` retries",
+                path.display(),
+                path.display()
+            ),
+        });
+    }
     sink.emit(&Event::Cleanup {
         billable_provisions,
         leftovers: leftovers.clone(),
     });
-    let exit_code = target::exit_code(
-        ctx,
-        exit_code(&summary, &leftovers, controls, stopped.is_some()),
-    );
+    // An interrupt during the cleanup ends the run as interrupted too.
+    let interrupted = stopped.is_some() || controls.interrupt.is_triggered();
+    let exit_code = target::exit_code(ctx, exit_code(&summary, &leftovers, controls, interrupted));
     sink.emit(&Event::RunFinished {
         summary: summary.clone(),
         exit_code,
@@ -354,6 +420,7 @@ pub(super) async fn run_one(
     catalogue: Option<&Catalogue>,
     suite: &PlannedSuite,
     planned: &PlannedCheck,
+    interrupt: &Interrupt,
 ) -> CheckResult {
     let first_seq = ctx.journal.next_seq();
     let started = Instant::now();
@@ -361,12 +428,21 @@ pub(super) async fn run_one(
     let cx = CheckCtx::new(ctx);
     // The check's exchanges are told apart from those of checks running beside it.
     let id = planned.check.id;
-    let verdict = target::guard(
+    let check = target::guard(
         ctx,
         first_seq,
         crate::record::journal::as_check(id, (planned.check.run)(&cx)),
-    )
-    .await;
+    );
+    let verdict = tokio::select! {
+        v = check => v,
+        // A wait ends at once on the interrupt (as interrupted); anything else the check does
+        // gets a moment's grace, so a request in flight to a responsive partner gets its answer
+        // and the ledger knows what exists. Then it is cut short; cleanup follows.
+        () = async {
+            interrupt.triggered().await;
+            tokio::time::sleep(INTERRUPT_GRACE).await;
+        } => Err(Stop::Blocked(Blocker::from(INTERRUPTED.to_owned()))),
+    };
     // What the partner's answers (or silence) say beyond this check: reviewed in this check's
     // exchanges only.
     let made = ctx.journal.since_for(first_seq, id);
@@ -379,24 +455,4 @@ pub(super) async fn run_one(
     let mut result = result::finish(ctx, catalogue, suite, planned, verdict, first_seq, ms);
     result.partner_log = target::log_since(ctx, from);
     result
-}
-
-/// Attempts per resource at cleanup: Heroku retries failed deliveries too.
-const CLEANUP_ATTEMPTS: usize = 3;
-
-/// Deprovisions everything the ledger says may still exist, retrying 5xx answers and transport
-/// failures. Returns what could not be removed.
-async fn cleanup(ctx: &RunCtx) -> Vec<Entry> {
-    for entry in ctx.ledger.outstanding() {
-        for attempt in 1..=CLEANUP_ATTEMPTS {
-            let label = format!("cleanup (attempt {attempt})");
-            let reply = ctx
-                .deprovision(&entry.uuid, Credentials::Manifest, &label)
-                .await;
-            if !matches!(reply.status, None | Some(500..)) {
-                break;
-            }
-        }
-    }
-    ctx.ledger.outstanding()
 }

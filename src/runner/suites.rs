@@ -98,7 +98,7 @@ impl SuiteRun<'_, '_> {
                 (Some(why), _) => early(Stop::Skip(why.clone())),
                 (None, Some(blocker)) => early(Stop::Blocked(blocker)),
                 (None, None) => {
-                    let check = run_one(ctx, catalogue, suite, planned);
+                    let check = run_one(ctx, catalogue, suite, planned, &self.controls.interrupt);
                     traffic::waiting(ctx, check, planned.check.id, &mut sink).await
                 }
             };

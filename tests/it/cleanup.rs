@@ -156,12 +156,13 @@ fn the_dry_run_estimate_matches_a_conformant_run() {
         &mut Recorder::default(),
     );
     // The estimate counts every provision the plan sends with real credentials; the run counts
-    // only those the partner accepted (the conformant reference refuses four: the malformed
-    // body, the Private Space plan, the unknown region and the removed uuid sent again). A
-    // refusal proven to have created nothing (its deprovision answered 404) stays unbilled.
+    // the resources the partner accepted (the conformant reference refuses three probes: the
+    // malformed body, the Private Space plan, the unknown region; the removed uuid sent again is
+    // refused too, but its resource was billed once already). A refusal proven to have created
+    // nothing (its deprovision answered 404) stays unbilled.
     assert_eq!(
         billable_estimate(&plan),
-        outcome.report.billable_provisions + 4
+        outcome.report.billable_provisions + 3
     );
     for check in ["PROV-14", "GEN-02", "OPT-02", "AUTH-02.provision", "MAN-01"] {
         let selection = Selection {
@@ -181,4 +182,97 @@ fn the_dry_run_estimate_matches_a_conformant_run() {
             "{check}"
         );
     }
+}
+
+/// Triggers the interrupt once the named check has been waiting for a second, and notes when.
+struct InterruptWhileWaiting {
+    check: &'static str,
+    interrupt: Interrupt,
+    at: Option<std::time::Instant>,
+    recorder: Recorder,
+}
+
+impl EventSink for InterruptWhileWaiting {
+    fn emit(&mut self, event: &Event) {
+        if let Event::Waiting { id, .. } | Event::WaitingFor { id, .. } = event
+            && id == self.check
+            && self.at.is_none()
+        {
+            self.at = Some(std::time::Instant::now());
+            self.interrupt.trigger();
+        }
+        self.recorder.emit(event);
+    }
+}
+
+#[test]
+fn an_interrupt_during_a_ten_minute_wait_ends_within_seconds_with_cleanup() {
+    use addon_conformance::config::{Config, Overrides};
+    use addon_conformance::manifest::Manifest;
+    use addon_conformance::reference::ReferencePartner;
+    use addon_conformance::runner::RunInputs;
+    runtime().block_on(async {
+        let faults = FaultSet::parse(&["async-never-completes".to_owned()]).unwrap();
+        let partner = ReferencePartner::start(faults, ([127, 0, 0, 1], 0).into())
+            .await
+            .unwrap();
+        let manifest = Manifest::parse(&partner.manifest_text(), "reference manifest").unwrap();
+        // The provision action never comes, and the run would wait ten minutes for it.
+        let text = partner
+            .config_text()
+            .replace("provision_action = \"3s\"", "provision_action = \"10m\"")
+            .replace("callback = \"3s\"", "callback = \"10m\"");
+        assert!(text.contains("\"10m\""));
+        let config = Config::parse(&text, "reference config").unwrap();
+        let interrupt = Interrupt::new();
+        let mut sink = InterruptWhileWaiting {
+            check: "ASYNC-03",
+            interrupt: interrupt.clone(),
+            at: None,
+            recorder: Recorder::default(),
+        };
+        let report = addon_conformance::runner::run(
+            RunInputs {
+                manifest,
+                config,
+                config_source: "reference config".into(),
+                overrides: Overrides::default(),
+                selection: Selection {
+                    checks: vec!["ASYNC-03".into()],
+                    ..Selection::default()
+                },
+                controls: RunControls {
+                    interrupt,
+                    ..RunControls::default()
+                },
+            },
+            &mut sink,
+        )
+        .await
+        .unwrap();
+        let took = sink.at.expect("ASYNC-03 waited").elapsed();
+        assert!(
+            took < std::time::Duration::from_secs(30),
+            "interrupt to end of run: {took:?}"
+        );
+        assert_eq!(report.exit_code, 130);
+        let async03 = report.results.iter().find(|r| r.id == "ASYNC-03").unwrap();
+        assert_eq!(async03.outcome, Outcome::Blocked, "{async03:?}");
+        assert!(
+            async03.message.contains("interrupted"),
+            "{}",
+            async03.message
+        );
+        assert!(report.billable_provisions >= 1);
+        assert!(report.leftovers.is_empty(), "{:?}", report.leftovers);
+        assert_eq!(partner.live_resources(), 0);
+        let events = &sink.recorder.events;
+        assert!(events.iter().any(|e| matches!(e, Event::Cleanup { .. })));
+        assert!(
+            events
+                .iter()
+                .any(|e| matches!(e, Event::RunFinished { .. }))
+        );
+        partner.stop().await;
+    });
 }

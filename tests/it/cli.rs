@@ -39,8 +39,8 @@ fn verdicts(report: &std::path::Path) -> BTreeMap<String, String> {
         .collect()
 }
 
-/// Kills the server when the test ends, however it ends.
-struct Server(Child);
+/// Kills the server when the test ends, however it ends; holds its origin (`http://127.0.0.1:N`).
+struct Server(Child, String);
 
 impl Drop for Server {
     fn drop(&mut self) {
@@ -72,16 +72,38 @@ fn serve_reference(
     // Event-driven wait: the server prints this line once it listens and has written the files.
     let stdout = child.stdout.take().unwrap();
     let mut lines = BufReader::new(stdout).lines();
-    loop {
+    let origin = loop {
         let line = lines
             .next()
             .expect("serve-reference printed its address")
             .unwrap();
-        if line.starts_with("reference partner listening on") {
-            break;
+        if let Some(origin) = line.strip_prefix("reference partner listening on ") {
+            break origin.to_owned();
         }
-    }
-    Server(child)
+    };
+    Server(child, origin)
+}
+
+/// The uuids the reference partner still holds, from its admin endpoint.
+fn live_at(server: &Server) -> Vec<String> {
+    use std::io::{Read, Write};
+    let addr = server.1.trim_start_matches("http://");
+    let mut conn = std::net::TcpStream::connect(addr).unwrap();
+    write!(
+        conn,
+        "GET /admin/resources HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut text = String::new();
+    conn.read_to_string(&mut text).unwrap();
+    let body = text.split("\r\n\r\n").nth(1).unwrap();
+    let json: serde_json::Value = serde_json::from_str(body).unwrap();
+    json["live"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_owned())
+        .collect()
 }
 
 fn same_verdicts_as_demo(faults: &[&str]) {
@@ -409,24 +431,40 @@ fn sigterm_then_a_second_signal_aborts_at_once() {
     let manifest = tmp("addon-manifest.json");
     let config = manifest.with_file_name("conformance.toml");
     let _server = serve_reference(&[], &manifest, &config);
+    let ledger = manifest.with_file_name("ledger.jsonl");
     // A partner that accepts connections and never answers: the run is provably blocked on its
     // first provision (for up to a minute) while both signals arrive.
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let silent = format!("http://{}/heroku/resources", listener.local_addr().unwrap());
+    let (accepted, connected) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let mut held = Vec::new();
         for stream in listener.incoming().flatten() {
             held.push(stream);
+            let _ = accepted.send(());
         }
     });
     let mut run = start_run_with(
         &manifest,
         &config,
-        &["--base-url", &silent, "--request-timeout", "60s"],
+        &[
+            "--base-url",
+            &silent,
+            "--request-timeout",
+            "60s",
+            // One provision in flight at a time: the listing below names exactly that one.
+            "--jobs",
+            "1",
+            "--ledger",
+            ledger.to_str().unwrap(),
+        ],
     );
     read_until(&run.stdout, |l| l.starts_with("Provision"));
+    // The first provision is in flight (and in the ledger, written before the connection).
+    connected.recv().unwrap();
     signal(&run.child, "TERM");
     read_until(&run.stderr, |l| l.starts_with("interrupted:"));
+    // The interrupted run's cleanup now waits on the silent partner: the second signal aborts it.
     signal(&run.child, "INT");
     let status = run.child.wait().unwrap();
     let out: Vec<String> = run.stdout.iter().collect();
@@ -434,6 +472,84 @@ fn sigterm_then_a_second_signal_aborts_at_once() {
     assert_eq!(status.code(), Some(130));
     assert!(err.iter().any(|l| l.starts_with("aborted:")), "{err:?}");
     assert!(!out.iter().any(|l| l.contains("cleanup:")), "{out:?}");
+    // The provision in flight is listed from the ledger, with the curl that removes it.
+    let (_, entries) = addon_conformance::record::ledger::read_file(&ledger).unwrap();
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    let listed = err
+        .iter()
+        .any(|l| l.contains(&entries[0].uuid) && l.contains("curl -sS -X DELETE"));
+    assert!(listed, "{err:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_killed_run_loses_nothing_cleanup_from_its_ledger_empties_the_partner() {
+    let manifest = tmp("addon-manifest.json");
+    let config = manifest.with_file_name("conformance.toml");
+    let dir = manifest.parent().unwrap().to_path_buf();
+    let ledger = dir.join(".addon-conformance").join("ledger-killed.jsonl");
+    // Slow first provision: the shared one is still in flight at the partner for a while.
+    let server = serve_reference(&["sluggish-provision"], &manifest, &config);
+    let mut run = start_run_with(&manifest, &config, &["--ledger", ledger.to_str().unwrap()]);
+    read_until(&run.stdout, |l| l.contains("PROV-03"));
+    signal(&run.child, "KILL");
+    run.child.wait().unwrap();
+    let live = live_at(&server);
+    assert!(!live.is_empty(), "the run had made something");
+    let (_, entries) = addon_conformance::record::ledger::read_file(&ledger).unwrap();
+    for uuid in &live {
+        assert!(
+            entries
+                .iter()
+                .any(|e| &e.uuid == uuid && e.state.may_exist()),
+            "{uuid} is live but not outstanding in the ledger: {entries:?}"
+        );
+    }
+    let cleanup = |expect: &str| {
+        let out = cmd(&[
+            "cleanup",
+            "--manifest",
+            manifest.to_str().unwrap(),
+            "--config",
+            config.to_str().unwrap(),
+            "--ledger",
+            ledger.to_str().unwrap(),
+        ]);
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{text}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(text.contains(expect), "{text}");
+        text
+    };
+    let first = cleanup("nothing left behind");
+    for uuid in &live {
+        assert!(first.contains(&format!("removed {uuid}")), "{first}");
+    }
+    assert_eq!(live_at(&server), Vec::<String>::new());
+    // Idempotent: the ledger now says every resource is gone, and nothing is sent.
+    cleanup("nothing outstanding");
+    // Without --ledger, every ledger in ./.addon-conformance/; a finished one is removed.
+    let out = Command::new(BIN)
+        .current_dir(&dir)
+        .args(["cleanup", "--manifest", manifest.to_str().unwrap()])
+        .args(["--config", config.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("nothing outstanding"), "{text}");
+    assert!(!ledger.exists());
+    let again = Command::new(BIN)
+        .current_dir(&dir)
+        .args(["cleanup", "--manifest", manifest.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&again.stdout).contains("nothing to clean up"));
 }
 
 fn run_via(

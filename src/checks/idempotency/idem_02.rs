@@ -1,8 +1,9 @@
-//! IDEM-02: the shared resource's provision, delivered again unchanged, is answered like the
-//! first delivery with the same id: one resource.
+//! IDEM-02: a provision delivered again unchanged is answered like the first delivery with the
+//! same id, and is one resource: after its removal, nothing of it is left. Uses a probe of its
+//! own (removing the shared resource would take it from the checks after this one).
 
 use crate::check::judge::{is_2xx, observed_status};
-use crate::check::{CheckCtx, Resource, Stop, Verdict, pass};
+use crate::check::{CheckCtx, Stop, Verdict, blocked, pass};
 use crate::partner::Reply;
 use crate::record::outcome::Finding;
 
@@ -10,15 +11,30 @@ crate::check!(
     "IDEM-02",
     Must,
     "a repeated provision gives the same resource and id",
+    provisions = 1,
     run
 );
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
-    let res = cx.live_resource(Resource::Primary).await?;
-    let again = cx
-        .resend(&res, "provision primary again (repeat delivery)")
+    let probe = cx.probe(cx.default_plan());
+    let first = probe.send("provision a uuid to deliver twice").await;
+    if !first.is_success() {
+        return blocked(format!(
+            "the first delivery was not accepted: {} (see PROV-02)",
+            first.exchange.summary()
+        ));
+    }
+    let again = probe
+        .send("provision the same uuid again (repeat delivery)")
         .await;
-    judge(&res.reply, &again)
+    let verdict = judge(&first, &again);
+    if verdict.is_err() {
+        probe
+            .remove("deprovision the repeatedly delivered uuid")
+            .await;
+        return verdict;
+    }
+    super::nothing_left(cx, &probe, "repeatedly delivered").await
 }
 
 pub fn judge(first: &Reply, again: &Reply) -> Verdict {
@@ -55,7 +71,17 @@ pub fn judge(first: &Reply, again: &Reply) -> Verdict {
 mod tests {
     use super::*;
     use crate::check::Pass;
-    use crate::check::testing::{assert_found, reply};
+    use crate::check::testing::{assert_found, ctx_for, reply, run_check, start, stub};
+
+    #[tokio::test]
+    async fn a_copy_that_survives_the_removal_fails() {
+        let server = start(stub(200, r#"{"id":"same","config":{}}"#)).await;
+        let ctx = ctx_for(&server.uri(), |_| {}).await;
+        let v = run_check(&super::CHECK, &ctx).await;
+        assert_found(&v, Some("status"), "a copy survived");
+        // Two deliveries, two removals answered 2xx: no row per delivery can remain.
+        assert!(ctx.ledger.outstanding().is_empty());
+    }
 
     #[test]
     fn same_id_passes() {

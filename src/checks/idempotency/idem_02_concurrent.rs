@@ -1,5 +1,6 @@
 //! IDEM-02 (concurrent): N identical provisions of a fresh uuid sent at once give one resource:
-//! every successful answer carries the same id. N is `[idempotency] concurrent_deliveries`.
+//! every successful answer carries the same id, and after its removal nothing of it is left. N is
+//! `[idempotency] concurrent_deliveries`.
 
 use crate::catalogue::Level;
 use crate::check::judge::{is_2xx, observed_status};
@@ -23,10 +24,13 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     let probe = cx.probe(cx.default_plan());
     let replies = probe.send_concurrently(n).await.map_err(Stop::Error)?;
     let verdict = judge(&replies);
-    probe
-        .remove("deprovision the concurrently provisioned uuid")
-        .await;
-    verdict
+    if verdict.is_err() {
+        probe
+            .remove("deprovision the concurrently provisioned uuid")
+            .await;
+        return verdict;
+    }
+    super::nothing_left(cx, &probe, "concurrently provisioned").await
 }
 
 pub fn judge(replies: &[Reply]) -> Verdict {

@@ -107,6 +107,8 @@ pub(crate) enum Repeat {
     Gone,
     /// Creates a new resource with a new id.
     NewResource,
+    /// Stores another row behind the same uuid and answers the stored resource (same id).
+    ExtraRow,
 }
 
 /// How a new resource is stored.

@@ -156,6 +156,8 @@ fn provision(f: &impl Fn(F) -> bool) -> ProvisionBehaviour {
         keyed_by_own_id: f(F::VariantOwnIntegerId),
         repeat: if f(F::DuplicateOnRepeat) {
             Repeat::NewResource
+        } else if f(F::DuplicateRows) {
+            Repeat::ExtraRow
         } else {
             Repeat::SameResource
         },

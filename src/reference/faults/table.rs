@@ -104,6 +104,8 @@ faults! {
         fail: ["REGION-07"], warn: [];
     DuplicateOnRepeat = "duplicate-resource-on-repeat": "a repeated provision creates a new resource with a new id",
         fail: ["IDEM-02", "IDEM-02.concurrent"], warn: [];
+    DuplicateRows = "duplicate-rows": "stores one row per delivery behind one uuid, answering the same id; a removal deletes one row",
+        fail: ["IDEM-02", "IDEM-02.concurrent"], warn: [];
     ConcurrentRace = "race-on-concurrent-duplicates": "concurrent duplicates race past the uuid lookup and each create a resource",
         fail: ["IDEM-02.concurrent"], warn: [];
     RemovedProvisionRecreated = "removed-provision-recreated": "a provision for a deprovisioned uuid recreates it",

@@ -361,6 +361,8 @@ pub fn run_with(bin: &Path, kind: Kind, extra: &[&str]) -> RunResult {
         .arg(&config_path)
         .arg("--report-json")
         .arg(&report)
+        .arg("--ledger")
+        .arg(dir.join("ledger.jsonl"))
         .args(extra)
         .env_remove("ADDON_PASSWORD")
         .output()

@@ -262,7 +262,12 @@ pub fn judge_refused_for(attempt: &Attempt, dashboard: &str, why: &str, fix: &st
     };
     match first.status {
         Some(403) => pass(),
-        s if is_5xx(s) || s.is_none() => finding(observed_status(first))
+        // No answer is no evidence either way: not a refusal, not a sign-in.
+        None => blocked(format!(
+            "the login got no answer: {}",
+            observed_status(first)
+        )),
+        s if is_5xx(s) => finding(observed_status(first))
             .level(Level::Must)
             .hint(format!(
                 "a server error is no refusal: {fix}, and answer 403"

@@ -113,6 +113,7 @@ fn expect_exact_with(expected: &Expectation, jobs: Option<usize>) -> Result<(), 
             r.ids(Outcome::Skip)
         ));
     }
+    problems.extend(r.results.iter().filter_map(evidence_problem));
     // A fault that never completes an asynchronous removal (ASYNC-07) leaves the harness without
     // proof of it: those removals, and only those, are listed as leftovers.
     let unproven = |e: &addon_conformance::record::ledger::Entry| {
@@ -130,6 +131,36 @@ fn expect_exact_with(expected: &Expectation, jobs: Option<usize>) -> Result<(), 
     } else {
         Err(problems.join("\n").into())
     }
+}
+
+/// A failing or warning check cites first the exchange that shows the violation, and its curl
+/// repeats that request (method and path); a finding without a curl cites only callbacks or
+/// nothing from the partner at all.
+fn evidence_problem(c: &addon_conformance::record::outcome::CheckResult) -> Option<String> {
+    if !matches!(c.outcome, Outcome::Fail | Outcome::Warn) {
+        return None;
+    }
+    let e = &c.evidence;
+    let Some(curl) = &e.curl else {
+        return None;
+    };
+    let Some(first) = e.exchanges.first() else {
+        return Some(format!("{}: a curl but no cited exchange", c.id));
+    };
+    let path = |url: &str| {
+        url::Url::parse(url)
+            .map(|u| u.path().to_owned())
+            .unwrap_or_default()
+    };
+    let method = format!("-X {} ", first.request.method);
+    let curl_url = curl.split('\'').nth(1).map(path).unwrap_or_default();
+    if !curl.contains(&method) || curl_url != path(&first.request.url) {
+        return Some(format!(
+            "{}: the curl ({curl}) does not repeat the first cited exchange ({} {})",
+            c.id, first.request.method, first.request.url
+        ));
+    }
+    None
 }
 
 fn main() {

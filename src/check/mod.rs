@@ -6,6 +6,7 @@
 pub mod contact;
 pub mod ctx;
 pub mod judge;
+pub mod leftover;
 pub mod owed;
 pub mod own_id;
 pub mod resource;

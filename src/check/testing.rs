@@ -137,6 +137,23 @@ pub async fn refusing_bodies_with(marker: &str) -> MockServer {
 }
 
 /// The finding of a violated verdict; any other verdict fails the test.
+/// Runs `check` against a partner that answers provisions (POST) with `post` and every other
+/// request (the follow-up deprovisions) with `other`.
+pub async fn run_split(check: &Check, post: (u16, &str), other: (u16, &str)) -> Verdict {
+    use wiremock::matchers::method;
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(post.0).set_body_string(post.1))
+        .mount(&server)
+        .await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(other.0).set_body_string(other.1))
+        .mount(&server)
+        .await;
+    let ctx = ctx_for(&server.uri(), |_| {}).await;
+    run_check(check, &ctx).await
+}
+
 pub fn found(v: &Verdict) -> &Finding {
     match v {
         Err(Stop::Violated(f)) => f,

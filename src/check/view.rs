@@ -184,6 +184,12 @@ impl<'a> CheckCtx<'a> {
         self.run.lost_to_probe(which, res, why);
     }
 
+    /// Tells the cleanup that a refused provision was proven to have created nothing (the
+    /// deprovision that proved it answered 404/410): not billable, not a leftover.
+    pub fn mark_never_created(&self, uuid: &str) {
+        self.run.ledger.never_created(uuid);
+    }
+
     pub async fn resource(&self, which: Resource) -> Arc<Provisioned> {
         self.run.resource(which).await
     }

@@ -293,6 +293,11 @@ impl PartnerClient {
         reply
     }
 
+    /// The manifest's Basic `Authorization` value.
+    pub(crate) fn manifest_basic(&self) -> String {
+        basic(&self.settings.username, &self.settings.password)
+    }
+
     /// Sends one request and records it.
     pub async fn send(&self, req: Request<'_>) -> Reply {
         let base = self.settings.base_url.as_deref().unwrap_or_default();

@@ -103,6 +103,20 @@ impl PartnerClient {
         jar: &mut CookieJar,
         label: &str,
     ) -> Navigation {
+        self.sso_post_as(url, form, jar, label, Credentials::None)
+            .await
+    }
+
+    /// `sso_post`, with the first request carrying `credentials` (the manifest's Basic auth for
+    /// a differential: a browser never sends them).
+    pub async fn sso_post_as(
+        &self,
+        url: &str,
+        form: &[(String, String)],
+        jar: &mut CookieJar,
+        label: &str,
+        credentials: Credentials,
+    ) -> Navigation {
         for (k, v) in form {
             if TOKEN_FIELDS.contains(&k.as_str()) {
                 self.redactor().add("sso_token", v);
@@ -121,7 +135,14 @@ impl PartnerClient {
             }))
             .finish();
         let first = self
-            .hop(Method::POST, url, Some((body, shown)), jar, label)
+            .hop_as(
+                Method::POST,
+                url,
+                Some((body, shown)),
+                jar,
+                label,
+                credentials,
+            )
             .await;
         self.follow(url, first, jar, label).await
     }
@@ -216,6 +237,19 @@ impl PartnerClient {
         jar: &mut CookieJar,
         label: &str,
     ) -> Reply {
+        self.hop_as(method, url, form, jar, label, Credentials::None)
+            .await
+    }
+
+    async fn hop_as(
+        &self,
+        method: Method,
+        url: &str,
+        form: Option<(String, String)>,
+        jar: &mut CookieJar,
+        label: &str,
+        credentials: Credentials,
+    ) -> Reply {
         let parsed = url::Url::parse(url).ok();
         let host = parsed.as_ref().map(host_of).unwrap_or_default();
         let mut builder = self.http().request(method.clone(), url);
@@ -242,11 +276,21 @@ impl PartnerClient {
             shown_body = Some(shown);
         }
         builder = builder.header("Accept", "text/html,application/xhtml+xml");
+        if credentials == Credentials::Manifest {
+            builder = builder.header("Authorization", self.manifest_basic());
+            headers.insert(
+                0,
+                Header {
+                    name: "Authorization".into(),
+                    value: "Basic [REDACTED:credentials]".into(),
+                },
+            );
+        }
         let record = RequestRecord {
             method: method.to_string(),
             url: self.redactor().text(url),
             headers,
-            credentials: Credentials::None,
+            credentials,
             body: shown_body,
         };
         let reply = self.dispatch(builder, record, label).await;

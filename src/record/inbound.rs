@@ -126,13 +126,18 @@ impl Inbound {
 
     pub fn summary(&self) -> String {
         format!(
-            "{} {} -> {}{} ({})",
+            "{} {} -> {}{}{} ({})",
             self.method,
             self.path,
             self.status,
             self.error
                 .as_deref()
                 .map(|e| format!(" {e}"))
+                .unwrap_or_default(),
+            // The platform's own words, when it refused the call.
+            self.message
+                .as_deref()
+                .map(|m| format!(": {m}"))
                 .unwrap_or_default(),
             self.kind
         )

@@ -338,6 +338,19 @@ impl Ledger {
         });
     }
 
+    /// A refused provision whose deprovision then answered 404/410 (`check::leftover`): nothing
+    /// was created. Only an entry the ledger already holds for gone and that no delivery created
+    /// becomes `Refused`; a provision the partner accepted, or may have accepted, keeps what the
+    /// removal proved (a 404 is no proof for it).
+    pub fn never_created(&self, uuid: &str) {
+        self.update(uuid, |e| {
+            if e.deliveries == 0 && !e.state.may_exist() {
+                e.state = EntryState::Refused;
+                e.why = None;
+            }
+        });
+    }
+
     /// Something other than a removal with real credentials may have removed the resource (the
     /// partner answered 2xx to a DELETE it should have refused): a later 404 proves it gone.
     pub fn removal_may_have_happened(&self, uuid: &str) {

@@ -50,6 +50,9 @@ pub struct Finding {
     pub exchanges: Vec<Arc<Exchange>>,
     /// Callbacks the platform received that belong to the evidence.
     pub inbound: Vec<Arc<Inbound>>,
+    /// The violation shows on the platform's side only (a callback that never came): no
+    /// request to the partner reproduces it, so the report gives no curl.
+    pub platform_only: bool,
 }
 
 impl Finding {
@@ -73,6 +76,12 @@ impl Finding {
 
     pub fn level(mut self, level: Level) -> Self {
         self.level = Some(level);
+        self
+    }
+
+    /// Marks a violation no partner request reproduces (see `platform_only`).
+    pub fn platform_only(mut self) -> Self {
+        self.platform_only = true;
         self
     }
 

@@ -17,7 +17,7 @@ mod sso;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, AtomicU64};
 use std::sync::{Arc, Mutex};
 
 use serde_json::json;
@@ -111,6 +111,8 @@ pub(crate) struct State {
     pub attachment_counts: Mutex<HashMap<String, usize>>,
     /// The timing faults delay only the first provision.
     pub delayed: AtomicBool,
+    /// The next integer provider id (the integer-id variants), one sequence like a database's.
+    pub next_id: AtomicU64,
     /// Secrets the platform sent (OAuth grant codes, tokens, log drain tokens), for leak scans.
     pub received_secrets: Mutex<Vec<String>>,
     /// Which app each install belongs to (for the sharing faults).
@@ -182,6 +184,7 @@ impl ReferencePartner {
             attachment_counts: Mutex::new(HashMap::new()),
             log_inputs: Mutex::new(HashMap::new()),
             delayed: AtomicBool::new(false),
+            next_id: AtomicU64::new(0),
             received_secrets: Mutex::new(Vec::new()),
             installs: sharing::Installs::default(),
             options,
@@ -327,7 +330,7 @@ region = "amazon-web-services::us-east-1"{path_id}
 # The reference answers in milliseconds, so short budgets keep the timing faults quick.
 request = "5s"
 connect = "2s"
-warn_after = "400ms"
+warn_after = "600ms"
 fail_after = "1200ms"
 # How long to wait for callbacks the partner owes (grant exchange, provision action).
 callback = "3s"

@@ -57,6 +57,9 @@ pub(super) async fn plan_change(
     if p.answer_api_key == ValueForm::Number {
         config.insert(format!("{PREFIX}_API_KEY"), json!(7));
     }
+    if p.answer_text {
+        return (StatusCode::OK, "ok").into_response();
+    }
     let body = json!({"config": config, "message": format!("changed from {from} to {plan}")});
     (StatusCode::OK, axum::Json(body)).into_response()
 }

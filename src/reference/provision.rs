@@ -76,6 +76,9 @@ async fn handle(state: &Arc<State>, headers: &HeaderMap, body: &Bytes) -> Step<R
 
 fn parse(state: &State, body: &Bytes) -> Step<Request> {
     let Ok(Value::Object(fields)) = serde_json::from_slice::<Value>(body) else {
+        if state.behaviour.provision.malformed_creates {
+            return Err(create_from_malformed(state, body).into());
+        }
         return Err(state.behaviour.provision.malformed_body.render().into());
     };
     let field = |k: &str| fields.get(k).and_then(Value::as_str).map(str::to_owned);
@@ -84,6 +87,29 @@ fn parse(state: &State, body: &Bytes) -> Step<Request> {
         return Err(error(StatusCode::UNPROCESSABLE_ENTITY, message).into());
     };
     Ok(Request { fields, uuid, plan })
+}
+
+/// A lenient parser: digs the uuid out of a body that is not JSON, stores a resource for it and
+/// answers 400 with what looks like a success body.
+fn create_from_malformed(state: &State, body: &Bytes) -> Response {
+    let text = String::from_utf8_lossy(body);
+    let uuid = text
+        .split("\"uuid\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').nth(1))
+        .unwrap_or_default()
+        .to_owned();
+    let req = Request {
+        fields: Map::new(),
+        uuid: uuid.clone(),
+        plan: String::new(),
+    };
+    let res = fresh(state, &req, json!(uuid));
+    let answer = json!({"id": uuid, "config": res.config, "message": "the body could not be read"});
+    if let Ok(mut r) = state.resources.lock() {
+        r.insert(uuid, res);
+    }
+    (StatusCode::BAD_REQUEST, axum::Json(answer)).into_response()
 }
 
 /// Keeps the secrets the platform sent, so leak scans look for them too.
@@ -247,7 +273,16 @@ fn provider_id(state: &State, req: &Request) -> Value {
                 .and_then(Value::as_str)
                 .unwrap_or_default()
         )),
-        IdScheme::Counter => json!(state.resources.lock().map(|r| r.len()).unwrap_or(0) + 1000),
+        IdScheme::Counter => json!(state.next_id.fetch_add(1, Ordering::Relaxed) + 1000),
+        IdScheme::Constant => json!("1"),
+        IdScheme::LiveCount => json!(
+            state
+                .resources
+                .lock()
+                .map(|r| r.values().filter(|x| !x.removed).count())
+                .unwrap_or(0)
+                + 1
+        ),
     }
 }
 
@@ -305,6 +340,11 @@ fn answer(state: &State, uuid: &str, res: &Resource) -> Response {
         "config": res.config,
         "message": "Your add-on is ready.",
     });
+    if !a.sync_config
+        && let Some(fields) = body.as_object_mut()
+    {
+        fields.remove("config");
+    }
     if a.log_drain_url {
         body["log_drain_url"] = json!(format!("https://drain.{ADDON_ID}.invalid/{uuid}"));
     }

@@ -12,10 +12,15 @@ use crate::config::COMMON_RUNTIME_REGIONS;
 
 /// 422 with a message the customer sees (or without one, under the fault).
 pub(super) fn unprocessable(state: &State, message: &str) -> Response {
-    if state.behaviour.regions.refusal_body == RefusalBody::Empty {
-        return (StatusCode::UNPROCESSABLE_ENTITY, axum::Json(json!({}))).into_response();
+    match state.behaviour.regions.refusal_body {
+        RefusalBody::Empty => {
+            (StatusCode::UNPROCESSABLE_ENTITY, axum::Json(json!({}))).into_response()
+        }
+        RefusalBody::PlainText => {
+            (StatusCode::UNPROCESSABLE_ENTITY, message.to_owned()).into_response()
+        }
+        RefusalBody::Message => error(StatusCode::UNPROCESSABLE_ENTITY, message),
     }
-    error(StatusCode::UNPROCESSABLE_ENTITY, message)
 }
 
 /// None when the plan may be provisioned in `region`; otherwise the refusal.

@@ -88,7 +88,13 @@ pub(super) fn authorise(state: &State, headers: &HeaderMap, guard: Guard) -> Ste
     if ok {
         return Ok(());
     }
-    Err(error(state.behaviour.auth.refusal, "invalid credentials").into())
+    let auth = &state.behaviour.auth;
+    if auth.unquoted_body {
+        let body = "{message: \"Unauthorized\"}";
+        let json = [(header::CONTENT_TYPE, "application/json")];
+        return Err((auth.refusal, json, body).into_response().into());
+    }
+    Err(error(auth.refusal, "invalid credentials").into())
 }
 
 pub(super) fn constant_eq(a: &str, b: &str) -> bool {

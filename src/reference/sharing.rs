@@ -253,8 +253,11 @@ async fn provisioned(state: &State, uuid: &str, heroku_id: &str, reply: Response
     let Ok(mut answer) = serde_json::from_slice::<Value>(&bytes) else {
         return Response::from_parts(parts, Body::from(bytes));
     };
-    if let Some(prefix) = s.recommended_prefix {
-        answer["recommended_prefix"] = json!(prefix);
+    if let Some(prefix) = s.recommended_prefix
+        && parts.status.is_success()
+        && let Some(fields) = answer.as_object_mut()
+    {
+        fields.insert("recommended_prefix".to_owned(), json!(prefix));
     }
     if let Some(id) = ticket {
         answer["id"] = json!(id);
@@ -268,7 +271,11 @@ async fn provisioned(state: &State, uuid: &str, heroku_id: &str, reply: Response
             .collect();
         answer["config"] = Value::Object(renamed);
     }
-    json_answer(parts.status, &answer)
+    // The handler's headers (its content type above all) stay; only the body changed.
+    let mut parts = parts;
+    parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+    let bytes = serde_json::to_vec(&answer).unwrap_or_default();
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 fn deprovisioned(state: &State, uuid: &str) {

@@ -15,7 +15,7 @@ use super::behaviour::{
     TokenKinds, TokenScope, UserAccess, UserToken,
 };
 use super::routes::{Step, authorise, constant_eq, error};
-use crate::heroku::sso::{now, resource_token, user_scoped_token};
+use crate::heroku::sso::{TOKEN_FIELDS, now, resource_token, user_scoped_token};
 
 const COOKIE: &str = "conformance_ref_session";
 /// Logins older (or newer) than this are refused.
@@ -81,7 +81,7 @@ fn provider_id_of(state: &State, uuid: &str) -> String {
 
 /// The uuid of the live resource whose provider id is `id`.
 fn uuid_of_provider_id(state: &State, id: &str) -> Option<String> {
-    live_resources(state)
+    live_resources(state, false)
         .into_iter()
         .find(|u| provider_id_of(state, u) == id)
 }
@@ -91,6 +91,7 @@ fn uuid_of_provider_id(state: &State, id: &str) -> Option<String> {
 fn signed_for(state: &State, uuid: &str, f: &Fields, ts: i64) -> bool {
     let field = |k: &str| f.get(k).map(String::as_str).unwrap_or_default();
     let salt = &state.sso_salt;
+    let check = state.behaviour.sso.token_check;
     let kind = match chosen(state.behaviour.sso.token_kinds, f) {
         // A partner that ignores the user-scoped token verifies the resource token alone.
         Some(Kind::UserScoped) if state.behaviour.sso.user_token != UserToken::Verified => {
@@ -99,7 +100,13 @@ fn signed_for(state: &State, uuid: &str, f: &Fields, ts: i64) -> bool {
         k => k,
     };
     let (given, expected) = match kind {
-        None => return false,
+        // A partner that skips the comparison for an empty token lets such a login through.
+        None => {
+            return check == TokenCheck::SkipsEmpty
+                && TOKEN_FIELDS
+                    .iter()
+                    .any(|k| f.get(*k).is_some_and(String::is_empty));
+        }
         Some(Kind::Legacy) => (
             field("token"),
             resource_token(&provider_id_of(state, uuid), salt, ts),
@@ -110,9 +117,15 @@ fn signed_for(state: &State, uuid: &str, f: &Fields, ts: i64) -> bool {
         ),
         Some(Kind::Resource) => (field("resource_token"), resource_token(uuid, salt, ts)),
     };
-    match state.behaviour.sso.token_check {
+    let exact = constant_eq(given, &expected);
+    match check {
         TokenCheck::LengthOnly => !given.is_empty() && given.len() == expected.len(),
-        TokenCheck::Exact => constant_eq(given, &expected),
+        TokenCheck::Exact | TokenCheck::AnyRecentTimestamp => exact,
+        TokenCheck::AcceptsZeros => {
+            exact || (!given.is_empty() && given.bytes().all(|b| b == b'0'))
+        }
+        TokenCheck::SkipsEmpty => exact || given.is_empty(),
+        TokenCheck::Prefix => !given.is_empty() && expected.starts_with(given),
     }
 }
 
@@ -211,17 +224,28 @@ fn verify(state: &State, headers: &HeaderMap, f: &Fields) -> Step<String> {
         None => return Err(sso.missing_timestamp.render().into()),
     };
     let no_token = |k: &str| f.get(k).is_none_or(String::is_empty);
-    if no_token("resource_token") && no_token("user_scoped_resource_token") && no_token("token") {
+    let empty_passes = sso.token_check == TokenCheck::SkipsEmpty
+        && TOKEN_FIELDS
+            .iter()
+            .any(|k| f.get(*k).is_some_and(String::is_empty));
+    if no_token("resource_token")
+        && no_token("user_scoped_resource_token")
+        && no_token("token")
+        && !empty_passes
+    {
         return Err(forbidden("The login carries no token").into());
     }
     if sso.checks_timestamp && (now() - ts).abs() > MAX_SKEW_SECS {
         return Err(forbidden("This login link has expired").into());
     }
-    let known = live_resources(state);
-    let valid = match sso.token_scope {
-        TokenScope::AnyResource => known.iter().any(|k| signed_for(state, k, f, ts)),
-        TokenScope::Resource => signed_for(state, uuid, f, ts),
+    let known = live_resources(state, sso.removed_resources == Strictness::Tolerate);
+    let signed_at = |t: i64| match sso.token_scope {
+        TokenScope::AnyResource => known.iter().any(|k| signed_for(state, k, f, t)),
+        TokenScope::Resource => signed_for(state, uuid, f, t),
     };
+    let valid = signed_at(ts)
+        || (sso.token_check == TokenCheck::AnyRecentTimestamp
+            && (now() - MAX_SKEW_SECS..=now()).any(signed_at));
     if !valid {
         return Err(forbidden("The login token is not valid").into());
     }
@@ -236,7 +260,7 @@ fn verify(state: &State, headers: &HeaderMap, f: &Fields) -> Step<String> {
         LoginTarget::Named => uuid.clone(),
     };
     if !known.contains(&uuid) {
-        return Err(error(StatusCode::NOT_FOUND, "no such resource").into());
+        return Err(sso.unknown_resource.render().into());
     }
     if sso.users == UserAccess::FirstUser && !first_user(state, &uuid, f) {
         return Err(forbidden("Only the account that created this resource may open it").into());
@@ -253,13 +277,14 @@ fn first_user(state: &State, uuid: &str, f: &Fields) -> bool {
     first.entry(uuid.to_owned()).or_insert(email.clone()) == &email
 }
 
-fn live_resources(state: &State) -> Vec<String> {
+/// The resources a login may open: the live ones, and the removed ones with `removed`.
+fn live_resources(state: &State, removed: bool) -> Vec<String> {
     state
         .resources
         .lock()
         .map(|r| {
             r.iter()
-                .filter(|(_, x)| !x.removed)
+                .filter(|(_, x)| removed || !x.removed)
                 .map(|(k, _)| k.clone())
                 .collect()
         })

@@ -20,6 +20,9 @@ pub(super) fn finish(
     // Redacted, and with control characters escaped: a partner's text must not drive a terminal.
     let red = |s: &str| crate::redact::sanitize(&ctx.redactor.text(s));
     let mut evidence = Evidence::default();
+    // The level shown is the one that produced the outcome (a SHOULD check can find a MUST
+    // breach and the other way round); a verdict without a finding shows the check's own.
+    let mut level = check.level;
     let mut blocked_by = None;
     let (outcome, message) = match verdict {
         Ok(Pass(note)) => (Outcome::Pass, note.unwrap_or_else(|| "ok".to_owned())),
@@ -34,32 +37,38 @@ pub(super) fn finish(
         Err(Stop::Error(why)) => (Outcome::Error, why),
         Err(Stop::Interrupted(what)) => (Outcome::Blocked, interrupted_message(&what)),
         Err(Stop::Violated(f)) => {
-            let level = f.level.unwrap_or(check.level);
+            level = f.level.unwrap_or(check.level);
             let outcome = match level {
                 Level::Must => Outcome::Fail,
                 Level::Should => Outcome::Warn,
                 Level::May => Outcome::Pass,
             };
+            // The exchanges the finding cites come first, in the order it cites them (the one
+            // that shows the violation first); then the check's other traffic, in order.
+            let mut others: Vec<_> = if first_seq > 0 {
+                ctx.journal
+                    .since_for(first_seq, check.id)
+                    .into_iter()
+                    .filter(|x| !f.exchanges.iter().any(|e| e.seq == x.seq))
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            others.sort_by_key(|x| x.seq);
             let mut exchanges = f.exchanges.clone();
-            if first_seq > 0 {
-                for x in ctx.journal.since_for(first_seq, check.id) {
-                    if !exchanges.iter().any(|e| e.seq == x.seq) {
-                        exchanges.push(x);
-                    }
-                }
-            }
-            exchanges.sort_by_key(|x| x.seq);
+            exchanges.extend(others);
             evidence = Evidence {
                 expected: Some(red(&f.expected)),
                 observed: Some(red(&f.observed)),
                 location: f.location.as_deref().map(red),
                 hint: f.hint.as_deref().map(red),
-                // Reproduce the exchange the finding cites, else the check's last one.
-                curl: f
-                    .exchanges
-                    .last()
-                    .or(exchanges.last())
-                    .map(|x| red(&x.curl())),
+                // Reproduce the exchange the finding cites first; a finding that cites only
+                // callbacks (or none, on the platform's side) has no partner request to repeat.
+                curl: match f.exchanges.first() {
+                    Some(x) => Some(red(&x.curl())),
+                    None if f.platform_only || !f.inbound.is_empty() => None,
+                    None => exchanges.last().map(|x| red(&x.curl())),
+                },
                 exchanges,
                 inbound: f.inbound.clone(),
             };
@@ -72,7 +81,7 @@ pub(super) fn finish(
         title: check.title.to_owned(),
         requirement: check.requirement.to_owned(),
         requirement_text: requirement.map(|r| r.statement.clone()).unwrap_or_default(),
-        level: check.level,
+        level,
         outcome,
         message: red(&message),
         doc: match (catalogue, requirement) {

@@ -156,8 +156,10 @@ fn the_dry_run_estimate_matches_a_conformant_run() {
         &mut Recorder::default(),
     );
     // The estimate counts every provision the plan sends with real credentials; the run counts
-    // only those the partner accepted (the conformant reference refuses its three probes:
-    // the malformed body, the Private Space plan, the unknown region).
+    // the resources the partner accepted (the conformant reference refuses three probes: the
+    // malformed body, the Private Space plan, the unknown region; the removed uuid sent again is
+    // refused too, but its resource was billed once already). A refusal proven to have created
+    // nothing (its deprovision answered 404) stays unbilled.
     assert_eq!(
         billable_estimate(&plan),
         outcome.report.billable_provisions + 3

@@ -834,7 +834,8 @@ fn exec_runs_the_command_with_the_app_side_config_and_its_exit_status() {
         "--",
         "sh",
         "-c",
-        "test -n \"$CONFORMANCE_REF_URL\" && exit 7",
+        // Without --as the attachment is named after the answer's recommended_prefix.
+        "test -n \"$REFDB_URL\" && exit 7",
     ]);
     let out = cmd(&args);
     assert_eq!(

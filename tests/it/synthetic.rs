@@ -207,10 +207,13 @@ fn check_partner(kind: Kind) {
         .get(kind.name())
         .unwrap_or_else(|| panic!("no [{}] in synthetic_expect.toml", kind.name()));
     // The quitter goes away after the run's first provision: only a serial run makes that the
-    // shared one (with --jobs another suite's probe may be in flight beside it).
+    // shared one (with --jobs another suite's probe may be in flight beside it). Void runs
+    // serially too: with --jobs the root cause is the first check to *finish* against the dead
+    // port (REGION-05's probe may beat PROV-02), a known limit of the contact review, which
+    // should follow requests in the order they were sent.
     let bin = std::path::Path::new(BIN);
     let run = match kind {
-        Kind::Quitter => synthetic::run_with(bin, kind, &["--jobs", "1"]),
+        Kind::Quitter | Kind::Void => synthetic::run_with(bin, kind, &["--jobs", "1"]),
         _ => synthetic::run(bin, kind),
     };
     let mut problems = expected.defects(&run.checks);

@@ -14,15 +14,25 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     for (credentials, what) in super::probes() {
         let probe = cx.probe(cx.default_plan());
         let label = format!("provision with {what}");
-        replies.push((what, probe.send_as(credentials, &label).await));
+        replies.push((
+            what,
+            probe.uuid.clone(),
+            probe.send_as(credentials, &label).await,
+        ));
     }
-    super::judge("provision", &replies)
+    let judged: Vec<_> = replies.iter().map(|(w, _, r)| (*w, r.clone())).collect();
+    super::judge("provision", &judged)?;
+    // Every probe was refused: none may have left a resource behind.
+    for (_, uuid, reply) in &replies {
+        crate::check::leftover::left_nothing(cx, uuid, reply).await?;
+    }
+    crate::check::pass()
 }
 
 #[cfg(test)]
 mod tests {
     use crate::check::Pass;
-    use crate::check::testing::{found, run_against, stub};
+    use crate::check::testing::{found, run_against, run_split, stub};
 
     #[tokio::test]
     async fn fails_when_the_partner_accepts() {
@@ -36,7 +46,7 @@ mod tests {
                 f.observed
             );
         }
-        let v = run_against(&super::CHECK, stub(401, "{}")).await;
+        let v = run_split(&super::CHECK, (401, "{}"), (404, "{}")).await;
         assert!(matches!(v, Ok(Pass(_))), "{v:?}");
     }
 }

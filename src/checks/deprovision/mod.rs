@@ -4,10 +4,22 @@
 pub mod async_07;
 pub mod deprov_02;
 pub mod deprov_03;
+pub mod gen_01_run;
+pub mod gen_05;
 pub mod idem_05;
 pub mod plan_07;
+pub mod prov_03_unique;
 
-crate::suite!(deprov_02, idem_05, plan_07, deprov_03, async_07);
+crate::suite!(
+    deprov_02,
+    idem_05,
+    plan_07,
+    deprov_03,
+    async_07,
+    prov_03_unique,
+    gen_01_run,
+    gen_05,
+);
 
 use std::sync::Arc;
 
@@ -29,14 +41,16 @@ pub async fn removed_resource(cx: &CheckCtx<'_>) -> Result<Arc<Provisioned>, Sto
     }
 }
 
-/// 404 or 410 pass; a 2xx or another 4xx warns; a 5xx or no answer fails.
+/// 404 or 410 pass; a 2xx, another 4xx or a 5xx warns (the probes using it are SHOULD checks
+/// and a finding stays at the check's level); no answer is no evidence.
 pub fn judge_gone(reply: &Reply, expected: &str, hint: &str) -> Verdict {
     match reply.status {
         Some(404 | 410) => pass(),
-        s if is_5xx(s) || s.is_none() => Err(Stop::violated(
+        None => blocked(format!("no answer to judge: {}", observed_status(reply))),
+        s if is_5xx(s) => Err(Stop::violated(
             Finding::new(expected, observed_status(reply))
                 .at("status")
-                .level(Level::Must)
+                .level(Level::Should)
                 .hint("a 5xx makes Heroku retry and alarms the customer; answer 404 or 410")
                 .exchange(&reply.exchange),
         )),
@@ -78,7 +92,10 @@ mod tests {
         );
         assert_eq!(
             level(judge_gone(&reply(500, ""), "e", "h")),
-            Some(Level::Must)
+            Some(Level::Should)
         );
+        let mut none = reply(500, "");
+        none.status = None;
+        assert!(matches!(judge_gone(&none, "e", "h"), Err(Stop::Blocked(_))));
     }
 }

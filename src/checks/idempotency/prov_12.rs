@@ -19,9 +19,11 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     let removal = cx
         .deprovision(&res.uuid, Credentials::Manifest, "deprovision secondary")
         .await;
-    if !(is_2xx(removal.status) || matches!(removal.status, Some(404 | 410))) {
+    // Only a 2xx proves a removal: a 404/410 says the partner did not have it, so a later
+    // success would be no recreation.
+    if !is_2xx(removal.status) {
         return blocked(format!(
-            "could not remove the secondary resource first: {}",
+            "the removal of the secondary resource was not proven (2xx): {}",
             removal.exchange.summary()
         ));
     }
@@ -53,8 +55,9 @@ pub fn judge(reply: &Reply) -> Verdict {
             ),
             "keep a tombstone per uuid and answer 410: recreating bills the customer for something they deleted",
         ),
-        s if is_5xx(s) || s.is_none() => finding(
-            Level::Must,
+        None => blocked(format!("no answer to judge: {}", observed_status(reply))),
+        s if is_5xx(s) => finding(
+            Level::Should,
             observed_status(reply),
             "a 5xx makes Heroku retry; answer 410",
         ),
@@ -80,7 +83,7 @@ mod tests {
             matches!(judge(&reply(200, r#"{"id":"a"}"#)), Err(Stop::Violated(f)) if f.level == Some(Level::Should))
         );
         assert!(
-            matches!(judge(&reply(500, "{}")), Err(Stop::Violated(f)) if f.level == Some(Level::Must))
+            matches!(judge(&reply(500, "{}")), Err(Stop::Violated(f)) if f.level == Some(Level::Should))
         );
     }
 }

@@ -26,6 +26,13 @@ pub fn judge(m: &Manifest) -> Verdict {
         .hint(hint)
         .into();
     };
+    let raw_sso = m.api().get("production").and_then(|p| p.get("sso_url"));
+    if raw_sso.is_some_and(|v| !v.is_string() && !v.is_null()) {
+        return Finding::new("an https URL", "`api.production.sso_url` is not a string")
+            .at("/api/production/sso_url")
+            .hint(hint)
+            .into();
+    }
     let urls = [("base_url", Some(base)), ("sso_url", m.sso_url.as_deref())];
     for (field, url) in urls {
         let Some(url) = url else { continue };
@@ -67,6 +74,13 @@ mod tests {
             &judge(&parse(r#"{"api":{}}"#)),
             Some("/api/production/base_url"),
             "`api.production.base_url` is missing or not a string",
+        );
+        assert_found(
+            &judge(&parse(
+                r#"{"api":{"production":{"base_url":"https://a.example/r","sso_url":7}}}"#,
+            )),
+            Some("/api/production/sso_url"),
+            "`api.production.sso_url` is not a string",
         );
     }
 }

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::check::{CheckCtx, Verdict, pass, pass_with};
+use crate::check::{CheckCtx, Verdict, pass, skip};
 use crate::manifest::Manifest;
 use crate::record::outcome::Finding;
 
@@ -27,7 +27,12 @@ pub fn valid_name(name: &str) -> bool {
 pub fn judge(m: &Manifest) -> Verdict {
     let expected = "an array of names matching ^[A-Z][0-9A-Z_]+$";
     let items = match m.api().get("config_vars") {
-        None => return pass_with("no config_vars declared"),
+        None | Some(Value::Null) => {
+            return skip("the manifest declares no api.config_vars: no name to judge");
+        }
+        Some(Value::Array(items)) if items.is_empty() => {
+            return skip("api.config_vars is empty: no name to judge");
+        }
         Some(Value::Array(items)) => items,
         Some(_) => {
             return Finding::new(expected, "`api.config_vars` is not an array")
@@ -49,8 +54,8 @@ pub fn judge(m: &Manifest) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::Pass;
     use crate::check::testing::assert_found;
+    use crate::check::{Pass, Stop};
     use crate::checks::manifest::parse;
 
     #[test]
@@ -74,5 +79,15 @@ mod tests {
             Some("/api/config_vars"),
             "`api.config_vars` is not an array",
         );
+        assert_found(
+            &judge(&parse(r#"{"api":{"config_vars":{"A_URL":1}}}"#)),
+            Some("/api/config_vars"),
+            "`api.config_vars` is not an array",
+        );
+        assert!(matches!(judge(&parse(r#"{"api":{}}"#)), Err(Stop::Skip(_))));
+        assert!(matches!(
+            judge(&parse(r#"{"api":{"config_vars":[]}}"#)),
+            Err(Stop::Skip(_))
+        ));
     }
 }

@@ -1,6 +1,8 @@
 //! MAN-06: every config var carries the prefix and one `_`.
 
-use crate::check::{CheckCtx, Verdict, pass};
+use serde_json::Value;
+
+use crate::check::{CheckCtx, Verdict, blocked, pass, skip};
 use crate::manifest::Manifest;
 use crate::record::outcome::Finding;
 
@@ -18,6 +20,13 @@ pub fn has_prefix(name: &str, prefix: &str) -> bool {
 }
 
 pub fn judge(m: &Manifest) -> Verdict {
+    match m.api().get("config_vars") {
+        Some(Value::Array(items)) if !items.is_empty() => {}
+        None | Some(Value::Null) | Some(Value::Array(_)) => {
+            return skip("the manifest declares no config vars: no prefix to judge");
+        }
+        Some(_) => return blocked("`api.config_vars` is not an array of names (see MAN-05)"),
+    }
     let prefix = m.prefix();
     for (i, name) in m.config_vars.iter().enumerate() {
         if !has_prefix(name, &prefix) {
@@ -36,8 +45,8 @@ pub fn judge(m: &Manifest) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::Pass;
     use crate::check::testing::assert_found;
+    use crate::check::{Pass, Stop};
     use crate::checks::manifest::parse;
 
     #[test]
@@ -58,5 +67,13 @@ mod tests {
             r#"{"id":"fast-db","api":{"config_vars_prefix":"FDB","config_vars":["FDB_URL"]}}"#,
         );
         assert!(matches!(judge(&m), Ok(Pass(_))));
+        for odd in [r#""FDB_URL""#, r#"{"FDB_URL":"x"}"#] {
+            let m = parse(&format!(r#"{{"id":"fdb","api":{{"config_vars":{odd}}}}}"#));
+            assert!(matches!(judge(&m), Err(Stop::Blocked(_))), "{odd}");
+        }
+        assert!(matches!(
+            judge(&parse(r#"{"id":"fdb","api":{}}"#)),
+            Err(Stop::Skip(_))
+        ));
     }
 }

@@ -13,7 +13,8 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
 }
 
 pub fn judge(m: &Manifest) -> Verdict {
-    if m.sso_url.is_none() {
+    let sso_url = m.api().get("production").and_then(|p| p.get("sso_url"));
+    if sso_url.is_none_or(Value::is_null) {
         return pass_with("no production sso_url");
     }
     let observed = match m.api().get("sso_salt") {
@@ -46,5 +47,11 @@ mod tests {
             "`api.sso_salt` is missing",
         );
         assert!(matches!(judge(&parse(r#"{"api":{}}"#)), Ok(Pass(_))));
+        // A non-string sso_url is still an sso_url (MAN-04 judges its form).
+        assert_found(
+            &judge(&parse(r#"{"api":{"production":{"sso_url":7}}}"#)),
+            Some("/api/sso_salt"),
+            "`api.sso_salt` is missing",
+        );
     }
 }

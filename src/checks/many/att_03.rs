@@ -15,8 +15,8 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         super::provider_id(&second.reply),
     )
     .map_or_else(pass, |f| {
-        f.exchange(&first.reply.exchange)
-            .exchange(&second.reply.exchange)
+        f.exchange(&second.reply.exchange)
+            .exchange(&first.reply.exchange)
             .into()
     })
 }

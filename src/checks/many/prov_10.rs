@@ -77,8 +77,8 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         )
         .at("status")
         .hint("key installs on the uuid: deprovisioning one uuid must not remove other installs of the same app (heroku_id)")
-        .exchange(&removal.exchange)
         .exchange(&reply.exchange)
+        .exchange(&removal.exchange)
         .into();
     }
     verdict

@@ -82,7 +82,10 @@ pub fn judge(manifest: &Manifest, reply: &Reply) -> Verdict {
     {
         return with(f);
     }
-    if let Some(m) = body.get("message").filter(|m| !m.is_string()) {
+    if let Some(m) = body
+        .get("message")
+        .filter(|m| !m.is_string() && !m.is_null())
+    {
         return with(
             Finding::new("`message` is a string", format!("`message` is {m}")).at("/message"),
         );
@@ -101,6 +104,11 @@ mod tests {
         let m = Manifest::parse(r#"{"id":"x","api":{"config_vars":["X_URL"]}}"#, "m").unwrap();
         assert!(matches!(
             judge(&m, &reply(200, r#"{"message":"ok"}"#)),
+            Ok(Pass(_))
+        ));
+        // `message` is optional: null is the same as absent.
+        assert!(matches!(
+            judge(&m, &reply(200, r#"{"message":null}"#)),
             Ok(Pass(_))
         ));
         assert!(matches!(judge(&m, &reply(200, "")), Ok(Pass(_))));

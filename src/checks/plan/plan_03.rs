@@ -1,6 +1,9 @@
 //! PLAN-03: a plan change to a plan the add-on does not offer gets 422 with a message. The plan
-//! name is random, so it cannot exist (kensa's fixed "foo" broke partners that had one).
+//! name is random, so it cannot exist (kensa's fixed "foo" broke partners that had one). Heroku
+//! validates plan slugs before it calls the partner, so this probe is ours: its findings are
+//! SHOULD, though the requirement (PLAN-03.forbidden's, a change Heroku does send) is a MUST.
 
+use crate::catalogue::Level;
 use crate::check::{CheckCtx, Resource, Verdict, pass};
 
 crate::check!(
@@ -22,8 +25,10 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         "422 with a message: the plan does not exist",
     ) {
         None => pass(),
+        // A refusal without a reason, a 500, or an acceptance: Heroku never sends this change.
         Some(f) => f
-            .hint("look the plan up and refuse unknown slugs with 422 and a message")
+            .level(Level::Should)
+            .hint("Heroku checks plan slugs before calling you, so this is defence in depth: look the plan up and refuse unknown slugs with 422 and a message")
             .into(),
     }
 }

@@ -10,9 +10,10 @@ pub mod prov_04;
 pub mod prov_05;
 pub mod prov_06;
 pub mod prov_14;
+pub mod prov_15;
 
 crate::suite!(
-    prov_02, gen_01, gen_04, prov_03, prov_04, prov_05, prov_06, prov_14, gen_02, opt_02,
+    prov_02, gen_01, gen_04, prov_03, prov_04, prov_15, prov_05, prov_06, prov_14, gen_02, opt_02,
 );
 
 use std::sync::Arc;

@@ -24,7 +24,13 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         .provision_raw(bytes.into_bytes(), &uuid, "malformed provision body")
         .await;
     match reply.status {
-        Some(s) if (400..500).contains(&s) => pass_with(format!("status {s}")),
+        Some(s) if (400..500).contains(&s) => {
+            crate::check::leftover::left_nothing(cx, &uuid, &reply).await?;
+            if let Some(f) = crate::check::leftover::success_lookalike(&reply) {
+                return f.into();
+            }
+            pass_with(format!("status {s}; nothing was created"))
+        }
         Some(s) if (200..300).contains(&s) => Finding::new(
             "a 4xx (the body is not JSON)",
             format!("status {s}: the malformed request was accepted"),
@@ -41,14 +47,29 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
 
 #[cfg(test)]
 mod tests {
-    use crate::check::Pass;
-    use crate::check::testing::{run_against, stub};
+    use crate::check::testing::{run_against, run_split, stub};
+    use crate::check::{Pass, Stop};
 
     #[tokio::test]
     async fn fails_on_500_and_passes_on_400() {
         let v = run_against(&super::CHECK, stub(500, "{}")).await;
         crate::check::testing::assert_found(&v, Some("status"), "status 500");
-        let v = run_against(&super::CHECK, stub(400, "{\"message\":\"bad json\"}")).await;
+        let refusal = (400, "{\"message\":\"bad json\"}");
+        let v = run_split(&super::CHECK, refusal, (404, "{}")).await;
         assert!(matches!(v, Ok(Pass(_))), "{v:?}");
+        // The refused uuid can be deprovisioned: the refusal created a resource.
+        let v = run_split(&super::CHECK, refusal, (204, "")).await;
+        assert!(
+            matches!(v, Err(Stop::Blocked(_))),
+            "control got 204 too: {v:?}"
+        );
+        // A refusal that reads like a success answer.
+        let v = run_split(
+            &super::CHECK,
+            (400, r#"{"id":"x","config":{}}"#),
+            (404, "{}"),
+        )
+        .await;
+        crate::check::testing::assert_found(&v, Some("body"), "status 400 with `id` and `config`");
     }
 }

@@ -13,9 +13,9 @@ use std::sync::{Arc, Mutex};
 use crate::check::{CheckCtx, Stop};
 use crate::partner::{Credentials, Reply};
 
-/// Uuids whose Private Space provision was refused, for the follow-up deprovision probe.
+/// Private Space provisions that were refused (uuid and refusal), for REGION-05.leftover.
 #[derive(Debug, Default)]
-pub struct Refused(pub Mutex<Vec<String>>);
+pub struct Refused(pub Mutex<Vec<(String, Reply)>>);
 
 pub async fn refused(cx: &CheckCtx<'_>) -> Result<Arc<Refused>, Stop> {
     cx.memo(None, async { Refused::default() }).await

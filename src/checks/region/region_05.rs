@@ -36,7 +36,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
             ) {
                 None => {
                     if let Ok(mut r) = refused.0.lock() {
-                        r.push(uuid);
+                        r.push((uuid, reply));
                     }
                 }
                 Some(f) => {

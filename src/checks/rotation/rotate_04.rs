@@ -27,6 +27,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         )
         .at("platform: PATCH config")
         .hint(cx.callback_hint("a rotation must reach the apps: PATCH the new values through the Platform API with the resource's token (Heroku's credential-rotation page for partners); raise [hooks] rotation_timeout if it runs in the background"))
+        .platform_only()
         .into();
     };
     if patch.ok() {

@@ -3,7 +3,7 @@
 //! change to the plan it has gets the same class of answer as just before the attachment.
 
 use crate::check::judge::observed_status;
-use crate::check::{CheckCtx, Resource, Verdict, pass_with};
+use crate::check::{CheckCtx, Resource, Verdict, blocked, pass_with};
 use crate::partner::Reply;
 use crate::record::outcome::Finding;
 
@@ -29,50 +29,63 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     judge(&shared.baseline, &reply)
 }
 
-/// The class of an answer: 2xx, 4xx, 5xx, other status, or none.
-fn class(reply: &Reply) -> Option<u16> {
-    if reply.is_success() {
-        return Some(2);
-    }
-    reply.status.map(|s| s / 100)
-}
-
-/// Differential: the attachment must not change the class of answer to the same request.
+/// Differential: a change answered 2xx before attaching must still be answered 2xx once the
+/// resource is attached. Only a 2xx after attaching shows the resource kept working; a change
+/// that was not answered 2xx before attaching gives nothing to compare with.
 pub fn judge(before: &Reply, after: &Reply) -> Verdict {
-    if class(before) == class(after) || after.is_success() {
+    if after.is_success() {
         return pass_with(format!(
             "before attaching: {}; attached: {}",
             observed_status(before),
             observed_status(after)
         ));
     }
+    if after.status.is_none() {
+        return blocked(format!(
+            "the plan change after attaching got {}: nothing to judge",
+            observed_status(after)
+        ));
+    }
+    if !before.is_success() {
+        return blocked(format!(
+            "the same plan change was not answered 2xx before attaching ({}): nothing to compare",
+            observed_status(before)
+        ));
+    }
     Finding::new(
         format!(
-            "the same answer class as before attaching ({})",
+            "a 2xx, as before attaching ({})",
             observed_status(before)
         ),
         observed_status(after),
     )
     .at("status")
     .hint("attachments are Heroku's business (Heroku: `attachable` needs no other change); serve a shared resource like any other")
-    .exchange(&before.exchange)
     .exchange(&after.exchange)
+    .exchange(&before.exchange)
     .into()
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::check::Pass;
     use crate::check::testing::{assert_found, reply};
+    use crate::check::{Pass, Stop};
 
     #[test]
-    fn only_a_change_of_answer_class_fails() {
+    fn only_a_2xx_after_attaching_passes() {
         let judge = |a: u16, b: u16| super::judge(&reply(a, "{}"), &reply(b, "{}"));
         assert_found(&judge(200, 422), Some("status"), "status 422");
         assert_found(&judge(200, 500), Some("status"), "status 500");
         assert!(matches!(judge(200, 204), Ok(Pass(_))));
-        assert!(matches!(judge(422, 422), Ok(Pass(_))));
         assert!(matches!(judge(422, 200), Ok(Pass(_))));
-        assert_found(&judge(422, 503), Some("status"), "status 503");
+        // Two equal refusals are no evidence that the attached resource works.
+        assert!(matches!(judge(422, 422), Err(Stop::Blocked(_))));
+        assert!(matches!(judge(422, 503), Err(Stop::Blocked(_))));
+        let mut gone = reply(200, "{}");
+        gone.status = None;
+        assert!(matches!(
+            super::judge(&gone.clone(), &gone),
+            Err(Stop::Blocked(_))
+        ));
     }
 }

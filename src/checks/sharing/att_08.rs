@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::check::{CheckCtx, Resource, Verdict, pass_with};
+use crate::check::{CheckCtx, Resource, Verdict, pass_with, skip};
 use crate::heroku::naming;
 use crate::record::outcome::Finding;
 
@@ -23,8 +23,11 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         .as_ref()
         .ok()
         .and_then(|b| b.get("recommended_prefix"));
+    let Some(given) = prefix.filter(|p| !p.is_null()) else {
+        return skip("the provision answer recommends no prefix: nothing to judge");
+    };
     judge(prefix).map_or_else(
-        || pass_with(prefix.map_or("none recommended".into(), |p| p.to_string())),
+        || pass_with(given.to_string()),
         |f| f.exchange(&res.reply.exchange).into(),
     )
 }

@@ -3,8 +3,15 @@
 //! run; the other checks compare their attempts with it.
 
 pub mod auth_06;
+pub mod forgery;
 pub mod sso_03;
 pub mod sso_03_cross;
+pub mod sso_03_empty;
+pub mod sso_03_prefix;
+pub mod sso_03_removed;
+pub mod sso_03_timestamp;
+pub mod sso_03_unknown;
+pub mod sso_03_zeros;
 pub mod sso_04;
 pub mod sso_05;
 pub mod sso_06;
@@ -22,6 +29,12 @@ crate::suite!(
     sso_12,
     sso_03,
     sso_03_cross,
+    sso_03_zeros,
+    sso_03_empty,
+    sso_03_prefix,
+    sso_03_timestamp,
+    sso_03_removed,
+    sso_03_unknown,
     sso_04,
     sso_09,
     sso_15,
@@ -100,12 +113,23 @@ pub fn form(
     timestamp: i64,
     user: &SsoUser,
 ) -> Result<Vec<(String, String)>, Stop> {
+    form_for(cx, &res.uuid, &provider_id(res), timestamp, user)
+}
+
+/// The login Heroku would send for the resource `uuid` (provisioning id `id`), signed with the
+/// manifest's salt: for a resource the harness never provisioned too.
+pub fn form_for(
+    cx: &CheckCtx<'_>,
+    uuid: &str,
+    id: &str,
+    timestamp: i64,
+    user: &SsoUser,
+) -> Result<Vec<(String, String)>, Stop> {
     let (flow, salt) = target(cx)?;
-    let id = provider_id(res);
     Ok(match flow {
         Flow::Post { .. } => Login {
-            uuid: &res.uuid,
-            provider_id: Some(&id),
+            uuid,
+            provider_id: Some(id),
             salt: &salt,
             timestamp,
             user,
@@ -113,7 +137,7 @@ pub fn form(
             context_app: &cx.app().name,
         }
         .form(),
-        Flow::LegacyGet { .. } => legacy_form(&id, &salt, timestamp, user, &cx.app().name),
+        Flow::LegacyGet { .. } => legacy_form(id, &salt, timestamp, user, &cx.app().name),
     })
 }
 
@@ -242,7 +266,12 @@ pub fn judge_refused_for(attempt: &Attempt, dashboard: &str, why: &str, fix: &st
     };
     match first.status {
         Some(403) => pass(),
-        s if is_5xx(s) || s.is_none() => finding(observed_status(first))
+        // No answer is no evidence either way: not a refusal, not a sign-in.
+        None => blocked(format!(
+            "the login got no answer: {}",
+            observed_status(first)
+        )),
+        s if is_5xx(s) => finding(observed_status(first))
             .level(Level::Must)
             .hint(format!(
                 "a server error is no refusal: {fix}, and answer 403"

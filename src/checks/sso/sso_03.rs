@@ -74,5 +74,12 @@ mod tests {
             level(judge_refused(&attempt(&[401], "http://h/sso"), dash, "x")).as_deref(),
             Some("SHOULD")
         );
+        // A login that got no answer proves nothing: blocked, not a MUST finding.
+        let mut silent = attempt(&[403], "http://h/sso");
+        silent.nav.hops[0].status = None;
+        assert!(matches!(
+            judge_refused(&silent, dash, "x"),
+            Err(Stop::Blocked(_))
+        ));
     }
 }

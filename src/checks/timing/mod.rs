@@ -11,6 +11,15 @@ use std::time::Duration;
 use crate::record::Exchange;
 use crate::record::outcome::EndpointLatency;
 
+/// Why a timing check skips: a connection that failed says nothing about latency.
+pub const NONE_ANSWERED: &str =
+    "no partner call got an answer: a connection failure says nothing about latency";
+
+/// How many calls got a response (only those show how fast the partner answers).
+pub fn answered(xs: &[Arc<Exchange>]) -> usize {
+    xs.iter().filter(|x| x.response.is_some()).count()
+}
+
 pub fn slower_than(xs: &[Arc<Exchange>], limit: Duration) -> impl Iterator<Item = &Arc<Exchange>> {
     let ms = limit.as_secs_f64() * 1000.0;
     // A call cut off by a shorter request timeout is not evidence of the hard limit: only the

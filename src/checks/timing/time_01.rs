@@ -17,6 +17,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     if all.is_empty() {
         return skip("no partner call was made before this check");
     }
+    let answered = super::answered(&all);
     let figures = super::measure(cx, &all);
     // Calls beyond the hard limit are TIME-02's.
     let hard: Vec<u64> = super::slower_than(&all, t.fail_after)
@@ -25,11 +26,18 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     let slow: Vec<_> = super::slower_than(&all, t.warn_after)
         .filter(|x| !hard.contains(&x.seq))
         .collect();
+    // A call cut off after waiting past the budget is evidence; a refused connection is not.
+    if slow.is_empty() && answered == 0 {
+        return skip(super::NONE_ANSWERED);
+    }
     if slow.is_empty() {
-        let max = all.iter().map(|x| x.elapsed_ms).fold(0.0, f64::max);
+        let max = all
+            .iter()
+            .filter(|x| x.response.is_some())
+            .map(|x| x.elapsed_ms)
+            .fold(0.0, f64::max);
         return pass_with(format!(
-            "{} calls, slowest {max:.0} ms ({figures})",
-            all.len()
+            "{answered} answered calls, slowest {max:.0} ms ({figures})"
         ));
     }
     let mut f = Finding::new(

@@ -12,12 +12,16 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     if all.is_empty() {
         return skip("no partner call was made before this check");
     }
+    let answered = super::answered(&all);
     let figures = super::measure(cx, &all);
     let slow: Vec<_> = super::slower_than(&all, t.fail_after).collect();
+    // A call cut off after waiting past the budget is evidence; a refused connection is not.
+    if slow.is_empty() && answered == 0 {
+        return skip(super::NONE_ANSWERED);
+    }
     if slow.is_empty() {
         return pass_with(format!(
-            "{} calls within {} ({figures})",
-            all.len(),
+            "{answered} answered calls within {} ({figures})",
             format_duration(t.fail_after)
         ));
     }

@@ -82,6 +82,8 @@ pub(crate) struct AuthBehaviour {
     pub credentials: CredentialCheck,
     /// The status of a refusal.
     pub refusal: StatusCode,
+    /// The refusal body is a JavaScript-style object with unquoted keys, not JSON.
+    pub unquoted_body: bool,
 }
 
 /// How the provider id is made.
@@ -91,6 +93,10 @@ pub(crate) enum IdScheme {
     FromHerokuId,
     /// An integer counting resources from 1000.
     Counter,
+    /// The same id for every resource.
+    Constant,
+    /// The number of live resources plus one: repeats after a removal.
+    LiveCount,
 }
 
 /// What a provision for a uuid the partner already saw does.
@@ -149,6 +155,8 @@ pub(crate) struct ProvisionAnswer {
     /// The 202 answer carries the id.
     pub async_answer_id: bool,
     pub log_drain_url: bool,
+    /// A synchronous answer carries `config`.
+    pub sync_config: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -169,6 +177,8 @@ pub(crate) struct ProvisionBehaviour {
     /// How long the first provision takes.
     pub first_delay: Duration,
     pub asynchrony: Asynchrony,
+    /// A malformed body is refused with 400 and a success body, and provisioned anyway.
+    pub malformed_creates: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -206,6 +216,8 @@ pub(crate) enum PrivateSpacePlans {
 pub(crate) enum RefusalBody {
     Message,
     Empty,
+    /// The message as plain text, not JSON.
+    PlainText,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -232,6 +244,8 @@ pub(crate) struct PlanBehaviour {
     /// Plan changes of a resource attached to several apps.
     pub shared_resource: Strictness,
     pub answer_api_key: ValueForm,
+    /// A successful plan change answers the plain text `ok`.
+    pub answer_text: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -297,6 +311,14 @@ pub(crate) enum SsoFlow {
 pub(crate) enum TokenCheck {
     Exact,
     LengthOnly,
+    /// Exact, but a token of zeros (a debug bypass) passes too.
+    AcceptsZeros,
+    /// Exact, but an empty token skips the comparison.
+    SkipsEmpty,
+    /// A non-empty prefix of the expected token passes.
+    Prefix,
+    /// The token may be signed for any timestamp of the last five minutes, not the one sent.
+    AnyRecentTimestamp,
 }
 
 /// Which token of a login the partner verifies.
@@ -361,6 +383,10 @@ pub(crate) struct SsoBehaviour {
     pub token_check: TokenCheck,
     pub token_kinds: TokenKinds,
     pub token_scope: TokenScope,
+    /// Whether a login to a deprovisioned resource is refused (`Refuse`) or signs in.
+    pub removed_resources: Strictness,
+    /// The answer to a correctly signed login for a resource never provisioned.
+    pub unknown_resource: Answer,
     /// Logins whose context_app is not the owning app.
     pub foreign_context: Strictness,
     pub target: LoginTarget,

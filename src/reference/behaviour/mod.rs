@@ -48,6 +48,7 @@ impl Behaviour {
                 } else {
                     StatusCode::UNAUTHORIZED
                 },
+                unquoted_body: f(F::ErrorUnquotedKeys),
             },
             provision: provision(&f),
             config: ConfigBehaviour {
@@ -150,6 +151,7 @@ fn provision(f: &impl Fn(F) -> bool) -> ProvisionBehaviour {
         } else {
             Answer::Message(StatusCode::BAD_REQUEST, "the body is not a JSON object")
         },
+        malformed_creates: f(F::RefusedButCreated),
         unknown_fields: strictness(f(F::RejectsUnknownFields)),
         unknown_options: strictness(f(F::RejectsUnknownOptions)),
         status_override: f(F::Provision500).then_some(SERVER_ERROR),
@@ -158,6 +160,10 @@ fn provision(f: &impl Fn(F) -> bool) -> ProvisionBehaviour {
             IdScheme::FromHerokuId
         } else if f(F::VariantIntegerId) || f(F::VariantOwnIntegerId) {
             IdScheme::Counter
+        } else if f(F::ConstantId) {
+            IdScheme::Constant
+        } else if f(F::ReusedId) {
+            IdScheme::LiveCount
         } else {
             IdScheme::Uuid
         },
@@ -217,6 +223,7 @@ fn provision_answer(f: &impl Fn(F) -> bool) -> ProvisionAnswer {
         },
         async_answer_id: !f(F::Async202NoId),
         log_drain_url: !f(F::NoLogDrainUrl),
+        sync_config: !f(F::SyncNoConfig),
     }
 }
 
@@ -238,6 +245,8 @@ fn regions(f: &impl Fn(F) -> bool) -> RegionBehaviour {
         refusal_exchanges_grant: f(F::PrivateSpaceRefusalCallsBack),
         refusal_body: if f(F::Error422NoMessage) {
             RefusalBody::Empty
+        } else if f(F::Error422PlainText) {
+            RefusalBody::PlainText
         } else {
             RefusalBody::Message
         },
@@ -259,6 +268,7 @@ fn plans(f: &impl Fn(F) -> bool) -> PlanBehaviour {
         forbidden_transitions: strictness(!f(F::ForbiddenTransitionAllowed)),
         shared_resource: strictness(f(F::RefusesSharedChanges)),
         answer_api_key: value_form(f(F::PlanChangeBadConfig)),
+        answer_text: f(F::PlanChangeTextOk),
     }
 }
 
@@ -338,8 +348,22 @@ fn sso(f: &impl Fn(F) -> bool) -> SsoBehaviour {
         checks_timestamp: !f(F::SsoNoTimestampCheck),
         token_check: if f(F::SsoForgedToken) {
             TokenCheck::LengthOnly
+        } else if f(F::SsoZeroToken) {
+            TokenCheck::AcceptsZeros
+        } else if f(F::SsoEmptyToken) {
+            TokenCheck::SkipsEmpty
+        } else if f(F::SsoTokenPrefix) {
+            TokenCheck::Prefix
+        } else if f(F::SsoTokenAnyTimestamp) {
+            TokenCheck::AnyRecentTimestamp
         } else {
             TokenCheck::Exact
+        },
+        removed_resources: strictness(!f(F::SsoRemovedResource)),
+        unknown_resource: if f(F::SsoUnknownResource500) {
+            SERVER_ERROR
+        } else {
+            Answer::Message(StatusCode::NOT_FOUND, "no such resource")
         },
         token_kinds: if f(F::SsoLegacyPairOnly) {
             TokenKinds::LegacyPair
@@ -418,9 +442,9 @@ fn sharing(f: &impl Fn(F) -> bool) -> SharingBehaviour {
         recommended_prefix: if f(F::InvalidRecommendedPrefix) {
             Some("conformance-ref")
         } else if f(F::VariantRecommendedPrefix) {
-            Some("REFDB")
+            Some("REF_DB_2")
         } else {
-            None
+            Some("REFDB")
         },
         deprovision_scope: if f(F::DeprovisionByHerokuId) {
             DeprovisionScope::App

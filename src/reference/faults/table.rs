@@ -13,9 +13,9 @@ faults! {
     ManifestHttpBaseUrl = "manifest-http-base-url": "the manifest's production base_url is http",
         fail: ["MAN-04"], warn: [];
     ManifestBadConfigVarName = "manifest-bad-config-var-name": "the manifest declares a lower-case config var",
-        fail: ["MAN-05"], warn: [];
+        fail: ["MAN-05"], warn: ["PROV-15"];
     ManifestUnprefixedConfigVar = "manifest-unprefixed-config-var": "the manifest declares DATABASE_URL, without the prefix",
-        fail: ["MAN-06"], warn: [];
+        fail: ["MAN-06"], warn: ["PROV-15"];
     ManifestVersion1 = "manifest-version-1": "the manifest says version \"1\"",
         fail: [], warn: ["MAN-07"];
     ManifestUsername = "manifest-username": "the manifest carries the deprecated api.username",
@@ -27,19 +27,27 @@ faults! {
     ProvisionHtmlContentType = "provision-html-content-type": "provision answers JSON labelled text/html",
         fail: [], warn: ["GEN-04"];
     ProvisionInvalidJson = "provision-invalid-json": "provision answers 200 with a plain-text body",
-        fail: ["GEN-01"], warn: [];
+        fail: ["GEN-01", "GEN-01.run"], warn: [];
     IdFromHerokuId = "id-from-heroku-id": "the provider id is built from heroku_id",
-        fail: ["ASYNC-09", "ATT-03", "PROV-03", "PROV-11.concurrent"], warn: [];
+        fail: ["ASYNC-09", "ATT-03", "PROV-03", "PROV-03.unique", "PROV-11.concurrent"], warn: [];
+    ConstantId = "constant-id": "every resource gets the provider id \"1\"",
+        fail: ["ATT-03", "PROV-03.unique", "PROV-11.concurrent"], warn: [];
+    ReusedId = "reused-id": "the provider id is the number of live resources plus one, so it repeats after a removal",
+        fail: ["PROV-03.unique"], warn: [];
     ConfigUndeclaredVar = "config-undeclared-var": "provision config has a var the manifest does not declare",
         fail: ["CONFIG-02", "PLAN-02", "PLAN-02.downgrade", "PROV-04", "ROTATE-04"], warn: [];
     ConfigNonStringValue = "config-non-string-value": "provision config has a number as a value",
         fail: ["CONFIG-02", "PLAN-02", "PLAN-02.downgrade", "PROV-04"], warn: [];
+    SyncNoConfig = "sync-no-config": "a synchronous provision answers 200 without `config`",
+        fail: [], warn: ["PROV-15"];
     ConfigUrlRelative = "config-url-relative": "the *_URL config value is a relative path",
         fail: [], warn: ["PROV-05"];
     NoLogDrainUrl = "no-log-drain-url": "no log_drain_url although the manifest requires syslog_drain",
         fail: ["PROV-06"], warn: [];
-    MalformedBody500 = "malformed-body-500": "a provision body that is not JSON gets 500",
-        fail: [], warn: ["PROV-14"];
+    MalformedBody500 = "malformed-body-500": "a provision body that is not JSON gets 500 with a plain-text body",
+        fail: [], warn: ["GEN-05", "PROV-14"];
+    RefusedButCreated = "refused-but-created": "a malformed provision is answered 400 with a success body (id, config) and provisioned anyway",
+        fail: ["PROV-14"], warn: [];
     RejectsUnknownFields = "rejects-unknown-fields": "provision refuses request fields it does not know",
         fail: ["GEN-02"], warn: [];
     RejectsUnknownOptions = "rejects-unknown-options": "provision refuses options it does not know",
@@ -56,6 +64,10 @@ faults! {
         fail: ["AUTH-02.deprovision", "AUTH-02.plan-change", "AUTH-02.provision"], warn: [];
     PlanChange500 = "plan-change-500": "every plan change gets 500",
         fail: ["PLAN-02"], warn: ["IDEM-04"];
+    PlanChangeTextOk = "plan-change-text-ok": "a successful plan change answers 200 with the text `ok`",
+        fail: ["GEN-01.run", "PLAN-02", "PLAN-02.downgrade"], warn: [];
+    ErrorUnquotedKeys = "error-unquoted-keys": "a refusal of wrong credentials answers {message: \"Unauthorized\"} (keys unquoted, not JSON)",
+        fail: [], warn: ["GEN-05"];
     PlanChangeBadConfig = "plan-change-bad-config": "plan change answers config with a number value",
         fail: ["PLAN-02", "PLAN-02.downgrade"], warn: [];
     Deprovision500 = "deprovision-500": "deprovision removes the resource but answers 500",
@@ -69,11 +81,11 @@ faults! {
     UnknownDeprovision204 = "unknown-deprovision-204": "deprovision of an unknown uuid gets 204",
         fail: [], warn: ["DEPROV-03"];
     UnknownDeprovision500 = "unknown-deprovision-500": "deprovision of an unknown uuid gets 500",
-        fail: ["DEPROV-03"], warn: [];
+        fail: [], warn: ["DEPROV-03"];
     RemovedPlanChange200 = "removed-plan-change-200": "plan change of a removed resource gets 200",
         fail: [], warn: ["PLAN-07"];
     UnknownPlanAccepted = "unknown-plan-accepted": "plan change accepts a plan the add-on does not offer",
-        fail: ["PLAN-03"], warn: [];
+        fail: [], warn: ["PLAN-03"];
     SamePlan422 = "same-plan-422": "a plan change to the current plan gets 422",
         fail: [], warn: ["IDEM-04"];
     ForbiddenTransitionAllowed = "forbidden-transition-allowed": "the forbidden change premium -> hobby is carried out",
@@ -81,7 +93,9 @@ faults! {
     UnknownPlanChange200 = "unknown-plan-change-200": "plan change of an unknown uuid gets 200",
         fail: [], warn: ["PLAN-08"];
     Error422NoMessage = "422-without-message": "every 422 has an empty JSON object as its body",
-        fail: ["PLAN-03", "PLAN-03.forbidden", "REGION-05", "REGION-07"], warn: [];
+        fail: ["PLAN-03.forbidden", "REGION-05", "REGION-07"], warn: ["PLAN-03"];
+    Error422PlainText = "422-plain-text": "every 422 (plan and region refusals) carries its message as plain text",
+        fail: ["GEN-01.run", "PLAN-03.forbidden", "REGION-05", "REGION-07"], warn: ["PLAN-03"];
     PrivateSpacePlanProvisioned = "private-space-plan-provisioned": "the hobby plan is provisioned in a Private Space region",
         fail: ["REGION-05"], warn: [];
     PrivateSpaceRefusalLeaves = "private-space-refusal-leaves-resource": "the Private Space refusal still stores the resource",
@@ -103,7 +117,19 @@ faults! {
     SsoNoTimestampCheck = "sso-no-timestamp-check": "SSO accepts any timestamp",
         fail: ["SSO-04"], warn: ["SSO-13"];
     SsoForgedToken = "sso-forged-token-accepted": "SSO compares only the token's length",
-        fail: ["SSO-03", "SSO-03.cross"], warn: ["SSO-15"];
+        fail: ["SSO-03", "SSO-03.cross", "SSO-03.timestamp", "SSO-03.zeros"], warn: ["SSO-15"];
+    SsoZeroToken = "sso-zero-token": "SSO accepts a token made of zeros (a debug bypass)",
+        fail: ["SSO-03.zeros"], warn: [];
+    SsoEmptyToken = "sso-empty-token": "SSO skips the comparison when the token is empty",
+        fail: ["SSO-03.empty"], warn: [];
+    SsoTokenPrefix = "sso-token-prefix": "SSO accepts any non-empty prefix of the expected token",
+        fail: ["SSO-03.prefix"], warn: [];
+    SsoTokenAnyTimestamp = "sso-token-any-timestamp": "SSO accepts a token signed for any recent timestamp, not the one the login carries",
+        fail: ["SSO-03.timestamp"], warn: [];
+    SsoRemovedResource = "sso-removed-resource": "SSO signs in to a deprovisioned resource",
+        fail: ["SSO-03.removed"], warn: [];
+    SsoUnknownResource500 = "sso-unknown-resource-500": "a correctly signed login for a resource the add-on does not hold (never provisioned, or deprovisioned) gets 500",
+        fail: ["SSO-03.removed", "SSO-03.unknown"], warn: [];
     SsoCrossResource = "sso-cross-resource-token": "SSO accepts a token that is valid for any resource",
         fail: ["SSO-03.cross"], warn: [];
     SsoBasicAuth = "sso-basic-auth": "the SSO endpoint demands Basic auth",
@@ -171,7 +197,7 @@ faults! {
     DeprovisionByHerokuId = "deprovision-by-heroku-id": "deprovisioning one install removes every install of the app",
         fail: [], warn: ["PROV-10"];
     AppCounterRace = "app-counter-race": "ids come from a per-app counter that concurrent installs race on",
-        fail: ["PROV-11.concurrent"], warn: [];
+        fail: ["PROV-03.unique", "PROV-11.concurrent"], warn: [];
     RefusesSharedChanges = "refuses-shared-changes": "plan changes of a resource attached to several apps get 422",
         fail: ["ATT-07"], warn: [];
     InvalidRecommendedPrefix = "invalid-recommended-prefix": "the provision answer recommends the prefix `conformance-ref`, not a valid attachment name",
@@ -190,7 +216,7 @@ faults! {
         fail: [], warn: ["SSO-10.install"];
     SsoRejectsContextApp = "sso-rejects-context-app": "SSO refuses logins whose context_app is not the owning app",
         fail: [], warn: ["SSO-10.attached"];
-    VariantRecommendedPrefix = "variant-recommended-prefix": "conformant variant: the provision answer recommends the attachment name REFDB",
+    VariantRecommendedPrefix = "variant-recommended-prefix": "conformant variant: the provision answer recommends the attachment name REF_DB_2 (digits and underscores)",
         fail: [], warn: [];
     VariantAsyncAll = "variant-async-all": "conformant variant: every plan is provisioned asynchronously",
         fail: [], warn: [];

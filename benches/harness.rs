@@ -165,18 +165,13 @@ async fn never_exchanging(sync: bool) -> (f64, Option<(u64, u64)>) {
 
 fn entry() -> Inbound {
     Inbound {
-        seq: 0,
-        at_ms: 0,
-        method: "POST".into(),
-        path: "/addons/x/actions/provision".into(),
-        headers: vec![],
-        body: None,
-        status: 200,
         resource: Some("x".into()),
-        scope: None,
-        kind: InboundKind::ProvisionAction,
-        error: None,
-        message: None,
+        ..Inbound::new(
+            InboundKind::ProvisionAction,
+            "POST",
+            "/addons/x/actions/provision",
+            200,
+        )
     }
 }
 

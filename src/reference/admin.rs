@@ -183,14 +183,7 @@ async fn rotate(AxState(state): AxState<Arc<State>>, Path(uuid): Path<String>) -
     .json(&json!({ "config": entries }))
     .send()
     .await;
-    match sent {
-        Ok(r) if r.status().is_success() => answer(StatusCode::OK, "rotated"),
-        Ok(r) => answer(
-            StatusCode::BAD_GATEWAY,
-            &format!("the config update got {}", r.status()),
-        ),
-        Err(_) => answer(StatusCode::BAD_GATEWAY, "the config update failed"),
-    }
+    rotated(sent, "the config update")
 }
 
 /// Writes a line to the resource's log (what `[hooks] write_log` calls).
@@ -222,13 +215,18 @@ async fn app_info_update(
         .json(&json!({ "config": config }))
         .send()
         .await;
+    rotated(sent, "the App Info update")
+}
+
+/// The admin answer to a rotation: what Heroku answered `update` (the config sent either way).
+fn rotated(sent: Result<reqwest::Response, reqwest::Error>, update: &str) -> Response {
     match sent {
         Ok(r) if r.status().is_success() => answer(StatusCode::OK, "rotated"),
         Ok(r) => answer(
             StatusCode::BAD_GATEWAY,
-            &format!("the App Info update got {}", r.status()),
+            &format!("{update} got {}", r.status()),
         ),
-        Err(_) => answer(StatusCode::BAD_GATEWAY, "the App Info update failed"),
+        Err(_) => answer(StatusCode::BAD_GATEWAY, &format!("{update} failed")),
     }
 }
 

@@ -105,16 +105,9 @@ mod tests {
         Arc::new(Inbound {
             seq: 1,
             at_ms: 5,
-            method: "POST".into(),
-            path: "/addons/r/actions/deprovision".into(),
-            headers: vec![],
-            body: None,
-            status,
             resource: Some("r".into()),
-            scope: None,
-            kind,
             error: Some("unauthorized".into()),
-            message: None,
+            ..Inbound::new(kind, "POST", "/addons/r/actions/deprovision", status)
         })
     }
 

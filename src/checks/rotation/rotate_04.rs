@@ -75,16 +75,8 @@ mod tests {
         Arc::new(Inbound {
             seq: 3,
             at_ms: 10,
-            method: "PUT".into(),
-            path: path.into(),
-            headers: vec![],
-            body: None,
-            status: 200,
             resource: Some("r".into()),
-            scope: None,
-            kind,
-            error: None,
-            message: None,
+            ..Inbound::new(kind, "PUT", path, 200)
         })
     }
 

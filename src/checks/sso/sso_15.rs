@@ -4,12 +4,9 @@
 //! owner: a partner verifying the user-scoped token (Heroku's recommendation) refuses it. Only
 //! a warning, since the resource token alone is still accepted by the docs.
 
-use crate::catalogue::Level;
-use crate::check::judge::observed_status;
-use crate::check::{CheckCtx, Resource, Verdict, pass, skip};
+use crate::check::{CheckCtx, Resource, Verdict, skip};
 use crate::heroku::sso::{now, set_field};
 use crate::platform::collaborators::Role;
-use crate::record::outcome::Finding;
 
 use super::Attempt;
 
@@ -46,40 +43,21 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
 }
 
 pub fn judge(attempt: &Attempt) -> Verdict {
-    if !attempt.signed_in() {
-        return pass();
-    }
-    Finding::new(
+    super::should_refuse(
+        attempt,
         "a refusal (user_scoped_resource_token was signed for another user)",
-        format!(
-            "signed in ({}, ended at {})",
-            observed_status(attempt.nav.first()),
-            attempt.nav.final_url
-        ),
+        "user_scoped_resource_token",
+        "verify user_scoped_resource_token = sha256(resource_id:salt:timestamp:user_id:email) so nobody can sign in under another user's email",
     )
-    .at("user_scoped_resource_token")
-    .level(Level::Should)
-    .hint("verify user_scoped_resource_token = sha256(resource_id:salt:timestamp:user_id:email) so nobody can sign in under another user's email")
-    .exchange(&attempt.nav.first().exchange)
-    .into()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::testing::reply;
-    use crate::partner::sso::{CookieJar, Navigation};
 
     #[test]
     fn a_refusal_passes() {
-        let refused = Attempt {
-            nav: Navigation {
-                hops: vec![reply(403, "")],
-                final_url: "http://h/sso".into(),
-                broken: None,
-            },
-            jar: CookieJar::default(),
-        };
+        let refused = super::super::attempt_of(&[403], "http://h/sso");
         assert!(judge(&refused).is_ok());
     }
 }

@@ -158,6 +158,10 @@ pub struct ExecArgs {
     /// `heroku addons:attach --as NAME`), so the command sees both sets of vars (repeatable).
     #[arg(long = "attach-again", value_parser = attachment_name)]
     pub attach_again: Vec<String>,
+    /// Keep the cleanup ledger in this file (default: .addon-conformance/ledger-<run>.jsonl,
+    /// removed again when the resource is proven gone); `cleanup --ledger FILE` reads it.
+    #[arg(long, value_name = "FILE")]
+    pub ledger: Option<PathBuf>,
     /// The command and its arguments, after `--`.
     #[arg(last = true, required = true)]
     pub command: Vec<String>,

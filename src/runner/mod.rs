@@ -113,22 +113,30 @@ pub async fn run(inputs: RunInputs, sink: &mut dyn EventSink) -> Result<RunRepor
     };
     let ctx = RunCtx::start_with_target(inputs.manifest, settings, ledger).await?;
     let report = execute(&ctx, &plan, &inputs.controls, sink).await;
-    if let (true, Some(path)) = (report.leftovers.is_empty(), ctx.ledger.path()) {
-        // Nothing may remain: the ledger has done its job (and its default directory, if empty).
-        let _ = std::fs::remove_file(&path);
-        if let Some(dir) = path
-            .parent()
-            .filter(|d| d.file_name().is_some_and(|n| n == LEDGER_DIR))
-        {
-            let _ = std::fs::remove_dir(dir);
-        }
+    if report.leftovers.is_empty() {
+        discard_ledger(&ctx.ledger);
     }
     ctx.stop().await;
     Ok(report)
 }
 
+/// Nothing may remain: the ledger has done its job; its file goes (and its default directory,
+/// if empty).
+pub fn discard_ledger(ledger: &Ledger) {
+    let Some(path) = ledger.path() else {
+        return;
+    };
+    let _ = std::fs::remove_file(&path);
+    if let Some(dir) = path
+        .parent()
+        .filter(|d| d.file_name().is_some_and(|n| n == LEDGER_DIR))
+    {
+        let _ = std::fs::remove_dir(dir);
+    }
+}
+
 /// Creates the run's ledger file; a run that cannot keep one does not start.
-fn open_ledger(
+pub fn open_ledger(
     path: &std::path::Path,
     manifest: &crate::manifest::Manifest,
     settings: &Settings,

@@ -453,7 +453,7 @@ pub(super) async fn run_one(
     // What the partner's answers (or silence) say beyond this check: reviewed in this check's
     // exchanges only.
     let made = ctx.journal.since_for(first_seq, id);
-    let verdict = ctx.contact.review(id, &made, verdict);
+    let verdict = ctx.contact.review_in(&ctx.journal, id, &made, verdict);
     let path_id = ctx.settings.provision.path_id;
     let verdict = ctx
         .own_ids

@@ -298,12 +298,22 @@ fn deprovision(f: &impl Fn(F) -> bool) -> DeprovisionBehaviour {
         },
         removal: if f(F::VariantSyncDeprovision) {
             Removal::Immediate
-        } else if f(F::VariantAsyncDeprovisionAll) || f(F::Deprovision202Unenrolled) {
+        } else if f(F::VariantAsyncDeprovisionAll)
+            || f(F::Deprovision202Unenrolled)
+            || f(F::VariantDeprovisionActionFirst)
+        {
             Removal::Asynchronous
         } else {
             Removal::AsyncPlans
         },
-        sends_action: !f(F::AsyncDeprovisionNoAction),
+        action: if f(F::AsyncDeprovisionNoAction) {
+            DeprovisionAction::Never
+        } else if f(F::VariantDeprovisionActionFirst) {
+            DeprovisionAction::BeforeAnswer
+        } else {
+            DeprovisionAction::AfterAnswer
+        },
+        action_accept: !f(F::DeprovisionActionNoAccept),
         enrolled: !(f(F::VariantSyncDeprovision) || f(F::Deprovision202Unenrolled)),
     }
 }

@@ -74,6 +74,7 @@ impl Behaviour {
                 },
                 count_error: usize::from(f(F::LogBadOctetCount)),
                 after_provision: !f(F::VariantLogOnDemand),
+                frames: if f(F::VariantLogBatched) { 3 } else { 1 },
             },
             rotation: RotationBehaviour {
                 new_values: !f(F::RotationSameValues),

@@ -248,6 +248,8 @@ faults! {
         fail: [], warn: [];
     VariantSso303 = "variant-sso-303": "conformant variant: SSO redirects with 303 and the dashboard refuses strangers with a redirect",
         fail: [], warn: [];
+    VariantLogBatched = "variant-log-batched": "conformant variant: a log write carries three octet-counted frames in one POST, as a batching logger sends them",
+        fail: [], warn: [];
     VariantLogOnDemand = "variant-log-on-demand": "conformant variant: writes to the app's log only when asked ([hooks] write_log), not after provisioning",
         fail: [], warn: [];
     VariantVendorJson = "variant-vendor-json": "conformant variant: JSON labelled application/vnd.heroku-addons+json",

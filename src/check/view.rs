@@ -156,6 +156,24 @@ impl<'a> CheckCtx<'a> {
         self.run.removal(uuid).await
     }
 
+    /// Before a probe of `uuid` as a removed resource: when its removal is still pending (its
+    /// DELETE was answered 202), waits for the deprovision action that completes it, up to the
+    /// removal's one absolute deadline (the instant ASYNC-07 and the cleanup wait for, so the
+    /// wait costs no extra time). Heroku sends nothing to a resource that is still deprovisioning, and an
+    /// add-on may rightly keep it until its removal job ends. `Ok` when no removal is pending or
+    /// it completed; a skip saying why when the action never came (ASYNC-07 judges that).
+    pub async fn removal_settled(&self, uuid: &str) -> Result<(), Stop> {
+        if self.removal_deadline(uuid).is_none() {
+            return Ok(());
+        }
+        match self.removal(uuid).await? {
+            super::Removal::Completed(_) => Ok(()),
+            super::Removal::Missing(_) => super::skip(format!(
+                "the removal of {uuid} was answered 202 and its deprovision action did not arrive in time: the resource may still be deprovisioning, and Heroku sends it nothing until the action completes the removal (ASYNC-07 judges the missing action)"
+            )),
+        }
+    }
+
     /// Sends the provision of `res` again, as it was (a repeated delivery).
     pub async fn resend(&self, res: &Provisioned, label: &str) -> Reply {
         let reply = self
@@ -204,5 +222,106 @@ impl<'a> CheckCtx<'a> {
         F: Future<Output = T>,
     {
         self.run.memo(about, init).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::testing::ctx_for;
+    use crate::record::InboundKind;
+    use crate::record::ledger::EntryState;
+
+    /// A partner answering DELETE with `status` and everything else 200.
+    async fn deleting_with(status: u16) -> wiremock::MockServer {
+        use wiremock::matchers::{any, method};
+        use wiremock::{Mock, MockServer, ResponseTemplate};
+        let server = MockServer::start().await;
+        Mock::given(method("DELETE"))
+            .respond_with(ResponseTemplate::new(status))
+            .with_priority(1)
+            .mount(&server)
+            .await;
+        Mock::given(any())
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_raw(r#"{"id":"res-1","config":{}}"#, "application/json"),
+            )
+            .with_priority(2)
+            .mount(&server)
+            .await;
+        server
+    }
+
+    /// A context whose probe was provisioned and removed, the DELETE answered `status`; the
+    /// partner is kept alive with it.
+    async fn removed_with(
+        status: u16,
+        budget: std::time::Duration,
+    ) -> (wiremock::MockServer, RunCtx, String) {
+        let server = deleting_with(status).await;
+        let ctx = ctx_for(&server.uri(), |c| {
+            c.deprovision.asynchronous = true;
+            c.timeouts.deprovision_action = budget;
+        })
+        .await;
+        let probe = ctx.probe("basic");
+        probe.send("provision").await;
+        assert_eq!(probe.remove("deprovision").await.status, Some(status));
+        let uuid = probe.uuid.clone();
+        (server, ctx, uuid)
+    }
+
+    #[tokio::test]
+    async fn a_synchronous_removal_is_settled_at_once() {
+        let (_partner, ctx, uuid) = removed_with(204, std::time::Duration::from_secs(3600)).await;
+        let cx = CheckCtx::new(&ctx);
+        assert!(cx.removal_settled(&uuid).await.is_ok());
+    }
+
+    #[tokio::test]
+    async fn a_pending_removal_is_awaited_until_its_action_arrives() {
+        let (_partner, ctx, uuid) = removed_with(202, std::time::Duration::from_secs(3600)).await;
+        let cx = CheckCtx::new(&ctx);
+        let journal = ctx.platform.journal();
+        let action = async {
+            // The action comes while the probe waits for it.
+            while journal.pending_wait().is_none() {
+                tokio::task::yield_now().await;
+            }
+            journal.push(Inbound {
+                resource: Some(uuid.clone()),
+                ..Inbound::new(
+                    InboundKind::DeprovisionAction,
+                    "POST",
+                    &format!("/addons/{uuid}/actions/deprovision"),
+                    200,
+                )
+            });
+        };
+        let (settled, ()) = tokio::join!(cx.removal_settled(&uuid), action);
+        assert!(settled.is_ok(), "{settled:?}");
+        let state = ctx
+            .ledger
+            .entries()
+            .into_iter()
+            .find(|e| e.uuid == uuid)
+            .map(|e| e.state);
+        assert_eq!(state, Some(EntryState::Removed), "the action proves it");
+    }
+
+    #[tokio::test]
+    async fn a_removal_whose_action_never_comes_skips_the_probe() {
+        let (_partner, ctx, uuid) = removed_with(202, std::time::Duration::from_millis(30)).await;
+        let cx = CheckCtx::new(&ctx);
+        match cx.removal_settled(&uuid).await {
+            Err(Stop::Skip(why)) => {
+                assert!(
+                    why.contains("ASYNC-07") && why.contains("deprovisioning"),
+                    "{why}"
+                );
+            }
+            other => panic!("expected a skip, got {other:?}"),
+        }
     }
 }

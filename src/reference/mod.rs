@@ -64,6 +64,9 @@ pub(crate) struct Resource {
     pub plan: String,
     pub config: serde_json::Map<String, serde_json::Value>,
     pub removed: bool,
+    /// Its removal was accepted (202) and the removal job has not finished: the row stays, and
+    /// the resource takes no plan change, login or new provision until the job ends.
+    pub deprovisioning: bool,
     /// Rows stored behind the uuid beyond the first (the duplicate-rows fault): each removal
     /// deletes one row.
     pub extra_rows: u32,

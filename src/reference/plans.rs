@@ -67,6 +67,10 @@ pub(super) async fn plan_change(
 /// The refusals of a change of `res` to `plan`.
 fn screen(state: &State, res: &Resource, plan: &str) -> Step<()> {
     let p = &state.behaviour.plans;
+    if res.deprovisioning {
+        let message = "this resource is being deprovisioned";
+        return Err(error(StatusCode::CONFLICT, message).into());
+    }
     if res.removed && p.removed_resource == Strictness::Refuse {
         return Err(error(StatusCode::GONE, "this resource was deprovisioned").into());
     }

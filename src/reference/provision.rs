@@ -187,6 +187,10 @@ async fn refuse_region(state: &Arc<State>, req: &Request) -> Step<()> {
 fn repeated(state: &State, req: &Request) -> Option<Response> {
     let p = &state.behaviour.provision;
     let existing = state.resources.lock().ok()?.get(&req.uuid).cloned()?;
+    if existing.deprovisioning {
+        let message = "this resource is being deprovisioned";
+        return Some(error(StatusCode::CONFLICT, message));
+    }
     let repeat = if existing.removed {
         p.after_removal
     } else {
@@ -292,6 +296,7 @@ fn fresh(state: &State, req: &Request, provider_id: Value) -> Resource {
         plan: req.plan.clone(),
         config: new_config(state, &req.uuid),
         removed: false,
+        deprovisioning: false,
         extra_rows: 0,
     }
 }

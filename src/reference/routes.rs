@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use serde_json::json;
 
-use super::behaviour::{CredentialCheck, DeprovisionAction, Guard, Removal};
+use super::behaviour::{CredentialCheck, DeprovisionAction, Guard, Removal, RowRemoval};
 use super::{ADDON_ID, State};
 
 type S = AxState<Arc<State>>;
@@ -138,18 +138,23 @@ fn remove(state: &State, uuid: &str) -> Option<Response> {
     Some(match resources.get_mut(uuid) {
         None => d.unknown.render(),
         Some(res) if res.removed => d.repeat.render(),
+        // The removal job is still running: the repeat is accepted like the first DELETE.
+        Some(res) if res.deprovisioning => StatusCode::ACCEPTED.into_response(),
         Some(res) if res.extra_rows > 0 => {
             // One row of several goes; the uuid still finds the others.
             res.extra_rows -= 1;
             d.done.render()
         }
         Some(res) => {
-            res.removed = true;
             let later = match d.removal {
                 Removal::Immediate => false,
                 Removal::AsyncPlans => super::ASYNC_PLANS.contains(&res.plan.as_str()),
                 Removal::Asynchronous => true,
             };
+            match d.row {
+                RowRemoval::WithAction(_) if later => res.deprovisioning = true,
+                _ => res.removed = true,
+            }
             if later {
                 return None;
             }
@@ -158,8 +163,18 @@ fn remove(state: &State, uuid: &str) -> Option<Response> {
     })
 }
 
-/// Tells Heroku the asynchronous removal of `uuid` is done.
+/// Tells Heroku the asynchronous removal of `uuid` is done; a removal job that keeps the row
+/// first takes its time, then deletes the row.
 async fn deprovision_action(state: Arc<State>, uuid: String) {
+    if let RowRemoval::WithAction(job) = state.behaviour.deprovision.row {
+        tokio::time::sleep(job).await;
+        if let Ok(mut resources) = state.resources.lock()
+            && let Some(res) = resources.get_mut(&uuid)
+        {
+            res.deprovisioning = false;
+            res.removed = true;
+        }
+    }
     // A fresh install's grant exchange may still be running.
     let auth = state
         .installs

@@ -259,6 +259,9 @@ fn verify(state: &State, headers: &HeaderMap, f: &Fields) -> Step<String> {
         LoginTarget::AppsFirstInstall => state.installs.first_of_app(uuid),
         LoginTarget::Named => uuid.clone(),
     };
+    if deprovisioning(state, &uuid) {
+        return Err(forbidden("This add-on is being removed").into());
+    }
     if !known.contains(&uuid) {
         return Err(sso.unknown_resource.render().into());
     }
@@ -275,6 +278,14 @@ fn first_user(state: &State, uuid: &str, f: &Fields) -> bool {
         return false;
     };
     first.entry(uuid.to_owned()).or_insert(email.clone()) == &email
+}
+
+/// True while the removal job of `uuid` runs (the row is kept until it ends).
+fn deprovisioning(state: &State, uuid: &str) -> bool {
+    state
+        .resources
+        .lock()
+        .is_ok_and(|r| r.get(uuid).is_some_and(|x| x.deprovisioning))
 }
 
 /// The resources a login may open: the live ones, and the removed ones with `removed`.

@@ -17,6 +17,7 @@ mod intercept;
 mod interrupts;
 mod meta;
 mod network;
+mod removal;
 mod reports;
 mod safety;
 mod sso_handoff;

@@ -29,7 +29,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
             "asynchronous deprovisioning is not enabled: set [deprovision] async = true if your add-on is enrolled in Heroku's beta",
         );
     }
-    let primary = super::removed_resource(cx).await?;
+    let primary = super::removed_by_deprov_02(cx).await?;
     let uuid = match cx.removal_deadline(&primary.uuid) {
         Some(_) => primary.uuid.clone(),
         None => remove_async_resource(cx).await?,

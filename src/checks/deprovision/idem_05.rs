@@ -1,4 +1,5 @@
-//! IDEM-05: a repeated deprovision gets 2xx, 404 or 410; never a 5xx.
+//! IDEM-05: a repeated deprovision gets 2xx, 404 or 410; never a 5xx. Sent once an
+//! asynchronous removal is complete (Heroku does not repeat a DELETE that was answered 202).
 
 use crate::catalogue::Level;
 use crate::check::judge::{is_2xx, is_5xx, observed_status};

@@ -29,8 +29,18 @@ use crate::check::{CheckCtx, Provisioned, Resource, Stop, Verdict, blocked, pass
 use crate::partner::Reply;
 use crate::record::outcome::{Finding, Outcome};
 
-/// The shared resource after DEPROV-02 removed it, or the verdict that blocks the caller.
+/// The shared resource once DEPROV-02's removal of it is complete, for the probes of a removed
+/// resource: an asynchronous removal (answered 202) is awaited first (see
+/// `CheckCtx::removal_settled`); otherwise the verdict that blocks or skips the caller.
 pub async fn removed_resource(cx: &CheckCtx<'_>) -> Result<Arc<Provisioned>, Stop> {
+    let res = removed_by_deprov_02(cx).await?;
+    cx.removal_settled(&res.uuid).await?;
+    Ok(res)
+}
+
+/// The shared resource DEPROV-02 removed (its removal possibly still pending), or the verdict
+/// that blocks the caller.
+pub async fn removed_by_deprov_02(cx: &CheckCtx<'_>) -> Result<Arc<Provisioned>, Stop> {
     match cx.outcome_of("DEPROV-02") {
         Some(Outcome::Pass | Outcome::Warn) => Ok(cx.resource(Resource::Primary).await),
         Some(o) => blocked(format!(

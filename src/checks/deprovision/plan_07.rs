@@ -1,4 +1,5 @@
-//! PLAN-07: a plan change for a removed resource gets 404 or 410.
+//! PLAN-07: a plan change for a removed resource gets 404 or 410 (sent once an asynchronous
+//! removal is complete: while it is pending the resource still exists).
 
 use crate::check::{CheckCtx, Verdict};
 use crate::partner::Credentials;

@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use crate::check::judge::{is_2xx, observed_status};
 use crate::check::resource::Provision;
-use crate::check::{CheckCtx, Verdict, pass, pass_with};
+use crate::check::{CheckCtx, Stop, Verdict, pass, pass_with};
 use crate::partner::{Credentials, Reply};
 use crate::record::outcome::Finding;
 
@@ -26,6 +26,15 @@ pub async fn nothing_left(cx: &CheckCtx<'_>, probe: &Provision<'_>, what: &str) 
             "one id; whether a copy survives a removal was not observed: the removal answered {}",
             observed_status(&removal)
         ));
+    }
+    // An asynchronous removal is complete only with its action: Heroku sends nothing meanwhile.
+    if let Err(stop) = cx.removal_settled(&probe.uuid).await {
+        return match stop {
+            Stop::Skip(why) => pass_with(format!(
+                "one id; whether a copy survives a removal was not observed: {why}"
+            )),
+            other => Err(other),
+        };
     }
     let plan = cx
         .config()

@@ -1,5 +1,6 @@
 //! PROV-12: a provision for a uuid that was deprovisioned gets 410 (or 422 with a message), not
-//! a silently recreated resource. Uses the `secondary` shared resource, removing it first.
+//! a silently recreated resource. Uses the `secondary` shared resource, removing it first; an
+//! asynchronous removal (202) is awaited, since Heroku resends nothing while it is pending.
 
 use crate::catalogue::Level;
 use crate::check::judge::{is_2xx, is_5xx, message, observed_status};
@@ -28,6 +29,8 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         ));
     }
     res.mark_gone("deprovisioned by PROV-12");
+    // Heroku sends no provision for a uuid whose removal is still pending.
+    cx.removal_settled(&res.uuid).await?;
     let again = cx.resend(&res, "provision the removed uuid again").await;
     judge(&again)
 }

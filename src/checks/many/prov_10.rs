@@ -50,6 +50,8 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     } else {
         "removed by PROV-10"
     });
+    // An asynchronous removal is over only with its action; the first install is probed after.
+    cx.removal_settled(&second.uuid).await?;
     // The plan the first install is on: a change to it changes nothing, whatever the
     // plan suite did.
     let body = serde_json::json!({"plan": first.current_plan(), "uuid": first.uuid});

@@ -143,6 +143,8 @@ async fn removed(cx: &CheckCtx<'_>) -> Result<(String, String), Stop> {
             removal.exchange.summary()
         ));
     }
+    // Heroku sends no login to a resource whose removal is still pending.
+    cx.removal_settled(&made.uuid).await?;
     let id = super::provider_id(&made);
     Ok((made.uuid, id))
 }

@@ -261,6 +261,8 @@ pub(crate) struct DeprovisionBehaviour {
     pub action: DeprovisionAction,
     /// The action carries the v3 Accept header.
     pub action_accept: bool,
+    /// When the row of an asynchronous removal goes.
+    pub row: RowRemoval,
     /// Enrolled in the asynchronous deprovisioning beta: the config it writes says so.
     pub enrolled: bool,
 }
@@ -273,6 +275,17 @@ pub(crate) enum DeprovisionAction {
     /// Before the 202 goes out (a job that finishes at once).
     BeforeAnswer,
     Never,
+}
+
+/// When an asynchronous removal deletes the resource's row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RowRemoval {
+    /// At the DELETE: the action only reports a removal already done.
+    AtAnswer,
+    /// When the removal job ends, this long after the DELETE, just before it sends the action;
+    /// until then the resource is deprovisioning (a repeated DELETE gets 202, a plan change or
+    /// a provision of the uuid 409, a login 403).
+    WithAction(Duration),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

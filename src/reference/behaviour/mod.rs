@@ -302,6 +302,7 @@ fn deprovision(f: &impl Fn(F) -> bool) -> DeprovisionBehaviour {
         } else if f(F::VariantAsyncDeprovisionAll)
             || f(F::Deprovision202Unenrolled)
             || f(F::VariantDeprovisionActionFirst)
+            || f(F::VariantAsyncDeprovisionSlowRow)
         {
             Removal::Asynchronous
         } else {
@@ -315,6 +316,11 @@ fn deprovision(f: &impl Fn(F) -> bool) -> DeprovisionBehaviour {
             DeprovisionAction::AfterAnswer
         },
         action_accept: !f(F::DeprovisionActionNoAccept),
+        row: if f(F::VariantAsyncDeprovisionSlowRow) {
+            RowRemoval::WithAction(Duration::from_millis(400))
+        } else {
+            RowRemoval::AtAnswer
+        },
         enrolled: !(f(F::VariantSyncDeprovision) || f(F::Deprovision202Unenrolled)),
     }
 }

@@ -232,6 +232,8 @@ faults! {
         fail: [], warn: [];
     VariantDeprovisionActionFirst = "variant-deprovision-action-first": "conformant variant: every DELETE answers 202, and actions/deprovision is sent before the 202 goes out (a removal job that finishes at once)",
         fail: [], warn: [];
+    VariantAsyncDeprovisionSlowRow = "variant-async-deprovision-slow-row": "conformant variant: every DELETE answers 202 and the resource is kept until its removal job sends actions/deprovision a little later; meanwhile a repeated DELETE answers 202, a plan change or a provision of the uuid 409, and SSO refuses",
+        fail: [], warn: [];
     VariantRepeatDeprovision204 = "variant-repeat-deprovision-204": "conformant variant: a repeated deprovision answers 204",
         fail: [], warn: [];
     VariantIntegerId = "variant-integer-id": "conformant variant: the provider id is an integer",

@@ -126,6 +126,42 @@ async fn attachments(state: &State, uuid: &str, field: &str) -> Option<Vec<Strin
     )
 }
 
+/// True when the login's user (its `user_id`, or its `email` in a login without one) is among
+/// the collaborators of the app it comes from (`context_app`, else `app`), as the Platform API
+/// lists them to the token of `uuid`. False when that cannot be learnt: access fails closed.
+pub(crate) async fn has_access(
+    state: &State,
+    uuid: &str,
+    login: &std::collections::HashMap<String, String>,
+) -> bool {
+    let field = |k: &str| login.get(k).filter(|v| !v.is_empty());
+    let (Some(app), Some(auth)) = (
+        field("context_app").or(field("app")),
+        access(state, uuid).await,
+    ) else {
+        return false;
+    };
+    let path = format!("/apps/{app}/collaborators");
+    let listed = match api(state, &auth, reqwest::Method::GET, &path).send().await {
+        Ok(r) if r.status().is_success() => r.json::<Value>().await.ok(),
+        _ => None,
+    };
+    let users = listed
+        .as_ref()
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten();
+    let user_of = |c: &Value, k: &str| c.get("user")?.get(k)?.as_str().map(str::to_owned);
+    let (key, given) = match (field("user_id"), field("email")) {
+        (Some(id), _) => ("id", id),
+        (None, Some(email)) => ("email", email),
+        (None, None) => return false,
+    };
+    users
+        .into_iter()
+        .any(|c| user_of(c, key).as_deref() == Some(given.as_str()))
+}
+
 /// What the partner holds: the uuids of its resources that were not removed (tests ask this after
 /// a run and its cleanup).
 async fn resources(AxState(state): AxState<Arc<State>>) -> Response {

@@ -137,7 +137,7 @@ pub(super) async fn login(AxState(state): S, headers: HeaderMap, body: Bytes) ->
     {
         return forbidden("This add-on's attachments look inconsistent");
     }
-    sign_in(&state, &headers, f)
+    sign_in(&state, &headers, f).await
 }
 
 /// What the attachment faults make of the resource's attachments; true when they allow a login.
@@ -185,13 +185,19 @@ pub(super) async fn legacy_login(
         // A legacy login without its token: mark it so the v3 token fields are not consulted.
         f.insert("token".into(), String::new());
     }
-    sign_in(&state, &headers, f)
+    sign_in(&state, &headers, f).await
 }
 
 type Fields = HashMap<String, String>;
 
-fn sign_in(state: &Arc<State>, headers: &HeaderMap, f: Fields) -> Response {
+async fn sign_in(state: &Arc<State>, headers: &HeaderMap, f: Fields) -> Response {
     match verify(state, headers, &f) {
+        Ok(uuid)
+            if state.behaviour.sso.users == UserAccess::Collaborators
+                && !super::admin::has_access(state, &uuid, &f).await =>
+        {
+            forbidden("Your Heroku account has no access to this app")
+        }
         Ok(uuid) => land(state, &f, &uuid),
         Err(refusal) => refusal.into_response(),
     }

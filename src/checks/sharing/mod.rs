@@ -100,12 +100,12 @@ pub async fn attached_twice(cx: &CheckCtx<'_>) -> Result<Arc<AttachedTwice>, Sto
     }
 }
 
-/// A correct login to the shared resource from its own app, judged against the run's valid
-/// login: it must sign in and land where that one landed.
+/// A correct login to the shared resource from its own app, as that app's owner, judged against
+/// the run's valid login: it must sign in and land where that one landed.
 pub async fn login_lands(cx: &CheckCtx<'_>, label: &str) -> Result<Option<Finding>, Stop> {
     let own = crate::checks::sso::working_login(cx, Resource::Primary).await?;
     let res = cx.live_resource(Resource::Primary).await?;
-    let user = crate::heroku::sso::SsoUser::random();
+    let user = crate::checks::sso::owner(cx, &res.uuid)?;
     let form = crate::checks::sso::form(cx, &res, crate::heroku::sso::now(), &user)?;
     let attempt = crate::checks::sso::post(cx, &form, label).await?;
     if attempt.signed_in()

@@ -4,7 +4,7 @@
 use crate::catalogue::Level;
 use crate::check::{CheckCtx, Resource, Verdict, pass_with, skip};
 use crate::checks::sso::{self, Flow, same_page, working_login};
-use crate::heroku::sso::{Login, SsoUser};
+use crate::heroku::sso::Login;
 use crate::record::outcome::Finding;
 
 crate::check!(
@@ -22,7 +22,8 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     }
     let own = working_login(cx, Resource::Primary).await?;
     let res = cx.live_resource(Resource::Primary).await?;
-    let user = SsoUser::random();
+    // A user of the attached app, where the login comes from (its owner, as the platform lists it).
+    let user = sso::owner_of(cx, &shared.app)?;
     let provider_id = sso::provider_id(&res);
     let form = Login {
         uuid: &res.uuid,

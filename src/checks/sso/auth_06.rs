@@ -5,7 +5,7 @@
 
 use crate::check::judge::observed_status;
 use crate::check::{CheckCtx, Resource, Verdict, blocked, pass, pass_with};
-use crate::heroku::sso::{SsoUser, now};
+use crate::heroku::sso::now;
 use crate::partner::sso::CookieJar;
 use crate::partner::{Credentials, Reply};
 use crate::record::outcome::Finding;
@@ -41,7 +41,7 @@ async fn with_basic_auth(cx: &CheckCtx<'_>) -> Result<Option<Attempt>, crate::ch
         return Ok(None);
     };
     let res = cx.live_resource(Resource::Primary).await?;
-    let form = super::form(cx, &res, now(), &SsoUser::random())?;
+    let form = super::form(cx, &res, now(), &super::owner(cx, &res.uuid)?)?;
     let mut jar = CookieJar::default();
     let nav = cx
         .partner()

@@ -6,7 +6,7 @@
 use crate::catalogue::Level;
 use crate::check::judge::{is_2xx, observed_status};
 use crate::check::{CheckCtx, Resource, Stop, Verdict, blocked, pass};
-use crate::heroku::sso::{SsoUser, TOKEN_FIELDS, now, set_field};
+use crate::heroku::sso::{TOKEN_FIELDS, now, set_field};
 use crate::record::outcome::Finding;
 
 use super::{Attempt, same_page};
@@ -82,7 +82,6 @@ fn map_tokens(form: &mut [(String, String)], f: impl Fn(&str) -> String) {
 pub async fn check(cx: &CheckCtx<'_>, class: Forgery) -> Verdict {
     let login = super::working_login(cx, Resource::Primary).await?;
     let primary = cx.live_resource(Resource::Primary).await?;
-    let user = SsoUser::random();
     let (uuid, id) = match class {
         Forgery::Removed => removed(cx).await?,
         Forgery::Unknown => {
@@ -91,6 +90,8 @@ pub async fn check(cx: &CheckCtx<'_>, class: Forgery) -> Verdict {
         }
         _ => (primary.uuid.clone(), super::provider_id(&primary)),
     };
+    // A user with access, so that only the forgery can refuse the login.
+    let user = super::owner(cx, &uuid)?;
     let mut form = match class {
         Forgery::Timestamp => {
             let signed = now() - 90;
@@ -118,7 +119,8 @@ pub async fn check(cx: &CheckCtx<'_>, class: Forgery) -> Verdict {
     judge(&attempt, &dashboards, class)
 }
 
-/// A resource made and removed for the login (its removal proven by a 2xx).
+/// A resource made and removed for the login (its removal proven by a 2xx, and an asynchronous
+/// one completed by its deprovision action).
 async fn removed(cx: &CheckCtx<'_>) -> Result<(String, String), Stop> {
     let probe = cx.probe(cx.default_plan());
     let made = probe
@@ -246,7 +248,7 @@ mod tests {
 
     #[test]
     fn the_login_heroku_sends_has_every_token_field_and_all_change() {
-        let user = SsoUser::random();
+        let user = crate::heroku::sso::SsoUser::random();
         let mut form = crate::heroku::sso::Login {
             uuid: "u",
             provider_id: Some("7"),

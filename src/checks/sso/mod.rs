@@ -4,6 +4,7 @@
 
 pub mod auth_06;
 pub mod forgery;
+pub mod login;
 pub mod sso_03;
 pub mod sso_03_cross;
 pub mod sso_03_empty;
@@ -45,16 +46,14 @@ crate::suite!(
     sso_06_legacy,
 );
 
-use std::sync::Arc;
+pub use login::{owner, owner_of, valid_login, working_login};
 
 use crate::catalogue::Level;
 use crate::check::judge::{is_2xx, is_5xx, observed_status};
-use crate::check::{
-    CheckCtx, Provisioned, Resource, Stop, Verdict, blocked, blocked_by, pass, skip,
-};
+use crate::check::{CheckCtx, Provisioned, Stop, Verdict, blocked, pass, skip};
 use crate::heroku::sso::{Login, SsoUser, TOKEN_FIELDS, legacy_form, set_field};
 use crate::partner::sso::{CookieJar, Navigation};
-use crate::record::outcome::{Finding, RootCause};
+use crate::record::outcome::Finding;
 
 /// A browser login: where it ended and the cookies it collected.
 #[derive(Debug, Clone)]
@@ -116,8 +115,8 @@ pub fn form(
     form_for(cx, &res.uuid, &provider_id(res), timestamp, user)
 }
 
-/// The login Heroku would send for the resource `uuid` (provisioning id `id`), signed with the
-/// manifest's salt: for a resource the harness never provisioned too.
+/// The login Heroku would send for the resource `uuid` (provisioning id `id`) from the app that
+/// owns it, signed with the manifest's salt: for a resource the harness never provisioned too.
 pub fn form_for(
     cx: &CheckCtx<'_>,
     uuid: &str,
@@ -126,6 +125,7 @@ pub fn form_for(
     user: &SsoUser,
 ) -> Result<Vec<(String, String)>, Stop> {
     let (flow, salt) = target(cx)?;
+    let app = login::owning_app_name(cx, uuid);
     Ok(match flow {
         Flow::Post { .. } => Login {
             uuid,
@@ -133,11 +133,11 @@ pub fn form_for(
             salt: &salt,
             timestamp,
             user,
-            app: &cx.app().name,
-            context_app: &cx.app().name,
+            app: &app,
+            context_app: &app,
         }
         .form(),
-        Flow::LegacyGet { .. } => legacy_form(id, &salt, timestamp, user, &cx.app().name),
+        Flow::LegacyGet { .. } => legacy_form(id, &salt, timestamp, user, &app),
     })
 }
 
@@ -208,39 +208,6 @@ pub async fn post(
         }
     };
     Ok(Attempt { nav, jar })
-}
-
-/// A correct login to the shared resource `key`, made once per run.
-pub async fn valid_login(cx: &CheckCtx<'_>, key: Resource) -> Result<Arc<Attempt>, Stop> {
-    let made: Arc<Result<Attempt, Stop>> = cx
-        .memo(Some(key), async {
-            let res = cx.live_resource(key).await?;
-            let user = SsoUser::random();
-            let form = form(cx, &res, crate::heroku::sso::now(), &user)?;
-            post(cx, &form, &format!("SSO login to {key}")).await
-        })
-        .await?;
-    match made.as_ref() {
-        Ok(a) => Ok(Arc::new(a.clone())),
-        Err(v) => Err(v.clone()),
-    }
-}
-
-/// The valid login to `key` if it signed in; otherwise the verdict that blocks the caller.
-pub async fn working_login(cx: &CheckCtx<'_>, key: Resource) -> Result<Arc<Attempt>, Stop> {
-    let login = valid_login(cx, key).await?;
-    if login.signed_in() {
-        Ok(login)
-    } else {
-        let why = format!(
-            "a correct SSO login to the {key} resource did not sign in ({})",
-            login.nav.last().exchange.summary()
-        );
-        blocked_by(
-            RootCause::new("SSO-05", why.clone()),
-            format!("{why}; see SSO-05"),
-        )
-    }
 }
 
 /// Judges an attempt with a wrong token that must be refused with 403. `dashboard` is where a

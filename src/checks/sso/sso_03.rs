@@ -1,14 +1,14 @@
 //! SSO-03: a login whose tokens do not match gets 403.
 
 use crate::check::{CheckCtx, Resource, Verdict};
-use crate::heroku::sso::{SsoUser, now};
+use crate::heroku::sso::now;
 
 crate::check!("SSO-03", Must, "a forged SSO token gets 403", run);
 
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
     let login = super::working_login(cx, Resource::Primary).await?;
     let res = cx.live_resource(Resource::Primary).await?;
-    let mut form = super::form(cx, &res, now(), &SsoUser::random())?;
+    let mut form = super::form(cx, &res, now(), &super::owner(cx, &res.uuid)?)?;
     super::forge(&mut form);
     let a = super::post(cx, &form, "SSO login with forged tokens").await?;
     super::judge_refused(

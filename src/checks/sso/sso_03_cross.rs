@@ -2,7 +2,7 @@
 //! get 403.
 
 use crate::check::{CheckCtx, Resource, Verdict};
-use crate::heroku::sso::{SsoUser, now};
+use crate::heroku::sso::now;
 
 crate::check!(
     "SSO-03.cross",
@@ -22,7 +22,7 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
         (Ok(a), Ok(b)) => (a, b),
         (Err(v), _) | (_, Err(v)) => return Err(v),
     };
-    let mut form = super::form(cx, &a, now(), &SsoUser::random())?;
+    let mut form = super::form(cx, &a, now(), &super::owner(cx, &a.uuid)?)?;
     super::retarget(&mut form, &b);
     let attempt = super::post(cx, &form, "SSO login to secondary with primary's tokens").await?;
     super::judge_refused(

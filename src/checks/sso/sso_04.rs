@@ -1,7 +1,7 @@
 //! SSO-04: a correctly signed login older than 5 minutes gets 403.
 
 use crate::check::{CheckCtx, Resource, Verdict};
-use crate::heroku::sso::{SsoUser, now};
+use crate::heroku::sso::now;
 
 crate::check!(
     "SSO-04",
@@ -16,7 +16,7 @@ pub const AGE_SECS: i64 = 360;
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
     let login = super::working_login(cx, Resource::Primary).await?;
     let res = cx.live_resource(Resource::Primary).await?;
-    let form = super::form(cx, &res, now() - AGE_SECS, &SsoUser::random())?;
+    let form = super::form(cx, &res, now() - AGE_SECS, &super::owner(cx, &res.uuid)?)?;
     let a = super::post(cx, &form, "SSO login signed 6 minutes ago").await?;
     // The token is right for its timestamp: only the age can refuse it.
     super::judge_refused_for(

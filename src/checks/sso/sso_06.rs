@@ -6,7 +6,7 @@
 use crate::catalogue::Level;
 use crate::check::judge::{is_5xx, observed_status};
 use crate::check::{CheckCtx, Resource, Stop, Verdict, pass_with, skip};
-use crate::heroku::sso::{SsoUser, drop_fields, now};
+use crate::heroku::sso::{drop_fields, now};
 use crate::record::outcome::Finding;
 
 use super::{Attempt, Flow};
@@ -62,7 +62,7 @@ pub async fn login_with_only(cx: &CheckCtx<'_>, kind: Kind) -> Result<Attempt, S
     }
     super::working_login(cx, Resource::Primary).await?;
     let res = cx.live_resource(Resource::Primary).await?;
-    let mut form = super::form(cx, &res, now(), &SsoUser::random())?;
+    let mut form = super::form(cx, &res, now(), &super::owner(cx, &res.uuid)?)?;
     drop_fields(&mut form, &kind.others());
     super::post(cx, &form, &format!("SSO login with only {}", kind.name())).await
 }

@@ -2,7 +2,7 @@
 //! warning: the docs bound the age of a login, not clock skew ahead (§18 Q11).
 
 use crate::check::{CheckCtx, Resource, Verdict};
-use crate::heroku::sso::{SsoUser, now};
+use crate::heroku::sso::now;
 
 use super::Attempt;
 
@@ -16,7 +16,7 @@ crate::check!(
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
     super::working_login(cx, Resource::Primary).await?;
     let res = cx.live_resource(Resource::Primary).await?;
-    let form = super::form(cx, &res, now() + 600, &SsoUser::random())?;
+    let form = super::form(cx, &res, now() + 600, &super::owner(cx, &res.uuid)?)?;
     let a = super::post(cx, &form, "SSO login signed 10 minutes ahead").await?;
     judge(&a)
 }

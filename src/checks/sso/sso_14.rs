@@ -3,7 +3,7 @@
 use crate::catalogue::Level;
 use crate::check::judge::{is_5xx, observed_status};
 use crate::check::{CheckCtx, Resource, Verdict, pass, violated};
-use crate::heroku::sso::{SsoUser, drop_fields, now};
+use crate::heroku::sso::{drop_fields, now};
 use crate::record::outcome::Finding;
 
 use super::Attempt;
@@ -18,10 +18,11 @@ crate::check!(
 async fn run(cx: &CheckCtx<'_>) -> Verdict {
     super::working_login(cx, Resource::Primary).await?;
     let res = cx.live_resource(Resource::Primary).await?;
-    let complete = super::form(cx, &res, now(), &SsoUser::random())?;
+    let user = super::owner(cx, &res.uuid)?;
+    let complete = super::form(cx, &res, now(), &user)?;
     let mut worst: Option<Finding> = None;
     for fields in super::missing_sets(&complete) {
-        let mut form = super::form(cx, &res, now(), &SsoUser::random())?;
+        let mut form = super::form(cx, &res, now(), &user)?;
         drop_fields(&mut form, &fields);
         let label = format!("SSO login without {}", fields.join(" and "));
         let attempt = super::post(cx, &form, &label).await?;

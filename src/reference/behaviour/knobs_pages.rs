@@ -7,6 +7,8 @@ pub(crate) enum UserAccess {
     Everyone,
     /// Only the user who signed in to the resource first.
     FirstUser,
+    /// The users the Platform API lists as collaborators of the app the login comes from.
+    Collaborators,
 }
 
 /// What a login carrying both tokens is verified by.

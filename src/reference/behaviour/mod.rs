@@ -429,6 +429,8 @@ fn sso(f: &impl Fn(F) -> bool) -> SsoBehaviour {
         },
         users: if f(F::FirstUserOnly) {
             UserAccess::FirstUser
+        } else if f(F::VariantSsoChecksCollaborators) {
+            UserAccess::Collaborators
         } else {
             UserAccess::Everyone
         },

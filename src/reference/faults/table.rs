@@ -143,7 +143,7 @@ faults! {
     SsoMissingField500 = "sso-missing-field-500": "SSO without a timestamp gets 500",
         fail: ["SSO-14"], warn: [];
     FirstUserOnly = "first-user-only-dashboard": "SSO opens a resource only for the user who signed in to it first",
-        fail: ["SSO-09"], warn: ["ATT-06.detach", "ATT-06.same-app", "SSO-06", "SSO-06.resource-token", "SSO-10.attached"];
+        fail: ["SSO-09"], warn: ["SSO-10.attached"];
     IgnoresUserScopedToken = "ignores-user-scoped-token": "SSO verifies resource_token only and trusts user_id and email as sent",
         fail: [], warn: ["SSO-15"];
     LogWrongContentType = "log-wrong-content-type": "the log line after provisioning is posted as text/plain",
@@ -247,6 +247,8 @@ faults! {
     VariantSsoContextPath = "variant-sso-context-path": "conformant variant: SSO lands on a path naming the app the user came from (/heroku/dashboard/{uuid}/from/{context_app})",
         fail: [], warn: [];
     VariantSsoSessionDashboard = "variant-sso-session-dashboard": "conformant variant: SSO lands on a fixed /heroku/dashboard that shows the session's resource",
+        fail: [], warn: [];
+    VariantSsoChecksCollaborators = "variant-sso-checks-collaborators": "conformant variant: SSO opens the dashboard only for a user the Platform API lists among the collaborators of the app the login comes from (GET /apps/{app}/collaborators with the resource's token), and refuses anyone else with 403",
         fail: [], warn: [];
     VariantSso303 = "variant-sso-303": "conformant variant: SSO redirects with 303 and the dashboard refuses strangers with a redirect",
         fail: [], warn: [];

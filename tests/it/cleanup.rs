@@ -276,3 +276,70 @@ fn an_interrupt_during_a_ten_minute_wait_ends_within_seconds_with_cleanup() {
         partner.stop().await;
     });
 }
+
+#[test]
+fn an_interrupt_while_a_removal_awaits_its_action_ends_within_the_cleanup_budget() {
+    use addon_conformance::config::{Config, Overrides};
+    use addon_conformance::manifest::Manifest;
+    use addon_conformance::reference::ReferencePartner;
+    use addon_conformance::runner::RunInputs;
+    runtime().block_on(async {
+        let faults = FaultSet::parse(&[
+            "variant-async-deprovision-all".to_owned(),
+            "async-deprovision-no-action".to_owned(),
+        ])
+        .unwrap();
+        let partner = ReferencePartner::start(faults, ([127, 0, 0, 1], 0).into())
+            .await
+            .unwrap();
+        let manifest = Manifest::parse(&partner.manifest_text(), "reference manifest").unwrap();
+        // The deprovision action never comes, and the run would wait ten minutes for it.
+        let text = partner.config_text().replace(
+            "deprovision_action = \"3s\"",
+            "deprovision_action = \"10m\"",
+        );
+        assert!(text.contains("\"10m\""));
+        let config = Config::parse(&text, "reference config").unwrap();
+        let interrupt = Interrupt::new();
+        let mut sink = InterruptWhileWaiting {
+            check: "ASYNC-07",
+            interrupt: interrupt.clone(),
+            at: None,
+            recorder: Recorder::default(),
+        };
+        let report = addon_conformance::runner::run(
+            RunInputs {
+                manifest,
+                config,
+                config_source: "reference config".into(),
+                overrides: Overrides::default(),
+                selection: Selection {
+                    checks: vec!["DEPROV-02".into(), "ASYNC-07".into()],
+                    ..Selection::default()
+                },
+                controls: RunControls {
+                    interrupt,
+                    ..RunControls::default()
+                },
+            },
+            &mut sink,
+        )
+        .await
+        .unwrap();
+        let took = sink.at.expect("ASYNC-07 waited").elapsed();
+        assert!(
+            took < std::time::Duration::from_secs(30),
+            "interrupt to end of run: {took:?}"
+        );
+        assert_eq!(report.exit_code, 130);
+        // Unproven, and said why: listed with its curl.
+        assert_eq!(report.leftovers.len(), 1, "{:?}", report.leftovers);
+        let line = report.leftovers[0].leftover_line();
+        assert!(
+            line.contains("interrupted while waiting for its deprovision action"),
+            "{line}"
+        );
+        assert!(line.contains("curl"), "{line}");
+        partner.stop().await;
+    });
+}

@@ -1368,3 +1368,48 @@ fn exec_counts_an_asynchronous_removal_only_once_its_action_arrives() {
     assert!(notes.contains("not proven"), "{notes}");
     assert!(ledger_left);
 }
+
+#[cfg(unix)]
+#[test]
+fn a_second_signal_while_exec_awaits_a_deprovision_action_aborts_with_the_ledger() {
+    let manifest = tmp("addon-manifest.json");
+    let config = manifest.with_file_name("conformance.toml");
+    let _server = serve_reference(
+        &[
+            "variant-async-deprovision-all",
+            "async-deprovision-no-action",
+        ],
+        &manifest,
+        &config,
+    );
+    let text = std::fs::read_to_string(&config).unwrap().replace(
+        "deprovision_action = \"3s\"",
+        "deprovision_action = \"10m\"",
+    );
+    std::fs::write(&config, text).unwrap();
+    let ledger = manifest.with_file_name("exec-ledger.jsonl");
+    let mut child = Command::new(BIN)
+        .args(["exec", "--manifest"])
+        .arg(&manifest)
+        .arg("--config")
+        .arg(&config)
+        .arg("--ledger")
+        .arg(&ledger)
+        .args(["--", "true"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = lines_of(child.stderr.take().unwrap());
+    read_until(&stderr, |l| {
+        l.contains("waiting for its deprovision action")
+    });
+    signal(&child, "TERM");
+    read_until(&stderr, |l| l.contains("send the signal again"));
+    signal(&child, "TERM");
+    let rest = read_until(&stderr, |l| l.contains("aborted"));
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130), "{rest}");
+    assert!(rest.contains("cleanup --ledger"), "{rest}");
+    assert!(ledger.exists());
+}

@@ -74,12 +74,7 @@ fn named(model: &Model, id: &str) -> Option<String> {
     if model.addons.contains_key(id) {
         return Some(id.to_owned());
     }
-    let apps: Vec<&str> = model
-        .apps
-        .values()
-        .filter(|a| a.heroku_id.as_deref() == Some(id))
-        .map(|a| a.id.as_str())
-        .collect();
+    let apps = apps_with_heroku_id(model, id);
     let mut on_apps = model
         .addons
         .values()
@@ -88,6 +83,16 @@ fn named(model: &Model, id: &str) -> Option<String> {
         (Some(one), None) => Some(one.uuid.clone()),
         _ => None,
     }
+}
+
+/// The ids of the apps whose `heroku_id` is `id`.
+fn apps_with_heroku_id<'m>(model: &'m Model, id: &str) -> Vec<&'m str> {
+    model
+        .apps
+        .values()
+        .filter(|a| a.heroku_id.as_deref() == Some(id))
+        .map(|a| a.id.as_str())
+        .collect()
 }
 
 enum Lookup {
@@ -109,12 +114,7 @@ fn lookup(model: &Model, id: &str, provisioning: bool) -> Lookup {
             Lookup::NotFound
         };
     }
-    let apps: Vec<&str> = model
-        .apps
-        .values()
-        .filter(|a| a.heroku_id.as_deref() == Some(id))
-        .map(|a| a.id.as_str())
-        .collect();
+    let apps = apps_with_heroku_id(model, id);
     let on_app = |keep: &dyn Fn(&AddonRecord) -> bool| -> Vec<String> {
         model
             .addons

@@ -13,6 +13,23 @@ use crate::common::sso_page;
 
 use sso_page::{parse_form, sign_in};
 
+/// Provisions one resource at `partner` as Heroku would: its uuid and the partner's answer.
+async fn provision(
+    partner: &ReferencePartner,
+    http: &reqwest::Client,
+) -> (String, serde_json::Value) {
+    let uuid = uuid::Uuid::new_v4().to_string();
+    let answer = http
+        .post(partner.base_url())
+        .basic_auth("conformance-ref", Some(&partner.password))
+        .json(&serde_json::json!({"uuid": uuid, "plan": "basic", "region": "amazon-web-services::us-east-1"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    (uuid, answer.json().await.unwrap())
+}
+
 #[tokio::test]
 async fn the_served_form_signs_in_to_the_reference_partner() {
     let partner = ReferencePartner::start(
@@ -27,15 +44,7 @@ async fn the_served_form_signs_in_to_the_reference_partner() {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    let uuid = uuid::Uuid::new_v4().to_string();
-    let provisioned = http
-        .post(partner.base_url())
-        .basic_auth("conformance-ref", Some(&partner.password))
-        .json(&serde_json::json!({"uuid": uuid, "plan": "basic", "region": "amazon-web-services::us-east-1"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(provisioned.status(), 200);
+    let (uuid, _) = provision(&partner, &http).await;
 
     let manifest = Manifest::parse(&partner.manifest_text(), "ref manifest").unwrap();
     let config = Config::parse(&partner.config_text(), "ref config").unwrap();
@@ -117,17 +126,7 @@ async fn the_provider_id_signs_the_legacy_pair() {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    let uuid = uuid::Uuid::new_v4().to_string();
-    let answer: serde_json::Value = http
-        .post(partner.base_url())
-        .basic_auth("conformance-ref", Some(&partner.password))
-        .json(&serde_json::json!({"uuid": uuid, "plan": "basic", "region": "amazon-web-services::us-east-1"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (uuid, answer) = provision(&partner, &http).await;
     let own_id = answer["id"].to_string();
     assert!(own_id.parse::<u64>().is_ok(), "an integer id: {own_id}");
 

@@ -135,9 +135,14 @@ pub(crate) async fn has_access(
     login: &std::collections::HashMap<String, String>,
 ) -> bool {
     let field = |k: &str| login.get(k).filter(|v| !v.is_empty());
+    // A fresh install's grant exchange may still be running.
+    let token = state
+        .installs
+        .token_within(uuid, Duration::from_secs(5))
+        .await;
     let (Some(app), Some(auth)) = (
         field("context_app").or(field("app")),
-        access(state, uuid).await,
+        fresh(state, uuid, token).await,
     ) else {
         return false;
     };

@@ -13,6 +13,20 @@ use crate::common::sso_page;
 
 use sso_page::{parse_form, sign_in};
 
+/// A reference partner with `faults`, and a browser-like client that follows no redirect itself.
+async fn start(faults: FaultSet) -> (ReferencePartner, reqwest::Client) {
+    let partner = ReferencePartner::start(faults, SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))
+        .await
+        .unwrap();
+    addon_conformance::tls::install_provider();
+    let http = reqwest::Client::builder()
+        .no_proxy()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    (partner, http)
+}
+
 /// Provisions one resource at `partner` as Heroku would: its uuid and the partner's answer.
 async fn provision(
     partner: &ReferencePartner,
@@ -32,18 +46,7 @@ async fn provision(
 
 #[tokio::test]
 async fn the_served_form_signs_in_to_the_reference_partner() {
-    let partner = ReferencePartner::start(
-        FaultSet::default(),
-        SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
-    )
-    .await
-    .unwrap();
-    addon_conformance::tls::install_provider();
-    let http = reqwest::Client::builder()
-        .no_proxy()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let (partner, http) = start(FaultSet::default()).await;
     let (uuid, _) = provision(&partner, &http).await;
 
     let manifest = Manifest::parse(&partner.manifest_text(), "ref manifest").unwrap();
@@ -117,15 +120,7 @@ fn a_resource_that_is_not_a_uuid_is_a_usage_error() {
 async fn the_provider_id_signs_the_legacy_pair() {
     let faults =
         FaultSet::parse(&["variant-integer-id".into(), "sso-legacy-pair-only".into()]).unwrap();
-    let partner = ReferencePartner::start(faults, SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))
-        .await
-        .unwrap();
-    addon_conformance::tls::install_provider();
-    let http = reqwest::Client::builder()
-        .no_proxy()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let (partner, http) = start(faults).await;
     let (uuid, answer) = provision(&partner, &http).await;
     let own_id = answer["id"].to_string();
     assert!(own_id.parse::<u64>().is_ok(), "an integer id: {own_id}");

@@ -122,7 +122,11 @@ async fn staging_like(jobs: Option<usize>) -> (f64, usize) {
     ];
     let (wall, report) = timed_run(&[], options, &edits, jobs).await;
     assert_eq!(
-        (report.summary.failed, report.summary.warned, report.summary.errors),
+        (
+            report.summary.failed,
+            report.summary.warned,
+            report.summary.errors
+        ),
         (0, 0, 0),
         "the staging-like reference passes: {:?}",
         report.ids(addon_conformance::record::outcome::Outcome::Fail)
@@ -186,18 +190,13 @@ async fn never_exchanging(sync: bool) -> (f64, Option<(u64, u64)>) {
 
 fn entry() -> Inbound {
     Inbound {
-        seq: 0,
-        at_ms: 0,
-        method: "POST".into(),
-        path: "/addons/x/actions/provision".into(),
-        headers: vec![],
-        body: None,
-        status: 200,
         resource: Some("x".into()),
-        scope: None,
-        kind: InboundKind::ProvisionAction,
-        error: None,
-        message: None,
+        ..Inbound::new(
+            InboundKind::ProvisionAction,
+            "POST",
+            "/addons/x/actions/provision",
+            200,
+        )
     }
 }
 

@@ -114,7 +114,13 @@ fn expect_exact_with(expected: &Expectation, jobs: Option<usize>) -> Result<(), 
         ));
     }
     problems.extend(r.results.iter().filter_map(evidence_problem));
-    if outcome.live_after != 0 || !r.leftovers.is_empty() {
+    // A fault that never completes an asynchronous removal (ASYNC-07) leaves the harness without
+    // proof of it: those removals, and only those, are listed as leftovers.
+    let unproven = |e: &addon_conformance::record::ledger::Entry| {
+        e.state == addon_conformance::record::ledger::EntryState::RemovalRequested
+            && expected.fail.iter().any(|id| id == "ASYNC-07")
+    };
+    if outcome.live_after != 0 || !r.leftovers.iter().all(unproven) {
         problems.push(format!(
             "cleanup left {} live resources, leftovers {:?}",
             outcome.live_after, r.leftovers

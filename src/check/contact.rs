@@ -10,6 +10,7 @@ use super::triage::{no_contact, unreachable};
 use super::verdict::{Blocker, Stop, Verdict};
 use crate::record::Exchange;
 use crate::record::exchange::Credentials;
+use crate::record::journal::Journal;
 use crate::record::outcome::RootCause;
 
 /// The cause id of checks blocked because the partner stopped accepting connections.
@@ -91,12 +92,28 @@ impl Contact {
         take_notes_of(&mut self.state().notes, id)
     }
 
-    /// Follows the exchanges check `id` made, in order, and returns its verdict, or `Blocked` by
-    /// the root cause when the partner was not there to answer it.
+    /// `review_in` a journal of only the check's own exchanges.
+    #[cfg(test)]
     pub fn review(&self, id: &str, made: &[Arc<Exchange>], verdict: Verdict) -> Verdict {
+        self.review_in(&Journal::new(), id, made, verdict)
+    }
+
+    /// Follows the exchanges check `id` made, in order, and returns its verdict, or `Blocked` by
+    /// the root cause when the partner was not there to answer it. Whether a refused connection
+    /// means "never answered" or "went away" is read from the run's `journal` by sequence
+    /// number, not from the checks reviewed so far: with suites side by side, a check may finish
+    /// before another whose earlier request got an answer.
+    pub fn review_in(
+        &self,
+        journal: &Journal,
+        id: &str,
+        made: &[Arc<Exchange>],
+        verdict: Verdict,
+    ) -> Verdict {
         let mut st = self.state();
         for x in made {
-            st.follow(id, x, &verdict);
+            let earlier = journal.answered_before(x.seq);
+            st.follow(id, x, earlier, &verdict);
         }
         let Some(lost) = st.lost.clone() else {
             return st.review_credentials(id, made, verdict);
@@ -176,7 +193,13 @@ impl State {
         }
     }
 
-    fn follow(&mut self, id: &str, x: &Exchange, verdict: &Verdict) {
+    fn follow(
+        &mut self,
+        id: &str,
+        x: &Exchange,
+        earlier: Option<(u64, String)>,
+        verdict: &Verdict,
+    ) {
         if x.request.credentials == Credentials::Manifest && x.response.is_some() {
             if credentials_refused(x) {
                 if !self.credentials_accepted && self.credentials_refused.is_none() {
@@ -201,7 +224,9 @@ impl State {
         if !no_contact(x) || self.lost.is_some() || elsewhere {
             return;
         }
-        self.lost = Some(match &self.answered {
+        // An answer to an earlier request of another check, still running, counts too.
+        let answered = self.answered.clone().max(earlier);
+        self.lost = Some(match &answered {
             None => {
                 let text = unreachable(x);
                 let root = match verdict {
@@ -311,6 +336,21 @@ mod tests {
         ));
         assert!(matches!(c.review("X", &[], fail()), Err(Stop::Violated(_))));
         assert!(c.take_notes("SSO-05").is_empty() && c.take_notes("X").is_empty());
+    }
+
+    #[test]
+    fn an_answer_to_a_check_still_running_means_the_partner_went_away() {
+        // Suites side by side: GEN-02's request #2 is refused and GEN-02 finishes first, while
+        // PROV-02, whose request #1 was answered, is still running.
+        let c = Contact::default();
+        let journal = Journal::new();
+        journal.push(exchange(1, true));
+        match c.review_in(&journal, "GEN-02", &[exchange(2, false)], fail()) {
+            Err(Stop::Blocked(b)) => assert_eq!(b.cause.unwrap().id, GONE),
+            v => panic!("{v:?}"),
+        }
+        assert!(c.unreachable().is_none());
+        assert!(c.take_notes("GEN-02")[0].contains("after #1 (request 1)"));
     }
 
     #[test]

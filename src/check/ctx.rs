@@ -23,11 +23,12 @@ use crate::manifest::Manifest;
 use crate::partner::client::ClientSettings;
 use crate::partner::{Credentials, PartnerClient, Reply};
 use crate::platform::inbound::Waited;
+use crate::platform::state::AddonState;
 use crate::platform::{Platform, PlatformSettings, ServiceInfo};
 use crate::record::journal::Journal;
 use crate::record::ledger::Ledger;
 use crate::record::outcome::{EndpointLatency, Outcome, RootCause};
-use crate::record::{Inbound, RunClock};
+use crate::record::{Inbound, InboundKind, RunClock};
 use crate::redact::Redactor;
 
 /// The state of one run. The runner owns it; checks see it through a `CheckCtx`.
@@ -51,6 +52,8 @@ pub struct RunCtx {
     resources: Mutex<HashMap<ResourceKey, Arc<OnceCell<Arc<Provisioned>>>>>,
     /// The apps of the suites' own copies (`Holder::Suite`), made on first use.
     apps: Mutex<HashMap<Holder, App>>,
+    /// Removals hold it shared; a suite's several own copies are made holding it alone.
+    removals: tokio::sync::RwLock<()>,
     memos: Mutex<HashMap<MemoKey, Arc<OnceCell<Memo>>>>,
     outcomes: Mutex<HashMap<String, Outcome>>,
     /// Deadlines of the callbacks the partner owes.
@@ -59,6 +62,16 @@ pub struct RunCtx {
     latency: Mutex<HashMap<String, Vec<EndpointLatency>>>,
     /// The run's interrupt: every wait ends when it triggers.
     interrupt: Mutex<Cancel>,
+}
+
+/// How an asynchronous removal (a DELETE answered 202) ended.
+#[derive(Debug)]
+pub enum Removal {
+    /// The accepted deprovision action.
+    Completed(Arc<Inbound>),
+    /// No accepted action by the deadline: every call for the resource seen by then (none when
+    /// no removal of the resource is pending).
+    Missing(Vec<Arc<Inbound>>),
 }
 
 type Memo = Arc<dyn Any + Send + Sync>;
@@ -134,6 +147,7 @@ impl RunCtx {
             target: None,
             resources: Mutex::new(HashMap::new()),
             apps: Mutex::new(HashMap::new()),
+            removals: tokio::sync::RwLock::new(()),
             memos: Mutex::new(HashMap::new()),
             outcomes: Mutex::new(HashMap::new()),
             owed: Owed::default(),
@@ -347,19 +361,103 @@ impl RunCtx {
         Provision::new(self, uuid, plan, body)
     }
 
-    /// Sends a deprovision; when the partner removed the resource, so does the platform.
+    /// Sends a deprovision; when the partner removed the resource, so does the platform. Heroku
+    /// considers the resource `deprovisioning` from the moment it sends the DELETE, so an
+    /// asynchronous partner's action may arrive before the 202 does; a 202 leaves it so (gone
+    /// once the action arrives, awaited by `removal`), any other failure restores its state.
     pub async fn deprovision(&self, uuid: &str, credentials: Credentials, label: &str) -> Reply {
+        let _removing = self.removals.read().await;
         let real = credentials == Credentials::Manifest;
+        let before = self.platform.addon_state(uuid);
+        if before == Some(AddonState::Deprovisioning) {
+            // A removal is pending (a repeat): only the partner's action completes it.
+            return self.partner.deprovision(uuid, credentials, label).await;
+        }
+        let pending = real && self.platform.record_async_deprovision(uuid);
         let reply = self.partner.deprovision(uuid, credentials, label).await;
-        // Heroku only considers a resource gone when it asked for the removal itself.
-        let removed = real
-            && reply
-                .status
-                .is_some_and(|s| (200..300).contains(&s) || s == 404 || s == 410);
-        if removed {
-            self.platform.record_deprovision(uuid);
+        match reply.status {
+            Some(202) if real => {
+                // Without enrolment in the beta the 202 already fails DEPROV-02: an action is
+                // awaited only as long as any other callback.
+                self.owe_removal(uuid);
+            }
+            // Heroku only considers a resource gone when it asked for the removal itself.
+            Some(s) if real && ((200..300).contains(&s) || s == 404 || s == 410) => {
+                self.platform.record_deprovision(uuid);
+            }
+            _ => {
+                if let (true, Some(state)) = (pending, before) {
+                    self.platform.cancel_async_deprovision(uuid, state);
+                }
+            }
         }
         reply
+    }
+
+    /// A 202 to the DELETE of `uuid`: its deprovision action is owed from now. Without enrolment
+    /// in the beta the 202 already fails DEPROV-02: an action is awaited only as long as any other
+    /// callback.
+    pub fn owe_removal(&self, uuid: &str) {
+        let t = &self.settings.timeouts;
+        let budget = if self.settings.deprovision.asynchronous {
+            t.deprovision_action
+        } else {
+            t.callback
+        };
+        self.owe(
+            uuid,
+            OwedKind::DeprovisionAction,
+            tokio::time::Instant::now() + budget,
+        );
+    }
+
+    /// The deadline of the asynchronous removal of `uuid` (a DELETE answered 202), fixed when the
+    /// 202 arrived.
+    pub fn removal_deadline(&self, uuid: &str) -> Option<tokio::time::Instant> {
+        self.owed_deadline(uuid, OwedKind::DeprovisionAction)
+    }
+
+    /// Waits, up to the removal's one absolute deadline, for the deprovision action that completes
+    /// the asynchronous removal of `uuid`; on arrival the ledger counts it removed. A `Stop` when
+    /// the run's interrupt triggers first (a check's wait).
+    pub async fn removal(&self, uuid: &str) -> Result<Removal, Stop> {
+        let interrupt = self.interrupt();
+        match self.removal_until(uuid, interrupt.triggered()).await {
+            Some(removal) => Ok(removal),
+            None => interrupted("the deprovision action"),
+        }
+    }
+
+    /// `removal` for the cleanup, which an interrupt does not cut short: it runs after the first
+    /// one, to prove what it removed (a second signal ends the process at once).
+    pub async fn cleanup_removal(&self, uuid: &str) -> Removal {
+        self.removal_until(uuid, std::future::pending())
+            .await
+            .unwrap_or(Removal::Missing(Vec::new()))
+    }
+
+    /// The wait of `removal`, ended early by `cancel` (`None`).
+    async fn removal_until(&self, uuid: &str, cancel: impl Future<Output = ()>) -> Option<Removal> {
+        let Some(deadline) = self.removal_deadline(uuid) else {
+            return Some(Removal::Missing(Vec::new()));
+        };
+        let waited = self
+            .platform
+            .journal()
+            .wait_until_what("the deprovision action", deadline, cancel, |i| {
+                i.kind == InboundKind::DeprovisionAction
+                    && i.resource.as_deref() == Some(uuid)
+                    && i.ok()
+            })
+            .await;
+        match waited {
+            Waited::Arrived(action) => {
+                self.ledger.removed(uuid);
+                Some(Removal::Completed(action))
+            }
+            Waited::Missed => Some(Removal::Missing(self.platform.journal().for_resource(uuid))),
+            Waited::Cancelled => None,
+        }
     }
 
     /// The shared resource `which` as `scope` sees it (the run's copy, or its suite's own),
@@ -367,6 +465,26 @@ impl RunCtx {
     /// `live_resource` for a usable one.
     pub async fn resource_in(&self, scope: Scope, which: Resource) -> Arc<Provisioned> {
         let key = self.key(scope, which);
+        if key.1 != Holder::Run && scope.owned().len() > 1 && !self.has_copy(key) {
+            // A suite's several copies are made together, in order, with no removal in flight
+            // between them: a partner that numbers resources by how many it holds numbers them
+            // as in a serial run (the second install on the app is not given the first's id).
+            let _alone = self.removals.write().await;
+            for &r in scope.owned() {
+                self.copy(self.key(scope, r)).await;
+            }
+        }
+        self.copy(key).await
+    }
+
+    fn has_copy(&self, key: ResourceKey) -> bool {
+        locked(&self.resources)
+            .get(&key)
+            .is_some_and(|cell| cell.initialized())
+    }
+
+    /// The copy `key`, provisioned on first use.
+    async fn copy(&self, key: ResourceKey) -> Arc<Provisioned> {
         let (which, holder) = key;
         let plan = match which {
             Resource::Async => self.settings.plans.async_plan.clone().unwrap_or_default(),

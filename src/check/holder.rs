@@ -69,6 +69,14 @@ impl Scope {
         }
     }
 
+    /// The resources the suite has copies of its own of (in `owns` order; none for the run's).
+    pub fn owned(&self) -> &'static [Resource] {
+        match self.holder {
+            Holder::Run => &[],
+            Holder::Suite(_) => self.owns,
+        }
+    }
+
     /// Whose memos the suite's checks share (a suite with copies of its own keeps its memos too:
     /// a value about "the primary" is about its primary).
     pub fn memo_holder(&self) -> Holder {

@@ -22,7 +22,7 @@ use std::pin::Pin;
 
 use crate::catalogue::Level;
 
-pub use ctx::RunCtx;
+pub use ctx::{Removal, RunCtx};
 pub use holder::{Holder, Ownership, Scope};
 pub use owed::{Cancel, OwedKind};
 pub use resource::{Provisioned, Resource};

@@ -1,8 +1,9 @@
 //! What the partner owes: callbacks with one absolute deadline each, fixed when the obligation
 //! starts (the grant's `expires_at` when its provision is sent, the 202's time plus the
-//! provision budget, a rotation hook's start plus its budget). Every check that depends on the
-//! event waits until the same instant, so a deadline is paid at most once per run; once it has
-//! passed, a waiter looks at what arrived and returns at once.
+//! provision budget, a rotation hook's start plus its budget, a 202 to a DELETE plus the
+//! deprovision action's budget). Every check that depends on the event waits until the same
+//! instant, so a deadline is paid at most once per run; once it has passed, a waiter looks at
+//! what arrived and returns at once.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -21,6 +22,9 @@ pub enum OwedKind {
     Refresh,
     /// The config PATCH a rotation hook causes.
     RotationPatch,
+    /// `POST /addons/{uuid}/actions/deprovision` after a 202 answer to a DELETE (from the 202
+    /// plus `timeouts.deprovision_action`).
+    DeprovisionAction,
 }
 
 /// How long after the grant's `expires_at` an exchange is still awaited: a late exchange must

@@ -254,4 +254,96 @@ mod tests {
         let ledgered: Vec<String> = ctx.ledger.entries().into_iter().map(|e| e.uuid).collect();
         assert!(ledgered.contains(&theirs.uuid) && ledgered.contains(&mine.uuid));
     }
+
+    async fn deleting_with(status: u16) -> wiremock::MockServer {
+        use wiremock::matchers::method;
+        use wiremock::{Mock, MockServer, ResponseTemplate};
+        let server = MockServer::start().await;
+        Mock::given(method("DELETE"))
+            .respond_with(ResponseTemplate::new(status))
+            .with_priority(1)
+            .mount(&server)
+            .await;
+        Mock::given(wiremock::matchers::any())
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_raw(r#"{"id":"res-1","config":{}}"#, "application/json"),
+            )
+            .with_priority(2)
+            .mount(&server)
+            .await;
+        server
+    }
+
+    #[tokio::test]
+    async fn a_202_to_a_delete_is_a_pending_removal_until_its_action() {
+        let server = deleting_with(202).await;
+        let ctx = ctx_for(&server.uri(), |c| {
+            c.deprovision.asynchronous = true;
+            c.timeouts.deprovision_action = std::time::Duration::from_millis(50);
+        })
+        .await;
+        let probe = ctx.probe("basic");
+        probe.send("provision").await;
+        assert_eq!(probe.remove("deprovision").await.status, Some(202));
+        assert_eq!(
+            ctx.platform.addon_state(&probe.uuid),
+            Some(AddonState::Deprovisioning),
+            "still attached, tokens valid"
+        );
+        assert!(ctx.removal_deadline(&probe.uuid).is_some());
+        assert!(
+            matches!(
+                ctx.removal(&probe.uuid).await,
+                Ok(crate::check::Removal::Missing(_))
+            ),
+            "no action arrived"
+        );
+        let state = |ctx: &crate::check::ctx::RunCtx| {
+            ctx.ledger
+                .entries()
+                .into_iter()
+                .find(|e| e.uuid == probe.uuid)
+                .map(|e| e.state)
+        };
+        assert_eq!(state(&ctx), Some(EntryState::RemovalRequested));
+        // A repeated DELETE answered 202 again leaves it pending.
+        probe.remove("repeat").await;
+        assert_eq!(state(&ctx), Some(EntryState::RemovalRequested));
+    }
+
+    #[tokio::test]
+    async fn an_interrupt_ends_the_wait_for_the_deprovision_action() {
+        let server = deleting_with(202).await;
+        let ctx = ctx_for(&server.uri(), |c| {
+            c.deprovision.asynchronous = true;
+            c.timeouts.deprovision_action = std::time::Duration::from_secs(3600);
+        })
+        .await;
+        let probe = ctx.probe("basic");
+        probe.send("provision").await;
+        probe.remove("deprovision").await;
+        let (_interrupt, triggered) = tokio::sync::watch::channel(true);
+        ctx.watch_interrupt(crate::check::Cancel::of(triggered));
+        match ctx.removal(&probe.uuid).await {
+            Err(crate::check::Stop::Interrupted(what)) => {
+                assert!(what.contains("deprovision action"), "{what}");
+            }
+            other => panic!("expected an interrupted wait, got {other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_failed_delete_restores_the_resource() {
+        let server = deleting_with(500).await;
+        let ctx = ctx_for(&server.uri(), |_| {}).await;
+        let probe = ctx.probe("basic");
+        probe.send("provision").await;
+        probe.remove("deprovision").await;
+        assert_eq!(
+            ctx.platform.addon_state(&probe.uuid),
+            Some(AddonState::Provisioned)
+        );
+        assert!(ctx.removal_deadline(&probe.uuid).is_none());
+    }
 }

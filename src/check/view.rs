@@ -78,9 +78,15 @@ impl<'a> CheckCtx<'a> {
     }
 
     /// The hint of a finding about a missing callback: `usual`, or, when no request of any kind
-    /// reached the platform during the run, that (a longer wait would not help).
+    /// reached the platform during the run, that (a longer wait would not help). Log lines do
+    /// not count: they go to the `log_input_url` the provision names, which an add-on that
+    /// hardcodes Heroku's API hosts still uses.
     pub fn callback_hint(&self, usual: &str) -> String {
-        if self.run.platform.journal().all().is_empty() {
+        let calls = self.run.platform.journal().all();
+        if calls
+            .iter()
+            .all(|i| i.kind == crate::record::InboundKind::LogWrite)
+        {
             super::triage::NO_CALLBACK.to_owned()
         } else {
             usual.to_owned()
@@ -150,6 +156,17 @@ impl<'a> CheckCtx<'a> {
 
     pub async fn deprovision(&self, uuid: &str, credentials: Credentials, label: &str) -> Reply {
         self.run.deprovision(uuid, credentials, label).await
+    }
+
+    /// The deadline of the asynchronous removal of `uuid` (its DELETE was answered 202).
+    pub fn removal_deadline(&self, uuid: &str) -> Option<tokio::time::Instant> {
+        self.run.removal_deadline(uuid)
+    }
+
+    /// Waits, up to the removal's deadline, for the deprovision action completing the
+    /// asynchronous removal of `uuid` (see `RunCtx::removal`); interrupt-aware.
+    pub async fn removal(&self, uuid: &str) -> Result<super::Removal, Stop> {
+        self.run.removal(uuid).await
     }
 
     /// Sends the provision of `res` again, as it was (a repeated delivery).

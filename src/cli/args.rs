@@ -154,9 +154,26 @@ pub struct ExecArgs {
     /// `addon-conformance sso --resource UUID`.
     #[arg(long)]
     pub keep: bool,
+    /// Attach the resource to the same app once more under this name (as
+    /// `heroku addons:attach --as NAME`), so the command sees both sets of vars (repeatable).
+    #[arg(long = "attach-again", value_parser = attachment_name)]
+    pub attach_again: Vec<String>,
+    /// Keep the cleanup ledger in this file (default: .addon-conformance/ledger-<run>.jsonl,
+    /// removed again when the resource is proven gone); `cleanup --ledger FILE` reads it.
+    #[arg(long, value_name = "FILE")]
+    pub ledger: Option<PathBuf>,
     /// The command and its arguments, after `--`.
     #[arg(last = true, required = true)]
     pub command: Vec<String>,
+}
+
+/// An attachment name: `^[A-Z][A-Z0-9_]*$`.
+fn attachment_name(s: &str) -> Result<String, String> {
+    if crate::heroku::naming::is_valid(s) {
+        Ok(s.to_owned())
+    } else {
+        Err("use A-Z, 0-9 and _, starting with a letter (e.g. REPLICA)".into())
+    }
 }
 
 #[derive(Args)]

@@ -73,7 +73,16 @@ pub async fn exec(args: ExecArgs) -> Result<u8, HarnessError> {
         })
     });
     let callback = settings.timeouts.callback;
-    let ctx = RunCtx::start_with_target(manifest.clone(), settings, Default::default()).await?;
+    let ledger_path = args
+        .ledger
+        .clone()
+        .unwrap_or_else(super::cleanup::default_ledger);
+    let ledger = std::sync::Arc::new(crate::runner::open_ledger(
+        &ledger_path,
+        &manifest,
+        &settings,
+    )?);
+    let ctx = RunCtx::start_with_target(manifest.clone(), settings, ledger).await?;
     for line in ctx.target.iter().flat_map(|t| t.notes()) {
         note(line);
     }
@@ -121,30 +130,14 @@ pub async fn exec(args: ExecArgs) -> Result<u8, HarnessError> {
                 Some(serde_json::Value::Number(n)) => n.to_string(),
                 _ => String::new(),
             };
-            run_command(&platform, &ctx, (&uuid, &provider_id), program, rest).await
+            // A name conflict is bad input, but the resource exists: it is still removed below.
+            match attach_again(&platform, &ctx, &uuid, &args.attach_again) {
+                Ok(()) => run_command(&platform, &ctx, (&uuid, &provider_id), program, rest).await,
+                Err(e) => Err(e),
+            }
         }
     };
-    let entry = crate::record::ledger::Entry::new(&uuid, "exec provision", true);
-    let removed = if args.keep && reply.is_success() {
-        note(&format!(
-            "--keep: resource {uuid} stays provisioned (`addon-conformance sso --resource {uuid}` opens it); remove it with: {}",
-            entry.removal_curl()
-        ));
-        true
-    } else {
-        let removal = ctx
-            .deprovision(&uuid, Credentials::Manifest, "exec deprovision")
-            .await;
-        let removed = removal.is_success() || matches!(removal.status, Some(404 | 410));
-        if !removed {
-            note(&format!(
-                "the deprovision did not succeed: {}; remove resource {uuid} yourself: {}",
-                removal.exchange.summary(),
-                entry.removal_curl()
-            ));
-        }
-        removed
-    };
+    let removed = remove(&ctx, &uuid, args.keep && reply.is_success()).await;
     drop(platform);
     ctx.stop().await;
     if let Some(w) = watcher {
@@ -157,6 +150,73 @@ pub async fn exec(args: ExecArgs) -> Result<u8, HarnessError> {
         Ok(0) if !removed => Ok(exit::PARTNER_FAILED),
         other => other,
     }
+}
+
+/// Deprovisions the resource (unless `keep`) and proves it gone through the ledger: a 202
+/// (asynchronous deprovisioning) counts once its deprovision action arrives. Anything left is
+/// named with its curl and the ledger that `cleanup` reads; with nothing left the ledger goes.
+/// True when nothing remains or the resource was kept on purpose.
+async fn remove(ctx: &RunCtx, uuid: &str, keep: bool) -> bool {
+    let ledger_line = |path: Option<PathBuf>| {
+        path.map(|p| {
+            let p = p.display();
+            format!("; or later: `addon-conformance cleanup --ledger {p}`")
+        })
+        .unwrap_or_default()
+    };
+    let curl = || {
+        ctx.ledger
+            .entry(uuid)
+            .unwrap_or_else(|| crate::record::ledger::Entry::new(uuid, "exec provision", true))
+            .removal_curl()
+    };
+    if keep {
+        note(&format!(
+            "--keep: resource {uuid} stays provisioned (`addon-conformance sso --resource {uuid}` opens it); remove it with: {}{}",
+            curl(),
+            ledger_line(ctx.ledger.path())
+        ));
+        return true;
+    }
+    let removal = ctx
+        .deprovision(uuid, Credentials::Manifest, "exec deprovision")
+        .await;
+    if removal.status == Some(202) {
+        note(
+            "the partner accepted the removal for later (202); waiting for its deprovision action",
+        );
+        ctx.cleanup_removal(uuid).await;
+    }
+    let outstanding = ctx.ledger.outstanding().iter().any(|e| e.uuid == uuid);
+    if outstanding {
+        note(&format!(
+            "the deprovision was not proven ({}); remove resource {uuid} yourself: {}{}",
+            removal.exchange.summary(),
+            curl(),
+            ledger_line(ctx.ledger.path())
+        ));
+    } else {
+        crate::runner::discard_ledger(&ctx.ledger);
+    }
+    !outstanding
+}
+
+/// `--attach-again`: further attachments of the resource to its own app, each with a release.
+fn attach_again(
+    platform: &crate::platform::Platform,
+    ctx: &RunCtx,
+    uuid: &str,
+    names: &[String],
+) -> Result<(), HarnessError> {
+    for name in names {
+        platform.attach(uuid, &ctx.app, Some(name)).map_err(|e| {
+            HarnessError::usage(
+                format!("--attach-again {name}: {e}"),
+                "choose a name the app does not use yet",
+            )
+        })?;
+    }
+    Ok(())
 }
 
 async fn run_command(

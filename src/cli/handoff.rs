@@ -21,6 +21,8 @@ use crate::manifest::Manifest;
 #[derive(Debug, Clone)]
 pub struct LoginRequest {
     pub resource: String,
+    /// The partner's own id for the resource, for the legacy `id`/`token` pair.
+    pub provider_id: Option<String>,
     pub app: String,
     pub user: SsoUser,
 }
@@ -59,7 +61,7 @@ pub fn login_page(
     }
     let form = Login {
         uuid: &req.resource,
-        provider_id: None,
+        provider_id: req.provider_id.as_deref(),
         salt: &salt,
         timestamp: now(),
         user: &req.user,

@@ -117,6 +117,9 @@ callback = "60s"
 # How long an asynchronous provision may take to call actions/provision (Heroku allows 12 hours;
 # set it to what your provisioning takes).
 provision_action = "10m"
+# How long an asynchronous deprovision ([deprovision] async) may take to call
+# actions/deprovision.
+deprovision_action = "10m"
 
 [platform]
 # The fake Heroku your add-on calls back during the run (OAuth token endpoint, Platform API).
@@ -145,13 +148,25 @@ intercept = false
 # verify_credentials: exit 0 when the credentials in the environment (your config var names)
 # work; after a rotation it gets the OLD values, which must still work for a while.
 # verify_credentials = "./check-credentials.sh"
+# write_log: make your add-on write a line to the resource's log input (log_input_url), when it
+# does not write one on its own after provisioning (LOG-02, with log_input in api.requires).
+# write_log = "curl -fsS -X POST https://admin.example/log/{{resource_uuid}}"
 # timeout = "30s"
 # How long to wait for the config PATCH after the rotate hook (default: timeouts.callback).
 # rotation_timeout = "30s"
 
+[deprovision]
+# Set when your add-on is enrolled in Heroku's asynchronous deprovisioning beta: it may answer a
+# DELETE with 202 and call POST /addons/{{uuid}}/actions/deprovision when done. Without it, a 202
+# to a DELETE fails DEPROV-02.
+# async = true
+
 [sharing]
 # The name the shared resource gets when attached to a second app (as `--as NAME` would).
 # attach_as = "ATTACHED"
+# The name of a second attachment of the shared resource to its own app (default: Heroku's
+# heuristic, which adds a colour).
+# attach_again_as = "REPLICA"
 
 [sso]
 # SSO redirects are followed only to your add-on's own hosts (sso_url, base_url); list other

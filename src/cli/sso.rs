@@ -25,6 +25,10 @@ pub(super) struct SsoArgs {
     /// The user's Heroku id (a random uuid when absent).
     #[arg(long)]
     user_id: Option<String>,
+    /// Your add-on's own id for the resource (the `id` of your provision answer), signed into the
+    /// legacy `id`/`token` pair of the login; default: the resource's uuid.
+    #[arg(long)]
+    provider_id: Option<String>,
     /// Your addon-manifest.json (default: ./addon-manifest.json when it exists).
     #[arg(long, env = "ADDON_MANIFEST")]
     manifest: Option<PathBuf>,
@@ -57,6 +61,7 @@ pub(super) async fn sso(args: SsoArgs) -> Result<u8, HarnessError> {
     };
     let req = LoginRequest {
         resource: args.resource,
+        provider_id: args.provider_id,
         app: args.app,
         user,
     };

@@ -53,6 +53,8 @@ pub struct Config {
     #[serde(default)]
     pub sharing: SharingSection,
     #[serde(default)]
+    pub deprovision: DeprovisionSection,
+    #[serde(default)]
     pub sso: SsoSection,
     #[serde(default)]
     pub run: RunSection,
@@ -91,6 +93,7 @@ impl Config {
             ("timeouts.fail_after", t.fail_after, day),
             ("timeouts.callback", t.callback, day),
             ("timeouts.provision_action", t.provision_action, day),
+            ("timeouts.deprovision_action", t.deprovision_action, day),
             ("platform.token_ttl", self.platform.token_ttl, 30 * day),
             ("platform.grant_ttl", self.platform.grant_ttl, 30 * day),
         ];
@@ -135,6 +138,7 @@ impl Config {
         for (field, template) in [
             ("hooks.rotate", &self.hooks.rotate),
             ("hooks.verify_credentials", &self.hooks.verify_credentials),
+            ("hooks.write_log", &self.hooks.write_log),
         ] {
             if let Some(t) = template
                 && let Err(e) = crate::hooks::validate_template(t)
@@ -160,15 +164,20 @@ impl Config {
                 ));
             }
         }
-        if let Some(name) = &self.sharing.attach_as
-            && !crate::heroku::naming::is_valid(name)
-        {
-            return Err(HarnessError::input(
-                source,
-                "sharing.attach_as",
-                format!("`{name}` is not a valid attachment name"),
-                "use A-Z, 0-9 and _, starting with a letter (e.g. BALLOON)",
-            ));
+        for (field, name) in [
+            ("sharing.attach_as", &self.sharing.attach_as),
+            ("sharing.attach_again_as", &self.sharing.attach_again_as),
+        ] {
+            if let Some(name) = name
+                && !crate::heroku::naming::is_valid(name)
+            {
+                return Err(HarnessError::input(
+                    source,
+                    field,
+                    format!("`{name}` is not a valid attachment name"),
+                    "use A-Z, 0-9 and _, starting with a letter (e.g. BALLOON)",
+                ));
+            }
         }
         Ok(())
     }

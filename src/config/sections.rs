@@ -204,6 +204,14 @@ pub struct Timeouts {
         serialize_with = "ser_duration"
     )]
     pub provision_action: Duration,
+    /// How long an asynchronous deprovision (answered 202, with `[deprovision] async`) may take
+    /// to call actions/deprovision before ASYNC-07 fails.
+    #[serde(
+        default = "d10m",
+        deserialize_with = "duration",
+        serialize_with = "ser_duration"
+    )]
+    pub deprovision_action: Duration,
     /// How long to wait for a callback the partner owes (grant exchange, provision action).
     #[serde(
         default = "d60s",
@@ -222,6 +230,7 @@ impl Default for Timeouts {
             fail_after: d30s(),
             callback: d60s(),
             provision_action: d10m(),
+            deprovision_action: d10m(),
         }
     }
 }
@@ -273,6 +282,9 @@ pub struct HooksSection {
     pub rotate: Option<String>,
     /// Exits 0 when the credentials in its environment (the manifest's config var names) work.
     pub verify_credentials: Option<String>,
+    /// Makes the add-on write a line to `{resource_uuid}`'s log input (LOG-02), for add-ons
+    /// that do not write one on their own after provisioning.
+    pub write_log: Option<String>,
     /// How long a hook may run (default 30s).
     #[serde(
         default,
@@ -289,6 +301,16 @@ pub struct HooksSection {
     pub rotation_timeout: Option<Duration>,
 }
 
+/// `[deprovision]` in the config.
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeprovisionSection {
+    /// The partner is enrolled in Heroku's asynchronous deprovisioning beta: a DELETE may be
+    /// answered 202, followed by `POST /addons/{uuid}/actions/deprovision`.
+    #[serde(default, rename = "async")]
+    pub asynchronous: bool,
+}
+
 /// `[sharing]` in the config.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -296,6 +318,9 @@ pub struct SharingSection {
     /// The name the attachment to a second app is given, as a user would with `--as`.
     /// Without it Heroku's heuristic picks one.
     pub attach_as: Option<String>,
+    /// The name of the second attachment of the shared resource to its own app (ATT-06).
+    /// Without it Heroku's heuristic picks one (a colour).
+    pub attach_again_as: Option<String>,
 }
 
 /// `[run]` in the config: how the run is carried out.

@@ -10,8 +10,8 @@ pub use super::launch::{DEFAULT_INTERCEPT_DIR, InterceptConfig, LaunchConfig};
 use super::launch::{intercept, launch};
 use super::values::HttpUrl;
 use super::{
-    Config, HooksSection, IdempotencySection, Limits, ManifestSection, Plans, ProvisionSection,
-    RegionsSection, RunSection, SharingSection, Timeouts,
+    Config, DeprovisionSection, HooksSection, IdempotencySection, Limits, ManifestSection, Plans,
+    ProvisionSection, RegionsSection, RunSection, SharingSection, Timeouts,
 };
 use crate::error::HarnessError;
 use crate::manifest::Manifest;
@@ -81,6 +81,8 @@ pub struct Settings {
     pub platform: PlatformConfig,
     pub hooks: HooksSection,
     pub sharing: SharingSection,
+    /// `[deprovision]`: whether a 202 to a DELETE is the async deprovisioning beta.
+    pub deprovision: DeprovisionSection,
     /// `[run]`: suites at once.
     pub run: RunSection,
     /// `[sso]`: further hosts SSO redirects may be followed to.
@@ -163,6 +165,7 @@ impl Settings {
             platform,
             hooks: config.hooks,
             sharing: config.sharing,
+            deprovision: config.deprovision,
             run: config.run,
             sso: config.sso,
             network: overrides.network.clone(),

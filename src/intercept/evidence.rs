@@ -107,18 +107,9 @@ impl Evidence {
             ),
         };
         Inbound {
-            seq: 0,
-            at_ms: 0,
-            method,
-            path,
-            headers: Vec::new(),
-            body: None,
-            status,
-            resource: None,
-            scope: None,
-            kind,
             error: Some(error.to_owned()),
             message: Some(self.message()),
+            ..Inbound::new(kind, &method, &path, status)
         }
     }
 }

@@ -7,7 +7,8 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
+use tokio::net::TcpStream;
 
 /// A stream that first yields bytes already read from it.
 pub(crate) struct Prefixed<S> {
@@ -117,5 +118,35 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for IdleTimeout<S> {
 
     fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
         Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
+
+/// Copies bytes both ways between `a` and `b` until both ends are closed, an error, or `idle`
+/// passes with nothing carried either way. A half-closed side is passed on as a shutdown.
+pub(crate) async fn tunnel(a: &mut TcpStream, b: &mut TcpStream, idle: Duration) {
+    let (mut a_read, mut a_write) = a.split();
+    let (mut b_read, mut b_write) = b.split();
+    let (mut from_a, mut from_b) = (vec![0u8; 16 * 1024], vec![0u8; 16 * 1024]);
+    let (mut a_open, mut b_open) = (true, true);
+    while a_open || b_open {
+        tokio::select! {
+            read = a_read.read(&mut from_a), if a_open => match read {
+                Ok(0) => {
+                    a_open = false;
+                    let _ = b_write.shutdown().await;
+                }
+                Ok(n) if b_write.write_all(&from_a[..n]).await.is_ok() => {}
+                _ => return,
+            },
+            read = b_read.read(&mut from_b), if b_open => match read {
+                Ok(0) => {
+                    b_open = false;
+                    let _ = a_write.shutdown().await;
+                }
+                Ok(n) if a_write.write_all(&from_b[..n]).await.is_ok() => {}
+                _ => return,
+            },
+            () = tokio::time::sleep(idle) => return,
+        }
     }
 }

@@ -53,6 +53,11 @@ pub struct InterceptSettings {
     pub idle_timeout: Duration,
     /// How long dialling a tunnelled target may take.
     pub connect_timeout: Duration,
+    /// How long a tunnel (loopback or the pass list) may carry nothing in either direction
+    /// before it is closed.
+    pub tunnel_idle_timeout: Duration,
+    /// Connections the proxy handles at once; one more is answered 503 and closed.
+    pub max_connections: usize,
     /// Whether to make a Java trust store (runs `keytool`).
     pub java: env::Java,
 }
@@ -68,6 +73,8 @@ impl InterceptSettings {
             head_timeout: Duration::from_secs(10),
             idle_timeout: Duration::from_secs(30),
             connect_timeout: Duration::from_secs(10),
+            tunnel_idle_timeout: Duration::from_secs(300),
+            max_connections: 256,
             java: env::Java::TrustStore,
         }
     }

@@ -11,7 +11,7 @@ use tokio::sync::watch;
 
 use super::evidence::{Evidence, Refusal, Via};
 use super::front::Front;
-use super::io::Prefixed;
+use super::io::{Prefixed, tunnel};
 use super::{Decision, InterceptSettings, decide, is_loopback_host, normalize_host};
 
 /// Largest request head read.
@@ -71,12 +71,21 @@ pub(crate) async fn serve(
     mut stopped: watch::Receiver<bool>,
 ) {
     let mut conns = tokio::task::JoinSet::new();
+    let slots = Arc::new(tokio::sync::Semaphore::new(settings.max_connections));
     loop {
         tokio::select! {
             accepted = listener.accept() => {
-                let Ok((stream, peer)) = accepted else { continue };
+                let Ok((mut stream, peer)) = accepted else { continue };
+                let Ok(slot) = slots.clone().try_acquire_owned() else {
+                    let body = "too many connections through the interception proxy at once\n";
+                    conns.spawn(async move { answer(&mut stream, "503 Service Unavailable", body).await });
+                    continue;
+                };
                 let (front, settings) = (front.clone(), settings.clone());
-                conns.spawn(async move { handle(stream, peer, front, settings).await });
+                conns.spawn(async move {
+                    handle(stream, peer, front, settings).await;
+                    drop(slot);
+                });
             }
             Some(_) = conns.join_next(), if !conns.is_empty() => {}
             _ = stopped.wait_for(|s| *s) => break,
@@ -162,7 +171,7 @@ async fn connect(
                 .is_ok()
                 && upstream.write_all(&early).await.is_ok()
             {
-                let _ = tokio::io::copy_bidirectional(&mut stream, &mut upstream).await;
+                tunnel(&mut stream, &mut upstream, settings.tunnel_idle_timeout).await;
             }
         }
         Decision::Refuse => {
@@ -204,7 +213,7 @@ async fn absolute(
             };
             let rewritten = origin_form(&head, &url);
             if upstream.write_all(&rewritten).await.is_ok() {
-                let _ = tokio::io::copy_bidirectional(&mut stream, &mut upstream).await;
+                tunnel(&mut stream, &mut upstream, settings.tunnel_idle_timeout).await;
             }
         }
         Decision::Refuse => {

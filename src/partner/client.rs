@@ -285,6 +285,10 @@ impl PartnerClient {
         if real && reply.delivery != Delivery::NotSent {
             self.ledger
                 .removal_answered(uuid, reply.status, path_id == uuid);
+            // Asynchronous deprovisioning: gone only once the deprovision action arrives.
+            if reply.status == Some(202) {
+                self.ledger.removal_requested(uuid);
+            }
         }
         reply
     }

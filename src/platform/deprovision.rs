@@ -37,6 +37,16 @@ impl Model {
         }
     }
 
+    /// A DELETE that was not answered 202 (nor removed the resource): a pending asynchronous
+    /// deprovisioning begun for it goes back to `state`.
+    pub fn cancel_async_deprovision(&mut self, uuid: &str, state: AddonState) {
+        if let Some(a) = self.addons.get_mut(uuid)
+            && a.state == AddonState::Deprovisioning
+        {
+            a.state = state;
+        }
+    }
+
     /// The partner's deprovision action completes a pending asynchronous deprovisioning.
     pub fn complete_deprovision(&mut self, uuid: &str) -> Result<(), DeprovisionError> {
         let state = self
@@ -114,6 +124,9 @@ mod tests {
         assert_eq!(m.app_config("app-2")["BALLOON_A"], "v");
         assert_eq!(m.token_scope(&token.access_token).as_deref(), Some("r1"));
         assert_eq!(releases(&m), before);
+        m.cancel_async_deprovision("r1", AddonState::Provisioned);
+        assert_eq!(m.addons["r1"].state, AddonState::Provisioned);
+        assert!(m.begin_async_deprovision("r1"));
         m.complete_deprovision("r1").unwrap();
         assert_eq!(releases(&m), [before[0] + 1, before[1] + 1]);
         assert!(m.attachments_of("r1").is_empty());

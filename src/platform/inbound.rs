@@ -204,18 +204,8 @@ mod tests {
 
     fn entry(kind: InboundKind) -> Inbound {
         Inbound {
-            seq: 0,
-            at_ms: 0,
-            method: "POST".into(),
-            path: "/x".into(),
-            headers: vec![],
-            body: None,
-            status: 200,
             resource: Some("r".into()),
-            scope: None,
-            kind,
-            error: None,
-            message: None,
+            ..Inbound::new(kind, "POST", "/x", 200)
         }
     }
 

@@ -389,6 +389,12 @@ impl Platform {
         self.shared.model().begin_async_deprovision(uuid)
     }
 
+    /// A DELETE the harness sent neither removed the resource nor was answered 202: the
+    /// deprovisioning begun for it (`record_async_deprovision` before sending) is cancelled.
+    pub fn cancel_async_deprovision(&self, uuid: &str, state: AddonState) {
+        self.shared.model().cancel_async_deprovision(uuid, state);
+    }
+
     /// The state of resource `uuid` in Heroku's model.
     pub fn addon_state(&self, uuid: &str) -> Option<AddonState> {
         self.shared.model().addons.get(uuid).map(|a| a.state)

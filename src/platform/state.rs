@@ -258,8 +258,16 @@ impl Model {
         }
     }
 
-    /// The partner refused the provision: nothing exists.
+    /// The partner refused the provision: nothing exists. A refused repeat delivery for a
+    /// resource that was already provisioned (or is being removed) changes nothing.
     pub fn refused(&mut self, uuid: &str) {
+        if self
+            .addons
+            .get(uuid)
+            .is_some_and(|a| a.state != AddonState::Provisioning)
+        {
+            return;
+        }
         self.addons.remove(uuid);
         self.attachments.retain(|a| a.addon != uuid);
     }

@@ -151,3 +151,20 @@ fn grants_are_single_use_and_expire() {
         "revoked on deprovision"
     );
 }
+
+#[test]
+fn a_refused_repeat_delivery_leaves_an_existing_resource_alone() {
+    let mut m = model();
+    m.sync_answer("r1", "r1", BTreeMap::new());
+    assert!(m.begin_async_deprovision("r1"));
+    // The removed uuid delivered again and refused (410): the pending removal still stands.
+    m.refused("r1");
+    assert_eq!(
+        m.addons.get("r1").map(|a| a.state),
+        Some(AddonState::Deprovisioning)
+    );
+    // A first delivery refused: nothing exists.
+    let mut fresh = model();
+    fresh.refused("r1");
+    assert!(!fresh.addons.contains_key("r1"));
+}

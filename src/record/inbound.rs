@@ -120,6 +120,25 @@ pub struct Inbound {
 }
 
 impl Inbound {
+    /// A call of `kind` answered `status`, with nothing else known yet (no headers, body,
+    /// resource, scope or error); the journal numbers it and stamps its time.
+    pub fn new(kind: InboundKind, method: &str, path: &str, status: u16) -> Self {
+        Self {
+            seq: 0,
+            at_ms: 0,
+            method: method.to_owned(),
+            path: path.to_owned(),
+            headers: Vec::new(),
+            body: None,
+            status,
+            resource: None,
+            scope: None,
+            kind,
+            error: None,
+            message: None,
+        }
+    }
+
     pub fn ok(&self) -> bool {
         (200..300).contains(&self.status)
     }

@@ -111,6 +111,17 @@ impl Journal {
             .collect()
     }
 
+    /// The last exchange sent before `seq` that got an answer (whichever check made it, finished
+    /// or not): its sequence number and label.
+    pub fn answered_before(&self, seq: u64) -> Option<(u64, String)> {
+        let exchanges = self.exchanges.lock().ok()?;
+        exchanges
+            .iter()
+            .filter(|x| x.seq < seq && x.response.is_some())
+            .max_by_key(|x| x.seq)
+            .map(|x| (x.seq, x.label.clone()))
+    }
+
     /// Exchanges whose sequence number is at least `seq`.
     pub fn since(&self, seq: u64) -> Vec<Arc<Exchange>> {
         self.all().into_iter().filter(|x| x.seq >= seq).collect()

@@ -191,6 +191,11 @@ impl Entry {
         if status.is_some_and(|s| (200..300).contains(&s)) {
             self.removals += 1;
         }
+        // An asynchronous removal ends only with its deprovision action (`removed`): a repeated
+        // DELETE answered 2xx or 410 is no proof.
+        if self.state == EntryState::RemovalRequested {
+            return;
+        }
         let proven = match status {
             // A partner keeping one row per delivery holds at most one per accepted delivery.
             Some(s) if (200..300).contains(&s) => !self.copies || self.removals >= self.deliveries,

@@ -18,6 +18,9 @@ use super::behaviour::RotationPatch;
 use super::sharing::Authorization;
 use super::{ADDON_ID, PREFIX, State};
 
+/// How long a rotation waits for the token of a grant exchange that is still finishing.
+const TOKEN_WAIT: Duration = Duration::from_secs(1);
+
 /// Tokens expiring within this many seconds are refreshed before use.
 const REFRESH_MARGIN: Duration = Duration::from_secs(90);
 
@@ -25,6 +28,7 @@ pub(crate) fn router(state: Arc<State>) -> Router {
     Router::new()
         .route("/admin/rotate/{uuid}", post(rotate))
         .route("/admin/verify/{uuid}", get(verify))
+        .route("/admin/log/{uuid}", post(write_log))
         .route("/admin/resources", get(resources))
         .with_state(state)
 }
@@ -35,7 +39,16 @@ fn answer(status: StatusCode, message: &str) -> Response {
 
 /// A usable access token for `uuid`, refreshed when close to expiry.
 async fn access(state: &State, uuid: &str) -> Option<Authorization> {
-    let mut auth = state.installs.token(uuid)?;
+    fresh(state, uuid, state.installs.token(uuid)).await
+}
+
+/// `auth`, refreshed when close to expiry.
+pub(crate) async fn fresh(
+    state: &State,
+    uuid: &str,
+    auth: Option<Authorization>,
+) -> Option<Authorization> {
+    let mut auth = auth?;
     if auth.expires > Instant::now() + REFRESH_MARGIN {
         return Some(auth);
     }
@@ -67,7 +80,7 @@ async fn access(state: &State, uuid: &str) -> Option<Authorization> {
     Some(auth)
 }
 
-fn api(
+pub(crate) fn api(
     state: &State,
     auth: &Authorization,
     method: reqwest::Method,
@@ -82,6 +95,16 @@ fn api(
 
 /// The names of the resource's attachments, from the Platform API.
 pub(crate) async fn attachment_names(state: &State, uuid: &str) -> Option<Vec<String>> {
+    attachments(state, uuid, "name").await
+}
+
+/// The apps (by id) the resource's attachments are on, one entry per attachment.
+pub(crate) async fn attachment_apps(state: &State, uuid: &str) -> Option<Vec<String>> {
+    attachments(state, uuid, "app").await
+}
+
+/// One field of each of the resource's attachments (`app` gives the app's id).
+async fn attachments(state: &State, uuid: &str, field: &str) -> Option<Vec<String>> {
     let auth = access(state, uuid).await?;
     let list: Value = api(
         state,
@@ -98,7 +121,10 @@ pub(crate) async fn attachment_names(state: &State, uuid: &str) -> Option<Vec<St
     Some(
         list.as_array()?
             .iter()
-            .filter_map(|a| a.get("name").and_then(Value::as_str).map(str::to_owned))
+            .filter_map(|a| {
+                let v = a.get(field)?;
+                v.get("id").unwrap_or(v).as_str().map(str::to_owned)
+            })
             .collect(),
     )
 }
@@ -129,7 +155,9 @@ async fn rotate(AxState(state): AxState<Arc<State>>, Path(uuid): Path<String>) -
     let Some(current) = current else {
         return answer(StatusCode::NOT_FOUND, "no such resource");
     };
-    let Some(auth) = access(&state, &uuid).await else {
+    // An exchange just answered may not be kept yet: a moment for it (`TOKEN_WAIT`).
+    let kept = state.installs.token_within(&uuid, TOKEN_WAIT).await;
+    let Some(auth) = fresh(&state, &uuid, kept).await else {
         return answer(
             StatusCode::CONFLICT,
             "no Platform API authorization for this resource",
@@ -138,6 +166,9 @@ async fn rotate(AxState(state): AxState<Arc<State>>, Path(uuid): Path<String>) -
     let config = replace_credentials(&state, &uuid, &current.config);
     let prefix = match r.patch {
         RotationPatch::None => return answer(StatusCode::OK, "rotated"),
+        RotationPatch::AppInfo => {
+            return app_info_update(&state, &auth.origin, &uuid, &config).await;
+        }
         RotationPatch::AttachmentNames => attachment_names(&state, &uuid)
             .await
             .and_then(|n| n.last().cloned())
@@ -157,13 +188,50 @@ async fn rotate(AxState(state): AxState<Arc<State>>, Path(uuid): Path<String>) -
     .json(&json!({ "config": entries }))
     .send()
     .await;
+    rotated(sent, "the config update")
+}
+
+/// Writes a line to the resource's log (what `[hooks] write_log` calls).
+async fn write_log(AxState(state): AxState<Arc<State>>, Path(uuid): Path<String>) -> Response {
+    let url = state
+        .log_inputs
+        .lock()
+        .ok()
+        .and_then(|l| l.get(&uuid).cloned());
+    let Some(url) = url else {
+        return answer(StatusCode::NOT_FOUND, "no log input for this resource");
+    };
+    super::callbacks::write_log(state.clone(), url, format!("hello from {uuid}")).await;
+    answer(StatusCode::OK, "written")
+}
+
+/// The v1 way to update config: `PUT /vendor/apps/{uuid}` with the manifest's Basic auth and
+/// `{"config": {NAME: value}}`.
+async fn app_info_update(
+    state: &State,
+    origin: &str,
+    uuid: &str,
+    config: &Map<String, Value>,
+) -> Response {
+    let sent = state
+        .http
+        .put(format!("{origin}/vendor/apps/{uuid}"))
+        .basic_auth(ADDON_ID, Some(&state.password))
+        .json(&json!({ "config": config }))
+        .send()
+        .await;
+    rotated(sent, "the App Info update")
+}
+
+/// The admin answer to a rotation: what Heroku answered `update` (the config sent either way).
+fn rotated(sent: Result<reqwest::Response, reqwest::Error>, update: &str) -> Response {
     match sent {
         Ok(r) if r.status().is_success() => answer(StatusCode::OK, "rotated"),
         Ok(r) => answer(
             StatusCode::BAD_GATEWAY,
-            &format!("the config update got {}", r.status()),
+            &format!("{update} got {}", r.status()),
         ),
-        Err(_) => answer(StatusCode::BAD_GATEWAY, "the config update failed"),
+        Err(_) => answer(StatusCode::BAD_GATEWAY, &format!("{update} failed")),
     }
 }
 

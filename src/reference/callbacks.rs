@@ -27,6 +27,36 @@ pub(crate) async fn run(state: Arc<State>, job: Job) {
     let _ = complete(&state, &job).await;
 }
 
+/// Writes `line` to the app's log through `url` (the provision's `log_input_url`: loopback, or
+/// with hardcoded hosts Heroku's Platform API host, reached through the interception proxy
+/// only), as one octet-counted RFC 5424 frame.
+pub(crate) async fn write_log(state: Arc<State>, url: String, line: String) {
+    let hardcoded = state.behaviour.callbacks.hosts == HerokuHosts::Hardcoded;
+    let reachable = url::Url::parse(&url).is_ok_and(|u| match u.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(d)) => {
+            d == "localhost" || (hardcoded && u.scheme() == "https" && d == "api.heroku.com")
+        }
+        None => false,
+    });
+    if !reachable {
+        return;
+    }
+    let l = state.behaviour.logs;
+    let now = crate::heroku::rfc3339_millis(std::time::SystemTime::now());
+    let message = format!("<190>1 {now} host {} - - - {line}", super::ADDON_ID);
+    let frame = format!("{} {message}", message.len() + l.count_error);
+    let _ = state
+        .http
+        .post(url)
+        .header("Content-Type", l.content_type)
+        .header("User-Agent", format!("{}/1.0", super::ADDON_ID))
+        .body(frame)
+        .send()
+        .await;
+}
+
 /// Keeps the tokens the platform issued, so leak scans look for them too.
 fn remember_tokens(state: &State, token: &Value) {
     if let Ok(mut seen) = state.received_secrets.lock() {

@@ -17,7 +17,7 @@ mod sso;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, AtomicU64};
 use std::sync::{Arc, Mutex};
 
 use serde_json::json;
@@ -103,8 +103,16 @@ pub(crate) struct State {
     pub sso_salt: String,
     /// SSO sessions: cookie value -> resource uuid.
     pub sessions: Mutex<HashMap<String, String>>,
+    /// The first user (email) who signed in to each resource (for the first-user fault).
+    pub first_users: Mutex<HashMap<String, String>>,
+    /// Each resource's log input URL (the provision's `log_input_url`).
+    pub log_inputs: Mutex<HashMap<String, String>>,
+    /// The most attachments each resource was seen with at a login (for the detach fault).
+    pub attachment_counts: Mutex<HashMap<String, usize>>,
     /// The timing faults delay only the first provision.
     pub delayed: AtomicBool,
+    /// The next integer provider id (the integer-id variants), one sequence like a database's.
+    pub next_id: AtomicU64,
     /// Secrets the platform sent (OAuth grant codes, tokens, log drain tokens), for leak scans.
     pub received_secrets: Mutex<Vec<String>>,
     /// Which app each install belongs to (for the sharing faults).
@@ -172,7 +180,11 @@ impl ReferencePartner {
             resources: Mutex::new(HashMap::new()),
             sso_salt: sso_salt.clone(),
             sessions: Mutex::new(HashMap::new()),
+            first_users: Mutex::new(HashMap::new()),
+            attachment_counts: Mutex::new(HashMap::new()),
+            log_inputs: Mutex::new(HashMap::new()),
             delayed: AtomicBool::new(false),
+            next_id: AtomicU64::new(0),
             received_secrets: Mutex::new(Vec::new()),
             installs: sharing::Installs::default(),
             options,
@@ -324,6 +336,9 @@ fail_after = "1200ms"
 callback = "3s"
 # How long an asynchronous provision may take before it counts as never completed.
 provision_action = "3s"
+# How long an asynchronous deprovision may take to call actions/deprovision.
+deprovision_action = "3s"
+{deprovision}
 
 [hooks]
 # Make the partner rotate a resource's credentials (it PATCHes the config through the Platform
@@ -331,6 +346,7 @@ provision_action = "3s"
 # names, in its environment (after a rotation: the OLD values). Placeholders: {{resource_uuid}},
 # {{provider_id}}, {{app}}, {{app_id}}, {{heroku_id}}, {{plan}}. These use curl.
 rotate = "curl -fsS -X POST http://{addr}/admin/rotate/{{resource_uuid}}"
+write_log = "curl -fsS -X POST http://{addr}/admin/log/{{resource_uuid}}"
 verify_credentials = "curl -fsS -o /dev/null -H \"Authorization: Bearer $CONFORMANCE_REF_API_KEY\" http://{addr}/admin/verify/{{resource_uuid}}"
 timeout = "10s"
 
@@ -353,6 +369,11 @@ grant_ttl = "1s"
             },
             secret = self.client_secret,
             addr = self.addr,
+            deprovision = if self.state.behaviour.deprovision.enrolled {
+                "\n[deprovision]\n# Enrolled in Heroku's asynchronous deprovisioning beta: DELETE answers 202.\nasync = true\n"
+            } else {
+                ""
+            },
             path_id = if self.state.behaviour.provision.keyed_by_own_id {
                 "\n# This partner names resources by its own id in plan changes and removals.\npath_id = \"provider\""
             } else {

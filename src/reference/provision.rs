@@ -273,7 +273,7 @@ fn provider_id(state: &State, req: &Request) -> Value {
                 .and_then(Value::as_str)
                 .unwrap_or_default()
         )),
-        IdScheme::Counter => json!(state.resources.lock().map(|r| r.len()).unwrap_or(0) + 1000),
+        IdScheme::Counter => json!(state.next_id.fetch_add(1, Ordering::Relaxed) + 1000),
         IdScheme::Constant => json!("1"),
         IdScheme::LiveCount => json!(
             state
@@ -360,6 +360,18 @@ fn json_response(state: &State, status: StatusCode, body: Value) -> Response {
 fn start_callbacks(state: &Arc<State>, req: &Request, res: &Resource) {
     if let Some(job) = callback_job(state, req, res) {
         tokio::spawn(callbacks::run(state.clone(), job));
+    }
+    if let Some(url) = req.fields.get("log_input_url").and_then(Value::as_str) {
+        if let Ok(mut inputs) = state.log_inputs.lock() {
+            inputs.insert(req.uuid.clone(), url.to_owned());
+        }
+        if state.behaviour.logs.after_provision {
+            tokio::spawn(callbacks::write_log(
+                state.clone(),
+                url.to_owned(),
+                format!("provisioned {} on plan {}", req.uuid, req.plan),
+            ));
+        }
     }
 }
 

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use serde_json::json;
 
-use super::behaviour::{CredentialCheck, Guard};
+use super::behaviour::{CredentialCheck, Guard, Removal};
 use super::{ADDON_ID, State};
 
 type S = AxState<Arc<State>>;
@@ -124,7 +124,38 @@ async fn deprovision(AxState(state): S, Path(uuid): Path<String>, headers: Heade
         }
         Some(res) => {
             res.removed = true;
-            d.done.render()
+            let later = match d.removal {
+                Removal::Immediate => false,
+                Removal::AsyncPlans => super::ASYNC_PLANS.contains(&res.plan.as_str()),
+                Removal::Asynchronous => true,
+            };
+            if !later {
+                return d.done.render();
+            }
+            if d.sends_action {
+                tokio::spawn(deprovision_action(state.clone(), uuid));
+            }
+            StatusCode::ACCEPTED.into_response()
         }
     }
+}
+
+/// Tells Heroku the asynchronous removal of `uuid` is done.
+async fn deprovision_action(state: Arc<State>, uuid: String) {
+    // A fresh install's grant exchange may still be running.
+    let auth = state
+        .installs
+        .token_within(&uuid, std::time::Duration::from_secs(5))
+        .await;
+    let Some(auth) = super::admin::fresh(&state, &uuid, auth).await else {
+        return;
+    };
+    let _ = super::admin::api(
+        &state,
+        &auth,
+        reqwest::Method::POST,
+        &format!("/addons/{uuid}/actions/deprovision"),
+    )
+    .send()
+    .await;
 }

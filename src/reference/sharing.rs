@@ -44,12 +44,33 @@ pub(crate) struct Installs {
     order: Mutex<Vec<String>>,
     /// Credentials replaced by a rotation that still work (the grace window of seed 001).
     previous: Mutex<HashMap<String, Vec<String>>>,
+    /// Woken whenever a token is kept.
+    token_kept: tokio::sync::Notify,
 }
 
 impl Installs {
     pub fn keep_token(&self, uuid: &str, auth: Authorization) {
         if let Ok(mut t) = self.tokens.lock() {
             t.insert(uuid.to_owned(), auth);
+        }
+        self.token_kept.notify_waiters();
+    }
+
+    /// The token of `uuid`, waiting up to `limit` for its grant exchange to finish.
+    pub async fn token_within(
+        &self,
+        uuid: &str,
+        limit: std::time::Duration,
+    ) -> Option<Authorization> {
+        let give_up = tokio::time::Instant::now() + limit;
+        loop {
+            let kept = self.token_kept.notified();
+            tokio::pin!(kept);
+            kept.as_mut().enable();
+            if let Some(t) = self.token(uuid) {
+                return Some(t);
+            }
+            tokio::time::timeout_at(give_up, kept).await.ok()?;
         }
     }
 

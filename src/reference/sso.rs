@@ -11,8 +11,8 @@ use axum::response::{Html, IntoResponse, Response};
 
 use super::State;
 use super::behaviour::{
-    Dashboard, Landing, LoginTarget, SsoFlow, Stranger, Strictness, TokenCheck, TokenKinds,
-    TokenScope,
+    AttachmentView, Dashboard, Landing, LoginTarget, SsoFlow, Stranger, Strictness, TokenCheck,
+    TokenKinds, TokenScope, UserAccess, UserToken,
 };
 use super::routes::{Step, authorise, constant_eq, error};
 use crate::heroku::sso::{TOKEN_FIELDS, now, resource_token, user_scoped_token};
@@ -92,7 +92,14 @@ fn signed_for(state: &State, uuid: &str, f: &Fields, ts: i64) -> bool {
     let field = |k: &str| f.get(k).map(String::as_str).unwrap_or_default();
     let salt = &state.sso_salt;
     let check = state.behaviour.sso.token_check;
-    let (given, expected) = match chosen(state.behaviour.sso.token_kinds, f) {
+    let kind = match chosen(state.behaviour.sso.token_kinds, f) {
+        // A partner that ignores the user-scoped token verifies the resource token alone.
+        Some(Kind::UserScoped) if state.behaviour.sso.user_token != UserToken::Verified => {
+            present(f, "resource_token").then_some(Kind::Resource)
+        }
+        k => k,
+    };
+    let (given, expected) = match kind {
         // A partner that skips the comparison for an empty token lets such a login through.
         None => {
             return check == TokenCheck::SkipsEmpty
@@ -125,7 +132,40 @@ fn signed_for(state: &State, uuid: &str, f: &Fields, ts: i64) -> bool {
 /// The v3 login: a form POST to `/sso/login`.
 pub(super) async fn login(AxState(state): S, headers: HeaderMap, body: Bytes) -> Response {
     let f: HashMap<String, String> = url::form_urlencoded::parse(&body).into_owned().collect();
+    if let Some(uuid) = f.get("resource_id")
+        && !attachments_acceptable(&state, uuid).await
+    {
+        return forbidden("This add-on's attachments look inconsistent");
+    }
     sign_in(&state, &headers, f)
+}
+
+/// What the attachment faults make of the resource's attachments; true when they allow a login.
+async fn attachments_acceptable(state: &State, uuid: &str) -> bool {
+    let view = state.behaviour.sso.attachments;
+    if view == AttachmentView::Ignored {
+        return true;
+    }
+    let Some(apps) = super::admin::attachment_apps(state, uuid).await else {
+        return true;
+    };
+    match view {
+        AttachmentView::Ignored => true,
+        AttachmentView::OnePerApp => {
+            let mut distinct = apps.clone();
+            distinct.sort();
+            distinct.dedup();
+            distinct.len() == apps.len()
+        }
+        AttachmentView::NeverFewer => {
+            let Ok(mut seen) = state.attachment_counts.lock() else {
+                return true;
+            };
+            let most = seen.entry(uuid.to_owned()).or_insert(0);
+            *most = (*most).max(apps.len());
+            apps.len() >= *most
+        }
+    }
 }
 
 /// The legacy login (§7.6): a GET to `/heroku/resources/{id}` with the fields in the query.
@@ -222,7 +262,19 @@ fn verify(state: &State, headers: &HeaderMap, f: &Fields) -> Step<String> {
     if !known.contains(&uuid) {
         return Err(sso.unknown_resource.render().into());
     }
+    if sso.users == UserAccess::FirstUser && !first_user(state, &uuid, f) {
+        return Err(forbidden("Only the account that created this resource may open it").into());
+    }
     Ok(uuid)
+}
+
+/// Remembers the first user who signed in to `uuid`; true when this login is that user.
+fn first_user(state: &State, uuid: &str, f: &Fields) -> bool {
+    let email = f.get("email").cloned().unwrap_or_default();
+    let Ok(mut first) = state.first_users.lock() else {
+        return false;
+    };
+    first.entry(uuid.to_owned()).or_insert(email.clone()) == &email
 }
 
 /// The resources a login may open: the live ones, and the removed ones with `removed`.

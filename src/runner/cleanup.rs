@@ -43,7 +43,12 @@ pub async fn run_until(
     }
     let gate = Arc::new(tokio::sync::Semaphore::new(PARALLEL));
     let mut set = JoinSet::new();
-    for entry in outstanding {
+    // An asynchronous removal (202) ends with its deprovision action, not with another DELETE:
+    // the run waits for the action beside this; without it, the entry remains, with its curl.
+    for entry in outstanding
+        .into_iter()
+        .filter(|e| e.state != EntryState::RemovalRequested)
+    {
         let (client, gate) = (client.clone(), gate.clone());
         set.spawn(async move {
             let _permit = gate.acquire_owned().await;

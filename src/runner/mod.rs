@@ -18,7 +18,7 @@ use std::time::Instant;
 
 use crate::check::Blocker;
 pub use crate::check::RunCtx;
-use crate::check::{CheckCtx, Ownership, Stop};
+use crate::check::{CheckCtx, Ownership, Removal, Stop};
 pub use control::{Interrupt, RunControls};
 pub use selection::{Partition, PlannedCheck, PlannedSuite, Selection, billable_estimate};
 
@@ -27,7 +27,7 @@ use crate::catalogue::Catalogue;
 use crate::config::Settings;
 use crate::error::{HarnessError, exit};
 use crate::record::events::{Event, EventSink};
-use crate::record::ledger::{Entry, Ledger, RunInfo};
+use crate::record::ledger::{Entry, EntryState, Ledger, RunInfo};
 use crate::record::outcome::{CheckResult, Outcome, RootCause, Summary};
 use std::sync::Arc;
 
@@ -113,22 +113,30 @@ pub async fn run(inputs: RunInputs, sink: &mut dyn EventSink) -> Result<RunRepor
     };
     let ctx = RunCtx::start_with_target(inputs.manifest, settings, ledger).await?;
     let report = execute(&ctx, &plan, &inputs.controls, sink).await;
-    if let (true, Some(path)) = (report.leftovers.is_empty(), ctx.ledger.path()) {
-        // Nothing may remain: the ledger has done its job (and its default directory, if empty).
-        let _ = std::fs::remove_file(&path);
-        if let Some(dir) = path
-            .parent()
-            .filter(|d| d.file_name().is_some_and(|n| n == LEDGER_DIR))
-        {
-            let _ = std::fs::remove_dir(dir);
-        }
+    if report.leftovers.is_empty() {
+        discard_ledger(&ctx.ledger);
     }
     ctx.stop().await;
     Ok(report)
 }
 
+/// Nothing may remain: the ledger has done its job; its file goes (and its default directory,
+/// if empty).
+pub fn discard_ledger(ledger: &Ledger) {
+    let Some(path) = ledger.path() else {
+        return;
+    };
+    let _ = std::fs::remove_file(&path);
+    if let Some(dir) = path
+        .parent()
+        .filter(|d| d.file_name().is_some_and(|n| n == LEDGER_DIR))
+    {
+        let _ = std::fs::remove_dir(dir);
+    }
+}
+
 /// Creates the run's ledger file; a run that cannot keep one does not start.
-fn open_ledger(
+pub fn open_ledger(
     path: &std::path::Path,
     manifest: &crate::manifest::Manifest,
     settings: &Settings,
@@ -219,8 +227,7 @@ pub async fn execute(
     } else {
         cleanup::RUN_BUDGET
     };
-    let leftovers =
-        cleanup::run_until(&ctx.partner, &ctx.ledger, budget, Some(&controls.interrupt)).await;
+    let leftovers = cleanup_all(ctx, budget, &controls.interrupt).await;
     if let Some(traffic) = mark.cleanup_traffic(ctx) {
         sink.emit(&traffic);
     }
@@ -446,7 +453,7 @@ pub(super) async fn run_one(
     // What the partner's answers (or silence) say beyond this check: reviewed in this check's
     // exchanges only.
     let made = ctx.journal.since_for(first_seq, id);
-    let verdict = ctx.contact.review(id, &made, verdict);
+    let verdict = ctx.contact.review_in(&ctx.journal, id, &made, verdict);
     let path_id = ctx.settings.provision.path_id;
     let verdict = ctx
         .own_ids
@@ -455,4 +462,58 @@ pub(super) async fn run_one(
     let mut result = result::finish(ctx, catalogue, suite, planned, verdict, first_seq, ms);
     result.partner_log = target::log_since(ctx, from);
     result
+}
+
+/// Cleanup at the end of a run: the deprovisions of `cleanup::run_until`, then each
+/// asynchronous removal (a DELETE answered 202, during the run or the cleanup) waits for its
+/// deprovision action up to the one deadline fixed when its 202 arrived (even after an
+/// interrupt), so these waits overlap everything before them. A removal whose action did not
+/// arrive stays a leftover, with its curl. Returns what may remain.
+async fn cleanup_all(
+    ctx: &RunCtx,
+    budget: std::time::Duration,
+    interrupt: &Interrupt,
+) -> Vec<Entry> {
+    // Heroku considers a resource `deprovisioning` from the moment it sends the DELETE, as
+    // `RunCtx::deprovision` does for the run's own removals.
+    let pending: Vec<_> = ctx
+        .ledger
+        .outstanding()
+        .into_iter()
+        .filter(|e| e.state != EntryState::RemovalRequested)
+        .filter_map(|e| {
+            let before = ctx.platform.addon_state(&e.uuid)?;
+            ctx.platform
+                .record_async_deprovision(&e.uuid)
+                .then_some((e.uuid, before))
+        })
+        .collect();
+    cleanup::run_until(&ctx.partner, &ctx.ledger, budget, Some(interrupt)).await;
+    for (uuid, before) in pending {
+        match ctx.ledger.entry(&uuid).map(|e| e.state) {
+            Some(EntryState::RemovalRequested) => {}
+            Some(EntryState::Removed) => ctx.platform.record_deprovision(&uuid),
+            _ => ctx.platform.cancel_async_deprovision(&uuid, before),
+        }
+    }
+    for entry in ctx.ledger.outstanding() {
+        // A 202 the cleanup got owes its action from now.
+        if entry.state == EntryState::RemovalRequested
+            && ctx.removal_deadline(&entry.uuid).is_none()
+        {
+            ctx.owe_removal(&entry.uuid);
+        }
+    }
+    for entry in ctx.ledger.outstanding() {
+        if entry.state == EntryState::RemovalRequested
+            && matches!(ctx.cleanup_removal(&entry.uuid).await, Removal::Missing(_))
+        {
+            ctx.ledger.note(
+                &entry.uuid,
+                "the partner accepted its removal for later (202), and its deprovision action \
+                 did not arrive by its deadline",
+            );
+        }
+    }
+    ctx.ledger.outstanding()
 }

@@ -788,7 +788,7 @@ fn exec_runs_the_command_with_the_app_side_config_and_its_exit_status() {
         config.to_str().unwrap(),
     ];
     let mut args = base.to_vec();
-    args.extend(["--as", "BALLOON", "--", "env"]);
+    args.extend(["--as", "BALLOON", "--attach-again", "REPLICA", "--", "env"]);
     // The harness's secrets in its environment (the same values as the manifest's) never reach
     // the command.
     let m: serde_json::Value = serde_json::from_slice(&std::fs::read(&manifest).unwrap()).unwrap();
@@ -822,6 +822,14 @@ fn exec_runs_the_command_with_the_app_side_config_and_its_exit_status() {
         "{env}"
     );
     assert!(!env.contains("CONFORMANCE_REF_URL="), "{env}");
+    // A second attachment to the same app: the command sees both sets of vars, same values.
+    let value = |name: &str| {
+        env.lines()
+            .find_map(|l| l.strip_prefix(name))
+            .map(str::to_owned)
+    };
+    assert!(value("REPLICA_URL=").is_some(), "{env}");
+    assert_eq!(value("REPLICA_URL="), value("BALLOON_URL="));
     assert!(notes.contains("attached as BALLOON"), "{notes}");
     // The notes name the vars but never show their values.
     assert!(!notes.contains("postgres://"), "{notes}");
@@ -920,18 +928,52 @@ fn exec_exit_codes_follow_the_partner() {
     let manifest = tmp("addon-manifest.json");
     let config = manifest.with_file_name("conformance.toml");
     let _server = serve_reference(&["deprovision-500"], &manifest, &config);
+    let ledger = manifest.with_file_name("exec-ledger.jsonl");
     let out = cmd(&[
         "exec",
         "--manifest",
         manifest.to_str().unwrap(),
         "--config",
         config.to_str().unwrap(),
+        "--ledger",
+        ledger.to_str().unwrap(),
         "--",
         "true",
     ]);
     let notes = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{notes}");
     assert!(notes.contains("curl -sS -X DELETE"), "{notes}");
+    // The ledger stays, names the resource, and is what `cleanup` reads.
+    assert!(
+        notes.contains(&format!("cleanup --ledger {}", ledger.display())),
+        "{notes}"
+    );
+    let kept = std::fs::read_to_string(&ledger).unwrap();
+    assert!(kept.contains("exec provision"), "{kept}");
+
+    // A removal that succeeded leaves no ledger behind.
+    let manifest = tmp("addon-manifest.json");
+    let config = manifest.with_file_name("conformance.toml");
+    let _server = serve_reference(&[], &manifest, &config);
+    let ledger = manifest.with_file_name("exec-ledger.jsonl");
+    let out = cmd(&[
+        "exec",
+        "--manifest",
+        manifest.to_str().unwrap(),
+        "--config",
+        config.to_str().unwrap(),
+        "--ledger",
+        ledger.to_str().unwrap(),
+        "--",
+        "true",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!ledger.exists());
 }
 
 #[cfg(unix)]
@@ -1291,4 +1333,42 @@ fn reports_go_to_standard_output_with_dash_and_events_stream_as_json_lines() {
     assert_eq!(kinds.first().map(String::as_str), Some("\"run_started\""));
     assert_eq!(kinds.last().map(String::as_str), Some("\"run_finished\""));
     assert!(kinds.iter().any(|k| k == "\"exchange\""), "{kinds:?}");
+}
+
+#[test]
+fn exec_counts_an_asynchronous_removal_only_once_its_action_arrives() {
+    let run = |faults: &[&str]| {
+        let manifest = tmp("addon-manifest.json");
+        let config = manifest.with_file_name("conformance.toml");
+        let _server = serve_reference(faults, &manifest, &config);
+        let ledger = manifest.with_file_name("exec-ledger.jsonl");
+        let out = cmd(&[
+            "exec",
+            "--manifest",
+            manifest.to_str().unwrap(),
+            "--config",
+            config.to_str().unwrap(),
+            "--ledger",
+            ledger.to_str().unwrap(),
+            "--",
+            "true",
+        ]);
+        let notes = String::from_utf8_lossy(&out.stderr).into_owned();
+        (out.status.code(), notes, ledger.exists())
+    };
+    let (code, notes, ledger_left) = run(&["variant-async-deprovision-all"]);
+    assert_eq!(code, Some(0), "{notes}");
+    assert!(
+        notes.contains("waiting for its deprovision action"),
+        "{notes}"
+    );
+    assert!(!ledger_left);
+    // The 202 alone proves nothing: without the action the resource is a leftover.
+    let (code, notes, ledger_left) = run(&[
+        "variant-async-deprovision-all",
+        "async-deprovision-no-action",
+    ]);
+    assert_eq!(code, Some(1), "{notes}");
+    assert!(notes.contains("not proven"), "{notes}");
+    assert!(ledger_left);
 }

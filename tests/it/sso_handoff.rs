@@ -43,6 +43,7 @@ async fn the_served_form_signs_in_to_the_reference_partner() {
         Settings::resolve(&manifest, config, &Overrides::default(), "ref config").unwrap();
     let req = LoginRequest {
         resource: uuid.clone(),
+        provider_id: None,
         app: "my-app".into(),
         user: SsoUser {
             id: uuid::Uuid::new_v4().to_string(),
@@ -92,10 +93,70 @@ fn a_resource_that_is_not_a_uuid_is_a_usage_error() {
         Settings::resolve(&manifest, Config::default(), &Overrides::default(), "c").unwrap();
     let req = LoginRequest {
         resource: "nope".into(),
+        provider_id: None,
         app: "a".into(),
         user: SsoUser::random(),
     };
     let e = login_page(&manifest, &settings, &req).unwrap_err();
     assert_eq!(e.exit_code(), 2);
     assert!(e.to_string().contains("--resource"), "{e}");
+}
+
+/// An add-on answering its own integer id and verifying only the legacy `id`/`token` pair signs
+/// in with `--provider-id` set to that id, and refuses the uuid in its place.
+#[tokio::test]
+async fn the_provider_id_signs_the_legacy_pair() {
+    let faults =
+        FaultSet::parse(&["variant-integer-id".into(), "sso-legacy-pair-only".into()]).unwrap();
+    let partner = ReferencePartner::start(faults, SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))
+        .await
+        .unwrap();
+    addon_conformance::tls::install_provider();
+    let http = reqwest::Client::builder()
+        .no_proxy()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let uuid = uuid::Uuid::new_v4().to_string();
+    let answer: serde_json::Value = http
+        .post(partner.base_url())
+        .basic_auth("conformance-ref", Some(&partner.password))
+        .json(&serde_json::json!({"uuid": uuid, "plan": "basic", "region": "amazon-web-services::us-east-1"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let own_id = answer["id"].to_string();
+    assert!(own_id.parse::<u64>().is_ok(), "an integer id: {own_id}");
+
+    let manifest = Manifest::parse(&partner.manifest_text(), "ref manifest").unwrap();
+    let config = Config::parse(&partner.config_text(), "ref config").unwrap();
+    let settings =
+        Settings::resolve(&manifest, config, &Overrides::default(), "ref config").unwrap();
+    let status = |provider_id: Option<String>| {
+        let req = LoginRequest {
+            resource: uuid.clone(),
+            provider_id,
+            app: "my-app".into(),
+            user: SsoUser::random(),
+        };
+        let (_, page) = login_page(&manifest, &settings, &req).unwrap();
+        let (action, fields) = parse_form(&page);
+        let http = http.clone();
+        async move {
+            assert!(fields.iter().any(|(k, _)| k == "token"));
+            http.post(&action)
+                .form(&fields)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(status(Some(own_id)).await, 302);
+    assert_eq!(status(None).await, 403);
+    partner.stop().await;
 }

@@ -7,6 +7,7 @@ pub mod api_01_token;
 pub mod async_03;
 pub mod async_09;
 pub mod config_02;
+pub mod log_02;
 pub mod oauth_01;
 pub mod oauth_03;
 pub mod oauth_04;
@@ -24,6 +25,7 @@ crate::suite!(
     api_01_token,
     api_01_accept,
     oauth_04,
+    log_02,
 );
 
 use std::sync::Arc;

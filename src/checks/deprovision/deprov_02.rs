@@ -1,4 +1,5 @@
-//! DEPROV-02: deprovision succeeds with 200 or 204.
+//! DEPROV-02: deprovision succeeds with 200 or 204; a 202 only with `[deprovision] async`
+//! (Heroku's asynchronous deprovisioning beta), whose action ASYNC-07 judges.
 
 use crate::catalogue::Level;
 use crate::check::judge::observed_status;
@@ -16,16 +17,20 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
     if reply.status.is_some_and(|s| (200..300).contains(&s)) {
         res.mark_gone("deprovisioned by DEPROV-02");
     }
-    judge(&reply)
+    judge(&reply, cx.config().deprovision.asynchronous)
 }
 
-pub fn judge(reply: &Reply) -> Verdict {
+/// `asynchronous`: the partner is enrolled in the async deprovisioning beta.
+pub fn judge(reply: &Reply, asynchronous: bool) -> Verdict {
     match reply.status {
         Some(200 | 204) => pass(),
+        Some(202) if asynchronous => pass_with(
+            "202: asynchronous deprovisioning (beta); ASYNC-07 judges the deprovision action",
+        ),
         Some(202) => Finding::new("200 or 204", "status 202")
             .at("status")
-            .level(Level::Should)
-            .hint("202 is for opted-in asynchronous deprovisioning (beta); Heroku did not ask for it")
+            .level(Level::Must)
+            .hint("202 is for add-ons enrolled in Heroku's asynchronous deprovisioning beta; if yours is, set [deprovision] async = true, otherwise release the resource and answer 204")
             .exchange(&reply.exchange)
             .into(),
         Some(s) if (200..300).contains(&s) => pass_with(format!("status {s}")),
@@ -45,11 +50,14 @@ mod tests {
 
     #[test]
     fn judges_statuses() {
-        assert!(matches!(judge(&reply(204, "")), Ok(Pass(_))));
-        assert!(matches!(judge(&reply(200, "{}")), Ok(Pass(_))));
+        assert!(matches!(judge(&reply(204, ""), false), Ok(Pass(_))));
+        assert!(matches!(judge(&reply(200, "{}"), false), Ok(Pass(_))));
         assert!(
-            matches!(judge(&reply(202, "")), Err(Stop::Violated(f)) if f.level == Some(Level::Should))
+            matches!(judge(&reply(202, ""), false), Err(Stop::Violated(f)) if f.level == Some(Level::Must) && f.hint.as_deref().is_some_and(|h| h.contains("[deprovision] async")))
         );
-        assert!(matches!(judge(&reply(500, "")), Err(Stop::Violated(f)) if f.level.is_none()));
+        assert!(matches!(judge(&reply(202, ""), true), Ok(Pass(Some(_)))));
+        assert!(
+            matches!(judge(&reply(500, ""), false), Err(Stop::Violated(f)) if f.level.is_none())
+        );
     }
 }

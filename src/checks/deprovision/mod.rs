@@ -1,6 +1,7 @@
 //! Deprovision checks. DEPROV-02 removes the shared resource; the checks after it probe the
 //! removed resource and an unknown one.
 
+pub mod async_07;
 pub mod deprov_02;
 pub mod deprov_03;
 pub mod gen_01_run;
@@ -14,6 +15,7 @@ crate::suite!(
     idem_05,
     plan_07,
     deprov_03,
+    async_07,
     prov_03_unique,
     gen_01_run,
     gen_05,

@@ -12,7 +12,7 @@ crate::suite!(rotate_04, rotate_05, rotate_02);
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crate::check::{CheckCtx, Provisioned, Resource, Stop, error, interrupted, skip};
+use crate::check::{CheckCtx, OwedKind, Provisioned, Resource, Stop, error, interrupted, skip};
 use crate::checks::many::provider_id;
 use crate::hooks::{self, HookRun};
 use crate::record::Inbound;
@@ -34,7 +34,8 @@ pub struct AppView {
 #[derive(Debug)]
 pub struct Rotation {
     pub hook: HookRun,
-    /// The first config update for the resource after the hook started.
+    /// The first config update for the resource after the hook started: a Platform API
+    /// `PATCH /addons/{id}/config` or a legacy App Info `PUT /vendor/apps/{id}`.
     pub patch: Option<Arc<Inbound>>,
     /// Partner-side config (manifest names) before and after.
     pub before: BTreeMap<String, String>,
@@ -94,6 +95,22 @@ fn partner_config(cx: &CheckCtx<'_>, uuid: &str) -> BTreeMap<String, String> {
         .unwrap_or_default()
 }
 
+/// A partner can rotate only once it holds a token for the resource: a resource made just
+/// before (a suite's own copy) may still be owed its grant exchange. Waits, event-driven, for
+/// the first exchange attempt for it, at most until the grant's one deadline (so a partner
+/// that never exchanges costs no wait beyond the window the callback checks pay anyway).
+async fn exchanged(cx: &CheckCtx<'_>, res: &Provisioned) -> Result<(), Stop> {
+    let Some(until) = cx.owed_deadline(&res.uuid, OwedKind::GrantExchange) else {
+        return Ok(());
+    };
+    let uuid = res.uuid.as_str();
+    cx.wait_inbound(until, "the grant exchange before the rotation", |i| {
+        i.kind == InboundKind::TokenExchange && i.resource.as_deref() == Some(uuid)
+    })
+    .await?;
+    Ok(())
+}
+
 /// Runs the rotation once per run (attaching the resource to a second app first when the
 /// manifest is attachable, so propagation is judged too).
 pub async fn rotation(cx: &CheckCtx<'_>) -> Result<Arc<Rotation>, Stop> {
@@ -104,6 +121,7 @@ pub async fn rotation(cx: &CheckCtx<'_>) -> Result<Arc<Rotation>, Stop> {
     };
     let platform = cx.platform();
     let res = cx.live_resource(Resource::Primary).await?;
+    exchanged(cx, &res).await?;
     if cx.manifest().requires("attachable") {
         // Propagation to attached apps is part of the judgement; an attach failure is reported
         // by the attachment suite.
@@ -146,7 +164,10 @@ pub async fn rotation(cx: &CheckCtx<'_>) -> Result<Arc<Rotation>, Stop> {
                     let waited = cx
                         .wait_inbound(until, "the rotation's config update", |i| {
                             i.seq > mark
-                                && i.kind == InboundKind::ConfigUpdate
+                                && matches!(
+                                    i.kind,
+                                    InboundKind::ConfigUpdate | InboundKind::AppInfoUpdate
+                                )
                                 && i.resource.as_deref() == Some(uuid.as_str())
                         })
                         .await;

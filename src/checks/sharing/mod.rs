@@ -3,11 +3,13 @@
 //! any `recommended_prefix` it returns must be a valid attachment name. Config propagation to
 //! the attached app is judged by the rotation suite, which uses the same attachment.
 
+pub mod att_06_detach;
+pub mod att_06_same_app;
 pub mod att_07;
 pub mod att_08;
 pub mod sso_10;
 
-crate::suite!(att_08, att_07, sso_10);
+crate::suite!(att_08, att_07, sso_10, att_06_same_app, att_06_detach);
 
 use std::sync::Arc;
 
@@ -15,6 +17,7 @@ use crate::check::{CheckCtx, Resource, Stop, blocked, skip};
 use crate::heroku::App;
 use crate::partner::{Credentials, Reply};
 use crate::platform::state::Attachment;
+use crate::record::outcome::Finding;
 
 /// The shared resource attached to a second app.
 #[derive(Debug, Clone)]
@@ -66,4 +69,65 @@ pub async fn same_plan_change(
     cx.partner()
         .plan_change(&res.uuid, &body, Credentials::Manifest, label)
         .await
+}
+
+/// The shared resource attached a second time to its own app (once per run), under
+/// `[sharing] attach_again_as` or Heroku's heuristic, with a release; the partner is not told.
+#[derive(Debug, Clone)]
+pub struct AttachedTwice {
+    pub attachment: Attachment,
+}
+
+pub async fn attached_twice(cx: &CheckCtx<'_>) -> Result<Arc<AttachedTwice>, Stop> {
+    if !cx.manifest().requires("attachable") {
+        return skip("the manifest does not declare attachable in api.requires");
+    }
+    let res = cx.live_resource(Resource::Primary).await?;
+    let name = cx.config().sharing.attach_again_as.clone();
+    let made: Arc<Result<AttachedTwice, String>> = cx
+        .memo(None, async {
+            cx.platform()
+                .attach(&res.uuid, cx.app(), name.as_deref())
+                .map(|attachment| AttachedTwice { attachment })
+                .map_err(|e| e.to_string())
+        })
+        .await?;
+    match made.as_ref() {
+        Ok(a) => Ok(Arc::new(a.clone())),
+        Err(e) => blocked(format!(
+            "the platform could not attach the shared resource to its own app again: {e}; fix [sharing] attach_again_as"
+        )),
+    }
+}
+
+/// A correct login to the shared resource from its own app, judged against the run's valid
+/// login: it must sign in and land where that one landed.
+pub async fn login_lands(cx: &CheckCtx<'_>, label: &str) -> Result<Option<Finding>, Stop> {
+    let own = crate::checks::sso::working_login(cx, Resource::Primary).await?;
+    let res = cx.live_resource(Resource::Primary).await?;
+    let user = crate::heroku::sso::SsoUser::random();
+    let form = crate::checks::sso::form(cx, &res, crate::heroku::sso::now(), &user)?;
+    let attempt = crate::checks::sso::post(cx, &form, label).await?;
+    if attempt.signed_in()
+        && crate::checks::sso::same_page(&attempt.nav.final_url, &own.nav.final_url)
+    {
+        return Ok(None);
+    }
+    Ok(Some(
+        Finding::new(
+            format!(
+                "a session on the resource's dashboard ({})",
+                own.nav.final_url
+            ),
+            format!(
+                "the login ended with {} at {}",
+                crate::check::judge::observed_status(attempt.nav.last()),
+                attempt.nav.final_url
+            ),
+        )
+        .at("status")
+        .level(crate::catalogue::Level::Should)
+        .exchange(&attempt.nav.first().exchange)
+        .exchange(&attempt.nav.last().exchange),
+    ))
 }

@@ -104,17 +104,9 @@ mod tests {
     use super::*;
     use crate::check::Pass;
     use crate::check::testing::{assert_found, reply};
-    use crate::partner::sso::Navigation;
 
     fn attempt(status: u16) -> Attempt {
-        Attempt {
-            nav: Navigation {
-                hops: vec![reply(status, "")],
-                final_url: "http://h/sso".into(),
-                broken: None,
-            },
-            jar: CookieJar::default(),
-        }
+        super::super::attempt_of(&[status], "http://h/sso")
     }
 
     #[test]

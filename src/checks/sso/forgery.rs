@@ -200,18 +200,10 @@ pub fn judge(attempt: &Attempt, dashboards: &[String], class: Forgery) -> Verdic
 mod tests {
     use super::*;
     use crate::check::Pass;
-    use crate::check::testing::{assert_found, reply};
-    use crate::partner::sso::{CookieJar, Navigation};
+    use crate::check::testing::assert_found;
 
     fn attempt(statuses: &[u16], final_url: &str) -> Attempt {
-        Attempt {
-            nav: Navigation {
-                hops: statuses.iter().map(|s| reply(*s, "")).collect(),
-                final_url: final_url.into(),
-                broken: None,
-            },
-            jar: CookieJar::default(),
-        }
+        super::super::attempt_of(statuses, final_url)
     }
 
     #[test]

@@ -17,9 +17,11 @@ pub mod sso_05;
 pub mod sso_06;
 pub mod sso_06_legacy;
 pub mod sso_06_resource_token;
+pub mod sso_09;
 pub mod sso_12;
 pub mod sso_13;
 pub mod sso_14;
+pub mod sso_15;
 
 crate::suite!(
     sso_05,
@@ -34,6 +36,8 @@ crate::suite!(
     sso_03_removed,
     sso_03_unknown,
     sso_04,
+    sso_09,
+    sso_15,
     sso_13,
     sso_14,
     sso_06,
@@ -318,6 +322,43 @@ pub fn forged(len: usize) -> String {
     }
     out.truncate(len);
     out
+}
+
+/// A login that should have been refused and signed in: a SHOULD finding saying what a refusal
+/// would have meant (`expected`), the field at fault and the fix; the first hop is the evidence.
+pub fn should_refuse(attempt: &Attempt, expected: &str, at: &str, hint: &str) -> Verdict {
+    if !attempt.signed_in() {
+        return pass();
+    }
+    Finding::new(
+        expected,
+        format!(
+            "signed in ({}, ended at {})",
+            observed_status(attempt.nav.first()),
+            attempt.nav.final_url
+        ),
+    )
+    .at(at)
+    .level(Level::Should)
+    .hint(hint)
+    .exchange(&attempt.nav.first().exchange)
+    .into()
+}
+
+/// A login attempt whose hops answered `statuses` and ended at `final_url`, without cookies.
+#[cfg(test)]
+pub fn attempt_of(statuses: &[u16], final_url: &str) -> Attempt {
+    Attempt {
+        nav: Navigation {
+            hops: statuses
+                .iter()
+                .map(|s| crate::check::testing::reply(*s, ""))
+                .collect(),
+            final_url: final_url.into(),
+            broken: None,
+        },
+        jar: CookieJar::default(),
+    }
 }
 
 #[cfg(test)]

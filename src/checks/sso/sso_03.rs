@@ -22,19 +22,10 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
 mod tests {
     use super::super::{Attempt, judge_refused};
     use crate::check::Verdict;
-    use crate::check::testing::reply;
     use crate::check::{Pass, Stop};
-    use crate::partner::sso::{CookieJar, Navigation};
 
     fn attempt(statuses: &[u16], final_url: &str) -> Attempt {
-        Attempt {
-            nav: Navigation {
-                hops: statuses.iter().map(|s| reply(*s, "")).collect(),
-                final_url: final_url.into(),
-                broken: None,
-            },
-            jar: CookieJar::default(),
-        }
+        super::super::attempt_of(statuses, final_url)
     }
 
     #[test]

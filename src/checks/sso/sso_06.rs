@@ -129,18 +129,9 @@ pub fn judge(attempt: &Attempt, kind: Kind, accepts_legacy: bool) -> Verdict {
 mod tests {
     use super::*;
     use crate::check::Pass;
-    use crate::check::testing::reply;
-    use crate::partner::sso::{CookieJar, Navigation};
 
     fn attempt(status: u16) -> Attempt {
-        Attempt {
-            nav: Navigation {
-                hops: vec![reply(status, "")],
-                final_url: "http://h/sso".into(),
-                broken: None,
-            },
-            jar: CookieJar::default(),
-        }
+        super::super::attempt_of(&[status], "http://h/sso")
     }
 
     fn level(v: &Verdict) -> Option<Level> {

@@ -1,11 +1,8 @@
 //! SSO-13: a login timestamped more than 5 minutes in the future is not accepted. Only a
 //! warning: the docs bound the age of a login, not clock skew ahead (§18 Q11).
 
-use crate::catalogue::Level;
-use crate::check::judge::observed_status;
-use crate::check::{CheckCtx, Resource, Verdict, pass};
+use crate::check::{CheckCtx, Resource, Verdict};
 use crate::heroku::sso::{SsoUser, now};
-use crate::record::outcome::Finding;
 
 use super::Attempt;
 
@@ -25,37 +22,22 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
 }
 
 pub fn judge(attempt: &Attempt) -> Verdict {
-    if !attempt.signed_in() {
-        return pass();
-    }
-    Finding::new(
+    super::should_refuse(
+        attempt,
         "a refusal (the login is signed 10 minutes ahead)",
-        format!("signed in ({})", observed_status(attempt.nav.first())),
+        "timestamp",
+        "compare |now - timestamp| with 5 minutes, so a link with a far-future timestamp cannot be kept and replayed",
     )
-    .at("status")
-    .level(Level::Should)
-    .hint("compare |now - timestamp| with 5 minutes, so a link with a far-future timestamp cannot be kept and replayed")
-    .exchange(&attempt.nav.first().exchange)
-    .into()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::check::Pass;
-    use crate::check::testing::reply;
-    use crate::partner::sso::{CookieJar, Navigation};
 
     #[test]
     fn only_a_session_warns() {
-        let refused = Attempt {
-            nav: Navigation {
-                hops: vec![reply(403, "")],
-                final_url: "http://h/sso".into(),
-                broken: None,
-            },
-            jar: CookieJar::default(),
-        };
+        let refused = super::super::attempt_of(&[403], "http://h/sso");
         assert!(matches!(judge(&refused), Ok(Pass(_))));
     }
 }

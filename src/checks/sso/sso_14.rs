@@ -70,18 +70,9 @@ pub fn judge(attempt: &Attempt, missing: &str) -> Option<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::testing::reply;
-    use crate::partner::sso::{CookieJar, Navigation};
 
     fn attempt(status: u16) -> Attempt {
-        Attempt {
-            nav: Navigation {
-                hops: vec![reply(status, "")],
-                final_url: "http://h/sso".into(),
-                broken: None,
-            },
-            jar: CookieJar::default(),
-        }
+        super::super::attempt_of(&[status], "http://h/sso")
     }
 
     #[test]

@@ -144,3 +144,17 @@ fn the_file_holds_every_change_and_reads_back_the_last_state() {
 }
 
 use std::io::Write;
+
+#[test]
+fn an_asynchronous_removal_ends_only_with_its_action() {
+    let l = ledger_with("r");
+    l.provisioned("r", ProvisionResult::Status(200, None));
+    l.removal_answered("r", Some(202), true);
+    l.removal_requested("r");
+    // A repeated DELETE answered 410 is no proof: the action is.
+    l.removal_answered("r", Some(410), true);
+    assert_eq!(l.outstanding().len(), 1);
+    l.removed("r");
+    assert!(l.outstanding().is_empty());
+    assert_eq!(l.billable_count(), 1);
+}

@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
+use super::knobs_pages::{AttachmentView, Removal, UserAccess, UserToken};
 use crate::reference::ASYNC_PLANS;
 
 /// Whether a route demands Basic auth.
@@ -254,6 +255,12 @@ pub(crate) struct DeprovisionBehaviour {
     pub repeat: Answer,
     /// The answer once the resource is removed.
     pub done: Answer,
+    /// Which removals are asynchronous (answered 202).
+    pub removal: Removal,
+    /// An asynchronous removal is followed by the deprovision action.
+    pub sends_action: bool,
+    /// Enrolled in the asynchronous deprovisioning beta: the config it writes says so.
+    pub enrolled: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -388,6 +395,12 @@ pub(crate) struct SsoBehaviour {
     pub session: bool,
     pub dashboard: Dashboard,
     pub stranger: Stranger,
+    /// Which users with a valid login get a session.
+    pub users: UserAccess,
+    /// Whether `user_scoped_resource_token` is verified when a login carries it.
+    pub user_token: UserToken,
+    /// What a login makes of the resource's attachments (looked up through the Platform API).
+    pub attachments: AttachmentView,
 }
 
 /// Where install ids come from.
@@ -422,6 +435,8 @@ pub(crate) struct SharingBehaviour {
 pub(crate) enum RotationPatch {
     ManifestNames,
     AttachmentNames,
+    /// `PUT /vendor/apps/{uuid}` of the legacy App Info API, manifest names.
+    AppInfo,
     None,
 }
 

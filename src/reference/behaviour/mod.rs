@@ -3,12 +3,14 @@
 //! no fault, every knob is conformant.
 
 mod knobs;
+mod knobs_pages;
 
 use std::time::Duration;
 
 use axum::http::StatusCode;
 
 pub(crate) use knobs::*;
+pub(crate) use knobs_pages::*;
 
 use super::PREFIX;
 use super::faults::{Fault as F, FaultSet};
@@ -27,6 +29,7 @@ pub(crate) struct Behaviour {
     pub sso: SsoBehaviour,
     pub sharing: SharingBehaviour,
     pub rotation: RotationBehaviour,
+    pub logs: LogBehaviour,
 }
 
 impl Behaviour {
@@ -63,6 +66,15 @@ impl Behaviour {
             callbacks: callbacks(&f),
             sso: sso(&f),
             sharing: sharing(&f),
+            logs: LogBehaviour {
+                content_type: if f(F::LogWrongContentType) {
+                    "text/plain"
+                } else {
+                    "application/logplex-1"
+                },
+                count_error: usize::from(f(F::LogBadOctetCount)),
+                after_provision: !f(F::VariantLogOnDemand),
+            },
             rotation: RotationBehaviour {
                 new_values: !f(F::RotationSameValues),
                 grace: !f(F::RotationInvalidatesOld),
@@ -70,6 +82,8 @@ impl Behaviour {
                     RotationPatch::None
                 } else if f(F::RotationAttachmentNames) {
                     RotationPatch::AttachmentNames
+                } else if f(F::RotationAppInfo) {
+                    RotationPatch::AppInfo
                 } else {
                     RotationPatch::ManifestNames
                 },
@@ -282,6 +296,15 @@ fn deprovision(f: &impl Fn(F) -> bool) -> DeprovisionBehaviour {
         } else {
             Answer::NoContent
         },
+        removal: if f(F::VariantSyncDeprovision) {
+            Removal::Immediate
+        } else if f(F::VariantAsyncDeprovisionAll) || f(F::Deprovision202Unenrolled) {
+            Removal::Asynchronous
+        } else {
+            Removal::AsyncPlans
+        },
+        sends_action: !f(F::AsyncDeprovisionNoAction),
+        enrolled: !(f(F::VariantSyncDeprovision) || f(F::Deprovision202Unenrolled)),
     }
 }
 
@@ -342,7 +365,7 @@ fn sso(f: &impl Fn(F) -> bool) -> SsoBehaviour {
         } else {
             Answer::Message(StatusCode::NOT_FOUND, "no such resource")
         },
-        token_kinds: if f(F::VariantSsoLegacyPair) {
+        token_kinds: if f(F::SsoLegacyPairOnly) {
             TokenKinds::LegacyPair
         } else if f(F::SsoRefusesUserScopedOnly) {
             TokenKinds::ResourceTokenOnly
@@ -386,6 +409,23 @@ fn sso(f: &impl Fn(F) -> bool) -> SsoBehaviour {
             Stranger::RedirectToLogin
         } else {
             Stranger::Forbidden
+        },
+        users: if f(F::FirstUserOnly) {
+            UserAccess::FirstUser
+        } else {
+            UserAccess::Everyone
+        },
+        attachments: if f(F::SsoRefusesDoubleAttachment) {
+            AttachmentView::OnePerApp
+        } else if f(F::SsoDetachIsRemoval) {
+            AttachmentView::NeverFewer
+        } else {
+            AttachmentView::Ignored
+        },
+        user_token: if f(F::IgnoresUserScopedToken) {
+            UserToken::Ignored
+        } else {
+            UserToken::Verified
         },
     }
 }

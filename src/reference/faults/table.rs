@@ -72,6 +72,10 @@ faults! {
         fail: ["PLAN-02", "PLAN-02.downgrade"], warn: [];
     Deprovision500 = "deprovision-500": "deprovision removes the resource but answers 500",
         fail: ["DEPROV-02"], warn: [];
+    AsyncDeprovisionNoAction = "async-deprovision-no-action": "a DELETE answered 202 (asynchronous deprovisioning) is never followed by actions/deprovision",
+        fail: ["ASYNC-07"], warn: [];
+    Deprovision202Unenrolled = "deprovision-202-unenrolled": "answers a DELETE 202 (and calls actions/deprovision) without being enrolled in the beta",
+        fail: ["DEPROV-02"], warn: [];
     RepeatDeprovision500 = "repeat-deprovision-500": "a repeated deprovision gets 500",
         fail: ["IDEM-05"], warn: [];
     UnknownDeprovision204 = "unknown-deprovision-204": "deprovision of an unknown uuid gets 204",
@@ -113,7 +117,7 @@ faults! {
     SsoNoTimestampCheck = "sso-no-timestamp-check": "SSO accepts any timestamp",
         fail: ["SSO-04"], warn: ["SSO-13"];
     SsoForgedToken = "sso-forged-token-accepted": "SSO compares only the token's length",
-        fail: ["SSO-03", "SSO-03.cross", "SSO-03.timestamp", "SSO-03.zeros"], warn: [];
+        fail: ["SSO-03", "SSO-03.cross", "SSO-03.timestamp", "SSO-03.zeros"], warn: ["SSO-15"];
     SsoZeroToken = "sso-zero-token": "SSO accepts a token made of zeros (a debug bypass)",
         fail: ["SSO-03.zeros"], warn: [];
     SsoEmptyToken = "sso-empty-token": "SSO skips the comparison when the token is empty",
@@ -136,8 +140,20 @@ faults! {
         fail: ["SSO-12"], warn: [];
     SsoMissingField500 = "sso-missing-field-500": "SSO without a timestamp gets 500",
         fail: ["SSO-14"], warn: [];
+    FirstUserOnly = "first-user-only-dashboard": "SSO opens a resource only for the user who signed in to it first",
+        fail: ["SSO-09"], warn: ["ATT-06.detach", "ATT-06.same-app", "SSO-06", "SSO-06.resource-token", "SSO-10.attached"];
+    IgnoresUserScopedToken = "ignores-user-scoped-token": "SSO verifies resource_token only and trusts user_id and email as sent",
+        fail: [], warn: ["SSO-15"];
+    LogWrongContentType = "log-wrong-content-type": "the log line after provisioning is posted as text/plain",
+        fail: ["LOG-02"], warn: [];
+    LogBadOctetCount = "log-bad-octet-count": "the log line's octet count is one more than its length",
+        fail: ["LOG-02"], warn: [];
+    SsoRefusesDoubleAttachment = "sso-refuses-double-attachment": "SSO refuses a resource attached twice to one app",
+        fail: [], warn: ["ATT-06.same-app"];
+    SsoDetachIsRemoval = "sso-detach-is-removal": "SSO refuses a resource once one of its attachments was detached",
+        fail: [], warn: ["ATT-06.detach"];
     SsoRefusesUserScopedOnly = "sso-refuses-user-scoped-only": "SSO verifies only resource_token: a login carrying only user_scoped_resource_token is refused",
-        fail: [], warn: ["SSO-06"];
+        fail: [], warn: ["SSO-06", "SSO-15"];
     SsoRefusesResourceTokenOnly = "sso-refuses-resource-token-only": "SSO verifies only user_scoped_resource_token: a login carrying only resource_token is refused",
         fail: [], warn: ["SSO-06.resource-token"];
     SsoLegacyPair500 = "sso-legacy-pair-500": "a login carrying only the legacy id/token pair gets 500",
@@ -157,11 +173,11 @@ faults! {
     Async202NoId = "async-202-no-id": "the 202 answer has no id",
         fail: ["ASYNC-09"], warn: [];
     LateExchange = "late-exchange": "the grant is exchanged after oauth_grant.expires_at",
-        fail: ["ASYNC-03", "PROV-08", "ROTATE-04"], warn: ["OAUTH-05"];
+        fail: ["ASYNC-03", "ASYNC-07", "PROV-08", "ROTATE-04"], warn: ["OAUTH-05"];
     WrongClientSecret = "wrong-client-secret": "the grant is exchanged with a wrong client secret",
-        fail: ["ASYNC-03", "OAUTH-01", "ROTATE-04"], warn: ["OAUTH-05"];
+        fail: ["ASYNC-03", "ASYNC-07", "OAUTH-01", "ROTATE-04"], warn: ["OAUTH-05"];
     SyncWrongClientSecret = "sync-wrong-client-secret": "every plan is synchronous and the grant is exchanged with a wrong client secret",
-        fail: ["OAUTH-01", "ROTATE-04"], warn: ["OAUTH-05"];
+        fail: ["ASYNC-07", "OAUTH-01", "ROTATE-04"], warn: ["OAUTH-05"];
     VariantSyncOnly = "variant-sync-only": "conformant variant: every plan is provisioned synchronously",
         fail: [], warn: [];
     TouchesAnotherResource = "touches-another-resource": "the partner reads an add-on its token is not scoped to",
@@ -169,7 +185,7 @@ faults! {
     NoRefresh = "no-refresh": "short-lived tokens are never refreshed",
         fail: ["OAUTH-03"], warn: [];
     CallsHerokuDirectly = "calls-heroku-directly": "the partner calls Heroku's own hosts: no request reaches the run's platform",
-        fail: ["ASYNC-03", "OAUTH-01", "ROTATE-04"], warn: ["OAUTH-05"];
+        fail: ["ASYNC-03", "ASYNC-07", "OAUTH-01", "ROTATE-04"], warn: ["OAUTH-05"];
     SyncNoExchange = "sync-no-exchange": "a synchronous provision never exchanges its grant",
         fail: ["ROTATE-04"], warn: ["OAUTH-05"];
     DedupeHerokuId = "dedupe-heroku-id": "a second install on an app (same heroku_id) is refused with 422",
@@ -190,6 +206,8 @@ faults! {
         fail: ["ROTATE-04"], warn: [];
     RotationAttachmentNames = "rotation-attachment-names": "a rotation PATCHes the config under an attachment's name instead of the manifest's",
         fail: ["ROTATE-04"], warn: [];
+    RotationAppInfo = "rotation-app-info": "a rotation updates the config through the legacy App Info API (PUT /vendor/apps/{id}), past its end of life",
+        fail: [], warn: ["ROTATE-04"];
     RotationSameValues = "rotation-same-values": "a rotation PATCHes the old values again",
         fail: ["ROTATE-05"], warn: [];
     RotationInvalidatesOld = "rotation-invalidates-old": "a rotation invalidates the old credentials at once",
@@ -206,6 +224,10 @@ faults! {
         fail: [], warn: [];
     VariantDeprovision200 = "variant-deprovision-200": "conformant variant: deprovision answers 200 with {}",
         fail: [], warn: [];
+    VariantSyncDeprovision = "variant-sync-deprovision": "conformant variant: not enrolled in asynchronous deprovisioning; every DELETE removes at once",
+        fail: [], warn: [];
+    VariantAsyncDeprovisionAll = "variant-async-deprovision-all": "conformant variant: every DELETE answers 202 (enrolled in asynchronous deprovisioning) and actions/deprovision follows",
+        fail: [], warn: [];
     VariantRepeatDeprovision204 = "variant-repeat-deprovision-204": "conformant variant: a repeated deprovision answers 204",
         fail: [], warn: [];
     VariantIntegerId = "variant-integer-id": "conformant variant: the provider id is an integer",
@@ -214,13 +236,15 @@ faults! {
         fail: [], warn: [];
     VariantLegacySso = "variant-legacy-sso": "conformant variant: the manifest has no sso_url; logins use the legacy GET to base_url/{id}",
         fail: [], warn: [];
-    VariantSsoLegacyPair = "variant-sso-legacy-pair": "conformant variant: SSO verifies only the legacy id/token pair of Heroku's form (the id names the resource)",
-        fail: [], warn: [];
+    SsoLegacyPairOnly = "sso-legacy-pair-only": "SSO verifies only the legacy id/token pair of Heroku's form (the id names the resource): accepted everywhere, but the user is taken on trust",
+        fail: [], warn: ["SSO-15"];
     VariantSsoContextPath = "variant-sso-context-path": "conformant variant: SSO lands on a path naming the app the user came from (/heroku/dashboard/{uuid}/from/{context_app})",
         fail: [], warn: [];
     VariantSsoSessionDashboard = "variant-sso-session-dashboard": "conformant variant: SSO lands on a fixed /heroku/dashboard that shows the session's resource",
         fail: [], warn: [];
     VariantSso303 = "variant-sso-303": "conformant variant: SSO redirects with 303 and the dashboard refuses strangers with a redirect",
+        fail: [], warn: [];
+    VariantLogOnDemand = "variant-log-on-demand": "conformant variant: writes to the app's log only when asked ([hooks] write_log), not after provisioning",
         fail: [], warn: [];
     VariantVendorJson = "variant-vendor-json": "conformant variant: JSON labelled application/vnd.heroku-addons+json",
         fail: [], warn: [];

@@ -444,3 +444,59 @@ async fn absolute_form_requests_for_heroku_hosts_are_served() {
     assert_eq!(fx.inbound(), [("token exchange".to_owned(), 200)]);
     fx.stop().await;
 }
+
+/// A loopback server that accepts and then says nothing, holding each connection open.
+async fn silent_server() -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((tcp, _)) = listener.accept().await {
+            held.push(tcp);
+        }
+    });
+    addr
+}
+
+#[tokio::test]
+async fn a_quiet_tunnel_is_closed_and_connections_are_capped() {
+    let fx = fixture::start(|s| {
+        s.tunnel_idle_timeout = std::time::Duration::from_millis(300);
+        s.max_connections = 1;
+    })
+    .await;
+    let proxy = fx.interceptor.proxy_addr();
+    let limit = std::time::Duration::from_secs(10);
+    let silent = silent_server().await;
+
+    // The tunnel holds the only slot: one more connection is answered 503.
+    let (answer, mut tunnel) = connect(proxy, &silent.to_string()).await;
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    let mut extra = TcpStream::connect(proxy).await.unwrap();
+    let (status, body) = tokio::time::timeout(limit, exchange(&mut extra, ""))
+        .await
+        .unwrap();
+    assert_eq!(status, 503, "{body}");
+    assert!(body.contains("too many connections"), "{body}");
+
+    // Nothing either way: the tunnel is closed (end of stream), and its slot is free again.
+    let mut rest = Vec::new();
+    let read = tokio::time::timeout(limit, tunnel.read_to_end(&mut rest)).await;
+    assert!(read.is_ok(), "a quiet tunnel stayed open");
+    let echo = echo_server().await;
+    // The proxy frees the slot just after closing the tunnel: a 503 is retried until it has.
+    let retried = tokio::time::timeout(limit, async {
+        loop {
+            let (answer, tcp) = connect(proxy, &echo.to_string()).await;
+            if !answer.starts_with("HTTP/1.1 503") {
+                break (answer, tcp);
+            }
+            tokio::task::yield_now().await;
+        }
+    });
+    let (answer, mut tcp) = retried.await.unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    let (status, _) = exchange(&mut tcp, "GET /again HTTP/1.1\r\nHost: x\r\n\r\n").await;
+    assert_eq!(status, 200);
+    fx.stop().await;
+}

@@ -45,8 +45,17 @@ pub(crate) async fn write_log(state: Arc<State>, url: String, line: String) {
     }
     let l = state.behaviour.logs;
     let now = crate::heroku::rfc3339_millis(std::time::SystemTime::now());
-    let message = format!("<190>1 {now} host {} - - - {line}", super::ADDON_ID);
-    let frame = format!("{} {message}", message.len() + l.count_error);
+    let frame: String = (1..=l.frames)
+        .map(|i| {
+            let part = if l.frames > 1 {
+                format!(" ({i}/{})", l.frames)
+            } else {
+                String::new()
+            };
+            let message = format!("<190>1 {now} host {} - - - {line}{part}", super::ADDON_ID);
+            format!("{} {message}", message.len() + l.count_error)
+        })
+        .collect();
     let _ = state
         .http
         .post(url)

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use serde_json::json;
 
-use super::behaviour::{CredentialCheck, Guard, Removal};
+use super::behaviour::{CredentialCheck, DeprovisionAction, Guard, Removal};
 use super::{ADDON_ID, State};
 
 type S = AxState<Arc<State>>;
@@ -111,10 +111,31 @@ async fn deprovision(AxState(state): S, Path(uuid): Path<String>, headers: Heade
         return refusal.into_response();
     }
     let uuid = state.key_of(&uuid);
+    match remove(&state, &uuid) {
+        Some(answer) => answer,
+        None => {
+            match d.action {
+                DeprovisionAction::AfterAnswer => {
+                    tokio::spawn(deprovision_action(state.clone(), uuid));
+                }
+                DeprovisionAction::BeforeAnswer => deprovision_action(state.clone(), uuid).await,
+                DeprovisionAction::Never => {}
+            }
+            StatusCode::ACCEPTED.into_response()
+        }
+    }
+}
+
+/// Removes `uuid` from the store: the answer, or `None` for a removal that completes later.
+fn remove(state: &State, uuid: &str) -> Option<Response> {
+    let d = &state.behaviour.deprovision;
     let Ok(mut resources) = state.resources.lock() else {
-        return error(StatusCode::INTERNAL_SERVER_ERROR, "state unavailable");
+        return Some(error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "state unavailable",
+        ));
     };
-    match resources.get_mut(&uuid) {
+    Some(match resources.get_mut(uuid) {
         None => d.unknown.render(),
         Some(res) if res.removed => d.repeat.render(),
         Some(res) if res.extra_rows > 0 => {
@@ -129,15 +150,12 @@ async fn deprovision(AxState(state): S, Path(uuid): Path<String>, headers: Heade
                 Removal::AsyncPlans => super::ASYNC_PLANS.contains(&res.plan.as_str()),
                 Removal::Asynchronous => true,
             };
-            if !later {
-                return d.done.render();
+            if later {
+                return None;
             }
-            if d.sends_action {
-                tokio::spawn(deprovision_action(state.clone(), uuid));
-            }
-            StatusCode::ACCEPTED.into_response()
+            d.done.render()
         }
-    }
+    })
 }
 
 /// Tells Heroku the asynchronous removal of `uuid` is done.
@@ -150,12 +168,12 @@ async fn deprovision_action(state: Arc<State>, uuid: String) {
     let Some(auth) = super::admin::fresh(&state, &uuid, auth).await else {
         return;
     };
-    let _ = super::admin::api(
-        &state,
-        &auth,
-        reqwest::Method::POST,
-        &format!("/addons/{uuid}/actions/deprovision"),
-    )
-    .send()
-    .await;
+    let path = format!("/addons/{uuid}/actions/deprovision");
+    let request = if state.behaviour.deprovision.action_accept {
+        super::admin::api(&state, &auth, reqwest::Method::POST, &path)
+    } else {
+        let url = format!("{}{path}", auth.origin);
+        state.http.post(url).bearer_auth(&auth.access)
+    };
+    let _ = request.send().await;
 }

@@ -257,10 +257,22 @@ pub(crate) struct DeprovisionBehaviour {
     pub done: Answer,
     /// Which removals are asynchronous (answered 202).
     pub removal: Removal,
-    /// An asynchronous removal is followed by the deprovision action.
-    pub sends_action: bool,
+    /// When an asynchronous removal sends the deprovision action.
+    pub action: DeprovisionAction,
+    /// The action carries the v3 Accept header.
+    pub action_accept: bool,
     /// Enrolled in the asynchronous deprovisioning beta: the config it writes says so.
     pub enrolled: bool,
+}
+
+/// When the deprovision action of a removal answered 202 is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum DeprovisionAction {
+    /// Soon after the 202, by a background job.
+    AfterAnswer,
+    /// Before the 202 goes out (a job that finishes at once).
+    BeforeAnswer,
+    Never,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -37,6 +37,8 @@ pub(crate) struct LogBehaviour {
     pub count_error: usize,
     /// Writes a line after provisioning (otherwise only when the admin endpoint asks).
     pub after_provision: bool,
+    /// Frames per write: a batching logger sends several in one POST.
+    pub frames: usize,
 }
 
 /// Which DELETEs remove a resource asynchronously.

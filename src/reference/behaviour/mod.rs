@@ -74,6 +74,7 @@ impl Behaviour {
                 },
                 count_error: usize::from(f(F::LogBadOctetCount)),
                 after_provision: !f(F::VariantLogOnDemand),
+                frames: if f(F::VariantLogBatched) { 3 } else { 1 },
             },
             rotation: RotationBehaviour {
                 new_values: !f(F::RotationSameValues),
@@ -298,12 +299,22 @@ fn deprovision(f: &impl Fn(F) -> bool) -> DeprovisionBehaviour {
         },
         removal: if f(F::VariantSyncDeprovision) {
             Removal::Immediate
-        } else if f(F::VariantAsyncDeprovisionAll) || f(F::Deprovision202Unenrolled) {
+        } else if f(F::VariantAsyncDeprovisionAll)
+            || f(F::Deprovision202Unenrolled)
+            || f(F::VariantDeprovisionActionFirst)
+        {
             Removal::Asynchronous
         } else {
             Removal::AsyncPlans
         },
-        sends_action: !f(F::AsyncDeprovisionNoAction),
+        action: if f(F::AsyncDeprovisionNoAction) {
+            DeprovisionAction::Never
+        } else if f(F::VariantDeprovisionActionFirst) {
+            DeprovisionAction::BeforeAnswer
+        } else {
+            DeprovisionAction::AfterAnswer
+        },
+        action_accept: !f(F::DeprovisionActionNoAccept),
         enrolled: !(f(F::VariantSyncDeprovision) || f(F::Deprovision202Unenrolled)),
     }
 }

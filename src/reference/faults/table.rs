@@ -74,6 +74,8 @@ faults! {
         fail: ["DEPROV-02"], warn: [];
     AsyncDeprovisionNoAction = "async-deprovision-no-action": "a DELETE answered 202 (asynchronous deprovisioning) is never followed by actions/deprovision",
         fail: ["ASYNC-07"], warn: [];
+    DeprovisionActionNoAccept = "deprovision-action-no-accept": "actions/deprovision is sent without the v3 Accept header",
+        fail: ["ASYNC-07"], warn: [];
     Deprovision202Unenrolled = "deprovision-202-unenrolled": "answers a DELETE 202 (and calls actions/deprovision) without being enrolled in the beta",
         fail: ["DEPROV-02"], warn: [];
     RepeatDeprovision500 = "repeat-deprovision-500": "a repeated deprovision gets 500",
@@ -228,6 +230,8 @@ faults! {
         fail: [], warn: [];
     VariantAsyncDeprovisionAll = "variant-async-deprovision-all": "conformant variant: every DELETE answers 202 (enrolled in asynchronous deprovisioning) and actions/deprovision follows",
         fail: [], warn: [];
+    VariantDeprovisionActionFirst = "variant-deprovision-action-first": "conformant variant: every DELETE answers 202, and actions/deprovision is sent before the 202 goes out (a removal job that finishes at once)",
+        fail: [], warn: [];
     VariantRepeatDeprovision204 = "variant-repeat-deprovision-204": "conformant variant: a repeated deprovision answers 204",
         fail: [], warn: [];
     VariantIntegerId = "variant-integer-id": "conformant variant: the provider id is an integer",
@@ -243,6 +247,8 @@ faults! {
     VariantSsoSessionDashboard = "variant-sso-session-dashboard": "conformant variant: SSO lands on a fixed /heroku/dashboard that shows the session's resource",
         fail: [], warn: [];
     VariantSso303 = "variant-sso-303": "conformant variant: SSO redirects with 303 and the dashboard refuses strangers with a redirect",
+        fail: [], warn: [];
+    VariantLogBatched = "variant-log-batched": "conformant variant: a log write carries three octet-counted frames in one POST, as a batching logger sends them",
         fail: [], warn: [];
     VariantLogOnDemand = "variant-log-on-demand": "conformant variant: writes to the app's log only when asked ([hooks] write_log), not after provisioning",
         fail: [], warn: [];

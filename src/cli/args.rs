@@ -303,7 +303,7 @@ pub struct SelectionArgs {
     /// Suites run at once (independent ones side by side; reports keep the serial order).
     /// Above 1 the suites changing a shared resource get copies of their own (more billable
     /// provisions); 1 is the serial run, the cheapest (and so is every --fail-fast run).
-    /// Default: `[run] jobs`, else 6.
+    /// Default: `[run] jobs`, else 8.
     #[arg(long, env = "ADDON_JOBS", value_parser = clap::value_parser!(u16).range(1..=64))]
     pub jobs: Option<u16>,
     /// Preflight: check every input a run would reject (exit 2), list the planned suites and

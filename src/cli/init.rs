@@ -176,8 +176,8 @@ intercept = false
 [run]
 # Suites run at once: independent suites side by side, reports in the serial order (`--jobs`
 # overrides it). Above 1, the suites that change a shared resource get copies of their own (a
-# few more billable provisions); 1 is the serial run and the cheapest. The default is 6.
-# jobs = 6
+# few more billable provisions); 1 is the serial run and the cheapest. The default is 8.
+# jobs = 8
 
 [limits]
 # Response bodies beyond this many bytes are not read further.

@@ -19,7 +19,7 @@ use super::sharing::Authorization;
 use super::{ADDON_ID, PREFIX, State};
 
 /// How long a rotation waits for the token of a grant exchange that is still finishing.
-const TOKEN_WAIT: Duration = Duration::from_secs(1);
+const TOKEN_WAIT: Duration = Duration::from_millis(250);
 
 /// Tokens expiring within this many seconds are refreshed before use.
 const REFRESH_MARGIN: Duration = Duration::from_secs(90);

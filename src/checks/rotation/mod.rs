@@ -97,12 +97,15 @@ fn partner_config(cx: &CheckCtx<'_>, uuid: &str) -> BTreeMap<String, String> {
 
 /// A partner can rotate only once it holds a token for the resource: a resource made just
 /// before (a suite's own copy) may still be owed its grant exchange. Waits, event-driven, for
-/// the first exchange attempt for it, at most until the grant's one deadline (so a partner
-/// that never exchanges costs no wait beyond the window the callback checks pay anyway).
+/// the first exchange attempt for it, at most the callback budget after the provision's answer
+/// (and never past the grant's deadline): the judging of a late or missing exchange is the
+/// callback checks' part.
 async fn exchanged(cx: &CheckCtx<'_>, res: &Provisioned) -> Result<(), Stop> {
-    let Some(until) = cx.owed_deadline(&res.uuid, OwedKind::GrantExchange) else {
+    let Some(owed) = cx.owed_deadline(&res.uuid, OwedKind::GrantExchange) else {
         return Ok(());
     };
+    let answered = crate::checks::asynchronous::answered_at(cx, res);
+    let until = owed.min(answered + cx.config().timeouts.callback);
     let uuid = res.uuid.as_str();
     cx.wait_inbound(until, "the grant exchange before the rotation", |i| {
         i.kind == InboundKind::TokenExchange && i.resource.as_deref() == Some(uuid)

@@ -26,7 +26,7 @@ use crate::platform::inbound::Waited;
 use crate::platform::state::AddonState;
 use crate::platform::{Platform, PlatformSettings, ServiceInfo};
 use crate::record::journal::Journal;
-use crate::record::ledger::Ledger;
+use crate::record::ledger::{EntryState, Ledger};
 use crate::record::outcome::{EndpointLatency, Outcome, RootCause};
 use crate::record::{Inbound, InboundKind, RunClock};
 use crate::redact::Redactor;
@@ -376,9 +376,9 @@ impl RunCtx {
         let pending = real && self.platform.record_async_deprovision(uuid);
         let reply = self.partner.deprovision(uuid, credentials, label).await;
         match reply.status {
-            Some(202) if real => {
-                // Without enrolment in the beta the 202 already fails DEPROV-02: an action is
-                // awaited only as long as any other callback.
+            // A removal accepted for later owes its action (not for a provision that created
+            // nothing: Heroku never knew that resource).
+            Some(202) if real && self.removal_pending(uuid) => {
                 self.owe_removal(uuid);
             }
             // Heroku only considers a resource gone when it asked for the removal itself.
@@ -392,6 +392,13 @@ impl RunCtx {
             }
         }
         reply
+    }
+
+    /// The ledger holds `uuid`'s removal as accepted for later (202), not yet confirmed.
+    fn removal_pending(&self, uuid: &str) -> bool {
+        self.ledger
+            .entry(uuid)
+            .is_some_and(|e| e.state == EntryState::RemovalRequested)
     }
 
     /// A 202 to the DELETE of `uuid`: its deprovision action is owed from now. Without enrolment
@@ -428,16 +435,13 @@ impl RunCtx {
         }
     }
 
-    /// `removal` for the cleanup, which an interrupt does not cut short: it runs after the first
-    /// one, to prove what it removed (a second signal ends the process at once).
-    pub async fn cleanup_removal(&self, uuid: &str) -> Removal {
-        self.removal_until(uuid, std::future::pending())
-            .await
-            .unwrap_or(Removal::Missing(Vec::new()))
-    }
-
-    /// The wait of `removal`, ended early by `cancel` (`None`).
-    async fn removal_until(&self, uuid: &str, cancel: impl Future<Output = ()>) -> Option<Removal> {
+    /// The wait of `removal`, ended early by `cancel` (`None`): the cleanup's, which after an
+    /// interrupt ends at the cleanup's short budget.
+    pub async fn removal_until(
+        &self,
+        uuid: &str,
+        cancel: impl Future<Output = ()>,
+    ) -> Option<Removal> {
         let Some(deadline) = self.removal_deadline(uuid) else {
             return Some(Removal::Missing(Vec::new()));
         };

@@ -62,21 +62,27 @@ pub async fn exec(args: ExecArgs) -> Result<u8, HarnessError> {
     // From here on SIGINT and SIGTERM must not end the harness before the deprovision: the
     // command gets the signal (same process group) and ends; then the resource is removed.
     // Interrupted before the command starts, the command is not started.
+    let ledger_path = args
+        .ledger
+        .clone()
+        .unwrap_or_else(super::cleanup::default_ledger);
     let interrupt = crate::runner::Interrupt::new();
     let watcher = super::signals::Signals::install().map(|mut signals| {
-        let interrupt = interrupt.clone();
+        let (interrupt, ledger) = (interrupt.clone(), ledger_path.clone());
         tokio::spawn(async move {
+            let mut seen = 0;
             while signals.next().await {
-                note("interrupted: the command (if running) ends, then the resource is deprovisioned");
+                seen += 1;
+                if seen > 1 {
+                    super::note(&super::signals::abort_text(Some(&ledger)));
+                    std::process::exit(i32::from(exit::INTERRUPTED));
+                }
+                note("interrupted: the command (if running) ends, then the resource is deprovisioned; send the signal again to abort at once");
                 interrupt.trigger();
             }
         })
     });
     let callback = settings.timeouts.callback;
-    let ledger_path = args
-        .ledger
-        .clone()
-        .unwrap_or_else(super::cleanup::default_ledger);
     let ledger = std::sync::Arc::new(crate::runner::open_ledger(
         &ledger_path,
         &manifest,
@@ -137,7 +143,7 @@ pub async fn exec(args: ExecArgs) -> Result<u8, HarnessError> {
             }
         }
     };
-    let removed = remove(&ctx, &uuid, args.keep && reply.is_success()).await;
+    let removed = remove(&ctx, &uuid, args.keep && reply.is_success(), &interrupt).await;
     drop(platform);
     ctx.stop().await;
     if let Some(w) = watcher {
@@ -156,7 +162,12 @@ pub async fn exec(args: ExecArgs) -> Result<u8, HarnessError> {
 /// (asynchronous deprovisioning) counts once its deprovision action arrives. Anything left is
 /// named with its curl and the ledger that `cleanup` reads; with nothing left the ledger goes.
 /// True when nothing remains or the resource was kept on purpose.
-async fn remove(ctx: &RunCtx, uuid: &str, keep: bool) -> bool {
+async fn remove(
+    ctx: &RunCtx,
+    uuid: &str,
+    keep: bool,
+    interrupt: &crate::runner::Interrupt,
+) -> bool {
     let ledger_line = |path: Option<PathBuf>| {
         path.map(|p| {
             let p = p.display();
@@ -185,7 +196,12 @@ async fn remove(ctx: &RunCtx, uuid: &str, keep: bool) -> bool {
         note(
             "the partner accepted the removal for later (202); waiting for its deprovision action",
         );
-        ctx.cleanup_removal(uuid).await;
+        // An interrupt leaves the wait a short grace, as the run's cleanup does.
+        let cut = async {
+            interrupt.triggered().await;
+            tokio::time::sleep(crate::runner::cleanup::INTERRUPTED_BUDGET).await;
+        };
+        ctx.removal_until(uuid, cut).await;
     }
     let outstanding = ctx.ledger.outstanding().iter().any(|e| e.uuid == uuid);
     if outstanding {

@@ -33,7 +33,7 @@ pub fn watch(interrupt: Interrupt, ledger: Option<PathBuf>) {
 }
 
 /// What the abort says: the resources that may remain, from the ledger file.
-fn abort_text(ledger: Option<&std::path::Path>) -> String {
+pub(super) fn abort_text(ledger: Option<&std::path::Path>) -> String {
     let Some(path) = ledger else {
         return "\naborted: cleanup skipped; resources this run provisioned may still exist".into();
     };

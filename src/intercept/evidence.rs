@@ -77,6 +77,8 @@ impl Untrusted {
 pub enum Evidence {
     Refused(Refusal),
     Untrusted(Untrusted),
+    /// A connection refused because the proxy already held this many.
+    Busy(usize),
 }
 
 impl Evidence {
@@ -84,6 +86,10 @@ impl Evidence {
         match self {
             Self::Refused(r) => r.message(),
             Self::Untrusted(u) => u.message(),
+            Self::Busy(limit) => format!(
+                "the interception proxy already held {limit} connections and refused one more \
+                 from your add-on (503): close connections it no longer uses, or reuse them"
+            ),
         }
     }
 
@@ -104,6 +110,13 @@ impl Evidence {
                 0,
                 InboundKind::FailedTlsHandshake,
                 "tls_untrusted",
+            ),
+            Self::Busy(_) => (
+                "CONNECT".to_owned(),
+                "interception proxy".to_owned(),
+                503,
+                InboundKind::RefusedOutbound,
+                "proxy_busy",
             ),
         };
         Inbound {

@@ -122,31 +122,57 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for IdleTimeout<S> {
 }
 
 /// Copies bytes both ways between `a` and `b` until both ends are closed, an error, or `idle`
-/// passes with nothing carried either way. A half-closed side is passed on as a shutdown.
+/// passes with nothing carried either way. Each direction runs on its own, so a peer that is
+/// slow to read never stops the other direction; a half-closed side is passed on as a shutdown.
 pub(crate) async fn tunnel(a: &mut TcpStream, b: &mut TcpStream, idle: Duration) {
     let (mut a_read, mut a_write) = a.split();
     let (mut b_read, mut b_write) = b.split();
-    let (mut from_a, mut from_b) = (vec![0u8; 16 * 1024], vec![0u8; 16 * 1024]);
-    let (mut a_open, mut b_open) = (true, true);
-    while a_open || b_open {
-        tokio::select! {
-            read = a_read.read(&mut from_a), if a_open => match read {
-                Ok(0) => {
-                    a_open = false;
-                    let _ = b_write.shutdown().await;
-                }
-                Ok(n) if b_write.write_all(&from_a[..n]).await.is_ok() => {}
-                _ => return,
-            },
-            read = b_read.read(&mut from_b), if b_open => match read {
-                Ok(0) => {
-                    b_open = false;
-                    let _ = a_write.shutdown().await;
-                }
-                Ok(n) if a_write.write_all(&from_b[..n]).await.is_ok() => {}
-                _ => return,
-            },
-            () = tokio::time::sleep(idle) => return,
+    let last = std::sync::Mutex::new(tokio::time::Instant::now());
+    let both = async {
+        tokio::try_join!(
+            one_way(&mut a_read, &mut b_write, &last),
+            one_way(&mut b_read, &mut a_write, &last),
+        )
+    };
+    let quiet = async {
+        loop {
+            let at = last
+                .lock()
+                .map_or_else(|_| tokio::time::Instant::now(), |t| *t)
+                + idle;
+            if tokio::time::Instant::now() >= at {
+                return;
+            }
+            tokio::time::sleep_until(at).await;
         }
+    };
+    tokio::select! {
+        _ = both => {}
+        () = quiet => {}
+    }
+}
+
+/// Copies `from` to `to` until `from` ends (then shuts `to` down), noting each transfer in `last`.
+async fn one_way(
+    from: &mut (impl AsyncRead + Unpin),
+    to: &mut (impl AsyncWrite + Unpin),
+    last: &std::sync::Mutex<tokio::time::Instant>,
+) -> std::io::Result<()> {
+    let mut buf = vec![0u8; 16 * 1024];
+    loop {
+        let n = from.read(&mut buf).await?;
+        if n == 0 {
+            let _ = to.shutdown().await;
+            return Ok(());
+        }
+        touch(last);
+        to.write_all(&buf[..n]).await?;
+        touch(last);
+    }
+}
+
+fn touch(last: &std::sync::Mutex<tokio::time::Instant>) {
+    if let Ok(mut t) = last.lock() {
+        *t = tokio::time::Instant::now();
     }
 }

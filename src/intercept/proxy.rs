@@ -77,6 +77,7 @@ pub(crate) async fn serve(
             accepted = listener.accept() => {
                 let Ok((mut stream, peer)) = accepted else { continue };
                 let Ok(slot) = slots.clone().try_acquire_owned() else {
+                    (front.evidence)(Evidence::Busy(settings.max_connections));
                     let body = "too many connections through the interception proxy at once\n";
                     conns.spawn(async move { answer(&mut stream, "503 Service Unavailable", body).await });
                     continue;

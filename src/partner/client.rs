@@ -283,12 +283,9 @@ impl PartnerClient {
             })
             .await;
         if real && reply.delivery != Delivery::NotSent {
+            // A 202 (asynchronous deprovisioning) leaves it outstanding until its action.
             self.ledger
                 .removal_answered(uuid, reply.status, path_id == uuid);
-            // Asynchronous deprovisioning: gone only once the deprovision action arrives.
-            if reply.status == Some(202) {
-                self.ledger.removal_requested(uuid);
-            }
         }
         reply
     }

@@ -104,6 +104,10 @@ async fn the_app_info_api_reads_and_updates_config() {
         !text.contains("postgres://rotated/db") && !text.contains(PASSWORD)
     }));
     assert!(journal.iter().any(|i| i.kind == InboundKind::AppInfoRead));
+    // A refused call names the resource it was for, so the check about it can cite it.
+    assert!(journal.iter().any(|i| {
+        i.status == 401 && i.resource.as_deref() == Some("r1") && i.path == "/vendor/apps/r1"
+    }));
     let (st, list) = call(&s, vendor("GET", "/vendor/apps", AUTH, None)).await;
     assert_eq!(st, StatusCode::OK);
     assert_eq!(list.as_array().unwrap().len(), 1);

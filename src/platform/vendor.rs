@@ -68,6 +68,33 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// The one resource `{id}` names (a uuid, or the heroku_id of the app it is on), whatever its
+/// state.
+fn named(model: &Model, id: &str) -> Option<String> {
+    if model.addons.contains_key(id) {
+        return Some(id.to_owned());
+    }
+    let apps = apps_with_heroku_id(model, id);
+    let mut on_apps = model
+        .addons
+        .values()
+        .filter(|a| apps.contains(&a.app_id.as_str()));
+    match (on_apps.next(), on_apps.next()) {
+        (Some(one), None) => Some(one.uuid.clone()),
+        _ => None,
+    }
+}
+
+/// The ids of the apps whose `heroku_id` is `id`.
+fn apps_with_heroku_id<'m>(model: &'m Model, id: &str) -> Vec<&'m str> {
+    model
+        .apps
+        .values()
+        .filter(|a| a.heroku_id.as_deref() == Some(id))
+        .map(|a| a.id.as_str())
+        .collect()
+}
+
 enum Lookup {
     Found(String),
     NotFound,
@@ -87,12 +114,7 @@ fn lookup(model: &Model, id: &str, provisioning: bool) -> Lookup {
             Lookup::NotFound
         };
     }
-    let apps: Vec<&str> = model
-        .apps
-        .values()
-        .filter(|a| a.heroku_id.as_deref() == Some(id))
-        .map(|a| a.id.as_str())
-        .collect();
+    let apps = apps_with_heroku_id(model, id);
     let on_app = |keep: &dyn Fn(&AddonRecord) -> bool| -> Vec<String> {
         model
             .addons
@@ -115,13 +137,19 @@ fn lookup(model: &Model, id: &str, provisioning: bool) -> Lookup {
 pub(crate) fn handle(shared: &Shared, call: &Call, rest: &[&str]) -> Answer {
     let kind = kind_of(&call.method, rest);
     let mut model = shared.model();
+    // A refused call is journaled with the resource it names, so the checks about that
+    // resource cite it.
+    let named = match rest {
+        [id] => named(&model, &percent_decode(id)),
+        _ => None,
+    };
     if !authorized(shared, call, &model.service) {
         let message = if shared.password.is_none() {
             "the platform was started without the manifest, so it knows no password for the App Info API"
         } else {
             "send Basic auth with the manifest's id and api.password"
         };
-        return Answer::error(StatusCode::UNAUTHORIZED, "unauthorized", message, kind);
+        return Answer::error(StatusCode::UNAUTHORIZED, "unauthorized", message, kind).about(named);
     }
     let id = match rest {
         [] if call.method == Method::GET => return list(&model, &shared.origin),
@@ -138,7 +166,8 @@ pub(crate) fn handle(shared: &Shared, call: &Call, rest: &[&str]) -> Answer {
                 "not_found",
                 "no provisioned installation of this add-on has that id",
                 kind,
-            );
+            )
+            .about(named);
         }
         Lookup::Ambiguous => {
             return Answer::error(

@@ -196,6 +196,15 @@ impl Entry {
         if self.state == EntryState::RemovalRequested {
             return;
         }
+        if status == Some(202) {
+            // Accepted for later (asynchronous deprovisioning): outstanding until its action. A
+            // provision that created nothing stays as it was.
+            if self.state.may_have_been_created() {
+                self.state = EntryState::RemovalRequested;
+                self.why = Some("the removal was accepted for later and not yet confirmed".into());
+            }
+            return;
+        }
         let proven = match status {
             // A partner keeping one row per delivery holds at most one per accepted delivery.
             Some(s) if (200..300).contains(&s) => !self.copies || self.removals >= self.deliveries,
@@ -318,14 +327,15 @@ impl Ledger {
         self.update(uuid, |e| e.removal(status, by_uuid));
     }
 
-    /// The partner accepted the removal for later (a 202 to the deprovision of an add-on with
-    /// asynchronous deprovisioning; call it after the deprovision, which recorded the 2xx as a
-    /// removal): the resource stays outstanding until `removed` (its actions/deprovision arrived)
-    /// or a later removal proves it gone.
-    pub fn removal_requested(&self, uuid: &str) {
+    /// A removal accepted for later (202) whose deprovision action can no longer arrive (the
+    /// `cleanup` command serves no platform): a DELETE is sent again and its answer is the proof,
+    /// a 404 included, since the removal was asked for before.
+    pub fn reopen_removal(&self, uuid: &str) {
         self.update(uuid, |e| {
-            e.state = EntryState::RemovalRequested;
-            e.why = Some("the removal was accepted for later and not yet confirmed".into());
+            if e.state == EntryState::RemovalRequested {
+                e.state = EntryState::Answered;
+                e.removal_tried = true;
+            }
         });
     }
 

@@ -23,9 +23,13 @@ const MAX_REMOVALS: u32 = 16;
 /// At most this many removals in flight at once.
 const PARALLEL: usize = 16;
 
-/// Removes what the ledger says may still exist, within `budget`; returns what may remain, each
-/// with why.
+/// Removes what the ledger says may still exist, within `budget` (the `cleanup` command); returns
+/// what may remain, each with why. No platform serves deprovision actions here, so a removal
+/// answered 202 earlier is asked for again, and the partner's answer is the proof.
 pub async fn run(client: &PartnerClient, ledger: &Arc<Ledger>, budget: Duration) -> Vec<Entry> {
+    for e in ledger.outstanding() {
+        ledger.reopen_removal(&e.uuid);
+    }
     run_until(client, ledger, budget, None).await
 }
 
@@ -113,6 +117,8 @@ async fn remove(client: &PartnerClient, entry: &Entry) {
                 ),
             ),
             (None, _) | (Some(500..), _) => {}
+            // Accepted for later: only its action (or, after the run, a later answer) proves it.
+            (Some(202), _) => break,
             // Another copy went; the next removal may find one more.
             (Some(200..=299), _) if entry.copies => {
                 if ledger

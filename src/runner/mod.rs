@@ -474,6 +474,17 @@ async fn cleanup_all(
     budget: std::time::Duration,
     interrupt: &Interrupt,
 ) -> Vec<Entry> {
+    // After an interrupt every wait ends by one instant, the cleanup's short budget from the
+    // moment the interrupt is seen: CI kills the process soon after its signal.
+    let cut_at = std::sync::OnceLock::new();
+    let cut = || async {
+        interrupt.triggered().await;
+        let at = *cut_at.get_or_init(|| tokio::time::Instant::now() + cleanup::INTERRUPTED_BUDGET);
+        tokio::time::sleep_until(at).await;
+    };
+    if interrupt.is_triggered() {
+        cut_at.get_or_init(|| tokio::time::Instant::now() + cleanup::INTERRUPTED_BUDGET);
+    }
     // Heroku considers a resource `deprovisioning` from the moment it sends the DELETE, as
     // `RunCtx::deprovision` does for the run's own removals.
     let pending: Vec<_> = ctx
@@ -505,15 +516,21 @@ async fn cleanup_all(
         }
     }
     for entry in ctx.ledger.outstanding() {
-        if entry.state == EntryState::RemovalRequested
-            && matches!(ctx.cleanup_removal(&entry.uuid).await, Removal::Missing(_))
-        {
-            ctx.ledger.note(
-                &entry.uuid,
-                "the partner accepted its removal for later (202), and its deprovision action \
-                 did not arrive by its deadline",
-            );
+        if entry.state != EntryState::RemovalRequested {
+            continue;
         }
+        let why = match ctx.removal_until(&entry.uuid, cut()).await {
+            Some(Removal::Completed(_)) => continue,
+            Some(Removal::Missing(_)) => {
+                "the partner accepted its removal for later (202), and its deprovision action did \
+                 not arrive by its deadline"
+            }
+            None => {
+                "the partner accepted its removal for later (202); the run was interrupted while \
+                 waiting for its deprovision action"
+            }
+        };
+        ctx.ledger.note(&entry.uuid, why);
     }
     ctx.ledger.outstanding()
 }

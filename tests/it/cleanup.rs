@@ -225,52 +225,82 @@ impl EventSink for InterruptWhileWaiting {
     }
 }
 
-#[test]
-fn an_interrupt_during_a_ten_minute_wait_ends_within_seconds_with_cleanup() {
+/// A run of `checks` against the reference with `faults` and its config edited by `edits`,
+/// interrupted once `waiting` has been waiting: the report, the time from the interrupt to the
+/// end of the run, and the events.
+async fn interrupted_run(
+    faults: &[&str],
+    edits: &[(&str, &str)],
+    checks: &[&str],
+    waiting: &'static str,
+) -> (
+    addon_conformance::runner::RunReport,
+    std::time::Duration,
+    Vec<Event>,
+    addon_conformance::reference::ReferencePartner,
+) {
     use addon_conformance::config::{Config, Overrides};
     use addon_conformance::manifest::Manifest;
     use addon_conformance::reference::ReferencePartner;
     use addon_conformance::runner::RunInputs;
-    runtime().block_on(async {
-        let faults = FaultSet::parse(&["async-never-completes".to_owned()]).unwrap();
-        let partner = ReferencePartner::start(faults, ([127, 0, 0, 1], 0).into())
-            .await
-            .unwrap();
-        let manifest = Manifest::parse(&partner.manifest_text(), "reference manifest").unwrap();
-        // The provision action never comes, and the run would wait ten minutes for it.
-        let text = partner
-            .config_text()
-            .replace("provision_action = \"3s\"", "provision_action = \"10m\"")
-            .replace("callback = \"3s\"", "callback = \"10m\"");
-        assert!(text.contains("\"10m\""));
-        let config = Config::parse(&text, "reference config").unwrap();
-        let interrupt = Interrupt::new();
-        let mut sink = InterruptWhileWaiting {
-            check: "ASYNC-03",
-            interrupt: interrupt.clone(),
-            at: None,
-            recorder: Recorder::default(),
-        };
-        let report = addon_conformance::runner::run(
-            RunInputs {
-                manifest,
-                config,
-                config_source: "reference config".into(),
-                overrides: Overrides::default(),
-                selection: Selection {
-                    checks: vec!["ASYNC-03".into()],
-                    ..Selection::default()
-                },
-                controls: RunControls {
-                    interrupt,
-                    ..RunControls::default()
-                },
+    let faults: Vec<String> = faults.iter().map(|f| (*f).to_owned()).collect();
+    let partner = ReferencePartner::start(
+        FaultSet::parse(&faults).unwrap(),
+        ([127, 0, 0, 1], 0).into(),
+    )
+    .await
+    .unwrap();
+    let manifest = Manifest::parse(&partner.manifest_text(), "reference manifest").unwrap();
+    let mut text = partner.config_text();
+    for (from, to) in edits {
+        assert!(text.contains(from), "{from}");
+        text = text.replace(from, to);
+    }
+    let config = Config::parse(&text, "reference config").unwrap();
+    let interrupt = Interrupt::new();
+    let mut sink = InterruptWhileWaiting {
+        check: waiting,
+        interrupt: interrupt.clone(),
+        at: None,
+        recorder: Recorder::default(),
+    };
+    let report = addon_conformance::runner::run(
+        RunInputs {
+            manifest,
+            config,
+            config_source: "reference config".into(),
+            overrides: Overrides::default(),
+            selection: Selection {
+                checks: checks.iter().map(|c| (*c).to_owned()).collect(),
+                ..Selection::default()
             },
-            &mut sink,
+            controls: RunControls {
+                interrupt,
+                ..RunControls::default()
+            },
+        },
+        &mut sink,
+    )
+    .await
+    .unwrap();
+    let took = sink.at.expect("the check waited").elapsed();
+    (report, took, sink.recorder.events, partner)
+}
+
+#[test]
+fn an_interrupt_during_a_ten_minute_wait_ends_within_seconds_with_cleanup() {
+    runtime().block_on(async {
+        // The provision action never comes, and the run would wait ten minutes for it.
+        let (report, took, events, partner) = interrupted_run(
+            &["async-never-completes"],
+            &[
+                ("provision_action = \"3s\"", "provision_action = \"10m\""),
+                ("callback = \"3s\"", "callback = \"10m\""),
+            ],
+            &["ASYNC-03"],
+            "ASYNC-03",
         )
-        .await
-        .unwrap();
-        let took = sink.at.expect("ASYNC-03 waited").elapsed();
+        .await;
         assert!(
             took < std::time::Duration::from_secs(30),
             "interrupt to end of run: {took:?}"
@@ -286,13 +316,46 @@ fn an_interrupt_during_a_ten_minute_wait_ends_within_seconds_with_cleanup() {
         assert!(report.billable_provisions >= 1);
         assert!(report.leftovers.is_empty(), "{:?}", report.leftovers);
         assert_eq!(partner.live_resources(), 0);
-        let events = &sink.recorder.events;
         assert!(events.iter().any(|e| matches!(e, Event::Cleanup { .. })));
         assert!(
             events
                 .iter()
                 .any(|e| matches!(e, Event::RunFinished { .. }))
         );
+        partner.stop().await;
+    });
+}
+
+#[test]
+fn an_interrupt_while_a_removal_awaits_its_action_ends_within_the_cleanup_budget() {
+    runtime().block_on(async {
+        // The deprovision action never comes, and the run would wait ten minutes for it.
+        let (report, took, _, partner) = interrupted_run(
+            &[
+                "variant-async-deprovision-all",
+                "async-deprovision-no-action",
+            ],
+            &[(
+                "deprovision_action = \"3s\"",
+                "deprovision_action = \"10m\"",
+            )],
+            &["DEPROV-02", "ASYNC-07"],
+            "ASYNC-07",
+        )
+        .await;
+        assert!(
+            took < std::time::Duration::from_secs(30),
+            "interrupt to end of run: {took:?}"
+        );
+        assert_eq!(report.exit_code, 130);
+        // Unproven, and said why: listed with its curl.
+        assert_eq!(report.leftovers.len(), 1, "{:?}", report.leftovers);
+        let line = report.leftovers[0].leftover_line();
+        assert!(
+            line.contains("interrupted while waiting for its deprovision action"),
+            "{line}"
+        );
+        assert!(line.contains("curl"), "{line}");
         partner.stop().await;
     });
 }

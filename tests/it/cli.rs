@@ -925,23 +925,8 @@ fn exec_exit_codes_follow_the_partner() {
     assert!(!marker.exists());
 
     // A failed deprovision: non-zero although the command succeeded, with a removal line.
-    let manifest = tmp("addon-manifest.json");
-    let config = manifest.with_file_name("conformance.toml");
-    let _server = serve_reference(&["deprovision-500"], &manifest, &config);
-    let ledger = manifest.with_file_name("exec-ledger.jsonl");
-    let out = cmd(&[
-        "exec",
-        "--manifest",
-        manifest.to_str().unwrap(),
-        "--config",
-        config.to_str().unwrap(),
-        "--ledger",
-        ledger.to_str().unwrap(),
-        "--",
-        "true",
-    ]);
-    let notes = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{notes}");
+    let (code, notes, ledger) = exec_true(&["deprovision-500"]);
+    assert_eq!(code, Some(1), "{notes}");
     assert!(notes.contains("curl -sS -X DELETE"), "{notes}");
     // The ledger stays, names the resource, and is what `cleanup` reads.
     assert!(
@@ -952,9 +937,17 @@ fn exec_exit_codes_follow_the_partner() {
     assert!(kept.contains("exec provision"), "{kept}");
 
     // A removal that succeeded leaves no ledger behind.
+    let (code, notes, ledger) = exec_true(&[]);
+    assert_eq!(code, Some(0), "{notes}");
+    assert!(!ledger.exists());
+}
+
+/// `exec --ledger FILE -- true` against a reference partner with `faults`: the exit code, the
+/// notes (stderr) and the ledger path.
+fn exec_true(faults: &[&str]) -> (Option<i32>, String, PathBuf) {
     let manifest = tmp("addon-manifest.json");
     let config = manifest.with_file_name("conformance.toml");
-    let _server = serve_reference(&[], &manifest, &config);
+    let _server = serve_reference(faults, &manifest, &config);
     let ledger = manifest.with_file_name("exec-ledger.jsonl");
     let out = cmd(&[
         "exec",
@@ -967,13 +960,8 @@ fn exec_exit_codes_follow_the_partner() {
         "--",
         "true",
     ]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(!ledger.exists());
+    let notes = String::from_utf8_lossy(&out.stderr).into_owned();
+    (out.status.code(), notes, ledger)
 }
 
 #[cfg(unix)]
@@ -1337,38 +1325,64 @@ fn reports_go_to_standard_output_with_dash_and_events_stream_as_json_lines() {
 
 #[test]
 fn exec_counts_an_asynchronous_removal_only_once_its_action_arrives() {
-    let run = |faults: &[&str]| {
-        let manifest = tmp("addon-manifest.json");
-        let config = manifest.with_file_name("conformance.toml");
-        let _server = serve_reference(faults, &manifest, &config);
-        let ledger = manifest.with_file_name("exec-ledger.jsonl");
-        let out = cmd(&[
-            "exec",
-            "--manifest",
-            manifest.to_str().unwrap(),
-            "--config",
-            config.to_str().unwrap(),
-            "--ledger",
-            ledger.to_str().unwrap(),
-            "--",
-            "true",
-        ]);
-        let notes = String::from_utf8_lossy(&out.stderr).into_owned();
-        (out.status.code(), notes, ledger.exists())
-    };
-    let (code, notes, ledger_left) = run(&["variant-async-deprovision-all"]);
+    let (code, notes, ledger) = exec_true(&["variant-async-deprovision-all"]);
     assert_eq!(code, Some(0), "{notes}");
     assert!(
         notes.contains("waiting for its deprovision action"),
         "{notes}"
     );
-    assert!(!ledger_left);
+    assert!(!ledger.exists());
     // The 202 alone proves nothing: without the action the resource is a leftover.
-    let (code, notes, ledger_left) = run(&[
+    let (code, notes, ledger) = exec_true(&[
         "variant-async-deprovision-all",
         "async-deprovision-no-action",
     ]);
     assert_eq!(code, Some(1), "{notes}");
     assert!(notes.contains("not proven"), "{notes}");
-    assert!(ledger_left);
+    assert!(ledger.exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_second_signal_while_exec_awaits_a_deprovision_action_aborts_with_the_ledger() {
+    let manifest = tmp("addon-manifest.json");
+    let config = manifest.with_file_name("conformance.toml");
+    let _server = serve_reference(
+        &[
+            "variant-async-deprovision-all",
+            "async-deprovision-no-action",
+        ],
+        &manifest,
+        &config,
+    );
+    let text = std::fs::read_to_string(&config).unwrap().replace(
+        "deprovision_action = \"3s\"",
+        "deprovision_action = \"10m\"",
+    );
+    std::fs::write(&config, text).unwrap();
+    let ledger = manifest.with_file_name("exec-ledger.jsonl");
+    let mut child = Command::new(BIN)
+        .args(["exec", "--manifest"])
+        .arg(&manifest)
+        .arg("--config")
+        .arg(&config)
+        .arg("--ledger")
+        .arg(&ledger)
+        .args(["--", "true"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = lines_of(child.stderr.take().unwrap());
+    read_until(&stderr, |l| {
+        l.contains("waiting for its deprovision action")
+    });
+    signal(&child, "TERM");
+    read_until(&stderr, |l| l.contains("send the signal again"));
+    signal(&child, "TERM");
+    let rest = read_until(&stderr, |l| l.contains("aborted"));
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130), "{rest}");
+    assert!(rest.contains("cleanup --ledger"), "{rest}");
+    assert!(ledger.exists());
 }

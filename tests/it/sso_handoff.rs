@@ -13,29 +13,41 @@ use crate::common::sso_page;
 
 use sso_page::{parse_form, sign_in};
 
-#[tokio::test]
-async fn the_served_form_signs_in_to_the_reference_partner() {
-    let partner = ReferencePartner::start(
-        FaultSet::default(),
-        SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
-    )
-    .await
-    .unwrap();
+/// A reference partner with `faults`, and a browser-like client that follows no redirect itself.
+async fn start(faults: FaultSet) -> (ReferencePartner, reqwest::Client) {
+    let partner = ReferencePartner::start(faults, SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))
+        .await
+        .unwrap();
     addon_conformance::tls::install_provider();
     let http = reqwest::Client::builder()
         .no_proxy()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
+    (partner, http)
+}
+
+/// Provisions one resource at `partner` as Heroku would: its uuid and the partner's answer.
+async fn provision(
+    partner: &ReferencePartner,
+    http: &reqwest::Client,
+) -> (String, serde_json::Value) {
     let uuid = uuid::Uuid::new_v4().to_string();
-    let provisioned = http
+    let answer = http
         .post(partner.base_url())
         .basic_auth("conformance-ref", Some(&partner.password))
         .json(&serde_json::json!({"uuid": uuid, "plan": "basic", "region": "amazon-web-services::us-east-1"}))
         .send()
         .await
         .unwrap();
-    assert_eq!(provisioned.status(), 200);
+    assert_eq!(answer.status(), 200);
+    (uuid, answer.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn the_served_form_signs_in_to_the_reference_partner() {
+    let (partner, http) = start(FaultSet::default()).await;
+    let (uuid, _) = provision(&partner, &http).await;
 
     let manifest = Manifest::parse(&partner.manifest_text(), "ref manifest").unwrap();
     let config = Config::parse(&partner.config_text(), "ref config").unwrap();
@@ -108,26 +120,8 @@ fn a_resource_that_is_not_a_uuid_is_a_usage_error() {
 async fn the_provider_id_signs_the_legacy_pair() {
     let faults =
         FaultSet::parse(&["variant-integer-id".into(), "sso-legacy-pair-only".into()]).unwrap();
-    let partner = ReferencePartner::start(faults, SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))
-        .await
-        .unwrap();
-    addon_conformance::tls::install_provider();
-    let http = reqwest::Client::builder()
-        .no_proxy()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let uuid = uuid::Uuid::new_v4().to_string();
-    let answer: serde_json::Value = http
-        .post(partner.base_url())
-        .basic_auth("conformance-ref", Some(&partner.password))
-        .json(&serde_json::json!({"uuid": uuid, "plan": "basic", "region": "amazon-web-services::us-east-1"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (partner, http) = start(faults).await;
+    let (uuid, answer) = provision(&partner, &http).await;
     let own_id = answer["id"].to_string();
     assert!(own_id.parse::<u64>().is_ok(), "an integer id: {own_id}");
 

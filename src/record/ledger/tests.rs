@@ -99,7 +99,7 @@ fn a_404_proves_removal_only_of_what_was_never_accepted_or_already_removed() {
 fn an_asynchronous_removal_stays_outstanding_until_confirmed() {
     let l = ledger_with("a");
     l.provisioned("a", ProvisionResult::Status(200, None));
-    l.removal_requested("a");
+    l.removal_answered("a", Some(202), true);
     assert_eq!(state(&l, "a"), EntryState::RemovalRequested);
     assert_eq!(l.outstanding().len(), 1);
     l.removed("a");
@@ -150,11 +150,37 @@ fn an_asynchronous_removal_ends_only_with_its_action() {
     let l = ledger_with("r");
     l.provisioned("r", ProvisionResult::Status(200, None));
     l.removal_answered("r", Some(202), true);
-    l.removal_requested("r");
     // A repeated DELETE answered 410 is no proof: the action is.
     l.removal_answered("r", Some(410), true);
     assert_eq!(l.outstanding().len(), 1);
     l.removed("r");
     assert!(l.outstanding().is_empty());
     assert_eq!(l.billable_count(), 1);
+}
+
+#[test]
+fn a_202_for_a_refused_provision_changes_nothing() {
+    let l = ledger_with("refused");
+    l.provisioned("refused", ProvisionResult::Status(422, None));
+    l.removal_answered("refused", Some(202), true);
+    assert_eq!(state(&l, "refused"), EntryState::Refused);
+    assert!(l.outstanding().is_empty());
+}
+
+#[test]
+fn a_reopened_removal_is_proven_by_the_next_answer() {
+    for (status, proven) in [
+        (404, true),
+        (410, true),
+        (204, true),
+        (202, false),
+        (500, false),
+    ] {
+        let l = ledger_with("r");
+        l.provisioned("r", ProvisionResult::Status(200, None));
+        l.removal_answered("r", Some(202), true);
+        l.reopen_removal("r");
+        l.removal_answered("r", Some(status), true);
+        assert_eq!(l.outstanding().is_empty(), proven, "{status}");
+    }
 }

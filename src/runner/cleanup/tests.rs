@@ -109,3 +109,44 @@ async fn an_interrupt_cuts_the_cleanup_to_its_own_budget() {
     assert!(started.elapsed() < RUN_BUDGET);
     assert_eq!(left.len(), 1);
 }
+
+#[tokio::test]
+async fn the_cleanup_command_asks_again_for_a_removal_accepted_for_later() {
+    let server = MockServer::start().await;
+    answering(&server, "gone", 410).await;
+    answering(&server, "still-pending", 202).await;
+    let ctx = ctx_for(&server.uri(), |_| {}).await;
+    let l = &ctx.ledger;
+    for uuid in ["gone", "still-pending"] {
+        l.plan(uuid, uuid, true);
+        l.provisioned(uuid, ProvisionResult::Status(200, None));
+        // The run's DELETE got 202 and its deprovision action never came.
+        l.removal_answered(uuid, Some(202), true);
+    }
+    let left = run(&ctx.partner, l, RUN_BUDGET).await;
+    assert_eq!(
+        left.iter().map(|e| e.uuid.as_str()).collect::<Vec<_>>(),
+        ["still-pending"]
+    );
+    assert_eq!(left[0].state, EntryState::RemovalRequested);
+    // One DELETE each: a 202 is not asked again and again.
+    let sent = server.received_requests().await.unwrap_or_default();
+    assert_eq!(sent.len(), 2, "{sent:?}");
+}
+
+#[tokio::test]
+async fn a_copies_entry_answered_202_gets_one_delete() {
+    let server = MockServer::start().await;
+    answering(&server, "copies", 202).await;
+    let ctx = ctx_for(&server.uri(), |_| {}).await;
+    let l = &ctx.ledger;
+    l.plan("copies", "copies", true);
+    l.provisioned("copies", ProvisionResult::Status(200, None));
+    l.copies_survived("copies");
+    let left = run_until(&ctx.partner, l, RUN_BUDGET, None).await;
+    assert_eq!(left.len(), 1);
+    assert_eq!(
+        server.received_requests().await.unwrap_or_default().len(),
+        1
+    );
+}

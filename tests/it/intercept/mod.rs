@@ -478,6 +478,14 @@ async fn a_quiet_tunnel_is_closed_and_connections_are_capped() {
         .unwrap();
     assert_eq!(status, 503, "{body}");
     assert!(body.contains("too many connections"), "{body}");
+    assert!(
+        evidence(&fx).contains(&(
+            InboundKind::RefusedOutbound,
+            "interception proxy".to_owned()
+        )),
+        "{:?}",
+        evidence(&fx)
+    );
 
     // Nothing either way: the tunnel is closed (end of stream), and its slot is free again.
     let mut rest = Vec::new();
@@ -498,5 +506,41 @@ async fn a_quiet_tunnel_is_closed_and_connections_are_capped() {
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
     let (status, _) = exchange(&mut tcp, "GET /again HTTP/1.1\r\nHost: x\r\n\r\n").await;
     assert_eq!(status, 200);
+    fx.stop().await;
+}
+
+#[tokio::test]
+async fn a_tunnel_carries_both_directions_at_once() {
+    const SIZE: usize = 32 * 1024 * 1024;
+    let fx = fixture::start(|_| {}).await;
+    let proxy = fx.interceptor.proxy_addr();
+    // A server that sends its whole large answer before it reads anything of the client's large
+    // upload: a tunnel stuck forwarding the upload would never read that answer.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let server = listener.local_addr().unwrap();
+    let served = tokio::spawn(async move {
+        let (mut tcp, _) = listener.accept().await.unwrap();
+        tcp.write_all(&vec![b's'; SIZE]).await.unwrap();
+        tcp.shutdown().await.unwrap();
+        let mut got = Vec::new();
+        tcp.read_to_end(&mut got).await.unwrap();
+        got.len()
+    });
+    let (answer, tcp) = connect(proxy, &server.to_string()).await;
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    let (mut read, mut write) = tcp.into_split();
+    let upload = tokio::spawn(async move {
+        write.write_all(&vec![b'c'; SIZE]).await.unwrap();
+        write.shutdown().await.unwrap();
+    });
+    let mut got = Vec::new();
+    let limit = std::time::Duration::from_secs(30);
+    tokio::time::timeout(limit, read.read_to_end(&mut got))
+        .await
+        .expect("the tunnel carried both directions")
+        .unwrap();
+    upload.await.unwrap();
+    assert_eq!(got.len(), SIZE);
+    assert_eq!(served.await.unwrap(), SIZE);
     fx.stop().await;
 }

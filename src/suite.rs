@@ -4,7 +4,7 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
-use crate::check::{Check, Resource};
+use crate::check::{Check, Ownership, Resource, Scope};
 use crate::error::HarnessError;
 
 /// Every suite file. Adding a suite adds one line here.
@@ -73,12 +73,44 @@ pub struct Suite {
     /// Shared state the suite's checks change (it runs alone among that state's users).
     #[serde(default)]
     pub changes: Vec<Shared>,
+    /// Shared resources the suite changes and gets a copy of its own of when suites run side by
+    /// side (`--jobs` above 1): its checks' `Resource::Primary` is then its own primary, on an
+    /// app of its own, and it no longer waits for (or holds up) the suites using the run's.
+    #[serde(default)]
+    pub owns: Vec<Resource>,
     /// Runs after every earlier suite has finished (the timing suite judges every call).
     #[serde(default)]
     pub after_all: bool,
     /// The suite's checks in run order, as its `suite!` lists them in `src/checks/`.
     #[serde(skip)]
     pub checks: &'static [&'static Check],
+}
+
+impl Suite {
+    /// Whose copies of the shared resources the suite's checks use.
+    pub fn scope(&'static self, ownership: Ownership) -> Scope {
+        Scope::of_suite(&self.name, &self.owns, ownership)
+    }
+
+    /// The shared state the suite reads and changes under `ownership`: what it has a copy of
+    /// its own of is no longer shared.
+    pub fn shared_state(&self, ownership: Ownership) -> (Vec<Shared>, Vec<Shared>) {
+        let own = |x: &&Shared| {
+            ownership == Ownership::PerSuite && self.owns.iter().any(|r| Shared::from(*r) == **x)
+        };
+        let keep = |xs: &[Shared]| xs.iter().filter(|x| !own(x)).copied().collect();
+        (keep(&self.reads), keep(&self.changes))
+    }
+}
+
+impl From<Resource> for Shared {
+    fn from(r: Resource) -> Self {
+        match r {
+            Resource::Primary => Shared::Primary,
+            Resource::Async => Shared::Async,
+            Resource::Secondary => Shared::Secondary,
+        }
+    }
 }
 
 /// Shared state suites declare they read or change, for running suites side by side.

@@ -11,6 +11,7 @@ use std::time::SystemTime;
 use tokio::sync::OnceCell;
 
 use super::contact::Contact;
+use super::holder::{Holder, Scope};
 use super::owed::{Cancel, GRANT_GRACE, Owed, OwedKind, instant_of};
 use super::own_id::OwnIds;
 use super::resource::{Provision, Provisioned, Resource};
@@ -48,7 +49,11 @@ pub struct RunCtx {
     pub own_ids: OwnIds,
     /// The interception and the add-on's process, when the run started them.
     pub target: Option<Arc<crate::target::Target>>,
-    resources: Mutex<HashMap<Resource, Arc<OnceCell<Arc<Provisioned>>>>>,
+    resources: Mutex<HashMap<ResourceKey, Arc<OnceCell<Arc<Provisioned>>>>>,
+    /// The apps of the suites' own copies (`Holder::Suite`), made on first use.
+    apps: Mutex<HashMap<Holder, App>>,
+    /// Removals hold it shared; a suite's several own copies are made holding it alone.
+    removals: tokio::sync::RwLock<()>,
     memos: Mutex<HashMap<MemoKey, Arc<OnceCell<Memo>>>>,
     outcomes: Mutex<HashMap<String, Outcome>>,
     /// Deadlines of the callbacks the partner owes.
@@ -70,8 +75,10 @@ pub enum Removal {
 }
 
 type Memo = Arc<dyn Any + Send + Sync>;
-/// A memo is keyed by the type of its value (and the resource it is about).
-type MemoKey = (TypeId, Option<Resource>);
+/// A memo is keyed by the type of its value, whose it is, and the resource copy it is about.
+type MemoKey = (TypeId, Holder, Option<ResourceKey>);
+/// One copy of a shared resource: which, and whose.
+type ResourceKey = (Resource, Holder);
 
 fn locked<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     match m.lock() {
@@ -139,6 +146,8 @@ impl RunCtx {
             own_ids: OwnIds::default(),
             target: None,
             resources: Mutex::new(HashMap::new()),
+            apps: Mutex::new(HashMap::new()),
+            removals: tokio::sync::RwLock::new(()),
             memos: Mutex::new(HashMap::new()),
             outcomes: Mutex::new(HashMap::new()),
             owed: Owed::default(),
@@ -275,19 +284,40 @@ impl RunCtx {
     /// A provision of a fresh uuid on the run's app (shared resources, same-app checks, `exec`);
     /// `name` asks the platform for that attachment name.
     pub fn on_run_app(&self, plan: &str, name: Option<&str>) -> Result<Provision<'_>, String> {
+        self.on_app(&self.app.clone(), plan, name)
+    }
+
+    /// A provision of a fresh uuid on `app` (a suite's own app, or the run's).
+    pub fn on_app(
+        &self,
+        app: &App,
+        plan: &str,
+        name: Option<&str>,
+    ) -> Result<Provision<'_>, String> {
         let uuid = uuid::Uuid::new_v4().to_string();
         let region = self.settings.provision.region.clone();
         let addon = self.addon_name(&uuid);
         let grant = match name {
             Some(_) => self
                 .platform
-                .register_provision_as(&uuid, &addon, plan, &region, &self.app, name)
+                .register_provision_as(&uuid, &addon, plan, &region, app, name)
                 .map_err(|e| e.to_string())?,
             None => self
                 .platform
-                .register_provision(&uuid, &addon, plan, &region, &self.app),
+                .register_provision(&uuid, &addon, plan, &region, app),
         };
-        Ok(self.provision_with(uuid, plan, &region, &self.app, grant))
+        Ok(self.provision_with(uuid, plan, &region, app, grant))
+    }
+
+    /// The app `holder`'s copies are installed on: the run's app, or one of the suite's own.
+    pub fn app_of(&self, holder: Holder) -> App {
+        match holder {
+            Holder::Run => self.app.clone(),
+            Holder::Suite(_) => locked(&self.apps)
+                .entry(holder)
+                .or_insert_with(App::random)
+                .clone(),
+        }
     }
 
     fn addon_name(&self, uuid: &str) -> String {
@@ -336,6 +366,7 @@ impl RunCtx {
     /// asynchronous partner's action may arrive before the 202 does; a 202 leaves it so (gone
     /// once the action arrives, awaited by `removal`), any other failure restores its state.
     pub async fn deprovision(&self, uuid: &str, credentials: Credentials, label: &str) -> Reply {
+        let _removing = self.removals.read().await;
         let real = credentials == Credentials::Manifest;
         let before = self.platform.addon_state(uuid);
         if before == Some(AddonState::Deprovisioning) {
@@ -433,27 +464,70 @@ impl RunCtx {
         }
     }
 
-    /// The shared resource, provisioned on first use. The attempt is returned whatever the partner
-    /// answered; see `live_resource` for a usable one.
-    pub async fn resource(&self, which: Resource) -> Arc<Provisioned> {
-        let which = self.shared(which);
+    /// The shared resource `which` as `scope` sees it (the run's copy, or its suite's own),
+    /// provisioned on first use. The attempt is returned whatever the partner answered; see
+    /// `live_resource` for a usable one.
+    pub async fn resource_in(&self, scope: Scope, which: Resource) -> Arc<Provisioned> {
+        let key = self.key(scope, which);
+        if key.1 != Holder::Run && scope.owned().len() > 1 && !self.has_copy(key) {
+            // A suite's several copies are made together, in order, with no removal in flight
+            // between them: a partner that numbers resources by how many it holds numbers them
+            // as in a serial run (the second install on the app is not given the first's id).
+            let _alone = self.removals.write().await;
+            for &r in scope.owned() {
+                self.copy(self.key(scope, r)).await;
+            }
+        }
+        self.copy(key).await
+    }
+
+    fn has_copy(&self, key: ResourceKey) -> bool {
+        locked(&self.resources)
+            .get(&key)
+            .is_some_and(|cell| cell.initialized())
+    }
+
+    /// The copy `key`, provisioned on first use.
+    async fn copy(&self, key: ResourceKey) -> Arc<Provisioned> {
+        let (which, holder) = key;
         let plan = match which {
             Resource::Async => self.settings.plans.async_plan.clone().unwrap_or_default(),
             _ => self.default_plan().to_owned(),
         };
-        let cell = locked(&self.resources).entry(which).or_default().clone();
+        let cell = locked(&self.resources).entry(key).or_default().clone();
         cell.get_or_init(|| async {
             // Further shared resources join the primary's app only when the add-on allows several
             // installs per app; otherwise each gets an app of its own.
             let same_app = which == Resource::Primary || self.manifest.requires("many_per_app");
-            let provision = match same_app.then(|| self.on_run_app(&plan, None)) {
+            let app = self.app_of(holder);
+            let provision = match same_app.then(|| self.on_app(&app, &plan, None)) {
                 Some(Ok(p)) => p,
                 _ => self.probe(&plan),
             };
-            Arc::new(provision.make(&format!("provision {which}")).await)
+            let label = match holder {
+                Holder::Run => format!("provision {which}"),
+                Holder::Suite(suite) => format!("provision {which} ({suite} suite's own)"),
+            };
+            Arc::new(provision.make(&label).await)
         })
         .await
         .clone()
+    }
+
+    /// The run's copy of the shared resource `which` (see `resource_in`).
+    pub async fn resource(&self, which: Resource) -> Arc<Provisioned> {
+        self.resource_in(Scope::RUN, which).await
+    }
+
+    /// The run's copy of `which` if it is usable (see `live_resource_in`).
+    pub async fn live_resource(&self, which: Resource) -> Result<Arc<Provisioned>, Stop> {
+        self.live_resource_in(Scope::RUN, which).await
+    }
+
+    /// Which copy of which shared resource `scope` means by `which`.
+    fn key(&self, scope: Scope, which: Resource) -> ResourceKey {
+        let which = self.shared(which);
+        (which, scope.holder_of(which))
     }
 
     /// Which shared resource `which` is: without an async plan, the async suite judges the
@@ -469,30 +543,34 @@ impl RunCtx {
     /// removed it): it is gone for the checks that hold it, cleanup still asks for its removal
     /// with real credentials (a 404 then proves it), and the checks after this one get a fresh
     /// one, with fresh memos.
-    pub fn lost_to_probe(&self, which: Resource, res: &Provisioned, why: &str) {
+    pub fn lost_to_probe(&self, scope: Scope, which: Resource, res: &Provisioned, why: &str) {
         res.mark_gone(why);
         self.ledger.removal_may_have_happened(&res.uuid);
-        let which = self.shared(which);
+        let key = self.key(scope, which);
         let mut resources = locked(&self.resources);
         if resources
-            .get(&which)
+            .get(&key)
             .and_then(|cell| cell.get())
             .is_some_and(|current| current.uuid == res.uuid)
         {
-            resources.remove(&which);
-            locked(&self.memos).retain(|(_, about), _| *about != Some(which));
+            resources.remove(&key);
+            locked(&self.memos).retain(|(_, _, about), _| *about != Some(key));
         }
     }
 
     /// The shared resource if the partner created it and it still exists; otherwise why the
     /// calling check is blocked.
-    pub async fn live_resource(&self, which: Resource) -> Result<Arc<Provisioned>, Stop> {
-        let res = self.resource(which).await;
+    pub async fn live_resource_in(
+        &self,
+        scope: Scope,
+        which: Resource,
+    ) -> Result<Arc<Provisioned>, Stop> {
+        let res = self.resource_in(scope, which).await;
         if let Some(why) = super::triage::provision_failure(&res.reply, self.manifest.username()) {
             // A further shared resource failing as the primary did shares PROV-02's cause.
             let primary = match which {
                 Resource::Primary => None,
-                _ => Some(self.resource(Resource::Primary).await),
+                _ => Some(self.resource_in(scope, Resource::Primary).await),
             };
             let same_as_primary = primary.is_none_or(|p| {
                 super::triage::provision_failure(&p.reply, self.manifest.username()).as_ref()
@@ -516,13 +594,23 @@ impl RunCtx {
     }
 
     /// A value several checks share (e.g. one SSO login), computed on first use by `init`. One
-    /// memo per type (and resource): give each shared value a type of its own.
-    pub async fn memo<T, F>(&self, about: Option<Resource>, init: F) -> Result<Arc<T>, Stop>
+    /// memo per type (and resource) for each holder of copies (the checks of a suite with
+    /// copies of its own share theirs): give each shared value a type of its own.
+    pub async fn memo<T, F>(
+        &self,
+        scope: Scope,
+        about: Option<Resource>,
+        init: F,
+    ) -> Result<Arc<T>, Stop>
     where
         T: Any + Send + Sync,
         F: Future<Output = T>,
     {
-        let key = (TypeId::of::<T>(), about);
+        let key = (
+            TypeId::of::<T>(),
+            scope.memo_holder(),
+            about.map(|which| self.key(scope, which)),
+        );
         let cell = locked(&self.memos).entry(key).or_default().clone();
         let value = cell
             .get_or_init(|| async { Arc::new(init.await) as Memo })

@@ -5,6 +5,7 @@
 
 pub mod contact;
 pub mod ctx;
+pub mod holder;
 pub mod judge;
 pub mod leftover;
 pub mod owed;
@@ -22,6 +23,7 @@ use std::pin::Pin;
 use crate::catalogue::Level;
 
 pub use ctx::{Removal, RunCtx};
+pub use holder::{Holder, Ownership, Scope};
 pub use owed::{Cancel, OwedKind};
 pub use resource::{Provisioned, Resource};
 pub use verdict::{

@@ -217,13 +217,42 @@ mod tests {
         struct Count(u32);
         let server = start(stub(200, "{}")).await;
         let ctx = ctx_for(&server.uri(), |_| {}).await;
-        let a = ctx.memo(None, async { Count(1) }).await.unwrap();
-        let again = ctx.memo(None, async { Count(2) }).await.unwrap();
+        let run = crate::check::Scope::RUN;
+        let a = ctx.memo(run, None, async { Count(1) }).await.unwrap();
+        let again = ctx.memo(run, None, async { Count(2) }).await.unwrap();
         let other = ctx
-            .memo(Some(Resource::Secondary), async { Count(3) })
+            .memo(run, Some(Resource::Secondary), async { Count(3) })
             .await
             .unwrap();
         assert_eq!((a.0, again.0, other.0), (1, 1, 3));
+        // A suite with copies of its own keeps memos of its own.
+        static OWNS: [Resource; 1] = [Resource::Primary];
+        let own = crate::check::Scope::of_suite("plan", &OWNS, crate::check::Ownership::PerSuite);
+        let mine = ctx.memo(own, None, async { Count(4) }).await.unwrap();
+        assert_eq!(mine.0, 4);
+    }
+
+    #[tokio::test]
+    async fn a_suite_owning_the_primary_gets_its_own_copy_on_an_app_of_its_own() {
+        let server = start(stub(200, r#"{"id":"res-1","config":{}}"#)).await;
+        let ctx = ctx_for(&server.uri(), |_| {}).await;
+        static OWNS: [Resource; 1] = [Resource::Primary];
+        let own = crate::check::Scope::of_suite("plan", &OWNS, crate::check::Ownership::PerSuite);
+        let run = crate::check::Scope::RUN;
+        let theirs = ctx.resource_in(run, Resource::Primary).await;
+        let mine = ctx.resource_in(own, Resource::Primary).await;
+        let again = ctx.resource_in(own, Resource::Primary).await;
+        assert_ne!(theirs.uuid, mine.uuid);
+        assert_eq!(mine.uuid, again.uuid);
+        let app_of = |uuid: &str| {
+            ctx.platform
+                .with_model(|m| m.addons.get(uuid).map(|a| a.app_id.clone()))
+        };
+        assert_eq!(app_of(&theirs.uuid), Some(ctx.app.id.clone()));
+        assert_ne!(app_of(&mine.uuid), app_of(&theirs.uuid));
+        // Through the one provisioning handle: the ledger (so cleanup and billing) knows both.
+        let ledgered: Vec<String> = ctx.ledger.entries().into_iter().map(|e| e.uuid).collect();
+        assert!(ledgered.contains(&theirs.uuid) && ledgered.contains(&mine.uuid));
     }
 
     async fn deleting_with(status: u16) -> wiremock::MockServer {

@@ -6,6 +6,7 @@ use std::future::Future;
 use std::sync::Arc;
 
 use super::ctx::RunCtx;
+use super::holder::Scope;
 use super::owed::{Cancel, OwedKind};
 use super::resource::{Provision, Provisioned, Resource};
 use super::verdict::Stop;
@@ -19,14 +20,25 @@ use crate::record::{Exchange, Inbound};
 use crate::redact::Redactor;
 
 /// What one check sees of the run: its inputs, requests to the partner, the platform, shared
-/// resources and memos. No journal or ledger internals.
+/// resources and memos. No journal or ledger internals. A check asks for "the primary" and gets
+/// the copy its suite may use (`Scope`): the run's, or its suite's own.
 pub struct CheckCtx<'a> {
     run: &'a RunCtx,
+    scope: Scope,
+    /// The app its shared resources are installed on (the run's, or its suite's own).
+    app: App,
 }
 
 impl<'a> CheckCtx<'a> {
+    /// A check using the run's copies of every shared resource.
     pub fn new(run: &'a RunCtx) -> Self {
-        Self { run }
+        Self::in_scope(run, Scope::RUN)
+    }
+
+    /// A check of a suite that sees the shared resources through `scope`.
+    pub fn in_scope(run: &'a RunCtx, scope: Scope) -> Self {
+        let app = run.app_of(scope.holder_of(Resource::Primary));
+        Self { run, scope, app }
     }
 
     pub fn manifest(&self) -> &'a Manifest {
@@ -42,9 +54,9 @@ impl<'a> CheckCtx<'a> {
         &self.run.settings
     }
 
-    /// The app the shared resources are installed on.
-    pub fn app(&self) -> &'a App {
-        &self.run.app
+    /// The app the primary resource this check uses is installed on.
+    pub fn app(&self) -> &App {
+        &self.app
     }
 
     /// The partner client, for requests other than provisions (see `probe`).
@@ -137,8 +149,9 @@ impl<'a> CheckCtx<'a> {
         self.run.probe_in(plan, region)
     }
 
+    /// A provision of a fresh uuid on the app of the primary this check uses (`app`).
     pub fn on_run_app(&self, plan: &str) -> Result<Provision<'a>, Stop> {
-        self.run.on_run_app(plan, None).map_err(Stop::Error)
+        self.run.on_app(&self.app, plan, None).map_err(Stop::Error)
     }
 
     pub async fn deprovision(&self, uuid: &str, credentials: Credentials, label: &str) -> Reply {
@@ -199,7 +212,7 @@ impl<'a> CheckCtx<'a> {
     /// A probe the partner should have refused destroyed the shared resource `res`: later checks
     /// get a fresh one.
     pub fn lost_to_probe(&self, which: Resource, res: &Provisioned, why: &str) {
-        self.run.lost_to_probe(which, res, why);
+        self.run.lost_to_probe(self.scope, which, res, why);
     }
 
     /// Tells the cleanup that a refused provision was proven to have created nothing (the
@@ -209,11 +222,11 @@ impl<'a> CheckCtx<'a> {
     }
 
     pub async fn resource(&self, which: Resource) -> Arc<Provisioned> {
-        self.run.resource(which).await
+        self.run.resource_in(self.scope, which).await
     }
 
     pub async fn live_resource(&self, which: Resource) -> Result<Arc<Provisioned>, Stop> {
-        self.run.live_resource(which).await
+        self.run.live_resource_in(self.scope, which).await
     }
 
     pub async fn memo<T, F>(&self, about: Option<Resource>, init: F) -> Result<Arc<T>, Stop>
@@ -221,7 +234,7 @@ impl<'a> CheckCtx<'a> {
         T: Any + Send + Sync,
         F: Future<Output = T>,
     {
-        self.run.memo(about, init).await
+        self.run.memo(self.scope, about, init).await
     }
 }
 

@@ -301,7 +301,9 @@ pub struct SelectionArgs {
     #[arg(long)]
     pub strict: bool,
     /// Suites run at once (independent ones side by side; reports keep the serial order).
-    /// 1 is the serial run (and so is every --fail-fast run). Default: `[run] jobs`, else 4.
+    /// Above 1 the suites changing a shared resource get copies of their own (more billable
+    /// provisions); 1 is the serial run, the cheapest (and so is every --fail-fast run).
+    /// Default: `[run] jobs`, else 8.
     #[arg(long, env = "ADDON_JOBS", value_parser = clap::value_parser!(u16).range(1..=64))]
     pub jobs: Option<u16>,
     /// Preflight: check every input a run would reject (exit 2), list the planned suites and

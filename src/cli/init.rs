@@ -175,8 +175,9 @@ intercept = false
 
 [run]
 # Suites run at once: independent suites side by side, reports in the serial order (`--jobs`
-# overrides it; 1 is the serial run). The default is 4.
-# jobs = 4
+# overrides it). Above 1, the suites that change a shared resource get copies of their own (a
+# few more billable provisions); 1 is the serial run and the cheapest. The default is 8.
+# jobs = 8
 
 [limits]
 # Response bodies beyond this many bytes are not read further.

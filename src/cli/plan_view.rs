@@ -4,11 +4,13 @@ use std::path::Path;
 
 use serde_json::Value;
 
+use crate::check::Ownership;
 use crate::error::HarnessError;
 use crate::runner::{PlannedSuite, billable_estimate};
 
-/// What a run would do: suites, checks, and at most how many billable provisions it would make.
-pub fn dry_run(plan: &[PlannedSuite]) -> String {
+/// What a run would do: suites, checks, and at most how many billable provisions it would make
+/// (`ownership`: whether the changing suites get copies of their own, as with `--jobs` above 1).
+pub fn dry_run(plan: &[PlannedSuite], ownership: Ownership) -> String {
     let checks: usize = plan.iter().map(|s| s.checks.len()).sum();
     let mut out = format!(
         "dry run: {} suites, {checks} checks; nothing is sent\n",
@@ -25,7 +27,7 @@ pub fn dry_run(plan: &[PlannedSuite]) -> String {
     }
     out.push_str(&format!(
         "\nbillable provisions: at most {}\n",
-        billable_estimate(plan)
+        billable_estimate(plan, ownership)
     ));
     out
 }
@@ -80,14 +82,14 @@ mod tests {
     #[test]
     fn dry_run_lists_checks_and_the_billable_bound() {
         let plan = Selection::default().plan().unwrap();
-        let text = dry_run(&plan);
+        let text = dry_run(&plan, Ownership::Shared);
         assert!(
             text.contains("PROV-14") && text.contains("nothing is sent"),
             "{text}"
         );
         // One per shared resource the suites use, plus what the checks provision themselves.
-        let mut shared: Vec<_> = crate::suite::all()
-            .unwrap()
+        let suites = crate::suite::all().unwrap();
+        let mut shared: Vec<_> = suites
             .iter()
             .flat_map(|s| s.resources.iter().copied())
             .collect();
@@ -95,6 +97,18 @@ mod tests {
         shared.dedup();
         let own: usize = crate::checks::REGISTRY.iter().map(|c| c.provisions).sum();
         let bound = format!("billable provisions: at most {}", shared.len() + own);
+        assert!(text.contains(&bound), "{text}");
+        // Side by side, each suite owning a resource it uses adds its own copy.
+        let copies: usize = suites
+            .iter()
+            .map(|s| s.owns.iter().filter(|r| s.resources.contains(r)).count())
+            .sum();
+        assert!(copies > 0);
+        let text = dry_run(&plan, Ownership::PerSuite);
+        let bound = format!(
+            "billable provisions: at most {}",
+            shared.len() + own + copies
+        );
         assert!(text.contains(&bound), "{text}");
     }
 

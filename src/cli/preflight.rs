@@ -75,6 +75,8 @@ fn writable(path: &Path) -> Result<(), String> {
 /// What a dry run found.
 pub struct DryRun<'a> {
     pub plan: &'a [PlannedSuite],
+    /// Whether the changing suites get copies of their own (suites side by side).
+    pub ownership: crate::check::Ownership,
     pub skips: Vec<ExpectedSkip>,
     pub problems: Vec<HarnessError>,
 }
@@ -130,7 +132,7 @@ impl DryRun<'_> {
         }
         out.push_str(&format!(
             "\nbillable provisions: at most {}\n",
-            billable_estimate(self.plan)
+            billable_estimate(self.plan, self.ownership)
         ));
         if self.problems.is_empty() {
             out.push_str("preflight: ok, a run would start\n");
@@ -174,7 +176,7 @@ impl DryRun<'_> {
         let value = json!({
             "ok": self.problems.is_empty(),
             "suites": suites,
-            "billable_provisions_at_most": billable_estimate(self.plan),
+            "billable_provisions_at_most": billable_estimate(self.plan, self.ownership),
             "problems": problems,
         });
         format!(
@@ -216,6 +218,7 @@ mod tests {
             .collect();
         let text = DryRun {
             plan: &plan,
+            ownership: crate::check::Ownership::Shared,
             skips,
             problems: Vec::new(),
         }

@@ -4,9 +4,10 @@
 use super::args::{DemoArgs, RunArgs, SelectionArgs};
 use super::sinks::Sinks;
 use super::{inputs, note, plan_view, preflight, say, signals};
+use crate::check::Ownership;
 use crate::error::{HarnessError, exit};
 use crate::reference::{FaultSet, faults};
-use crate::runner::{Interrupt, RunControls, RunInputs, Selection};
+use crate::runner::{Interrupt, RunControls, RunInputs, Selection, schedule};
 
 pub(super) async fn run(args: RunArgs) -> Result<u8, HarnessError> {
     let inputs = inputs::load(
@@ -97,6 +98,7 @@ fn dry_run(
     let plan = selection.plan()?;
     let mut problems = preflight::report_paths(&args.output);
     let mut skips = Vec::new();
+    let mut config_jobs = None;
     match crate::config::Settings::resolve(
         &inputs.manifest,
         inputs.config.clone(),
@@ -106,11 +108,18 @@ fn dry_run(
         Ok(settings) => {
             problems.extend(self::problems(&plan, &inputs, &settings));
             skips = crate::runner::preflight::expected_skips(&plan, &inputs.manifest, &settings);
+            config_jobs = settings.run.jobs;
         }
         Err(e) => problems.push(e),
     }
+    let jobs = schedule::jobs(
+        args.selection.jobs.map(usize::from),
+        config_jobs,
+        args.selection.fail_fast,
+    );
     let report = preflight::DryRun {
         plan: &plan,
+        ownership: Ownership::of_jobs(jobs),
         skips,
         problems,
     };
@@ -168,7 +177,9 @@ fn prepare(
         selection.checks = ids;
     }
     if args.dry_run {
-        say(plan_view::dry_run(&selection.plan()?).trim_end());
+        let jobs = schedule::jobs(args.jobs.map(usize::from), None, args.fail_fast);
+        let ownership = Ownership::of_jobs(jobs);
+        say(plan_view::dry_run(&selection.plan()?, ownership).trim_end());
         return Ok(Err(exit::PASS));
     }
     let plan = selection.plan()?;

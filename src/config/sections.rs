@@ -327,6 +327,7 @@ pub struct SharingSection {
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RunSection {
-    /// Suites run at once (`--jobs` overrides it); 1 is the serial run.
+    /// Suites run at once (`--jobs` overrides it); 1 is the serial run (the run's copies of the
+    /// shared resources shared, the fewest billable provisions).
     pub jobs: Option<usize>,
 }

@@ -18,6 +18,9 @@ use super::behaviour::RotationPatch;
 use super::sharing::Authorization;
 use super::{ADDON_ID, PREFIX, State};
 
+/// How long a rotation waits for the token of a grant exchange that is still finishing.
+const TOKEN_WAIT: Duration = Duration::from_millis(250);
+
 /// Tokens expiring within this many seconds are refreshed before use.
 const REFRESH_MARGIN: Duration = Duration::from_secs(90);
 
@@ -193,7 +196,9 @@ async fn rotate(AxState(state): AxState<Arc<State>>, Path(uuid): Path<String>) -
     let Some(current) = current else {
         return answer(StatusCode::NOT_FOUND, "no such resource");
     };
-    let Some(auth) = access(&state, &uuid).await else {
+    // An exchange just answered may not be kept yet: a moment for it (`TOKEN_WAIT`).
+    let kept = state.installs.token_within(&uuid, TOKEN_WAIT).await;
+    let Some(auth) = fresh(&state, &uuid, kept).await else {
         return answer(
             StatusCode::CONFLICT,
             "no Platform API authorization for this resource",

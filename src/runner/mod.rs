@@ -18,7 +18,7 @@ use std::time::Instant;
 
 use crate::check::Blocker;
 pub use crate::check::RunCtx;
-use crate::check::{CheckCtx, Removal, Stop};
+use crate::check::{CheckCtx, Ownership, Removal, Stop};
 pub use control::{Interrupt, RunControls};
 pub use selection::{Partition, PlannedCheck, PlannedSuite, Selection, billable_estimate};
 
@@ -193,6 +193,7 @@ pub async fn execute(
     let stream = stream::Stream::new(sink, plan.len());
     let stop = suites::StopFlag::default();
     let exit_noted = std::sync::atomic::AtomicBool::new(false);
+    let jobs = jobs(ctx, controls);
     let per_suite = run_suites(
         &suites::SuiteRun {
             ctx,
@@ -201,9 +202,10 @@ pub async fn execute(
             stream: &stream,
             stop: &stop,
             exit_noted: &exit_noted,
+            ownership: Ownership::of_jobs(jobs),
         },
         plan,
-        jobs(ctx, controls),
+        jobs,
     )
     .await;
     let (results, judged_ms): (Vec<CheckResult>, Vec<u64>) =
@@ -267,14 +269,7 @@ pub async fn execute(
 /// How many suites run at once: `--jobs`, else `[run] jobs`, else the measured default.
 /// `--fail-fast` runs serially: the first failure is then the same in every run.
 fn jobs(ctx: &RunCtx, controls: &RunControls) -> usize {
-    if controls.fail_fast {
-        return 1;
-    }
-    controls
-        .jobs
-        .or(ctx.settings.run.jobs)
-        .unwrap_or(schedule::DEFAULT_JOBS)
-        .max(1)
+    schedule::jobs(controls.jobs, ctx.settings.run.jobs, controls.fail_fast)
 }
 
 /// Runs the suites, up to `jobs` at once, each as soon as the earlier suites it conflicts with
@@ -289,7 +284,11 @@ async fn run_suites(
     use std::pin::Pin;
     use std::task::Poll;
     type Running<'f> = Pin<Box<dyn Future<Output = Vec<(CheckResult, u64)>> + Send + 'f>>;
-    let deps = schedule::dependencies(plan, run.ctx.settings.plans.async_plan.is_none());
+    let deps = schedule::dependencies(
+        plan,
+        run.ctx.settings.plans.async_plan.is_none(),
+        run.ownership,
+    );
     let mut done = vec![false; plan.len()];
     let mut started = vec![false; plan.len()];
     let mut results: Vec<Vec<(CheckResult, u64)>> = vec![Vec::new(); plan.len()];
@@ -428,11 +427,12 @@ pub(super) async fn run_one(
     suite: &PlannedSuite,
     planned: &PlannedCheck,
     interrupt: &Interrupt,
+    scope: crate::check::Scope,
 ) -> CheckResult {
     let first_seq = ctx.journal.next_seq();
     let started = Instant::now();
     let from = ctx.journal.clock().started().elapsed();
-    let cx = CheckCtx::new(ctx);
+    let cx = CheckCtx::in_scope(ctx, scope);
     // The check's exchanges are told apart from those of checks running beside it.
     let id = planned.check.id;
     let check = target::guard(

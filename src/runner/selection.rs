@@ -1,6 +1,6 @@
 //! Which suites and checks a run executes (`--suite`, `--check`, `--skip`, `--partition`).
 
-use crate::check::{Check, Resource};
+use crate::check::{Check, Holder, Ownership, Resource};
 use crate::checks;
 use crate::error::HarnessError;
 use crate::suite::{self, Suite};
@@ -121,12 +121,19 @@ impl Selection {
     }
 }
 
-/// The most billable provisions a plan can make: one per shared resource its suites use, plus
-/// what its checks provision themselves (fewer when suites are skipped or blocked).
-pub fn billable_estimate(plan: &[PlannedSuite]) -> usize {
-    let mut shared: Vec<Resource> = plan
+/// The most billable provisions a plan can make: one per copy of a shared resource its suites
+/// use (the run's, and under `Ownership::PerSuite` each owning suite's own), plus what its
+/// checks provision themselves (fewer when suites are skipped or blocked).
+pub fn billable_estimate(plan: &[PlannedSuite], ownership: Ownership) -> usize {
+    let mut shared: Vec<(Resource, Holder)> = plan
         .iter()
-        .flat_map(|s| s.suite.resources.iter().copied())
+        .flat_map(|s| {
+            let scope = s.suite.scope(ownership);
+            s.suite
+                .resources
+                .iter()
+                .map(move |&r| (r, scope.holder_of(r)))
+        })
         .collect();
     shared.sort_unstable();
     shared.dedup();

@@ -45,6 +45,8 @@ pub(super) struct SuiteRun<'a, 's> {
     pub stop: &'a StopFlag,
     /// Whether the add-on's exit was noted already (once per run).
     pub exit_noted: &'a std::sync::atomic::AtomicBool,
+    /// Whether suites that change a shared resource get copies of their own.
+    pub ownership: crate::check::Ownership,
 }
 
 impl SuiteRun<'_, '_> {
@@ -98,7 +100,9 @@ impl SuiteRun<'_, '_> {
                 (Some(why), _) => early(Stop::Skip(why.clone())),
                 (None, Some(blocker)) => early(Stop::Blocked(blocker)),
                 (None, None) => {
-                    let check = run_one(ctx, catalogue, suite, planned, &self.controls.interrupt);
+                    let scope = suite.suite.scope(self.ownership);
+                    let interrupt = &self.controls.interrupt;
+                    let check = run_one(ctx, catalogue, suite, planned, interrupt, scope);
                     traffic::waiting(ctx, check, planned.check.id, &mut sink).await
                 }
             };

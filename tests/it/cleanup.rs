@@ -2,9 +2,11 @@
 //! billable estimate of `--dry-run` against real runs. The reference partner tells what it still
 //! holds afterwards.
 
+use addon_conformance::check::Ownership;
 use addon_conformance::record::events::{Event, EventSink, Recorder};
 use addon_conformance::record::outcome::Outcome;
 use addon_conformance::reference::FaultSet;
+use addon_conformance::runner::schedule::DEFAULT_JOBS;
 use addon_conformance::runner::{Interrupt, RunControls, Selection, billable_estimate};
 
 /// Records events and triggers the interrupt when the named check is about to start.
@@ -160,10 +162,28 @@ fn the_dry_run_estimate_matches_a_conformant_run() {
     // malformed body, the Private Space plan, the unknown region; the removed uuid sent again is
     // refused too, but its resource was billed once already). A refusal proven to have created
     // nothing (its deprovision answered 404) stays unbilled.
+    // The default runs suites side by side: the changing suites' own copies are counted.
+    let side_by_side = Ownership::of_jobs(DEFAULT_JOBS);
+    assert_eq!(side_by_side, Ownership::PerSuite);
     assert_eq!(
-        billable_estimate(&plan),
+        billable_estimate(&plan, side_by_side),
         outcome.report.billable_provisions + 3
     );
+    // A serial run shares the run's copies: the fewest billable provisions.
+    let serial = demo(
+        &[],
+        Selection::default(),
+        RunControls {
+            jobs: Some(1),
+            ..RunControls::default()
+        },
+        &mut Recorder::default(),
+    );
+    assert_eq!(
+        billable_estimate(&plan, Ownership::Shared),
+        serial.report.billable_provisions + 3
+    );
+    assert!(serial.report.billable_provisions < outcome.report.billable_provisions);
     for check in ["PROV-14", "GEN-02", "OPT-02", "AUTH-02.provision", "MAN-01"] {
         let selection = Selection {
             checks: vec![check.into()],
@@ -178,7 +198,7 @@ fn the_dry_run_estimate_matches_a_conformant_run() {
         );
         // An upper bound: a suite's shared resource is only provisioned if a check uses it.
         assert!(
-            billable_estimate(&plan) >= outcome.report.billable_provisions,
+            billable_estimate(&plan, Ownership::PerSuite) >= outcome.report.billable_provisions,
             "{check}"
         );
     }

@@ -12,7 +12,7 @@ crate::suite!(rotate_04, rotate_05, rotate_02);
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crate::check::{CheckCtx, Provisioned, Resource, Stop, error, interrupted, skip};
+use crate::check::{CheckCtx, OwedKind, Provisioned, Resource, Stop, error, interrupted, skip};
 use crate::checks::many::provider_id;
 use crate::hooks::{self, HookRun};
 use crate::record::Inbound;
@@ -95,6 +95,25 @@ fn partner_config(cx: &CheckCtx<'_>, uuid: &str) -> BTreeMap<String, String> {
         .unwrap_or_default()
 }
 
+/// A partner can rotate only once it holds a token for the resource: a resource made just
+/// before (a suite's own copy) may still be owed its grant exchange. Waits, event-driven, for
+/// the first exchange attempt for it, at most the callback budget after the provision's answer
+/// (and never past the grant's deadline): the judging of a late or missing exchange is the
+/// callback checks' part.
+async fn exchanged(cx: &CheckCtx<'_>, res: &Provisioned) -> Result<(), Stop> {
+    let Some(owed) = cx.owed_deadline(&res.uuid, OwedKind::GrantExchange) else {
+        return Ok(());
+    };
+    let answered = crate::checks::asynchronous::answered_at(cx, res);
+    let until = owed.min(answered + cx.config().timeouts.callback);
+    let uuid = res.uuid.as_str();
+    cx.wait_inbound(until, "the grant exchange before the rotation", |i| {
+        i.kind == InboundKind::TokenExchange && i.resource.as_deref() == Some(uuid)
+    })
+    .await?;
+    Ok(())
+}
+
 /// Runs the rotation once per run (attaching the resource to a second app first when the
 /// manifest is attachable, so propagation is judged too).
 pub async fn rotation(cx: &CheckCtx<'_>) -> Result<Arc<Rotation>, Stop> {
@@ -105,6 +124,7 @@ pub async fn rotation(cx: &CheckCtx<'_>) -> Result<Arc<Rotation>, Stop> {
     };
     let platform = cx.platform();
     let res = cx.live_resource(Resource::Primary).await?;
+    exchanged(cx, &res).await?;
     if cx.manifest().requires("attachable") {
         // Propagation to attached apps is part of the judgement; an attach failure is reported
         // by the attachment suite.

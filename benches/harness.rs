@@ -392,6 +392,16 @@ fn hostile_answer_ms() -> f64 {
     started.elapsed().as_secs_f64() * 1000.0
 }
 
+/// True when the rows of `group` are asked for: `cargo bench --bench harness -- GROUP…` (full,
+/// staging, never, process); none named: every row.
+fn wants(group: &str) -> bool {
+    let named: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    named.is_empty() || named.iter().any(|n| n == group)
+}
+
 fn main() {
     // `cargo bench` passes --bench; a plain run is fine too.
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -402,108 +412,146 @@ fn main() {
     println!("| measure | value | target |");
     println!("| --- | --- | --- |");
     runtime.block_on(async {
-        demo_once(None).await; // warm-up
-        let mut walls = Vec::new();
-        let mut billable = 0;
-        for _ in 0..9 {
-            let (ms, b) = demo_once(None).await;
-            walls.push(ms);
-            billable = b;
+        if wants("full") {
+            full_rows().await;
         }
-        let mut serial_walls = Vec::new();
-        let mut serial_billable = 0;
-        for _ in 0..9 {
-            let (ms, b) = demo_once(Some(1)).await;
-            serial_walls.push(ms);
-            serial_billable = b;
+        if wants("staging") {
+            staging_rows().await;
         }
-        row(
-            &format!("full run against the reference partner, default --jobs ({DEFAULT_JOBS}) (median of 9)"),
-            format!("{:.0} ms", median(walls)),
-            "< 1 s",
-        );
-        row(
-            "the same, --jobs 1 (median of 9)",
-            format!("{:.0} ms", median(serial_walls)),
-            "< 1 s",
-        );
-        row(
-            &format!("billable provisions per full run, default --jobs ({DEFAULT_JOBS}: changing suites get copies of their own)"),
-            billable.to_string(),
-            "<= 10",
-        );
-        row(
-            "billable provisions per full run, --jobs 1 (the run's copies shared)",
-            serial_billable.to_string(),
-            "<= 10",
-        );
-        row(
-            "callback journaled → waiting check resumes (median of 200)",
-            format!("{:.0} µs", callback_wake_latency().await),
-            "a few ms",
-        );
-        let (bare, ours) = overhead_ratio().await;
-        row(
-            "per exchange: bare reqwest loop",
-            format!("{bare:.3} ms"),
-            "",
-        );
-        row(
-            "per exchange: harness partner client",
-            format!("{ours:.3} ms ({:.2}×)", ours / bare),
-            "<= 1.2×",
-        );
-        row(
-            "storm of 50 concurrent identical provisions (median of 5)",
-            format!("{:.0} ms", storm().await),
-            "< 200 ms",
-        );
-        let mut serial = f64::NAN;
-        for jobs in SWEEP {
-            let (wall, billable) = staging_like(Some(jobs)).await;
-            if jobs == 1 {
-                serial = wall;
-            }
-            row(
-                &format!("staging-like reference (200 ms per call, 2 s more per provision): full run, --jobs {jobs}"),
-                format!(
-                    "{:.1} s ({:.2}× of --jobs 1; {billable} billable provisions)",
-                    wall / 1000.0,
-                    wall / serial
-                ),
-                "",
-            );
-        }
-        let (parallel, billable) = staging_like(None).await;
-        row(
-            &format!("the same, default --jobs ({DEFAULT_JOBS})"),
-            format!(
-                "{:.1} s ({:.2}× of --jobs 1; {billable} billable provisions)",
-                parallel / 1000.0,
-                parallel / serial
-            ),
-            "<= 0.4×",
-        );
-        let (wall, _) = never_exchanging(false).await;
-        row(
-            &format!("reference never exchanging its grant, async, G = {G}, P = {P}: full run"),
-            format!("{:.1} s", wall / 1000.0),
-            "<= max(G, P) + 2 s = 6 s",
-        );
-        let (wall, judged) = never_exchanging(true).await;
-        row(
-            &format!("synchronous reference never exchanging, G = {G}: full run"),
-            format!("{:.1} s", wall / 1000.0),
-            "<= G + 2 s = 5 s",
-        );
-        if let Some((others, window)) = judged {
-            row(
-                "… suites not waiting for the grant (all but async, deprovision, timing): last judged",
-                format!("{:.1} s (OAUTH-05 judged at {:.1} s)", others as f64 / 1000.0, window as f64 / 1000.0),
-                "before the window closes",
-            );
+        if wants("never") {
+            never_rows().await;
         }
     });
+    if wants("process") {
+        process_rows();
+    }
+}
+
+/// Full runs, billable provisions, and the per-exchange figures.
+async fn full_rows() {
+    demo_once(None).await; // warm-up
+    let mut walls = Vec::new();
+    let mut billable = 0;
+    for _ in 0..9 {
+        let (ms, b) = demo_once(None).await;
+        walls.push(ms);
+        billable = b;
+    }
+    let mut serial_walls = Vec::new();
+    let mut serial_billable = 0;
+    for _ in 0..9 {
+        let (ms, b) = demo_once(Some(1)).await;
+        serial_walls.push(ms);
+        serial_billable = b;
+    }
+    row(
+        &format!(
+            "full run against the reference partner, default --jobs ({DEFAULT_JOBS}) (median of 9)"
+        ),
+        format!("{:.0} ms", median(walls)),
+        "< 1 s",
+    );
+    row(
+        "the same, --jobs 1 (median of 9)",
+        format!("{:.0} ms", median(serial_walls)),
+        "< 1 s",
+    );
+    row(
+        &format!(
+            "billable provisions per full run, default --jobs ({DEFAULT_JOBS}: changing suites get copies of their own)"
+        ),
+        billable.to_string(),
+        "<= 10",
+    );
+    row(
+        "billable provisions per full run, --jobs 1 (the run's copies shared)",
+        serial_billable.to_string(),
+        "<= 10",
+    );
+    row(
+        "callback journaled → waiting check resumes (median of 200)",
+        format!("{:.0} µs", callback_wake_latency().await),
+        "a few ms",
+    );
+    let (bare, ours) = overhead_ratio().await;
+    row(
+        "per exchange: bare reqwest loop",
+        format!("{bare:.3} ms"),
+        "",
+    );
+    row(
+        "per exchange: harness partner client",
+        format!("{ours:.3} ms ({:.2}×)", ours / bare),
+        "<= 1.2×",
+    );
+    row(
+        "storm of 50 concurrent identical provisions (median of 5)",
+        format!("{:.0} ms", storm().await),
+        "< 200 ms",
+    );
+}
+
+/// The staging-like sweep over `--jobs`.
+async fn staging_rows() {
+    let mut serial = f64::NAN;
+    for jobs in SWEEP {
+        let (wall, billable) = staging_like(Some(jobs)).await;
+        if jobs == 1 {
+            serial = wall;
+        }
+        row(
+            &format!(
+                "staging-like reference (200 ms per call, 2 s more per provision): full run, --jobs {jobs}"
+            ),
+            format!(
+                "{:.1} s ({:.2}× of --jobs 1; {billable} billable provisions)",
+                wall / 1000.0,
+                wall / serial
+            ),
+            "",
+        );
+    }
+    let (parallel, billable) = staging_like(None).await;
+    row(
+        &format!("the same, default --jobs ({DEFAULT_JOBS})"),
+        format!(
+            "{:.1} s ({:.2}× of --jobs 1; {billable} billable provisions)",
+            parallel / 1000.0,
+            parallel / serial
+        ),
+        "<= 0.4×",
+    );
+}
+
+/// References that never exchange their grant.
+async fn never_rows() {
+    let (wall, _) = never_exchanging(false).await;
+    row(
+        &format!("reference never exchanging its grant, async, G = {G}, P = {P}: full run"),
+        format!("{:.1} s", wall / 1000.0),
+        "<= max(G, P) + 2 s = 6 s",
+    );
+    let (wall, judged) = never_exchanging(true).await;
+    row(
+        &format!("synchronous reference never exchanging, G = {G}: full run"),
+        format!("{:.1} s", wall / 1000.0),
+        "<= G + 2 s = 5 s",
+    );
+    if let Some((others, window)) = judged {
+        row(
+            "… suites not waiting for the grant (all but async, deprovision, timing): last judged",
+            format!(
+                "{:.1} s (OAUTH-05 judged at {:.1} s)",
+                others as f64 / 1000.0,
+                window as f64 / 1000.0
+            ),
+            "before the window closes",
+        );
+    }
+}
+
+/// Start-up, memory and redaction.
+fn process_rows() {
     match startup_ms() {
         Some(ms) => row(
             "start-up to the first check result (binary, median of 5)",

@@ -23,7 +23,7 @@ use crate::manifest::Manifest;
 use crate::partner::client::ClientSettings;
 use crate::partner::{Credentials, PartnerClient, Reply};
 use crate::platform::inbound::Waited;
-use crate::platform::state::AddonState;
+use crate::platform::state::{AddonState, TokenProspect};
 use crate::platform::{Platform, PlatformSettings, ServiceInfo};
 use crate::record::journal::Journal;
 use crate::record::ledger::{EntryState, Ledger};
@@ -445,22 +445,38 @@ impl RunCtx {
         let Some(deadline) = self.removal_deadline(uuid) else {
             return Some(Removal::Missing(Vec::new()));
         };
-        let waited = self
-            .platform
-            .journal()
-            .wait_until_what("the deprovision action", deadline, cancel, |i| {
-                i.kind == InboundKind::DeprovisionAction
-                    && i.resource.as_deref() == Some(uuid)
-                    && i.ok()
-            })
-            .await;
-        match waited {
-            Waited::Arrived(action) => {
-                self.ledger.removed(uuid);
-                Some(Removal::Completed(action))
+        let mut cancel = std::pin::pin!(cancel);
+        loop {
+            // The action needs a token for the resource: a partner that holds none and can no
+            // longer exchange its grant will never send it, so the wait ends then.
+            let (end, last) = match self.platform.token_prospect(uuid) {
+                TokenProspect::Holds => (deadline, true),
+                TokenProspect::Until(t) => {
+                    let end = deadline.min(tokio::time::Instant::from_std(t) + GRANT_GRACE);
+                    (end, end == deadline)
+                }
+                TokenProspect::Never => (deadline.min(tokio::time::Instant::now()), true),
+            };
+            let waited = self
+                .platform
+                .journal()
+                .wait_until_what("the deprovision action", end, cancel.as_mut(), |i| {
+                    i.kind == InboundKind::DeprovisionAction
+                        && i.resource.as_deref() == Some(uuid)
+                        && i.ok()
+                })
+                .await;
+            match waited {
+                Waited::Arrived(action) => {
+                    self.ledger.removed(uuid);
+                    return Some(Removal::Completed(action));
+                }
+                Waited::Missed if last => {
+                    return Some(Removal::Missing(self.platform.journal().for_resource(uuid)));
+                }
+                Waited::Missed => {}
+                Waited::Cancelled => return None,
             }
-            Waited::Missed => Some(Removal::Missing(self.platform.journal().for_resource(uuid))),
-            Waited::Cancelled => None,
         }
     }
 

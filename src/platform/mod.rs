@@ -395,6 +395,12 @@ impl Platform {
         self.shared.model().cancel_async_deprovision(uuid, state);
     }
 
+    /// Whether the partner holds, or can still obtain, a token for `uuid` (a call it owes for
+    /// the resource can come at all).
+    pub fn token_prospect(&self, uuid: &str) -> state::TokenProspect {
+        self.shared.model().token_prospect(uuid)
+    }
+
     /// The state of resource `uuid` in Heroku's model.
     pub fn addon_state(&self, uuid: &str) -> Option<AddonState> {
         self.shared.model().addons.get(uuid).map(|a| a.state)

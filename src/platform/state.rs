@@ -73,6 +73,17 @@ struct Grant {
     used: bool,
 }
 
+/// Whether the partner can call the Platform API for a resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenProspect {
+    /// It holds a token (or a refresh token) for it.
+    Holds,
+    /// Not yet: its grant can still be exchanged until then.
+    Until(Instant),
+    /// Never: no token was issued and no grant can be exchanged any more.
+    Never,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Token {
     pub access_token: String,
@@ -285,6 +296,22 @@ impl Model {
             self.release(uuid, "Attach");
         }
         self.addons.contains_key(uuid)
+    }
+
+    /// Whether the partner holds, or can still obtain, a token for `uuid`.
+    pub fn token_prospect(&self, uuid: &str) -> TokenProspect {
+        if self.tokens.values().any(|t| t.resource == uuid)
+            || self.refresh.values().any(|r| r == uuid)
+        {
+            return TokenProspect::Holds;
+        }
+        let now = Instant::now();
+        self.grants
+            .values()
+            .filter(|g| g.resource == uuid && !g.used && g.expires > now)
+            .map(|g| g.expires)
+            .max()
+            .map_or(TokenProspect::Never, TokenProspect::Until)
     }
 
     /// Revokes every access and refresh token the partner holds for `uuid`.

@@ -168,3 +168,13 @@ fn a_refused_repeat_delivery_leaves_an_existing_resource_alone() {
     fresh.refused("r1");
     assert!(!fresh.addons.contains_key("r1"));
 }
+
+#[test]
+fn a_token_can_come_until_the_grant_expires_unexchanged() {
+    let mut m = model();
+    assert_eq!(m.token_prospect("r1"), TokenProspect::Never);
+    m.issue_grant("r1", Duration::from_secs(60));
+    assert!(matches!(m.token_prospect("r1"), TokenProspect::Until(_)));
+    m.issue_grant("r2", Duration::ZERO);
+    assert_eq!(m.token_prospect("r2"), TokenProspect::Never);
+}

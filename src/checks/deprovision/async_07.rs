@@ -13,6 +13,7 @@ use crate::check::{CheckCtx, Removal, Resource, Stop, Verdict, pass_with, skip};
 use crate::checks::asynchronous::arrived;
 use crate::config::format_duration;
 use crate::partner::Credentials;
+use crate::platform::state::TokenProspect;
 use crate::record::outcome::Finding;
 use crate::record::{Inbound, InboundKind};
 
@@ -39,7 +40,11 @@ async fn run(cx: &CheckCtx<'_>) -> Verdict {
             "the deprovision action arrived at {} ms",
             action.at_ms
         )),
-        Removal::Missing(calls) => judge(&uuid, &calls, cx.config().timeouts.deprovision_action),
+        Removal::Missing(calls) => {
+            let tokenless = cx.platform().token_prospect(&uuid) == TokenProspect::Never;
+            let budget = cx.config().timeouts.deprovision_action;
+            judge(&uuid, &calls, budget, tokenless)
+        }
     }
 }
 
@@ -66,13 +71,28 @@ async fn remove_async_resource(cx: &CheckCtx<'_>) -> Result<String, Stop> {
 }
 
 /// The finding for a removal whose accepted action did not arrive in time.
-pub fn judge(uuid: &str, calls: &[Arc<Inbound>], budget: std::time::Duration) -> Verdict {
+/// `tokenless`: the partner holds no token for the resource and can no longer exchange its
+/// grant, so the action could never come (the wait ended early).
+pub fn judge(
+    uuid: &str,
+    calls: &[Arc<Inbound>],
+    budget: std::time::Duration,
+    tokenless: bool,
+) -> Verdict {
     let actions: Vec<Arc<Inbound>> = calls
         .iter()
         .filter(|i| i.kind == InboundKind::DeprovisionAction)
         .cloned()
         .collect();
-    let (observed, hint) = if actions.is_empty() {
+    let (observed, hint) = if actions.is_empty() && tokenless {
+        (
+            format!(
+                "none, and none can come: your add-on holds no token for this resource (its grant was never exchanged); arrived for this resource: {}",
+                arrived(calls)
+            ),
+            "exchange the provision's grant at the token endpoint before it expires, so the add-on can call the Platform API for the resource; then, after answering 202 to the DELETE, POST /addons/{uuid}/actions/deprovision with that token",
+        )
+    } else if actions.is_empty() {
         (
             format!("none; arrived for this resource: {}", arrived(calls)),
             "after answering 202 to the DELETE, POST /addons/{uuid}/actions/deprovision with the resource's token once the resource is gone; Heroku keeps billing until then. If removal legitimately takes longer, raise [timeouts] deprovision_action",
@@ -114,9 +134,20 @@ mod tests {
     #[test]
     fn a_missing_or_refused_action_is_found() {
         let budget = std::time::Duration::from_secs(3);
-        let none = judge("r", &[call(InboundKind::ConfigRead, 200)], budget);
+        let none = judge("r", &[call(InboundKind::ConfigRead, 200)], budget, false);
         assert_found(&none, Some("platform: actions/deprovision"), "none");
-        let refused = judge("r", &[call(InboundKind::DeprovisionAction, 401)], budget);
+        let tokenless = judge("r", &[], budget, true);
+        assert_found(
+            &tokenless,
+            Some("platform: actions/deprovision"),
+            "holds no token for this resource",
+        );
+        let refused = judge(
+            "r",
+            &[call(InboundKind::DeprovisionAction, 401)],
+            budget,
+            false,
+        );
         assert_found(&refused, Some("platform: actions/deprovision"), "refused");
     }
 }

@@ -182,7 +182,7 @@ impl<'a> CheckCtx<'a> {
         match self.removal(uuid).await? {
             super::Removal::Completed(_) => Ok(()),
             super::Removal::Missing(_) => super::skip(format!(
-                "the removal of {uuid} was answered 202 and its deprovision action did not arrive in time: the resource may still be deprovisioning, and Heroku sends it nothing until the action completes the removal (ASYNC-07 judges the missing action)"
+                "the removal of {uuid} was answered 202 and its deprovision action did not arrive: the resource may still be deprovisioning, and Heroku sends it nothing until the action completes the removal (ASYNC-07 judges the missing action)"
             )),
         }
     }

@@ -20,6 +20,8 @@ use super::{ADDON_ID, PREFIX, State};
 
 /// How long a rotation waits for the token of a grant exchange that is still finishing.
 const TOKEN_WAIT: Duration = Duration::from_millis(250);
+/// How long a lookup through the Platform API waits for a fresh install's token.
+const GRANT_WAIT: Duration = Duration::from_secs(5);
 
 /// Tokens expiring within this many seconds are refreshed before use.
 const REFRESH_MARGIN: Duration = Duration::from_secs(90);
@@ -40,6 +42,21 @@ fn answer(status: StatusCode, message: &str) -> Response {
 /// A usable access token for `uuid`, refreshed when close to expiry.
 async fn access(state: &State, uuid: &str) -> Option<Authorization> {
     fresh(state, uuid, state.installs.token(uuid)).await
+}
+
+/// `access`, waiting up to `GRANT_WAIT` for the grant exchange of a fresh install it holds to
+/// keep its token (a lookup the answer to a Heroku request depends on); no wait for a resource
+/// it does not hold.
+async fn access_soon(state: &State, uuid: &str) -> Option<Authorization> {
+    let holds = state
+        .resources
+        .lock()
+        .is_ok_and(|r| r.get(uuid).is_some_and(|x| !x.removed));
+    if !holds {
+        return access(state, uuid).await;
+    }
+    let kept = state.installs.token_within(uuid, GRANT_WAIT).await;
+    fresh(state, uuid, kept).await
 }
 
 /// `auth`, refreshed when close to expiry.
@@ -105,7 +122,7 @@ pub(crate) async fn attachment_apps(state: &State, uuid: &str) -> Option<Vec<Str
 
 /// One field of each of the resource's attachments (`app` gives the app's id).
 async fn attachments(state: &State, uuid: &str, field: &str) -> Option<Vec<String>> {
-    let auth = access(state, uuid).await?;
+    let auth = access_soon(state, uuid).await?;
     let list: Value = api(
         state,
         &auth,
@@ -138,14 +155,9 @@ pub(crate) async fn has_access(
     login: &std::collections::HashMap<String, String>,
 ) -> bool {
     let field = |k: &str| login.get(k).filter(|v| !v.is_empty());
-    // A fresh install's grant exchange may still be running.
-    let token = state
-        .installs
-        .token_within(uuid, Duration::from_secs(5))
-        .await;
     let (Some(app), Some(auth)) = (
         field("context_app").or(field("app")),
-        fresh(state, uuid, token).await,
+        access_soon(state, uuid).await,
     ) else {
         return false;
     };

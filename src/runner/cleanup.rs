@@ -8,9 +8,11 @@ use std::time::Duration;
 
 use tokio::task::JoinSet;
 
+use crate::check::{Removal, RunCtx};
 use crate::partner::client::Delivery;
 use crate::partner::{Credentials, PartnerClient};
 use crate::record::ledger::{Entry, EntryState, Ledger};
+use crate::runner::Interrupt;
 
 /// The budget of the cleanup at the end of a run.
 pub const RUN_BUDGET: Duration = Duration::from_secs(30);
@@ -89,6 +91,77 @@ pub async fn run_until(
         }
     }
     ledger.outstanding()
+}
+
+/// Cleanup at the end of a run: the deprovisions of `run_until`, then each
+/// asynchronous removal (a DELETE answered 202, during the run or the cleanup) waits for its
+/// deprovision action up to the one deadline fixed when its 202 arrived (even after an
+/// interrupt), so these waits overlap everything before them. A removal whose action did not
+/// arrive stays a leftover, with its curl. Returns what may remain.
+pub(super) async fn after_run(
+    ctx: &RunCtx,
+    budget: std::time::Duration,
+    interrupt: &Interrupt,
+) -> Vec<Entry> {
+    // After an interrupt every wait ends by one instant, the cleanup's short budget from the
+    // moment the interrupt is seen: CI kills the process soon after its signal.
+    let cut_at = std::sync::OnceLock::new();
+    let cut = || async {
+        interrupt.triggered().await;
+        let at = *cut_at.get_or_init(|| tokio::time::Instant::now() + INTERRUPTED_BUDGET);
+        tokio::time::sleep_until(at).await;
+    };
+    if interrupt.is_triggered() {
+        cut_at.get_or_init(|| tokio::time::Instant::now() + INTERRUPTED_BUDGET);
+    }
+    // Heroku considers a resource `deprovisioning` from the moment it sends the DELETE, as
+    // `RunCtx::deprovision` does for the run's own removals.
+    let pending: Vec<_> = ctx
+        .ledger
+        .outstanding()
+        .into_iter()
+        .filter(|e| e.state != EntryState::RemovalRequested)
+        .filter_map(|e| {
+            let before = ctx.platform.addon_state(&e.uuid)?;
+            ctx.platform
+                .record_async_deprovision(&e.uuid)
+                .then_some((e.uuid, before))
+        })
+        .collect();
+    run_until(&ctx.partner, &ctx.ledger, budget, Some(interrupt)).await;
+    for (uuid, before) in pending {
+        match ctx.ledger.entry(&uuid).map(|e| e.state) {
+            Some(EntryState::RemovalRequested) => {}
+            Some(EntryState::Removed) => ctx.platform.record_deprovision(&uuid),
+            _ => ctx.platform.cancel_async_deprovision(&uuid, before),
+        }
+    }
+    for entry in ctx.ledger.outstanding() {
+        // A 202 the cleanup got owes its action from now.
+        if entry.state == EntryState::RemovalRequested
+            && ctx.removal_deadline(&entry.uuid).is_none()
+        {
+            ctx.owe_removal(&entry.uuid);
+        }
+    }
+    for entry in ctx.ledger.outstanding() {
+        if entry.state != EntryState::RemovalRequested {
+            continue;
+        }
+        let why = match ctx.removal_until(&entry.uuid, cut()).await {
+            Some(Removal::Completed(_)) => continue,
+            Some(Removal::Missing(_)) => {
+                "the partner accepted its removal for later (202), and its deprovision action did \
+                 not arrive by its deadline"
+            }
+            None => {
+                "the partner accepted its removal for later (202); the run was interrupted while \
+                 waiting for its deprovision action"
+            }
+        };
+        ctx.ledger.note(&entry.uuid, why);
+    }
+    ctx.ledger.outstanding()
 }
 
 /// Deprovisions one resource: by uuid, retrying a 5xx or no answer; then, when a resource the

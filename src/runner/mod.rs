@@ -18,7 +18,7 @@ use std::time::Instant;
 
 use crate::check::Blocker;
 pub use crate::check::RunCtx;
-use crate::check::{CheckCtx, Ownership, Removal, Stop};
+use crate::check::{CheckCtx, Ownership, Stop};
 pub use control::{Interrupt, RunControls};
 pub use selection::{Partition, PlannedCheck, PlannedSuite, Selection, billable_estimate};
 
@@ -27,7 +27,7 @@ use crate::catalogue::Catalogue;
 use crate::config::Settings;
 use crate::error::{HarnessError, exit};
 use crate::record::events::{Event, EventSink};
-use crate::record::ledger::{Entry, EntryState, Ledger, RunInfo};
+use crate::record::ledger::{Entry, Ledger, RunInfo};
 use crate::record::outcome::{CheckResult, Outcome, RootCause, Summary};
 use std::sync::Arc;
 
@@ -227,7 +227,7 @@ pub async fn execute(
     } else {
         cleanup::RUN_BUDGET
     };
-    let leftovers = cleanup_all(ctx, budget, &controls.interrupt).await;
+    let leftovers = cleanup::after_run(ctx, budget, &controls.interrupt).await;
     if let Some(traffic) = mark.cleanup_traffic(ctx) {
         sink.emit(&traffic);
     }
@@ -462,75 +462,4 @@ pub(super) async fn run_one(
     let mut result = result::finish(ctx, catalogue, suite, planned, verdict, first_seq, ms);
     result.partner_log = target::log_since(ctx, from);
     result
-}
-
-/// Cleanup at the end of a run: the deprovisions of `cleanup::run_until`, then each
-/// asynchronous removal (a DELETE answered 202, during the run or the cleanup) waits for its
-/// deprovision action up to the one deadline fixed when its 202 arrived (even after an
-/// interrupt), so these waits overlap everything before them. A removal whose action did not
-/// arrive stays a leftover, with its curl. Returns what may remain.
-async fn cleanup_all(
-    ctx: &RunCtx,
-    budget: std::time::Duration,
-    interrupt: &Interrupt,
-) -> Vec<Entry> {
-    // After an interrupt every wait ends by one instant, the cleanup's short budget from the
-    // moment the interrupt is seen: CI kills the process soon after its signal.
-    let cut_at = std::sync::OnceLock::new();
-    let cut = || async {
-        interrupt.triggered().await;
-        let at = *cut_at.get_or_init(|| tokio::time::Instant::now() + cleanup::INTERRUPTED_BUDGET);
-        tokio::time::sleep_until(at).await;
-    };
-    if interrupt.is_triggered() {
-        cut_at.get_or_init(|| tokio::time::Instant::now() + cleanup::INTERRUPTED_BUDGET);
-    }
-    // Heroku considers a resource `deprovisioning` from the moment it sends the DELETE, as
-    // `RunCtx::deprovision` does for the run's own removals.
-    let pending: Vec<_> = ctx
-        .ledger
-        .outstanding()
-        .into_iter()
-        .filter(|e| e.state != EntryState::RemovalRequested)
-        .filter_map(|e| {
-            let before = ctx.platform.addon_state(&e.uuid)?;
-            ctx.platform
-                .record_async_deprovision(&e.uuid)
-                .then_some((e.uuid, before))
-        })
-        .collect();
-    cleanup::run_until(&ctx.partner, &ctx.ledger, budget, Some(interrupt)).await;
-    for (uuid, before) in pending {
-        match ctx.ledger.entry(&uuid).map(|e| e.state) {
-            Some(EntryState::RemovalRequested) => {}
-            Some(EntryState::Removed) => ctx.platform.record_deprovision(&uuid),
-            _ => ctx.platform.cancel_async_deprovision(&uuid, before),
-        }
-    }
-    for entry in ctx.ledger.outstanding() {
-        // A 202 the cleanup got owes its action from now.
-        if entry.state == EntryState::RemovalRequested
-            && ctx.removal_deadline(&entry.uuid).is_none()
-        {
-            ctx.owe_removal(&entry.uuid);
-        }
-    }
-    for entry in ctx.ledger.outstanding() {
-        if entry.state != EntryState::RemovalRequested {
-            continue;
-        }
-        let why = match ctx.removal_until(&entry.uuid, cut()).await {
-            Some(Removal::Completed(_)) => continue,
-            Some(Removal::Missing(_)) => {
-                "the partner accepted its removal for later (202), and its deprovision action did \
-                 not arrive by its deadline"
-            }
-            None => {
-                "the partner accepted its removal for later (202); the run was interrupted while \
-                 waiting for its deprovision action"
-            }
-        };
-        ctx.ledger.note(&entry.uuid, why);
-    }
-    ctx.ledger.outstanding()
 }

@@ -176,7 +176,7 @@ impl<'r> Provision<'r> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::testing::{ctx_for, start, stub};
+    use crate::check::testing::{ctx_for, deleting_with, start, stub};
     use crate::platform::state::AddonState;
     use crate::record::ledger::EntryState;
 
@@ -253,26 +253,6 @@ mod tests {
         // Through the one provisioning handle: the ledger (so cleanup and billing) knows both.
         let ledgered: Vec<String> = ctx.ledger.entries().into_iter().map(|e| e.uuid).collect();
         assert!(ledgered.contains(&theirs.uuid) && ledgered.contains(&mine.uuid));
-    }
-
-    async fn deleting_with(status: u16) -> wiremock::MockServer {
-        use wiremock::matchers::method;
-        use wiremock::{Mock, MockServer, ResponseTemplate};
-        let server = MockServer::start().await;
-        Mock::given(method("DELETE"))
-            .respond_with(ResponseTemplate::new(status))
-            .with_priority(1)
-            .mount(&server)
-            .await;
-        Mock::given(wiremock::matchers::any())
-            .respond_with(
-                ResponseTemplate::new(200)
-                    .set_body_raw(r#"{"id":"res-1","config":{}}"#, "application/json"),
-            )
-            .with_priority(2)
-            .mount(&server)
-            .await;
-        server
     }
 
     #[tokio::test]

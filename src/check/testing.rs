@@ -168,3 +168,24 @@ pub fn assert_found(v: &Verdict, location: Option<&str>, observed: &str) {
     assert_eq!(f.location.as_deref(), location, "{f:?}");
     assert!(f.observed.contains(observed), "observed: {}", f.observed);
 }
+
+/// A partner answering DELETE with `status` and everything else 200.
+pub async fn deleting_with(status: u16) -> wiremock::MockServer {
+    use wiremock::matchers::{any, method};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let server = MockServer::start().await;
+    Mock::given(method("DELETE"))
+        .respond_with(ResponseTemplate::new(status))
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(any())
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_raw(r#"{"id":"res-1","config":{}}"#, "application/json"),
+        )
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    server
+}

@@ -241,30 +241,9 @@ impl<'a> CheckCtx<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::testing::ctx_for;
+    use crate::check::testing::{ctx_for, deleting_with};
     use crate::record::InboundKind;
     use crate::record::ledger::EntryState;
-
-    /// A partner answering DELETE with `status` and everything else 200.
-    async fn deleting_with(status: u16) -> wiremock::MockServer {
-        use wiremock::matchers::{any, method};
-        use wiremock::{Mock, MockServer, ResponseTemplate};
-        let server = MockServer::start().await;
-        Mock::given(method("DELETE"))
-            .respond_with(ResponseTemplate::new(status))
-            .with_priority(1)
-            .mount(&server)
-            .await;
-        Mock::given(any())
-            .respond_with(
-                ResponseTemplate::new(200)
-                    .set_body_raw(r#"{"id":"res-1","config":{}}"#, "application/json"),
-            )
-            .with_priority(2)
-            .mount(&server)
-            .await;
-        server
-    }
 
     /// A context whose probe was provisioned and removed, the DELETE answered `status`; the
     /// partner is kept alive with it.

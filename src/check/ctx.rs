@@ -21,7 +21,6 @@ use crate::error::HarnessError;
 use crate::heroku::{self, App, ProvisionSpec};
 use crate::manifest::Manifest;
 use crate::partner::PartnerClient;
-use crate::partner::client::ClientSettings;
 use crate::platform::inbound::Waited;
 use crate::platform::{Platform, PlatformSettings, ServiceInfo};
 use crate::record::journal::Journal;
@@ -103,17 +102,9 @@ impl RunCtx {
         redactor.add_key_prefix(&format!("{}_", manifest.prefix()));
         let clock = RunClock::start();
         let journal = Arc::new(Journal::on(clock));
-        let t = settings.timeouts;
+        let base_url = settings.base_url.as_ref().map(ToString::to_string);
         let partner = PartnerClient::new(
-            ClientSettings {
-                base_url: settings.base_url.as_ref().map(ToString::to_string),
-                username: manifest.username().to_owned(),
-                password: manifest.password.clone().unwrap_or_default(),
-                request_timeout: t.request,
-                connect_timeout: t.connect,
-                max_body_bytes: settings.limits.max_body_bytes,
-                network: settings.network.clone(),
-            },
+            settings.client_settings(&manifest, base_url),
             redactor.clone(),
             journal.clone(),
             ledger.clone(),

@@ -9,7 +9,6 @@ use super::{inputs, note, say};
 use crate::config::Settings;
 use crate::error::{HarnessError, exit};
 use crate::partner::PartnerClient;
-use crate::partner::client::ClientSettings;
 use crate::record::RunClock;
 use crate::record::journal::Journal;
 use crate::record::ledger::{Entry, EntryState, Ledger};
@@ -146,17 +145,8 @@ fn client(
     base_url: &str,
     ledger: Arc<Ledger>,
 ) -> Result<PartnerClient, HarnessError> {
-    let t = settings.timeouts;
     PartnerClient::new(
-        ClientSettings {
-            base_url: Some(base_url.to_owned()),
-            username: manifest.username().to_owned(),
-            password: manifest.password.clone().unwrap_or_default(),
-            request_timeout: t.request,
-            connect_timeout: t.connect,
-            max_body_bytes: settings.limits.max_body_bytes,
-            network: settings.network.clone(),
-        },
+        settings.client_settings(manifest, Some(base_url.to_owned())),
         Arc::new(Redactor::new()),
         Arc::new(Journal::on(RunClock::start())),
         ledger,

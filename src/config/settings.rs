@@ -95,6 +95,23 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// How the partner client reaches the partner at `base_url` with `manifest`'s credentials.
+    pub fn client_settings(
+        &self,
+        manifest: &crate::manifest::Manifest,
+        base_url: Option<String>,
+    ) -> crate::partner::client::ClientSettings {
+        crate::partner::client::ClientSettings {
+            base_url,
+            username: manifest.username().to_owned(),
+            password: manifest.password.clone().unwrap_or_default(),
+            request_timeout: self.timeouts.request,
+            connect_timeout: self.timeouts.connect,
+            max_body_bytes: self.limits.max_body_bytes,
+            network: self.network.clone(),
+        }
+    }
+
     pub fn resolve(
         manifest: &Manifest,
         config: Config,

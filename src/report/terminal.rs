@@ -343,25 +343,38 @@ pub fn failure_block(r: &CheckResult) -> String {
         (None, _) => r.message.clone(),
     };
     row("observed", &observed);
-    for x in &e.exchanges {
-        row(
-            "exchange",
-            &format!("#{} {}: {}", x.seq, x.label, x.summary()),
-        );
-        if let Some(body) = &x.request.body {
-            row("  request", &cut(body.clone(), BODY_EXCERPT));
+    let exchanges = |row: &mut dyn FnMut(&str, &str)| {
+        for x in &e.exchanges {
+            row(
+                "exchange",
+                &format!("#{} {}: {}", x.seq, x.label, x.summary()),
+            );
+            if let Some(body) = &x.request.body {
+                row("  request", &cut(body.clone(), BODY_EXCERPT));
+            }
+            if let Some(resp) = &x.response
+                && !resp.body.is_empty()
+            {
+                row("  response", &cut(resp.body.clone(), BODY_EXCERPT));
+            }
         }
-        if let Some(resp) = &x.response
-            && !resp.body.is_empty()
-        {
-            row("  response", &cut(resp.body.clone(), BODY_EXCERPT));
+    };
+    let inbound = |row: &mut dyn FnMut(&str, &str)| {
+        for i in &e.inbound {
+            row(
+                "inbound",
+                &format!("#{} at {} ms: {}", i.seq, i.at_ms, i.summary()),
+            );
         }
-    }
-    for i in &e.inbound {
-        row(
-            "inbound",
-            &format!("#{} at {} ms: {}", i.seq, i.at_ms, i.summary()),
-        );
+    };
+    // A finding that cites callbacks (and so has no request to reproduce) shows them first; the
+    // check's own requests follow as context.
+    if e.curl.is_none() && !e.inbound.is_empty() {
+        inbound(&mut row);
+        exchanges(&mut row);
+    } else {
+        exchanges(&mut row);
+        inbound(&mut row);
     }
     if !r.partner_log.is_empty() {
         row(

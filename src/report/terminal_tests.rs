@@ -270,3 +270,49 @@ fn checks_blocked_by_one_root_cause_are_one_line_and_one_summary_line() {
         "{out}"
     );
 }
+
+#[test]
+fn a_finding_on_a_callback_shows_the_callback_before_the_checks_requests() {
+    let Event::Exchange { exchange, .. } = exchange_event() else {
+        unreachable!("an exchange event")
+    };
+    let callback = crate::record::Inbound::new(
+        crate::record::InboundKind::ConfigUpdate,
+        "PATCH",
+        "/addons/r/config",
+        422,
+    );
+    let result = |curl: Option<String>| CheckResult {
+        id: "ROTATE-04".into(),
+        suite: "rotation".into(),
+        title: "a rotation PATCHes the config".into(),
+        requirement: "ROTATE-04".into(),
+        requirement_text: String::new(),
+        level: Level::Must,
+        outcome: Outcome::Fail,
+        message: "refused".into(),
+        doc: String::new(),
+        duration_ms: 1.0,
+        evidence: Evidence {
+            exchanges: vec![exchange.clone()],
+            inbound: vec![std::sync::Arc::new(callback.clone())],
+            curl,
+            ..Evidence::default()
+        },
+        partner_log: Vec::new(),
+        latency: None,
+        blocked_by: None,
+    };
+    let order = |block: &str| (block.find("  inbound"), block.find("  exchange"));
+    let (inbound, exchange) = order(&failure_block(&result(None)));
+    assert!(
+        inbound < exchange,
+        "callback first: {inbound:?} {exchange:?}"
+    );
+    // A finding on a request keeps it first (its curl repeats it).
+    let (inbound, exchange) = order(&failure_block(&result(Some("curl …".into()))));
+    assert!(
+        exchange < inbound,
+        "request first: {inbound:?} {exchange:?}"
+    );
+}
